@@ -1,0 +1,91 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Agent } from "../src/agent";
+import { todayUtc } from "../src/dates";
+import { parseAgentSpec, type AgentSpec } from "../src/spec";
+import { AwsAgentRole } from "./aws/agent-role";
+
+/** Arguments of {@link AgentIdentity}: the agent spec (see `src/spec.ts` for every field). */
+export type AgentIdentityArgs = AgentSpec;
+
+/** The AWS side of an agent identity. */
+export interface AgentAwsIdentity {
+  readonly roleArn: pulumi.Output<string>;
+  readonly roleName: pulumi.Output<string>;
+  /** Environment variables the agent sets to assume its role. */
+  readonly environment: pulumi.Output<Record<string, string>>;
+  /** The CI or pod snippet the agent uses. */
+  readonly snippet: pulumi.Output<string>;
+}
+
+/** Stack configuration read under the `agent-iam` namespace. */
+function stackSettings(): { permissionsBoundary?: string } {
+  const config = new pulumi.Config("agent-iam");
+  return { permissionsBoundary: config.get("permissionsBoundary") };
+}
+
+/** The provider ARN from an `AwsOidcProvider`, an output, or a plain ARN. */
+function providerArnOf(value: unknown): pulumi.Input<string> {
+  if (typeof value === "object" && value !== null && "arn" in value) return (value as { arn: pulumi.Input<string> }).arn;
+  return value as pulumi.Input<string>;
+}
+
+/**
+ * One AI agent or bot as an identity: its own least-privilege, per-environment workload identity on
+ * each cloud it names, federated through OIDC (no static secret), with an owner, a purpose, a review
+ * date, short sessions, a kill switch (`disabled: true`) and tags that make every action attributable.
+ *
+ * The spec is validated before anything is registered: an invalid spec throws one `AgentSpecError`
+ * listing every problem with its field path, and nothing is created.
+ *
+ * @example
+ * ```ts
+ * const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
+ * new AgentIdentity("pr-reviewer", {
+ *   owner: "keisha@acme.example",
+ *   purpose: "Reviews pull requests and posts findings",
+ *   environment: "prod",
+ *   expires: "2027-03-01",
+ *   runsOn: githubActions({ repository: "acme/api" }),
+ *   grants: [{ role: "code-reviewer", resources: ["arn:aws:s3:::acme-prod-source"] }],
+ *   aws: { oidcProvider: github },
+ * });
+ * ```
+ */
+export class AgentIdentity extends pulumi.ComponentResource {
+  /** The validated, cloud-agnostic agent. */
+  readonly agent: Agent;
+  readonly agentId: string;
+  readonly aws?: AgentAwsIdentity;
+
+  constructor(name: string, args: AgentIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+    const agent = parseAgentSpec(name, args);
+    super("agent-iam:index:AgentIdentity", name, {}, opts);
+    this.agent = agent;
+    this.agentId = agent.id;
+    const settings = stackSettings();
+    const tomorrow = new Date(Date.parse(`${todayUtc()}T00:00:00Z`) + 86_400_000).toISOString().replace(".000Z", "Z");
+
+    if (args.aws) {
+      const role = new AwsAgentRole(
+        name,
+        {
+          agent,
+          oidcProviderArn: providerArnOf(args.aws.oidcProvider),
+          permissionsBoundary: (args.aws.permissionsBoundary as pulumi.Input<string> | undefined) ?? settings.permissionsBoundary,
+          path: args.aws.path,
+          revokeSessionsIssuedBefore: tomorrow,
+        },
+        { parent: this },
+      );
+      this.aws = { roleArn: role.roleArn, roleName: role.roleName, environment: role.environment, snippet: role.snippet };
+    }
+
+    this.registerOutputs({
+      agentId: agent.id,
+      owner: agent.owner,
+      environment: agent.environment,
+      expires: agent.expires,
+      aws: this.aws,
+    });
+  }
+}

@@ -1,0 +1,100 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Agent } from "../../src/agent";
+import { awsStatementsForGrants } from "../../src/aws/actions";
+import { awsCredentialInstructions } from "../../src/aws/credentials";
+import { killSwitchPolicy } from "../../src/aws/kill-switch";
+import { AWS_LIMITS } from "../../src/aws/limits";
+import { packPolicies, type AwsPolicyDocument } from "../../src/aws/policy-packing";
+import { disabledTrustPolicy, webIdentityTrustPolicy } from "../../src/aws/trust-policy";
+import { agentTags } from "../../src/tags";
+
+/** Arguments of {@link AwsAgentRole}; `AgentIdentity` builds them from the spec's `aws` block. */
+export interface AwsAgentRoleArgs {
+  agent: Agent;
+  oidcProviderArn: pulumi.Input<string>;
+  permissionsBoundary?: pulumi.Input<string>;
+  path?: string;
+  /** For the kill switch: sessions issued before this instant are denied (ISO 8601). */
+  revokeSessionsIssuedBefore: string;
+}
+
+/** The IAM role name of an agent: `agent-ID-ENV`, without repeating an environment the id already ends with. */
+export function awsRoleName(agent: Pick<Agent, "id" | "environment">): string {
+  const base = agent.id.endsWith(`-${agent.environment}`) ? agent.id : `${agent.id}-${agent.environment}`;
+  return `agent-${base}`.slice(0, AWS_LIMITS.roleNameCharacters);
+}
+
+/**
+ * One agent's IAM role: web-identity trust pinned to its exact subject, its grants as managed
+ * policies packed under AWS's size limits, the agent's tags, and a kill switch.
+ */
+export class AwsAgentRole extends pulumi.ComponentResource {
+  readonly roleArn: pulumi.Output<string>;
+  readonly roleName: pulumi.Output<string>;
+  readonly policyArns: pulumi.Output<string>[];
+  /** The identity policy documents, as generated (useful for review and for tests). */
+  readonly policyDocuments: readonly AwsPolicyDocument[];
+  /** Environment variables the agent sets to assume the role. */
+  readonly environment: pulumi.Output<Record<string, string>>;
+  /** The CI (or pod) configuration the agent uses. */
+  readonly snippet: pulumi.Output<string>;
+
+  constructor(name: string, args: AwsAgentRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+    const { agent } = args;
+    const { statements } = awsStatementsForGrants(agent.grants, agent.accountWide);
+    const documents = statements.length > 0 ? packPolicies(statements) : [];
+    super("agent-iam:aws:AgentRole", name, {}, opts);
+    this.policyDocuments = documents;
+    const tags = agentTags(agent);
+    const roleName = awsRoleName(agent);
+
+    const trust = pulumi
+      .output(args.oidcProviderArn)
+      .apply((providerArn) => JSON.stringify(agent.disabled ? disabledTrustPolicy(providerArn) : webIdentityTrustPolicy(agent, providerArn)));
+    const role = new aws.iam.Role(
+      name,
+      {
+        name: roleName,
+        path: args.path ?? "/agents/",
+        description: `agent-iam agent ${agent.id} (${agent.environment}), owner ${agent.owner}`.slice(0, 1000),
+        assumeRolePolicy: trust,
+        maxSessionDuration: agent.maxSessionDuration,
+        permissionsBoundary: args.permissionsBoundary,
+        forceDetachPolicies: true,
+        tags,
+      },
+      { parent: this },
+    );
+
+    this.policyArns = documents.map((document, index) => {
+      const policy = new aws.iam.Policy(
+        `${name}-grants-${index + 1}`,
+        {
+          name: `${roleName}-grants-${index + 1}`,
+          path: args.path ?? "/agents/",
+          description: `Grants of agent ${agent.id} (${index + 1} of ${documents.length})`,
+          policy: JSON.stringify(document),
+          tags,
+        },
+        { parent: this },
+      );
+      new aws.iam.RolePolicyAttachment(`${name}-grants-${index + 1}`, { role: role.name, policyArn: policy.arn }, { parent: this });
+      return policy.arn;
+    });
+
+    if (agent.disabled)
+      new aws.iam.RolePolicy(
+        `${name}-kill-switch`,
+        { name: "agent-iam-kill-switch", role: role.name, policy: JSON.stringify(killSwitchPolicy(args.revokeSessionsIssuedBefore)) },
+        { parent: this },
+      );
+
+    this.roleArn = role.arn;
+    this.roleName = role.name;
+    const instructions = role.arn.apply((arn) => awsCredentialInstructions(agent, arn));
+    this.environment = instructions.apply((value) => ({ ...value.environment }));
+    this.snippet = instructions.apply((value) => value.snippet);
+    this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName, policyArns: this.policyArns, environment: this.environment, snippet: this.snippet });
+  }
+}

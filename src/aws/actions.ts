@@ -1,0 +1,97 @@
+import type { AccessLevel } from "../access";
+import type { AccountWideGrant, ResolvedGrant } from "../agent";
+import { highRiskClasses, type HighRiskClass } from "../high-risk-actions";
+import { awsResourceTypeOf, parseArn } from "./arn";
+import { awsActionInfo, awsServiceActions } from "./iam-catalog";
+
+/**
+ * Resource types whose grant also covers a child type: read or write on an S3 bucket means the
+ * objects in it (`arn:aws:s3:::bucket/*`), which IAM scopes separately.
+ */
+export const AWS_CHILD_RESOURCES: Readonly<Record<string, { readonly suffix: string; readonly type: string }>> = {
+  "s3:bucket": { suffix: "/*", type: "object" },
+};
+
+/** One IAM statement before it is packed into managed policies. */
+export interface AwsStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Action: string[];
+  readonly Resource: string[];
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/**
+ * The catalog actions of `service` that can be scoped to `resourceType` and sit at one of the given
+ * access levels, leaving out high-risk classes (delete, export) the grant did not opt into.
+ */
+export function awsActionsFor(service: string, resourceType: string, levels: readonly AccessLevel[], include: readonly HighRiskClass[] = []): string[] {
+  const wanted = new Set(levels);
+  const allowedRisk = new Set(include);
+  const actions: string[] = [];
+  for (const info of awsServiceActions(service).values()) {
+    if (!wanted.has(info.accessLevel) || !info.resourceTypes.includes(resourceType)) continue;
+    if (highRiskClasses(info.action).some((risk) => !allowedRisk.has(risk))) continue;
+    actions.push(info.action);
+  }
+  return actions.sort();
+}
+
+/** `DateLessThan aws:CurrentTime` for a grant that ends: access stops at 00:00Z the day after `until`. */
+export function untilCondition(until: string | undefined): AwsStatement["Condition"] {
+  if (!until) return undefined;
+  const end = new Date(Date.parse(`${until}T00:00:00Z`) + 86_400_000).toISOString().replace(".000Z", "Z");
+  return { DateLessThan: { "aws:CurrentTime": end } };
+}
+
+function sidFor(index: number, suffix: string): string {
+  return `Grant${index}${suffix.replace(/[^A-Za-z0-9]/g, "")}`.slice(0, 100);
+}
+
+/**
+ * Turns an agent's AWS grants into IAM statements: actions chosen from the IAM catalog by access
+ * level and resource type, each statement scoped to the named ARNs. Returns the problems instead
+ * when a grant yields no action (a level the resource type does not have).
+ */
+export function awsStatementsForGrants(
+  grants: readonly ResolvedGrant[],
+  accountWide: readonly AccountWideGrant[],
+): { statements: AwsStatement[]; problems: { grant: number; message: string }[] } {
+  const statements: AwsStatement[] = [];
+  const problems: { grant: number; message: string }[] = [];
+  grants.forEach((grant, index) => {
+    if (grant.resource.cloud !== "aws") return;
+    const arn = grant.resource.ref;
+    const parsed = parseArn(arn)!;
+    const type = awsResourceTypeOf(arn)!;
+    const targets: { arn: string; type: string; levels: readonly AccessLevel[] }[] = [{ arn, type, levels: grant.access }];
+    const child = AWS_CHILD_RESOURCES[`${parsed.service}:${type}`];
+    if (child) targets.push({ arn: arn + child.suffix, type: child.type, levels: grant.access });
+    let produced = 0;
+    for (const target of targets) {
+      const actions = awsActionsFor(parsed.service, target.type, target.levels, grant.include);
+      if (actions.length === 0) continue;
+      produced += actions.length;
+      const condition = untilCondition(grant.until);
+      statements.push({
+        Sid: sidFor(index, target.type),
+        Effect: "Allow",
+        Action: actions,
+        Resource: [target.arn],
+        ...(condition ? { Condition: condition } : {}),
+      });
+    }
+    if (produced === 0)
+      problems.push({
+        grant: index,
+        message: `no ${parsed.service} action at level ${grant.access.join("/")} applies to a ${type}; choose another access level`,
+      });
+  });
+  accountWide.forEach((grant, index) => {
+    if (grant.cloud !== "aws") return;
+    const actions = grant.actions.map((action) => awsActionInfo(action)?.action ?? action).sort();
+    const condition = untilCondition(grant.until);
+    statements.push({ Sid: `AccountWide${index}`, Effect: "Allow", Action: actions, Resource: ["*"], ...(condition ? { Condition: condition } : {}) });
+  });
+  return { statements, problems };
+}

@@ -1,0 +1,269 @@
+import { z } from "zod";
+
+/**
+ * Where an agent runs, as an OIDC issuer preset. A preset only records what the user said; the
+ * exact subject is derived by {@link resolveTrust} once the agent's environment is known.
+ *
+ * Subject formats (checked against the issuers' documentation):
+ * - GitHub Actions: `repo:ORG/REPO:environment:NAME`, `repo:ORG/REPO:ref:refs/heads/BRANCH`,
+ *   `repo:ORG/REPO:pull_request`; repositories created or renamed since 2026-07-15 default to the
+ *   immutable form `repo:ORG@OWNER_ID/REPO@REPO_ID:…` (docs.github.com, "OpenID Connect reference").
+ * - GitLab CI: `project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF` (docs.gitlab.com, "ID token claims").
+ * - Kubernetes service-account tokens: `system:serviceaccount:NAMESPACE:NAME`.
+ */
+
+const SAFE_TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const NO_WILDCARD = (value: string) => !/[*?]/.test(value);
+const WILDCARD_MESSAGE = "wildcards (* or ?) are not allowed: name the exact value";
+
+/** An issuer URL as AWS, Google and Azure accept it: https, a host, no query, no fragment, no trailing slash. */
+export const issuerUrlSchema = z
+  .string({ error: "an issuer URL is required, such as https://token.actions.githubusercontent.com" })
+  .refine((value) => value.startsWith("https://"), { message: "the issuer URL must start with https:// (clouds only trust TLS issuers)" })
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return url.host !== "" && url.search === "" && url.hash === "" && !value.endsWith("/") && !/\s/.test(value);
+      } catch {
+        return false;
+      }
+    },
+    { message: "the issuer URL must be a plain https://HOST[/PATH] with no query, fragment or trailing slash" },
+  )
+  .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE });
+
+const repositorySchema = z
+  .string({ error: 'the repository is required, as "ORG/REPO"' })
+  .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE })
+  .refine((value) => /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9_.-]{1,100}$/.test(value), {
+    message: 'write the repository as "ORG/REPO" (letters, digits, "-", "_", ".")',
+  });
+
+const githubIdSchema = z.union([z.number().int().positive(), z.string().regex(/^[1-9]\d{0,19}$/)], {
+  error: "must be GitHub's numeric id (a positive integer)",
+});
+
+const gitRefSchema = z
+  .string()
+  .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE })
+  .refine((value) => /^refs\/(heads|tags)\/[A-Za-z0-9._/-]+$/.test(value) || value === "pull_request", {
+    message: 'write a full ref such as "refs/heads/main" or "refs/tags/v1.2.0", or "pull_request"',
+  });
+
+const environmentNameSchema = z
+  .string()
+  .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE })
+  .refine((value) => SAFE_TOKEN.test(value), { message: 'use letters, digits, "-", "_" or "." for the environment name' });
+
+export const githubActionsSchema = z
+  .object({
+    kind: z.literal("github-actions"),
+    repository: repositorySchema,
+    environment: environmentNameSchema.optional(),
+    ref: gitRefSchema.optional(),
+    ownerId: githubIdSchema.optional(),
+    repositoryId: githubIdSchema.optional(),
+    issuerUrl: issuerUrlSchema.optional(),
+    audience: z.string().min(1).refine(NO_WILDCARD, { message: WILDCARD_MESSAGE }).optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.environment !== undefined && value.ref !== undefined)
+      ctx.addIssue({ code: "custom", path: ["ref"], message: "give either environment or ref, not both: GitHub's subject carries only one" });
+    if ((value.ownerId === undefined) !== (value.repositoryId === undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: [value.ownerId === undefined ? "ownerId" : "repositoryId"],
+        message: "give both ownerId and repositoryId for GitHub's immutable subject form, or neither",
+      });
+  });
+
+export const gitlabCiSchema = z
+  .object({
+    kind: z.literal("gitlab-ci"),
+    project: z
+      .string({ error: 'the project is required, as "GROUP/PROJECT"' })
+      .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE })
+      .refine((value) => /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/.test(value), { message: 'write the project path as "GROUP/PROJECT" (subgroups allowed)' }),
+    ref: z
+      .string()
+      .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE })
+      .refine((value) => /^[A-Za-z0-9._/-]+$/.test(value), { message: "write the branch or tag name, such as main" })
+      .optional(),
+    refType: z.enum(["branch", "tag"]).optional(),
+    environment: environmentNameSchema.optional(),
+    issuerUrl: issuerUrlSchema.optional(),
+    audience: z.string().min(1).refine(NO_WILDCARD, { message: WILDCARD_MESSAGE }).optional(),
+  })
+  .strict();
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export const kubernetesSchema = z
+  .object({
+    kind: z.literal("kubernetes"),
+    issuerUrl: issuerUrlSchema,
+    namespace: z.string({ error: "the namespace is required" }).refine(NO_WILDCARD, { message: WILDCARD_MESSAGE }).refine((v) => DNS_LABEL.test(v), {
+      message: "a Kubernetes namespace is a DNS label: lower case, digits and '-', at most 63 characters",
+    }),
+    serviceAccount: z
+      .string({ error: "the service account name is required" })
+      .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE })
+      .refine((v) => /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(v), { message: "a Kubernetes service account name is a DNS subdomain: lower case, digits, '-' and '.'" }),
+    audience: z.string().min(1).refine(NO_WILDCARD, { message: WILDCARD_MESSAGE }).optional(),
+  })
+  .strict();
+
+export const genericOidcSchema = z
+  .object({
+    kind: z.literal("oidc"),
+    issuerUrl: issuerUrlSchema,
+    subject: z
+      .string({ error: "the exact subject is required" })
+      .min(1, { message: "the subject must not be empty" })
+      .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE })
+      .refine((v) => !/\s/.test(v), { message: "the subject must not contain white space" }),
+    audience: z.string().min(1).refine(NO_WILDCARD, { message: WILDCARD_MESSAGE }).optional(),
+  })
+  .strict();
+
+/** Where an agent runs: one of the four presets. */
+export const runsOnSchema = z.discriminatedUnion("kind", [githubActionsSchema, gitlabCiSchema, kubernetesSchema, genericOidcSchema], {
+  error: 'runsOn must come from a preset: githubActions(...), gitlabCi(...), kubernetes(...) or oidc(...)',
+});
+export type RunsOn = z.input<typeof runsOnSchema>;
+
+/** Arguments of {@link githubActions}. */
+export type GithubActionsArgs = Omit<z.input<typeof githubActionsSchema>, "kind">;
+/** Arguments of {@link gitlabCi}. */
+export type GitlabCiArgs = Omit<z.input<typeof gitlabCiSchema>, "kind">;
+/** Arguments of {@link kubernetes}. */
+export type KubernetesArgs = Omit<z.input<typeof kubernetesSchema>, "kind">;
+/** Arguments of {@link oidc}. */
+export type OidcArgs = Omit<z.input<typeof genericOidcSchema>, "kind">;
+
+/**
+ * A GitHub Actions workflow. Without `environment` or `ref`, the subject pins the GitHub
+ * environment named like the agent's environment (`repo:ORG/REPO:environment:prod`).
+ * With `ownerId` and `repositoryId`, the immutable subject form is used.
+ */
+export function githubActions(args: GithubActionsArgs): RunsOn {
+  return { kind: "github-actions", ...args };
+}
+
+/** A GitLab CI job on `project` (default ref `main`, a branch). */
+export function gitlabCi(args: GitlabCiArgs): RunsOn {
+  return { kind: "gitlab-ci", ...args };
+}
+
+/** A pod running as `serviceAccount` in `namespace` of a cluster whose OIDC issuer is `issuerUrl`. */
+export function kubernetes(args: KubernetesArgs): RunsOn {
+  return { kind: "kubernetes", ...args };
+}
+
+/** Any other OIDC issuer, with the exact subject its token carries. */
+export function oidc(args: OidcArgs): RunsOn {
+  return { kind: "oidc", ...args };
+}
+
+/** The default issuer URLs of the hosted presets. */
+export const DEFAULT_ISSUER_URLS = {
+  "github-actions": "https://token.actions.githubusercontent.com",
+  "gitlab-ci": "https://gitlab.com",
+} as const;
+
+/**
+ * The exact trust an agent's identity accepts: the issuer, the one subject, the audience when the
+ * user fixed it, and the claim that pins the issuer's owner (organisation, namespace) for clouds that
+ * filter on attributes (GCP's attribute condition).
+ */
+export interface Trust {
+  readonly kind: RunsOn["kind"];
+  readonly issuerUrl: string;
+  /** The issuer URL without its scheme: the prefix of AWS condition keys (`token.actions.githubusercontent.com:sub`). */
+  readonly issuerHost: string;
+  readonly subject: string;
+  /** A fixed audience; each cloud uses its own default when absent. */
+  readonly audience?: string;
+  /** The claim that names the issuer-side owner, and its value (`repository_owner` = `acme`). */
+  readonly ownerClaim: { readonly claim: string; readonly value: string };
+  /** Further claims the token must carry, exactly (repository, environment, namespace …). */
+  readonly claims: Readonly<Record<string, string>>;
+  /** The environment the subject names, when it names one (used by environment isolation). */
+  readonly subjectEnvironment?: string;
+}
+
+type ParsedRunsOn = z.output<typeof runsOnSchema>;
+
+/** Derives the exact subject and the pinned claims of a validated `runsOn` for an agent environment. */
+export function resolveTrust(runsOn: ParsedRunsOn, agentEnvironment: string): Trust {
+  switch (runsOn.kind) {
+    case "github-actions": {
+      const issuerUrl = runsOn.issuerUrl ?? DEFAULT_ISSUER_URLS["github-actions"];
+      const [org, repo] = runsOn.repository.split("/") as [string, string];
+      const immutable = runsOn.ownerId !== undefined && runsOn.repositoryId !== undefined;
+      const base = immutable ? `repo:${org}@${runsOn.ownerId}/${repo}@${runsOn.repositoryId}` : `repo:${org}/${repo}`;
+      const environment = runsOn.ref === undefined ? (runsOn.environment ?? agentEnvironment) : undefined;
+      const suffix =
+        environment !== undefined ? `environment:${environment}` : runsOn.ref === "pull_request" ? "pull_request" : `ref:${runsOn.ref}`;
+      const claims: Record<string, string> = { repository: runsOn.repository };
+      if (environment !== undefined) claims.environment = environment;
+      else if (runsOn.ref !== "pull_request") claims.ref = runsOn.ref!;
+      if (immutable) claims.repository_id = String(runsOn.repositoryId);
+      return {
+        kind: runsOn.kind,
+        issuerUrl,
+        issuerHost: hostOf(issuerUrl),
+        subject: `${base}:${suffix}`,
+        audience: runsOn.audience,
+        ownerClaim: immutable ? { claim: "repository_owner_id", value: String(runsOn.ownerId) } : { claim: "repository_owner", value: org },
+        claims,
+        subjectEnvironment: environment,
+      };
+    }
+    case "gitlab-ci": {
+      const issuerUrl = runsOn.issuerUrl ?? DEFAULT_ISSUER_URLS["gitlab-ci"];
+      const ref = runsOn.ref ?? "main";
+      const refType = runsOn.refType ?? "branch";
+      const namespace = runsOn.project.slice(0, runsOn.project.lastIndexOf("/"));
+      const claims: Record<string, string> = { project_path: runsOn.project, ref, ref_type: refType };
+      if (runsOn.environment !== undefined) claims.environment = runsOn.environment;
+      return {
+        kind: runsOn.kind,
+        issuerUrl,
+        issuerHost: hostOf(issuerUrl),
+        subject: `project_path:${runsOn.project}:ref_type:${refType}:ref:${ref}`,
+        audience: runsOn.audience,
+        ownerClaim: { claim: "namespace_path", value: namespace },
+        claims,
+        subjectEnvironment: runsOn.environment,
+      };
+    }
+    case "kubernetes":
+      return {
+        kind: runsOn.kind,
+        issuerUrl: runsOn.issuerUrl,
+        issuerHost: hostOf(runsOn.issuerUrl),
+        subject: `system:serviceaccount:${runsOn.namespace}:${runsOn.serviceAccount}`,
+        audience: runsOn.audience,
+        ownerClaim: { claim: "namespace", value: runsOn.namespace },
+        claims: { namespace: runsOn.namespace, service_account: runsOn.serviceAccount },
+      };
+    case "oidc":
+      return {
+        kind: runsOn.kind,
+        issuerUrl: runsOn.issuerUrl,
+        issuerHost: hostOf(runsOn.issuerUrl),
+        subject: runsOn.subject,
+        audience: runsOn.audience,
+        ownerClaim: { claim: "sub", value: runsOn.subject },
+        claims: {},
+      };
+  }
+}
+
+/** `https://token.actions.githubusercontent.com` → `token.actions.githubusercontent.com` (AWS's condition-key prefix). */
+export function hostOf(issuerUrl: string): string {
+  return issuerUrl.replace(/^https:\/\//, "");
+}

@@ -1,0 +1,92 @@
+import { createHash } from "node:crypto";
+
+/**
+ * Outputs a cloud would return for a new resource, derived deterministically from its name and
+ * inputs, so that values flow from one resource into the next under mocks as they do in an update
+ * (a role's ARN into a policy attachment, a service account's email into an IAM member).
+ */
+
+/** The account, project and tenant the offline gate pretends to deploy into. */
+export const MOCK_CLOUD = {
+  awsAccountId: "123456789012",
+  awsRegion: "us-east-1",
+  gcpProjectNumber: "123456789012",
+  azureTenantId: "00000000-0000-4000-8000-000000000000",
+} as const;
+
+type Inputs = Record<string, unknown>;
+type OutputFactory = (name: string, inputs: Inputs) => Inputs;
+
+/** A GUID-shaped value stable for a seed. */
+export function stableGuid(seed: string): string {
+  const hex = createHash("sha256").update(seed).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function str(value: unknown, fallback: string): string {
+  return typeof value === "string" && value !== "" ? value : fallback;
+}
+
+function iamArn(kind: string, path: unknown, name: string): string {
+  const cleanPath = typeof path === "string" && path.startsWith("/") ? path : "/";
+  return `arn:aws:iam::${MOCK_CLOUD.awsAccountId}:${kind}${cleanPath}${name}`;
+}
+
+/** Per type token, the outputs the provider would add to the inputs. */
+export const REALISTIC_OUTPUTS: Readonly<Record<string, OutputFactory>> = {
+  "aws:iam/role:Role": (name, inputs) => {
+    const roleName = str(inputs.name, name);
+    return { name: roleName, arn: iamArn("role", inputs.path, roleName), uniqueId: `AROA${stableGuid(roleName).replace(/-/g, "").slice(0, 17).toUpperCase()}` };
+  },
+  "aws:iam/policy:Policy": (name, inputs) => {
+    const policyName = str(inputs.name, name);
+    return { name: policyName, arn: iamArn("policy", inputs.path, policyName), policyId: `ANPA${stableGuid(policyName).replace(/-/g, "").slice(0, 17).toUpperCase()}` };
+  },
+  "aws:iam/user:User": (name, inputs) => ({ name: str(inputs.name, name), arn: iamArn("user", inputs.path, str(inputs.name, name)) }),
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (name, inputs) => ({
+    arn: `arn:aws:iam::${MOCK_CLOUD.awsAccountId}:oidc-provider/${str(inputs.url, name).replace(/^https:\/\//, "")}`,
+  }),
+  "aws:s3/bucket:Bucket": (name, inputs) => ({ bucket: str(inputs.bucket, name), arn: `arn:aws:s3:::${str(inputs.bucket, name)}` }),
+  "aws:s3/bucketV2:BucketV2": (name, inputs) => ({ bucket: str(inputs.bucket, name), arn: `arn:aws:s3:::${str(inputs.bucket, name)}` }),
+  "aws:lambda/function:Function": (name, inputs) => ({ arn: `arn:aws:lambda:${MOCK_CLOUD.awsRegion}:${MOCK_CLOUD.awsAccountId}:function:${str(inputs.name, name)}` }),
+  "aws:sqs/queue:Queue": (name, inputs) => ({ arn: `arn:aws:sqs:${MOCK_CLOUD.awsRegion}:${MOCK_CLOUD.awsAccountId}:${str(inputs.name, name)}` }),
+  "aws:sns/topic:Topic": (name, inputs) => ({ arn: `arn:aws:sns:${MOCK_CLOUD.awsRegion}:${MOCK_CLOUD.awsAccountId}:${str(inputs.name, name)}` }),
+  "aws:budgets/budget:Budget": (name, inputs) => ({ name: str(inputs.name, name), arn: `arn:aws:budgets::${MOCK_CLOUD.awsAccountId}:budget/${str(inputs.name, name)}` }),
+  "gcp:serviceaccount/account:Account": (name, inputs) => {
+    const accountId = str(inputs.accountId, name);
+    const project = str(inputs.project, "mock-project");
+    const email = `${accountId}@${project}.iam.gserviceaccount.com`;
+    return { email, name: `projects/${project}/serviceAccounts/${email}`, member: `serviceAccount:${email}`, uniqueId: stableGuid(email).replace(/\D/g, "").slice(0, 21) };
+  },
+  "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": (name, inputs) => ({
+    name: `projects/${MOCK_CLOUD.gcpProjectNumber}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId, name)}`,
+  }),
+  "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": (name, inputs) => ({
+    name: `projects/${MOCK_CLOUD.gcpProjectNumber}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId, "pool")}/providers/${str(inputs.workloadIdentityPoolProviderId, name)}`,
+  }),
+  "gcp:pubsub/topic:Topic": (name, inputs) => ({ name: str(inputs.name, name), id: `projects/${str(inputs.project, "mock-project")}/topics/${str(inputs.name, name)}` }),
+  "azure-native:managedidentity:UserAssignedIdentity": (name, inputs) => {
+    const resourceName = str(inputs.resourceName, name);
+    return {
+      name: resourceName,
+      clientId: stableGuid(`client:${resourceName}`),
+      principalId: stableGuid(`principal:${resourceName}`),
+      tenantId: MOCK_CLOUD.azureTenantId,
+    };
+  },
+};
+
+/** The id a new resource gets: stable for a type and name. */
+export function realisticId(type: string, name: string, outputs: Inputs): string {
+  if (typeof outputs.arn === "string") return outputs.arn;
+  if (typeof outputs.email === "string") return outputs.email;
+  if (type.startsWith("azure-native:")) return `/subscriptions/${stableGuid("subscription")}/resourceGroups/mock/providers/${type.split(":")[1]}/${name}`;
+  return `${name}-${stableGuid(`${type}:${name}`).slice(0, 8)}`;
+}
+
+/** The outputs of a new resource: its inputs, plus what the provider would add. */
+export function realisticOutputs(type: string, name: string, inputs: Inputs): { id: string; state: Inputs } {
+  const added = REALISTIC_OUTPUTS[type]?.(name, inputs) ?? {};
+  const state = { ...inputs, ...added };
+  return { id: realisticId(type, name, state), state };
+}

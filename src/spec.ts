@@ -1,0 +1,305 @@
+import { z } from "zod";
+import { ACCESS_LEVELS, type AccessLevel } from "./access";
+import { DATA_CLASSES, type AccountWideGrant, type Agent, type ResolvedGrant } from "./agent";
+import { awsStatementsForGrants } from "./aws/actions";
+import { awsActionInfo } from "./aws/iam-catalog";
+import { CATALOG_ROLE_NAMES, ROLE_CATALOG, type CatalogRole, type CatalogRoleName } from "./catalog/roles";
+import { isIsoDate, todayUtc } from "./dates";
+import { resolveTrust, runsOnSchema } from "./issuers";
+import { CLOUDS, resolveResource, type Cloud } from "./resources";
+
+/**
+ * The agent spec: one zod schema is the single source of truth, and its issues are the messages a
+ * user reads. Cloud blocks may hold Pulumi inputs (an `AwsOidcProvider`, an output ARN); those are
+ * checked by shape here and by the cloud's component.
+ */
+
+/** Pulumi outputs carry this marker (`OutputImpl.__pulumiOutput`); src/ stays free of the Pulumi SDK. */
+function isPulumiValue(value: unknown): boolean {
+  return typeof value === "object" && value !== null && ("__pulumiOutput" in value || "urn" in value);
+}
+
+/** A string checked now, or a Pulumi output/resource checked when it resolves. */
+function inputOf<T extends z.ZodType<string>>(schema: T) {
+  return z.union([schema, z.custom<object>(isPulumiValue, { message: "expected a value or a Pulumi output" })]);
+}
+
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+
+export const ownerSchema = z
+  .string({ error: "owner is required: the email of the person accountable for this agent" })
+  .refine((value) => EMAIL.test(value), { message: "owner must be a person's email address, such as keisha@acme.example" });
+
+const isoDateSchema = z
+  .string({ error: "a date is required, as YYYY-MM-DD" })
+  .refine(isIsoDate, { message: "write the date as YYYY-MM-DD (a real calendar date)" });
+
+const accessSchema = z
+  .union([z.enum(ACCESS_LEVELS), z.array(z.enum(ACCESS_LEVELS)).min(1)], {
+    error: `access must be one of ${ACCESS_LEVELS.join(", ")}, or a list of them`,
+  })
+  .transform((value): AccessLevel[] => [...new Set(Array.isArray(value) ? value : [value])]);
+
+const grantCommon = {
+  dataClass: z.enum(DATA_CLASSES).optional(),
+  until: isoDateSchema.optional(),
+};
+
+const resourceGrantSchema = z
+  .object({
+    resource: z.string({ error: "resource is required: an ARN, a Google full resource name or an Azure resource id" }),
+    access: accessSchema,
+    include: z.array(z.enum(["delete", "export"])).optional(),
+    ...grantCommon,
+  })
+  .strict();
+
+const roleGrantSchema = z
+  .object({
+    role: z.enum(CATALOG_ROLE_NAMES as [CatalogRoleName, ...CatalogRoleName[]], {
+      error: `unknown role; the catalog has ${CATALOG_ROLE_NAMES.join(", ")}`,
+    }),
+    resources: z.array(z.string()).default([]),
+    ...grantCommon,
+  })
+  .strict();
+
+const actionsGrantSchema = z
+  .object({
+    actions: z.array(z.string()).min(1, { message: "list at least one action" }),
+    resource: z.literal("*", { error: 'an actions grant applies to resource "*"; name resources with { resource, access } instead' }),
+    ...grantCommon,
+  })
+  .strict();
+
+const grantSchema = z.union([roleGrantSchema, actionsGrantSchema, resourceGrantSchema], {
+  error: "a grant is { resource, access }, { role, resources } or { actions, resource: \"*\" }",
+});
+
+const arnSchema = (what: string) =>
+  z.string().refine((value) => /^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:/.test(value), { message: `${what} must be an IAM ARN (arn:aws:iam::ACCOUNT:…)` });
+
+/** The AWS block: where the agent's role trusts its issuer, and an optional permissions boundary. */
+export const awsBlockSchema = z
+  .object({
+    /** The shared OIDC provider: an `AwsOidcProvider` component, its ARN output, or an existing provider's ARN. */
+    oidcProvider: z.union([arnSchema("aws.oidcProvider"), z.custom<object>(isPulumiValue)], {
+      error: "aws.oidcProvider is required: an AwsOidcProvider, or the ARN of an existing IAM OIDC provider",
+    }),
+    permissionsBoundary: inputOf(arnSchema("aws.permissionsBoundary")).optional(),
+    /** IAM path for the role (default `/agents/`). */
+    path: z.string().regex(/^\/([\w+=,.@-]+\/)*$/, { message: "an IAM path starts and ends with /" }).optional(),
+  })
+  .strict();
+
+const GCP_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
+/** The GCP block: the project that holds the agent's service account and the shared pool. */
+export const gcpBlockSchema = z
+  .object({
+    project: z
+      .string({ error: "gcp.project is required" })
+      .refine((value) => GCP_PROJECT_ID.test(value), { message: "a GCP project id has 6–30 lower-case letters, digits or hyphens and starts with a letter" }),
+    /** The shared `GcpWorkloadIdentityPool` (or its outputs). */
+    pool: z.custom<object>((value) => typeof value === "object" && value !== null, { message: "gcp.pool is required: a GcpWorkloadIdentityPool" }),
+  })
+  .strict();
+
+const AZURE_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The Azure block: where the managed identity lives. */
+export const azureBlockSchema = z
+  .object({
+    subscriptionId: z.string({ error: "azure.subscriptionId is required" }).refine((v) => AZURE_GUID.test(v), { message: "a subscription id is a GUID" }),
+    resourceGroupName: z
+      .string({ error: "azure.resourceGroupName is required" })
+      .refine((v) => /^[-\w._()]{1,90}$/.test(v) && !v.endsWith("."), { message: "a resource group name has 1–90 letters, digits, '-', '_', '.', '(' or ')' and does not end with '.'" }),
+    location: z.string({ error: "azure.location is required, such as westeurope" }).regex(/^[a-z0-9]+$/, { message: "write the location as Azure names it, such as westeurope" }),
+    /** Opt-in for assignments at subscription or management-group scope; needs the spec's `approval`. */
+    allowBroadScopes: z.boolean().optional(),
+  })
+  .strict();
+
+/** Seconds: AWS allows sessions of 900 s to 43,200 s (IAM CreateRole, MaxSessionDuration). */
+export const SESSION_LIMITS = { minimum: 900, default: 3600, maximumShort: 3600, maximum: 43_200 } as const;
+
+const AGENT_ID = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
+
+/** Everything `new AgentIdentity(name, args)` accepts, before validation. */
+export const agentSpecSchema = z
+  .object({
+    owner: ownerSchema,
+    team: z.string().min(1).max(64).optional(),
+    costCenter: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:/=+@-]{1,64}$/, { message: "costCenter: up to 64 letters, digits or _.:/=+@-" })
+      .optional(),
+    purpose: z
+      .string({ error: "purpose is required: say in plain words what this agent does" })
+      .trim()
+      .min(10, { message: "purpose must say in plain words what the agent does (at least 10 characters)" })
+      .max(200, { message: "purpose must fit in 200 characters" }),
+    environment: z
+      .string({ error: "environment is required: the stack's environment, such as dev, staging or prod" })
+      .regex(/^[a-z][a-z0-9-]{0,15}$/, { message: "environment: lower-case letters, digits and '-', starting with a letter, at most 16 characters" }),
+    expires: isoDateSchema,
+    runsOn: runsOnSchema,
+    grants: z.array(grantSchema).default([]),
+    maxSessionDuration: z.number().int({ message: "maxSessionDuration is whole seconds" }).default(SESSION_LIMITS.default),
+    allowLongSessions: z.boolean().default(false),
+    disabled: z.boolean().default(false),
+    approval: z
+      .string()
+      .refine((v) => /^[A-Z][A-Z0-9]+-\d+$/.test(v) || /^https:\/\/\S+$/.test(v), { message: "approval is a ticket reference such as SEC-1234, or an https link to it" })
+      .optional(),
+    aws: awsBlockSchema.optional(),
+    gcp: gcpBlockSchema.optional(),
+    azure: azureBlockSchema.optional(),
+  })
+  .strict();
+
+/** What `new AgentIdentity(name, args)` accepts. */
+export type AgentSpec = z.input<typeof agentSpecSchema>;
+type ParsedSpec = z.output<typeof agentSpecSchema>;
+
+/** One problem in a spec: where it is and what to change. */
+export interface SpecProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Thrown for an invalid spec: one message that lists every problem with its field path. */
+export class AgentSpecError extends Error {
+  constructor(
+    readonly agent: string,
+    readonly problems: readonly SpecProblem[],
+  ) {
+    super(`agent "${agent}" is not valid:\n${problems.map((problem) => `  - ${problem.path || "(spec)"}: ${problem.message}`).join("\n")}`);
+    this.name = "AgentSpecError";
+  }
+}
+
+/** `["grants", 0, "resource"]` → `grants[0].resource`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), "");
+}
+
+/** Options of {@link parseAgentSpec}. */
+export interface ParseOptions {
+  /** The day to judge expiry against (default: today, UTC). */
+  readonly today?: string;
+}
+
+/**
+ * Validates a spec and builds the cloud-agnostic {@link Agent}. Throws {@link AgentSpecError} with
+ * every problem at once; never returns a half-valid agent.
+ */
+export function parseAgentSpec(name: string, input: unknown, options: ParseOptions = {}): Agent {
+  const problems: SpecProblem[] = [];
+  if (typeof name !== "string" || !AGENT_ID.test(name))
+    problems.push({ path: "name", message: "the agent name must be 3–40 lower-case letters, digits or '-', starting with a letter (it names the cloud identities)" });
+  const parsed = agentSpecSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push({ path: formatPath(issue.path), message: issue.message });
+    throw new AgentSpecError(String(name), problems);
+  }
+  const spec = parsed.data;
+  const today = options.today ?? todayUtc();
+  const { grants, accountWide } = resolveGrants(spec, problems);
+  checkRules(spec, today, grants, problems);
+  if (problems.length > 0) throw new AgentSpecError(String(name), problems);
+  return {
+    id: name,
+    owner: spec.owner,
+    team: spec.team,
+    costCenter: spec.costCenter,
+    purpose: spec.purpose,
+    environment: spec.environment,
+    expires: spec.expires,
+    trust: resolveTrust(spec.runsOn, spec.environment),
+    grants,
+    accountWide,
+    maxSessionDuration: spec.maxSessionDuration,
+    disabled: spec.disabled,
+    approval: spec.approval,
+    clouds: CLOUDS.filter((cloud) => spec[cloud] !== undefined),
+  };
+}
+
+function resolveGrants(spec: ParsedSpec, problems: SpecProblem[]): { grants: ResolvedGrant[]; accountWide: AccountWideGrant[] } {
+  const grants: ResolvedGrant[] = [];
+  const accountWide: AccountWideGrant[] = [];
+  const declared = new Set<Cloud>(CLOUDS.filter((cloud) => spec[cloud] !== undefined));
+  const needCloud = (cloud: Cloud, path: string) => {
+    if (!declared.has(cloud)) problems.push({ path, message: `this grant is on ${cloud.toUpperCase()}, but the agent has no "${cloud}" block; add one or remove the grant` });
+  };
+
+  spec.grants.forEach((grant, index) => {
+    const at = `grants[${index}]`;
+    if ("role" in grant) {
+      const role: CatalogRole = ROLE_CATALOG[grant.role];
+      for (const [cloud, actions] of Object.entries(role.accountWide ?? {}) as [Cloud, readonly string[]][])
+        if (declared.has(cloud)) accountWide.push({ cloud, actions, role: role.name, until: grant.until });
+      grant.resources.forEach((ref, resourceIndex) => {
+        const path = `${at}.resources[${resourceIndex}]`;
+        const resolved = resolveResource(ref);
+        if ("error" in resolved) return void problems.push({ path, message: resolved.error });
+        needCloud(resolved.cloud, path);
+        const levels = resolved.kind ? (role.access as Record<string, readonly AccessLevel[]>)[resolved.kind] : undefined;
+        if (!levels) {
+          const kinds = Object.keys(role.access).join(", ");
+          return void problems.push({ path, message: `role "${role.name}" does not cover a ${resolved.kind ?? resolved.nativeType}; it applies to: ${kinds}` });
+        }
+        grants.push({ resource: resolved, access: levels, include: [], dataClass: grant.dataClass, until: grant.until, role: role.name });
+      });
+      if (grant.resources.length === 0 && !role.accountWide)
+        problems.push({ path: `${at}.resources`, message: `role "${role.name}" needs the resources it applies to` });
+    } else if ("actions" in grant) {
+      needCloud("aws", `${at}.actions`);
+      grant.actions.forEach((action, actionIndex) => {
+        const info = awsActionInfo(action);
+        const path = `${at}.actions[${actionIndex}]`;
+        if (!info) problems.push({ path, message: `"${action}" is not an AWS action in the IAM catalog` });
+        else if (!info.isWildcardOnly)
+          problems.push({ path, message: `"${info.action}" can be scoped to a resource; grant it with { resource: ARN, access: "${info.accessLevel}" } instead of "*"` });
+      });
+      accountWide.push({ cloud: "aws", actions: grant.actions, until: grant.until });
+    } else {
+      const path = `${at}.resource`;
+      if (grant.resource === "*") return void problems.push({ path, message: 'a grant names its resources; "*" is only for wildcard-only actions ({ actions, resource: "*" })' });
+      const resolved = resolveResource(grant.resource);
+      if ("error" in resolved) return void problems.push({ path, message: resolved.error });
+      needCloud(resolved.cloud, path);
+      grants.push({ resource: resolved, access: grant.access, include: grant.include ?? [], dataClass: grant.dataClass, until: grant.until });
+    }
+  });
+
+  const { problems: awsProblems } = awsStatementsForGrants(grants, []);
+  for (const problem of awsProblems) {
+    const grant = grants[problem.grant]!;
+    const index = spec.grants.findIndex((raw) => ("resource" in raw && raw.resource === grant.resource.ref) || ("resources" in raw && raw.resources.includes(grant.resource.ref)));
+    problems.push({ path: `grants[${index}]`, message: problem.message });
+  }
+  return { grants, accountWide };
+}
+
+function checkRules(spec: ParsedSpec, today: string, grants: readonly ResolvedGrant[], problems: SpecProblem[]): void {
+  if (spec.expires < today) problems.push({ path: "expires", message: `the review date ${spec.expires} has passed; set a future date (today is ${today})` });
+  spec.grants.forEach((grant, index) => {
+    if (grant.until !== undefined && grant.until < today) problems.push({ path: `grants[${index}].until`, message: `${grant.until} has passed; remove the grant or move the date` });
+    if (grant.until !== undefined && grant.until > spec.expires)
+      problems.push({ path: `grants[${index}].until`, message: `the grant outlives the identity (expires ${spec.expires}); end it on or before that date` });
+  });
+
+  const session = spec.maxSessionDuration;
+  if (session < SESSION_LIMITS.minimum) problems.push({ path: "maxSessionDuration", message: `sessions last at least ${SESSION_LIMITS.minimum} seconds (AWS minimum)` });
+  else if (session > SESSION_LIMITS.maximum) problems.push({ path: "maxSessionDuration", message: `sessions last at most ${SESSION_LIMITS.maximum} seconds (AWS maximum)` });
+  else if (session > SESSION_LIMITS.maximumShort && !spec.allowLongSessions)
+    problems.push({ path: "maxSessionDuration", message: `sessions above ${SESSION_LIMITS.maximumShort} seconds need allowLongSessions: true; prefer 3600 or less` });
+
+  const needsApproval = grants.some((grant) => grant.access.includes("permissions") || grant.include.length > 0);
+  if (needsApproval && !spec.approval)
+    problems.push({ path: "approval", message: "grants that change permissions, delete or export data need an approval ticket reference (approval: \"SEC-1234\")" });
+  if (spec.azure?.allowBroadScopes && !spec.approval)
+    problems.push({ path: "azure.allowBroadScopes", message: "assignments at subscription or management-group scope need an approval ticket reference" });
+}
