@@ -93,5 +93,20 @@ export function awsStatementsForGrants(
     const condition = untilCondition(grant.until);
     statements.push({ Sid: `AccountWide${index}`, Effect: "Allow", Action: actions, Resource: ["*"], ...(condition ? { Condition: condition } : {}) });
   });
-  return { statements, problems };
+  return { statements: mergeSameActions(statements), problems };
+}
+
+/**
+ * Statements that allow the same actions under the same condition become one statement listing all
+ * their resources: ten buckets read alike cost one action list, not ten (AWS counts characters).
+ */
+export function mergeSameActions(statements: readonly AwsStatement[]): AwsStatement[] {
+  const merged = new Map<string, AwsStatement>();
+  for (const statement of statements) {
+    const key = JSON.stringify([statement.Effect, statement.Action, statement.Condition ?? null]);
+    const existing = merged.get(key);
+    if (existing) existing.Resource.push(...statement.Resource.filter((resource) => !existing.Resource.includes(resource)));
+    else merged.set(key, { ...statement, Resource: [...statement.Resource] });
+  }
+  return [...merged.values()];
 }

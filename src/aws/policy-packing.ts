@@ -13,21 +13,36 @@ function document(statements: AwsStatement[]): AwsPolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** Splits a statement whose actions alone pass the limit into several with the same resources. */
-function splitOversized(statement: AwsStatement, limit: number): AwsStatement[] {
-  if (EMPTY_DOCUMENT_SIZE + policySize(statement) <= limit) return [statement];
+/** Greedily cuts `items` into runs whose built statement fits the limit. */
+function chunkToFit<T>(items: readonly T[], build: (chunk: T[], index: number) => AwsStatement, limit: number): AwsStatement[] {
   const parts: AwsStatement[] = [];
-  let current: string[] = [];
-  const withActions = (actions: string[], index: number): AwsStatement => ({ ...statement, Sid: `${statement.Sid}Part${index}`, Action: actions });
-  for (const action of statement.Action) {
-    const candidate = [...current, action];
-    if (current.length > 0 && EMPTY_DOCUMENT_SIZE + policySize(withActions(candidate, parts.length)) > limit) {
-      parts.push(withActions(current, parts.length));
-      current = [action];
+  let current: T[] = [];
+  for (const item of items) {
+    const candidate = [...current, item];
+    if (current.length > 0 && EMPTY_DOCUMENT_SIZE + policySize(build(candidate, parts.length)) > limit) {
+      parts.push(build(current, parts.length));
+      current = [item];
     } else current = candidate;
   }
-  if (current.length > 0) parts.push(withActions(current, parts.length));
+  if (current.length > 0) parts.push(build(current, parts.length));
   return parts;
+}
+
+/**
+ * Splits a statement too large for one policy: first its resources into runs that fit with the whole
+ * action list, and where even one resource does not fit, its actions too.
+ */
+function splitOversized(statement: AwsStatement, limit: number): AwsStatement[] {
+  if (EMPTY_DOCUMENT_SIZE + policySize(statement) <= limit) return [statement];
+  const withOneResource = { ...statement, Resource: statement.Resource.slice(0, 1) };
+  const actionRuns =
+    EMPTY_DOCUMENT_SIZE + policySize(withOneResource) <= limit
+      ? [statement]
+      : chunkToFit(statement.Action, (actions, index) => ({ ...withOneResource, Sid: `${statement.Sid}A${index}`, Action: actions }), limit).map((part) => ({
+          ...part,
+          Resource: statement.Resource,
+        }));
+  return actionRuns.flatMap((run) => chunkToFit(run.Resource, (resources, index) => ({ ...run, Sid: `${run.Sid}R${index}`, Resource: resources }), limit));
 }
 
 /**
