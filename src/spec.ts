@@ -72,9 +72,24 @@ const actionsGrantSchema = z
   })
   .strict();
 
-const grantSchema = z.union([roleGrantSchema, actionsGrantSchema, resourceGrantSchema], {
-  error: "a grant is { resource, access }, { role, resources } or { actions, resource: \"*\" }",
+/**
+ * A grant is told apart by its keys (`role`, `actions`, else `resource`), so that an error names the
+ * field that is wrong (`grants[0].role`) rather than "matches no form".
+ */
+const grantSchema = z.unknown().transform((value, ctx) => {
+  const schema =
+    typeof value === "object" && value !== null && "role" in value ? roleGrantSchema : typeof value === "object" && value !== null && "actions" in value ? actionsGrantSchema : resourceGrantSchema;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    ctx.addIssue({ code: "custom", message: 'a grant is { resource, access }, { role, resources } or { actions, resource: "*" }' });
+    return z.NEVER;
+  }
+  const result = (schema as z.ZodType<GrantInput>).safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) ctx.addIssue({ code: "custom", path: issue.path as PropertyKey[] as (string | number)[], message: issue.message });
+  return z.NEVER;
 });
+
+type GrantInput = z.output<typeof roleGrantSchema> | z.output<typeof actionsGrantSchema> | z.output<typeof resourceGrantSchema>;
 
 const arnSchema = (what: string) =>
   z.string().refine((value) => /^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:/.test(value), { message: `${what} must be an IAM ARN (arn:aws:iam::ACCOUNT:…)` });
@@ -198,15 +213,19 @@ export function parseAgentSpec(name: string, input: unknown, options: ParseOptio
   const problems: SpecProblem[] = [];
   if (typeof name !== "string" || !AGENT_ID.test(name))
     problems.push({ path: "name", message: "the agent name must be 3–40 lower-case letters, digits or '-', starting with a letter (it names the cloud identities)" });
+  const today = options.today ?? todayUtc();
   const parsed = agentSpecSchema.safeParse(input);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push({ path: formatPath(issue.path), message: issue.message });
+    // Report the rules on the fields that did parse too, so one run shows every problem.
+    const failed = new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? "")));
+    checkFieldRules(input as Partial<ParsedSpec>, failed, today, problems);
     throw new AgentSpecError(String(name), problems);
   }
   const spec = parsed.data;
-  const today = options.today ?? todayUtc();
   const { grants, accountWide } = resolveGrants(spec, problems);
-  checkRules(spec, today, grants, problems);
+  checkFieldRules(spec, new Set(), today, problems);
+  checkGrantRules(spec, today, grants, problems);
   if (problems.length > 0) throw new AgentSpecError(String(name), problems);
   return {
     id: name,
@@ -283,19 +302,26 @@ function resolveGrants(spec: ParsedSpec, problems: SpecProblem[]): { grants: Res
   return { grants, accountWide };
 }
 
-function checkRules(spec: ParsedSpec, today: string, grants: readonly ResolvedGrant[], problems: SpecProblem[]): void {
-  if (spec.expires < today) problems.push({ path: "expires", message: `the review date ${spec.expires} has passed; set a future date (today is ${today})` });
+/** Rules on single fields, checked only where the field itself parsed. */
+function checkFieldRules(spec: Partial<ParsedSpec>, failed: ReadonlySet<string>, today: string, problems: SpecProblem[]): void {
+  if (!failed.has("expires") && typeof spec.expires === "string" && spec.expires < today)
+    problems.push({ path: "expires", message: `the review date ${spec.expires} has passed; set a future date (today is ${today})` });
+
+  const session = spec.maxSessionDuration ?? SESSION_LIMITS.default;
+  if (failed.has("maxSessionDuration") || failed.has("allowLongSessions") || typeof session !== "number") return;
+  if (session < SESSION_LIMITS.minimum) problems.push({ path: "maxSessionDuration", message: `sessions last at least ${SESSION_LIMITS.minimum} seconds (AWS minimum)` });
+  else if (session > SESSION_LIMITS.maximum) problems.push({ path: "maxSessionDuration", message: `sessions last at most ${SESSION_LIMITS.maximum} seconds (AWS maximum)` });
+  else if (session > SESSION_LIMITS.maximumShort && spec.allowLongSessions !== true)
+    problems.push({ path: "maxSessionDuration", message: `sessions above ${SESSION_LIMITS.maximumShort} seconds need allowLongSessions: true; prefer 3600 or less` });
+}
+
+/** Rules that need the resolved grants. */
+function checkGrantRules(spec: ParsedSpec, today: string, grants: readonly ResolvedGrant[], problems: SpecProblem[]): void {
   spec.grants.forEach((grant, index) => {
     if (grant.until !== undefined && grant.until < today) problems.push({ path: `grants[${index}].until`, message: `${grant.until} has passed; remove the grant or move the date` });
     if (grant.until !== undefined && grant.until > spec.expires)
       problems.push({ path: `grants[${index}].until`, message: `the grant outlives the identity (expires ${spec.expires}); end it on or before that date` });
   });
-
-  const session = spec.maxSessionDuration;
-  if (session < SESSION_LIMITS.minimum) problems.push({ path: "maxSessionDuration", message: `sessions last at least ${SESSION_LIMITS.minimum} seconds (AWS minimum)` });
-  else if (session > SESSION_LIMITS.maximum) problems.push({ path: "maxSessionDuration", message: `sessions last at most ${SESSION_LIMITS.maximum} seconds (AWS maximum)` });
-  else if (session > SESSION_LIMITS.maximumShort && !spec.allowLongSessions)
-    problems.push({ path: "maxSessionDuration", message: `sessions above ${SESSION_LIMITS.maximumShort} seconds need allowLongSessions: true; prefer 3600 or less` });
 
   const needsApproval = grants.some((grant) => grant.access.includes("permissions") || grant.include.length > 0);
   if (needsApproval && !spec.approval)
