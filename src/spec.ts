@@ -219,7 +219,7 @@ export function parseAgentSpec(name: string, input: unknown, options: ParseOptio
     for (const issue of parsed.error.issues) problems.push({ path: formatPath(issue.path), message: issue.message });
     // Report the rules on the fields that did parse too, so one run shows every problem.
     const failed = new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? "")));
-    checkFieldRules(input as Partial<ParsedSpec>, failed, today, problems);
+    if (typeof input === "object" && input !== null) checkFieldRules(input as Partial<ParsedSpec>, failed, today, problems);
     throw new AgentSpecError(String(name), problems);
   }
   const spec = parsed.data;
