@@ -13,19 +13,24 @@ export interface SimulationInput {
   resource: string;
   context?: Record<string, string | string[]>;
   permissionBoundary?: unknown;
+  /** A resource policy (for a role: its trust policy). */
+  resourcePolicy?: unknown;
+  /** The calling principal (default: an agent role in the mock account). */
+  principal?: string;
 }
 
 const PRINCIPAL = `arn:aws:iam::${MOCK_CLOUD.awsAccountId}:role/agents/agent-under-test`;
 
 /** Runs one request through the simulator; throws when the simulator rejects the input. */
-export async function decide({ policies, action, resource, context = {}, permissionBoundary }: SimulationInput): Promise<Decision> {
+export async function decide({ policies, action, resource, context = {}, permissionBoundary, resourcePolicy, principal = PRINCIPAL }: SimulationInput): Promise<Decision> {
   const result = await runSimulation(
     {
-      request: { principal: PRINCIPAL, action, resource: { resource, accountId: MOCK_CLOUD.awsAccountId }, contextVariables: context },
+      request: { principal, action, resource: { resource, accountId: MOCK_CLOUD.awsAccountId }, contextVariables: context },
       identityPolicies: policies.map((policy, index) => ({ name: `policy-${index}`, policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       permissionBoundaryPolicies: permissionBoundary ? [{ name: "boundary", policy: permissionBoundary }] : undefined,
+      resourcePolicy,
     },
     {},
   );

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { awsStatementsForGrants } from "../src/aws/actions";
+import { budgetDenyAllPolicy, budgetExecutionPolicy } from "../src/aws/budget-stop";
+import { delegationIdentityStatement, delegationTrustStatement } from "../src/aws/delegation";
+import { packPolicies } from "../src/aws/policy-packing";
+import { githubActions } from "../src/issuers";
+import { parseAgentSpec } from "../src/spec";
+import { decide } from "./support/iam-simulator";
+
+const TODAY = "2026-11-23";
+const ACCOUNT = "123456789012";
+const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/agents/${name}`;
+
+function policiesFor(grants: unknown[]) {
+  const agent = parseAgentSpec(
+    "agent-under-test",
+    { owner: "keisha@acme.example", purpose: "An agent whose generated policies we evaluate", environment: "prod", expires: "2027-02-01", runsOn: githubActions({ repository: "acme/api" }), grants, aws: { oidcProvider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` } },
+    { today: TODAY },
+  );
+  return packPolicies(awsStatementsForGrants(agent.grants, agent.accountWide).statements);
+}
+
+describe("time-bound grants on AWS (aws:CurrentTime)", () => {
+  const policies = policiesFor([{ resource: "arn:aws:s3:::acme-prod-data", access: "read", until: "2027-01-15" }]);
+  it.each([
+    ["2026-12-01T09:00:00Z", "Allowed"],
+    ["2027-01-15T23:59:59Z", "Allowed"],
+    ["2027-01-16T00:00:00Z", "ImplicitlyDenied"],
+    ["2027-06-01T00:00:00Z", "ImplicitlyDenied"],
+  ])("s3:GetObject at %s is %s", async (now, expected) => {
+    expect(await decide({ policies, action: "s3:GetObject", resource: "arn:aws:s3:::acme-prod-data/k", context: { "aws:CurrentTime": now } })).toBe(expected);
+  });
+});
+
+describe("the budget stop", () => {
+  const grants = policiesFor([{ role: "deployment-agent", resources: ["arn:aws:s3:::acme-prod-artifacts", "arn:aws:ecr:us-east-1:123456789012:repository/api"] }]);
+  const everythingGranted = grants.flatMap((document) => document.Statement.flatMap((statement) => statement.Action.map((action) => [action, statement.Resource[0]!] as const)));
+
+  it("the deny-all policy denies every action the role's grants allow", async () => {
+    expect(everythingGranted.length).toBeGreaterThan(20);
+    for (const [action, resource] of everythingGranted) {
+      const concrete = resource.endsWith("/*") ? resource.replace(/\*$/, "build/1.tgz") : resource;
+      expect(await decide({ policies: grants, action, resource: concrete }), action).toBe("Allowed");
+      expect(await decide({ policies: [...grants, budgetDenyAllPolicy()], action, resource: concrete }), action).toBe("ExplicitlyDenied");
+    }
+  });
+
+  it("the execution role can attach only the stop policy, only to the agent's role", async () => {
+    const agentRole = role("agent-deployer-prod");
+    const denyPolicy = `arn:aws:iam::${ACCOUNT}:policy/agents/agent-deployer-prod-budget-stop`;
+    const policies = [budgetExecutionPolicy(agentRole, denyPolicy)];
+    const attach = (resource: string, policyArn: string) => decide({ policies, action: "iam:AttachRolePolicy", resource, context: { "iam:PolicyARN": policyArn } });
+    expect(await attach(agentRole, denyPolicy)).toBe("Allowed");
+    expect(await attach(agentRole, "arn:aws:iam::aws:policy/AdministratorAccess")).toBe("ImplicitlyDenied");
+    expect(await attach(role("agent-other-prod"), denyPolicy)).toBe("ImplicitlyDenied");
+    expect(await decide({ policies, action: "iam:PutRolePolicy", resource: agentRole })).toBe("ImplicitlyDenied");
+    expect(await decide({ policies, action: "iam:CreatePolicyVersion", resource: denyPolicy })).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("delegation between agent roles (A may act as B)", () => {
+  const A = role("agent-triage-prod");
+  const B = role("agent-deployer-prod");
+  const C = role("agent-intruder-prod");
+  const trustOfB = { Version: "2012-10-17", Statement: [delegationTrustStatement([A])] };
+  const identityOfA = [{ Version: "2012-10-17", Statement: [delegationIdentityStatement([B])] }];
+  const identityOfC = [{ Version: "2012-10-17", Statement: [delegationIdentityStatement([B])] }];
+  const attributed = { "aws:RequestTag/requested-by": "keisha@acme.example", "aws:TagKeys": ["requested-by"], "sts:SourceIdentity": "agent-triage" };
+
+  it("A can assume B when the session says who asked", async () => {
+    expect(await decide({ principal: A, policies: identityOfA, resourcePolicy: trustOfB, action: "sts:AssumeRole", resource: B, context: attributed })).toBe("Allowed");
+  });
+
+  it("A cannot assume B without the requested-by tag or a source identity", async () => {
+    expect(await decide({ principal: A, policies: identityOfA, resourcePolicy: trustOfB, action: "sts:AssumeRole", resource: B, context: { "sts:SourceIdentity": "agent-triage" } })).not.toBe("Allowed");
+    expect(await decide({ principal: A, policies: identityOfA, resourcePolicy: trustOfB, action: "sts:AssumeRole", resource: B, context: { "aws:RequestTag/requested-by": "keisha@acme.example", "aws:TagKeys": ["requested-by"] } })).not.toBe("Allowed");
+  });
+
+  it("C, which B does not trust, cannot assume B even with an identity policy that allows it", async () => {
+    expect(await decide({ principal: C, policies: identityOfC, resourcePolicy: trustOfB, action: "sts:AssumeRole", resource: B, context: attributed })).not.toBe("Allowed");
+  });
+
+  it("B cannot assume A: delegation is one way", async () => {
+    const trustOfA = { Version: "2012-10-17", Statement: [delegationTrustStatement([role("agent-someone-else")])] };
+    expect(await decide({ principal: B, policies: [{ Version: "2012-10-17", Statement: [delegationIdentityStatement([A])] }], resourcePolicy: trustOfA, action: "sts:AssumeRole", resource: A, context: attributed })).not.toBe("Allowed");
+  });
+
+  it("A can assume nothing but B", async () => {
+    expect(await decide({ principal: A, policies: identityOfA, action: "sts:AssumeRole", resource: C, context: attributed })).not.toBe("Allowed");
+  });
+});
