@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { UNKNOWN } from "./values";
 
 /**
  * Outputs a cloud would return for a new resource, derived deterministically from its name and
@@ -89,4 +90,28 @@ export function realisticOutputs(type: string, name: string, inputs: Inputs): { 
   const added = REALISTIC_OUTPUTS[type]?.(name, inputs) ?? {};
   const state = { ...inputs, ...added };
   return { id: realisticId(type, name, state), state };
+}
+
+/**
+ * The property a provider fills with an auto-generated name when the program gives none. Providers
+ * choose that name while checking inputs, so a preview already knows it; AWS and Azure Native name
+ * most resources `name`, S3 buckets `bucket` (Pulumi docs, "Resource names: autonaming").
+ */
+export function autonameProperty(type: string): string | undefined {
+  if (type === "aws:s3/bucket:Bucket" || type === "aws:s3/bucketV2:BucketV2") return "bucket";
+  if (type.startsWith("aws:") || type.startsWith("azure-native:")) return "name";
+  return undefined;
+}
+
+/**
+ * The outputs of a resource to be created, as a preview knows them: the inputs (still unknown
+ * where they come from other new resources) and the auto-generated name; every value the cloud
+ * computes on create (ids, ARNs, emails, principal ids) is {@link UNKNOWN}, and so is the id.
+ */
+export function previewOutputs(type: string, name: string, inputs: Inputs): { id: undefined; state: Inputs } {
+  const added = REALISTIC_OUTPUTS[type]?.(name, inputs) ?? {};
+  const autoname = autonameProperty(type);
+  const state: Inputs = { ...inputs };
+  for (const [key, value] of Object.entries(added)) if (!(key in inputs)) state[key] = key === autoname ? value : UNKNOWN;
+  return { id: undefined, state };
 }

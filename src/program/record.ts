@@ -1,52 +1,94 @@
 import * as pulumi from "@pulumi/pulumi";
-import { realisticOutputs } from "./realistic-outputs";
+import { RecordingMonitor, STACK_TYPE, type RecordedResource } from "./monitor";
 
-/** A resource registered by a program run under mocks. */
-export interface RecordedResource {
-  readonly type: string;
-  readonly name: string;
-  /** Whether a provider manages it (false for component resources). */
-  readonly custom: boolean;
-  readonly inputs: Record<string, unknown>;
-  /** The outputs the mocks returned (inputs plus realistic ids, ARNs, emails). */
-  readonly state: Record<string, unknown>;
-}
+export type { RecordedOptions, RecordedResource, SourceFrame } from "./monitor";
+export { STACK_TYPE, resourceUrn } from "./monitor";
 
-/** Options of {@link recordResources}. */
+/** Options of {@link recordResources} and {@link recordStack}. */
 export interface RecordOptions {
   readonly project?: string;
   readonly stack?: string;
-  /** Run as a preview (`pulumi.runtime.isDryRun()` is true). */
+  /** Run as a preview (`pulumi.runtime.isDryRun()` is true; values the cloud computes stay unknown). */
   readonly preview?: boolean;
+  /** Stack configuration, keys as `namespace:key` (`agent-iam:permissionsBoundary`), values as Pulumi stores them (strings). */
+  readonly config?: Readonly<Record<string, string>>;
+  /** Config keys that hold secrets. */
+  readonly secretKeys?: readonly string[];
+}
+
+/** What a program registered: every resource (the stack first) and the stack's outputs. */
+export interface RecordedStack {
+  readonly project: string;
+  readonly stack: string;
+  readonly preview: boolean;
+  /** Every resource, in registration order; the first is the stack resource. */
+  readonly resources: RecordedResource[];
+  /** The stack's outputs (what the program exported). */
+  readonly outputs: Record<string, unknown>;
 }
 
 // Internal to the Pulumi SDK, but the only way to know that every registration has reached the
 // monitor: `disconnect()` uses it the same way (runtime/settings.js).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+const settings = require("@pulumi/pulumi/runtime/settings") as {
+  waitForRPCs(): Promise<void>;
+  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> & { logErrorCount: number } };
+
+/** Points the Pulumi runtime of this process at a recording monitor (what `pulumi.runtime.setMocks` does). */
+function installMonitor(monitor: RecordingMonitor, project: string, stack: string, preview: boolean): void {
+  settings.setMockOptions(monitor, project, stack, preview);
+  const store = state.getStore();
+  // The features `setMocks` enables: everything but output values, so inputs arrive resolved.
+  Object.assign(store, {
+    supportsSecrets: true,
+    supportsResourceReferences: true,
+    supportsOutputValues: false,
+    supportsDeletedWith: true,
+    supportsReplaceWith: true,
+    supportsAliasSpecs: true,
+    supportsTransforms: false,
+    supportsParameterization: true,
+    supportsResourceHooks: true,
+    supportsErrorHooks: true,
+  });
+}
+
+/**
+ * Runs `program` as a Pulumi program under a recording monitor: inside a stack resource, with the
+ * given config, returning every resource it registered (urn, type, name, parent, inputs, outputs,
+ * options, dependencies, source position) and the stack's outputs, which are what `program`
+ * returns (or resolves to). Errors thrown by the program propagate.
+ */
+export async function recordStack(program: () => unknown, options: RecordOptions = {}): Promise<RecordedStack> {
+  const project = options.project ?? "agent-iam-test";
+  const stack = options.stack ?? "test";
+  const preview = options.preview ?? false;
+  const monitor = new RecordingMonitor({ project, stack, preview });
+  installMonitor(monitor, project, stack, preview);
+  pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => program());
+  } finally {
+    await settings.waitForRPCs();
+  }
+  const root = monitor.recorded.find((resource) => resource.type === STACK_TYPE && resource.parent === undefined);
+  return { project, stack, preview, resources: monitor.recorded, outputs: root?.state ?? {} };
+}
 
 /**
  * Runs `program` under Pulumi's mocks with realistic outputs and returns every resource it
- * registered, in registration order. Errors thrown by the program propagate.
+ * registered, in registration order (the stack resource left out). Errors thrown by the program
+ * propagate.
  */
 export async function recordResources(program: () => unknown, options: RecordOptions = {}): Promise<RecordedResource[]> {
-  const recorded: RecordedResource[] = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const { id, state } = realisticOutputs(args.type, args.name, args.inputs as Record<string, unknown>);
-        recorded.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs as Record<string, unknown>, state });
-        return { id: args.custom === false ? undefined : id, state };
-      },
-      call(args) {
-        return args.inputs as Record<string, unknown>;
-      },
-    },
-    options.project ?? "agent-iam-test",
-    options.stack ?? "test",
-    options.preview ?? false,
-  );
-  await program();
-  await settings.waitForRPCs();
-  return recorded;
+  const recorded = await recordStack(program, options);
+  return recorded.resources.filter((resource) => resource.type !== STACK_TYPE);
+}
+
+/** How many errors the program logged through `pulumi.log.error` (a run with any fails, as in Pulumi). */
+export function loggedErrorCount(): number {
+  return state.getStore().logErrorCount ?? 0;
 }

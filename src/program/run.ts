@@ -1,0 +1,87 @@
+import { format } from "node:util";
+import { ProgramFailure } from "./errors";
+import type { SourceFrame } from "./monitor";
+import type { ProgramProject } from "./project";
+import { loggedErrorCount, recordStack, type RecordedStack } from "./record";
+import { installResolveFallback } from "./resolve-fallback";
+import { stackFrames, userFrame } from "./source-location";
+
+/** Options of {@link runProject}. */
+export interface RunProjectOptions {
+  /** Run as `pulumi preview` would: values the cloud computes on create stay unknown. */
+  readonly preview?: boolean;
+}
+
+/** The esbuild error tsx throws for TypeScript it cannot parse: `FILE:LINE:COLUMN: ERROR: TEXT`. */
+const TRANSFORM_ERROR = /^(.+?):(\d+):(\d+): ERROR: (.+)$/m;
+/** Node's first stack line for JavaScript it cannot parse: `FILE:LINE`. */
+const COMPILE_ERROR_HEAD = /^(\/.+|[A-Za-z]:\\.+):(\d+)\n/;
+
+/** The program's own error, with where it came from in the user's files, as one {@link ProgramFailure}. */
+export function programFailureOf(error: unknown, programDir: string): ProgramFailure {
+  if (!(error instanceof Error)) return new ProgramFailure(`the program threw ${format(error)}`);
+  const transform = error.message.startsWith("Transform failed") ? TRANSFORM_ERROR.exec(error.message) : null;
+  if (transform) {
+    const location: SourceFrame = { file: transform[1]!, line: Number(transform[2]), column: Number(transform[3]) + 1 };
+    return new ProgramFailure(transform[4]!, location, "syntax error");
+  }
+  const head = error.name === "SyntaxError" ? COMPILE_ERROR_HEAD.exec(error.stack ?? "") : null;
+  if (head) {
+    const caret = (error.stack ?? "").split("\n")[2]?.indexOf("^") ?? -1;
+    return new ProgramFailure(error.message, { file: head[1]!, line: Number(head[2]), column: caret >= 0 ? caret + 1 : 1 }, "syntax error");
+  }
+  const code = (error as { code?: string }).code;
+  const message = code === "MODULE_NOT_FOUND" ? error.message.split("\n")[0]! : error.message;
+  return new ProgramFailure(message, userFrame(stackFrames(error.stack), programDir), error.name === "Error" ? "error" : error.name);
+}
+
+/** Loads the entry module and returns what Pulumi takes as the stack's outputs. */
+async function runEntry(main: string): Promise<unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  let exported = require(main) as unknown;
+  // A module whose only export is a default function runs that function, as Pulumi does for ES modules.
+  if (typeof exported === "object" && exported !== null && Object.keys(exported).length === 1 && typeof (exported as { default?: unknown }).default === "function")
+    exported = (exported as { default: unknown }).default;
+  return typeof exported === "function" ? await (exported as () => unknown)() : exported;
+}
+
+/**
+ * Runs a Pulumi program in this process under a recording monitor, with its stack's config, from
+ * its own folder, and returns what it registered. The program's console output goes to stderr
+ * (stdout is for reports). Any failure becomes a {@link ProgramFailure} that names the user's file
+ * and line.
+ */
+export async function runProject(project: ProgramProject, options: RunProjectOptions = {}): Promise<RecordedStack> {
+  installResolveFallback();
+  const cwd = process.cwd();
+  const saved = { log: console.log, info: console.info, debug: console.debug };
+  const toStderr = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
+  let unhandled: unknown;
+  const onRejection = (reason: unknown) => {
+    unhandled ??= reason;
+  };
+  const errorsBefore = loggedErrorCount();
+  process.on("unhandledRejection", onRejection);
+  console.log = console.info = console.debug = toStderr;
+  try {
+    process.chdir(project.dir);
+    const recorded = await recordStack(() => runEntry(project.main), {
+      project: project.name,
+      stack: project.stack,
+      preview: options.preview ?? false,
+      config: project.config,
+      secretKeys: project.secretKeys,
+    });
+    await new Promise((done) => setImmediate(done));
+    if (unhandled !== undefined) throw unhandled;
+    const logged = loggedErrorCount() - errorsBefore;
+    if (logged > 0) throw new ProgramFailure(`the program logged ${logged} error${logged === 1 ? "" : "s"} (see above)`);
+    return recorded;
+  } catch (error) {
+    throw error instanceof ProgramFailure ? error : programFailureOf(error, project.dir);
+  } finally {
+    process.chdir(cwd);
+    Object.assign(console, saved);
+    process.off("unhandledRejection", onRejection);
+  }
+}
