@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent } from "../src/agent";
 import { todayUtc } from "../src/dates";
+import { applyDepartedOwners, parseDepartedOwners } from "../src/inventory/offboarding";
+import { buildInventoryRecord } from "../src/inventory/record";
+import type { AgentCloudIdentities, InventoryRecord } from "../src/inventory/schema";
 import { parseAgentSpec, type AgentSpec } from "../src/spec";
 import { AwsAgentRole } from "./aws/agent-role";
 
@@ -18,9 +21,9 @@ export interface AgentAwsIdentity {
 }
 
 /** Stack configuration read under the `agent-iam` namespace. */
-function stackSettings(): { permissionsBoundary?: string } {
+function stackSettings(): { permissionsBoundary?: string; departedOwners: string[] } {
   const config = new pulumi.Config("agent-iam");
-  return { permissionsBoundary: config.get("permissionsBoundary") };
+  return { permissionsBoundary: config.get("permissionsBoundary"), departedOwners: parseDepartedOwners(config.getObject<unknown>("departedOwners")) };
 }
 
 /** The provider ARN from an `AwsOidcProvider`, an output, or a plain ARN. */
@@ -52,17 +55,21 @@ function providerArnOf(value: unknown): pulumi.Input<string> {
  * ```
  */
 export class AgentIdentity extends pulumi.ComponentResource {
-  /** The validated, cloud-agnostic agent. */
+  /** The validated, cloud-agnostic agent (disabled when its owner is in `agent-iam:departedOwners`). */
   readonly agent: Agent;
   readonly agentId: string;
   readonly aws?: AgentAwsIdentity;
+  /** The agent's inventory record (`src/inventory/schema.ts`); export the records as the stack's `inventory`. */
+  readonly inventoryRecord: pulumi.Output<InventoryRecord>;
 
   constructor(name: string, args: AgentIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
-    const agent = parseAgentSpec(name, args);
-    super("agent-iam:index:AgentIdentity", name, {}, opts);
+    const settings = stackSettings();
+    // Offboarding: an agent whose owner departed is deployed disabled, every cloud's kill switch on.
+    const { agent, ownerDeparted } = applyDepartedOwners(parseAgentSpec(name, args), settings.departedOwners);
+    // The agent model is the component's input: recorded runs and state show the validated agent.
+    super("agent-iam:index:AgentIdentity", name, { agent, ownerDeparted }, opts);
     this.agent = agent;
     this.agentId = agent.id;
-    const settings = stackSettings();
     const tomorrow = new Date(Date.parse(`${todayUtc()}T00:00:00Z`) + 86_400_000).toISOString().replace(".000Z", "Z");
 
     if (args.aws) {
@@ -80,12 +87,20 @@ export class AgentIdentity extends pulumi.ComponentResource {
       this.aws = { roleArn: role.roleArn, roleName: role.roleName, environment: role.environment, snippet: role.snippet };
     }
 
+    const identities = pulumi.output({
+      aws: this.aws ? pulumi.output({ roleArn: this.aws.roleArn, roleName: this.aws.roleName }) : undefined,
+    });
+    this.inventoryRecord = identities.apply((known) =>
+      buildInventoryRecord(agent, Object.fromEntries(Object.entries(known).filter(([, value]) => value !== undefined)) as AgentCloudIdentities, { ownerDeparted }),
+    );
+
     this.registerOutputs({
       agentId: agent.id,
       owner: agent.owner,
       environment: agent.environment,
       expires: agent.expires,
       aws: this.aws,
+      inventoryRecord: this.inventoryRecord,
     });
   }
 }

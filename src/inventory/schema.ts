@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { ACCESS_LEVELS } from "../access";
+import { DATA_CLASSES } from "../agent";
+import { CLOUDS } from "../resources";
+import { RISK_TIERS } from "../risk/rules";
+
+/**
+ * The inventory record: what security and compliance people read about one agent. One zod schema
+ * is the source of truth; `inventory.schema.json` next to this file is generated from it
+ * (`z.toJSONSchema`) and a test keeps the two equal.
+ */
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("A calendar date, YYYY-MM-DD (UTC)");
+
+/** One grant, in plain words and in detail. */
+export const inventoryGrantSchema = z
+  .object({
+    cloud: z.enum(CLOUDS),
+    /** The resource as the spec names it: an ARN, a Google full resource name or an Azure resource id; `*` for account-wide actions. */
+    resource: z.string(),
+    /** The cloud's type of the resource (`s3:bucket`, `storage.googleapis.com/Bucket`); `account` for account-wide actions. */
+    resourceType: z.string(),
+    access: z.array(z.enum(ACCESS_LEVELS)),
+    /** High-risk action classes the grant opted into. */
+    include: z.array(z.enum(["delete", "export"])),
+    /** The exact actions of an account-wide grant; empty for a grant on a named resource (its actions follow from the access levels). */
+    actions: z.array(z.string()),
+    dataClass: z.enum(DATA_CLASSES).nullable(),
+    until: isoDate.nullable(),
+    role: z.string().nullable(),
+    /** The grant in one plain sentence: "read and list the S3 bucket acme-prod-source (holds PII)". */
+    summary: z.string(),
+  })
+  .strict()
+  .describe("One grant of the agent");
+
+/** The agent's identity on AWS: its IAM role. */
+export const awsIdentitySchema = z
+  .object({ roleArn: z.string(), roleName: z.string() })
+  .strict()
+  .describe("AWS: the IAM role the agent assumes with its OIDC token");
+
+/** The agent's identity on Google Cloud: its service account. */
+export const gcpIdentitySchema = z
+  .object({ serviceAccountEmail: z.string(), project: z.string().nullable(), uniqueId: z.string().nullable() })
+  .strict()
+  .describe("Google Cloud: the service account the agent's federated identity acts as");
+
+/** The agent's identity on Azure: its user-assigned managed identity. */
+export const azureIdentitySchema = z
+  .object({
+    clientId: z.string(),
+    principalId: z.string(),
+    /** The managed identity's Azure resource id. */
+    resourceId: z.string(),
+    tenantId: z.string().nullable(),
+  })
+  .strict()
+  .describe("Azure: the user-assigned managed identity with the agent's federated credential");
+
+export const inventoryRecordSchema = z
+  .object({
+    id: z.string().describe("The agent id (its component name): in every tag, role session name and audit record"),
+    owner: z.string().describe("The person accountable for the agent"),
+    team: z.string().nullable(),
+    costCenter: z.string().nullable(),
+    purpose: z.string(),
+    environment: z.string(),
+    /**
+     * When the agent was first deployed: the earliest creation time a cloud reports for its
+     * identities (AWS IAM role `createDate`, Azure `systemData.createdAt`). `null` when it is not
+     * deployed, or when the inventory was built offline (`agent-iam inventory`, `check`): no cloud was asked.
+     */
+    created: z.string().nullable().describe("First deploy (ISO 8601) as the cloud reports it; null when not deployed or built offline"),
+    expires: isoDate.describe("Review date: the identity must be reviewed or removed by then"),
+    daysToExpiry: z.number().int().describe("Days from the inventory date to the review date; negative once passed"),
+    status: z.enum(["active", "disabled"]).describe("disabled: the kill switch is on (disabled: true, or the owner is in departedOwners)"),
+    /** Why the agent is disabled: `disabled` (the spec says so) or `owner-departed` (its owner is listed in `agent-iam:departedOwners`). */
+    disabledReason: z.enum(["disabled", "owner-departed"]).nullable(),
+    approval: z.string().nullable(),
+    issuer: z
+      .object({
+        kind: z.enum(["github-actions", "gitlab-ci", "kubernetes", "oidc"]),
+        url: z.string(),
+        /** The exact subject the identity trusts, and only it. */
+        subject: z.string(),
+        audience: z.string().nullable(),
+      })
+      .strict(),
+    maxSessionSeconds: z.number().int(),
+    clouds: z.array(z.enum(CLOUDS)),
+    identities: z
+      .object({ aws: awsIdentitySchema.optional(), gcp: gcpIdentitySchema.optional(), azure: azureIdentitySchema.optional() })
+      .strict()
+      .describe("Per cloud, the identity the agent uses; absent for a cloud it is not on"),
+    grants: z.array(inventoryGrantSchema),
+    /** Everything the agent can do, one plain sentence per grant. */
+    canDo: z.array(z.string()),
+    /** Whether the agent can write (or change permissions) in a production environment. */
+    writesProd: z.boolean(),
+    /** Whether a grant touches a resource marked as holding sensitive data. */
+    touchesSensitiveData: z.boolean(),
+    risk: z
+      .object({
+        tier: z.enum(RISK_TIERS),
+        reasons: z.array(z.object({ rule: z.string(), text: z.string() }).strict()),
+      })
+      .strict()
+      .describe("See docs/risk.md"),
+  })
+  .strict()
+  .describe("One agent identity in the agent-iam inventory");
+
+/** One agent in the inventory. */
+export type InventoryRecord = z.infer<typeof inventoryRecordSchema>;
+export type InventoryGrant = z.infer<typeof inventoryGrantSchema>;
+export type AgentCloudIdentities = InventoryRecord["identities"];
+
+/** The inventory document: `{ "generated": DATE, "agents": [record, ...] }`. */
+export const inventoryDocumentSchema = z
+  .object({
+    /** The day the inventory was computed for (risk and days to expiry depend on it). */
+    generated: isoDate.optional(),
+    agents: z.array(inventoryRecordSchema),
+  })
+  .describe("The agent-iam inventory");
+
+export type InventoryDocument = z.infer<typeof inventoryDocumentSchema>;
