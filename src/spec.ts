@@ -3,6 +3,11 @@ import { ACCESS_LEVELS, type AccessLevel } from "./access";
 import { DATA_CLASSES, type AccountWideGrant, type Agent, type ResolvedGrant } from "./agent";
 import { awsStatementsForGrants } from "./aws/actions";
 import { awsActionInfo } from "./aws/iam-catalog";
+import { azureAssignmentsForGrants } from "./azure/assignments";
+import { AZURE_FEDERATED_CREDENTIAL_LIMIT } from "./azure/federated";
+import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "./azure/roles";
+import { gcpBindingsForGrants, gcpTrustProblems } from "./gcp/bindings";
+import { GCP_POOL_NAME, GCP_PROVIDER_NAME } from "./gcp/workload-identity";
 import { CATALOG_ROLE_NAMES, ROLE_CATALOG, type CatalogRole, type CatalogRoleName } from "./catalog/roles";
 import { isIsoDate, todayUtc } from "./dates";
 import { resolveTrust, runsOnSchema } from "./issuers";
@@ -115,8 +120,23 @@ export const gcpBlockSchema = z
     project: z
       .string({ error: "gcp.project is required" })
       .refine((value) => GCP_PROJECT_ID.test(value), { message: "a GCP project id has 6–30 lower-case letters, digits or hyphens and starts with a letter" }),
-    /** The shared `GcpWorkloadIdentityPool` (or its outputs). */
-    pool: z.custom<object>((value) => typeof value === "object" && value !== null, { message: "gcp.pool is required: a GcpWorkloadIdentityPool" }),
+    /**
+     * The shared `GcpWorkloadIdentityPool` (it creates the provider for the agent's issuer), or an
+     * existing pool and provider by full resource name: `{ name, provider }`.
+     */
+    pool: z.unknown().superRefine((value, ctx) => {
+      if (typeof value === "object" && value !== null && typeof (value as { providerFor?: unknown }).providerFor === "function") return;
+      if (typeof value !== "object" || value === null || Array.isArray(value))
+        return void ctx.addIssue({ code: "custom", message: "gcp.pool is required: a GcpWorkloadIdentityPool, or { name, provider } of an existing pool and provider" });
+      const { name, provider, ...rest } = value as Record<string, unknown>;
+      for (const key of Object.keys(rest)) ctx.addIssue({ code: "custom", path: [key], message: "an existing pool is { name, provider }; remove this key" });
+      if (typeof name !== "string" || !GCP_POOL_NAME.test(name))
+        ctx.addIssue({ code: "custom", path: ["name"], message: "write the pool's full name: projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL_ID" });
+      if (typeof provider !== "string" || !GCP_PROVIDER_NAME.test(provider))
+        ctx.addIssue({ code: "custom", path: ["provider"], message: "write the provider's full name: projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL_ID/providers/PROVIDER_ID" });
+      else if (typeof name === "string" && !provider.startsWith(`${name}/providers/`))
+        ctx.addIssue({ code: "custom", path: ["provider"], message: "the provider must belong to the pool named in gcp.pool.name" });
+    }),
   })
   .strict();
 
@@ -132,6 +152,16 @@ export const azureBlockSchema = z
     location: z.string({ error: "azure.location is required, such as westeurope" }).regex(/^[a-z0-9]+$/, { message: "write the location as Azure names it, such as westeurope" }),
     /** Opt-in for assignments at subscription or management-group scope; needs the spec's `approval`. */
     allowBroadScopes: z.boolean().optional(),
+    /**
+     * Further places the same agent runs, trusted on Azure only (one federated identity credential
+     * each, besides `runsOn`'s); Azure allows 20 per identity.
+     */
+    additionalSubjects: z
+      .array(runsOnSchema)
+      .max(AZURE_FEDERATED_CREDENTIAL_LIMIT - 1, {
+        message: `an Azure managed identity holds at most ${AZURE_FEDERATED_CREDENTIAL_LIMIT} federated identity credentials: runsOn plus at most ${AZURE_FEDERATED_CREDENTIAL_LIMIT - 1} additional subjects; split the agent`,
+      })
+      .optional(),
   })
   .strict();
 
@@ -226,6 +256,7 @@ export function parseAgentSpec(name: string, input: unknown, options: ParseOptio
   const { grants, accountWide } = resolveGrants(spec, problems);
   checkFieldRules(spec, new Set(), today, problems);
   checkGrantRules(spec, today, grants, problems);
+  checkCloudTrust(spec, problems);
   if (problems.length > 0) throw new AgentSpecError(String(name), problems);
   return {
     id: name,
@@ -293,8 +324,12 @@ function resolveGrants(spec: ParsedSpec, problems: SpecProblem[]): { grants: Res
     }
   });
 
-  const { problems: awsProblems } = awsStatementsForGrants(grants, []);
-  for (const problem of awsProblems) {
+  const cloudProblems = [
+    ...awsStatementsForGrants(grants, []).problems,
+    ...gcpBindingsForGrants({ id: "", expires: spec.expires }, grants).problems,
+    ...azureAssignmentsForGrants({ id: "", environment: spec.environment, expires: spec.expires }, grants, { allowBroadScopes: spec.azure?.allowBroadScopes, approval: spec.approval }).problems,
+  ];
+  for (const problem of cloudProblems) {
     const grant = grants[problem.grant]!;
     const index = spec.grants.findIndex((raw) => ("resource" in raw && raw.resource === grant.resource.ref) || ("resources" in raw && raw.resources.includes(grant.resource.ref)));
     problems.push({ path: `grants[${index}]`, message: problem.message });
@@ -328,4 +363,16 @@ function checkGrantRules(spec: ParsedSpec, today: string, grants: readonly Resol
     problems.push({ path: "approval", message: "grants that change permissions, delete or export data need an approval ticket reference (approval: \"SEC-1234\")" });
   if (spec.azure?.allowBroadScopes && !spec.approval)
     problems.push({ path: "azure.allowBroadScopes", message: "assignments at subscription or management-group scope need an approval ticket reference" });
+}
+
+/** What the GCP and Azure sides need of the agent's trust: a short enough subject, Azure's audience. */
+function checkCloudTrust(spec: ParsedSpec, problems: SpecProblem[]): void {
+  const trust = resolveTrust(spec.runsOn, spec.environment);
+  if (spec.gcp) problems.push(...gcpTrustProblems({ trust }));
+  if (spec.azure && trust.audience !== undefined && trust.audience !== AZURE_TOKEN_EXCHANGE_AUDIENCE)
+    problems.push({ path: "runsOn.audience", message: `Azure federated credentials accept only the audience ${AZURE_TOKEN_EXCHANGE_AUDIENCE}; remove audience, or set it to that value` });
+  spec.azure?.additionalSubjects?.forEach((runsOn, index) => {
+    if (runsOn.audience !== undefined && runsOn.audience !== AZURE_TOKEN_EXCHANGE_AUDIENCE)
+      problems.push({ path: `azure.additionalSubjects[${index}].audience`, message: `Azure federated credentials accept only the audience ${AZURE_TOKEN_EXCHANGE_AUDIENCE}; remove audience` });
+  });
 }
