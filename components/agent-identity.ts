@@ -4,8 +4,12 @@ import { todayUtc } from "../src/dates";
 import { applyDepartedOwners, parseDepartedOwners } from "../src/inventory/offboarding";
 import { buildInventoryRecord } from "../src/inventory/record";
 import type { AgentCloudIdentities, InventoryRecord } from "../src/inventory/schema";
-import { parseAgentSpec, type AgentSpec } from "../src/spec";
+import { azureBlockSchema, parseAgentSpec, type AgentSpec } from "../src/spec";
 import { AwsAgentRole } from "./aws/agent-role";
+import { AzureAgentIdentity } from "./azure/agent-identity";
+import { GcpAgentServiceAccount } from "./gcp/agent-service-account";
+import type { GcpPoolProvider } from "./gcp/workload-identity-pool";
+import { resolveTrust } from "../src/issuers";
 
 /** Arguments of {@link AgentIdentity}: the agent spec (see `src/spec.ts` for every field). */
 export type AgentIdentityArgs = AgentSpec;
@@ -18,6 +22,38 @@ export interface AgentAwsIdentity {
   readonly environment: pulumi.Output<Record<string, string>>;
   /** The CI or pod snippet the agent uses. */
   readonly snippet: pulumi.Output<string>;
+}
+
+/** The GCP side of an agent identity. */
+export interface AgentGcpIdentity {
+  readonly serviceAccountEmail: pulumi.Output<string>;
+  /** The workload identity provider's full resource name. */
+  readonly providerName: pulumi.Output<string>;
+  /** The one principal allowed to impersonate the service account. */
+  readonly principal: pulumi.Output<string>;
+  /** The `google-github-actions/auth` step, or the credential configuration for other issuers. */
+  readonly snippet: pulumi.Output<string>;
+  /** The agent's labels, for the resources it works with. */
+  readonly labels: Record<string, string>;
+}
+
+/** The Azure side of an agent identity. */
+export interface AgentAzureIdentity {
+  readonly clientId: pulumi.Output<string>;
+  readonly tenantId: pulumi.Output<string>;
+  readonly principalId: pulumi.Output<string>;
+  /** The `azure/login` step, or its equivalent for the agent's issuer. */
+  readonly snippet: pulumi.Output<string>;
+}
+
+/** The pool and provider names from a `GcpWorkloadIdentityPool` or an existing `{ name, provider }`. */
+function gcpPoolOf(value: unknown, agent: Agent): { poolName: pulumi.Input<string>; providerName: pulumi.Input<string> } {
+  if (typeof value === "object" && value !== null && "providerFor" in value) {
+    const pool = value as { name: pulumi.Output<string>; providerFor(trust: Agent["trust"]): GcpPoolProvider };
+    return { poolName: pool.name, providerName: pool.providerFor(agent.trust).name };
+  }
+  const existing = value as { name: string; provider: string };
+  return { poolName: existing.name, providerName: existing.provider };
 }
 
 /** Stack configuration read under the `agent-iam` namespace. */
@@ -59,6 +95,8 @@ export class AgentIdentity extends pulumi.ComponentResource {
   readonly agent: Agent;
   readonly agentId: string;
   readonly aws?: AgentAwsIdentity;
+  readonly gcp?: AgentGcpIdentity;
+  readonly azure?: AgentAzureIdentity;
   /** The agent's inventory record (`src/inventory/schema.ts`); export the records as the stack's `inventory`. */
   readonly inventoryRecord: pulumi.Output<InventoryRecord>;
 
@@ -87,8 +125,36 @@ export class AgentIdentity extends pulumi.ComponentResource {
       this.aws = { roleArn: role.roleArn, roleName: role.roleName, environment: role.environment, snippet: role.snippet };
     }
 
+    let gcpAccount: GcpAgentServiceAccount | undefined;
+    if (args.gcp) {
+      gcpAccount = new GcpAgentServiceAccount(name, { agent, project: args.gcp.project, ...gcpPoolOf(args.gcp.pool, agent) }, { parent: this });
+      this.gcp = { serviceAccountEmail: gcpAccount.email, providerName: gcpAccount.providerName, principal: gcpAccount.principal, snippet: gcpAccount.snippet, labels: gcpAccount.labels };
+    }
+
+    let azureIdentity: AzureAgentIdentity | undefined;
+    if (args.azure) {
+      const block = azureBlockSchema.parse(args.azure);
+      azureIdentity = new AzureAgentIdentity(
+        name,
+        {
+          agent,
+          subscriptionId: block.subscriptionId,
+          resourceGroupName: block.resourceGroupName,
+          location: block.location,
+          additionalSubjects: (block.additionalSubjects ?? []).map((runsOn) => resolveTrust(runsOn, agent.environment)),
+          allowBroadScopes: block.allowBroadScopes,
+        },
+        { parent: this },
+      );
+      this.azure = { clientId: azureIdentity.clientId, tenantId: azureIdentity.tenantId, principalId: azureIdentity.principalId, snippet: azureIdentity.snippet };
+    }
+
     const identities = pulumi.output({
       aws: this.aws ? pulumi.output({ roleArn: this.aws.roleArn, roleName: this.aws.roleName }) : undefined,
+      gcp: gcpAccount && args.gcp ? pulumi.output({ serviceAccountEmail: gcpAccount.email, project: args.gcp.project, uniqueId: gcpAccount.uniqueId }) : undefined,
+      azure: azureIdentity
+        ? pulumi.output({ clientId: azureIdentity.clientId, principalId: azureIdentity.principalId, resourceId: azureIdentity.resourceId, tenantId: azureIdentity.tenantId })
+        : undefined,
     });
     this.inventoryRecord = identities.apply((known) =>
       buildInventoryRecord(agent, Object.fromEntries(Object.entries(known).filter(([, value]) => value !== undefined)) as AgentCloudIdentities, { ownerDeparted }),
@@ -100,6 +166,8 @@ export class AgentIdentity extends pulumi.ComponentResource {
       environment: agent.environment,
       expires: agent.expires,
       aws: this.aws,
+      gcp: this.gcp,
+      azure: this.azure,
       inventoryRecord: this.inventoryRecord,
     });
   }

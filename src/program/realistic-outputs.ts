@@ -65,6 +65,18 @@ export const REALISTIC_OUTPUTS: Readonly<Record<string, OutputFactory>> = {
   "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": (name, inputs) => ({
     name: `projects/${MOCK_CLOUD.gcpProjectNumber}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId, "pool")}/providers/${str(inputs.workloadIdentityPoolProviderId, name)}`,
   }),
+  "gcp:serviceaccount/key:Key": (name, inputs) => {
+    const account = str(inputs.serviceAccountId, `projects/mock-project/serviceAccounts/${name}@mock-project.iam.gserviceaccount.com`);
+    return { name: `${account}/keys/${stableGuid(`key:${account}:${name}`).replace(/-/g, "").slice(0, 40)}`, keyAlgorithm: str(inputs.keyAlgorithm, "KEY_ALG_RSA_2048") };
+  },
+  "azure-native:authorization:RoleAssignment": (name, inputs) => ({ name: str(inputs.roleAssignmentName, stableGuid(`assignment:${name}`)) }),
+  "azure-native:authorization:RoleDefinition": (name, inputs) => ({ name: str(inputs.roleDefinitionId, stableGuid(`definition:${name}`)) }),
+  "azure-native:managedidentity:FederatedIdentityCredential": (name, inputs) => ({ name: str(inputs.federatedIdentityCredentialResourceName, name) }),
+  "gcp:projects/iAMCustomRole:IAMCustomRole": (name, inputs) => ({
+    name: `projects/${str(inputs.project, "mock-project")}/roles/${str(inputs.roleId, name)}`,
+    deleted: false,
+  }),
+  "gcp:serviceaccount/iAMMember:IAMMember": (name) => ({ etag: `BwY${stableGuid(`etag:${name}`).replace(/-/g, "").slice(0, 9)}=` }),
   "gcp:pubsub/topic:Topic": (name, inputs) => ({ name: str(inputs.name, name), id: `projects/${str(inputs.project, "mock-project")}/topics/${str(inputs.name, name)}` }),
   "azure-native:managedidentity:UserAssignedIdentity": (name, inputs) => {
     const resourceName = str(inputs.resourceName, name);
