@@ -76,12 +76,14 @@ export async function runProject(project: ProgramProject, options: RunProjectOpt
     if (unhandled !== undefined) throw unhandled;
     const logged = loggedErrorCount() - errorsBefore;
     if (logged > 0) throw new ProgramFailure(`the program logged ${logged} error${logged === 1 ? "" : "s"} (see above)`);
+    process.off("unhandledRejection", onRejection);
     return recorded;
   } catch (error) {
+    // The same error also rejects the stack's and resources' own promises later; the listener stays
+    // so that those echoes do not crash the process after the failure has been reported once.
     throw error instanceof ProgramFailure ? error : programFailureOf(error, project.dir);
   } finally {
     process.chdir(cwd);
     Object.assign(console, saved);
-    process.off("unhandledRejection", onRejection);
   }
 }

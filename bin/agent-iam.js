@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+"use strict";
+// The agent-iam command. It loads TypeScript (its own sources and the programs it checks) through
+// tsx, in this process, so a fresh clone needs no build step.
+require("tsx/cjs");
+const { main } = require("../src/cli/main.ts");
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+    // Exit once output is flushed even if a library left a handle open; an idle process exits at once.
+    setTimeout(() => process.exit(code), 50).unref();
+  },
+  (error) => {
+    process.stderr.write(`agent-iam failed: ${error && error.message ? error.message : error}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,111 @@
+import { existsSync } from "node:fs";
+import { UsageError } from "../../program/errors";
+import { loadProject, type ProgramProject } from "../../program/project";
+import type { RecordedStack } from "../../program/record";
+import { runProject } from "../../program/run";
+import { SILENT_PROGRESS, type Progress } from "../progress";
+import { agentSummaries, type AgentSummary } from "./agents";
+import { AnalyzerView, type AnalyzerResource } from "./analyzer-resources";
+import { checkConfigNames, DEFAULT_PACK_DIR, resolvePackDir, startPack, type PackInfo, type PackSession } from "./packs";
+import { readPolicyConfig } from "./policy-config";
+import { countByLevel, violationsFrom, type DiagnosticLike, type Violation } from "./violations";
+
+/** What `agent-iam check` is asked to do. */
+export interface CheckOptions {
+  /** The program's folder (default: the current folder). */
+  readonly programDir?: string;
+  /** `--policy-pack` folders (default: this project's pack). */
+  readonly packDirs?: readonly string[];
+  /** `--config`: a policy config file in Pulumi's format. */
+  readonly configFile?: string;
+  readonly stack?: string;
+  readonly preview?: boolean;
+  /** The folder relative paths are read from. */
+  readonly cwd: string;
+  readonly progress?: Progress;
+}
+
+/** What a check found. */
+export interface CheckResult {
+  readonly project: ProgramProject;
+  readonly recorded: RecordedStack;
+  readonly packs: readonly PackInfo[];
+  readonly violations: readonly Violation[];
+  readonly agents: readonly AgentSummary[];
+  /** 0 without a mandatory violation, 1 with one. */
+  readonly exitCode: 0 | 1;
+}
+
+/** How many analyze requests one pack has in flight at once. */
+const IN_FLIGHT = 32;
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>, onDone: () => void): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+      onDone();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+async function evaluate(pack: PackSession, analyze: AnalyzerResource[], stack: AnalyzerResource[], progress: Progress, label: string): Promise<DiagnosticLike[]> {
+  let done = 0;
+  const perResource = await mapLimited(analyze, IN_FLIGHT, (resource) => pack.analyze(resource), () => progress.count(label, ++done, analyze.length));
+  progress.phase(`${label}: stack policies`);
+  const stackWide = await pack.analyzeStack(stack);
+  return [...perResource.flat(), ...stackWide];
+}
+
+/**
+ * Runs the program under mocks and evaluates every resource and the stack against each pack,
+ * through the analyzer protocol the Pulumi engine uses. Packs start while the program runs.
+ * Throws `UsageError` or `ProgramFailure` (exit code 2) when it cannot check.
+ */
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  const progress = options.progress ?? SILENT_PROGRESS;
+  const packDirs =
+    options.packDirs && options.packDirs.length > 0 ? options.packDirs.map((dir) => resolvePackDir(dir, options.cwd)) : [DEFAULT_PACK_DIR];
+  if (!existsSync(DEFAULT_PACK_DIR) && packDirs[0] === DEFAULT_PACK_DIR)
+    throw new UsageError(`the default policy pack is missing (${DEFAULT_PACK_DIR}); reinstall agent-iam or pass --policy-pack DIR`);
+  const config = options.configFile ? readPolicyConfig(options.configFile) : undefined;
+  const project = loadProject(options.programDir ?? options.cwd, { stack: options.stack });
+
+  progress.phase("starting policy packs and running the program");
+  const starting = Promise.allSettled(packDirs.map((dir) => startPack(dir, config)));
+  const closeAll = async () => {
+    for (const started of await starting) if (started.status === "fulfilled") await started.value.close().catch(() => undefined);
+  };
+  try {
+    const recorded = await runProject(project, { preview: options.preview });
+    const settled = await starting;
+    const failed = settled.find((started): started is PromiseRejectedResult => started.status === "rejected");
+    if (failed) throw failed.reason;
+    const packs = settled.map((started) => (started as PromiseFulfilledResult<PackSession>).value);
+    checkConfigNames(config, packs.map((pack) => pack.info), options.configFile ?? "");
+
+    const view = new AnalyzerView(recorded, project.config);
+    const analyze = view.all("analyze");
+    const stack = view.all("stack");
+    const diagnostics: DiagnosticLike[] = [];
+    for (const pack of packs) diagnostics.push(...(await evaluate(pack, analyze, stack, progress, `checking against ${pack.info.name}`)));
+
+    const stackUrn = recorded.resources[0]?.urn ?? "";
+    const violations = violationsFrom(diagnostics, stackUrn);
+    return {
+      project,
+      recorded,
+      packs: packs.map((pack) => pack.info),
+      violations,
+      agents: agentSummaries(recorded.resources),
+      exitCode: countByLevel(violations).mandatory > 0 ? 1 : 0,
+    };
+  } finally {
+    progress.stop();
+    await closeAll();
+  }
+}

@@ -1,0 +1,120 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../../program/resolve-fallback";
+import { STACK_TYPE } from "../../program/record";
+import { locator } from "../check/locations";
+import type { EnforcementLevel } from "../check/policy-config";
+import type { CheckResult } from "../check/run-check";
+
+/**
+ * SARIF 2.1.0 (OASIS, "Static Analysis Results Interchange Format") so that GitHub code scanning
+ * shows each violation on the pull request: one run, the pack's policies as the tool's rules, one
+ * result per violation at the line of the program that declared the resource, with the resource's
+ * URN as its logical location. No timestamps and no absolute paths: the same program gives the
+ * same file.
+ */
+
+/** SARIF result levels per enforcement level: mandatory blocks (error), advisory warns, remediate is fixed on apply (note). */
+export const SARIF_LEVELS: Readonly<Record<EnforcementLevel, "error" | "warning" | "note" | "none">> = {
+  mandatory: "error",
+  advisory: "warning",
+  remediate: "note",
+  disabled: "none",
+};
+
+/** GitHub's `security-severity` (0–10) per level, which code scanning shows as High / Medium / Low. */
+const SECURITY_SEVERITY: Readonly<Record<EnforcementLevel, string>> = { mandatory: "8.0", advisory: "5.0", remediate: "3.0", disabled: "0.0" };
+
+const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+function toolVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+function levelOf(value: string): EnforcementLevel {
+  return value === "mandatory" || value === "advisory" || value === "remediate" || value === "disabled" ? value : "advisory";
+}
+
+/** The SARIF log of a check. */
+export function sarifLog(result: CheckResult, cwd: string) {
+  const { recorded, project } = result;
+  const locate = locator(recorded.resources, project.dir, project.main, cwd);
+  // Rules: every policy of every pack; a policy name two packs share is qualified with its pack.
+  const shared = new Set<string>();
+  const seenNames = new Set<string>();
+  for (const pack of result.packs) for (const policy of pack.policies) (seenNames.has(policy.name) ? shared : seenNames).add(policy.name);
+  const ruleId = (pack: string, policy: string) => (shared.has(policy) ? `${pack}/${policy}` : policy);
+  const rules: { id: string; pack: string; description: string; level: EnforcementLevel }[] = [];
+  const ruleIndex = new Map<string, number>();
+  const addRule = (pack: string, policy: string, description: string, level: EnforcementLevel) => {
+    const id = ruleId(pack, policy);
+    if (ruleIndex.has(id)) return;
+    ruleIndex.set(id, rules.length);
+    rules.push({ id, pack, description, level });
+  };
+  for (const pack of result.packs) for (const policy of pack.policies) addRule(pack.name, policy.name, policy.description, levelOf(policy.enforcementLevel));
+  for (const violation of result.violations) addRule(violation.policyPack, violation.policy, violation.description, violation.enforcementLevel);
+
+  const results = result.violations.map((violation) => {
+    const id = ruleId(violation.policyPack, violation.policy);
+    const where = locate(violation.urn);
+    const parts = violation.urn.split("::");
+    const type = (parts[2] ?? "").split("$").pop() ?? "";
+    const name = parts.slice(3).join("::");
+    return {
+      ruleId: id,
+      ruleIndex: ruleIndex.get(id)!,
+      level: SARIF_LEVELS[violation.enforcementLevel],
+      message: { text: violation.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: where.file, uriBaseId: "%SRCROOT%" },
+            region: { startLine: where.line, startColumn: where.column },
+          },
+          logicalLocations: [{ name: type === STACK_TYPE ? recorded.stack : name, fullyQualifiedName: violation.urn, kind: "resource" }],
+        },
+      ],
+      partialFingerprints: {
+        "agentIamViolation/v1": createHash("sha256").update(`${violation.policyPack}\n${violation.policy}\n${violation.urn}\n${violation.message}`).digest("hex"),
+      },
+      properties: { policyPack: violation.policyPack, enforcementLevel: violation.enforcementLevel, resourceType: type },
+    };
+  });
+
+  return {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0" as const,
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "agent-iam",
+            version: toolVersion(),
+            rules: rules.map((rule) => ({
+              id: rule.id,
+              name: rule.id,
+              shortDescription: { text: rule.description.split(/(?<=\.)\s/)[0] || rule.id },
+              fullDescription: { text: rule.description || rule.id },
+              defaultConfiguration: { level: SARIF_LEVELS[rule.level] },
+              help: { text: `${rule.description}\nPolicy ${rule.id} of the CrossGuard pack ${rule.pack}.` },
+              properties: { tags: ["security", "iam"], "security-severity": SECURITY_SEVERITY[rule.level], policyPack: rule.pack, enforcementLevel: rule.level },
+            })),
+          },
+        },
+        columnKind: "utf16CodeUnits" as const,
+        results,
+      },
+    ],
+  };
+}
+
+/** {@link sarifLog} as text. */
+export function sarifReport(result: CheckResult, cwd: string): string {
+  return `${JSON.stringify(sarifLog(result, cwd), null, 2)}\n`;
+}
