@@ -65,7 +65,13 @@ export function azureCredentialInstructions(agent: Pick<Agent, "trust">, ids: Az
     case "oidc":
       return {
         environment: { ...environment, AZURE_FEDERATED_TOKEN_FILE: "/path/to/oidc-token" },
-        snippet: `# Write the issuer's token (audience ${AZURE_TOKEN_EXCHANGE_AUDIENCE}) to AZURE_FEDERATED_TOKEN_FILE and set AZURE_CLIENT_ID and AZURE_TENANT_ID; DefaultAzureCredential then signs in.`,
+        snippet: [
+          `# Write the issuer's token (audience ${AZURE_TOKEN_EXCHANGE_AUDIENCE}) to AZURE_FEDERATED_TOKEN_FILE; DefaultAzureCredential then signs in.`,
+          `AZURE_CLIENT_ID=${ids.clientId}`,
+          `AZURE_TENANT_ID=${ids.tenantId}`,
+          `AZURE_SUBSCRIPTION_ID=${ids.subscriptionId}`,
+          "AZURE_FEDERATED_TOKEN_FILE=/path/to/oidc-token",
+        ].join("\n"),
       };
   }
 }
