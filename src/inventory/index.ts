@@ -8,3 +8,4 @@ export { CSV_COLUMNS, csvCell, inventoryCsv } from "./csv";
 export { EXPIRING_SOON_DAYS, expiringSoon, inventoryMarkdown } from "./markdown";
 export { INVENTORY_SCHEMA_FILE, inventoryJsonSchema, schemaFileText } from "./json-schema";
 export * from "./offboarding";
+export { INVENTORY_FORMATS, formatInventory, inventoryDocument, type InventoryFormat } from "./document";

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { CliIO } from "../io";
 import { registerCheck } from "./check";
+import { registerInventory } from "./inventory";
 
 /** What a command's action reports back: the process exit code. */
 export type SetExitCode = (code: number) => void;
@@ -12,4 +13,4 @@ export type SetExitCode = (code: number) => void;
 export type CommandRegistration = (program: Command, io: CliIO, setExitCode: SetExitCode) => void;
 
 /** Every subcommand of `agent-iam`, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandRegistration[] = [registerCheck];
+export const COMMANDS: readonly CommandRegistration[] = [registerCheck, registerInventory];
