@@ -1,9 +1,17 @@
+import { InventoryError } from "../../inventory/from-resources";
+import { formatInventory, inventoryDocument } from "../../inventory/document";
+import { UsageError } from "../../program/errors";
 import type { CheckResult } from "../check/run-check";
 
 /**
- * The agent inventory `--inventory FILE` writes: `{ "agents": [...] }`, one entry per
- * `AgentIdentity`, sorted by id.
+ * The agent inventory `--inventory FILE` writes: `{ "generated": DATE, "agents": [record, ...] }`,
+ * one inventory record per `AgentIdentity` (src/inventory/schema.ts), sorted by id; the same
+ * document `agent-iam inventory --format json` writes.
  */
 export function inventoryReport(result: CheckResult): string {
-  return `${JSON.stringify({ agents: result.agents }, null, 2)}\n`;
+  try {
+    return formatInventory(inventoryDocument(result.recorded.resources), "json");
+  } catch (error) {
+    throw error instanceof InventoryError ? new UsageError(`--inventory: ${error.message}`) : error;
+  }
 }
