@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { UsageError } from "../../program/errors";
 import { loadProject, type ProgramProject } from "../../program/project";
 import type { RecordedStack } from "../../program/record";
@@ -16,7 +17,7 @@ export interface CheckOptions {
   readonly programDir?: string;
   /** `--policy-pack` folders (default: this project's pack). */
   readonly packDirs?: readonly string[];
-  /** `--config`: a policy config file in Pulumi's format. */
+  /** `--config`: a policy config file in Pulumi's format (relative to `cwd`). */
   readonly configFile?: string;
   readonly stack?: string;
   readonly preview?: boolean;
@@ -72,7 +73,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     options.packDirs && options.packDirs.length > 0 ? options.packDirs.map((dir) => resolvePackDir(dir, options.cwd)) : [DEFAULT_PACK_DIR];
   if (!existsSync(DEFAULT_PACK_DIR) && packDirs[0] === DEFAULT_PACK_DIR)
     throw new UsageError(`the default policy pack is missing (${DEFAULT_PACK_DIR}); reinstall agent-iam or pass --policy-pack DIR`);
-  const config = options.configFile ? readPolicyConfig(options.configFile) : undefined;
+  const config = options.configFile ? readPolicyConfig(resolve(options.cwd, options.configFile), options.configFile) : undefined;
   const project = loadProject(options.programDir ?? options.cwd, { stack: options.stack });
 
   progress.phase("starting policy packs and running the program");

@@ -60,7 +60,7 @@ export const registerCheck: CommandRegistration = (program: Command, io: CliIO, 
       const result = await runCheck({
         programDir: programDir ? resolve(io.cwd, programDir) : io.cwd,
         packDirs: flags.policyPack,
-        configFile: flags.config ? resolve(io.cwd, flags.config) : undefined,
+        configFile: flags.config,
         stack: flags.stack,
         preview: flags.preview ?? false,
         cwd: io.cwd,
