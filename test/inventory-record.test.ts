@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { AgentIdentity, AwsOidcProvider, githubActions, kubernetes } from "../components";
+import { AgentIdentity, AwsOidcProvider, GcpWorkloadIdentityPool, githubActions, kubernetes } from "../components";
 import { todayUtc } from "../src/dates";
 import {
   INVENTORY_SCHEMA_FILE,
@@ -23,6 +23,7 @@ import { parseAgentSpec } from "../src/spec";
 
 const TODAY = todayUtc();
 const inDays = (days: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const SUBSCRIPTION = "11111111-2222-4333-8444-555555555555";
 const PROVIDER_ARN = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 
 function fleet(components: AgentIdentity[] = []) {
@@ -49,6 +50,18 @@ function fleet(components: AgentIdentity[] = []) {
         grants: [{ resource: "arn:aws:dynamodb:us-east-1:123456789012:table/customers", access: "read", dataClass: "pii" }],
         aws: { oidcProvider: PROVIDER_ARN },
       }),
+      new AgentIdentity("report-reader", {
+        owner: "lena@acme.example",
+        purpose: "Reads the finance reports on Google Cloud and Azure every night",
+        environment: "prod",
+        expires: inDays(90),
+        runsOn: githubActions({ repository: "acme/reports" }),
+        grants: [
+          { role: "data-reader", resources: ["//storage.googleapis.com/projects/_/buckets/acme-reports", `/subscriptions/${SUBSCRIPTION}/resourceGroups/agents/providers/Microsoft.Storage/storageAccounts/acmereports/blobServices/default/containers/reports`] },
+        ],
+        gcp: { project: "acme-prod-123", pool: new GcpWorkloadIdentityPool("agents", { project: "acme-prod-123" }) },
+        azure: { subscriptionId: SUBSCRIPTION, resourceGroupName: "agents", location: "westeurope" },
+      }),
     );
   };
 }
@@ -56,8 +69,11 @@ function fleet(components: AgentIdentity[] = []) {
 describe("inventory from a recorded program run", () => {
   it("has one record per AgentIdentity with its exact issuer, subject and role ARN", async () => {
     const records = inventoryFromResources(await recordResources(fleet()), { today: TODAY });
-    expect(records.map((record) => record.id)).toEqual(["customer-reader", "pr-reviewer"]);
-    const [reader, reviewer] = records as [InventoryRecord, InventoryRecord];
+    expect(records.map((record) => record.id)).toEqual(["customer-reader", "pr-reviewer", "report-reader"]);
+    const [reader, reviewer, reports] = records as [InventoryRecord, InventoryRecord, InventoryRecord];
+    expect(reports.clouds).toEqual(["gcp", "azure"]);
+    expect(reports.identities.gcp).toMatchObject({ serviceAccountEmail: expect.stringMatching(/^report-reader[-a-z]*@acme-prod-123\.iam\.gserviceaccount\.com$/), project: "acme-prod-123" });
+    expect(reports.identities.azure).toMatchObject({ clientId: expect.stringMatching(/^[0-9a-f-]{36}$/), principalId: expect.stringMatching(/^[0-9a-f-]{36}$/), resourceId: expect.stringMatching(/^\/subscriptions\//) });
     expect(reviewer).toMatchObject({
       owner: "keisha@acme.example",
       team: "platform",
@@ -187,7 +203,7 @@ describe("inventory formats", () => {
   it("CSV: a header and one row per agent, RFC 4180 quoting, formulas neutralised", async () => {
     const csv = inventoryCsv(await records());
     const lines = csv.trimEnd().split("\r\n");
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(lines[0]!.split(",").slice(0, 7)).toEqual(["id", "owner", "team", "cost_center", "environment", "status", "risk"]);
     expect(lines[2]).toMatch(/^pr-reviewer,keisha@acme\.example,platform,cc-1234,prod,active,high,/);
     expect(csvCell('say "hi", then leave')).toBe('"say ""hi"", then leave"');

@@ -24,6 +24,8 @@ export interface ResourceLike {
   readonly type: string;
   readonly name: string;
   readonly parent?: string;
+  /** The id the cloud (or the mocks) gave it. */
+  readonly id?: string;
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly state: Readonly<Record<string, unknown>>;
 }
@@ -83,7 +85,7 @@ export function identitiesFrom(children: readonly ResourceLike[]): { identities:
     } else if (resource.type === IDENTITY_RESOURCE_TYPES.azure && !identities.azure) {
       const clientId = text(state.clientId);
       const principalId = text(state.principalId);
-      const resourceId = text(state.id) ?? azureIdentityId(state);
+      const resourceId = text(resource.id) ?? text(state.id) ?? azureIdentityId(state);
       if (clientId && principalId && resourceId) identities.azure = { clientId, principalId, resourceId, tenantId: text(state.tenantId) ?? null };
       const systemData = state.systemData as Record<string, unknown> | undefined;
       created.push(text(systemData?.createdAt));
