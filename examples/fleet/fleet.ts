@@ -1,0 +1,212 @@
+/**
+ * The agent fleet of one environment: six agents across AWS, GCP and Azure, each with its own
+ * least-privilege, federated identity, an owner, a purpose and a review date. `index.ts` declares
+ * it for the stack's environment (`prod` or `dev`).
+ */
+import {
+  AgentIdentity,
+  AwsOidcProvider,
+  GcpWorkloadIdentityPool,
+  githubActions,
+  gitlabCi,
+  kubernetes,
+  type AgentIdentityArgs,
+} from "../../components";
+
+/** Where one environment's agents live. */
+export interface FleetSettings {
+  readonly environment: "prod" | "dev";
+  readonly awsAccountId: string;
+  readonly awsRegion: string;
+  readonly permissionsBoundaryArn: string;
+  readonly gcpProject: string;
+  readonly azureSubscriptionId: string;
+  readonly azureResourceGroup: string;
+  readonly azureLocation: string;
+  /** The OIDC issuer of the EKS cluster the triage agent runs in. */
+  readonly clusterIssuerUrl: string;
+  /** Review dates: within 90 days, as the policy pack's agent-identity-expiry requires. */
+  readonly expires: string;
+}
+
+/** The settings of each environment (overridable through the stack's config, see index.ts). */
+export const FLEET_DEFAULTS: Readonly<Record<FleetSettings["environment"], FleetSettings>> = {
+  prod: {
+    environment: "prod",
+    awsAccountId: "123456789012",
+    awsRegion: "us-east-1",
+    permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/agent-iam-boundary",
+    gcpProject: "acme-agents-prod",
+    azureSubscriptionId: "11111111-2222-4333-8444-555555555555",
+    azureResourceGroup: "agents-prod",
+    azureLocation: "westeurope",
+    clusterIssuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/5C0FFEE0A1B2C3D4E5F60718293A4B5C",
+    expires: "2027-02-15",
+  },
+  dev: {
+    environment: "dev",
+    awsAccountId: "210987654321",
+    awsRegion: "us-east-1",
+    permissionsBoundaryArn: "arn:aws:iam::210987654321:policy/agent-iam-boundary",
+    gcpProject: "acme-agents-dev",
+    azureSubscriptionId: "66666666-7777-4888-9999-000000000000",
+    azureResourceGroup: "agents-dev",
+    azureLocation: "westeurope",
+    clusterIssuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/D3V0C1A5B2C3D4E5F60718293A4B5C6D",
+    expires: "2027-01-31",
+  },
+};
+
+/** Declares the fleet of one environment and returns its agents by name. */
+export function declareFleet(settings: FleetSettings): Record<string, AgentIdentity> {
+  const env = settings.environment;
+  const aws = (service: string, resource: string) => `arn:aws:${service}:${settings.awsRegion}:${settings.awsAccountId}:${resource}`;
+  const gcp = (service: string, path: string) => `//${service}.googleapis.com/projects/${settings.gcpProject}/${path}`;
+  const azure = (path: string) => `/subscriptions/${settings.azureSubscriptionId}/resourceGroups/data-${env}/providers/${path}`;
+  const storageAccount = `Microsoft.Storage/storageAccounts/acme${env}data`;
+
+  const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
+  const gitlab = new AwsOidcProvider("gitlab", { issuerUrl: "https://gitlab.com" });
+  const cluster = new AwsOidcProvider("eks-agents", { issuerUrl: settings.clusterIssuerUrl });
+  const pool = new GcpWorkloadIdentityPool("agents", {
+    project: settings.gcpProject,
+    issuers: [githubActions({ repository: "acme/api" }), gitlabCi({ project: "acme/sre/monitoring" })],
+  });
+  const azureBlock = { subscriptionId: settings.azureSubscriptionId, resourceGroupName: settings.azureResourceGroup, location: settings.azureLocation };
+  const common = { environment: env, expires: settings.expires, costCenter: "cc-agents-4410" };
+  const awsVia = (oidcProvider: AwsOidcProvider) => ({ oidcProvider, permissionsBoundary: settings.permissionsBoundaryArn });
+
+  const agents: Record<string, AgentIdentityArgs> = {
+    // Reviews every pull request on three clouds' copies of the source, posts findings to a queue/topic.
+    "pr-reviewer": {
+      ...common,
+      owner: "keisha.okafor@acme.example",
+      team: "developer-experience",
+      purpose: "Reviews pull requests of acme/api and posts its findings for the authors",
+      runsOn: githubActions({ repository: "acme/api" }),
+      grants: [
+        {
+          role: "code-reviewer",
+          resources: [
+            `arn:aws:s3:::acme-${env}-source`,
+            aws("sqs", "review-findings"),
+            `//storage.googleapis.com/projects/_/buckets/acme-${env}-source`,
+            gcp("pubsub", "topics/review-findings"),
+            azure(`${storageAccount}/blobServices/default/containers/source`),
+            azure(`Microsoft.ServiceBus/namespaces/acme-${env}-bus/queues/review-findings`),
+          ],
+        },
+      ],
+      aws: awsVia(github),
+      gcp: { project: settings.gcpProject, pool },
+      azure: azureBlock,
+    },
+    // Ships releases: pushes images and rolls out the service, deletes nothing.
+    "deploy-bot": {
+      ...common,
+      owner: "marco.rossi@acme.example",
+      team: "platform",
+      purpose: "Builds release images and rolls them out to the web service",
+      runsOn: githubActions({ repository: "acme/platform" }),
+      grants: [
+        {
+          role: "deployment-agent",
+          resources: [
+            `arn:aws:s3:::acme-${env}-artifacts`,
+            aws("ecr", "repository/web"),
+            aws("ecs", `service/acme-${env}/web`),
+            gcp("artifactregistry", "locations/europe-west1/repositories/web"),
+            gcp("run", "locations/europe-west1/services/web"),
+            azure(`Microsoft.ContainerRegistry/registries/acme${env}images`),
+            azure(`Microsoft.App/containerApps/web`),
+          ],
+        },
+      ],
+      aws: awsVia(github),
+      gcp: { project: settings.gcpProject, pool },
+      azure: azureBlock,
+    },
+    // Watches logs and metrics and opens incidents elsewhere; changes nothing.
+    "ops-monitor": {
+      ...common,
+      owner: "priya.raman@acme.example",
+      team: "sre",
+      purpose: "Reads logs and metrics every five minutes and reports regressions to on-call",
+      runsOn: gitlabCi({ project: "acme/sre/monitoring", environment: env }),
+      grants: [
+        {
+          role: "read-only-monitor",
+          resources: [
+            aws("logs", `log-group:/acme/${env}/web`),
+            `//logging.googleapis.com/projects/${settings.gcpProject}`,
+            `//monitoring.googleapis.com/projects/${settings.gcpProject}`,
+            azure(`Microsoft.OperationalInsights/workspaces/acme-${env}-logs`),
+          ],
+        },
+      ],
+      aws: awsVia(gitlab),
+      gcp: { project: settings.gcpProject, pool },
+      azure: azureBlock,
+    },
+    // Reads the sales data for weekly reports; cannot change or export it.
+    "report-reader": {
+      ...common,
+      owner: "dana.levi@acme.example",
+      team: "analytics",
+      purpose: "Reads sales data and writes the weekly revenue summary to the analysts",
+      runsOn: githubActions({ repository: "acme/analytics" }),
+      grants: [
+        {
+          role: "data-reader",
+          dataClass: "financial",
+          resources: [
+            `arn:aws:s3:::acme-${env}-sales`,
+            aws("dynamodb", "table/orders"),
+            `//storage.googleapis.com/projects/_/buckets/acme-${env}-sales`,
+            gcp("bigquery", "datasets/sales"),
+            azure(`${storageAccount}/blobServices/default/containers/sales`),
+            azure(`${storageAccount}/tableServices/default/tables/orders`),
+          ],
+        },
+      ],
+      aws: awsVia(github),
+      gcp: { project: settings.gcpProject, pool },
+      azure: azureBlock,
+    },
+    // Issues refunds: reads and updates refund records, may void them; needs an approval.
+    "support-refunds": {
+      ...common,
+      owner: "sam.chen@acme.example",
+      team: "support",
+      purpose: "Issues approved customer refunds and voids duplicate refund records",
+      approval: "SEC-2041",
+      runsOn: githubActions({ repository: "acme/support-bots" }),
+      grants: [
+        { resource: aws("dynamodb", "table/refunds"), access: ["read", "write"], include: ["delete"], dataClass: "financial" },
+        { resource: aws("secretsmanager", `secret:${env}/payments-api-AbC123`), access: "read", dataClass: "credentials" },
+        { resource: azure(`${storageAccount}/blobServices/default/containers/refund-receipts`), access: ["read", "list", "write"], include: ["delete"], dataClass: "financial" },
+        { resource: azure(`Microsoft.KeyVault/vaults/acme-${env}-payments`), access: "read", dataClass: "credentials" },
+      ],
+      aws: awsVia(github),
+      azure: azureBlock,
+    },
+    // Runs in the agents namespace of the EKS cluster: triages incoming tickets from a queue.
+    "ticket-triage": {
+      ...common,
+      owner: "priya.raman@acme.example",
+      team: "sre",
+      purpose: "Triages new support tickets from the intake queue and labels them for routing",
+      runsOn: kubernetes({ issuerUrl: settings.clusterIssuerUrl, namespace: "agents", serviceAccount: "ticket-triage" }),
+      grants: [
+        { resource: aws("sqs", "ticket-intake"), access: "read" },
+        { resource: gcp("pubsub", "subscriptions/ticket-intake"), access: "read" },
+        { resource: azure(`Microsoft.ServiceBus/namespaces/acme-${env}-bus/queues/ticket-intake`), access: "read" },
+      ],
+      aws: awsVia(cluster),
+      gcp: { project: settings.gcpProject, pool },
+      azure: azureBlock,
+    },
+  };
+
+  return Object.fromEntries(Object.entries(agents).map(([name, args]) => [name, new AgentIdentity(name, args)]));
+}
