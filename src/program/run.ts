@@ -1,3 +1,5 @@
+import Module, { createRequire } from "node:module";
+import { sep } from "node:path";
 import { format } from "node:util";
 import { ProgramFailure } from "./errors";
 import type { SourceFrame } from "./monitor";
@@ -35,10 +37,24 @@ export function programFailureOf(error: unknown, programDir: string): ProgramFai
   return new ProgramFailure(message, userFrame(stackFrames(error.stack), programDir), error.name === "Error" ? "error" : error.name);
 }
 
-/** Loads the entry module and returns what Pulumi takes as the stack's outputs. */
-async function runEntry(main: string): Promise<unknown> {
+/** Makes Node's own `require` load TypeScript (the CLI's entry does this already; a library caller may not have). */
+function ensureTypeScriptLoader(): void {
+  const extensions = (Module as unknown as { _extensions: Record<string, unknown> })._extensions;
+  if (extensions[".ts"]) return;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  let exported = require(main) as unknown;
+  (require("tsx/cjs/api") as { register(): () => void }).register();
+}
+
+/** Forgets the program's own modules, so that running it again in this process runs it again. */
+function forgetProgramModules(dir: string): void {
+  const prefix = dir.endsWith(sep) ? dir : `${dir}${sep}`;
+  for (const file of Object.keys((Module as unknown as { _cache: Record<string, unknown> })._cache))
+    if (file.startsWith(prefix) && !file.includes(`${sep}node_modules${sep}`)) delete (Module as unknown as { _cache: Record<string, unknown> })._cache[file];
+}
+
+/** Loads the entry module with Node's own `require` and returns what Pulumi takes as the stack's outputs. */
+async function runEntry(main: string): Promise<unknown> {
+  let exported = createRequire(main)(main) as unknown;
   // A module whose only export is a default function runs that function, as Pulumi does for ES modules.
   if (typeof exported === "object" && exported !== null && Object.keys(exported).length === 1 && typeof (exported as { default?: unknown }).default === "function")
     exported = (exported as { default: unknown }).default;
@@ -52,6 +68,7 @@ async function runEntry(main: string): Promise<unknown> {
  * and line.
  */
 export async function runProject(project: ProgramProject, options: RunProjectOptions = {}): Promise<RecordedStack> {
+  ensureTypeScriptLoader();
   installResolveFallback();
   const cwd = process.cwd();
   const saved = { log: console.log, info: console.info, debug: console.debug };
@@ -65,6 +82,7 @@ export async function runProject(project: ProgramProject, options: RunProjectOpt
   console.log = console.info = console.debug = toStderr;
   try {
     process.chdir(project.dir);
+    forgetProgramModules(project.dir);
     const recorded = await recordStack(() => runEntry(project.main), {
       project: project.name,
       stack: project.stack,
