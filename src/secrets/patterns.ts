@@ -1,0 +1,155 @@
+/**
+ * Literal secrets in resource inputs: a table of credential formats, each precise enough that
+ * ARNs, resource ids, hashes and random base64 do not match (see `test/policy-secret-patterns.test.ts`).
+ *
+ * Formats (from the issuers' documentation):
+ * - AWS access key ids: `AKIA`/`ASIA`/`ABIA`/`ACCA` + 16 upper-case letters or digits (IAM User Guide,
+ *   "Unique identifiers"); role, user and policy ids (`AROA`, `AIDA`, `ANPA`) are not keys. AWS's
+ *   published placeholder `AKIAIOSFODNN7EXAMPLE` and other `…EXAMPLE` keys are ignored.
+ * - AWS secret access keys: 40 base64 characters, only recognised next to their name.
+ * - PEM private keys: `-----BEGIN … PRIVATE KEY-----` (RFC 7468).
+ * - GCP service-account keys: the JSON key file (`"type": "service_account"` with `"private_key"`),
+ *   as text, as an object, or base64-encoded as `gcp.serviceaccount.Key.privateKey` returns it.
+ * - GitHub tokens: `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` + 36+ characters, `github_pat_…` (docs.github.com,
+ *   "About authentication to GitHub", token formats).
+ * - GitLab tokens: `glpat-`, `gldt-`, `glrt-`, `glptt-`, `glft-`, `glsoat-`, `gloas-` prefixes
+ *   (docs.gitlab.com, "Token overview", token prefixes).
+ * - Slack: `xoxb-`/`xoxp-`/`xoxa-`/`xoxo-`/`xoxs-`/`xoxr-` tokens, `xapp-` app tokens and incoming
+ *   webhook URLs (api.slack.com, "Token types").
+ */
+
+/** One credential format. */
+export interface SecretPattern {
+  readonly id: string;
+  /** What the secret is, in words. */
+  readonly description: string;
+  /** Matches the secret inside a string (global). */
+  readonly pattern: RegExp;
+  /** When set, the pattern only counts for properties whose name matches. */
+  readonly propertyName?: RegExp;
+  /** Rejects look-alikes the pattern alone would accept. */
+  readonly accept?: (match: string) => boolean;
+}
+
+export const SECRET_PATTERNS: readonly SecretPattern[] = [
+  {
+    id: "aws-access-key-id",
+    description: "an AWS access key id",
+    pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
+    accept: (match) => !match.endsWith("EXAMPLE"),
+  },
+  {
+    id: "aws-secret-access-key",
+    description: "an AWS secret access key",
+    pattern: /aws_?secret_?access_?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/gi,
+  },
+  {
+    id: "aws-secret-access-key",
+    description: "an AWS secret access key",
+    pattern: /^[A-Za-z0-9/+=]{40}$/g,
+    propertyName: /secret_?access_?key|aws_?secret/i,
+    accept: (match) => /[A-Z]/.test(match) && /[a-z]/.test(match) && /[0-9]/.test(match),
+  },
+  {
+    id: "private-key",
+    description: "a private key (PEM)",
+    pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g,
+  },
+  {
+    id: "gcp-service-account-key",
+    description: "a GCP service-account key file",
+    pattern: /"type"\s*:\s*"service_account"[\s\S]*?"private_key"\s*:|"private_key"\s*:[\s\S]*?"type"\s*:\s*"service_account"/g,
+  },
+  {
+    id: "github-token",
+    description: "a GitHub token",
+    pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g,
+  },
+  {
+    id: "gitlab-token",
+    description: "a GitLab token",
+    pattern: /(?<![A-Za-z0-9_-])(?:glpat|gldt|glrt|glptt|glft|glsoat|gloas)-[A-Za-z0-9_.-]{20,}(?![A-Za-z0-9_-])/g,
+  },
+  {
+    id: "slack-token",
+    description: "a Slack token",
+    pattern: /(?<![A-Za-z0-9-])(?:xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{8,}|xapp-[0-9]-[A-Z0-9]{6,}-[0-9]{6,}-[a-f0-9]{32,})(?![A-Za-z0-9-])/g,
+  },
+  {
+    id: "slack-webhook",
+    description: "a Slack incoming-webhook URL",
+    pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/T[A-Z0-9]+\/[A-Z0-9]+\/[A-Za-z0-9]{16,}/g,
+  },
+];
+
+/** ARNs name resources; text inside them is never a credential (masked before matching). */
+const ARN_TOKEN = /arn:aws[a-z-]*:[^\s"',;]*/g;
+
+/** A string that is only base64 (with optional line breaks), long enough to hold a key file. */
+const BASE64_BLOB = /^[A-Za-z0-9+/=\r\n]{200,}$/;
+
+/** One secret found. */
+export interface SecretMatch {
+  readonly id: string;
+  readonly description: string;
+  /** The property path (`environment.variables.TOKEN`), `` for a top-level string. */
+  readonly path: string;
+  /** The first characters of the secret, enough to find it, never the whole value. */
+  readonly hint: string;
+}
+
+function hintOf(match: string): string {
+  return `${match.slice(0, Math.min(6, Math.floor(match.length / 3)))}…`;
+}
+
+function maskArns(text: string): string {
+  return text.replace(ARN_TOKEN, (arn) => " ".repeat(arn.length));
+}
+
+function isServiceAccountKeyObject(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const object = value as Record<string, unknown>;
+  return object.type === "service_account" && typeof object.private_key === "string";
+}
+
+/** The secrets inside one string; `propertyName` is the name of the property holding it. */
+export function findSecretsInText(text: string, propertyName = "", path = ""): SecretMatch[] {
+  const masked = maskArns(text);
+  const found: SecretMatch[] = [];
+  for (const entry of SECRET_PATTERNS) {
+    if (entry.propertyName && !entry.propertyName.test(propertyName)) continue;
+    for (const match of masked.matchAll(entry.pattern)) {
+      if (entry.accept && !entry.accept(match[0])) continue;
+      found.push({ id: entry.id, description: entry.description, path, hint: hintOf(match[0]) });
+      break;
+    }
+  }
+  if (found.length === 0 && BASE64_BLOB.test(text)) {
+    const decoded = Buffer.from(text.replace(/\s+/g, ""), "base64").toString("utf8");
+    try {
+      if (isServiceAccountKeyObject(JSON.parse(decoded)))
+        found.push({ id: "gcp-service-account-key", description: "a GCP service-account key file (base64)", path, hint: hintOf(text) });
+    } catch {
+      // Not JSON: random base64 is not a key file.
+    }
+  }
+  return found;
+}
+
+/**
+ * Every secret in a resource's inputs, walking objects and lists. Unknown values (sentinel
+ * strings) match no pattern.
+ */
+export function findSecrets(value: unknown, path: readonly (string | number)[] = []): SecretMatch[] {
+  const where = path.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key), "");
+  if (typeof value === "string") {
+    const name = [...path].reverse().find((key): key is string => typeof key === "string") ?? "";
+    return findSecretsInText(value, name, where);
+  }
+  if (Array.isArray(value)) return value.flatMap((item, index) => findSecrets(item, [...path, index]));
+  if (typeof value === "object" && value !== null) {
+    if (isServiceAccountKeyObject(value)) return [{ id: "gcp-service-account-key", description: "a GCP service-account key file", path: where, hint: "{type: service_account…}" }];
+    return Object.entries(value).flatMap(([key, item]) => findSecrets(item, [...path, key]));
+  }
+  return [];
+}
