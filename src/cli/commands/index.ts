@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { CliIO } from "../io";
 import { registerCheck } from "./check";
 import { registerInventory } from "./inventory";
+import { registerAudit } from "./audit";
 
 /** What a command's action reports back: the process exit code. */
 export type SetExitCode = (code: number) => void;
@@ -13,4 +14,4 @@ export type SetExitCode = (code: number) => void;
 export type CommandRegistration = (program: Command, io: CliIO, setExitCode: SetExitCode) => void;
 
 /** Every subcommand of `agent-iam`, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandRegistration[] = [registerCheck, registerInventory];
+export const COMMANDS: readonly CommandRegistration[] = [registerCheck, registerInventory, registerAudit];

@@ -1,0 +1,315 @@
+/**
+ * An incremental reader of the JSON shapes cloud audit logs come in, fed bytes as they arrive so a
+ * 1 GB trail is never held in memory; only one record at a time is.
+ *
+ * It yields, in order:
+ * - each element of a top-level array (`[ {...}, {...} ]`, a Cloud Logging export);
+ * - each element of the record array of a top-level object: `Records` (a CloudTrail file),
+ *   `records` (Azure Monitor's export to storage or Event Hubs), `value` (the Activity Log REST
+ *   API), `entries` (Cloud Logging `entries.list`); the object's other keys are skipped;
+ * - each other top-level object whole: newline-delimited JSON (one record a line) or a single record.
+ *
+ * It tracks only strings and nesting; each record's bytes go through `JSON.parse`. Structural errors
+ * and a file that ends inside a record raise {@link RecordScanError} with the byte offset; records
+ * completed before it have already been delivered.
+ */
+
+/** Keys of a top-level object whose array value holds the records. */
+export const RECORD_ARRAY_KEYS: readonly string[] = ["Records", "records", "value", "entries"];
+
+/** A problem in the input, at a byte offset (0-based, in the bytes fed to the scanner). */
+export class RecordScanError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+    this.name = "RecordScanError";
+  }
+}
+
+/** One record read: its value and the byte offset where it starts. */
+export interface ScannedRecord {
+  readonly value: unknown;
+  readonly offset: number;
+}
+
+const enum Mode {
+  /** Between top-level values. */
+  Top,
+  /** Inside a top-level object that may be a record or hold the record array. */
+  TopObject,
+  /** Inside a record array, between elements. */
+  Elements,
+  /** Inside one element of a record array. */
+  Element,
+  /** Inside the holder object after its record array closed. */
+  SkipRest,
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+function describeByte(byte: number): string {
+  return byte >= 0x20 && byte < 0x7f ? `"${String.fromCharCode(byte)}"` : `byte 0x${byte.toString(16).padStart(2, "0")}`;
+}
+
+/** Incremental scanner: `push` chunks, then `end`. */
+export class RecordScanner {
+  private mode = Mode.Top;
+  /** Bytes consumed before the current chunk. */
+  private base = 0;
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  /** The current value's bytes, across chunks. */
+  private parts: Buffer[] = [];
+  private partStart = -1;
+  private valueStart = 0;
+  /** For Element: whether the element is a string or scalar (ends without a closing bracket). */
+  private scalar = false;
+  /** Whether the current record array sits in a holder object (else it is the top-level array). */
+  private inHolder = false;
+  // Key tracking at depth 1 of a top-level object.
+  private expectKey = false;
+  private keyParts: number[] | null = null;
+  private lastKey: string | null = null;
+  private awaitingValueOf: string | null = null;
+  /** The problem found, thrown at the next call. */
+  private failure: RecordScanError | undefined;
+  /** How many bytes of a byte order mark the data started with. */
+  private bomSoFar = 0;
+
+  /**
+   * Feeds the next chunk; returns the records it completed. A problem found in the chunk is thrown
+   * by the next `push` or `end`, so the records completed before it are returned first.
+   */
+  push(chunk: Buffer): ScannedRecord[] {
+    if (this.failure) throw this.failure;
+    const out: ScannedRecord[] = [];
+    this.partStart = this.mode === Mode.TopObject || this.mode === Mode.Element ? 0 : -1;
+    try {
+      for (let index = 0; index < chunk.length; index++) this.step(chunk, index, chunk[index]!, out);
+    } catch (error) {
+      if (!(error instanceof RecordScanError)) throw error;
+      this.failure = error;
+      return out;
+    }
+    if (this.partStart >= 0) this.parts.push(chunk.subarray(this.partStart));
+    this.base += chunk.length;
+    return out;
+  }
+
+  /** Ends the input; throws the problem found, or when the data ends inside a record or an unclosed record array. */
+  end(): ScannedRecord[] {
+    if (this.failure) throw this.failure;
+    const out: ScannedRecord[] = [];
+    if (this.mode === Mode.Element && this.scalar && !this.inString) {
+      this.emit(out);
+      this.mode = Mode.Elements;
+    }
+    switch (this.mode) {
+      case Mode.Top:
+        return out;
+      case Mode.TopObject:
+      case Mode.Element:
+        throw new RecordScanError(`the data ends at byte ${this.base} inside the record that starts at byte ${this.valueStart} (truncated?)`, this.base);
+      default:
+        throw new RecordScanError(`the data ends at byte ${this.base} before the record array is closed (truncated?)`, this.base);
+    }
+  }
+
+  private at(index: number): number {
+    return this.base + index;
+  }
+
+  private startValue(index: number): void {
+    this.parts = [];
+    this.partStart = index;
+    this.valueStart = this.at(index);
+  }
+
+  /** Completes the current value, which ends before `endIndex` of `chunk` (or with the data, at `end()`). */
+  private emit(out: ScannedRecord[], chunk?: Buffer, endIndex?: number): void {
+    if (chunk !== undefined && endIndex !== undefined && this.partStart >= 0) this.parts.push(chunk.subarray(this.partStart, endIndex));
+    this.partStart = -1;
+    const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    this.parts = [];
+    const text = bytes.toString("utf8");
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      const message = (error as Error).message;
+      const position = /position (\d+)/.exec(message);
+      const offset = position ? this.valueStart + Buffer.byteLength(text.slice(0, Number(position[1])), "utf8") : this.valueStart;
+      const where = position ? ` (at byte ${offset})` : "";
+      throw new RecordScanError(`invalid JSON in the record that starts at byte ${this.valueStart}${where}: ${message}`, offset);
+    }
+    out.push({ value, offset: this.valueStart });
+  }
+
+  /** Tracks strings and nesting; returns true when the byte was inside or ended a string. */
+  private trackString(byte: number): boolean {
+    if (this.inString) {
+      if (this.escape) this.escape = false;
+      else if (byte === BACKSLASH) this.escape = true;
+      else if (byte === QUOTE) this.inString = false;
+      return true;
+    }
+    if (byte === QUOTE) {
+      this.inString = true;
+      return true;
+    }
+    return false;
+  }
+
+  private step(chunk: Buffer, index: number, byte: number, out: ScannedRecord[]): void {
+    switch (this.mode) {
+      case Mode.Top:
+        if (isSpace(byte)) return;
+        // A UTF-8 byte order mark at the very start.
+        if (this.at(index) < 3 && byte === UTF8_BOM[this.at(index)] && this.bomSoFar === this.at(index)) {
+          this.bomSoFar++;
+          return;
+        }
+        if (byte === OPEN_OBJECT) {
+          this.mode = Mode.TopObject;
+          this.startValue(index);
+          this.depth = 1;
+          this.expectKey = true;
+          this.lastKey = null;
+          this.awaitingValueOf = null;
+          return;
+        }
+        if (byte === OPEN_ARRAY) {
+          this.mode = Mode.Elements;
+          this.inHolder = false;
+          this.valueStart = this.at(index);
+          return;
+        }
+        throw new RecordScanError(`expected a JSON object or array at byte ${this.at(index)}, found ${describeByte(byte)}`, this.at(index));
+
+      case Mode.TopObject: {
+        if (this.depth === 1 && this.keyParts !== null) {
+          // Inside a key of the top-level object.
+          if (this.escape) this.escape = false;
+          else if (byte === BACKSLASH) this.escape = true;
+          else if (byte === QUOTE) {
+            this.inString = false;
+            this.lastKey = JSON.parse(`"${Buffer.from(this.keyParts).toString("utf8")}"`) as string;
+            this.keyParts = null;
+            this.expectKey = false;
+            return;
+          }
+          this.keyParts.push(byte);
+          return;
+        }
+        if (this.trackString(byte)) {
+          if (this.inString && this.depth === 1 && this.expectKey) {
+            this.keyParts = [];
+          } else if (this.inString && this.depth === 1) this.awaitingValueOf = null;
+          return;
+        }
+        if (isSpace(byte)) return;
+        if (this.depth === 1) {
+          if (byte === COLON && this.lastKey !== null) {
+            this.awaitingValueOf = this.lastKey;
+            this.lastKey = null;
+            return;
+          }
+          if (byte === COMMA) {
+            this.expectKey = true;
+            this.awaitingValueOf = null;
+            return;
+          }
+          if (byte === OPEN_ARRAY && this.awaitingValueOf !== null && RECORD_ARRAY_KEYS.includes(this.awaitingValueOf)) {
+            // A holder object: its record array streams; what was collected is not a record.
+            this.parts = [];
+            this.partStart = -1;
+            this.awaitingValueOf = null;
+            this.mode = Mode.Elements;
+            this.inHolder = true;
+            this.valueStart = this.at(index);
+            return;
+          }
+          this.awaitingValueOf = null;
+        }
+        if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) this.depth++;
+        else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+          this.depth--;
+          if (this.depth === 0) {
+            this.mode = Mode.Top;
+            this.emit(out, chunk, index + 1);
+          }
+        }
+        return;
+      }
+
+      case Mode.Elements:
+        if (isSpace(byte) || byte === COMMA) return;
+        if (byte === CLOSE_ARRAY) {
+          if (this.inHolder) {
+            this.mode = Mode.SkipRest;
+            this.depth = 1;
+          } else this.mode = Mode.Top;
+          return;
+        }
+        if (byte === CLOSE_OBJECT) throw new RecordScanError(`unexpected "}" at byte ${this.at(index)} inside the record array`, this.at(index));
+        this.mode = Mode.Element;
+        this.startValue(index);
+        this.depth = 0;
+        this.scalar = byte !== OPEN_OBJECT && byte !== OPEN_ARRAY;
+        if (byte === QUOTE) this.inString = true;
+        else if (!this.scalar) this.depth = 1;
+        return;
+
+      case Mode.Element:
+        if (this.scalar) {
+          if (this.trackString(byte)) {
+            if (!this.inString) {
+              this.mode = Mode.Elements;
+              this.emit(out, chunk, index + 1);
+            }
+            return;
+          }
+          if (isSpace(byte) || byte === COMMA || byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
+            this.mode = Mode.Elements;
+            this.emit(out, chunk, index);
+            this.step(chunk, index, byte, out);
+          }
+          return;
+        }
+        if (this.trackString(byte)) return;
+        if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) this.depth++;
+        else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+          this.depth--;
+          if (this.depth === 0) {
+            this.mode = Mode.Elements;
+            this.emit(out, chunk, index + 1);
+          }
+        }
+        return;
+
+      case Mode.SkipRest:
+        if (this.trackString(byte)) return;
+        if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) this.depth++;
+        else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+          this.depth--;
+          if (this.depth === 0) this.mode = Mode.Top;
+        }
+        return;
+    }
+  }
+}
