@@ -108,18 +108,23 @@ export function analyzePermissions(entries: readonly SourcedStatement[], options
     // Everything this statement allows, expanded against the catalog.
     const everything = statement.notActions.length > 0 || statement.actions.some((pattern) => !isUnknown(pattern) && expandActionPattern(pattern).everyService);
     const infos: AwsActionInfo[] = [];
-    for (const pattern of statement.actions) if (!isUnknown(pattern)) infos.push(...expandActionPattern(pattern).actions);
-    const live = infos.filter((info) => !deniedEverywhere(info.action));
     if (everything) {
-      highRisk.permissions.add(statement.notActions.length > 0 ? "everything but the NotAction list" : "*");
-      highRisk.delete.add("*");
-      highRisk.export.add("*");
+      const what = statement.notActions.length > 0 ? "everything but the NotAction list" : "*";
+      for (const risk of ["permissions", "delete", "export"] as const) highRisk[risk].add(what);
     }
-    for (const info of live) {
-      if (info.accessLevel === "permissions") highRisk.permissions.add(info.action);
-      for (const risk of highRiskClasses(info.action)) highRisk[risk].add(info.action);
-      if (allResources && READ_ONLY_DATA_EXFILTRATION_ACTIONS.includes(info.action.toLowerCase())) highRisk.export.add(`${info.action} on every resource`);
+    for (const pattern of statement.actions) {
+      if (isUnknown(pattern)) continue;
+      const expanded = expandActionPattern(pattern).actions.filter((info) => !deniedEverywhere(info.action));
+      infos.push(...expanded);
+      // A service wildcard is named as written (`s3:*`), not as the hundreds of actions it holds.
+      const named = (info: AwsActionInfo) => (isServiceWildcard(pattern) ? pattern : info.action);
+      for (const info of expanded) {
+        if (info.accessLevel === "permissions") highRisk.permissions.add(named(info));
+        for (const risk of highRiskClasses(info.action)) highRisk[risk].add(named(info));
+        if (allResources && READ_ONLY_DATA_EXFILTRATION_ACTIONS.includes(info.action.toLowerCase())) highRisk.export.add(`${named(info)} on every resource`);
+      }
     }
+    const live = infos;
     if (allResources) {
       const scopable = live.filter((info) => accessRank(info.accessLevel) >= accessRank("write") && !info.isWildcardOnly).map((info) => info.action);
       if (scopable.length > 0 && wildcards.length === 0)
