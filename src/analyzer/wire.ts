@@ -1,0 +1,165 @@
+import { dirname } from "node:path";
+import type * as structPb from "google-protobuf/google/protobuf/struct_pb";
+import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
+import { ENFORCEMENT_LEVELS_BY_NUMBER, type AnalyzerDiagnostic, type AnalyzerInfo, type AnalyzerPolicyInfo, type AnalyzerResource, type EnforcementLevel } from "./types";
+
+/**
+ * Plain values ↔ the analyzer protocol's protobuf messages, built with the very protobuf classes
+ * the Pulumi SDK uses (resolved from its own dependency tree), so the pack reads them as the
+ * engine's.
+ */
+
+const sdkRoot = dirname(require.resolve("@pulumi/pulumi/package.json"));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const struct = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkRoot] })) as typeof structPb;
+
+/** The engine's signature key and the secret signature (`rpc.specialSigKey`, `rpc.specialSecretSig`). */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A secret as the engine sends it to a pack (the pack sees the plain value). */
+export function secretValue(value: unknown): Record<string, unknown> {
+  return { [SIG_KEY]: SECRET_SIG, value };
+}
+
+/** Drops `undefined` (protobuf Structs have no such value), as the engine drops absent properties. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : plain(item)));
+  if (typeof value === "object" && value !== null) {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) if (item !== undefined) result[key] = plain(item);
+    return result;
+  }
+  return value;
+}
+
+/** A property map as a protobuf Struct. */
+export function toStruct(value: Record<string, unknown>): structPb.Struct {
+  return struct.Struct.fromJavaScript(plain(value) as Record<string, structPb.JavaScriptValue>);
+}
+
+/** The protocol's number for an enforcement level. */
+export function levelNumber(level: EnforcementLevel): analyzerPb.EnforcementLevel {
+  return ENFORCEMENT_LEVELS_BY_NUMBER.indexOf(level) as analyzerPb.EnforcementLevel;
+}
+
+function levelName(level: number): EnforcementLevel {
+  return ENFORCEMENT_LEVELS_BY_NUMBER[level] ?? "advisory";
+}
+
+const SEVERITIES = [undefined, "low", "medium", "high", "critical"] as const;
+
+function options(resource: AnalyzerResource): analyzerPb.AnalyzerResourceOptions {
+  const given = resource.options ?? {};
+  const message = new analyzerPb.AnalyzerResourceOptions();
+  message.setProtect(given.protect ?? false);
+  message.setIgnorechangesList(given.ignoreChanges ?? []);
+  message.setDeletebeforereplace(given.deleteBeforeReplace ?? false);
+  message.setDeletebeforereplacedefined(given.deleteBeforeReplaceDefined ?? given.deleteBeforeReplace !== undefined);
+  message.setAdditionalsecretoutputsList(given.additionalSecretOutputs ?? []);
+  message.setAliasesList(given.aliases ?? []);
+  const timeouts = new analyzerPb.AnalyzerResourceOptions.CustomTimeouts();
+  timeouts.setCreate(given.customTimeouts?.create ?? 0);
+  timeouts.setUpdate(given.customTimeouts?.update ?? 0);
+  timeouts.setDelete(given.customTimeouts?.delete ?? 0);
+  message.setCustomtimeouts(timeouts);
+  const parent = given.parent ?? resource.parent;
+  if (parent) message.setParent(parent);
+  return message;
+}
+
+function provider(resource: AnalyzerResource): analyzerPb.AnalyzerProviderResource | undefined {
+  if (!resource.provider) return undefined;
+  const message = new analyzerPb.AnalyzerProviderResource();
+  message.setType(resource.provider.type);
+  message.setName(resource.provider.name);
+  message.setUrn(resource.provider.urn);
+  message.setProperties(toStruct(resource.provider.properties));
+  return message;
+}
+
+/** `AnalyzeRequest` for one resource. */
+export function analyzeRequest(resource: AnalyzerResource): analyzerPb.AnalyzeRequest {
+  const request = new analyzerPb.AnalyzeRequest();
+  request.setUrn(resource.urn);
+  request.setType(resource.type);
+  request.setName(resource.name);
+  request.setProperties(toStruct(resource.properties));
+  request.setOptions(options(resource));
+  const message = provider(resource);
+  if (message) request.setProvider(message);
+  return request;
+}
+
+/** `AnalyzeStackRequest` for every resource of a stack. */
+export function analyzeStackRequest(resources: readonly AnalyzerResource[]): analyzerPb.AnalyzeStackRequest {
+  const request = new analyzerPb.AnalyzeStackRequest();
+  request.setResourcesList(
+    resources.map((resource) => {
+      const message = new analyzerPb.AnalyzerResource();
+      message.setUrn(resource.urn);
+      message.setType(resource.type);
+      message.setName(resource.name);
+      message.setProperties(toStruct(resource.properties));
+      message.setOptions(options(resource));
+      const providerMessage = provider(resource);
+      if (providerMessage) message.setProvider(providerMessage);
+      if (resource.parent) message.setParent(resource.parent);
+      message.setDependenciesList(resource.dependencies ?? []);
+      const map = message.getPropertydependenciesMap();
+      for (const [key, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+        if (urns.length === 0) continue;
+        const dependencies = new analyzerPb.AnalyzerPropertyDependencies();
+        dependencies.setUrnsList(urns);
+        map.set(key, dependencies);
+      }
+      return message;
+    }),
+  );
+  return request;
+}
+
+/** Diagnostics from an `AnalyzeResponse`. */
+export function diagnosticsOf(response: analyzerPb.AnalyzeResponse): AnalyzerDiagnostic[] {
+  return response.getDiagnosticsList().map((diagnostic) => {
+    const result: AnalyzerDiagnostic = {
+      policyName: diagnostic.getPolicyname(),
+      policyPackName: diagnostic.getPolicypackname(),
+      policyPackVersion: diagnostic.getPolicypackversion(),
+      description: diagnostic.getDescription(),
+      message: diagnostic.getMessage(),
+      enforcementLevel: levelName(diagnostic.getEnforcementlevel()),
+    };
+    if (diagnostic.getUrn()) result.urn = diagnostic.getUrn();
+    const severity = SEVERITIES[diagnostic.getSeverity()];
+    if (severity) result.severity = severity;
+    return result;
+  });
+}
+
+/** `AnalyzerInfo` as plain data. */
+export function infoOf(message: analyzerPb.AnalyzerInfo): AnalyzerInfo {
+  const policies: AnalyzerPolicyInfo[] = message.getPoliciesList().map((policy) => {
+    const schema = policy.getConfigschema();
+    const info: AnalyzerPolicyInfo = {
+      name: policy.getName(),
+      description: policy.getDescription(),
+      enforcementLevel: levelName(policy.getEnforcementlevel()),
+      type: policy.getPolicyType() === analyzerPb.PolicyType.POLICY_TYPE_RESOURCE ? "resource" : policy.getPolicyType() === analyzerPb.PolicyType.POLICY_TYPE_STACK ? "stack" : "unknown",
+    };
+    if (policy.getDisplayname()) info.displayName = policy.getDisplayname();
+    if (schema) info.configSchema = { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>, required: schema.getRequiredList() };
+    const severity = SEVERITIES[policy.getSeverity()];
+    if (severity) info.severity = severity;
+    if (policy.getRemediationSteps()) info.remediationSteps = policy.getRemediationSteps();
+    return info;
+  });
+  const initialConfig: AnalyzerInfo["initialConfig"] = {};
+  message.getInitialconfigMap().forEach((config, name) => {
+    initialConfig[name] = { enforcementLevel: levelName(config.getEnforcementlevel()), properties: (config.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> };
+  });
+  const info: AnalyzerInfo = { name: message.getName(), version: message.getVersion(), supportsConfig: message.getSupportsconfig(), policies, initialConfig };
+  if (message.getDisplayname()) info.displayName = message.getDisplayname();
+  if (message.getDescription()) info.description = message.getDescription();
+  return info;
+}
