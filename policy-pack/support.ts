@@ -1,0 +1,124 @@
+import type {
+  EnforcementLevel,
+  PolicyConfigSchema,
+  PolicyResource as PulumiPolicyResource,
+  ReportViolation,
+  ResourceValidationPolicy,
+  Severity,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { z } from "zod";
+import { todayUtc } from "../src/dates";
+import { parsePolicyConfig } from "../src/policy/checks/common";
+import type { CheckContext, Finding, PolicyResource } from "../src/policy/stack";
+
+/**
+ * The thin layer between `@pulumi/policy` and agent-iam's checks (`src/policy/checks`): it reads
+ * the raw properties (unknown values stay the engine's sentinel instead of throwing), parses the
+ * policy's config with the check's schema, runs the check, and reports each finding, at the
+ * policy's level or as an advisory when the decision waits for apply.
+ */
+
+/** What a policy family file declares. */
+interface PolicyDefinition<C extends z.ZodType> {
+  /** The stable name (part of the pack's interface). */
+  readonly name: string;
+  /** What the policy blocks and why, for a security reviewer. */
+  readonly description: string;
+  readonly enforcementLevel: EnforcementLevel;
+  readonly severity: Severity;
+  /** How to fix a violation, in general (each message says what to change for its resource). */
+  readonly remediationSteps: string;
+  readonly config: C;
+}
+
+/** The configSchema `@pulumi/policy` publishes, generated from the check's zod schema (defaults included). */
+export function configSchemaOf(schema: z.ZodType): PolicyConfigSchema {
+  const json = z.toJSONSchema(schema, { io: "input" }) as { properties?: Record<string, Record<string, unknown>> };
+  return { properties: (json.properties ?? {}) as PolicyConfigSchema["properties"] };
+}
+
+/** `@pulumi/policy`'s proxy hands back the object it wraps for this key (`proxy.getSpecialProxyTarget`). */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+/** Properties without the proxy that throws on unknown values: checks see the sentinel and decide. */
+export function rawProps(props: unknown): Record<string, unknown> {
+  if (typeof props !== "object" || props === null) return {};
+  const target = (props as Record<string, unknown>)[PROXY_TARGET];
+  return (typeof target === "object" && target !== null ? target : props) as Record<string, unknown>;
+}
+
+/** The run's context: today, and the stack name and config the Pulumi CLI passes to a pack's process. */
+export function runContext(env: NodeJS.ProcessEnv = process.env): CheckContext {
+  let stackConfig: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(env.PULUMI_CONFIG ?? "{}");
+    if (typeof parsed === "object" && parsed !== null) stackConfig = parsed as Record<string, unknown>;
+  } catch {
+    stackConfig = {};
+  }
+  return { today: todayUtc(), stackName: env.PULUMI_STACK ?? env.PULUMI_NODEJS_STACK, stackConfig };
+}
+
+/** A violation with its own level: `@pulumi/policy`'s server accepts this object form (server.js, makeReportViolationFun). */
+interface ViolationReport {
+  readonly message: string;
+  readonly urn?: string;
+  readonly enforcementLevel?: EnforcementLevel;
+}
+
+function report(reportViolation: ReportViolation, findings: readonly Finding[], defaultUrn?: string): void {
+  const send = reportViolation as unknown as (violation: ViolationReport) => void;
+  for (const finding of findings) send({ message: finding.message, urn: finding.urn ?? defaultUrn, ...(finding.level ? { enforcementLevel: finding.level } : {}) });
+}
+
+function toPolicyResource(resource: PulumiPolicyResource): PolicyResource {
+  return {
+    urn: resource.urn,
+    type: resource.type,
+    name: resource.name,
+    props: rawProps(resource.props),
+    parent: resource.parent?.urn ?? resource.opts?.parent,
+    dependencies: resource.dependencies.map((dependency) => dependency.urn),
+    propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies ?? {}).map(([key, list]) => [key, list.map((dependency) => dependency.urn)])),
+  };
+}
+
+/** A policy that judges each resource on its own (`Analyze`). */
+export function resourcePolicy<C extends z.ZodType>(
+  definition: PolicyDefinition<C>,
+  check: (resource: PolicyResource, config: z.output<C>, context: CheckContext) => Finding[],
+): ResourceValidationPolicy {
+  return {
+    name: definition.name,
+    description: definition.description,
+    enforcementLevel: definition.enforcementLevel,
+    severity: definition.severity,
+    remediationSteps: definition.remediationSteps,
+    configSchema: configSchemaOf(definition.config),
+    validateResource: (args, reportViolation) => {
+      const config = parsePolicyConfig(definition.name, definition.config, args.getConfig());
+      const resource: PolicyResource = { urn: args.urn, type: args.type, name: args.name, props: rawProps(args.props), parent: args.opts?.parent };
+      report(reportViolation, check(resource, config, runContext()), args.urn);
+    },
+  };
+}
+
+/** A policy that judges the whole stack at once (`AnalyzeStack`): for checks that link resources. */
+export function stackPolicy<C extends z.ZodType>(
+  definition: PolicyDefinition<C>,
+  check: (resources: readonly PolicyResource[], config: z.output<C>, context: CheckContext) => Finding[],
+): StackValidationPolicy {
+  return {
+    name: definition.name,
+    description: definition.description,
+    enforcementLevel: definition.enforcementLevel,
+    severity: definition.severity,
+    remediationSteps: definition.remediationSteps,
+    configSchema: configSchemaOf(definition.config),
+    validateStack: (args, reportViolation) => {
+      const config = parsePolicyConfig(definition.name, definition.config, args.getConfig());
+      report(reportViolation, check(args.resources.map(toPolicyResource), config, runContext()));
+    },
+  };
+}
