@@ -78,7 +78,8 @@ describe("a team's own pack on a temporary program", () => {
 
   it("refuses config for a policy no pack has (a typo would leave the policy at its default)", () => {
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toMatch(/"team-no-iam-user" is not a policy of the pack; the policies are team-max-resources, team-no-iam-users, team-role-description/);
+    expect(typo.stderr).toMatch(/^error: --config .*typo\.json: the config of policy pack "team-pack" is not valid/);
+    expect(typo.stderr).toContain('"team-no-iam-user" is not a policy of this pack; its policies are team-max-resources, team-no-iam-users, team-role-description');
   });
 
   it("--preview still finds what does not depend on unknown values", () => {

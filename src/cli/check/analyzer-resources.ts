@@ -1,4 +1,7 @@
+import type { AnalyzerProvider, AnalyzerResource, AnalyzerResourceOptions } from "../../analyzer";
 import type { RecordedResource, RecordedStack } from "../../program/record";
+
+export type { AnalyzerProvider, AnalyzerResource, AnalyzerResourceOptions };
 
 /**
  * Recorded resources as the Pulumi engine hands them to a policy pack over the analyzer protocol:
@@ -6,40 +9,6 @@ import type { RecordedResource, RecordedStack } from "../../program/record";
  * each with its options, parent, dependencies and provider (a default provider when the program
  * named none, configured from the stack's `PACKAGE:*` config as the engine does).
  */
-
-/** `AnalyzerResourceOptions` of the analyzer protocol. */
-export interface AnalyzerResourceOptions {
-  protect?: boolean;
-  ignoreChanges?: string[];
-  deleteBeforeReplace?: boolean;
-  deleteBeforeReplaceDefined?: boolean;
-  additionalSecretOutputs?: string[];
-  aliases?: string[];
-  /** Seconds, as the engine sends them. */
-  customTimeouts?: { create?: number; update?: number; delete?: number };
-  parent?: string;
-}
-
-/** `AnalyzerProviderResource` of the analyzer protocol. */
-export interface AnalyzerProvider {
-  type: string;
-  name: string;
-  urn: string;
-  properties: Record<string, unknown>;
-}
-
-/** A resource as a policy pack receives it. */
-export interface AnalyzerResource {
-  urn: string;
-  type: string;
-  name: string;
-  properties: Record<string, unknown>;
-  options?: AnalyzerResourceOptions;
-  parent?: string;
-  dependencies?: string[];
-  provider?: AnalyzerProvider;
-  propertyDependencies?: Record<string, string[]>;
-}
 
 const DURATION_PART = /(\d+(?:\.\d+)?)(h|m|s|ms)/g;
 const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };

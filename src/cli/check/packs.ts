@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../../program/errors";
 import { PACKAGE_ROOT } from "../../program/resolve-fallback";
-import type { AnalyzerResource } from "./analyzer-resources";
+import { PackConfigError, PolicyPackError, PolicyPackProcess, type AnalyzerResource } from "../../analyzer";
 import type { PolicyConfig } from "./policy-config";
 import type { DiagnosticLike } from "./violations";
 
@@ -30,17 +30,6 @@ export interface PackSession {
   analyze(resource: AnalyzerResource): Promise<DiagnosticLike[]>;
   analyzeStack(resources: AnalyzerResource[]): Promise<DiagnosticLike[]>;
   close(): Promise<void>;
-}
-
-/** The analyzer harness (`src/analyzer`): starts a pack the way the engine does and speaks its protocol. */
-interface PolicyPackProcessLike {
-  info(): unknown;
-  analyze(resource: AnalyzerResource): Promise<DiagnosticLike[]>;
-  analyzeStack(resources: AnalyzerResource[]): Promise<DiagnosticLike[]>;
-  close(): unknown;
-}
-interface PolicyPackProcessClass {
-  start(packDir: string, options?: { config?: Record<string, unknown>; env?: Record<string, string> }): Promise<PolicyPackProcessLike>;
 }
 
 /** Checks a `--policy-pack` folder before anything starts: it must exist and hold `PulumiPolicy.yaml`. */
@@ -82,30 +71,67 @@ export function checkConfigNames(config: PolicyConfig | undefined, packs: readon
   const unknown = Object.keys(config).filter((name) => name !== "all" && !known.has(name));
   if (unknown.length > 0)
     throw new UsageError(
-      `--config ${file}: ${unknown.map((name) => `"${name}"`).join(", ")} ${unknown.length === 1 ? "is" : "are"} not a policy of ${packs.length === 1 ? "the pack" : "any pack"}; the policies are ${[...known].sort().join(", ")}`,
+      `${file}: ${unknown.map((name) => `"${name}"`).join(", ")} ${unknown.length === 1 ? "is" : "are"} not a policy of ${packs.length === 1 ? "the pack" : "any pack"}; the policies are ${[...known].sort().join(", ")}`,
     );
 }
 
-function harness(): PolicyPackProcessClass {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require("../../analyzer") as { PolicyPackProcess: PolicyPackProcessClass }).PolicyPackProcess;
+/** The stack a pack is told it judges (the engine's `ConfigureStack`). */
+export interface PackStackInfo {
+  readonly name: string;
+  readonly project: string;
+  readonly config: Readonly<Record<string, string>>;
+  readonly preview: boolean;
 }
 
-/** Starts one pack with its config; a pack that cannot start is a {@link UsageError} with its own message. */
-export async function startPack(dir: string, config: PolicyConfig | undefined): Promise<PackSession> {
-  let process: PolicyPackProcessLike;
+/**
+ * Starts one pack with its config, as the engine does. A pack that cannot start, or a config it
+ * refuses, is a {@link UsageError} carrying the harness's own message.
+ */
+export async function startPack(dir: string, config: PolicyConfig | undefined, stack: PackStackInfo, configLabel = "--config"): Promise<PackSession> {
+  let process: PolicyPackProcess;
   try {
-    process = await harness().start(dir, config ? { config } : {});
+    process = await PolicyPackProcess.start(dir, { ...(config ? { config } : {}), stack });
   } catch (error) {
-    throw new UsageError(`the policy pack in ${dir} did not start: ${(error as Error).message}`);
+    if (error instanceof PackConfigError) throw new UsageError(`${configLabel}: ${error.message}`);
+    throw new UsageError(error instanceof PolicyPackError ? error.message : `policy pack "${dir}" did not start: ${(error as Error).message}`);
   }
-  const info = packInfoOf(dir, await process.info());
+  const info = packInfoOf(dir, process.startInfo);
   return {
     info,
     analyze: (resource) => process.analyze(resource),
     analyzeStack: (resources) => process.analyzeStack(resources),
-    close: async () => {
-      await process.close();
-    },
+    close: () => process.close(),
   };
+}
+
+/**
+ * Starts every pack. With one config for several packs, each pack gets the entries that name its
+ * policies (and `all`), so it is first asked what its policies are; an entry no pack knows is a
+ * {@link UsageError}.
+ */
+export async function startPacks(dirs: readonly string[], config: PolicyConfig | undefined, stack: PackStackInfo, configLabel: string): Promise<PackSession[]> {
+  if (!config || dirs.length === 1) return settleAll(dirs.map((dir) => startPack(dir, config, stack, configLabel)));
+  const probes = await settleAll(dirs.map((dir) => startPack(dir, undefined, stack, configLabel)));
+  const infos = probes.map((probe) => probe.info);
+  await Promise.all(probes.map((probe) => probe.close()));
+  checkConfigNames(config, infos, configLabel);
+  return settleAll(
+    dirs.map((dir, index) => {
+      const names = new Set(infos[index]!.policies.map((policy) => policy.name));
+      const own = Object.fromEntries(Object.entries(config).filter(([name]) => name === "all" || names.has(name)));
+      return startPack(dir, own, stack, configLabel);
+    }),
+  );
+}
+
+/** Waits for every start; if one failed, closes the others and throws the first failure. */
+async function settleAll(starts: Promise<PackSession>[]): Promise<PackSession[]> {
+  const settled = await Promise.allSettled(starts);
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  const started = settled.filter((result): result is PromiseFulfilledResult<PackSession> => result.status === "fulfilled").map((result) => result.value);
+  if (failed) {
+    await Promise.all(started.map((session) => session.close().catch(() => undefined)));
+    throw failed.reason;
+  }
+  return started;
 }

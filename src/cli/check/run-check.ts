@@ -7,7 +7,7 @@ import { runProject } from "../../program/run";
 import { SILENT_PROGRESS, type Progress } from "../progress";
 import { agentSummaries, type AgentSummary } from "./agents";
 import { AnalyzerView, type AnalyzerResource } from "./analyzer-resources";
-import { checkConfigNames, DEFAULT_PACK_DIR, resolvePackDir, startPack, type PackInfo, type PackSession } from "./packs";
+import { DEFAULT_PACK_DIR, resolvePackDir, startPacks, type PackInfo, type PackSession } from "./packs";
 import { readPolicyConfig } from "./policy-config";
 import { countByLevel, violationsFrom, type DiagnosticLike, type Violation } from "./violations";
 
@@ -56,7 +56,13 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item:
 
 async function evaluate(pack: PackSession, analyze: AnalyzerResource[], stack: AnalyzerResource[], progress: Progress, label: string): Promise<DiagnosticLike[]> {
   let done = 0;
-  const perResource = await mapLimited(analyze, IN_FLIGHT, (resource) => pack.analyze(resource), () => progress.count(label, ++done, analyze.length));
+  // A resource policy's diagnostic names no URN: the engine knows which resource it asked about.
+  const perResource = await mapLimited(
+    analyze,
+    IN_FLIGHT,
+    async (resource) => (await pack.analyze(resource)).map((diagnostic) => ({ ...diagnostic, urn: diagnostic.urn || resource.urn })),
+    () => progress.count(label, ++done, analyze.length),
+  );
   progress.phase(`${label}: stack policies`);
   const stackWide = await pack.analyzeStack(stack);
   return [...perResource.flat(), ...stackWide];
@@ -77,23 +83,32 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const project = loadProject(options.programDir ?? options.cwd, { stack: options.stack });
 
   progress.phase("starting policy packs and running the program");
-  const starting = Promise.allSettled(packDirs.map((dir) => startPack(dir, config)));
-  const closeAll = async () => {
-    for (const started of await starting) if (started.status === "fulfilled") await started.value.close().catch(() => undefined);
-  };
+  const preview = options.preview ?? false;
+  const stack = { name: project.stack, project: project.name, config: project.config, preview };
+  const starting = startPacks(packDirs, config, stack, `--config ${options.configFile ?? ""}`);
+  // Observed at once, so that a pack failing while the program still runs is not an unhandled rejection.
+  const started = starting.then(
+    (packs) => ({ packs }),
+    (error: unknown) => ({ packs: [] as PackSession[], error }),
+  );
+  let packs: PackSession[] = [];
   try {
-    const recorded = await runProject(project, { preview: options.preview });
-    const settled = await starting;
-    const failed = settled.find((started): started is PromiseRejectedResult => started.status === "rejected");
-    if (failed) throw failed.reason;
-    const packs = settled.map((started) => (started as PromiseFulfilledResult<PackSession>).value);
-    checkConfigNames(config, packs.map((pack) => pack.info), options.configFile ?? "");
+    const ran = await runProject(project, { preview }).then(
+      (recorded) => ({ recorded }),
+      (error: unknown) => ({ error }),
+    );
+    const outcome = await started;
+    packs = outcome.packs;
+    // The program's own failure is the one to report when both fail.
+    if ("error" in ran) throw ran.error;
+    if ("error" in outcome) throw outcome.error;
+    const { recorded } = ran;
 
     const view = new AnalyzerView(recorded, project.config);
     const analyze = view.all("analyze");
-    const stack = view.all("stack");
+    const stackWide = view.all("stack");
     const diagnostics: DiagnosticLike[] = [];
-    for (const pack of packs) diagnostics.push(...(await evaluate(pack, analyze, stack, progress, `checking against ${pack.info.name}`)));
+    for (const pack of packs) diagnostics.push(...(await evaluate(pack, analyze, stackWide, progress, `checking against ${pack.info.name}`)));
 
     const stackUrn = recorded.resources[0]?.urn ?? "";
     const violations = violationsFrom(diagnostics, stackUrn);
@@ -107,6 +122,6 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     };
   } finally {
     progress.stop();
-    await closeAll();
+    await Promise.all(packs.map((pack) => pack.close().catch(() => undefined)));
   }
 }
