@@ -78,3 +78,56 @@ export function offboardConfigChange(owner: string, current: readonly string[], 
   const yaml = ["config:", `  ${DEPARTED_OWNERS_KEY}:`, ...list.map((email) => `    - ${email}`)].join("\n");
   return { alreadyListed, command, yaml };
 }
+
+/** What a resource looks like to {@link offboardingChanges}: the recorder's URN, parent, type, name and inputs. */
+export interface DiffableResource {
+  readonly urn: string;
+  readonly parent?: string;
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+/** One resource change under an agent's component, as `pulumi preview` would list it. */
+export interface ResourceChange {
+  readonly change: "create" | "delete" | "update";
+  readonly type: string;
+  readonly name: string;
+  /** For an update: the inputs that change. */
+  readonly properties: readonly string[];
+}
+
+function under(resources: readonly DiffableResource[], rootUrn: string): Map<string, DiffableResource> {
+  const inside = new Set([rootUrn]);
+  const found = new Map<string, DiffableResource>();
+  for (const resource of resources)
+    if (resource.parent !== undefined && inside.has(resource.parent)) {
+      inside.add(resource.urn);
+      found.set(resource.urn, resource);
+    }
+  return found;
+}
+
+/**
+ * The resources that change under one component between two runs of a program (before and after
+ * a config change): created, deleted, and updated with the inputs that differ. Pure; both runs come
+ * from the recorder.
+ */
+export function offboardingChanges(before: readonly DiffableResource[], after: readonly DiffableResource[], componentUrn: string): ResourceChange[] {
+  const old = under(before, componentUrn);
+  const next = under(after, componentUrn);
+  const changes: ResourceChange[] = [];
+  for (const [urn, resource] of old) {
+    const now = next.get(urn);
+    if (!now) {
+      changes.push({ change: "delete", type: resource.type, name: resource.name, properties: [] });
+      continue;
+    }
+    const keys = [...new Set([...Object.keys(resource.inputs), ...Object.keys(now.inputs)])].sort();
+    const properties = keys.filter((key) => JSON.stringify(resource.inputs[key]) !== JSON.stringify(now.inputs[key]));
+    if (properties.length > 0) changes.push({ change: "update", type: resource.type, name: resource.name, properties });
+  }
+  for (const [urn, resource] of next) if (!old.has(urn)) changes.push({ change: "create", type: resource.type, name: resource.name, properties: [] });
+  const order = { delete: 0, update: 1, create: 2 } as const;
+  return changes.sort((a, b) => order[a.change] - order[b.change] || a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+}

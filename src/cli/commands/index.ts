@@ -3,6 +3,7 @@ import type { CliIO } from "../io";
 import { registerCheck } from "./check";
 import { registerInventory } from "./inventory";
 import { registerAudit } from "./audit";
+import { registerOffboard } from "./offboard";
 
 /** What a command's action reports back: the process exit code. */
 export type SetExitCode = (code: number) => void;
@@ -14,4 +15,4 @@ export type SetExitCode = (code: number) => void;
 export type CommandRegistration = (program: Command, io: CliIO, setExitCode: SetExitCode) => void;
 
 /** Every subcommand of `agent-iam`, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandRegistration[] = [registerCheck, registerInventory, registerAudit];
+export const COMMANDS: readonly CommandRegistration[] = [registerCheck, registerInventory, registerAudit, registerOffboard];
