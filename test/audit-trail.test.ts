@@ -86,7 +86,7 @@ describe("audit over fixture logs of all three clouds", () => {
     const read = byId(records, "3f0a1b2c-0002-4a5b-9c8d-000000000002");
     expect(read).toMatchObject({
       agent_id: "pr-reviewer",
-      owner: "keisha@acme.example",
+      owner: "keisha.okafor@acme.example",
       environment: "prod",
       action: "s3:GetObject",
       resource: "s3://acme-prod-source/README.md",
@@ -96,10 +96,10 @@ describe("audit over fixture logs of all three clouds", () => {
       requested_by: "repo:acme/api:environment:prod",
       attributed_via: "identity",
     });
-    expect(feedLine(read)).toBe("2026-05-04T10:12:03Z pr-reviewer (owner keisha@acme.example, prod) read s3://acme-prod-source/README.md — allowed");
+    expect(feedLine(read)).toBe("2026-05-04T10:12:03Z pr-reviewer (owner keisha.okafor@acme.example, prod) read s3://acme-prod-source/README.md — allowed");
     const denied = byId(records, "3f0a1b2c-0004-4a5b-9c8d-000000000004");
     expect(denied).toMatchObject({ agent_id: "pr-reviewer", action: "iam:CreateUser", policy_decision: "denied", result: "failure", error_code: "AccessDenied" });
-    expect(feedLine(denied)).toBe("2026-05-04T10:13:07Z pr-reviewer (owner keisha@acme.example, prod) tried iam:CreateUser — denied");
+    expect(feedLine(denied)).toBe("2026-05-04T10:13:07Z pr-reviewer (owner keisha.okafor@acme.example, prod) tried iam:CreateUser — denied");
   });
 
   it("CloudTrail: getting credentials names the token's subject as the requester", async () => {
@@ -132,7 +132,7 @@ describe("audit over fixture logs of all three clouds", () => {
   it("CloudTrail: the offboarded agent is refused credentials", async () => {
     const { records } = await audit([LOGS[0]!]);
     const refused = byId(records, "3f0a1b2c-0008-4a5b-9c8d-000000000008");
-    expect(refused).toMatchObject({ agent_id: "deploy-bot", owner: "omar@acme.example", policy_decision: "denied", action: "sts:AssumeRoleWithWebIdentity" });
+    expect(refused).toMatchObject({ agent_id: "deploy-bot", owner: "marco.rossi@acme.example", policy_decision: "denied", action: "sts:AssumeRoleWithWebIdentity" });
     expect(agents.find((agent) => agent.id === "deploy-bot")).toMatchObject({ status: "disabled", disabledReason: "owner-departed" });
   });
 
@@ -150,29 +150,29 @@ describe("audit over fixture logs of all three clouds", () => {
     const read = byId(records, "1x9fk2e1abcd");
     expect(read).toMatchObject({
       agent_id: "report-reader",
-      owner: "lena@acme.example",
+      owner: "dana.levi@acme.example",
       cloud: "gcp",
       action: "storage.objects.get",
       resource: "gs://acme-finance-reports/2026/q1.pdf",
-      requested_by: "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/agent-iam/subject/system:serviceaccount:reports:reader",
+      requested_by: "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/agent-iam/subject/repo:acme/analytics:environment:prod",
       attributed_via: "identity",
     });
     expect(byId(records, "1x9fk2e1abcf")).toMatchObject({ agent_id: "report-reader", policy_decision: "denied", error_code: "PERMISSION_DENIED" });
     expect(feedLine(byId(records, "1x9fk2e1abcf"))).toBe(
-      "2026-05-04T02:01:44.500000Z report-reader (owner lena@acme.example, prod) tried storage.objects.delete on gs://acme-finance-reports/2026/q1.pdf — denied",
+      "2026-05-04T02:01:44.500000Z report-reader (owner dana.levi@acme.example, prod) tried storage.objects.delete on gs://acme-finance-reports/2026/q1.pdf — denied",
     );
-    expect(byId(records, "1x9fk2e1abd1")).toMatchObject({ agent_id: "report-reader", attributed_via: "delegation", principal: "etl-runner@acme-data-prod.iam.gserviceaccount.com" });
+    expect(byId(records, "1x9fk2e1abd1")).toMatchObject({ agent_id: "report-reader", attributed_via: "delegation", principal: "etl-runner@acme-agents-prod.iam.gserviceaccount.com" });
     expect(byId(records, "1x9fk2e1abd2")).toMatchObject({ agent_id: "report-reader", attributed_via: "subject" });
-    expect(records.filter((record) => record.agent_id === null).map((record) => record.principal)).toEqual(["dana@acme.example", "legacy-exporter@acme-data-prod.iam.gserviceaccount.com"]);
+    expect(records.filter((record) => record.agent_id === null).map((record) => record.principal)).toEqual(["jordan@acme.example", "legacy-exporter@acme-agents-prod.iam.gserviceaccount.com"]);
   });
 
   it("Activity Log (REST and storage-export shapes): the managed identity by its claims, denied role assignment, unattributed person", async () => {
     const { records } = await audit([LOGS[2]!, LOGS[3]!]);
     const read = byId(records, "a1f2c3d4-0001-4b5c-8d9e-0f1a2b3c4d01");
     expect(read).toMatchObject({ agent_id: "report-reader", cloud: "azure", action: "Microsoft.Storage/storageAccounts/blobServices/containers/read", policy_decision: "allowed" });
-    expect(feedLine(read)).toMatch(/^2026-05-04T02:10:00\.1234567Z report-reader \(owner lena@acme\.example, prod\) read \/subscriptions\/.*\/containers\/finance — allowed$/);
+    expect(feedLine(read)).toMatch(/^2026-05-04T02:10:00\.1234567Z report-reader \(owner dana\.levi@acme\.example, prod\) read \/subscriptions\/.*\/containers\/finance — allowed$/);
     expect(byId(records, "a1f2c3d4-0002-4b5c-8d9e-0f1a2b3c4d02")).toMatchObject({ agent_id: "report-reader", policy_decision: "denied", action: "Microsoft.Authorization/roleAssignments/write" });
-    const person = records.filter((record) => record.principal === "dana@acme.example");
+    const person = records.filter((record) => record.principal === "jordan@acme.example");
     expect(person.map((record) => [record.agent_id, record.result])).toEqual([
       [null, "started"],
       [null, "success"],
@@ -227,9 +227,9 @@ describe("agent-iam audit (the command)", () => {
     const result = run([...LOGS, "--inventory", inventoryFile]);
     expect(result.status).toBe(0);
     const lines = result.stdout.trim().split("\n");
-    expect(lines).toContain("2026-05-04T10:13:07Z pr-reviewer (owner keisha@acme.example, prod) tried iam:CreateUser — denied");
+    expect(lines).toContain("2026-05-04T10:13:07Z pr-reviewer (owner keisha.okafor@acme.example, prod) tried iam:CreateUser — denied");
     expect(result.stdout).toContain("24 events read from 4 files: 18 attributed to 3 agents, 6 unattributed, 6 denied.");
-    expect(result.stdout).toContain("  dana@acme.example (3 events)");
+    expect(result.stdout).toContain("  jordan@acme.example (3 events)");
   });
 
   it("--format json: an array of action records, one per event; --format ndjson: one a line", () => {
@@ -298,5 +298,18 @@ describe("action record JSON Schema", () => {
     expect(schema.required).toEqual(
       expect.arrayContaining(["action_id", "agent_id", "requested_by", "owner", "action", "resource", "policy_decision", "approval", "timestamp", "result", "cloud", "environment"]),
     );
+  });
+});
+
+describe("the fleet example's inventory attributes the same logs", () => {
+  it("every agent event of the fixtures names the same fleet agent and owner", async () => {
+    const recorded = await runProject(loadProject(join(ROOT, "examples", "fleet"), { stack: "prod" }));
+    const fleet = inventoryDocument(recorded.resources).agents;
+    const viaFleet: ActionRecord[] = [];
+    const summary = await auditFiles(LOGS, fleet, (record) => viaFleet.push(record));
+    const { records } = await audit(LOGS);
+    expect(summary.records).toBe(records.length);
+    expect(viaFleet.map((record) => [record.action_id, record.agent_id, record.owner])).toEqual(records.map((record) => [record.action_id, record.agent_id, record.owner]));
+    expect(summary.agents).toEqual(new Set(["deploy-bot", "pr-reviewer", "report-reader"]));
   });
 });
