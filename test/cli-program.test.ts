@@ -122,7 +122,8 @@ describe("running a program under the recording monitor", () => {
     expect(locate(role.urn).file).toBe("index.ts");
     expect(locate(recorded.resources[0]!.urn)).toEqual({ file: "index.ts", line: 1, column: 1 });
 
-    const view = new AnalyzerView(recorded, project.config);
+    const view = new AnalyzerView({ project: project.name, stack: project.stack, config: project.config });
+    view.all(recorded.resources, "analyze");
     const analyzed = view.resource(attach, "analyze");
     expect(analyzed.provider).toEqual({ type: "pulumi:providers:aws", name: "default", urn: "urn:pulumi:dev::acme::pulumi:providers:aws::default", properties: { region: "eu-central-1" } });
     expect(analyzed.options).toMatchObject({ protect: false, aliases: [], deleteBeforeReplaceDefined: false });

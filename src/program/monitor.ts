@@ -185,6 +185,8 @@ export interface MonitorTarget {
   readonly project: string;
   readonly stack: string;
   readonly preview: boolean;
+  /** Called for each resource as it is registered, as the engine hands it to analyzers. */
+  readonly onResource?: (resource: RecordedResource) => void;
 }
 
 /** A mock monitor that records every registration in order. */
@@ -234,6 +236,7 @@ export class RecordingMonitor extends MockMonitor {
     this.recorded.push(resource);
     this.byUrn.set(resource.urn, resource);
     this.resources.set(resource.urn, { urn: resource.urn, id: resource.id ?? null, state: resource.state });
+    this.target.onResource?.(resource);
   }
 
   override async registerResource(req: unknown, callback: Callback): Promise<void> {

@@ -14,6 +14,8 @@ export interface RecordOptions {
   readonly config?: Readonly<Record<string, string>>;
   /** Config keys that hold secrets. */
   readonly secretKeys?: readonly string[];
+  /** Called for each resource as it is registered (before the program has finished). */
+  readonly onResource?: (resource: RecordedResource) => void;
 }
 
 /** What a program registered: every resource (the stack first) and the stack's outputs. */
@@ -66,7 +68,7 @@ export async function recordStack(program: () => unknown, options: RecordOptions
   const project = options.project ?? "agent-iam-test";
   const stack = options.stack ?? "test";
   const preview = options.preview ?? false;
-  const monitor = new RecordingMonitor({ project, stack, preview });
+  const monitor = new RecordingMonitor({ project, stack, preview, onResource: options.onResource });
   installMonitor(monitor, project, stack, preview);
   pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
   try {

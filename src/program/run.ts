@@ -4,7 +4,7 @@ import { format } from "node:util";
 import { ProgramFailure } from "./errors";
 import type { SourceFrame } from "./monitor";
 import type { ProgramProject } from "./project";
-import { loggedErrorCount, recordStack, type RecordedStack } from "./record";
+import { loggedErrorCount, recordStack, type RecordedResource, type RecordedStack } from "./record";
 import { installResolveFallback } from "./resolve-fallback";
 import { stackFrames, userFrame } from "./source-location";
 
@@ -12,6 +12,8 @@ import { stackFrames, userFrame } from "./source-location";
 export interface RunProjectOptions {
   /** Run as `pulumi preview` would: values the cloud computes on create stay unknown. */
   readonly preview?: boolean;
+  /** Called for each resource as it is registered, while the program runs. */
+  readonly onResource?: (resource: RecordedResource) => void;
 }
 
 /** The esbuild error tsx throws for TypeScript it cannot parse: `FILE:LINE:COLUMN: ERROR: TEXT`. */
@@ -89,6 +91,7 @@ export async function runProject(project: ProgramProject, options: RunProjectOpt
       preview: options.preview ?? false,
       config: project.config,
       secretKeys: project.secretKeys,
+      onResource: options.onResource,
     });
     await new Promise((done) => setImmediate(done));
     if (unhandled !== undefined) throw unhandled;

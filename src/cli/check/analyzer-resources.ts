@@ -1,5 +1,5 @@
 import type { AnalyzerProvider, AnalyzerResource, AnalyzerResourceOptions } from "../../analyzer";
-import type { RecordedResource, RecordedStack } from "../../program/record";
+import type { RecordedResource } from "../../program/record";
 
 export type { AnalyzerProvider, AnalyzerResource, AnalyzerResourceOptions };
 
@@ -48,16 +48,23 @@ function optionsOf(resource: RecordedResource): AnalyzerResourceOptions {
   return result;
 }
 
-/** Turns a recorded program run into analyzer resources. */
+/** Where a program ran: what a default provider's URN and config come from. */
+export interface ViewTarget {
+  readonly project: string;
+  readonly stack: string;
+  /** Stack config (`namespace:key` → value): a default provider gets its package's keys. */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+/** Turns recorded resources into analyzer resources, one at a time as they are registered. */
 export class AnalyzerView {
   private readonly byUrn = new Map<string, RecordedResource>();
 
-  constructor(
-    private readonly recorded: RecordedStack,
-    /** Stack config (`namespace:key` → value): a default provider gets its package's keys. */
-    private readonly config: Readonly<Record<string, string>> = {},
-  ) {
-    for (const resource of recorded.resources) this.byUrn.set(resource.urn, resource);
+  constructor(private readonly target: ViewTarget) {}
+
+  /** Makes a resource known (an explicit provider must be added before the resources that use it). */
+  add(resource: RecordedResource): void {
+    this.byUrn.set(resource.urn, resource);
   }
 
   /** The provider the engine would name for a custom resource. */
@@ -71,12 +78,12 @@ export class AnalyzerView {
     const pkg = packageOf(resource.type);
     const prefix = `${pkg}:`;
     const properties: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(this.config))
+    for (const [key, value] of Object.entries(this.target.config ?? {}))
       if (key.startsWith(prefix)) properties[key.slice(prefix.length)] = value;
     return {
       type: `pulumi:providers:${pkg}`,
       name: "default",
-      urn: `urn:pulumi:${this.recorded.stack}::${this.recorded.project}::pulumi:providers:${pkg}::default`,
+      urn: `urn:pulumi:${this.target.stack}::${this.target.project}::pulumi:providers:${pkg}::default`,
       properties,
     };
   }
@@ -98,8 +105,9 @@ export class AnalyzerView {
     return result;
   }
 
-  /** Every resource, in registration order. */
-  all(phase: "analyze" | "stack"): AnalyzerResource[] {
-    return this.recorded.resources.map((resource) => this.resource(resource, phase));
+  /** Every resource given, in order. */
+  all(resources: readonly RecordedResource[], phase: "analyze" | "stack"): AnalyzerResource[] {
+    for (const resource of resources) this.add(resource);
+    return resources.map((resource) => this.resource(resource, phase));
   }
 }

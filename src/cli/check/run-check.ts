@@ -2,11 +2,11 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../../program/errors";
 import { loadProject, type ProgramProject } from "../../program/project";
-import type { RecordedStack } from "../../program/record";
+import type { RecordedResource, RecordedStack } from "../../program/record";
 import { runProject } from "../../program/run";
 import { SILENT_PROGRESS, type Progress } from "../progress";
 import { agentSummaries, type AgentSummary } from "./agents";
-import { AnalyzerView, type AnalyzerResource } from "./analyzer-resources";
+import { AnalyzerView } from "./analyzer-resources";
 import { DEFAULT_PACK_DIR, resolvePackDir, startPacks, type PackInfo, type PackSession } from "./packs";
 import { readPolicyConfig } from "./policy-config";
 import { countByLevel, violationsFrom, type DiagnosticLike, type Violation } from "./violations";
@@ -37,36 +37,27 @@ export interface CheckResult {
   readonly exitCode: 0 | 1;
 }
 
-/** How many analyze requests one pack has in flight at once. */
-const IN_FLIGHT = 32;
+/** How many analyze requests are in flight at once, per check. */
+const IN_FLIGHT = 64;
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>, onDone: () => void): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-      onDone();
+/** Runs async work with at most `limit` tasks at a time. */
+function limiter(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (running >= limit) await new Promise<void>((ready) => waiting.push(ready));
+    running += 1;
+    try {
+      return await work();
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
-async function evaluate(pack: PackSession, analyze: AnalyzerResource[], stack: AnalyzerResource[], progress: Progress, label: string): Promise<DiagnosticLike[]> {
-  let done = 0;
-  // A resource policy's diagnostic names no URN: the engine knows which resource it asked about.
-  const perResource = await mapLimited(
-    analyze,
-    IN_FLIGHT,
-    async (resource) => (await pack.analyze(resource)).map((diagnostic) => ({ ...diagnostic, urn: diagnostic.urn || resource.urn })),
-    () => progress.count(label, ++done, analyze.length),
-  );
-  progress.phase(`${label}: stack policies`);
-  const stackWide = await pack.analyzeStack(stack);
-  return [...perResource.flat(), ...stackWide];
-}
+/** The outcome of one analysis, kept as a value so that a failure surfaces where it is read, not as an unhandled rejection. */
+type Outcome = { diagnostics: DiagnosticLike[] } | { error: unknown };
 
 /**
  * Runs the program under mocks and evaluates every resource and the stack against each pack,
@@ -91,9 +82,39 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     (packs) => ({ packs }),
     (error: unknown) => ({ packs: [] as PackSession[], error }),
   );
+
+  // Each resource goes to the packs as soon as the program registers it, as the engine does: the
+  // packs judge while the program still runs.
+  const view = new AnalyzerView({ project: project.name, stack: project.stack, config: project.config });
+  const limit = limiter(IN_FLIGHT);
+  const analyses: Promise<Outcome>[] = [];
+  let registered = 0;
+  let analyzed = 0;
+  const onResource = (resource: RecordedResource) => {
+    view.add(resource);
+    const request = view.resource(resource, "analyze");
+    registered += 1;
+    analyses.push(
+      started
+        .then(({ packs }) =>
+          Promise.all(
+            packs.map((pack) =>
+              // A resource policy's diagnostic names no URN: the engine knows which resource it asked about.
+              limit(() => pack.analyze(request)).then((found) => found.map((diagnostic) => ({ ...diagnostic, urn: diagnostic.urn || request.urn }))),
+            ),
+          ),
+        )
+        .then(
+          (found): Outcome => ({ diagnostics: found.flat() }),
+          (error: unknown): Outcome => ({ error }),
+        )
+        .finally(() => progress.count("checking resources", ++analyzed, registered)),
+    );
+  };
+
   let packs: PackSession[] = [];
   try {
-    const ran = await runProject(project, { preview }).then(
+    const ran = await runProject(project, { preview, onResource }).then(
       (recorded) => ({ recorded }),
       (error: unknown) => ({ error }),
     );
@@ -104,11 +125,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     if ("error" in outcome) throw outcome.error;
     const { recorded } = ran;
 
-    const view = new AnalyzerView(recorded, project.config);
-    const analyze = view.all("analyze");
-    const stackWide = view.all("stack");
     const diagnostics: DiagnosticLike[] = [];
-    for (const pack of packs) diagnostics.push(...(await evaluate(pack, analyze, stackWide, progress, `checking against ${pack.info.name}`)));
+    for (const analysis of await Promise.all(analyses)) {
+      if ("error" in analysis) throw analysis.error;
+      diagnostics.push(...analysis.diagnostics);
+    }
+    progress.phase("checking the stack");
+    const stackWide = view.all(recorded.resources, "stack");
+    for (const pack of packs) diagnostics.push(...(await pack.analyzeStack(stackWide)));
 
     const stackUrn = recorded.resources[0]?.urn ?? "";
     const violations = violationsFrom(diagnostics, stackUrn);
