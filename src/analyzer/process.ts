@@ -143,6 +143,18 @@ function waitForPort(child: ChildProcess, packDir: string, timeoutMs: number): P
   });
 }
 
+/** `Configure` with a reconciled config. */
+async function sendConfigure(client: AnalyzerClient, config: Readonly<Record<string, PolicyConfigEntry>>): Promise<void> {
+  const request = new analyzerPb.ConfigureAnalyzerRequest();
+  for (const [name, entry] of Object.entries(config)) {
+    const message = new analyzerPb.PolicyConfig();
+    message.setEnforcementlevel(levelNumber(entry.enforcementLevel));
+    message.setProperties(toStruct(entry.properties));
+    request.getPolicyconfigMap().set(name, message);
+  }
+  await call(client.configure.bind(client), request, "Configure");
+}
+
 /** A policy pack in its own process, and a client of its analyzer. */
 export class PolicyPackProcess {
   private closed = false;
@@ -152,9 +164,24 @@ export class PolicyPackProcess {
     private readonly child: ChildProcess,
     private readonly client: AnalyzerClient,
     private readonly cachedInfo: AnalyzerInfo,
-    /** The config sent with `Configure`: every policy, with defaults. */
-    readonly config: Readonly<Record<string, PolicyConfigEntry>>,
+    private sentConfig: Readonly<Record<string, PolicyConfigEntry>>,
   ) {}
+
+  /** The config last sent with `Configure`: every policy, with defaults. */
+  get config(): Readonly<Record<string, PolicyConfigEntry>> {
+    return this.sentConfig;
+  }
+
+  /**
+   * Sends `Configure` again with another pack config (the engine configures once per run; a pack
+   * takes a new config at any time). Throws `PackConfigError` for a config the pack refuses.
+   */
+  async configure(config: PackConfig = {}): Promise<void> {
+    this.assertOpen();
+    const reconciled = reconcilePackConfig(this.cachedInfo, config);
+    await sendConfigure(this.client, reconciled);
+    this.sentConfig = reconciled;
+  }
 
   /**
    * Starts the pack in `packDir`, then, like the engine: `GetAnalyzerInfo`, `ConfigureStack` (when
@@ -185,14 +212,7 @@ export class PolicyPackProcess {
         await call(client.configureStack.bind(client), request, "ConfigureStack");
       }
       const config = reconcilePackConfig(info, options.config);
-      const request = new analyzerPb.ConfigureAnalyzerRequest();
-      for (const [name, entry] of Object.entries(config)) {
-        const message = new analyzerPb.PolicyConfig();
-        message.setEnforcementlevel(levelNumber(entry.enforcementLevel));
-        message.setProperties(toStruct(entry.properties));
-        request.getPolicyconfigMap().set(name, message);
-      }
-      await call(client.configure.bind(client), request, "Configure");
+      await sendConfigure(client, config);
       return new PolicyPackProcess(dir, child, client, info, config);
     } catch (error) {
       client?.close();

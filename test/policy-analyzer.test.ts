@@ -1,0 +1,51 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { PolicyPackProcess, type AnalyzerDiagnostic } from "../src/analyzer";
+import { FIXTURES, type PolicyCase } from "./fixtures/policy";
+import { verdictProblems } from "./support/policy-fixtures";
+
+/**
+ * The fixture corpus through the real analyzer protocol: the pack runs in its own process, started
+ * as the Pulumi CLI starts it, and every case goes through Configure (its policy at mandatory, with
+ * the case's config), Analyze for each resource and AnalyzeStack for all of them, as the engine
+ * sends them. One process per stack (the stack's name and config reach a pack at start, through its
+ * environment, as the CLI passes them); each case configures it anew.
+ */
+
+const PACK = "policy-pack";
+const packs = new Map<string, Promise<PolicyPackProcess>>();
+
+function packFor(stack: PolicyCase["stack"]): Promise<PolicyPackProcess> {
+  const key = JSON.stringify(stack ?? null);
+  let pack = packs.get(key);
+  if (!pack) {
+    pack = PolicyPackProcess.start(PACK, stack ? { stack: { name: stack.name, project: "fixtures", config: stack.config } } : {});
+    packs.set(key, pack);
+  }
+  return pack;
+}
+
+afterAll(async () => {
+  await Promise.all([...packs.values()].map(async (pack) => (await pack).close()));
+});
+
+async function diagnose(policy: string, testCase: PolicyCase): Promise<AnalyzerDiagnostic[]> {
+  const pack = await packFor(testCase.stack);
+  await pack.configure({ all: "mandatory", ...(testCase.config ? { [policy]: testCase.config } : {}) });
+  const diagnostics: AnalyzerDiagnostic[] = [];
+  for (const resource of testCase.resources) diagnostics.push(...(await pack.analyze(resource)));
+  diagnostics.push(...(await pack.analyzeStack([...testCase.resources])));
+  return diagnostics;
+}
+
+for (const fixture of FIXTURES)
+  describe(`${fixture.policy} through the analyzer`, () => {
+    it.each(fixture.cases.map((testCase) => [testCase.verdict, testCase.name, testCase] as const))("%s: %s", async (_verdict, _name, testCase) => {
+      const diagnostics = await diagnose(fixture.policy, testCase);
+      expect(verdictProblems(testCase, fixture.policy, diagnostics)).toEqual([]);
+      for (const diagnostic of diagnostics) {
+        expect(diagnostic.policyPackName).toBe("agent-iam");
+        expect(diagnostic.policyPackVersion).toBe("0.1.0");
+        expect(diagnostic.description.length).toBeGreaterThan(40);
+      }
+    });
+  });
