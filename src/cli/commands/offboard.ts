@@ -1,4 +1,4 @@
-import { basename, resolve, sep } from "node:path";
+import { basename, resolve } from "node:path";
 import type { Command } from "commander";
 import { CLOUD_NAMES } from "../../inventory/plain-words";
 import { inventoryDocument } from "../../inventory/document";
@@ -35,15 +35,8 @@ interface AffectedAgent {
   readonly disabledAfter: boolean;
 }
 
-/** Forgets the program's own modules, so that running it again registers its resources again. */
-export function forgetProgramModules(dir: string): void {
-  const prefix = dir.endsWith(sep) ? dir : `${dir}${sep}`;
-  for (const key of Object.keys(require.cache)) if (key.startsWith(prefix) && !key.includes(`${sep}node_modules${sep}`)) delete require.cache[key];
-}
-
 /** Runs a program again, offline, with other stack config. */
 export async function runWithConfig(project: ProgramProject, config: Record<string, string>): Promise<RecordedStack> {
-  forgetProgramModules(project.dir);
   return runProject({ ...project, config });
 }
 
