@@ -74,7 +74,7 @@ beforeAll(async () => {
   writeFileSync(join(workDir, "Pulumi.dev.yaml"), "config:\n  agent-iam:departedOwners:\n    - omar@acme.example\n");
   writeFileSync(join(workDir, "index.ts"), PROGRAM);
   mkdirSync(OUTPUT, { recursive: true });
-  const html = join(OUTPUT, "dashboard.html");
+  const html = join(OUTPUT, "dashboard-filters.html");
   execFileSync(process.execPath, [join(ROOT, "bin", "agent-iam.js"), "inventory", workDir, "--format", "html", "--out", html], { stdio: "pipe" });
   const json = execFileSync(process.execPath, [join(ROOT, "bin", "agent-iam.js"), "inventory", workDir, "--format", "json"], { encoding: "utf8" });
   inventory = JSON.parse(json) as InventoryDocument;
@@ -95,7 +95,7 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-describe("the risk dashboard in Chromium", () => {
+describe("the risk dashboard in Chromium, on a program written for its filters", () => {
   it("shows every agent of the inventory, riskiest first, with a worded badge", async () => {
     expect(inventory.agents).toHaveLength(5);
     expect(await page.locator("#result-count").textContent()).toBe("5 of 5 agents shown");
@@ -110,7 +110,7 @@ describe("the risk dashboard in Chromium", () => {
   });
 
   it("the embedded data cannot break out of its script element", async () => {
-    const raw = readFileSync(join(OUTPUT, "dashboard.html"), "utf8");
+    const raw = readFileSync(join(OUTPUT, "dashboard-filters.html"), "utf8");
     expect(raw.match(/<\/script>/g)).toHaveLength(2);
     const purpose = await page.locator('tr.detail-row[data-agent="support-refunds"] .purpose').textContent();
     expect(purpose).toBe("Refunds orders after a support lead approves </script><b>x</b>");
@@ -213,8 +213,100 @@ describe("the risk dashboard in Chromium", () => {
     const refunds = page.getByRole("button", { name: "support-refunds" });
     if ((await refunds.getAttribute("aria-expanded")) !== "true") await refunds.click();
     await page.getByRole("region", { name: "Details of support-refunds" }).locator("summary").click();
-    await page.screenshot({ path: join(OUTPUT, "dashboard.png"), fullPage: true });
+    await page.screenshot({ path: join(OUTPUT, "dashboard-filters.png"), fullPage: true });
     expect(requests.filter((url) => !url.startsWith("file://"))).toEqual([]);
     expect(problems).toEqual([]);
+  });
+});
+
+describe("the fleet example's dashboard in Chromium (prod and dev in one page)", () => {
+  let fleetBrowser: BrowserContext;
+  let fleet: Page;
+  let fleetInventory: InventoryDocument;
+  const fleetProblems: string[] = [];
+  const fleetRequests: string[] = [];
+
+  const visibleKeys = () => fleet.locator("tr.agent-row:visible").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-key") ?? ""));
+  /** The page's keys of the agents a predicate keeps (rows are keyed by their position, as embedded). */
+  const keysWhere = (keep: (record: InventoryRecord) => boolean) => fleetInventory.agents.flatMap((record, index) => (keep(record) ? [`a${index}`] : []));
+
+  beforeAll(async () => {
+    const html = join(OUTPUT, "dashboard.html");
+    const fleetDir = join(ROOT, "examples", "fleet");
+    execFileSync(process.execPath, [join(ROOT, "bin", "agent-iam.js"), "inventory", fleetDir, "--stack", "prod", "--stack", "dev", "--format", "html", "--out", html], { stdio: "pipe" });
+    fleetBrowser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "agent-iam-fleet-profile-")), { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+    fleet = fleetBrowser.pages()[0] ?? (await fleetBrowser.newPage());
+    fleet.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning") fleetProblems.push(`${message.type()}: ${message.text()}`);
+    });
+    fleet.on("pageerror", (error) => fleetProblems.push(`page error: ${error.message}`));
+    fleet.on("request", (request) => fleetRequests.push(request.url()));
+    await fleet.goto(`file://${html}`);
+    fleetInventory = JSON.parse(await fleet.locator("#inventory-data").evaluate((element) => element.textContent ?? "")) as InventoryDocument;
+  }, 120_000);
+
+  afterAll(async () => {
+    await fleetBrowser?.close();
+  });
+
+  it("shows both environments' agents", async () => {
+    expect(new Set(fleetInventory.agents.map((record) => record.environment))).toEqual(new Set(["prod", "dev"]));
+    expect(await visibleKeys()).toEqual(keysWhere(() => true));
+    expect(await fleet.locator("#result-count").textContent()).toBe(`${fleetInventory.agents.length} of ${fleetInventory.agents.length} agents shown`);
+  });
+
+  it("every option of every filter shows exactly the agents it names, and most of them narrow the table", async () => {
+    const filters: [string, (record: InventoryRecord, value: string) => boolean][] = [
+      ["Environment", (record, value) => record.environment === value],
+      ["Owner", (record, value) => record.owner === value],
+      ["Cloud", (record, value) => record.clouds.includes(value as InventoryRecord["clouds"][number])],
+      ["Risk", (record, value) => record.risk.tier === value],
+    ];
+    let narrowed = 0;
+    let tried = 0;
+    for (const [label, keep] of filters) {
+      const select = fleet.getByLabel(label, { exact: true });
+      const values = (await select.locator("option").evaluateAll((options) => options.map((option) => option.getAttribute("value") ?? ""))).filter(Boolean);
+      expect(values.length, label).toBeGreaterThan(0);
+      for (const value of values) {
+        await fleet.getByRole("button", { name: "Clear filters" }).click();
+        await select.selectOption(value);
+        const expected = keysWhere((record) => keep(record, value));
+        await expect.poll(visibleKeys, `${label} = ${value}`).toEqual(expected);
+        tried++;
+        if (expected.length < fleetInventory.agents.length) narrowed++;
+      }
+    }
+    expect(narrowed).toBeGreaterThan(tried / 2);
+    for (const [label, keep] of [
+      ["Can write to prod", (record: InventoryRecord) => record.writesProd],
+      ["Touches sensitive data", (record: InventoryRecord) => record.touchesSensitiveData],
+    ] as const) {
+      await fleet.getByRole("button", { name: "Clear filters" }).click();
+      await fleet.getByLabel(label).check();
+      const expected = keysWhere(keep);
+      expect(expected.length, label).toBeGreaterThan(0);
+      expect(expected.length, label).toBeLessThan(fleetInventory.agents.length);
+      await expect.poll(visibleKeys, label).toEqual(expected);
+    }
+    await fleet.getByRole("button", { name: "Clear filters" }).click();
+    await fleet.getByLabel("Search", { exact: true }).fill("refund");
+    await expect.poll(visibleKeys).toEqual(keysWhere((record) => JSON.stringify(record).toLowerCase().includes("refund")));
+    await fleet.getByRole("button", { name: "Clear filters" }).click();
+  });
+
+  it("opens the riskiest agent's details, and saves a screenshot for a person to look at", async () => {
+    const first = fleetInventory.agents[0]!;
+    const toggle = fleet.locator('tr.agent-row[data-key="a0"] button.agent-toggle');
+    await toggle.click();
+    const panel = fleet.getByRole("region", { name: `Details of ${first.id} in ${first.environment}` });
+    await expect.poll(() => panel.isVisible()).toBe(true);
+    expect(await panel.innerText()).toContain(first.purpose);
+    for (const line of first.canDo) expect(await panel.innerText()).toContain(line);
+    await panel.locator("summary").click();
+    if (first.identities.aws) expect(await panel.getByText(first.identities.aws.roleArn).isVisible()).toBe(true);
+    await fleet.screenshot({ path: join(OUTPUT, "dashboard.png"), fullPage: true });
+    expect(fleetRequests.filter((url) => !url.startsWith("file://"))).toEqual([]);
+    expect(fleetProblems).toEqual([]);
   });
 });

@@ -77,18 +77,18 @@ describe("the dashboard page", () => {
   });
 
   it("renders the rows without JavaScript: riskiest first, worded badges, labelled controls", () => {
-    const rows = [...page.matchAll(/<tr class="agent-row" data-agent="([^"]+)"/g)].map((match) => match[1]);
+    const rows = [...page.matchAll(/<tr class="agent-row" data-key="a\d+" data-agent="([^"]+)"/g)].map((match) => match[1]);
     expect(rows).toEqual(["deploy-bot", "pr-reviewer"]);
     expect(page).toContain('<span class="badge badge-high"><span aria-hidden="true">◆ </span>High<span class="visually-hidden"> risk</span></span>');
     for (const id of ["f-search", "f-environment", "f-owner", "f-cloud", "f-risk"]) expect(page).toContain(`<label for="${id}">`);
     expect(page).toContain('role="status" aria-live="polite"');
-    expect(page).toContain('aria-controls="detail-deploy-bot"');
+    expect(page).toContain(`<tr class="agent-row" data-key="a0" data-agent="deploy-bot" id="agent-a0"><th scope="row"><button type="button" class="agent-toggle" aria-expanded="false" aria-controls="detail-a0">deploy-bot</button>`);
     expect(page).toContain("<details><summary>Technical details</summary>");
   });
 
   it("lists the agents whose review date is near", () => {
     const expiring = /<section aria-labelledby="expiring-title">([\s\S]*?)<\/section>/.exec(page)![1]!;
-    expect(expiring).toContain('data-open="deploy-bot"');
+    expect(expiring).toContain(`<a href="#agent-a0" data-open="a0">deploy-bot</a>`);
     expect(expiring).toContain("in 19 days");
   });
 });

@@ -22,12 +22,14 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
   var count = document.getElementById("result-count");
   var empty = document.getElementById("no-results");
 
-  function rowOf(id) { return document.querySelector('tr.agent-row[data-agent="' + CSS.escape(id) + '"]'); }
-  function detailOf(id) { return document.querySelector('tr.detail-row[data-agent="' + CSS.escape(id) + '"]'); }
-  function toggleOf(id) { var row = rowOf(id); return row && row.querySelector("button.agent-toggle"); }
+  // Rows are keyed by position ("a0", "a1", ...): the embedded agents are in the table's order.
+  function keyOf(index) { return "a" + index; }
+  function rowOf(key) { return document.querySelector('tr.agent-row[data-key="' + key + '"]'); }
+  function detailOf(key) { return document.querySelector('tr.detail-row[data-key="' + key + '"]'); }
+  function toggleOf(key) { var row = rowOf(key); return row && row.querySelector("button.agent-toggle"); }
 
   var haystacks = {};
-  agents.forEach(function (agent) {
+  agents.forEach(function (agent, index) {
     var identities = agent.identities || {};
     var parts = [agent.id, agent.owner, agent.team || "", agent.costCenter || "", agent.purpose, agent.environment, agent.issuer.subject, agent.issuer.url, agent.risk.tier]
       .concat(agent.canDo)
@@ -36,14 +38,14 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
       var identity = identities[cloud];
       Object.keys(identity).forEach(function (key) { if (identity[key]) parts.push(String(identity[key])); });
     });
-    haystacks[agent.id] = parts.join("\n").toLowerCase();
+    haystacks[keyOf(index)] = parts.join("\n").toLowerCase();
   });
 
-  function matches(agent) {
+  function matches(agent, key) {
     var text = search.value.trim().toLowerCase();
     if (text) {
       var words = text.split(/\s+/);
-      for (var i = 0; i < words.length; i++) if (haystacks[agent.id].indexOf(words[i]) < 0) return false;
+      for (var i = 0; i < words.length; i++) if (haystacks[key].indexOf(words[i]) < 0) return false;
     }
     if (selects.environment.value && agent.environment !== selects.environment.value) return false;
     if (selects.owner.value && agent.owner !== selects.owner.value) return false;
@@ -56,11 +58,12 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
 
   function apply() {
     var shown = 0;
-    agents.forEach(function (agent) {
-      var visible = matches(agent);
-      var row = rowOf(agent.id);
-      var detail = detailOf(agent.id);
-      var toggle = toggleOf(agent.id);
+    agents.forEach(function (agent, index) {
+      var key = keyOf(index);
+      var visible = matches(agent, key);
+      var row = rowOf(key);
+      var detail = detailOf(key);
+      var toggle = toggleOf(key);
       row.hidden = !visible;
       detail.hidden = !visible || toggle.getAttribute("aria-expanded") !== "true";
       if (visible) shown++;
@@ -69,10 +72,10 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     empty.hidden = shown !== 0;
   }
 
-  function setOpen(id, open) {
-    var toggle = toggleOf(id);
+  function setOpen(key, open) {
+    var toggle = toggleOf(key);
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
-    detailOf(id).hidden = !open || rowOf(id).hidden;
+    detailOf(key).hidden = !open || rowOf(key).hidden;
   }
 
   function visibleToggles() {
@@ -81,8 +84,8 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
   }
 
   document.querySelectorAll("button.agent-toggle").forEach(function (toggle) {
-    var id = toggle.closest("tr").getAttribute("data-agent");
-    toggle.addEventListener("click", function () { setOpen(id, toggle.getAttribute("aria-expanded") !== "true"); });
+    var key = toggle.closest("tr").getAttribute("data-key");
+    toggle.addEventListener("click", function () { setOpen(key, toggle.getAttribute("aria-expanded") !== "true"); });
     toggle.addEventListener("keydown", function (event) {
       var list = visibleToggles();
       var at = list.indexOf(toggle);
@@ -91,7 +94,7 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
       else if (event.key === "ArrowUp") next = list[Math.max(at - 1, 0)];
       else if (event.key === "Home") next = list[0];
       else if (event.key === "End") next = list[list.length - 1];
-      else if (event.key === "Escape") { setOpen(id, false); return; }
+      else if (event.key === "Escape") { setOpen(key, false); return; }
       if (next) { event.preventDefault(); next.focus(); }
     });
   });
@@ -99,20 +102,20 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
   document.querySelectorAll("tr.detail-row").forEach(function (detail) {
     detail.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") return;
-      var id = detail.getAttribute("data-agent");
-      setOpen(id, false);
-      toggleOf(id).focus();
+      var key = detail.getAttribute("data-key");
+      setOpen(key, false);
+      toggleOf(key).focus();
     });
   });
 
   document.querySelectorAll("[data-open]").forEach(function (link) {
     link.addEventListener("click", function (event) {
       event.preventDefault();
-      var id = link.getAttribute("data-open");
-      var agent = agents.filter(function (candidate) { return candidate.id === id; })[0];
-      if (agent && !matches(agent)) { form.reset(); apply(); }
-      setOpen(id, true);
-      var toggle = toggleOf(id);
+      var key = link.getAttribute("data-open");
+      var agent = agents[Number(key.slice(1))];
+      if (agent && !matches(agent, key)) { form.reset(); apply(); }
+      setOpen(key, true);
+      var toggle = toggleOf(key);
       toggle.scrollIntoView({ block: "center" });
       toggle.focus();
     });

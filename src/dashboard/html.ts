@@ -57,9 +57,12 @@ function expiryWords(record: InventoryRecord): string {
   return `${record.expires} (in ${record.daysToExpiry} day${record.daysToExpiry === 1 ? "" : "s"})`;
 }
 
-/** A stable, valid HTML id for an agent (agent ids are already lower-case letters, digits and '-'). */
-function domId(prefix: string, id: string): string {
-  return `${prefix}-${id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+/**
+ * The page's key for the agent at a position: agent ids are unique in a stack, not across the
+ * stacks one inventory may cover (pr-reviewer in prod and in dev), so rows are keyed by position.
+ */
+function keyOf(index: number): string {
+  return `a${index}`;
 }
 
 function identityRows(record: InventoryRecord): string {
@@ -92,7 +95,7 @@ function grantsTable(record: InventoryRecord): string {
   return `<table class="grants"><caption class="visually-hidden">Grants of ${escapeHtml(record.id)}</caption><thead><tr><th scope="col">Cloud</th><th scope="col">Resource</th><th scope="col">Type</th><th scope="col">Access</th><th scope="col">Sensitive data</th><th scope="col">Until</th><th scope="col">Role</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
-function detailPanel(record: InventoryRecord): string {
+function detailPanel(record: InventoryRecord, key: string): string {
   const owner = [escapeHtml(record.owner), record.team ? `team ${escapeHtml(record.team)}` : "", record.costCenter ? `cost center ${escapeHtml(record.costCenter)}` : ""].filter(Boolean).join(", ");
   const reasons =
     record.risk.reasons.length > 0
@@ -117,7 +120,7 @@ function detailPanel(record: InventoryRecord): string {
   ];
   const can = record.canDo.length > 0 ? `<ul>${record.canDo.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ul>` : "<p>Nothing.</p>";
   return [
-    `<div class="detail" id="${domId("detail", record.id)}" role="region" aria-label="Details of ${escapeHtml(record.id)}" tabindex="-1">`,
+    `<div class="detail" id="detail-${key}" role="region" aria-label="Details of ${escapeHtml(record.id)} in ${escapeHtml(record.environment)}" tabindex="-1">`,
     `<p class="purpose">${escapeHtml(record.purpose)}</p>`,
     `<dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join("")}</dl>`,
     `<h3>What it can do</h3>${can}`,
@@ -126,12 +129,13 @@ function detailPanel(record: InventoryRecord): string {
   ].join("");
 }
 
-function agentRows(record: InventoryRecord): string {
+function agentRows(record: InventoryRecord, index: number): string {
+  const key = keyOf(index);
   const flags = [record.writesProd ? `<span class="flag">writes to prod</span>` : "", record.touchesSensitiveData ? `<span class="flag">sensitive data</span>` : ""].join("");
   const id = escapeHtml(record.id);
   return [
-    `<tr class="agent-row" data-agent="${id}" id="${domId("agent", record.id)}">`,
-    `<th scope="row"><button type="button" class="agent-toggle" aria-expanded="false" aria-controls="${domId("detail", record.id)}">${id}</button></th>`,
+    `<tr class="agent-row" data-key="${key}" data-agent="${id}" id="agent-${key}">`,
+    `<th scope="row"><button type="button" class="agent-toggle" aria-expanded="false" aria-controls="detail-${key}">${id}</button></th>`,
     `<td class="owner">${escapeHtml(record.owner)}</td>`,
     `<td>${escapeHtml(record.environment)}</td>`,
     `<td>${record.clouds.map((cloud) => CLOUD_NAMES[cloud]).join(", ")}</td>`,
@@ -140,7 +144,7 @@ function agentRows(record: InventoryRecord): string {
     `<td>${statusBadge(record)}</td>`,
     `<td><span class="nowrap">${record.expires}</span> ${expiryWords(record).slice(record.expires.length + 1)}</td>`,
     `</tr>`,
-    `<tr class="detail-row" data-agent="${id}" hidden><td colspan="8">${detailPanel(record)}</td></tr>`,
+    `<tr class="detail-row" data-key="${key}" data-agent="${id}" hidden><td colspan="8">${detailPanel(record, key)}</td></tr>`,
   ].join("");
 }
 
@@ -155,9 +159,11 @@ export interface DashboardOptions {
   readonly title?: string;
 }
 
-/** Agents riskiest first, then by id. */
+/** Agents riskiest first, then by id and environment. */
 export function dashboardOrder(records: readonly InventoryRecord[]): InventoryRecord[] {
-  return [...records].sort((a, b) => RISK_TIERS.indexOf(b.risk.tier) - RISK_TIERS.indexOf(a.risk.tier) || a.id.localeCompare(b.id));
+  return [...records].sort(
+    (a, b) => RISK_TIERS.indexOf(b.risk.tier) - RISK_TIERS.indexOf(a.risk.tier) || a.id.localeCompare(b.id) || a.environment.localeCompare(b.environment),
+  );
 }
 
 /** Renders the inventory as the self-contained dashboard page. */
@@ -173,7 +179,10 @@ export function renderDashboard(document: InventoryDocument, options: DashboardO
     soon.length === 0
       ? `<p>No agent's review date is within ${EXPIRING_SOON_DAYS} days.</p>`
       : `<ul class="expiring">${soon
-          .map((record) => `<li><a href="#${domId("agent", record.id)}" data-open="${escapeHtml(record.id)}">${escapeHtml(record.id)}</a> (owner ${escapeHtml(record.owner)}, ${escapeHtml(record.environment)}): review date ${expiryWords(record)}</li>`)
+          .map((record) => {
+            const key = keyOf(records.indexOf(record));
+            return `<li><a href="#agent-${key}" data-open="${key}">${escapeHtml(record.id)}</a> (owner ${escapeHtml(record.owner)}, ${escapeHtml(record.environment)}): review date ${expiryWords(record)}</li>`;
+          })
           .join("")}</ul>`;
   const css = DASHBOARD_CSS;
   const script = DASHBOARD_SCRIPT;
@@ -222,7 +231,7 @@ ${expiring}
 <caption class="visually-hidden">Agents, riskiest first. Open an agent's name for its details.</caption>
 <thead><tr><th scope="col">Agent</th><th scope="col">Owner</th><th scope="col">Environment</th><th scope="col">Clouds</th><th scope="col">Risk</th><th scope="col">Flags</th><th scope="col">Status</th><th scope="col">Review date</th></tr></thead>
 <tbody>
-${records.map(agentRows).join("\n")}
+${records.map((record, index) => agentRows(record, index)).join("\n")}
 </tbody>
 </table>
 <p id="no-results" hidden>No agent matches these filters.</p>

@@ -40,7 +40,7 @@ export function inventoryMarkdown(records: readonly InventoryRecord[], generated
   if (soon.length === 0) out.push("None.");
   for (const r of soon) out.push(`- **${cell(r.id)}** (owner ${r.owner}): ${r.daysToExpiry < 0 ? `expired ${-r.daysToExpiry} days ago` : `expires ${r.expires}, in ${r.daysToExpiry} days`}`);
   for (const r of records) {
-    out.push("", `## ${r.id}`, "", r.purpose, "");
+    out.push("", `## ${r.id} (${r.environment})`, "", r.purpose, "");
     out.push(`- Owner: ${r.owner}${r.team ? ` (team ${r.team})` : ""}${r.costCenter ? `, cost center ${r.costCenter}` : ""}`);
     out.push(`- Environment: ${r.environment}; status: ${r.status}${r.disabledReason ? ` (${r.disabledReason})` : ""}`);
     out.push(`- Risk: **${r.risk.tier}**${r.risk.reasons.length ? `: ${r.risk.reasons.map((reason) => reason.text).join("; ")}` : ""}`);

@@ -4,6 +4,7 @@ import { Option, type Command } from "commander";
 import { isIsoDate } from "../../dates";
 import { formatInventory, INVENTORY_FORMATS, inventoryDocument, type InventoryFormat } from "../../inventory/document";
 import { InventoryError } from "../../inventory/from-resources";
+import type { InventoryDocument } from "../../inventory/schema";
 import { UsageError } from "../../program/errors";
 import { loadProject } from "../../program/project";
 import { runProject } from "../../program/run";
@@ -35,9 +36,11 @@ export function asOfDate(value: string | undefined): string | undefined {
 interface InventoryFlags {
   format: InventoryFormat;
   out?: string;
-  stack?: string;
+  stack: string[];
   asOf?: string;
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 /**
  * `agent-iam inventory PROGRAM_DIR`: runs the program offline under mocks and writes one record per
@@ -50,24 +53,33 @@ export const registerInventory: CommandRegistration = (program: Command, io: Cli
     .argument("[PROGRAM_DIR]", "folder holding Pulumi.yaml (default: the current folder)")
     .addOption(new Option("--format <FORMAT>", "json, csv, md (Markdown) or html (the risk dashboard)").choices([...INVENTORY_FORMATS]).default("json"))
     .option("--out <FILE>", "write to FILE instead of stdout")
-    .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config to use (default: the only one, else dev)")
+    .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config to use (default: the only one, else dev); repeat to cover several stacks in one inventory", collect, [])
     .option("--as-of <DATE>", "compute days to expiry and risk as of this date, YYYY-MM-DD (default: today, UTC)")
     .addHelpText(
       "after",
-      '\nThe JSON form is { "generated": DATE, "agents": [record, ...] }; its JSON Schema is src/inventory/inventory.schema.json.\n\nExamples:\n  agent-iam inventory examples/fleet --format md\n  agent-iam inventory examples/fleet --format html --out inventory.html',
+      '\nThe JSON form is { "generated": DATE, "agents": [record, ...] }; its JSON Schema is src/inventory/inventory.schema.json.\n\nExamples:\n  agent-iam inventory examples/fleet --format md\n  agent-iam inventory examples/fleet --stack prod --stack dev --format html --out inventory.html',
     )
     .action(async (programDir: string | undefined, flags: InventoryFlags) => {
       const asOf = asOfDate(flags.asOf);
-      const project = loadProject(programDir ? resolve(io.cwd, programDir) : io.cwd, { stack: flags.stack });
-      for (const note of project.notes) io.stderr.write(`note: ${note}\n`);
-      const recorded = await runProject(project);
-      let document;
-      try {
-        document = inventoryDocument(recorded.resources, asOf);
-      } catch (error) {
-        if (error instanceof InventoryError) throw new UsageError(error.message);
-        throw error;
+      const dir = programDir ? resolve(io.cwd, programDir) : io.cwd;
+      const stacks = flags.stack.length > 0 ? [...new Set(flags.stack)] : [undefined];
+      const documents: InventoryDocument[] = [];
+      for (const stack of stacks) {
+        const project = loadProject(dir, { stack });
+        for (const note of project.notes) io.stderr.write(`note: ${note}\n`);
+        const recorded = await runProject(project);
+        try {
+          documents.push(inventoryDocument(recorded.resources, asOf));
+        } catch (error) {
+          if (error instanceof InventoryError) throw new UsageError(stack ? `stack ${stack}: ${error.message}` : error.message);
+          throw error;
+        }
       }
+      // Several stacks: one inventory, an agent per stack it is declared in.
+      const document: InventoryDocument = {
+        generated: documents[0]!.generated,
+        agents: documents.flatMap((item) => item.agents).sort((a, b) => a.id.localeCompare(b.id) || a.environment.localeCompare(b.environment)),
+      };
       writeOutput(io, formatInventory(document, flags.format), flags.out);
       if (flags.out) io.stderr.write(`wrote the inventory of ${document.agents.length} agent${document.agents.length === 1 ? "" : "s"} to ${flags.out}\n`);
       setExitCode(EXIT.ok);
