@@ -272,7 +272,7 @@ describe("the fleet example's dashboard in Chromium (prod and dev in one page)",
         await fleet.getByRole("button", { name: "Clear filters" }).click();
         await select.selectOption(value);
         const expected = keysWhere((record) => keep(record, value));
-        await expect.poll(visibleKeys, `${label} = ${value}`).toEqual(expected);
+        await expect.poll(visibleKeys, { message: `${label} = ${value}` }).toEqual(expected);
         tried++;
         if (expected.length < fleetInventory.agents.length) narrowed++;
       }
@@ -287,7 +287,7 @@ describe("the fleet example's dashboard in Chromium (prod and dev in one page)",
       const expected = keysWhere(keep);
       expect(expected.length, label).toBeGreaterThan(0);
       expect(expected.length, label).toBeLessThan(fleetInventory.agents.length);
-      await expect.poll(visibleKeys, label).toEqual(expected);
+      await expect.poll(visibleKeys, { message: label }).toEqual(expected);
     }
     await fleet.getByRole("button", { name: "Clear filters" }).click();
     await fleet.getByLabel("Search", { exact: true }).fill("refund");
