@@ -97,10 +97,14 @@ export function realisticId(type: string, name: string, outputs: Inputs): string
   return `${name}-${stableGuid(`${type}:${name}`).slice(0, 8)}`;
 }
 
-/** The outputs of a new resource: its inputs, plus what the provider would add. */
+/**
+ * The outputs of a new resource: its inputs, plus what the provider would add. A value the inputs
+ * already give is kept as given (a provider echoes its inputs), so resources that refer to each
+ * other by those values still do.
+ */
 export function realisticOutputs(type: string, name: string, inputs: Inputs): { id: string; state: Inputs } {
   const added = REALISTIC_OUTPUTS[type]?.(name, inputs) ?? {};
-  const state = { ...inputs, ...added };
+  const state = { ...added, ...inputs };
   return { id: realisticId(type, name, state), state };
 }
 

@@ -26,11 +26,14 @@ export function jsonDocument(result: CheckResult, cwd: string) {
       advisory: counts.advisory,
       remediate: counts.remediate,
     },
-    resources: [...recorded.resources]
-      .filter((resource) => resource.type !== STACK_TYPE || resource.parent !== undefined)
-      .sort((a, b) => byString(a.urn, b.urn))
-      .map((resource) => ({
+    resources: recorded.resources
+      .map((resource, registration) => ({ resource, registration }))
+      .filter(({ resource }) => resource.type !== STACK_TYPE || resource.parent !== undefined)
+      .sort((a, b) => byString(a.resource.urn, b.resource.urn))
+      .map(({ resource, registration }) => ({
         urn: resource.urn,
+        /** The order the program registered it in (the order the engine hands resources to packs). */
+        registration,
         type: resource.type,
         name: resource.name,
         custom: resource.custom,
