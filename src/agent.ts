@@ -18,6 +18,10 @@ export interface ResolvedGrant {
   readonly until?: string;
   /** The catalog role this grant came from, if any. */
   readonly role?: string;
+  /** The exact instant (ISO 8601, UTC) access ends: set on break-glass grants, which end at `breakGlass.until`. */
+  readonly endsAt?: string;
+  /** Granted under the agent's break-glass elevation (see {@link BreakGlass}). */
+  readonly breakGlass?: true;
 }
 
 /** Account-wide actions (AWS wildcard-only actions, or a catalog role's account-wide needs). */
@@ -26,6 +30,45 @@ export interface AccountWideGrant {
   readonly actions: readonly string[];
   readonly role?: string;
   readonly until?: string;
+  /** The exact instant (ISO 8601, UTC) access ends, for break-glass grants. */
+  readonly endsAt?: string;
+  readonly breakGlass?: true;
+}
+
+/** The agent's monthly cost cap (`budget` in the spec). */
+export interface AgentBudget {
+  /** The monthly amount, in `currency`. */
+  readonly monthly: number;
+  /** ISO 4217 code (default `USD`). */
+  readonly currency: string;
+  /** Who is told at 80 % and 100 % of the amount. */
+  readonly notify: readonly string[];
+  /** The percentage of the amount at which the cloud stops the agent (default 100). */
+  readonly stopAt: number;
+}
+
+/**
+ * A time-boxed elevation (`breakGlass` in the spec): its grants are in `Agent.grants` and
+ * `Agent.accountWide` marked `breakGlass: true`, each ending at `until` on every cloud.
+ */
+export interface BreakGlass {
+  /** Why the elevation was needed, in plain words. */
+  readonly reason: string;
+  /** The email of the person who approved it (not the owner). */
+  readonly approvedBy: string;
+  /** The instant the elevation ends (ISO 8601, UTC, at most 24 hours after it was declared). */
+  readonly until: string;
+}
+
+/**
+ * Another agent this agent may act as (`delegatesTo` in the spec), by id: the other
+ * `AgentIdentity`'s name in the same program.
+ */
+export interface DelegationTarget {
+  /** The other agent's id. */
+  readonly agent: string;
+  /** The clouds the delegation is limited to (`{ agent, clouds }`); absent: every cloud both agents share. */
+  readonly clouds?: readonly Cloud[];
 }
 
 /**
@@ -50,4 +93,10 @@ export interface Agent {
   readonly approval?: string;
   /** The clouds the agent has an identity on, in a fixed order. */
   readonly clouds: readonly Cloud[];
+  /** The monthly cost cap, when the spec sets one. */
+  readonly budget?: AgentBudget;
+  /** The active break-glass elevation, when the spec declares one. */
+  readonly breakGlass?: BreakGlass;
+  /** The agents this agent may act as. */
+  readonly delegatesTo: readonly DelegationTarget[];
 }

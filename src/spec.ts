@@ -1,12 +1,16 @@
 import { z } from "zod";
 import { ACCESS_LEVELS, type AccessLevel } from "./access";
-import { DATA_CLASSES, type AccountWideGrant, type Agent, type ResolvedGrant } from "./agent";
+import { DATA_CLASSES, type AccountWideGrant, type Agent, type BreakGlass, type ResolvedGrant } from "./agent";
+import { breakGlassProblems, normalizeInstant } from "./break-glass";
+import { agentBudgetOf, budgetSchema } from "./budget";
+import { AZURE_DELEGATION_LIMIT, DELEGATION_CLOUDS, delegationClouds, delegationEntrySchema, delegationTargetOf, targetCloudsOf } from "./delegation";
 import { awsStatementsForGrants } from "./aws/actions";
 import { awsActionInfo } from "./aws/iam-catalog";
 import { azureAssignmentsForGrants } from "./azure/assignments";
 import { AZURE_FEDERATED_CREDENTIAL_LIMIT } from "./azure/federated";
 import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "./azure/roles";
 import { gcpBindingsForGrants, gcpTrustProblems } from "./gcp/bindings";
+import { GCP_BILLING_ACCOUNT } from "./gcp/budget";
 import { GCP_POOL_NAME, GCP_PROVIDER_NAME } from "./gcp/workload-identity";
 import { CATALOG_ROLE_NAMES, ROLE_CATALOG, type CatalogRole, type CatalogRoleName } from "./catalog/roles";
 import { isIsoDate, todayUtc } from "./dates";
@@ -96,6 +100,27 @@ const grantSchema = z.unknown().transform((value, ctx) => {
 
 type GrantInput = z.output<typeof roleGrantSchema> | z.output<typeof actionsGrantSchema> | z.output<typeof resourceGrantSchema>;
 
+/**
+ * `breakGlass`: grants that elevate the agent until an instant at most 24 hours ahead, with a reason
+ * and an approver (the rules are in `src/break-glass.ts`). Its grants take the same forms as
+ * `grants`, without their own `until`.
+ */
+const breakGlassSchema = z
+  .object({
+    grants: z
+      .array(
+        grantSchema.superRefine((grant, ctx) => {
+          if (grant.until !== undefined) ctx.addIssue({ code: "custom", path: ["until"], message: "a break-glass grant ends at breakGlass.until; remove its own until" });
+        }),
+        { error: "breakGlass.grants is required: the grants the elevation adds" },
+      )
+      .min(1, { message: "breakGlass.grants needs at least one grant" }),
+    reason: z.string({ error: "breakGlass.reason is required: why the agent needs the elevation" }),
+    approvedBy: z.string({ error: "breakGlass.approvedBy is required: the email of the person who approved it" }),
+    until: z.string({ error: "breakGlass.until is required: when the elevation ends, an ISO 8601 date-time at most 24 hours ahead" }),
+  })
+  .strict();
+
 const arnSchema = (what: string) =>
   z.string().refine((value) => /^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:/.test(value), { message: `${what} must be an IAM ARN (arn:aws:iam::ACCOUNT:…)` });
 
@@ -137,6 +162,17 @@ export const gcpBlockSchema = z
       else if (typeof name === "string" && !provider.startsWith(`${name}/providers/`))
         ctx.addIssue({ code: "custom", path: ["provider"], message: "the provider must belong to the pool named in gcp.pool.name" });
     }),
+    /** The billing account that pays for the project (`XXXXXX-XXXXXX-XXXXXX`): the agent's budget lives there. */
+    billingAccount: z
+      .string()
+      .regex(GCP_BILLING_ACCOUNT, { message: "gcp.billingAccount is the billing account id, such as 01A2B3-C4D5E6-F7A8B9" })
+      .optional(),
+    /** A `GcpBudgetStopper`: it disables the agent's service account when the budget reaches `stopAt`. */
+    budgetStopper: z
+      .custom<object>((value) => typeof value === "object" && value !== null && typeof (value as { protect?: unknown }).protect === "function", {
+        message: "gcp.budgetStopper is a GcpBudgetStopper component",
+      })
+      .optional(),
   })
   .strict();
 
@@ -200,6 +236,12 @@ export const agentSpecSchema = z
     aws: awsBlockSchema.optional(),
     gcp: gcpBlockSchema.optional(),
     azure: azureBlockSchema.optional(),
+    /** The monthly cost cap: notifications at 80 % and 100 %, and the cloud stops the agent at `stopAt` %. */
+    budget: budgetSchema.optional(),
+    /** A time-boxed elevation, at most 24 hours, with a reason and an approver. */
+    breakGlass: breakGlassSchema.optional(),
+    /** Other agents this agent may act as: an `AgentIdentity`, its id, or `{ agent, clouds }`. */
+    delegatesTo: z.array(delegationEntrySchema).default([]),
   })
   .strict();
 
@@ -231,8 +273,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** Options of {@link parseAgentSpec}. */
 export interface ParseOptions {
-  /** The day to judge expiry against (default: today, UTC). */
+  /** The day to judge expiry against (default: today, UTC; or the day of `now`). */
   readonly today?: string;
+  /** The instant to judge a break-glass elevation against (ISO 8601, default: now). */
+  readonly now?: string;
 }
 
 /**
@@ -243,22 +287,28 @@ export function parseAgentSpec(name: string, input: unknown, options: ParseOptio
   const problems: SpecProblem[] = [];
   if (typeof name !== "string" || !AGENT_ID.test(name))
     problems.push({ path: "name", message: "the agent name must be 3–40 lower-case letters, digits or '-', starting with a letter (it names the cloud identities)" });
-  const today = options.today ?? todayUtc();
+  const now = options.now ?? new Date().toISOString();
+  const today = options.today ?? (options.now ? todayUtc(new Date(options.now)) : todayUtc());
   const parsed = agentSpecSchema.safeParse(input);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push({ path: formatPath(issue.path), message: issue.message });
     // Report the rules on the fields that did parse too, so one run shows every problem.
     const failed = new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? "")));
-    if (typeof input === "object" && input !== null) checkFieldRules(input as Partial<ParsedSpec>, failed, today, problems);
+    if (typeof input === "object" && input !== null) {
+      checkFieldRules(input as Partial<ParsedSpec>, failed, today, problems);
+      checkRawBreakGlass(input as Record<string, unknown>, parsed.error.issues, now, problems);
+    }
     throw new AgentSpecError(String(name), problems);
   }
   const spec = parsed.data;
   const { grants, accountWide } = resolveGrants(spec, problems);
+  const breakGlass = resolveBreakGlass(spec, now, problems);
   checkFieldRules(spec, new Set(), today, problems);
   checkGrantRules(spec, today, grants, problems);
   checkCloudTrust(spec, problems);
+  checkDelegation(name, spec, problems);
   if (problems.length > 0) throw new AgentSpecError(String(name), problems);
-  return {
+  const agent: Agent = {
     id: name,
     owner: spec.owner,
     team: spec.team,
@@ -273,10 +323,29 @@ export function parseAgentSpec(name: string, input: unknown, options: ParseOptio
     disabled: spec.disabled,
     approval: spec.approval,
     clouds: CLOUDS.filter((cloud) => spec[cloud] !== undefined),
+    ...(spec.budget ? { budget: agentBudgetOf(spec.budget) } : {}),
+    ...(breakGlass ? { breakGlass: breakGlass.elevation } : {}),
+    delegatesTo: spec.delegatesTo.map(delegationTargetOf),
   };
+  if (breakGlass) return { ...agent, grants: [...agent.grants, ...breakGlass.grants], accountWide: [...agent.accountWide, ...breakGlass.accountWide] };
+  return agent;
 }
 
 function resolveGrants(spec: ParsedSpec, problems: SpecProblem[]): { grants: ResolvedGrant[]; accountWide: AccountWideGrant[] } {
+  return resolveGrantList(spec, spec.grants, "grants", problems);
+}
+
+/**
+ * The grants of a list (`grants`, or `breakGlass.grants` at `prefix`), resolved against the
+ * resource tables and each cloud's planner; problems carry the grant's path under `prefix`.
+ */
+function resolveGrantList(
+  spec: ParsedSpec,
+  list: readonly GrantInput[],
+  prefix: string,
+  problems: SpecProblem[],
+  mark: { readonly endsAt: string; readonly breakGlass: true } | Record<string, never> = {},
+): { grants: ResolvedGrant[]; accountWide: AccountWideGrant[] } {
   const grants: ResolvedGrant[] = [];
   const accountWide: AccountWideGrant[] = [];
   const declared = new Set<Cloud>(CLOUDS.filter((cloud) => spec[cloud] !== undefined));
@@ -284,12 +353,12 @@ function resolveGrants(spec: ParsedSpec, problems: SpecProblem[]): { grants: Res
     if (!declared.has(cloud)) problems.push({ path, message: `this grant is on ${cloud.toUpperCase()}, but the agent has no "${cloud}" block; add one or remove the grant` });
   };
 
-  spec.grants.forEach((grant, index) => {
-    const at = `grants[${index}]`;
+  list.forEach((grant, index) => {
+    const at = `${prefix}[${index}]`;
     if ("role" in grant) {
       const role: CatalogRole = ROLE_CATALOG[grant.role];
       for (const [cloud, actions] of Object.entries(role.accountWide ?? {}) as [Cloud, readonly string[]][])
-        if (declared.has(cloud)) accountWide.push({ cloud, actions, role: role.name, until: grant.until });
+        if (declared.has(cloud)) accountWide.push({ cloud, actions, role: role.name, until: grant.until, ...mark });
       grant.resources.forEach((ref, resourceIndex) => {
         const path = `${at}.resources[${resourceIndex}]`;
         const resolved = resolveResource(ref);
@@ -300,7 +369,7 @@ function resolveGrants(spec: ParsedSpec, problems: SpecProblem[]): { grants: Res
           const kinds = Object.keys(role.access).join(", ");
           return void problems.push({ path, message: `role "${role.name}" does not cover a ${resolved.kind ?? resolved.nativeType}; it applies to: ${kinds}` });
         }
-        grants.push({ resource: resolved, access: levels, include: [], dataClass: grant.dataClass, until: grant.until, role: role.name });
+        grants.push({ resource: resolved, access: levels, include: [], dataClass: grant.dataClass, until: grant.until, role: role.name, ...mark });
       });
       if (grant.resources.length === 0 && !role.accountWide)
         problems.push({ path: `${at}.resources`, message: `role "${role.name}" needs the resources it applies to` });
@@ -313,14 +382,14 @@ function resolveGrants(spec: ParsedSpec, problems: SpecProblem[]): { grants: Res
         else if (!info.isWildcardOnly)
           problems.push({ path, message: `"${info.action}" can be scoped to a resource; grant it with { resource: ARN, access: "${info.accessLevel}" } instead of "*"` });
       });
-      accountWide.push({ cloud: "aws", actions: grant.actions, until: grant.until });
+      accountWide.push({ cloud: "aws", actions: grant.actions, until: grant.until, ...mark });
     } else {
       const path = `${at}.resource`;
       if (grant.resource === "*") return void problems.push({ path, message: 'a grant names its resources; "*" is only for wildcard-only actions ({ actions, resource: "*" })' });
       const resolved = resolveResource(grant.resource);
       if ("error" in resolved) return void problems.push({ path, message: resolved.error });
       needCloud(resolved.cloud, path);
-      grants.push({ resource: resolved, access: grant.access, include: grant.include ?? [], dataClass: grant.dataClass, until: grant.until });
+      grants.push({ resource: resolved, access: grant.access, include: grant.include ?? [], dataClass: grant.dataClass, until: grant.until, ...mark });
     }
   });
 
@@ -331,10 +400,64 @@ function resolveGrants(spec: ParsedSpec, problems: SpecProblem[]): { grants: Res
   ];
   for (const problem of cloudProblems) {
     const grant = grants[problem.grant]!;
-    const index = spec.grants.findIndex((raw) => ("resource" in raw && raw.resource === grant.resource.ref) || ("resources" in raw && raw.resources.includes(grant.resource.ref)));
-    problems.push({ path: `grants[${index}]`, message: problem.message });
+    const index = list.findIndex((raw) => ("resource" in raw && raw.resource === grant.resource.ref) || ("resources" in raw && raw.resources.includes(grant.resource.ref)));
+    problems.push({ path: `${prefix}[${index}]`, message: problem.message });
   }
   return { grants, accountWide };
+}
+
+/**
+ * The break-glass elevation: its rules (reason, approver, an end at most 24 hours ahead), and its
+ * grants resolved like `grants`, each marked and ending at `until`.
+ */
+function resolveBreakGlass(
+  spec: ParsedSpec,
+  now: string,
+  problems: SpecProblem[],
+): { elevation: BreakGlass; grants: ResolvedGrant[]; accountWide: AccountWideGrant[] } | undefined {
+  if (!spec.breakGlass) return undefined;
+  const raw = spec.breakGlass;
+  const found = breakGlassProblems(raw, { now, owner: spec.owner, expires: spec.expires });
+  for (const problem of found) problems.push({ path: `breakGlass.${problem.field}`, message: problem.message });
+  const until = normalizeInstant(raw.until);
+  // Planned with their end, so each cloud's planner refuses what it cannot end (Azure).
+  const resolved = resolveGrantList(spec, raw.grants, "breakGlass.grants", problems, { endsAt: until ?? raw.until, breakGlass: true });
+  if (found.length > 0 || !until) return undefined;
+  const elevation: BreakGlass = { reason: raw.reason.trim(), approvedBy: raw.approvedBy.trim(), until };
+  return { elevation, ...resolved };
+}
+
+/** The break-glass rules on the fields that parsed, when another part of the spec did not. */
+function checkRawBreakGlass(input: Record<string, unknown>, issues: readonly z.core.$ZodIssue[], now: string, problems: SpecProblem[]): void {
+  const raw = input.breakGlass;
+  if (typeof raw !== "object" || raw === null) return;
+  const fields = raw as Record<string, unknown>;
+  const text = (key: string) => (typeof fields[key] === "string" ? (fields[key] as string) : undefined);
+  const owner = typeof input.owner === "string" ? input.owner : undefined;
+  const expires = typeof input.expires === "string" && isIsoDate(input.expires) ? input.expires : undefined;
+  for (const problem of breakGlassProblems({ reason: text("reason"), approvedBy: text("approvedBy"), until: text("until") }, { now, owner, expires })) {
+    const reported = issues.some((issue) => issue.path[0] === "breakGlass" && issue.path[1] === problem.field);
+    if (!reported) problems.push({ path: `breakGlass.${problem.field}`, message: problem.message });
+  }
+}
+
+/** What the spec alone can tell of `delegatesTo`: no self-delegation, no duplicate, and a cloud where it can work. */
+function checkDelegation(name: string, spec: ParsedSpec, problems: SpecProblem[]): void {
+  const seen = new Set<string>();
+  spec.delegatesTo.forEach((entry, index) => {
+    const path = `delegatesTo[${index}]`;
+    const target = delegationTargetOf(entry);
+    if (target.agent === name) return void problems.push({ path, message: "an agent cannot delegate to itself; remove this entry" });
+    if (seen.has(target.agent)) return void problems.push({ path, message: `"${target.agent}" is listed twice; keep one entry` });
+    seen.add(target.agent);
+    const from = CLOUDS.filter((cloud) => spec[cloud] !== undefined);
+    const to = targetCloudsOf(entry);
+    if (to) {
+      const clouds = delegationClouds(from, to, target);
+      if ("problem" in clouds) problems.push({ path, message: clouds.problem });
+    } else if (!from.some((cloud) => (DELEGATION_CLOUDS as readonly Cloud[]).includes(cloud)))
+      problems.push({ path, message: `this agent has no identity on ${DELEGATION_CLOUDS.join(" or ")}, where delegation works: ${AZURE_DELEGATION_LIMIT}` });
+  });
 }
 
 /** Rules on single fields, checked only where the field itself parsed. */
@@ -363,6 +486,10 @@ function checkGrantRules(spec: ParsedSpec, today: string, grants: readonly Resol
     problems.push({ path: "approval", message: "grants that change permissions, delete or export data need an approval ticket reference (approval: \"SEC-1234\")" });
   if (spec.azure?.allowBroadScopes && !spec.approval)
     problems.push({ path: "azure.allowBroadScopes", message: "assignments at subscription or management-group scope need an approval ticket reference" });
+  if (spec.budget && spec.gcp && !spec.gcp.billingAccount)
+    problems.push({ path: "gcp.billingAccount", message: "a budget on GCP lives on a billing account: set gcp.billingAccount to the id of the one that pays for the project" });
+  if (spec.gcp?.budgetStopper && !spec.budget)
+    problems.push({ path: "gcp.budgetStopper", message: "the stopper acts on the agent's budget: add budget, or remove gcp.budgetStopper" });
 }
 
 /** What the GCP and Azure sides need of the agent's trust: a short enough subject, Azure's audience. */

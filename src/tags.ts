@@ -1,4 +1,5 @@
 import type { Agent } from "./agent";
+import { breakGlassTags } from "./break-glass";
 
 /**
  * The tag keys that make every action attributable: the same keys on every cloud, read by the
@@ -35,6 +36,8 @@ export function agentTags(agent: Agent): Record<string, string> {
   if (agent.costCenter) tags[TAG_KEYS.costCenter] = agent.costCenter;
   if (agent.team) tags[TAG_KEYS.team] = awsTagValue(agent.team);
   if (agent.approval) tags[TAG_KEYS.approval] = awsTagValue(agent.approval);
+  // An active elevation is recorded on the identity itself, where the pack and the inventory read it.
+  if (agent.breakGlass) Object.assign(tags, breakGlassTags(agent.breakGlass, awsTagValue));
   return tags;
 }
 

@@ -37,15 +37,19 @@ export function awsActionsFor(service: string, resourceType: string, levels: rea
   return actions.sort();
 }
 
-/** `DateLessThan aws:CurrentTime` for a grant that ends: access stops at 00:00Z the day after `until`. */
-export function untilCondition(until: string | undefined): AwsStatement["Condition"] {
-  if (!until) return undefined;
-  const end = new Date(Date.parse(`${until}T00:00:00Z`) + 86_400_000).toISOString().replace(".000Z", "Z");
+/**
+ * `DateLessThan aws:CurrentTime` for a grant that ends: access stops at 00:00Z the day after `until`,
+ * or at the exact instant `endsAt` (a break-glass grant).
+ */
+export function untilCondition(until: string | undefined, endsAt?: string): AwsStatement["Condition"] {
+  const end = endsAt ?? (until ? new Date(Date.parse(`${until}T00:00:00Z`) + 86_400_000).toISOString().replace(".000Z", "Z") : undefined);
+  if (!end) return undefined;
   return { DateLessThan: { "aws:CurrentTime": end } };
 }
 
-function sidFor(index: number, suffix: string): string {
-  return `Grant${index}${suffix.replace(/[^A-Za-z0-9]/g, "")}`.slice(0, 100);
+/** Break-glass statements say so in their Sid, so a reader of the policy sees the elevation. */
+function sidFor(index: number, suffix: string, breakGlass?: true): string {
+  return `${breakGlass ? "BreakGlass" : "Grant"}${index}${suffix.replace(/[^A-Za-z0-9]/g, "")}`.slice(0, 100);
 }
 
 /**
@@ -72,9 +76,9 @@ export function awsStatementsForGrants(
       const actions = awsActionsFor(parsed.service, target.type, target.levels, grant.include);
       if (actions.length === 0) continue;
       produced += actions.length;
-      const condition = untilCondition(grant.until);
+      const condition = untilCondition(grant.until, grant.endsAt);
       statements.push({
-        Sid: sidFor(index, target.type),
+        Sid: sidFor(index, target.type, grant.breakGlass),
         Effect: "Allow",
         Action: actions,
         Resource: [target.arn],
@@ -90,8 +94,8 @@ export function awsStatementsForGrants(
   accountWide.forEach((grant, index) => {
     if (grant.cloud !== "aws") return;
     const actions = grant.actions.map((action) => awsActionInfo(action)?.action ?? action).sort();
-    const condition = untilCondition(grant.until);
-    statements.push({ Sid: `AccountWide${index}`, Effect: "Allow", Action: actions, Resource: ["*"], ...(condition ? { Condition: condition } : {}) });
+    const condition = untilCondition(grant.until, grant.endsAt);
+    statements.push({ Sid: `${grant.breakGlass ? "BreakGlass" : ""}AccountWide${index}`, Effect: "Allow", Action: actions, Resource: ["*"], ...(condition ? { Condition: condition } : {}) });
   });
   return { statements: mergeSameActions(statements), problems };
 }

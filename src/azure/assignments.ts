@@ -1,6 +1,7 @@
 import type { Agent, ResolvedGrant } from "../agent";
 import { nameBasedGuid } from "./guid";
 import { AZURE_BUILT_IN_ROLES, AZURE_CUSTOM_ROLES, AZURE_FORBIDDEN_ROLES, azureRolesForGrant, type AzureCustomRole } from "./roles";
+import { azureTimeBoundProblem } from "./time-bound";
 import { azureResourceGroupOf, azureScopeLevel, azureSubscriptionOf, isBroadAzureScope } from "./scopes";
 
 /** A custom role definition an assignment needs, defined once per resource group. */
@@ -64,8 +65,7 @@ export function azureAssignmentsForGrants(
     if (!azureScopeLevel(scope)) return void problems.push({ grant: index, message: `"${scope}" is not an Azure scope` });
     if (isBroadAzureScope(scope) && !(options.allowBroadScopes && options.approval))
       return void problems.push({ grant: index, message: `"${scope}" is a subscription or management group: assignments there need azure.allowBroadScopes: true and an approval` });
-    if (grant.until)
-      return void problems.push({ grant: index, message: "Azure role assignments made by agent-iam cannot end on a date yet; remove until from this grant or grant it on another cloud" });
+    if (grant.until || grant.endsAt) return void problems.push({ grant: index, message: azureTimeBoundProblem(grant.breakGlass === true || grant.endsAt !== undefined) });
     const choice = azureRolesForGrant(grant);
     if ("error" in choice) return void problems.push({ grant: index, message: choice.error });
     const subscription = azureSubscriptionOf(scope)!;

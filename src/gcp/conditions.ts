@@ -1,4 +1,5 @@
 import type { Agent, ResolvedGrant } from "../agent";
+import { GCP_BREAK_GLASS_TITLE } from "../break-glass";
 
 /** An IAM condition (cloud.google.com/iam/docs/conditions-overview): title ≤ 100 characters, CEL expression. */
 export interface GcpIamCondition {
@@ -12,21 +13,29 @@ function dayAfter(date: string): string {
 }
 
 /**
- * The instant access ends: 00:00Z on the agent's review date, or 00:00Z after a grant's last day
- * (`until`), whichever is earlier.
+ * The instant access ends: 00:00Z on the agent's review date, 00:00Z after a grant's last day
+ * (`until`), or a break-glass grant's exact end (`endsAt`), whichever is earliest.
  */
-export function gcpAccessEnd(agent: Pick<Agent, "expires">, grant?: Pick<ResolvedGrant, "until">): string {
-  const ends = [agent.expires];
-  if (grant?.until) ends.push(dayAfter(grant.until));
-  return `${ends.sort()[0]}T00:00:00Z`;
+export function gcpAccessEnd(agent: Pick<Agent, "expires">, grant?: Pick<ResolvedGrant, "until" | "endsAt">): string {
+  const ends = [`${agent.expires}T00:00:00Z`];
+  if (grant?.until) ends.push(`${dayAfter(grant.until)}T00:00:00Z`);
+  if (grant?.endsAt) ends.push(grant.endsAt);
+  return ends.sort((a, b) => Date.parse(a) - Date.parse(b))[0]!;
 }
 
 /**
  * The condition on every binding agent-iam makes: `request.time < timestamp("…")`, so access ends
- * on the review date (or the grant's end) even if nobody runs Pulumi again.
+ * on the review date (or the grant's end) even if nobody runs Pulumi again. A break-glass binding's
+ * title says so (`agent-iam break-glass until …`), which the pack and the inventory read.
  */
-export function gcpExpiryCondition(agent: Pick<Agent, "id" | "expires">, grant?: Pick<ResolvedGrant, "until">): GcpIamCondition {
+export function gcpExpiryCondition(agent: Pick<Agent, "id" | "expires">, grant?: Pick<ResolvedGrant, "until" | "endsAt" | "breakGlass">): GcpIamCondition {
   const end = gcpAccessEnd(agent, grant);
+  if (grant?.breakGlass && grant.endsAt === end)
+    return {
+      title: `${GCP_BREAK_GLASS_TITLE} ${end}`,
+      description: `Break-glass elevation of agent ${agent.id}: access ends at ${end}.`.slice(0, 256),
+      expression: `request.time < timestamp("${end}")`,
+    };
   const why = grant?.until && end.slice(0, 10) !== agent.expires ? `the grant ends after ${grant.until}` : `the agent's review date is ${agent.expires}`;
   return {
     title: `agent-iam expiry ${end.slice(0, 10)}`,

@@ -37,13 +37,21 @@ export const agentModelSchema = z.object({
       dataClass: z.enum(DATA_CLASSES).optional(),
       until: z.string().optional(),
       role: z.string().optional(),
+      endsAt: z.string().optional(),
+      breakGlass: z.literal(true).optional(),
     }),
   ),
-  accountWide: z.array(z.object({ cloud: z.enum(CLOUDS), actions: z.array(z.string()), role: z.string().optional(), until: z.string().optional() })),
+  accountWide: z.array(
+    z.object({ cloud: z.enum(CLOUDS), actions: z.array(z.string()), role: z.string().optional(), until: z.string().optional(), endsAt: z.string().optional(), breakGlass: z.literal(true).optional() }),
+  ),
   maxSessionDuration: z.number(),
   disabled: z.boolean(),
   approval: z.string().optional(),
   clouds: z.array(z.enum(CLOUDS)),
+  budget: z.object({ monthly: z.number(), currency: z.string(), notify: z.array(z.string()), stopAt: z.number() }).optional(),
+  breakGlass: z.object({ reason: z.string(), approvedBy: z.string(), until: z.string() }).optional(),
+  /** Absent in models recorded before delegation existed. */
+  delegatesTo: z.array(z.object({ agent: z.string(), clouds: z.array(z.enum(CLOUDS)).optional() })).default([]),
 });
 
 /** Reads an agent model registered as data; undefined when the value is not one. */
