@@ -5,9 +5,15 @@ import { applyDepartedOwners, parseDepartedOwners } from "../src/inventory/offbo
 import { buildInventoryRecord } from "../src/inventory/record";
 import type { AgentCloudIdentities, InventoryRecord } from "../src/inventory/schema";
 import { azureBlockSchema, parseAgentSpec, type AgentSpec } from "../src/spec";
-import { AwsAgentRole } from "./aws/agent-role";
+import { awsBudgetPolicySlots } from "../src/aws/budget";
+import { AwsAgentBudget } from "./aws/agent-budget";
+import { AwsAgentRole, awsRoleName } from "./aws/agent-role";
+import { AzureAgentBudget } from "./azure/agent-budget";
 import { AzureAgentIdentity } from "./azure/agent-identity";
+import { closingList, delegationRegistry, type DelegationRecord } from "./delegation";
+import { GcpAgentBudget } from "./gcp/agent-budget";
 import { GcpAgentServiceAccount } from "./gcp/agent-service-account";
+import type { GcpBudgetStopper } from "./gcp/budget-stopper";
 import type { GcpPoolProvider } from "./gcp/workload-identity-pool";
 import { resolveTrust } from "../src/issuers";
 
@@ -99,17 +105,27 @@ export class AgentIdentity extends pulumi.ComponentResource {
   readonly azure?: AgentAzureIdentity;
   /** The agent's inventory record (`src/inventory/schema.ts`); export the records as the stack's `inventory`. */
   readonly inventoryRecord: pulumi.Output<InventoryRecord>;
+  /**
+   * The agents this one may act as and the clouds each delegation is set up on, once every target
+   * is known; fails the deployment with an `AgentSpecError` when `delegatesTo` names no agent of the program.
+   */
+  readonly delegation: pulumi.Output<DelegationRecord[]>;
 
   constructor(name: string, args: AgentIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     const settings = stackSettings();
     // Offboarding: an agent whose owner departed is deployed disabled, every cloud's kill switch on.
     const { agent, ownerDeparted } = applyDepartedOwners(parseAgentSpec(name, args), settings.departedOwners);
+    // A delegation cycle is a spec error: found before anything is registered.
+    const delegations = delegationRegistry();
+    delegations.checkNewAgent(agent);
     // The agent model is the component's input: recorded runs and state show the validated agent.
     super("agent-iam:index:AgentIdentity", name, { agent, ownerDeparted }, opts);
     this.agent = agent;
     this.agentId = agent.id;
     const tomorrow = new Date(Date.parse(`${todayUtc()}T00:00:00Z`) + 86_400_000).toISOString().replace(".000Z", "Z");
 
+    // The roles of agents that delegate to this one, collected until its trust is sent.
+    const delegators = closingList<string>();
     if (args.aws) {
       const role = new AwsAgentRole(
         name,
@@ -119,16 +135,33 @@ export class AgentIdentity extends pulumi.ComponentResource {
           permissionsBoundary: (args.aws.permissionsBoundary as pulumi.Input<string> | undefined) ?? settings.permissionsBoundary,
           path: args.aws.path,
           revokeSessionsIssuedBefore: tomorrow,
+          delegatorRoleArns: delegators.output,
+          reservedPolicySlots: awsBudgetPolicySlots(agent),
         },
         { parent: this },
       );
       this.aws = { roleArn: role.roleArn, roleName: role.roleName, environment: role.environment, snippet: role.snippet };
+      if (agent.budget)
+        new AwsAgentBudget(`${name}-budget`, { agent, budget: agent.budget, roleArn: role.roleArn, roleName: awsRoleName(agent), path: args.aws.path }, { parent: this });
     }
 
     let gcpAccount: GcpAgentServiceAccount | undefined;
     if (args.gcp) {
       gcpAccount = new GcpAgentServiceAccount(name, { agent, project: args.gcp.project, ...gcpPoolOf(args.gcp.pool, agent) }, { parent: this });
       this.gcp = { serviceAccountEmail: gcpAccount.email, providerName: gcpAccount.providerName, principal: gcpAccount.principal, snippet: gcpAccount.snippet, labels: gcpAccount.labels };
+      if (agent.budget && args.gcp.billingAccount)
+        new GcpAgentBudget(
+          `${name}-budget`,
+          {
+            agent,
+            budget: agent.budget,
+            project: args.gcp.project,
+            billingAccount: args.gcp.billingAccount,
+            serviceAccountName: gcpAccount.serviceAccountName,
+            stopper: args.gcp.budgetStopper as GcpBudgetStopper | undefined,
+          },
+          { parent: this },
+        );
     }
 
     let azureIdentity: AzureAgentIdentity | undefined;
@@ -147,7 +180,17 @@ export class AgentIdentity extends pulumi.ComponentResource {
         { parent: this },
       );
       this.azure = { clientId: azureIdentity.clientId, tenantId: azureIdentity.tenantId, principalId: azureIdentity.principalId, snippet: azureIdentity.snippet };
+      if (agent.budget)
+        new AzureAgentBudget(`${name}-budget`, { agent, budget: agent.budget, subscriptionId: block.subscriptionId, resourceGroupName: block.resourceGroupName }, { parent: this });
     }
+
+    const awsSide = this.aws;
+    this.delegation = delegations.register({
+      agent,
+      component: this,
+      aws: awsSide ? { roleArn: awsSide.roleArn, roleName: awsSide.roleName, acceptDelegator: (roleArn) => delegators.add(roleArn) } : undefined,
+      gcp: gcpAccount ? { accountName: gcpAccount.serviceAccountName, email: gcpAccount.email } : undefined,
+    });
 
     const identities = pulumi.output({
       aws: this.aws ? pulumi.output({ roleArn: this.aws.roleArn, roleName: this.aws.roleName }) : undefined,
@@ -169,6 +212,7 @@ export class AgentIdentity extends pulumi.ComponentResource {
       gcp: this.gcp,
       azure: this.azure,
       inventoryRecord: this.inventoryRecord,
+      delegation: this.delegation,
     });
   }
 }

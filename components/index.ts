@@ -7,6 +7,11 @@ export { AwsAgentRole, awsRoleName, type AwsAgentRoleArgs } from "./aws/agent-ro
 export { GcpWorkloadIdentityPool, type GcpWorkloadIdentityPoolArgs, type GcpPoolProvider } from "./gcp/workload-identity-pool";
 export { GcpAgentServiceAccount, type GcpAgentServiceAccountArgs } from "./gcp/agent-service-account";
 export { AzureAgentIdentity, azureIdentityName, type AzureAgentIdentityArgs } from "./azure/agent-identity";
+export { AwsAgentBudget, type AwsAgentBudgetArgs } from "./aws/agent-budget";
+export { GcpAgentBudget, type GcpAgentBudgetArgs } from "./gcp/agent-budget";
+export { GcpBudgetStopper, type GcpBudgetStopperArgs } from "./gcp/budget-stopper";
+export { AzureAgentBudget, type AzureAgentBudgetArgs } from "./azure/agent-budget";
+export type { DelegationRecord } from "./delegation";
 export { githubActions, gitlabCi, kubernetes, oidc, type RunsOn } from "../src/issuers";
 export { ROLE_CATALOG, CATALOG_ROLE_NAMES } from "../src/catalog/roles";
 export { AgentSpecError, parseAgentSpec, type AgentSpec } from "../src/spec";

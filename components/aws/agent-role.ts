@@ -6,6 +6,7 @@ import { awsCredentialInstructions } from "../../src/aws/credentials";
 import { killSwitchPolicy } from "../../src/aws/kill-switch";
 import { AWS_LIMITS } from "../../src/aws/limits";
 import { packPolicies, type AwsPolicyDocument } from "../../src/aws/policy-packing";
+import { trustWithDelegators } from "../../src/aws/delegated-trust";
 import { disabledTrustPolicy, webIdentityTrustPolicy } from "../../src/aws/trust-policy";
 import { agentTags } from "../../src/tags";
 
@@ -17,6 +18,10 @@ export interface AwsAgentRoleArgs {
   path?: string;
   /** For the kill switch: sessions issued before this instant are denied (ISO 8601). */
   revokeSessionsIssuedBefore: string;
+  /** Roles of agents that may act as this one (`delegatesTo` naming it); its trust lets exactly them in. */
+  delegatorRoleArns?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Managed policy slots kept free for other policies (the budget stop policy). */
+  reservedPolicySlots?: number;
 }
 
 /** The IAM role name of an agent: `agent-ID-ENV`, without repeating an environment the id already ends with. */
@@ -43,15 +48,17 @@ export class AwsAgentRole extends pulumi.ComponentResource {
   constructor(name: string, args: AwsAgentRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     const { agent } = args;
     const { statements } = awsStatementsForGrants(agent.grants, agent.accountWide);
-    const documents = statements.length > 0 ? packPolicies(statements) : [];
+    const documents = statements.length > 0 ? packPolicies(statements, undefined, args.reservedPolicySlots ?? 0) : [];
     super("agent-iam:aws:AgentRole", name, {}, opts);
     this.policyDocuments = documents;
     const tags = agentTags(agent);
     const roleName = awsRoleName(agent);
 
     const trust = pulumi
-      .output(args.oidcProviderArn)
-      .apply((providerArn) => JSON.stringify(agent.disabled ? disabledTrustPolicy(providerArn) : webIdentityTrustPolicy(agent, providerArn)));
+      .all([args.oidcProviderArn, args.delegatorRoleArns ?? []])
+      .apply(([providerArn, delegators]) =>
+        JSON.stringify(trustWithDelegators(agent.disabled ? disabledTrustPolicy(providerArn) : webIdentityTrustPolicy(agent, providerArn), delegators, agent.disabled)),
+      );
     const role = new aws.iam.Role(
       name,
       {

@@ -48,9 +48,10 @@ function splitOversized(statement: AwsStatement, limit: number): AwsStatement[] 
 /**
  * Packs statements into as few managed policies as fit AWS's 6,144-character limit (first-fit
  * decreasing, which stays within one policy of the optimum in practice: see bench figure 5).
- * Throws when more than the 10 managed policies a role can hold would be needed.
+ * Throws when more than the 10 managed policies a role can hold would be needed, less `reserved`
+ * slots kept for other managed policies on the role (the budget stop policy).
  */
-export function packPolicies(statements: readonly AwsStatement[], limit: number = AWS_LIMITS.managedPolicyCharacters): AwsPolicyDocument[] {
+export function packPolicies(statements: readonly AwsStatement[], limit: number = AWS_LIMITS.managedPolicyCharacters, reserved = 0): AwsPolicyDocument[] {
   const pieces = statements.flatMap((statement) => splitOversized(statement, limit));
   const sized = pieces.map((statement) => ({ statement, size: policySize(statement) })).sort((a, b) => b.size - a.size || a.statement.Sid.localeCompare(b.statement.Sid));
   const bins: { statements: AwsStatement[]; size: number }[] = [];
@@ -62,9 +63,10 @@ export function packPolicies(statements: readonly AwsStatement[], limit: number 
       bin.size += size + 1;
     } else bins.push({ statements: [statement], size: EMPTY_DOCUMENT_SIZE + size });
   }
-  if (bins.length > AWS_LIMITS.managedPoliciesPerRole)
+  const available = AWS_LIMITS.managedPoliciesPerRole - reserved;
+  if (bins.length > available)
     throw new Error(
-      `the grants need ${bins.length} managed policies, but a role holds at most ${AWS_LIMITS.managedPoliciesPerRole}; split the agent's job across agents or grant fewer resources`,
+      `the grants need ${bins.length} managed policies, but a role holds at most ${AWS_LIMITS.managedPoliciesPerRole}${reserved > 0 ? ` and ${reserved} of them ${reserved === 1 ? "is" : "are"} kept for the budget stop policy` : ""}; split the agent's job across agents or grant fewer resources`,
     );
   // Keep the documents in a stable order for deterministic output.
   return bins.map((bin) => document([...bin.statements].sort((a, b) => a.Sid.localeCompare(b.Sid))));

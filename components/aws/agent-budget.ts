@@ -1,0 +1,95 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Agent, AgentBudget } from "../../src/agent";
+import { parseArn } from "../../src/aws/arn";
+import { awsBudgetActionInputs, awsBudgetInputs, awsBudgetName } from "../../src/aws/budget";
+import { budgetDenyAllPolicy, budgetExecutionPolicy, budgetExecutionTrustPolicy } from "../../src/aws/budget-stop";
+import { AWS_LIMITS } from "../../src/aws/limits";
+import { agentTags } from "../../src/tags";
+
+/** Arguments of {@link AwsAgentBudget}; `AgentIdentity` builds them from the spec's `budget`. */
+export interface AwsAgentBudgetArgs {
+  agent: Agent;
+  budget: AgentBudget;
+  /** The agent role's ARN and name (the budget action attaches the stop policy to it). */
+  roleArn: pulumi.Output<string>;
+  roleName: string;
+  /** IAM path of the stop policy and the execution role (default `/agents/`). */
+  path?: string;
+}
+
+/**
+ * An agent's AWS cost cap that stops the agent without a human: a monthly cost budget on the
+ * agent's cost-allocation tag with email notifications at 80 % and 100 %, a deny-all managed policy,
+ * and a budget action that attaches it to the agent's role at `stopAt` % (APPLY_IAM_POLICY,
+ * automatic approval), run by an execution role that may attach or detach exactly that policy to
+ * exactly that role. Pulumi does not manage the attachment, so neither an update nor a refresh lifts
+ * the stop; the budget's owner does, by resetting the action in the Budgets console.
+ */
+export class AwsAgentBudget extends pulumi.ComponentResource {
+  readonly budgetName: pulumi.Output<string>;
+  readonly stopPolicyArn: pulumi.Output<string>;
+  readonly executionRoleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: AwsAgentBudgetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("agent-iam:aws:AgentBudget", name, {}, opts);
+    const { agent, budget } = args;
+    const tags = agentTags(agent);
+    const path = args.path ?? "/agents/";
+    const accountId = args.roleArn.apply((arn) => parseArn(arn)?.account ?? "");
+
+    const budgetResource = new aws.budgets.Budget(name, { name: awsBudgetName(args.roleName), ...awsBudgetInputs(agent, budget), tags }, { parent: this });
+
+    const stopPolicy = new aws.iam.Policy(
+      `${name}-stop`,
+      {
+        name: `${args.roleName}-budget-stop`.slice(0, 128),
+        path,
+        description: `Attached by AWS Budgets to agent ${agent.id}'s role when it has spent ${budget.stopAt}% of ${budget.monthly} ${budget.currency} in a month: denies everything`,
+        policy: JSON.stringify(budgetDenyAllPolicy()),
+        tags,
+      },
+      { parent: this },
+    );
+
+    const executionRole = new aws.iam.Role(
+      `${name}-action`,
+      {
+        name: `${args.roleName}-budget-action`.slice(0, AWS_LIMITS.roleNameCharacters),
+        path,
+        description: `AWS Budgets stops agent ${agent.id} with this role: it may attach only the stop policy, only to the agent's role`,
+        assumeRolePolicy: accountId.apply((account) => JSON.stringify(budgetExecutionTrustPolicy(account))),
+        maxSessionDuration: 3600,
+        tags,
+      },
+      { parent: this },
+    );
+    const executionPolicy = new aws.iam.RolePolicy(
+      `${name}-action`,
+      {
+        name: "agent-iam-budget-action",
+        role: executionRole.name,
+        policy: pulumi.all([args.roleArn, stopPolicy.arn]).apply(([roleArn, policyArn]) => JSON.stringify(budgetExecutionPolicy(roleArn, policyArn))),
+      },
+      { parent: this },
+    );
+
+    new aws.budgets.BudgetAction(
+      name,
+      {
+        budgetName: budgetResource.name,
+        ...awsBudgetActionInputs(budget),
+        // The role's name through its ARN, so the action waits for the role.
+        definition: { iamActionDefinition: { policyArn: stopPolicy.arn, roles: [args.roleArn.apply(() => args.roleName)] } },
+        executionRoleArn: executionRole.arn,
+        tags,
+      },
+      { parent: this, dependsOn: [executionPolicy] },
+    );
+
+    this.budgetName = budgetResource.name;
+    this.stopPolicyArn = stopPolicy.arn;
+    this.executionRoleArn = executionRole.arn;
+    this.registerOutputs({ budgetName: this.budgetName, stopPolicyArn: this.stopPolicyArn, executionRoleArn: this.executionRoleArn });
+  }
+}

@@ -1,0 +1,183 @@
+import * as aws from "@pulumi/aws";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
+import * as pulumi from "@pulumi/pulumi";
+import type { Agent, DelegationTarget } from "../src/agent";
+import { delegationIdentityStatement } from "../src/aws/delegation";
+import { delegationClouds, delegationCycle, type DelegationGraph } from "../src/delegation";
+import { GCP_DELEGATION_ROLE, gcpDelegationCondition } from "../src/gcp/delegation";
+import type { Cloud } from "../src/resources";
+import { AgentSpecError } from "../src/spec";
+import { sharedResource } from "./shared-resources";
+
+/**
+ * Wiring `delegatesTo` between the `AgentIdentity` components of one program. A target is named by
+ * its id (the other component's name) or passed as the component; either way it resolves within the
+ * same program run, in whichever order the two are declared:
+ * - the delegating agent's side (its permission to assume or impersonate the target) is registered
+ *   as soon as both agents exist;
+ * - the target's AWS trust must name every delegating role, and a role's trust is one property: it
+ *   is sent to the engine one event-loop turn after the target is declared. Agents declared in the
+ *   same synchronous part of a program (the usual case) all make it; one declared later is an error
+ *   that says so, never a silent gap.
+ * An id that names no agent by then, a cycle, or a pair with no cloud where delegation works is an
+ * `AgentSpecError` naming `delegatesTo[i]`.
+ */
+
+/** What the registry knows of one agent. */
+export interface DelegationParty {
+  readonly agent: Agent;
+  /** The component delegation resources of this agent are parented to. */
+  readonly component: pulumi.Resource;
+  readonly aws?: {
+    readonly roleArn: pulumi.Output<string>;
+    readonly roleName: pulumi.Output<string>;
+    /** Adds a delegating role to this role's trust; false once the trust has been sent. */
+    acceptDelegator(roleArn: pulumi.Output<string>): boolean;
+  };
+  readonly gcp?: { readonly accountName: pulumi.Output<string>; readonly email: pulumi.Output<string> };
+}
+
+/** One delegation as set up: the target and the clouds it works on. */
+export interface DelegationRecord {
+  readonly agent: string;
+  readonly clouds: readonly Cloud[];
+}
+
+/**
+ * A list that collects items until the end of the current event-loop turn, then resolves as an
+ * output; `add` after that returns false.
+ */
+export function closingList<T>(): { add(item: pulumi.Input<T>): boolean; readonly output: pulumi.Output<T[]> } {
+  const items: pulumi.Input<T>[] = [];
+  let closed = false;
+  const whenClosed = new Promise<pulumi.Input<T>[]>((resolve) =>
+    setImmediate(() => {
+      closed = true;
+      resolve(items);
+    }),
+  );
+  return {
+    add(item) {
+      if (closed) return false;
+      items.push(item);
+      return true;
+    },
+    output: pulumi.output(whenClosed).apply((list) => pulumi.all(list)) as pulumi.Output<T[]>,
+  };
+}
+
+interface Pending {
+  readonly from: DelegationParty;
+  readonly index: number;
+  readonly target: DelegationTarget;
+}
+
+/** The agents of one program run and the delegations between them. */
+class DelegationRegistry {
+  private readonly parties = new Map<string, DelegationParty>();
+  private readonly declared = new Map<string, readonly DelegationTarget[]>();
+  private readonly waiting = new Map<string, Pending[]>();
+  private readonly done = new Map<string, Map<number, DelegationRecord>>();
+
+  /** The graph of every agent declared so far, plus `agent`. */
+  private graphWith(agent: Agent): DelegationGraph {
+    const graph = new Map<string, string[]>();
+    for (const [id, targets] of this.declared) graph.set(id, targets.map((target) => target.agent));
+    graph.set(agent.id, agent.delegatesTo.map((target) => target.agent));
+    return graph;
+  }
+
+  /** Throws before anything is registered when `agent` closes a delegation cycle. */
+  checkNewAgent(agent: Agent): void {
+    const cycle = delegationCycle(this.graphWith(agent), agent.id);
+    if (!cycle) return;
+    const index = agent.delegatesTo.findIndex((target) => target.agent === cycle[1]);
+    throw new AgentSpecError(agent.id, [
+      { path: `delegatesTo[${index}]`, message: `delegation cycle ${cycle.join(" → ")}: an agent may not end up acting as itself; remove one of these delegations` },
+    ]);
+  }
+
+  /**
+   * Registers an agent whose identities exist: wires the delegations that waited for it and its own
+   * to agents already known. Returns the records of its own delegations once each is wired; an id
+   * still unknown one turn later rejects it.
+   */
+  register(party: DelegationParty): pulumi.Output<DelegationRecord[]> {
+    const { agent } = party;
+    this.parties.set(agent.id, party);
+    this.declared.set(agent.id, agent.delegatesTo);
+    const records = new Map<number, DelegationRecord>();
+    this.done.set(agent.id, records);
+    for (const pending of this.waiting.get(agent.id) ?? []) this.wire(pending, party);
+    this.waiting.delete(agent.id);
+    agent.delegatesTo.forEach((target, index) => {
+      const to = this.parties.get(target.agent);
+      if (to) this.wire({ from: party, index, target }, to);
+      else this.waiting.set(target.agent, [...(this.waiting.get(target.agent) ?? []), { from: party, index, target }]);
+    });
+    const settled = new Promise<DelegationRecord[]>((resolve, reject) =>
+      setImmediate(() => {
+        const missing = agent.delegatesTo.map((target, index) => ({ target, index })).filter(({ index }) => !records.has(index));
+        if (missing.length === 0) return resolve(agent.delegatesTo.map((_, index) => records.get(index)!));
+        reject(
+          new AgentSpecError(
+            agent.id,
+            missing.map(({ target, index }) => ({
+              path: `delegatesTo[${index}]`,
+              message: `no AgentIdentity "${target.agent}" in this program: name an agent declared in the same program (by its name or the component itself), declared in the same synchronous part of it`,
+            })),
+          ),
+        );
+      }),
+    );
+    return pulumi.output(settled);
+  }
+
+  private wire(pending: Pending, to: DelegationParty): void {
+    const { from, index, target } = pending;
+    const path = `delegatesTo[${index}]`;
+    const fail = (message: string) => {
+      throw new AgentSpecError(from.agent.id, [{ path, message }]);
+    };
+    const plan = delegationClouds(from.agent.clouds, to.agent.clouds, target);
+    if ("problem" in plan) return fail(plan.problem);
+    this.done.get(from.agent.id)!.set(index, { agent: to.agent.id, clouds: plan.clouds });
+    // A disabled agent acts as no one, and no one acts as a disabled agent: the kill switch wins.
+    if (from.agent.disabled || to.agent.disabled) return;
+    const name = `${from.agent.id}-delegates-to-${to.agent.id}`;
+    if (plan.clouds.includes("aws")) {
+      if (!from.aws || !to.aws) return fail(`both agents need an AWS role to delegate there`);
+      if (!to.aws.acceptDelegator(from.aws.roleArn))
+        return fail(
+          `the trust of "${to.agent.id}" was sent to the engine before this agent was declared; declare both agents in the same synchronous part of the program (before any await)`,
+        );
+      new aws.iam.RolePolicy(
+        name,
+        {
+          name: `agent-iam-delegate-to-${to.agent.id}`,
+          role: from.aws.roleName,
+          policy: to.aws.roleArn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [delegationIdentityStatement([arn])] })),
+        },
+        { parent: from.component },
+      );
+    }
+    if (plan.clouds.includes("gcp")) {
+      if (!from.gcp || !to.gcp) return fail(`both agents need a GCP service account to delegate there`);
+      new serviceaccount.IAMMember(
+        name,
+        {
+          serviceAccountId: to.gcp.accountName,
+          role: GCP_DELEGATION_ROLE,
+          member: pulumi.interpolate`serviceAccount:${from.gcp.email}`,
+          condition: gcpDelegationCondition(from.agent, to.agent),
+        },
+        { parent: from.component },
+      );
+    }
+  }
+}
+
+/** The registry of the current program run (one per Pulumi monitor, so each run starts empty). */
+export function delegationRegistry(): DelegationRegistry {
+  return sharedResource("agent-iam-delegation-registry", () => new DelegationRegistry());
+}
