@@ -88,6 +88,7 @@ export function describeGrant(grant: ResolvedGrant): string {
   if (grant.include.length > 0) notes.push(`may also ${grant.include.join(" and ")}`);
   if (grant.role) notes.push(`role ${grant.role}`);
   if (grant.until) notes.push(`until ${grant.until}`);
+  if (grant.breakGlass) notes.push(`break-glass until ${grant.endsAt}`);
   const text = `${accessWords(grant.access)} ${resourceWords(grant.resource.nativeType, grant.resource.ref)}`;
   return notes.length > 0 ? `${text} (${notes.join(", ")})` : text;
 }
@@ -96,6 +97,6 @@ export function describeGrant(grant: ResolvedGrant): string {
 export function describeAccountWide(grant: AccountWideGrant): string {
   const role = grant.role && grant.role in ROLE_CATALOG ? ROLE_CATALOG[grant.role as CatalogRoleName] : undefined;
   const what = role ? `account-wide on ${CLOUD_NAMES[grant.cloud]}: ${role.summary.replace(/\.$/, "").replace(/^./, (c) => c.toLowerCase())}` : `call ${grant.actions.join(", ")} account-wide on ${CLOUD_NAMES[grant.cloud]}`;
-  const notes = [role ? `role ${role.name}` : undefined, grant.until ? `until ${grant.until}` : undefined].filter(Boolean);
+  const notes = [role ? `role ${role.name}` : undefined, grant.until ? `until ${grant.until}` : undefined, grant.breakGlass ? `break-glass until ${grant.endsAt}` : undefined].filter(Boolean);
   return notes.length > 0 ? `${what} (${notes.join(", ")})` : what;
 }

@@ -1,5 +1,6 @@
 import { accessRank } from "../access";
 import type { Agent } from "../agent";
+import { breakGlassActive } from "../break-glass";
 import { daysBetween, todayUtc } from "../dates";
 import { riskFactsOf, scoreRisk } from "../risk/score";
 import { describeAccountWide, describeGrant } from "./plain-words";
@@ -13,6 +14,8 @@ export interface InventoryRecordOptions {
   readonly created?: string | null;
   /** Whether the agent is disabled because its owner is in `agent-iam:departedOwners`. */
   readonly ownerDeparted?: boolean;
+  /** The instant a break-glass elevation is judged active against (ISO 8601, default now). */
+  readonly now?: string;
 }
 
 /** The agent's grants, account-wide ones included, as inventory grants. */
@@ -58,6 +61,8 @@ export function buildInventoryRecord(agent: Agent, identities: AgentCloudIdentit
   const facts = riskFactsOf(agent, today);
   const score = scoreRisk(facts);
   const grants = inventoryGrants(agent);
+  // inventoryGrants lists the named grants, then the account-wide ones, in the agent's order.
+  const elevated = [...agent.grants, ...agent.accountWide].map((grant) => grant.breakGlass === true);
   const record: InventoryRecord = {
     id: agent.id,
     owner: agent.owner,
@@ -79,6 +84,15 @@ export function buildInventoryRecord(agent: Agent, identities: AgentCloudIdentit
     canDo: grants.map((grant) => grant.summary),
     writesProd: facts.reachesProd && facts.highestAccess !== "none" && accessRank(facts.highestAccess) >= accessRank("write"),
     touchesSensitiveData: agent.grants.some((grant) => grant.dataClass !== undefined),
+    budget: agent.budget ? { monthly: agent.budget.monthly, currency: agent.budget.currency, notify: [...agent.budget.notify], stopAt: agent.budget.stopAt } : null,
+    breakGlass: agent.breakGlass
+      ? {
+          ...agent.breakGlass,
+          active: breakGlassActive(agent.breakGlass, options.now ?? new Date().toISOString()),
+          grants: grants.filter((_, index) => elevated[index]).map((grant) => grant.summary),
+        }
+      : null,
+    delegatesTo: (agent.delegatesTo ?? []).map((target) => target.agent),
     risk: { tier: score.tier, reasons: score.reasons.map((reason) => ({ ...reason })) },
   };
   return inventoryRecordSchema.parse(record);

@@ -100,6 +100,33 @@ export const inventoryRecordSchema = z
     writesProd: z.boolean(),
     /** Whether a grant touches a resource marked as holding sensitive data. */
     touchesSensitiveData: z.boolean(),
+    budget: z
+      .object({
+        monthly: z.number(),
+        currency: z.string(),
+        /** Who is told at 80 % and 100 %. */
+        notify: z.array(z.string()),
+        /** The percentage of the monthly amount at which the cloud stops the agent. */
+        stopAt: z.number(),
+      })
+      .strict()
+      .nullable()
+      .describe("The monthly cost cap (budget); null when the agent has none"),
+    breakGlass: z
+      .object({
+        reason: z.string(),
+        approvedBy: z.string(),
+        /** When the elevation ends (ISO 8601, UTC); every cloud ends its grants then. */
+        until: z.string(),
+        /** Whether it is still in force at the inventory's date and time. */
+        active: z.boolean(),
+        /** The elevated grants, one plain sentence each. */
+        grants: z.array(z.string()),
+      })
+      .strict()
+      .nullable()
+      .describe("A time-boxed elevation (break-glass); null when there is none"),
+    delegatesTo: z.array(z.string()).describe("Ids of the agents this agent may act as (delegatesTo)"),
     risk: z
       .object({
         tier: z.enum(RISK_TIERS),
