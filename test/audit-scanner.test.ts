@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -142,6 +143,21 @@ describe("readLogRecords", () => {
     expect(error).toBeUndefined();
     expect(values).toHaveLength(5000);
     expect(values[4999]).toEqual(records[4999]);
+  });
+
+  it("delivers each record as soon as its bytes arrive: the file is never needed whole", async () => {
+    // A FIFO: the writer holds back the rest of the trail until the first record has been read.
+    const fifo = join(dir, "trail.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const records = readLogRecords(fifo)[Symbol.asyncIterator]();
+    const first = records.next();
+    const writer = createWriteStream(fifo);
+    writer.write('{"Records":[{"eventID":"first"},');
+    expect((await first).value).toEqual({ value: { eventID: "first" }, offset: 12 });
+    const second = records.next();
+    writer.end('{"eventID":"second"}]}');
+    expect((await second).value).toEqual({ value: { eventID: "second" }, offset: 32 });
+    expect((await records.next()).done).toBe(true);
   });
 
   it("reads gzip-compressed trails (CloudTrail delivers .json.gz)", async () => {

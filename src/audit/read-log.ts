@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { RecordScanError, RecordScanner, type ScannedRecord } from "./record-scanner";
 
@@ -18,39 +18,61 @@ export class AuditFileError extends Error {
   }
 }
 
-/** Whether the file starts with the gzip magic bytes (CloudTrail delivers `.json.gz` objects). */
-async function isGzip(file: string): Promise<boolean> {
-  const handle = await open(file, "r");
-  try {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
+/** How much is read at a time. */
+const CHUNK_BYTES = 64 * 1024;
+
+/** Whether data starts with the gzip magic bytes (CloudTrail delivers `.json.gz` objects). */
+function isGzip(chunk: Buffer): boolean {
+  return chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b;
+}
+
+function readError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "Z_BUF_ERROR" || code === "Z_DATA_ERROR") return "the gzip data is truncated or corrupt";
+  return `cannot read it (${code ?? (error as Error).message})`;
+}
+
+/**
+ * The file's bytes, decompressed when they are gzip: the first chunk decides, so a pipe or a FIFO
+ * is read once, from its start.
+ */
+async function openData(file: string): Promise<AsyncIterable<Buffer>> {
+  const raw = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  const chunks = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await chunks.next();
+  if (first.done) return Readable.from([]);
+  const all = Readable.from(
+    (async function* () {
+      yield first.value;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+    })(),
+    { objectMode: false },
+  );
+  if (!isGzip(first.value)) return all;
+  const gunzip = createGunzip();
+  all.on("error", (error) => gunzip.destroy(error));
+  return all.pipe(gunzip);
 }
 
 /**
  * Streams the records of one audit-log file: JSON (a CloudTrail `{"Records":[...]}` file, an array
  * of log entries, an Activity Log `{"value":[...]}` page), newline-delimited JSON, or any of them
- * gzip-compressed. Reads 64 KiB at a time and holds one record at a time. Throws
- * {@link AuditFileError} after delivering every record read before a truncation or corruption.
+ * gzip-compressed. Reads 64 KiB at a time and holds one record at a time, so a record is delivered
+ * as soon as its last byte is read. Throws {@link AuditFileError} after delivering every record read
+ * before a truncation or corruption.
  */
 export async function* readLogRecords(file: string): AsyncGenerator<ScannedRecord> {
-  let gzip: boolean;
+  let data: AsyncIterable<Buffer>;
   try {
-    gzip = await isGzip(file);
+    data = await openData(file);
   } catch (error) {
-    throw new AuditFileError(file, `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, undefined, 0);
+    throw new AuditFileError(file, readError(error), undefined, 0);
   }
   const scanner = new RecordScanner();
-  const raw = createReadStream(file, { highWaterMark: 64 * 1024 });
-  const stream = gzip ? raw.pipe(createGunzip()) : raw;
-  if (gzip) raw.on("error", (error) => stream.destroy(error));
   let count = 0;
   let consumed = 0;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of data) {
       const records = scanner.push(chunk);
       consumed += chunk.length;
       for (const record of records) {
@@ -64,10 +86,9 @@ export async function* readLogRecords(file: string): AsyncGenerator<ScannedRecor
     }
   } catch (error) {
     if (error instanceof RecordScanError) throw new AuditFileError(file, error.message, error.offset, count);
-    const code = (error as NodeJS.ErrnoException).code;
-    const what = code === "Z_BUF_ERROR" || code === "Z_DATA_ERROR" ? "the gzip data is truncated or corrupt" : `cannot read it (${code ?? (error as Error).message})`;
-    throw new AuditFileError(file, `${what} after ${consumed} bytes of data`, consumed, count);
+    throw new AuditFileError(file, `${readError(error)} after ${consumed} bytes of data`, consumed, count);
   } finally {
-    raw.destroy();
+    const closable = data as { destroy?: () => void };
+    closable.destroy?.();
   }
 }
