@@ -203,6 +203,14 @@ export function judgeWebIdentityStatement(entry: WebIdentityStatement): TrustPro
     if (exactValues.length > 0 || unknownValues) {
       continue;
     }
+    const elsewhere = foreignClaimKeys(entry, claim);
+    if (elsewhere.length > 0) {
+      problems.push({
+        kind: "violation",
+        message: `${where} checks ${elsewhere.join(", ")}, but its principal is the provider of ${entry.issuerHosts.join(", ")}: the condition names another issuer, so the trust is wrong either way; use the IAM OIDC provider of the issuer the conditions name`,
+      });
+      continue;
+    }
     if (claim === "aud") {
       problems.push({
         kind: "violation",
@@ -234,6 +242,14 @@ export function judgeWebIdentityStatement(entry: WebIdentityStatement): TrustPro
     }
   }
   return problems;
+}
+
+/** Condition keys on a claim that belong to another issuer than the statement's principal. */
+function foreignClaimKeys(entry: WebIdentityStatement, claim: "sub" | "aud"): string[] {
+  if (entry.issuerHosts.length === 0) return [];
+  const hosts = new Set(entry.issuerHosts);
+  const keys = Object.values(entry.statement.condition).flatMap((block) => Object.keys(block));
+  return keys.filter((key) => key.toLowerCase().endsWith(`:${claim}`) && !hosts.has(key.toLowerCase().slice(0, -(claim.length + 1))));
 }
 
 function keyFor(entry: WebIdentityStatement, claim: string): string {

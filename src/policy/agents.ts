@@ -113,15 +113,15 @@ function metadataFromDescription(description: unknown): AgentMetadata {
 }
 
 /** Whether a role is an agent role: `true`, `false`, or `unknown` (its trust is not known yet). */
-export function awsRoleAgentStatus(resource: PolicyResource, index?: StackIndex): { agent: boolean | "unknown"; why: string; subjects: string[] } {
+export function awsRoleAgentStatus(resource: PolicyResource): { agent: boolean | "unknown"; why: string; subjects: string[] } {
+  // Roles an AgentIdentity makes for other jobs (a budget action's execution role) trust a service,
+  // carry no agent tag, and are no agent: being inside the component is not enough.
   const trust = judgeTrustPolicy(resource.props.assumeRolePolicy);
-  const tags = readTags(resource.props);
-  const tagged = tagValue(tags, TAG_KEYS.agent).state === "value";
-  const inside = (index ?? new StackIndex([resource])).isInsideAgentIdentity(resource);
+  const tagged = tagValue(readTags(resource.props), TAG_KEYS.agent);
   if (trust.webIdentity === true) return { agent: true, why: "its trust policy lets an OIDC issuer's tokens assume it", subjects: [...trust.subjects] };
-  if (inside) return { agent: true, why: "it is declared inside an AgentIdentity", subjects: [...trust.subjects] };
-  if (tagged) return { agent: true, why: `it is tagged ${TAG_KEYS.agent}`, subjects: [...trust.subjects] };
-  if (trust.webIdentity === "unknown") return { agent: "unknown", why: "its trust policy is not known until apply and may let an OIDC issuer in", subjects: [] };
+  if (tagged.state === "value") return { agent: true, why: `it is tagged ${TAG_KEYS.agent}`, subjects: [...trust.subjects] };
+  if (trust.webIdentity === "unknown" || tagged.state === "unknown")
+    return { agent: "unknown", why: "its trust policy or tags are not known until apply and may make it an agent", subjects: [] };
   return { agent: false, why: "", subjects: [] };
 }
 
@@ -170,11 +170,30 @@ export function azureFederatedCredentials(identity: PolicyResource, index: Stack
   });
 }
 
+/**
+ * The approval an enclosing `AgentIdentity` records for its agent: its inventory record (an output)
+ * or its agent model (its input). Used where a cloud has no place for it (a GCP service account).
+ */
+function approvalFromComponent(resource: PolicyResource, index: StackIndex): FieldValue {
+  const component = index.enclosingAgentIdentity(resource);
+  if (!component) return MISSING;
+  for (const key of ["inventoryRecord", "agent"]) {
+    const record = component.props[key];
+    if (isUnknown(record)) return UNKNOWN_FIELD;
+    if (typeof record === "object" && record !== null && "approval" in record) return fieldFrom((record as { approval?: unknown }).approval);
+  }
+  return MISSING;
+}
+
+function withComponentApproval(metadata: AgentMetadata, resource: PolicyResource, index: StackIndex): AgentMetadata {
+  return metadata.approval.state === "missing" ? { ...metadata, approval: approvalFromComponent(resource, index) } : metadata;
+}
+
 /** Every agent identity of a stack, on every cloud. */
 export function findAgentIdentities(index: StackIndex): AgentIdentityResource[] {
   const agents: AgentIdentityResource[] = [];
   for (const role of index.ofType(AWS_ROLE_TYPE)) {
-    const status = awsRoleAgentStatus(role, index);
+    const status = awsRoleAgentStatus(role);
     if (status.agent === false) continue;
     agents.push({
       cloud: "aws",
@@ -182,7 +201,7 @@ export function findAgentIdentities(index: StackIndex): AgentIdentityResource[] 
       registered: index.isInsideAgentIdentity(role),
       certain: status.agent === true,
       why: status.why,
-      metadata: metadataFromTags(role.props),
+      metadata: withComponentApproval(metadataFromTags(role.props), role, index),
       metadataWhere: "tags",
       subjects: status.subjects,
       disabled: status.agent === true && judgeTrustPolicy(role.props.assumeRolePolicy).webIdentity === false,
@@ -190,15 +209,17 @@ export function findAgentIdentities(index: StackIndex): AgentIdentityResource[] 
   }
   for (const account of index.ofType(GCP_SERVICE_ACCOUNT_TYPE)) {
     const impersonators = gcpImpersonators(account, index);
-    const inside = index.isInsideAgentIdentity(account);
+    // Inside an AgentIdentity, the agent's own account carries its metadata (a disabled agent has no binding left).
+    const declaredInside = index.isInsideAgentIdentity(account);
+    const inside = declaredInside && metadataFromDescription(account.props.description).owner.state !== "missing";
     if (impersonators.length === 0 && !inside) continue;
     agents.push({
       cloud: "gcp",
       resource: account,
-      registered: inside,
+      registered: declaredInside,
       certain: true,
       why: impersonators.length > 0 ? `a Workload Identity pool principal may act as it (${impersonators[0]!.role})` : "it is declared inside an AgentIdentity",
-      metadata: metadataFromDescription(account.props.description),
+      metadata: withComponentApproval(metadataFromDescription(account.props.description), account, index),
       metadataWhere: "description",
       subjects: impersonators.flatMap(({ principal }) => (principal.kind === "subject" ? [principal.subject] : [])),
       disabled: account.props.disabled === true || impersonators.length === 0,
@@ -208,14 +229,14 @@ export function findAgentIdentities(index: StackIndex): AgentIdentityResource[] 
     const credentials = azureFederatedCredentials(identity, index);
     const inside = index.isInsideAgentIdentity(identity);
     const tagged = tagValue(readTags(identity.props), TAG_KEYS.agent).state === "value";
-    if (credentials.length === 0 && !inside && !tagged) continue;
+    if (credentials.length === 0 && !tagged) continue;
     agents.push({
       cloud: "azure",
       resource: identity,
       registered: inside,
       certain: true,
-      why: credentials.length > 0 ? "it has a federated identity credential (an OIDC issuer's tokens sign in as it)" : inside ? "it is declared inside an AgentIdentity" : `it is tagged ${TAG_KEYS.agent}`,
-      metadata: metadataFromTags(identity.props),
+      why: credentials.length > 0 ? "it has a federated identity credential (an OIDC issuer's tokens sign in as it)" : `it is tagged ${TAG_KEYS.agent}`,
+      metadata: withComponentApproval(metadataFromTags(identity.props), identity, index),
       metadataWhere: "tags",
       subjects: credentials.map((credential) => knownString(credential.props.subject)).filter((subject): subject is string => subject !== undefined),
       disabled: credentials.length === 0,

@@ -71,6 +71,20 @@ export class StackIndex {
     return this.resources.filter((resource) => types.includes(resource.type));
   }
 
+  /** The `AgentIdentity` a resource was declared in, when its parent chain reaches one in the stack. */
+  enclosingAgentIdentity(resource: PolicyResource): PolicyResource | undefined {
+    const seen = new Set<string>();
+    let current: PolicyResource | undefined = resource;
+    while (current?.parent && !seen.has(current.parent)) {
+      seen.add(current.parent);
+      const parent = this.byUrn.get(current.parent);
+      if (!parent) return undefined;
+      if (parent.type === AGENT_IDENTITY_TYPE) return parent;
+      current = parent;
+    }
+    return undefined;
+  }
+
   /** Whether a resource was declared inside an `AgentIdentity` (by its parent chain, else by the type chain of its URN). */
   isInsideAgentIdentity(resource: PolicyResource): boolean {
     const seen = new Set<string>();
