@@ -129,7 +129,7 @@ function declareAll(): Declared {
         const name = `${ROLE_ABBREVIATIONS[role]}-${cloud}-${kind}`;
         declare(name, cloud, { ...base(name), grants: [{ role, resources: [ref] }], ...blocks[cloud] }, role);
       }
-      if (refs.length === 0 && ROLE_CATALOG[role].accountWide) {
+      if (refs.length === 0 && "accountWide" in ROLE_CATALOG[role]) {
         const name = `${ROLE_ABBREVIATIONS[role]}-${cloud}-account`;
         declare(name, cloud, { ...base(name), grants: [{ role, resources: [] }], ...blocks[cloud] }, role);
       }
