@@ -35,6 +35,8 @@ describe("a team's own pack on a temporary program", () => {
     "relaxed.json": JSON.stringify({ "team-no-iam-users": "advisory" }),
     "strict.json": JSON.stringify({ all: "mandatory", "team-max-resources": { maximum: 2 } }),
     "typo.json": JSON.stringify({ "team-no-iam-user": "advisory" }),
+    "bad-property.json": JSON.stringify({ "team-max-resources": { maximum: "many" } }),
+    "split.json": JSON.stringify({ "team-no-iam-users": "advisory", "no-static-credentials": "advisory" }),
   });
   let plain: CliRun;
   let relaxed: CliRun;
@@ -42,14 +44,18 @@ describe("a team's own pack on a temporary program", () => {
   let typo: CliRun;
   let preview: CliRun;
   let both: CliRun;
+  let badProperty: CliRun;
+  let split: CliRun;
   beforeAll(async () => {
-    [plain, relaxed, strict, typo, preview, both] = await Promise.all([
+    [plain, relaxed, strict, typo, preview, both, badProperty, split] = await Promise.all([
       runCli(["check", dir, "--policy-pack", TEAM_PACK, "--json"]),
       runCli(["check", "--policy-pack", TEAM_PACK, "--config", "relaxed.json", "--json"], { cwd: dir }),
       runCli(["check", dir, "--policy-pack", TEAM_PACK, "--config", join(dir, "strict.json"), "--json"]),
       runCli(["check", dir, "--policy-pack", TEAM_PACK, "--config", join(dir, "typo.json")]),
       runCli(["check", dir, "--policy-pack", TEAM_PACK, "--preview", "--json"]),
       runCli(["check", dir, "--policy-pack", TEAM_PACK, "--policy-pack", join(REPO, "policy-pack"), "--json"]),
+      runCli(["check", dir, "--policy-pack", TEAM_PACK, "--config", join(dir, "bad-property.json")]),
+      runCli(["check", dir, "--policy-pack", TEAM_PACK, "--policy-pack", join(REPO, "policy-pack"), "--config", join(dir, "split.json"), "--json"]),
     ]);
   });
 
@@ -78,8 +84,7 @@ describe("a team's own pack on a temporary program", () => {
 
   it("refuses config for a policy no pack has (a typo would leave the policy at its default)", () => {
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toMatch(/^error: --config .*typo\.json: the config of policy pack "team-pack" is not valid/);
-    expect(typo.stderr).toContain('"team-no-iam-user" is not a policy of this pack; its policies are team-max-resources, team-no-iam-users, team-role-description');
+    expect(typo.stderr).toMatch(/^error: --config .*typo\.json: "team-no-iam-user" is not a policy of the pack; the policies are team-max-resources, team-no-iam-users, team-role-description/);
   });
 
   it("--preview still finds what does not depend on unknown values", () => {
@@ -92,5 +97,18 @@ describe("a team's own pack on a temporary program", () => {
     const packs = new Set(violationsOf(both).map((violation) => violation.policyPack));
     expect(packs.has("team-pack")).toBe(true);
     expect(packs.size).toBe(2);
+  });
+
+  it("refuses a property that breaks the policy's config schema", () => {
+    expect(badProperty.code).toBe(2);
+    expect(badProperty.stderr).toMatch(/^error: --config .*bad-property\.json: [\s\S]*team-max-resources\.maximum: expected number/);
+    expect(badProperty.stderr).toContain("maximum");
+  });
+
+  it("splits one config file between several packs: each gets the entries that name its policies", () => {
+    expect(split.code, split.stderr).toBe(0);
+    const violations = violationsOf(split);
+    expect(violations.find((violation) => violation.policy === "team-no-iam-users")?.enforcementLevel).toBe("advisory");
+    expect(violations.find((violation) => violation.policy === "no-static-credentials")?.enforcementLevel).toBe("advisory");
   });
 });

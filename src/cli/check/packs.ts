@@ -83,52 +83,54 @@ export interface PackStackInfo {
   readonly preview: boolean;
 }
 
-/**
- * Starts one pack with its config, as the engine does. A pack that cannot start, or a config it
- * refuses, is a {@link UsageError} carrying the harness's own message.
- */
-export async function startPack(dir: string, config: PolicyConfig | undefined, stack: PackStackInfo, configLabel = "--config"): Promise<PackSession> {
+/** Starts one pack, configured with its policies' defaults; a pack that cannot start is a {@link UsageError} with the harness's message. */
+export async function startPack(dir: string, stack: PackStackInfo): Promise<PackSession & { configure(config: PolicyConfig): Promise<void> }> {
   let process: PolicyPackProcess;
   try {
-    process = await PolicyPackProcess.start(dir, { ...(config ? { config } : {}), stack });
+    process = await PolicyPackProcess.start(dir, { stack });
   } catch (error) {
-    if (error instanceof PackConfigError) throw new UsageError(`${configLabel}: ${error.message}`);
     throw new UsageError(error instanceof PolicyPackError ? error.message : `policy pack "${dir}" did not start: ${(error as Error).message}`);
   }
-  const info = packInfoOf(dir, process.startInfo);
   return {
-    info,
+    info: packInfoOf(dir, process.startInfo),
     analyze: (resource) => process.analyze(resource),
     analyzeStack: (resources) => process.analyzeStack(resources),
     close: () => process.close(),
+    configure: (config) => process.configure(config),
   };
 }
 
 /**
- * Starts every pack. With one config for several packs, each pack gets the entries that name its
- * policies (and `all`), so it is first asked what its policies are; an entry no pack knows is a
- * {@link UsageError}.
+ * Starts every pack and configures it as the engine does: each pack gets the entries of the config
+ * file that name its policies (and `all`). An entry that names a policy of no pack, or that breaks
+ * a policy's config schema, is a {@link UsageError} naming the file.
  */
 export async function startPacks(dirs: readonly string[], config: PolicyConfig | undefined, stack: PackStackInfo, configLabel: string): Promise<PackSession[]> {
-  if (!config || dirs.length === 1) return settleAll(dirs.map((dir) => startPack(dir, config, stack, configLabel)));
-  const probes = await settleAll(dirs.map((dir) => startPack(dir, undefined, stack, configLabel)));
-  const infos = probes.map((probe) => probe.info);
-  await Promise.all(probes.map((probe) => probe.close()));
-  checkConfigNames(config, infos, configLabel);
-  return settleAll(
-    dirs.map((dir, index) => {
-      const names = new Set(infos[index]!.policies.map((policy) => policy.name));
+  const packs = await settleAll(dirs.map((dir) => startPack(dir, stack)));
+  if (!config) return packs;
+  try {
+    checkConfigNames(config, packs.map((pack) => pack.info), configLabel);
+    for (const pack of packs) {
+      const names = new Set(pack.info.policies.map((policy) => policy.name));
       const own = Object.fromEntries(Object.entries(config).filter(([name]) => name === "all" || names.has(name)));
-      return startPack(dir, own, stack, configLabel);
-    }),
-  );
+      try {
+        await pack.configure(own);
+      } catch (error) {
+        throw error instanceof PackConfigError ? new UsageError(`${configLabel}: ${error.message}`) : error;
+      }
+    }
+    return packs;
+  } catch (error) {
+    await Promise.all(packs.map((pack) => pack.close().catch(() => undefined)));
+    throw error;
+  }
 }
 
 /** Waits for every start; if one failed, closes the others and throws the first failure. */
-async function settleAll(starts: Promise<PackSession>[]): Promise<PackSession[]> {
+async function settleAll<T extends PackSession>(starts: Promise<T>[]): Promise<T[]> {
   const settled = await Promise.allSettled(starts);
   const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
-  const started = settled.filter((result): result is PromiseFulfilledResult<PackSession> => result.status === "fulfilled").map((result) => result.value);
+  const started = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value as T] : []));
   if (failed) {
     await Promise.all(started.map((session) => session.close().catch(() => undefined)));
     throw failed.reason;
