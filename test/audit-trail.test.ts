@@ -280,6 +280,15 @@ describe("agent-iam audit (the command)", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("reads an inventory written by another version: only the fields attribution needs are required", () => {
+    const older = join(dir, "older.json");
+    writeFileSync(older, JSON.stringify({ agents: agents.map(({ id, owner, environment, approval, issuer, clouds, identities }) => ({ id, owner, environment, approval, issuer, clouds, identities, somethingNew: 1 })) }));
+    expect(loadInventoryFile(older).map((agent) => agent.id)).toEqual(agents.map((agent) => agent.id));
+    const result = run([LOGS[0]!, "--inventory", older, "--format", "ndjson"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim().split("\n").filter((line) => (JSON.parse(line) as ActionRecord).agent_id === "pr-reviewer").length).toBeGreaterThan(0);
+  });
+
   it("reads the inventory agent-iam inventory writes", () => {
     const out = execFileSync(process.execPath, [CLI, "inventory", join(FIXTURES, "program"), "--format", "json"], { encoding: "utf8" });
     const file = join(dir, "from-cli.json");

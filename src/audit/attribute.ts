@@ -5,6 +5,9 @@ import type { ActionRecord } from "./schema";
 
 type Via = NonNullable<ActionRecord["attributed_via"]>;
 
+/** What attribution needs of an inventory record. */
+export type AttributionAgent = Pick<InventoryRecord, "id" | "owner" | "environment" | "approval" | "issuer" | "clouds" | "identities">;
+
 /** The federated subject in a GCP principal: `principal://iam.googleapis.com/POOL/subject/SUBJECT` → `SUBJECT`. */
 export function gcpSubjectOf(principal: string): string | undefined {
   const match = /^principal:\/\/iam\.googleapis\.com\/.+?\/subject\/(.+)$/.exec(principal);
@@ -17,15 +20,15 @@ export function gcpSubjectOf(principal: string): string | undefined {
  * out, so later calls signed with them are the agent's too (events are read in log order).
  */
 export class Attributor {
-  private readonly byAwsRole = new Map<string, InventoryRecord>();
-  private readonly byGcpEmail = new Map<string, InventoryRecord>();
-  private readonly byAzureId = new Map<string, InventoryRecord>();
-  private readonly byId = new Map<string, InventoryRecord>();
-  private readonly bySubject = new Map<string, InventoryRecord[]>();
+  private readonly byAwsRole = new Map<string, AttributionAgent>();
+  private readonly byGcpEmail = new Map<string, AttributionAgent>();
+  private readonly byAzureId = new Map<string, AttributionAgent>();
+  private readonly byId = new Map<string, AttributionAgent>();
+  private readonly bySubject = new Map<string, AttributionAgent[]>();
   /** AWS access key id → the agent whose session obtained it, and the role it is for. */
-  private readonly chained = new Map<string, { agent: InventoryRecord; role: string | undefined }>();
+  private readonly chained = new Map<string, { agent: AttributionAgent; role: string | undefined }>();
 
-  constructor(agents: readonly InventoryRecord[]) {
+  constructor(agents: readonly AttributionAgent[]) {
     for (const agent of agents) {
       this.byId.set(agent.id, agent);
       const { aws, gcp, azure } = agent.identities;
@@ -42,7 +45,7 @@ export class Attributor {
     }
   }
 
-  private awsAgent(event: CloudEvent): { agent: InventoryRecord; via: Via } | undefined {
+  private awsAgent(event: CloudEvent): { agent: AttributionAgent; via: Via } | undefined {
     const { identity } = event;
     const byArn = identity.awsRoleArn ? this.byAwsRole.get(identity.awsRoleArn.toLowerCase()) : undefined;
     const byName = identity.awsRoleName && identity.awsAccountId ? this.byAwsRole.get(`${identity.awsAccountId}:${identity.awsRoleName.toLowerCase()}`) : undefined;
@@ -55,7 +58,7 @@ export class Attributor {
     return undefined;
   }
 
-  private gcpAgent(event: CloudEvent): { agent: InventoryRecord; via: Via } | undefined {
+  private gcpAgent(event: CloudEvent): { agent: AttributionAgent; via: Via } | undefined {
     const { identity } = event;
     const direct = identity.gcpPrincipalEmail ? this.byGcpEmail.get(identity.gcpPrincipalEmail.toLowerCase()) : undefined;
     if (direct) return { agent: direct, via: "identity" };
@@ -72,7 +75,7 @@ export class Attributor {
     return undefined;
   }
 
-  private azureAgent(event: CloudEvent): { agent: InventoryRecord; via: Via } | undefined {
+  private azureAgent(event: CloudEvent): { agent: AttributionAgent; via: Via } | undefined {
     for (const id of event.identity.azureIds ?? []) {
       const agent = this.byAzureId.get(id.toLowerCase());
       if (agent) return { agent, via: "identity" };

@@ -7,6 +7,6 @@ export type { CloudEvent, EventIdentity } from "./event";
 export { AWS_DENIED_ERROR_CODES, cloudTrailEvent, isCloudTrailRecord, parseAssumedRoleArn, parseRoleArn } from "./aws-cloudtrail";
 export { GOOGLE_RPC_CODES, gcpAuditLogEvent, gcpResourceName, isGcpAuditLogEntry } from "./gcp-audit-log";
 export { AZURE_IDENTITY_CLAIMS, azureActivityEvent, isAzureActivityRecord } from "./azure-activity-log";
-export { Attributor, gcpSubjectOf } from "./attribute";
+export { Attributor, gcpSubjectOf, type AttributionAgent } from "./attribute";
 export { actionLevel, feedLine } from "./feed";
-export { InventoryFileError, auditFiles, cloudEventOf, loadInventoryFile, type AuditSummary } from "./run-audit";
+export { InventoryFileError, auditFiles, auditInventorySchema, cloudEventOf, loadInventoryFile, type AuditSummary } from "./run-audit";

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
+import { z } from "zod";
 import { formatPath } from "../spec";
-import { inventoryDocumentSchema, type InventoryRecord } from "../inventory/schema";
-import { Attributor } from "./attribute";
+import { inventoryRecordSchema } from "../inventory/schema";
+import { Attributor, type AttributionAgent } from "./attribute";
 import { cloudTrailEvent, isCloudTrailRecord } from "./aws-cloudtrail";
 import { azureActivityEvent, isAzureActivityRecord } from "./azure-activity-log";
 import { obj, type CloudEvent } from "./event";
@@ -17,8 +18,19 @@ export class InventoryFileError extends Error {
   }
 }
 
+/**
+ * What the audit reads of an inventory document: the fields attribution needs, checked as the
+ * inventory schema defines them. Other fields may be there or not, so an inventory written by an
+ * older or newer agent-iam still attributes.
+ */
+export const auditInventorySchema = z
+  .object({
+    agents: z.array(inventoryRecordSchema.pick({ id: true, owner: true, environment: true, approval: true, issuer: true, clouds: true, identities: true }).loose()),
+  })
+  .loose();
+
 /** Reads an inventory document (`agent-iam inventory --format json`, `check --inventory`); errors name the field. */
-export function loadInventoryFile(file: string): InventoryRecord[] {
+export function loadInventoryFile(file: string): AttributionAgent[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -31,7 +43,7 @@ export function loadInventoryFile(file: string): InventoryRecord[] {
   } catch (error) {
     throw new InventoryFileError(`the inventory ${file} is not JSON (${(error as Error).message}); write it with agent-iam inventory PROGRAM_DIR --format json`);
   }
-  const parsed = inventoryDocumentSchema.safeParse(json);
+  const parsed = auditInventorySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InventoryFileError(
@@ -76,7 +88,7 @@ export interface AuditSummary {
  */
 export async function auditFiles(
   files: readonly string[],
-  agents: readonly InventoryRecord[],
+  agents: readonly AttributionAgent[],
   onRecord: (record: ActionRecord) => void,
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<AuditSummary> {
