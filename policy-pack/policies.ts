@@ -11,6 +11,9 @@ import { agentMustHaveOwner } from "./ownership";
 import { agentIdentityRegistered } from "./registration";
 import { shortLivedCredentials } from "./sessions";
 import { noStaticCredentials } from "./static-credentials";
+import { agentHasBudget } from "./budget";
+import { breakGlassTimeBound } from "./break-glass";
+import { delegationWithinApproval } from "./delegation";
 
 /** Every policy of the pack, in the order of the README. Importing this starts nothing. */
 export const POLICIES: Policies = [
@@ -26,4 +29,7 @@ export const POLICIES: Policies = [
   environmentIsolation,
   highRiskRequiresApproval,
   permissionsBoundaryRequired,
+  agentHasBudget,
+  breakGlassTimeBound,
+  delegationWithinApproval,
 ];

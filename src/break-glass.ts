@@ -52,6 +52,11 @@ export interface BreakGlassContext {
   readonly owner?: string;
   /** The agent's review date (`YYYY-MM-DD`): an elevation never outlives the identity. */
   readonly expires?: string;
+  /**
+   * Whether messages may name the current time (the spec's errors do; a policy's findings do not, so
+   * that two runs a second apart say the same thing).
+   */
+  readonly mentionNow?: boolean;
 }
 
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
@@ -78,15 +83,23 @@ export function breakGlassProblems(elevation: { readonly reason?: string; readon
 }
 
 function untilProblems(until: string | undefined, context: BreakGlassContext): BreakGlassProblem[] {
+  const times = context.mentionNow !== false;
+  const example = times ? `, such as ${suggestion(context.now)}` : "";
   if (until === undefined || until.trim() === "")
-    return [{ field: "until", message: `a break-glass elevation needs until: when it ends, at most ${BREAK_GLASS_MAX_HOURS} hours ahead, such as ${suggestion(context.now)}` }];
+    return [{ field: "until", message: `a break-glass elevation needs until: when it ends, at most ${BREAK_GLASS_MAX_HOURS} hours ahead${example}` }];
   const end = normalizeInstant(until);
-  if (!end) return [{ field: "until", message: `write until as an ISO 8601 date-time with a zone, such as ${suggestion(context.now)}` }];
+  if (!end) return [{ field: "until", message: `write until as an ISO 8601 date-time with a zone${example || ", such as 2026-11-24T18:00:00Z"}` }];
   const now = Date.parse(context.now);
   const ahead = Date.parse(end) - now;
-  if (ahead <= 0) return [{ field: "until", message: `the elevation ended at ${end} (now is ${isoSeconds(now)}); remove breakGlass` }];
+  const nowIs = times ? ` (now is ${isoSeconds(now)})` : "";
+  if (ahead <= 0) return [{ field: "until", message: `the elevation ended at ${end}${nowIs}; remove breakGlass` }];
   if (ahead > BREAK_GLASS_MAX_HOURS * 3_600_000)
-    return [{ field: "until", message: `${end} is more than ${BREAK_GLASS_MAX_HOURS} hours ahead (now is ${isoSeconds(now)}); end the elevation by ${isoSeconds(now + BREAK_GLASS_MAX_HOURS * 3_600_000)}` }];
+    return [
+      {
+        field: "until",
+        message: `${end} is more than ${BREAK_GLASS_MAX_HOURS} hours ahead${nowIs}; end the elevation ${times ? `by ${isoSeconds(now + BREAK_GLASS_MAX_HOURS * 3_600_000)}` : `within ${BREAK_GLASS_MAX_HOURS} hours of now`}`,
+      },
+    ];
   if (context.expires !== undefined && Date.parse(end) > Date.parse(`${context.expires}T00:00:00Z`))
     return [{ field: "until", message: `the elevation outlives the identity (review date ${context.expires}); end it before that date` }];
   return [];
@@ -99,6 +112,21 @@ function isoSeconds(time: number): string {
 function suggestion(now: string): string {
   const time = Date.parse(now);
   return isoSeconds((Number.isNaN(time) ? Date.now() : time) + 4 * 3_600_000);
+}
+
+/** The description of a GCP break-glass binding's condition: who approved it and why (at most 256 characters). */
+export function gcpBreakGlassDescription(elevation: Pick<BreakGlass, "approvedBy" | "reason">): string {
+  return `approvedBy=${elevation.approvedBy}; reason=${elevation.reason.replace(/\s+/g, " ")}`.slice(0, 256);
+}
+
+/** Reads a break-glass binding's condition back: the end from its title, approver and reason from its description. */
+export function parseGcpBreakGlassCondition(condition: { title?: unknown; description?: unknown }): { until: string; approvedBy?: string; reason?: string } | undefined {
+  const title = typeof condition.title === "string" ? condition.title : "";
+  if (!title.startsWith(`${GCP_BREAK_GLASS_TITLE} `)) return undefined;
+  const description = typeof condition.description === "string" ? condition.description : "";
+  const approvedBy = /(?:^|;\s*)approvedBy=([^;]*)/.exec(description)?.[1]?.trim();
+  const reason = /(?:^|;\s*)reason=(.*)$/.exec(description)?.[1]?.trim();
+  return { until: title.slice(GCP_BREAK_GLASS_TITLE.length + 1).trim(), ...(approvedBy ? { approvedBy } : {}), ...(reason ? { reason } : {}) };
 }
 
 /** Whether an elevation is in force at `now`. */

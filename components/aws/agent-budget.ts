@@ -7,6 +7,9 @@ import { budgetDenyAllPolicy, budgetExecutionPolicy, budgetExecutionTrustPolicy 
 import { AWS_LIMITS } from "../../src/aws/limits";
 import { agentTags } from "../../src/tags";
 
+/** The tag that names the agent a budget resource belongs to, where the agent's own tag would make it look like an agent. */
+export const BUDGET_OF_TAG = "agent-iam:budget-of";
+
 /** Arguments of {@link AwsAgentBudget}; `AgentIdentity` builds them from the spec's `budget`. */
 export interface AwsAgentBudgetArgs {
   agent: Agent;
@@ -60,7 +63,8 @@ export class AwsAgentBudget extends pulumi.ComponentResource {
         description: `AWS Budgets stops agent ${agent.id} with this role: it may attach only the stop policy, only to the agent's role`,
         assumeRolePolicy: accountId.apply((account) => JSON.stringify(budgetExecutionTrustPolicy(account))),
         maxSessionDuration: 3600,
-        tags,
+        // Not the agent's tag: this role is AWS Budgets', not an agent identity.
+        tags: { [BUDGET_OF_TAG]: agent.id, owner: agent.owner, environment: agent.environment },
       },
       { parent: this },
     );

@@ -36,7 +36,7 @@ export interface GcpGrantProblem {
  * The resource-level IAM members of an agent's GCP grants: the narrowest roles per grant, each with
  * the expiry condition. Returns problems instead for grants no role fits.
  */
-export function gcpBindingsForGrants(agent: Pick<Agent, "id" | "expires">, grants: readonly ResolvedGrant[]): { bindings: GcpBinding[]; problems: GcpGrantProblem[] } {
+export function gcpBindingsForGrants(agent: Pick<Agent, "id" | "expires" | "breakGlass">, grants: readonly ResolvedGrant[]): { bindings: GcpBinding[]; problems: GcpGrantProblem[] } {
   const bindings: GcpBinding[] = [];
   const problems: GcpGrantProblem[] = [];
   grants.forEach((grant, index) => {
