@@ -42,7 +42,8 @@ describe("the inventory commands on the fleet", () => {
   it("check --inventory writes the document agent-iam inventory writes", () => {
     const file = join(dir, "from-check.json");
     const check = run("check", FLEET, "--stack", "prod", "--inventory", file);
-    expect(check.status, check.stderr).toBe(0);
+    // Whether the fleet passes the pack is the gate's test; here the check must run (0 or 1) and write the file.
+    expect([0, 1], check.stderr).toContain(check.status);
     const inventory = run("inventory", FLEET, "--stack", "prod", "--format", "json");
     expect(inventory.status, inventory.stderr).toBe(0);
     const fromCheck = JSON.parse(readFileSync(file, "utf8")) as InventoryDocument;
