@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { PolicyPackProcess, type AnalyzerDiagnostic } from "../src/analyzer";
+import packageJson from "../policy-pack/package.json";
 import { FIXTURES, type PolicyCase } from "./fixtures/policy";
 import { verdictProblems } from "./support/policy-fixtures";
 
@@ -44,7 +45,7 @@ for (const fixture of FIXTURES)
       expect(verdictProblems(testCase, fixture.policy, diagnostics)).toEqual([]);
       for (const diagnostic of diagnostics) {
         expect(diagnostic.policyPackName).toBe("agent-iam");
-        expect(diagnostic.policyPackVersion).toBe("0.1.0");
+        expect(diagnostic.policyPackVersion).toBe(packageJson.version);
         expect(diagnostic.description.length).toBeGreaterThan(40);
       }
     });
