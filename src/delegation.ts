@@ -48,7 +48,8 @@ const limitedEntrySchema = z
   })
   .strict();
 
-type DelegationEntry = string | AgentLike | z.output<typeof limitedEntrySchema>;
+/** An entry as a spec writes it: an agent's id, the `AgentIdentity` itself, or `{ agent, clouds }`. */
+export type DelegationEntry = string | AgentLike | { readonly agent: string | AgentLike; readonly clouds?: readonly (typeof DELEGATION_CLOUDS)[number][] };
 
 /**
  * One entry of `delegatesTo`: an agent (an `AgentIdentity` or its id), or `{ agent, clouds }` to
@@ -60,7 +61,7 @@ export const delegationEntrySchema = z.unknown().transform((value, ctx): Delegat
   if (result.success) return result.data;
   for (const issue of result.error.issues) ctx.addIssue({ code: "custom", path: issue.path as (string | number)[], message: issue.message });
   return z.NEVER;
-});
+}) as unknown as z.ZodType<DelegationEntry, DelegationEntry>;
 
 /** The target of an entry, as the agent model holds it. */
 export function delegationTargetOf(entry: DelegationEntry): DelegationTarget {

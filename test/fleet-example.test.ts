@@ -15,6 +15,11 @@ function agentOf(resource: RecordedResource): string | undefined {
   return FLEET_AGENTS.find((agent) => resource.name === agent || resource.name.startsWith(`${agent}-`));
 }
 
+/** The agents' own identities (a budget's execution role or the budget stopper's account is no agent): named as the agent. */
+function identities(resources: RecordedResource[], type: string): RecordedResource[] {
+  return of(resources, type).filter((resource) => FLEET_AGENTS.includes(resource.name));
+}
+
 function cloudsPerAgent(resources: RecordedResource[]): Record<string, string[]> {
   const identityTypes: Record<string, string> = {
     "aws:iam/role:Role": "aws",
@@ -24,7 +29,7 @@ function cloudsPerAgent(resources: RecordedResource[]): Record<string, string[]>
   const clouds: Record<string, string[]> = {};
   for (const resource of resources) {
     const cloud = identityTypes[resource.type];
-    const agent = agentOf(resource);
+    const agent = FLEET_AGENTS.find((name) => resource.name === name);
     if (cloud && agent) (clouds[agent] ??= []).push(cloud);
   }
   return clouds;
@@ -35,7 +40,7 @@ function expectCompliant(resources: RecordedResource[], environment: string): vo
   expect(of(resources, "aws:iam/accessKey:AccessKey")).toEqual([]);
   expect(of(resources, "gcp:serviceaccount/key:Key")).toEqual([]);
   expect(of(resources, "aws:iam/user:User")).toEqual([]);
-  for (const role of of(resources, "aws:iam/role:Role")) {
+  for (const role of identities(resources, "aws:iam/role:Role")) {
     expect(role.inputs.maxSessionDuration).toBeLessThanOrEqual(3600);
     expect(role.inputs.permissionsBoundary).toMatch(/^arn:aws:iam::\d{12}:policy\/agent-iam-boundary$/);
     const trust = JSON.parse(role.inputs.assumeRolePolicy as string);
@@ -46,8 +51,13 @@ function expectCompliant(resources: RecordedResource[], environment: string): vo
     expect((role.inputs.tags as Record<string, string>).environment).toBe(environment);
   }
   for (const provider of of(resources, "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")) expect(provider.inputs.attributeCondition).toMatch(/==/);
-  for (const binding of of(resources, "gcp:serviceaccount/iAMMember:IAMMember")) expect(binding.inputs.member).toMatch(/^principal:\/\/iam\.googleapis\.com\/.+\/subject\/[^*]+$/);
-  for (const member of resources.filter((resource) => /^gcp:.*[Ii][Aa][Mm]Member:/.test(resource.type))) {
+  // On a service account: the one federated principal, the delegation (ticket-triage may mint ops-monitor's tokens), or the budget stopper's disable role.
+  for (const binding of of(resources, "gcp:serviceaccount/iAMMember:IAMMember")) {
+    if (binding.name.endsWith("-delegates-to-ops-monitor")) expect([binding.inputs.role, binding.inputs.member]).toEqual(["roles/iam.serviceAccountTokenCreator", expect.stringMatching(/^serviceAccount:ticket-triage-/)]);
+    else if (binding.name.startsWith("budget-stopper-may-stop-")) expect(binding.inputs.role).toMatch(/roles\/agentIamBudgetStopper$/);
+    else expect(binding.inputs.member).toMatch(/^principal:\/\/iam\.googleapis\.com\/.+\/subject\/[^*]+$/);
+  }
+  for (const member of resources.filter((resource) => /^gcp:.*[Ii][Aa][Mm]Member:/.test(resource.type) && !resource.name.endsWith("-delegates-to-ops-monitor") && resource.name !== "budget-stopper-invoker")) {
     expect(member.inputs.role).not.toMatch(/^roles\/(owner|editor|viewer)$|admin|tokenCreator/i);
     expect(member.inputs.condition).toBeDefined();
   }
@@ -91,10 +101,37 @@ describe("examples/fleet", () => {
   it("the dev environment declares the same agents, isolated from prod", async () => {
     const resources = await recordResources(() => declareFleet(FLEET_DEFAULTS.dev), { stack: "dev", project: "agent-fleet" });
     expect(of(resources, "agent-iam:index:AgentIdentity")).toHaveLength(6);
-    const accounts = of(resources, "gcp:serviceaccount/account:Account").map((account) => account.inputs.accountId);
+    const accounts = identities(resources, "gcp:serviceaccount/account:Account").map((account) => account.inputs.accountId);
     expect(accounts.every((id) => String(id).endsWith("-dev"))).toBe(true);
     const scopes = of(resources, "azure-native:authorization:RoleAssignment").map((assignment) => String(assignment.inputs.scope));
     expect(scopes.every((scope) => scope.startsWith(`/subscriptions/${FLEET_DEFAULTS.dev.azureSubscriptionId}/`))).toBe(true);
     expectCompliant(resources, "dev");
+  });
+
+  it("caps every agent's spend on each of its clouds, ends a grant by date, and lets ticket-triage act as ops-monitor on AWS and GCP", async () => {
+    const resources = await recordResources(() => declareFleet(FLEET_DEFAULTS.prod), { stack: "prod", project: "agent-fleet" });
+    const clouds = cloudsPerAgent(resources);
+    const budgets = { aws: of(resources, "aws:budgets/budget:Budget"), gcp: of(resources, "gcp:billing/budget:Budget"), azure: of(resources, "azure-native:consumption:Budget") };
+    for (const agent of FLEET_AGENTS)
+      for (const cloud of clouds[agent]!) expect(budgets[cloud as keyof typeof budgets].filter((budget) => budget.name === `${agent}-budget`), `${agent} on ${cloud}`).toHaveLength(1);
+    // On AWS the cloud stops each agent: a budget action per agent role; on GCP the stopper may disable each agent's account.
+    const actions = of(resources, "aws:budgets/budgetAction:BudgetAction");
+    expect(actions.map((action) => (action.inputs.definition as { iamActionDefinition: { roles: string[] } }).iamActionDefinition.roles[0]).sort()).toEqual(FLEET_AGENTS.map((agent) => `agent-${agent}-prod`).sort());
+    expect(actions.find((action) => action.name === "support-refunds-budget")!.inputs.actionThreshold).toEqual({ actionThresholdType: "PERCENTAGE", actionThresholdValue: 90 });
+    expect(of(resources, "gcp:serviceaccount/iAMMember:IAMMember").filter((member) => member.name.startsWith("budget-stopper-may-stop-")).map((member) => member.name.replace("budget-stopper-may-stop-", "")).sort()).toEqual(
+      FLEET_AGENTS.filter((agent) => clouds[agent]!.includes("gcp")).sort(),
+    );
+
+    const triagePolicies = of(resources, "aws:iam/policy:Policy").filter((policy) => policy.name.startsWith("ticket-triage-grants-"));
+    const statements = triagePolicies.flatMap((policy) => JSON.parse(policy.inputs.policy as string).Statement as { Resource: string[]; Condition?: unknown }[]);
+    expect(statements.find((statement) => statement.Resource.some((arn) => arn.endsWith(":ticket-backfill")))!.Condition).toEqual({ DateLessThan: { "aws:CurrentTime": "2027-01-01T00:00:00Z" } });
+
+    const monitorRole = identities(resources, "aws:iam/role:Role").find((role) => role.name === "ops-monitor")!;
+    const delegation = JSON.parse(monitorRole.inputs.assumeRolePolicy as string).Statement.find((statement: { Sid: string }) => statement.Sid === "AgentDelegation");
+    expect(delegation.Principal.AWS).toEqual(["arn:aws:iam::123456789012:role/agents/agent-ticket-triage-prod"]);
+    expect(of(resources, "aws:iam/rolePolicy:RolePolicy").map((policy) => policy.name)).toContain("ticket-triage-delegates-to-ops-monitor");
+    expect(of(resources, "gcp:serviceaccount/iAMMember:IAMMember").find((member) => member.name === "ticket-triage-delegates-to-ops-monitor")!.inputs.serviceAccountId).toBe(
+      "projects/acme-agents-prod/serviceAccounts/ops-monitor-prod@acme-agents-prod.iam.gserviceaccount.com",
+    );
   });
 });

@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent, AgentBudget } from "../../src/agent";
-import { parseArn } from "../../src/aws/arn";
 import { awsBudgetActionInputs, awsBudgetInputs, awsBudgetName } from "../../src/aws/budget";
 import { budgetDenyAllPolicy, budgetExecutionPolicy, budgetExecutionTrustPolicy } from "../../src/aws/budget-stop";
 import { AWS_LIMITS } from "../../src/aws/limits";
@@ -39,7 +38,8 @@ export class AwsAgentBudget extends pulumi.ComponentResource {
     const { agent, budget } = args;
     const tags = agentTags(agent);
     const path = args.path ?? "/agents/";
-    const accountId = args.roleArn.apply((arn) => parseArn(arn)?.account ?? "");
+    // The account the role lives in, known at preview too (an invoke, not another resource's output).
+    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
 
     const budgetResource = new aws.budgets.Budget(name, { name: awsBudgetName(args.roleName), ...awsBudgetInputs(agent, budget), tags }, { parent: this });
 
@@ -83,8 +83,8 @@ export class AwsAgentBudget extends pulumi.ComponentResource {
       {
         budgetName: budgetResource.name,
         ...awsBudgetActionInputs(budget),
-        // The role's name through its ARN, so the action waits for the role.
-        definition: { iamActionDefinition: { policyArn: stopPolicy.arn, roles: [args.roleArn.apply(() => args.roleName)] } },
+        // The role exists by then: the execution policy this action depends on names the role's ARN.
+        definition: { iamActionDefinition: { policyArn: stopPolicy.arn, roles: [args.roleName] } },
         executionRoleArn: executionRole.arn,
         tags,
       },

@@ -1,11 +1,12 @@
 /**
  * The agent fleet of one environment: six agents across AWS, GCP and Azure, each with its own
- * least-privilege, federated identity, an owner, a purpose and a review date. `index.ts` declares
- * it for the stack's environment (`prod` or `dev`).
+ * least-privilege, federated identity, an owner, a purpose, a review date and a monthly budget that
+ * stops it when spent. `index.ts` declares it for the stack's environment (`prod` or `dev`).
  */
 import {
   AgentIdentity,
   AwsOidcProvider,
+  GcpBudgetStopper,
   GcpWorkloadIdentityPool,
   githubActions,
   gitlabCi,
@@ -20,6 +21,10 @@ export interface FleetSettings {
   readonly awsRegion: string;
   readonly permissionsBoundaryArn: string;
   readonly gcpProject: string;
+  /** The billing account that pays for the GCP project: the agents' budgets live there. */
+  readonly gcpBillingAccount: string;
+  /** Where the GCP budget stopper runs. */
+  readonly gcpRegion: string;
   readonly azureSubscriptionId: string;
   readonly azureResourceGroup: string;
   readonly azureLocation: string;
@@ -37,6 +42,8 @@ export const FLEET_DEFAULTS: Readonly<Record<FleetSettings["environment"], Fleet
     awsRegion: "us-east-1",
     permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/agent-iam-boundary",
     gcpProject: "acme-agents-prod",
+    gcpBillingAccount: "01A2B3-C4D5E6-F7A8B9",
+    gcpRegion: "europe-west1",
     azureSubscriptionId: "11111111-2222-4333-8444-555555555555",
     azureResourceGroup: "agents-prod",
     azureLocation: "westeurope",
@@ -49,6 +56,8 @@ export const FLEET_DEFAULTS: Readonly<Record<FleetSettings["environment"], Fleet
     awsRegion: "us-east-1",
     permissionsBoundaryArn: "arn:aws:iam::210987654321:policy/agent-iam-boundary",
     gcpProject: "acme-agents-dev",
+    gcpBillingAccount: "01A2B3-C4D5E6-F7A8B9",
+    gcpRegion: "europe-west1",
     azureSubscriptionId: "66666666-7777-4888-9999-000000000000",
     azureResourceGroup: "agents-dev",
     azureLocation: "westeurope",
@@ -72,8 +81,13 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
     project: settings.gcpProject,
     issuers: [githubActions({ repository: "acme/api" }), gitlabCi({ project: "acme/sre/monitoring" })],
   });
+  // Disables an agent's service account when its budget is spent (Google's budgets only notify).
+  const stopper = new GcpBudgetStopper("budget-stopper", { project: settings.gcpProject, region: settings.gcpRegion });
+  const gcpBlock = { project: settings.gcpProject, pool, billingAccount: settings.gcpBillingAccount, budgetStopper: stopper };
   const azureBlock = { subscriptionId: settings.azureSubscriptionId, resourceGroupName: settings.azureResourceGroup, location: settings.azureLocation };
   const common = { environment: env, expires: settings.expires, costCenter: "cc-agents-4410" };
+  /** A monthly cap per agent: the owner and FinOps hear at 80 % and 100 %, the cloud stops the agent at `stopAt` %. */
+  const budget = (monthly: number, owner: string, stopAt = 100) => ({ monthly, notify: [owner, "finops@acme.example"], stopAt });
   const awsVia = (oidcProvider: AwsOidcProvider) => ({ oidcProvider, permissionsBoundary: settings.permissionsBoundaryArn });
 
   const agents: Record<string, AgentIdentityArgs> = {
@@ -81,6 +95,7 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
     "pr-reviewer": {
       ...common,
       owner: "keisha.okafor@acme.example",
+      budget: budget(300, "keisha.okafor@acme.example"),
       team: "developer-experience",
       purpose: "Reviews pull requests of acme/api and posts its findings for the authors",
       runsOn: githubActions({ repository: "acme/api" }),
@@ -98,13 +113,14 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
         },
       ],
       aws: awsVia(github),
-      gcp: { project: settings.gcpProject, pool },
+      gcp: gcpBlock,
       azure: azureBlock,
     },
     // Ships releases: pushes images and rolls out the service, deletes nothing.
     "deploy-bot": {
       ...common,
       owner: "marco.rossi@acme.example",
+      budget: budget(500, "marco.rossi@acme.example"),
       team: "platform",
       purpose: "Builds release images and rolls them out to the web service",
       runsOn: githubActions({ repository: "acme/platform" }),
@@ -123,13 +139,14 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
         },
       ],
       aws: awsVia(github),
-      gcp: { project: settings.gcpProject, pool },
+      gcp: gcpBlock,
       azure: azureBlock,
     },
     // Watches logs and metrics and opens incidents elsewhere; changes nothing.
     "ops-monitor": {
       ...common,
       owner: "priya.raman@acme.example",
+      budget: budget(150, "priya.raman@acme.example"),
       team: "sre",
       purpose: "Reads logs and metrics every five minutes and reports regressions to on-call",
       runsOn: gitlabCi({ project: "acme/sre/monitoring", environment: env }),
@@ -145,13 +162,14 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
         },
       ],
       aws: awsVia(gitlab),
-      gcp: { project: settings.gcpProject, pool },
+      gcp: gcpBlock,
       azure: azureBlock,
     },
     // Reads the sales data for weekly reports; cannot change or export it.
     "report-reader": {
       ...common,
       owner: "dana.levi@acme.example",
+      budget: budget(200, "dana.levi@acme.example"),
       team: "analytics",
       purpose: "Reads sales data and writes the weekly revenue summary to the analysts",
       runsOn: githubActions({ repository: "acme/analytics" }),
@@ -170,13 +188,14 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
         },
       ],
       aws: awsVia(github),
-      gcp: { project: settings.gcpProject, pool },
+      gcp: gcpBlock,
       azure: azureBlock,
     },
     // Issues refunds: reads and updates refund records, may void them; needs an approval.
     "support-refunds": {
       ...common,
       owner: "sam.chen@acme.example",
+      budget: budget(250, "sam.chen@acme.example", 90),
       team: "support",
       purpose: "Issues approved customer refunds and voids duplicate refund records",
       approval: "SEC-2041",
@@ -194,16 +213,24 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
     "ticket-triage": {
       ...common,
       owner: "priya.raman@acme.example",
+      budget: budget(100, "priya.raman@acme.example"),
       team: "sre",
       purpose: "Triages new support tickets from the intake queue and labels them for routing",
       runsOn: kubernetes({ issuerUrl: settings.clusterIssuerUrl, namespace: "agents", serviceAccount: "ticket-triage" }),
+      // Reads the service's logs as ops-monitor when a ticket reports an outage: no shared secret, and
+      // only on AWS and GCP (Azure managed identities cannot act as one another).
+      delegatesTo: [{ agent: "ops-monitor", clouds: ["aws", "gcp"] }],
+      // Minting another account's tokens is a permissions change on GCP: the security team approved it.
+      approval: "SEC-2077",
       grants: [
         { resource: aws("sqs", "ticket-intake"), access: "read" },
+        // The backlog of the old ticket system, read while it is migrated: access ends by itself after December.
+        { resource: aws("sqs", "ticket-backfill"), access: "read", until: "2026-12-31" },
         { resource: gcp("pubsub", "subscriptions/ticket-intake"), access: "read" },
         { resource: azure(`Microsoft.ServiceBus/namespaces/acme-${env}-bus/queues/ticket-intake`), access: "read" },
       ],
       aws: awsVia(cluster),
-      gcp: { project: settings.gcpProject, pool },
+      gcp: gcpBlock,
       azure: azureBlock,
     },
   };
