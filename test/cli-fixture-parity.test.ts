@@ -86,17 +86,24 @@ describe("the policy corpus through check and straight through the analyzer", ()
     // The same resources, in the order the program registered them (the order the engine, and so
     // check, hands them to the pack: a pack may list findings in that order).
     const order = new Map((JSON.parse(run.stdout) as CheckJson).resources.map((resource) => [resource.urn, resource.registration]));
-    const resources: AnalyzerResource[] = declared
-      .map((resource) => ({
+    // The components the program declares to parent fixture resources are resources too.
+    const urnOf = (chain: readonly (readonly [string, string])[]) => `urn:pulumi:${STACK}::${PROJECT}::${chain.map(([type]) => type).join("$")}::${chain[chain.length - 1]![1]}`;
+    const components = new Map<string, AnalyzerResource>();
+    for (const resource of declared)
+      resource.parents.forEach(([type, name], depth) => {
+        const urn = urnOf(resource.parents.slice(0, depth + 1));
+        components.set(urn, { urn, type, name, properties: {}, ...(depth > 0 ? { parent: urnOf(resource.parents.slice(0, depth)) } : {}) });
+      });
+    const resources: AnalyzerResource[] = [
+      ...components.values(),
+      ...declared.map((resource) => ({
         urn: resource.urn,
         type: resource.type,
         name: resource.name,
         properties: resource.properties,
-        ...(resource.parents.length > 0
-          ? { parent: `urn:pulumi:${STACK}::${PROJECT}::${resource.parents.map(([type]) => type).join("$")}::${resource.parents[resource.parents.length - 1]![1]}` }
-          : {}),
-      }))
-      .sort((a, b) => (order.get(a.urn) ?? 0) - (order.get(b.urn) ?? 0));
+        ...(resource.parents.length > 0 ? { parent: urnOf(resource.parents) } : {}),
+      })),
+    ].sort((a, b) => (order.get(a.urn) ?? 0) - (order.get(b.urn) ?? 0));
     pack = await PolicyPackProcess.start(join(REPO, "policy-pack"), { config: { all: "mandatory" }, stack: { name: STACK, project: PROJECT, preview: false } });
     direct = [];
     for (const resource of resources) direct.push(...(await pack.analyze(resource)).map((diagnostic) => ({ ...diagnostic, urn: diagnostic.urn || resource.urn })));
