@@ -115,19 +115,22 @@ class DelegationRegistry {
       if (to) this.wire({ from: party, index, target }, to);
       else this.waiting.set(target.agent, [...(this.waiting.get(target.agent) ?? []), { from: party, index, target }]);
     });
-    const settled = new Promise<DelegationRecord[]>((resolve, reject) =>
+    // One turn later every agent of the program's synchronous part is known: an id still unknown is
+    // an error of the run (logged as Pulumi logs errors: the deployment fails, naming the field).
+    const settled = new Promise<DelegationRecord[]>((resolve) =>
       setImmediate(() => {
         const missing = agent.delegatesTo.map((target, index) => ({ target, index })).filter(({ index }) => !records.has(index));
-        if (missing.length === 0) return resolve(agent.delegatesTo.map((_, index) => records.get(index)!));
-        reject(
-          new AgentSpecError(
+        if (missing.length > 0) {
+          const error = new AgentSpecError(
             agent.id,
             missing.map(({ target, index }) => ({
               path: `delegatesTo[${index}]`,
-              message: `no AgentIdentity "${target.agent}" in this program: name an agent declared in the same program (by its name or the component itself), declared in the same synchronous part of it`,
+              message: `no AgentIdentity "${target.agent}" in this program: name an agent declared in the same program (by its name or the component itself), in the same synchronous part of it`,
             })),
-          ),
-        );
+          );
+          void pulumi.log.error(error.message, party.component);
+        }
+        resolve([...records.entries()].sort(([a], [b]) => a - b).map(([, record]) => record));
       }),
     );
     return pulumi.output(settled);

@@ -5,6 +5,8 @@ import { breakGlassProblems, normalizeInstant } from "./break-glass";
 import { agentBudgetOf, budgetSchema } from "./budget";
 import { AZURE_DELEGATION_LIMIT, DELEGATION_CLOUDS, delegationClouds, delegationEntrySchema, delegationTargetOf, targetCloudsOf } from "./delegation";
 import { awsStatementsForGrants } from "./aws/actions";
+import { awsBudgetPolicySlots } from "./aws/budget";
+import { packPolicies } from "./aws/policy-packing";
 import { awsActionInfo } from "./aws/iam-catalog";
 import { azureAssignmentsForGrants } from "./azure/assignments";
 import { AZURE_FEDERATED_CREDENTIAL_LIMIT } from "./azure/federated";
@@ -307,6 +309,7 @@ export function parseAgentSpec(name: string, input: unknown, options: ParseOptio
   checkGrantRules(spec, today, grants, problems);
   checkCloudTrust(spec, problems);
   checkDelegation(name, spec, problems);
+  checkAwsPacking(spec, [...grants, ...(breakGlass?.grants ?? [])], [...accountWide, ...(breakGlass?.accountWide ?? [])], problems);
   if (problems.length > 0) throw new AgentSpecError(String(name), problems);
   const agent: Agent = {
     id: name,
@@ -438,6 +441,18 @@ function checkRawBreakGlass(input: Record<string, unknown>, issues: readonly z.c
   for (const problem of breakGlassProblems({ reason: text("reason"), approvedBy: text("approvedBy"), until: text("until") }, { now, owner, expires })) {
     const reported = issues.some((issue) => issue.path[0] === "breakGlass" && issue.path[1] === problem.field);
     if (!reported) problems.push({ path: `breakGlass.${problem.field}`, message: problem.message });
+  }
+}
+
+/** The AWS grants fit the managed policies a role holds, less the slot the budget's stop policy takes. */
+function checkAwsPacking(spec: ParsedSpec, grants: readonly ResolvedGrant[], accountWide: readonly AccountWideGrant[], problems: SpecProblem[]): void {
+  if (!spec.aws || problems.length > 0) return;
+  const { statements } = awsStatementsForGrants(grants, accountWide);
+  if (statements.length === 0) return;
+  try {
+    packPolicies(statements, undefined, awsBudgetPolicySlots({ budget: spec.budget && agentBudgetOf(spec.budget) }));
+  } catch (error) {
+    problems.push({ path: "grants", message: (error as Error).message });
   }
 }
 
