@@ -124,6 +124,29 @@ describe("inventory from a recorded program run", () => {
     expect(() => inventoryFromResources(foreign)).toThrow(/AgentIdentity "old-bot" registered no agent model/);
   });
 
+  it("takes the agent's own identity, not another resource of that type under its component", () => {
+    const agent = parseAgentSpec("bot", {
+      owner: "keisha@acme.example",
+      purpose: "Reads the reports bucket nightly",
+      environment: "dev",
+      expires: inDays(30),
+      runsOn: githubActions({ repository: "acme/bot" }),
+      grants: [{ resource: "arn:aws:s3:::acme-dev-reports", access: "read" }],
+      aws: { oidcProvider: PROVIDER_ARN },
+    });
+    const role = (name: string, tags: Record<string, string>) => ({ arn: `arn:aws:iam::123456789012:role/agents/${name}`, name, tags });
+    const resources = [
+      { urn: "urn:c", type: "agent-iam:index:AgentIdentity", name: "bot", inputs: { agent, ownerDeparted: false }, state: {} },
+      { urn: "urn:b", parent: "urn:c", type: "aws:iam/role:Role", name: "bot-action", inputs: {}, state: role("agent-bot-dev-budget-action", { "agent-iam:budget-of": "bot" }) },
+      { urn: "urn:r", parent: "urn:c", type: "aws:iam/role:Role", name: "bot", inputs: {}, state: role("agent-bot-dev", { "agent-iam:agent": "bot" }) },
+      { urn: "urn:s1", parent: "urn:c", type: "gcp:serviceaccount/account:Account", name: "stopper", inputs: {}, state: { email: "agent-iam-budget-stopper@p.iam.gserviceaccount.com", description: "Disables an agent's service account" } },
+      { urn: "urn:s2", parent: "urn:c", type: "gcp:serviceaccount/account:Account", name: "bot", inputs: {}, state: { email: "bot-dev@p.iam.gserviceaccount.com", description: "owner=keisha@acme.example; environment=dev; expires=2030-01-01; purpose=x" } },
+    ];
+    const [record] = inventoryFromResources(resources, { today: TODAY });
+    expect(record!.identities.aws?.roleName).toBe("agent-bot-dev");
+    expect(record!.identities.gcp?.serviceAccountEmail).toBe("bot-dev@p.iam.gserviceaccount.com");
+  });
+
   it("leaves out an identity a preview does not know yet, and keeps the agent", () => {
     const agent = parseAgentSpec("bot", {
       owner: "keisha@acme.example",

@@ -1,4 +1,5 @@
 import type { Agent } from "../agent";
+import { TAG_KEYS, parseGcpDescription } from "../tags";
 import { readAgentModel } from "./agent-model";
 import { buildInventoryRecord, earliestCreated } from "./record";
 import type { AgentCloudIdentities, InventoryRecord } from "./schema";
@@ -68,11 +69,36 @@ function resourcesOf(agent: Agent, component: ResourceLike, resources: readonly 
   return resources.filter((resource) => tagsOf(resource)["agent-iam:agent"] === agent.id || resource.name === agent.id);
 }
 
+/**
+ * Whether a resource is the agent's own identity and not another resource of the same type under
+ * its component (the role AWS Budgets uses to stop it, a shared service account): the agent's tag
+ * on AWS and Azure, its owner in the description of a GCP service account (`src/tags.ts`).
+ */
+export function isAgentsIdentity(resource: ResourceLike, agent: Pick<Agent, "id" | "owner">): boolean {
+  if (resource.type === IDENTITY_RESOURCE_TYPES.gcp) {
+    const description = text(resource.state.description) ?? text(resource.inputs.description);
+    return description !== undefined && parseGcpDescription(description).owner?.toLowerCase() === agent.owner.toLowerCase();
+  }
+  return tagsOf(resource)[TAG_KEYS.agent] === agent.id;
+}
+
+/** The agent's identity resources among the resources of its component: those that are its own, else (older components) the first of each type. */
+function identityResources(children: readonly ResourceLike[], agent: Pick<Agent, "id" | "owner"> | undefined): ResourceLike[] {
+  const types = Object.values(IDENTITY_RESOURCE_TYPES) as string[];
+  const candidates = children.filter((resource) => types.includes(resource.type));
+  if (!agent) return candidates;
+  return types.flatMap((type) => {
+    const ofType = candidates.filter((resource) => resource.type === type);
+    const own = ofType.filter((resource) => isAgentsIdentity(resource, agent));
+    return own.length > 0 ? own : ofType.slice(0, 1);
+  });
+}
+
 /** The identities an agent's cloud resources report; a value a preview does not know is left out. */
-export function identitiesFrom(children: readonly ResourceLike[]): { identities: AgentCloudIdentities; created: string | null } {
+export function identitiesFrom(children: readonly ResourceLike[], agent?: Pick<Agent, "id" | "owner">): { identities: AgentCloudIdentities; created: string | null } {
   const identities: { -readonly [K in keyof AgentCloudIdentities]: AgentCloudIdentities[K] } = {};
   const created: (string | undefined)[] = [];
-  for (const resource of children) {
+  for (const resource of identityResources(children, agent)) {
     const { state } = resource;
     if (resource.type === IDENTITY_RESOURCE_TYPES.aws && !identities.aws) {
       const roleArn = text(state.arn);
@@ -124,7 +150,7 @@ export function inventoryFromResources(resources: readonly ResourceLike[], optio
         throw new InventoryError(
           `the AgentIdentity "${component.name}" registered no agent model as its input; build the program against this version of agent-iam's components`,
         );
-      const { identities, created } = identitiesFrom(resourcesOf(agent, component, resources));
+      const { identities, created } = identitiesFrom(resourcesOf(agent, component, resources), agent);
       return buildInventoryRecord(agent, identities, { today: options.today, created, ownerDeparted: component.inputs.ownerDeparted === true });
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
