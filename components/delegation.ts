@@ -78,6 +78,8 @@ class DelegationRegistry {
   private readonly declared = new Map<string, readonly DelegationTarget[]>();
   private readonly waiting = new Map<string, Pending[]>();
   private readonly done = new Map<string, Map<number, DelegationRecord>>();
+  /** Delegations refused with an error already (`agent|index`): not reported again as unknown. */
+  private readonly refused = new Set<string>();
 
   /** The graph of every agent declared so far, plus `agent`. */
   private graphWith(agent: Agent): DelegationGraph {
@@ -119,7 +121,7 @@ class DelegationRegistry {
     // an error of the run (logged as Pulumi logs errors: the deployment fails, naming the field).
     const settled = new Promise<DelegationRecord[]>((resolve) =>
       setImmediate(() => {
-        const missing = agent.delegatesTo.map((target, index) => ({ target, index })).filter(({ index }) => !records.has(index));
+        const missing = agent.delegatesTo.map((target, index) => ({ target, index })).filter(({ index }) => !records.has(index) && !this.refused.has(`${agent.id}|${index}`));
         if (missing.length > 0) {
           const error = new AgentSpecError(
             agent.id,
@@ -140,6 +142,7 @@ class DelegationRegistry {
     const { from, index, target } = pending;
     const path = `delegatesTo[${index}]`;
     const fail = (message: string) => {
+      this.refused.add(`${from.agent.id}|${index}`);
       throw new AgentSpecError(from.agent.id, [{ path, message }]);
     };
     const plan = delegationClouds(from.agent.clouds, to.agent.clouds, target);

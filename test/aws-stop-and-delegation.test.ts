@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { AgentIdentity, AwsOidcProvider } from "../components";
+import { recordResources } from "../src/program/record";
 import { awsStatementsForGrants } from "../src/aws/actions";
 import { budgetDenyAllPolicy, budgetExecutionPolicy } from "../src/aws/budget-stop";
 import { delegationIdentityStatement, delegationTrustStatement } from "../src/aws/delegation";
@@ -87,5 +89,86 @@ describe("delegation between agent roles (A may act as B)", () => {
 
   it("A can assume nothing but B", async () => {
     expect(await decide({ principal: A, policies: identityOfA, action: "sts:AssumeRole", resource: C, context: attributed })).not.toBe("Allowed");
+  });
+});
+
+/**
+ * The same proofs on what the components generate: a program with three agents (triage delegates
+ * to deployer; intruder does not), a time-bound grant, a break-glass elevation and a budget, run
+ * under mocks; the documents are read back from the registered resources.
+ */
+describe("the components' own output, through the evaluator", () => {
+  const elevationEnds = new Date(Date.now() + 6 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const program = async () =>
+    recordResources(() => {
+      const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
+      const common = { owner: "keisha@acme.example", purpose: "Handles the team's support tickets end to end", environment: "prod", expires: "2099-01-01", aws: { oidcProvider: github } };
+      const deployer = new AgentIdentity("deployer", {
+        ...common,
+        runsOn: githubActions({ repository: "acme/platform" }),
+        grants: [{ role: "deployment-agent", resources: ["arn:aws:s3:::acme-prod-artifacts", "arn:aws:ecr:us-east-1:123456789012:repository/api"] }],
+        budget: { monthly: 500, notify: ["keisha@acme.example"] },
+      });
+      new AgentIdentity("triage", {
+        ...common,
+        runsOn: githubActions({ repository: "acme/api" }),
+        grants: [{ resource: "arn:aws:s3:::acme-prod-data", access: "read", until: "2027-01-15" }],
+        breakGlass: { grants: [{ resource: "arn:aws:dynamodb:us-east-1:123456789012:table/orders", access: "write" }], reason: "INC-4521: repair the orders table", approvedBy: "sam@acme.example", until: elevationEnds },
+        delegatesTo: [deployer],
+      });
+      new AgentIdentity("intruder", { ...common, runsOn: githubActions({ repository: "acme/tools" }), grants: [{ resource: "arn:aws:s3:::acme-prod-scratch", access: "read" }] });
+    });
+
+  type Resources = Awaited<ReturnType<typeof program>>;
+  /** Every identity policy the role holds: its attached managed policies and its inline policies. */
+  function identityPolicies(resources: Resources, agent: string): unknown[] {
+    const managed = resources.filter((resource) => resource.type === "aws:iam/policy:Policy" && resource.name.startsWith(`${agent}-grants-`));
+    const inline = resources.filter((resource) => resource.type === "aws:iam/rolePolicy:RolePolicy" && resource.name.startsWith(`${agent}-`) && !resource.name.includes("budget"));
+    return [...managed, ...inline].map((resource) => JSON.parse(resource.inputs.policy as string));
+  }
+  function trust(resources: Resources, agent: string): unknown {
+    return JSON.parse(resources.find((resource) => resource.type === "aws:iam/role:Role" && resource.name === agent)!.inputs.assumeRolePolicy as string);
+  }
+
+  it("the grant with until: allowed before the day after, denied from then on", async () => {
+    const policies = identityPolicies(await program(), "triage");
+    const at = (now: string) => decide({ policies, action: "s3:GetObject", resource: "arn:aws:s3:::acme-prod-data/report.csv", context: { "aws:CurrentTime": now } });
+    expect(await at("2027-01-15T23:59:59Z")).toBe("Allowed");
+    expect(await at("2027-01-16T00:00:00Z")).toBe("ImplicitlyDenied");
+  });
+
+  it("the break-glass grant: allowed until the instant it ends, denied a second later", async () => {
+    const policies = identityPolicies(await program(), "triage");
+    const at = (now: number) => decide({ policies, action: "dynamodb:UpdateItem", resource: "arn:aws:dynamodb:us-east-1:123456789012:table/orders", context: { "aws:CurrentTime": new Date(now).toISOString() } });
+    const end = Date.parse(elevationEnds);
+    expect(await at(Date.now())).toBe("Allowed");
+    expect(await at(end - 1000)).toBe("Allowed");
+    expect(await at(end)).toBe("ImplicitlyDenied");
+    expect(await at(end + 86_400_000)).toBe("ImplicitlyDenied");
+  });
+
+  it("the stop policy the budget action attaches denies everything the role's policies allow", async () => {
+    const resources = await program();
+    const policies = identityPolicies(resources, "deployer");
+    const stop = JSON.parse(resources.find((resource) => resource.name === "deployer-budget-stop")!.inputs.policy as string);
+    const allowed = (policies as { Statement: { Action: string[]; Resource: string[] }[] }[]).flatMap((document) => document.Statement.flatMap((statement) => statement.Action.map((action) => [action, statement.Resource[0]!] as const)));
+    expect(allowed.length).toBeGreaterThan(20);
+    for (const [action, resource] of allowed) {
+      const concrete = resource.endsWith("/*") ? resource.replace(/\*$/, "build/1.tgz") : resource === "*" ? "arn:aws:s3:::any" : resource;
+      expect(await decide({ policies, action, resource: concrete }), action).toBe("Allowed");
+      expect(await decide({ policies: [...policies, stop], action, resource: concrete }), action).toBe("ExplicitlyDenied");
+    }
+  });
+
+  it("delegation as generated: triage → deployer allowed with attribution; deployer → triage and intruder → deployer denied", async () => {
+    const resources = await program();
+    const [triage, deployer, intruder] = ["triage", "deployer", "intruder"].map((name) => `arn:aws:iam::${ACCOUNT}:role/agents/agent-${name}-prod`);
+    const attributed = { "aws:RequestTag/requested-by": "keisha@acme.example", "aws:TagKeys": ["requested-by"], "sts:SourceIdentity": "triage" };
+    const assume = (principal: string, from: string, target: string, resource: string, context: Record<string, string | string[]> = attributed) =>
+      decide({ principal, policies: identityPolicies(resources, from), resourcePolicy: trust(resources, target), action: "sts:AssumeRole", resource, context });
+    expect(await assume(triage!, "triage", "deployer", deployer!)).toBe("Allowed");
+    expect(await assume(triage!, "triage", "deployer", deployer!, { "sts:SourceIdentity": "triage" })).not.toBe("Allowed");
+    expect(await assume(deployer!, "deployer", "triage", triage!)).not.toBe("Allowed");
+    expect(await assume(intruder!, "intruder", "deployer", deployer!)).not.toBe("Allowed");
   });
 });
