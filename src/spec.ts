@@ -16,6 +16,7 @@ import { GCP_BILLING_ACCOUNT } from "./gcp/budget";
 import { GCP_POOL_NAME, GCP_PROVIDER_NAME } from "./gcp/workload-identity";
 import { CATALOG_ROLE_NAMES, ROLE_CATALOG, type CatalogRole, type CatalogRoleName } from "./catalog/roles";
 import { isIsoDate, todayUtc } from "./dates";
+import { awsTagValue } from "./tags";
 import { resolveTrust, runsOnSchema } from "./issuers";
 import { CLOUDS, resolveResource, type Cloud } from "./resources";
 
@@ -221,7 +222,11 @@ export const agentSpecSchema = z
       .string({ error: "purpose is required: say in plain words what this agent does" })
       .trim()
       .min(10, { message: "purpose must say in plain words what the agent does (at least 10 characters)" })
-      .max(200, { message: "purpose must fit in 200 characters" }),
+      .max(200, { message: "purpose must fit in 200 characters" })
+      // Tags keep only letters, digits, spaces and _.:/=+-@ (awsTagValue): what the pack reads back must still say it.
+      .refine((value) => value.length < 10 || awsTagValue(value).length >= 10, {
+        message: "purpose must say in plain words what the agent does: at least 10 letters, digits or spaces once symbols tags cannot hold (such as & ! ?) are left out",
+      }),
     environment: z
       .string({ error: "environment is required: the stack's environment, such as dev, staging or prod" })
       .regex(/^[a-z][a-z0-9-]{0,15}$/, { message: "environment: lower-case letters, digits and '-', starting with a letter, at most 16 characters" }),
