@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { accessRank, highestAccess, type AccessLevel } from "../access";
 import type { Agent } from "../agent";
 import { managedPolicyRule } from "../aws/managed-policies";
@@ -21,7 +22,8 @@ import { isUnknown } from "./unknown";
  * Agents as a stack holds them, one per agent id across its clouds: the identities the pack finds
  * (`findAgentIdentities`), grouped by the `AgentIdentity` they were declared in, else by the
  * `agent-iam:agent` tag, else by their own name. With each, the agent model the component
- * registered (when there is one) and its risk tier: the model's, scored by `src/risk`, or for an
+ * registered as its input, or the inventory record it exports (what a stack analysis sees), and its
+ * risk tier: the model's, scored by `src/risk`, the record's, or for an
  * identity written by hand, facts read from its grants in the stack. The budget, break-glass and
  * delegation policies judge agents through this.
  */
@@ -32,8 +34,36 @@ export interface StackAgent {
   readonly identities: readonly AgentIdentityResource[];
   /** The `AgentIdentity` it was declared with, if any. */
   readonly component?: PolicyResource;
-  /** The validated agent that component registered. */
+  /** The validated agent that component registered (its input: what `Analyze` sees). */
   readonly model?: Agent;
+  /** The inventory record that component exports (its output: what `AnalyzeStack` sees). */
+  readonly record?: AgentRecordView;
+}
+
+/** What the pack reads of an `AgentIdentity`'s exported inventory record (`src/inventory/schema.ts`). */
+export interface AgentRecordView {
+  readonly owner: string;
+  readonly approval: string | null;
+  readonly tier: RiskTier;
+  readonly reasons: readonly string[];
+  readonly breakGlass: { readonly reason: string; readonly approvedBy: string; readonly until: string } | null;
+  readonly delegatesTo: readonly string[];
+}
+
+const recordViewSchema = z.object({
+  owner: z.string(),
+  approval: z.string().nullable().default(null),
+  risk: z.object({ tier: z.enum(RISK_TIERS), reasons: z.array(z.object({ text: z.string() })) }),
+  breakGlass: z.object({ reason: z.string(), approvedBy: z.string(), until: z.string() }).nullable().default(null),
+  delegatesTo: z.array(z.string()).default([]),
+});
+
+/** The record a component exports, read leniently; undefined when it has none (or not yet). */
+export function readRecordView(value: unknown): AgentRecordView | undefined {
+  const parsed = recordViewSchema.safeParse(value);
+  if (!parsed.success) return undefined;
+  const { risk, breakGlass, ...rest } = parsed.data;
+  return { ...rest, tier: risk.tier, reasons: risk.reasons.map((reason) => reason.text), breakGlass: breakGlass ? { reason: breakGlass.reason, approvedBy: breakGlass.approvedBy, until: breakGlass.until } : null };
 }
 
 /** The resource a finding about the agent is reported on: its component, else its first identity. */
@@ -68,8 +98,9 @@ export function identityAgentId(identity: AgentIdentityResource): string {
 
 /** Every agent of a stack, in the order its first identity (or component) appears. */
 export function stackAgents(index: StackIndex, identities: readonly AgentIdentityResource[] = findAgentIdentities(index)): StackAgent[] {
-  const byId = new Map<string, { id: string; identities: AgentIdentityResource[]; component?: PolicyResource; model?: Agent }>();
-  for (const component of index.ofType(AGENT_IDENTITY_TYPE)) byId.set(component.name, { id: component.name, identities: [], component, model: readAgentModel(component.props.agent) });
+  const byId = new Map<string, { id: string; identities: AgentIdentityResource[]; component?: PolicyResource; model?: Agent; record?: AgentRecordView }>();
+  for (const component of index.ofType(AGENT_IDENTITY_TYPE))
+    byId.set(component.name, { id: component.name, identities: [], component, model: readAgentModel(component.props.agent), record: readRecordView(component.props.inventoryRecord) });
   for (const identity of identities) {
     const component = enclosingComponent(identity.resource, index);
     const id = component?.name ?? identityAgentId(identity);
@@ -175,6 +206,7 @@ export function agentTier(agent: StackAgent, index: StackIndex, today: string): 
     const score = scoreRisk(riskFactsOf(agent.model, today));
     return { tier: score.tier, reasons: score.reasons.map((reason) => reason.text) };
   }
+  if (agent.record) return { tier: agent.record.tier, reasons: agent.record.reasons };
   const levels: AccessLevel[] = [];
   let deletesOrExports = false;
   let unknown = false;
@@ -236,7 +268,10 @@ export function delegationEdges(agents: readonly StackAgent[], index: StackIndex
   const edges: DelegationEdge[] = [];
   const owner = new Map<string, string>();
   for (const agent of agents) for (const identity of agent.identities) owner.set(identity.resource.urn, agent.id);
-  for (const agent of agents) for (const target of agent.model?.delegatesTo ?? []) edges.push({ from: agent.id, to: target.agent, via: `delegatesTo of ${agent.id}` });
+  for (const agent of agents) {
+    const targets = agent.model?.delegatesTo.map((target) => target.agent) ?? agent.record?.delegatesTo ?? [];
+    for (const target of targets) edges.push({ from: agent.id, to: target, via: `delegatesTo of ${agent.id}` });
+  }
   const roles = agents.flatMap((agent) => agent.identities.filter((identity) => identity.cloud === "aws").map((identity) => identity.resource));
   const accounts = agents.flatMap((agent) => agent.identities.filter((identity) => identity.cloud === "gcp").map((identity) => identity.resource));
   for (const role of roles)

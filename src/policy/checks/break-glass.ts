@@ -81,10 +81,10 @@ function gcpBindingElevations(index: StackIndex): Elevation[] {
 function elevationsOf(index: StackIndex): Elevation[] {
   const found: Elevation[] = [];
   for (const agent of stackAgents(index)) {
-    const elevation = agent.model?.breakGlass;
-    if (agent.component && agent.model) {
-      if (elevation)
-        found.push({ name: `agent "${agent.id}"`, urn: agent.component.urn, ...elevation, owner: agent.model.owner, unknown: false, where: "its AgentIdentity's breakGlass" });
+    const declared = agent.model ? { elevation: agent.model.breakGlass, owner: agent.model.owner } : agent.record ? { elevation: agent.record.breakGlass ?? undefined, owner: agent.record.owner } : undefined;
+    if (agent.component && declared) {
+      if (declared.elevation)
+        found.push({ name: `agent "${agent.id}"`, urn: agent.component.urn, ...declared.elevation, owner: declared.owner, unknown: false, where: "its AgentIdentity's breakGlass" });
       continue;
     }
     for (const identity of agent.identities) {

@@ -19,7 +19,8 @@ export type DelegationConfig = z.output<typeof delegationConfig>;
 
 /** The approval an agent carries: its model's, else an identity's approval tag or description field. */
 function approvalOf(agent: StackAgent): FieldValue {
-  if (agent.model) return agent.model.approval ? { state: "value", value: agent.model.approval } : { state: "missing" };
+  const declared = agent.model ? agent.model.approval : agent.record ? agent.record.approval : undefined;
+  if (declared !== undefined) return declared ? { state: "value", value: declared } : { state: "missing" };
   return agent.identities.map((identity) => identity.metadata.approval).find((field) => field.state !== "missing") ?? { state: "missing" };
 }
 

@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { AgentIdentity, AwsOidcProvider, GcpWorkloadIdentityPool, githubActions, type AgentIdentityArgs } from "../components";
+import { inventoryFromResources } from "../src/inventory/from-resources";
+import { recordResources, type RecordedResource } from "../src/program/record";
+import { AgentSpecError } from "../src/spec";
+
+/**
+ * Break-glass as the components register it: the elevated grants end at `until` on AWS and GCP,
+ * the elevation is recorded on the identity and in the inventory, and Azure refuses it.
+ */
+
+const PROJECT = "acme-agents-prod";
+const SUBSCRIPTION = "11111111-2222-4333-8444-555555555555";
+const UNTIL = new Date(Date.now() + 5 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+const ELEVATION = {
+  grants: [
+    { resource: "arn:aws:dynamodb:us-east-1:123456789012:table/orders", access: "write" },
+    { resource: "//storage.googleapis.com/projects/_/buckets/acme-prod-orders", access: ["read", "write"] },
+  ],
+  reason: "INC-4521: repair the orders table after the bad migration",
+  approvedBy: "sam@acme.example",
+  until: UNTIL,
+};
+const BASE = {
+  owner: "keisha@acme.example",
+  purpose: "Repairs data after incidents and reports what it changed",
+  environment: "prod",
+  expires: "2099-01-01",
+  runsOn: githubActions({ repository: "acme/api" }),
+  grants: [{ resource: "arn:aws:dynamodb:us-east-1:123456789012:table/orders", access: "read" }],
+};
+
+async function deploy(extra: Partial<AgentIdentityArgs>): Promise<{ resources: RecordedResource[]; thrown?: unknown }> {
+  let thrown: unknown;
+  const resources = await recordResources(() => {
+    const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
+    const pool = new GcpWorkloadIdentityPool("agents", { project: PROJECT });
+    try {
+      new AgentIdentity("repairer", { ...BASE, aws: { oidcProvider: github }, gcp: { project: PROJECT, pool }, breakGlass: ELEVATION, ...extra });
+    } catch (error) {
+      thrown = error;
+    }
+  });
+  return { resources, thrown };
+}
+
+describe("break-glass on the components", () => {
+  it("AWS: the elevated statements say so and end at until; the agent's own grants do not", async () => {
+    const { resources } = await deploy({});
+    const statements = resources
+      .filter((resource) => resource.type === "aws:iam/policy:Policy" && resource.name.startsWith("repairer-grants-"))
+      .flatMap((policy) => JSON.parse(policy.inputs.policy as string).Statement as { Sid: string; Action: string[]; Condition?: unknown }[]);
+    const elevated = statements.filter((statement) => statement.Sid.startsWith("BreakGlass"));
+    expect(elevated.length).toBeGreaterThan(0);
+    for (const statement of elevated) expect(statement.Condition).toEqual({ DateLessThan: { "aws:CurrentTime": UNTIL } });
+    expect(elevated.flatMap((statement) => statement.Action)).toContain("dynamodb:UpdateItem");
+    const own = statements.filter((statement) => !statement.Sid.startsWith("BreakGlass"));
+    expect(own.length).toBeGreaterThan(0);
+    for (const statement of own) {
+      expect(statement.Condition).toBeUndefined();
+      expect(statement.Action).not.toContain("dynamodb:UpdateItem");
+    }
+  });
+
+  it("records the elevation on the role's tags, where the pack and people see it", async () => {
+    const { resources } = await deploy({});
+    const role = resources.find((resource) => resource.type === "aws:iam/role:Role" && resource.name === "repairer")!;
+    expect(role.inputs.tags).toMatchObject({
+      "agent-iam:break-glass-until": UNTIL,
+      "agent-iam:break-glass-approved-by": "sam@acme.example",
+      "agent-iam:break-glass-reason": "INC-4521: repair the orders table after the bad migration",
+    });
+  });
+
+  it("GCP: the elevated binding's condition ends at until and names the approver and the reason", async () => {
+    const { resources } = await deploy({});
+    const members = resources.filter((resource) => resource.type === "gcp:storage/bucketIAMMember:BucketIAMMember");
+    expect(members.length).toBeGreaterThan(0);
+    for (const member of members)
+      expect(member.inputs.condition).toEqual({
+        title: `agent-iam break-glass until ${UNTIL}`,
+        description: "approvedBy=sam@acme.example; reason=INC-4521: repair the orders table after the bad migration",
+        expression: `request.time < timestamp("${UNTIL}")`,
+      });
+  });
+
+  it("Azure refuses an elevation it cannot end, before registering anything of the agent", async () => {
+    const { resources, thrown } = await deploy({
+      azure: { subscriptionId: SUBSCRIPTION, resourceGroupName: "agents", location: "westeurope" },
+      breakGlass: { ...ELEVATION, grants: [{ resource: `/subscriptions/${SUBSCRIPTION}/resourceGroups/data/providers/Microsoft.KeyVault/vaults/acme-prod`, access: "read" }] },
+    });
+    expect(thrown).toBeInstanceOf(AgentSpecError);
+    expect((thrown as AgentSpecError).problems).toEqual([{ path: "breakGlass.grants[0]", message: expect.stringMatching(/Azure cannot end this role assignment by itself/) }]);
+    expect(resources.filter((resource) => resource.name.startsWith("repairer"))).toEqual([]);
+  });
+
+  it("an elevation longer than 24 hours registers nothing", async () => {
+    const { resources, thrown } = await deploy({ breakGlass: { ...ELEVATION, until: new Date(Date.now() + 25 * 3_600_000).toISOString() } });
+    expect((thrown as AgentSpecError).problems).toEqual([{ path: "breakGlass.until", message: expect.stringMatching(/more than 24 hours ahead/) }]);
+    expect(resources.filter((resource) => resource.name.startsWith("repairer"))).toEqual([]);
+  });
+});
+
+describe("the inventory shows budget, break-glass and delegation", () => {
+  it("offline, from the recorded program, and as the component exports it", async () => {
+    let exported: unknown;
+    const resources = await recordResources(() => {
+      const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
+      new AgentIdentity("deployer", { ...BASE, runsOn: githubActions({ repository: "acme/platform" }), aws: { oidcProvider: github } });
+      const repairer = new AgentIdentity("repairer", {
+        ...BASE,
+        aws: { oidcProvider: github },
+        breakGlass: { ...ELEVATION, grants: [ELEVATION.grants[0]!] },
+        budget: { monthly: 120, notify: ["keisha@acme.example"], stopAt: 95 },
+        delegatesTo: ["deployer"],
+      });
+      repairer.inventoryRecord.apply((record) => (exported = record));
+    });
+    const record = inventoryFromResources(resources).find((entry) => entry.id === "repairer")!;
+    expect(record.budget).toEqual({ monthly: 120, currency: "USD", notify: ["keisha@acme.example"], stopAt: 95 });
+    expect(record.breakGlass).toEqual({
+      reason: ELEVATION.reason,
+      approvedBy: "sam@acme.example",
+      until: UNTIL,
+      active: true,
+      grants: [`write to the DynamoDB table orders (break-glass until ${UNTIL})`],
+    });
+    expect(record.delegatesTo).toEqual(["deployer"]);
+    expect(record.canDo).toContain(`write to the DynamoDB table orders (break-glass until ${UNTIL})`);
+    expect(exported).toEqual(record);
+    const deployer = inventoryFromResources(resources).find((entry) => entry.id === "deployer")!;
+    expect([deployer.budget, deployer.breakGlass, deployer.delegatesTo]).toEqual([null, null, []]);
+  });
+});
