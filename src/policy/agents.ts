@@ -9,13 +9,14 @@ import { isUnknown } from "./unknown";
  * What an agent identity is, whether or not `AgentIdentity` made it: the one place the pack and the
  * gate learn it.
  * - AWS: an IAM role whose trust allows `sts:AssumeRoleWithWebIdentity` from a workload issuer, or
- *   one tagged `agent-iam:agent`, or one declared inside an `AgentIdentity`.
+ *   one tagged `agent-iam:agent` (a disabled agent keeps its tag and trusts no one).
  * - GCP: a service account that a Workload Identity pool principal may impersonate
- *   (`roles/iam.workloadIdentityUser` or a token-creator role on it), or one declared inside an
- *   `AgentIdentity`.
- * - Azure: a user-assigned managed identity with a federated identity credential, tagged
- *   `agent-iam:agent`, or declared inside an `AgentIdentity`.
- * A Lambda execution role trusting a service principal is no agent.
+ *   (`roles/iam.workloadIdentityUser` or a token-creator role on it), or the account an
+ *   `AgentIdentity` declares (its description names an owner).
+ * - Azure: a user-assigned managed identity with a federated identity credential, or tagged
+ *   `agent-iam:agent`.
+ * A Lambda execution role trusting a service principal is no agent, nor is a role or account an
+ * `AgentIdentity` makes for another job (a budget action's execution role).
  */
 
 export const AWS_ROLE_TYPE = "aws:iam/role:Role";
