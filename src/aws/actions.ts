@@ -3,6 +3,7 @@ import type { AccountWideGrant, ResolvedGrant } from "../agent";
 import { highRiskClasses, type HighRiskClass } from "../high-risk-actions";
 import { awsResourceTypeOf, parseArn } from "./arn";
 import { awsActionInfo, awsServiceActions } from "./iam-catalog";
+import { escalationMethodsAllowed } from "./privilege-escalation";
 
 /**
  * Resource types whose grant also covers a child type: read or write on an S3 bucket means the
@@ -63,6 +64,8 @@ export function awsStatementsForGrants(
 ): { statements: AwsStatement[]; problems: { grant: number; message: string }[] } {
   const statements: AwsStatement[] = [];
   const problems: { grant: number; message: string }[] = [];
+  /** Lower-case action → the first grant that allows it (for escalation methods). */
+  const grantOf = new Map<string, number>();
   grants.forEach((grant, index) => {
     if (grant.resource.cloud !== "aws") return;
     const arn = grant.resource.ref;
@@ -76,6 +79,7 @@ export function awsStatementsForGrants(
       const actions = awsActionsFor(parsed.service, target.type, target.levels, grant.include);
       if (actions.length === 0) continue;
       produced += actions.length;
+      for (const action of actions) if (!grantOf.has(action.toLowerCase())) grantOf.set(action.toLowerCase(), index);
       const condition = untilCondition(grant.until, grant.endsAt);
       statements.push({
         Sid: sidFor(index, target.type, grant.breakGlass),
@@ -91,6 +95,18 @@ export function awsStatementsForGrants(
         message: `no ${parsed.service} action at level ${grant.access.join("/")} applies to a ${type}; choose another access level`,
       });
   });
+  // A published privilege-escalation method among the granted actions would be refused by the pack
+  // (no-overbroad-aws-scopes): say so at spec time, on the grant that brings it.
+  const escalations = new Map<number, string[]>();
+  for (const method of escalationMethodsAllowed((action) => grantOf.has(action))) {
+    const index = Math.min(...method.actions.map((action) => grantOf.get(action)!));
+    escalations.set(index, [...(escalations.get(index) ?? []), `${method.name} (${method.actions.join(" + ")})`]);
+  }
+  for (const [index, methods] of escalations)
+    problems.push({
+      grant: index,
+      message: `these access levels let the agent escalate its own privileges: ${methods.join(", ")}, methods cloudsplaining publishes and the policy pack refuses; choose access levels without them (for a Lambda function, leave out write: updating its code runs code as the function's role)`,
+    });
   accountWide.forEach((grant, index) => {
     if (grant.cloud !== "aws") return;
     const actions = grant.actions.map((action) => awsActionInfo(action)?.action ?? action).sort();
