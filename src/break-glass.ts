@@ -129,6 +129,17 @@ export function parseGcpBreakGlassCondition(condition: { title?: unknown; descri
   return { until: title.slice(GCP_BREAK_GLASS_TITLE.length + 1).trim(), ...(approvedBy ? { approvedBy } : {}), ...(reason ? { reason } : {}) };
 }
 
+/**
+ * Whether an action at `timestamp` was made while the elevation held: before its end, and no
+ * earlier than {@link BREAK_GLASS_MAX_HOURS} before it (an elevation never lasts longer, so an
+ * action older than that predates it).
+ */
+export function madeUnderBreakGlass(elevation: Pick<BreakGlass, "until">, timestamp: string): boolean {
+  const at = Date.parse(timestamp);
+  const end = Date.parse(elevation.until);
+  return !Number.isNaN(at) && !Number.isNaN(end) && at < end && at >= end - BREAK_GLASS_MAX_HOURS * 3_600_000;
+}
+
 /** Whether an elevation is in force at `now`. */
 export function breakGlassActive(elevation: Pick<BreakGlass, "until">, now: string): boolean {
   return Date.parse(elevation.until) > Date.parse(now);

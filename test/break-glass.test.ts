@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AgentIdentity, AwsOidcProvider, GcpWorkloadIdentityPool, githubActions, type AgentIdentityArgs } from "../components";
+import { Attributor } from "../src/audit";
+import type { CloudEvent } from "../src/audit/event";
 import { inventoryFromResources } from "../src/inventory/from-resources";
 import { recordResources, type RecordedResource } from "../src/program/record";
 import { AgentSpecError } from "../src/spec";
@@ -130,5 +132,36 @@ describe("the inventory shows budget, break-glass and delegation", () => {
     expect(exported).toEqual(record);
     const deployer = inventoryFromResources(resources).find((entry) => entry.id === "deployer")!;
     expect([deployer.budget, deployer.breakGlass, deployer.delegatesTo]).toEqual([null, null, []]);
+  });
+});
+
+describe("the audit feed marks actions made under break-glass", () => {
+  it("within the elevation's window only: not before it could have begun, not after it ended", async () => {
+    const resources = await recordResources(() => {
+      const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
+      new AgentIdentity("repairer", { ...BASE, aws: { oidcProvider: github }, breakGlass: { ...ELEVATION, grants: [ELEVATION.grants[0]!] } });
+    });
+    const attributor = new Attributor(inventoryFromResources(resources));
+    const roleArn = "arn:aws:iam::123456789012:role/agents/agent-repairer-prod";
+    const event = (offsetHours: number): CloudEvent => ({
+      cloud: "aws",
+      actionId: `event-${offsetHours}`,
+      timestamp: new Date(Date.parse(UNTIL) + offsetHours * 3_600_000).toISOString(),
+      action: "dynamodb:UpdateItem",
+      resource: "arn:aws:dynamodb:us-east-1:123456789012:table/orders",
+      principal: `arn:aws:sts::123456789012:assumed-role/agent-repairer-prod/repairer`,
+      identity: { awsRoleArn: roleArn, awsRoleName: "agent-repairer-prod", awsAccountId: "123456789012", awsSessionName: "repairer" },
+      decision: "allowed",
+      result: "success",
+      errorCode: null,
+      requestedBy: null,
+    });
+    const marked = (offsetHours: number) => attributor.attribute(event(offsetHours), { file: "trail.json", offset: 0 }).break_glass;
+    expect(attributor.attribute(event(-1), { file: "trail.json", offset: 0 }).agent_id).toBe("repairer");
+    expect(marked(-1)).toEqual({ until: UNTIL, approved_by: "sam@acme.example", reason: ELEVATION.reason });
+    expect(marked(-23.9)).toBeDefined();
+    expect(marked(-24.1)).toBeUndefined();
+    expect(marked(0)).toBeUndefined();
+    expect(marked(2)).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { madeUnderBreakGlass } from "../break-glass";
 import type { InventoryRecord } from "../inventory/schema";
 import { parseRoleArn } from "./aws-cloudtrail";
 import type { CloudEvent } from "./event";
@@ -6,7 +7,10 @@ import type { ActionRecord } from "./schema";
 type Via = NonNullable<ActionRecord["attributed_via"]>;
 
 /** What attribution needs of an inventory record. */
-export type AttributionAgent = Pick<InventoryRecord, "id" | "owner" | "environment" | "approval" | "issuer" | "clouds" | "identities">;
+export type AttributionAgent = Pick<InventoryRecord, "id" | "owner" | "environment" | "approval" | "issuer" | "clouds" | "identities"> & {
+  /** The agent's break-glass elevation (absent in inventories written before it existed). */
+  readonly breakGlass?: InventoryRecord["breakGlass"];
+};
 
 /** The federated subject in a GCP principal: `principal://iam.googleapis.com/POOL/subject/SUBJECT` → `SUBJECT`. */
 export function gcpSubjectOf(principal: string): string | undefined {
@@ -106,6 +110,9 @@ export class Attributor {
       error_code: event.errorCode,
       attributed_via: found?.via ?? null,
       source,
+      ...(agent?.breakGlass && madeUnderBreakGlass(agent.breakGlass, event.timestamp)
+        ? { break_glass: { until: agent.breakGlass.until, approved_by: agent.breakGlass.approvedBy, reason: agent.breakGlass.reason } }
+        : {}),
     };
   }
 }

@@ -25,7 +25,12 @@ export class InventoryFileError extends Error {
  */
 export const auditInventorySchema = z
   .object({
-    agents: z.array(inventoryRecordSchema.pick({ id: true, owner: true, environment: true, approval: true, issuer: true, clouds: true, identities: true }).loose()),
+    agents: z.array(
+      inventoryRecordSchema
+        .pick({ id: true, owner: true, environment: true, approval: true, issuer: true, clouds: true, identities: true })
+        .extend({ breakGlass: inventoryRecordSchema.shape.breakGlass.optional() })
+        .loose(),
+    ),
   })
   .loose();
 

@@ -37,6 +37,11 @@ export const actionRecordSchema = z
         "How the agent was found: its own identity (role, service account, managed identity), AWS source identity, a role chain from its session, GCP delegation from its service account, or its federated subject",
       ),
     source: z.object({ file: z.string(), offset: z.number().int().nonnegative() }).strict().describe("The log file and the byte offset of the event in it (decompressed)"),
+    break_glass: z
+      .object({ until: z.string(), approved_by: z.string(), reason: z.string() })
+      .strict()
+      .optional()
+      .describe("Present when the agent made the call under a break-glass elevation (the inventory's breakGlass): when it ended, who approved it and why"),
   })
   .strict()
   .describe("One cloud audit-log event attributed to an agent");
