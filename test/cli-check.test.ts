@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli, type CliRun } from "./cli-support";
+import { runAll, SHARED_RUNS_TIMEOUT, type CliRun } from "./cli-support";
 import { sarifLogSchema, type SarifLog } from "./cli-sarif-schema";
 
 /**
@@ -66,12 +66,12 @@ describe("examples/fleet passes the pack", () => {
   let prod: CliRun;
   let human: CliRun;
   beforeAll(async () => {
-    [dev, prod, human] = await Promise.all([
-      runCli(["check", "examples/fleet", "--json", "--sarif", join(OUT, "fleet.sarif"), "--inventory", join(OUT, "fleet-inventory.json")]),
-      runCli(["check", "examples/fleet", "--stack", "prod", "--json"]),
-      runCli(["check", "examples/fleet"]),
+    [dev, prod, human] = await runAll([
+      [["check", "examples/fleet", "--json", "--sarif", join(OUT, "fleet.sarif"), "--inventory", join(OUT, "fleet-inventory.json")]],
+      [["check", "examples/fleet", "--stack", "prod", "--json"]],
+      [["check", "examples/fleet"]],
     ]);
-  });
+  }, SHARED_RUNS_TIMEOUT);
 
   it("exits 0 in both environments with no mandatory violation", () => {
     for (const run of [dev, prod]) {
@@ -138,12 +138,12 @@ describe("examples/insecure fails with every relevant policy named", () => {
   let again: CliRun;
   let human: CliRun;
   beforeAll(async () => {
-    [json, again, human] = await Promise.all([
-      runCli(["check", "examples/insecure", "--json", "--sarif", join(OUT, "insecure.sarif")]),
-      runCli(["check", "examples/insecure", "--json", "--sarif", join(OUT, "insecure-again.sarif")]),
-      runCli(["check", "examples/insecure"]),
+    [json, again, human] = await runAll([
+      [["check", "examples/insecure", "--json", "--sarif", join(OUT, "insecure.sarif")]],
+      [["check", "examples/insecure", "--json", "--sarif", join(OUT, "insecure-again.sarif")]],
+      [["check", "examples/insecure"]],
     ]);
-  });
+  }, SHARED_RUNS_TIMEOUT);
 
   /** For each mandatory policy, the resources of examples/insecure it must name (any one of them). */
   const EXPECTED: Record<string, string[]> = {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PolicyPackProcess, type AnalyzerDiagnostic, type AnalyzerResource } from "../src/analyzer";
 import { FIXTURES } from "./fixtures/policy";
-import { REPO, runCli, writeProgram, type CliRun } from "./cli-support";
+import { REPO, runCli, SHARED_RUNS_TIMEOUT, writeProgram, type CliRun } from "./cli-support";
 
 /**
  * One shared fixture, two roads to the pack: the policy corpus (test/fixtures/policy, which the
@@ -108,7 +108,7 @@ describe("the policy corpus through check and straight through the analyzer", ()
     direct = [];
     for (const resource of resources) direct.push(...(await pack.analyze(resource)).map((diagnostic) => ({ ...diagnostic, urn: diagnostic.urn || resource.urn })));
     direct.push(...(await pack.analyzeStack(resources)));
-  });
+  }, SHARED_RUNS_TIMEOUT);
 
   afterAll(async () => {
     await pack?.close();

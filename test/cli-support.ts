@@ -22,7 +22,7 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: options.cwd ?? REPO, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "", ...options.env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      { cwd: options.cwd ?? REPO, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "", ...options.env }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
         done({ code, stdout, stderr });
@@ -30,6 +30,27 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
     );
   });
 }
+
+/**
+ * Runs several CLI invocations, a few at a time (each one also starts a policy pack process), and
+ * resolves with their results in order.
+ */
+export async function runAll(invocations: readonly (readonly [readonly string[], { cwd?: string; env?: Record<string, string> }?])[], concurrency = 3): Promise<CliRun[]> {
+  const results = new Array<CliRun>(invocations.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < invocations.length) {
+      const index = next++;
+      const [args, options] = invocations[index]!;
+      results[index] = await runCli(args, options);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, invocations.length) }, worker));
+  return results;
+}
+
+/** How long a test file may take to run its shared CLI invocations. */
+export const SHARED_RUNS_TIMEOUT = 600_000;
 
 /** Writes a program folder under a fresh temporary folder: `{ "Pulumi.yaml": "...", "index.ts": "..." }`. */
 export function writeProgram(files: Record<string, string>): string {

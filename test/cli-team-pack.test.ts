@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PROJECT, REPO, runCli, TEAM_PACK, writeProgram, type CliRun } from "./cli-support";
+import { PROJECT, REPO, runAll, SHARED_RUNS_TIMEOUT, TEAM_PACK, writeProgram, type CliRun } from "./cli-support";
 
 /**
  * Any CrossGuard pack runs through `agent-iam check`, not only the project's: a team's own pack
@@ -11,6 +11,8 @@ import { PROJECT, REPO, runCli, TEAM_PACK, writeProgram, type CliRun } from "./c
 
 const PROGRAM = `
 import * as aws from "@pulumi/aws";
+
+console.log("team-infra: declaring resources");
 
 const user = new aws.iam.User("legacy-bot", { name: "legacy-bot" });
 new aws.iam.AccessKey("legacy-bot-key", { user: user.name });
@@ -47,20 +49,22 @@ describe("a team's own pack on a temporary program", () => {
   let badProperty: CliRun;
   let split: CliRun;
   beforeAll(async () => {
-    [plain, relaxed, strict, typo, preview, both, badProperty, split] = await Promise.all([
-      runCli(["check", dir, "--policy-pack", TEAM_PACK, "--json"]),
-      runCli(["check", "--policy-pack", TEAM_PACK, "--config", "relaxed.json", "--json"], { cwd: dir }),
-      runCli(["check", dir, "--policy-pack", TEAM_PACK, "--config", join(dir, "strict.json"), "--json"]),
-      runCli(["check", dir, "--policy-pack", TEAM_PACK, "--config", join(dir, "typo.json")]),
-      runCli(["check", dir, "--policy-pack", TEAM_PACK, "--preview", "--json"]),
-      runCli(["check", dir, "--policy-pack", TEAM_PACK, "--policy-pack", join(REPO, "policy-pack"), "--json"]),
-      runCli(["check", dir, "--policy-pack", TEAM_PACK, "--config", join(dir, "bad-property.json")]),
-      runCli(["check", dir, "--policy-pack", TEAM_PACK, "--policy-pack", join(REPO, "policy-pack"), "--config", join(dir, "split.json"), "--json"]),
+    [plain, relaxed, strict, typo, preview, both, badProperty, split] = await runAll([
+      [["check", dir, "--policy-pack", TEAM_PACK, "--json"]],
+      [["check", "--policy-pack", TEAM_PACK, "--config", "relaxed.json", "--json"], { cwd: dir }],
+      [["check", dir, "--policy-pack", TEAM_PACK, "--config", join(dir, "strict.json"), "--json"]],
+      [["check", dir, "--policy-pack", TEAM_PACK, "--config", join(dir, "typo.json")]],
+      [["check", dir, "--policy-pack", TEAM_PACK, "--preview", "--json"]],
+      [["check", dir, "--policy-pack", TEAM_PACK, "--policy-pack", join(REPO, "policy-pack"), "--json"]],
+      [["check", dir, "--policy-pack", TEAM_PACK, "--config", join(dir, "bad-property.json")]],
+      [["check", dir, "--policy-pack", TEAM_PACK, "--policy-pack", join(REPO, "policy-pack"), "--config", join(dir, "split.json"), "--json"]],
     ]);
-  });
+  }, SHARED_RUNS_TIMEOUT);
 
   it("reports the pack's violations at their levels and exits 1 on the mandatory one", () => {
     expect(plain.code, plain.stderr).toBe(1);
+    // The program's own console output goes to stderr: stdout holds only the JSON document.
+    expect(plain.stderr).toContain("team-infra: declaring resources");
     const violations = violationsOf(plain);
     expect(violations.map((violation) => [violation.policy, violation.enforcementLevel, nameOf(violation.urn)])).toEqual([
       ["team-no-iam-users", "mandatory", "legacy-bot"],
@@ -84,7 +88,7 @@ describe("a team's own pack on a temporary program", () => {
 
   it("refuses config for a policy no pack has (a typo would leave the policy at its default)", () => {
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toMatch(/^error: --config .*typo\.json: "team-no-iam-user" is not a policy of the pack; the policies are team-max-resources, team-no-iam-users, team-role-description/);
+    expect(typo.stderr).toMatch(/^error: --config .*typo\.json: "team-no-iam-user" is not a policy of the pack; the policies are team-max-resources, team-no-iam-users, team-role-description/m);
   });
 
   it("--preview still finds what does not depend on unknown values", () => {
@@ -101,7 +105,7 @@ describe("a team's own pack on a temporary program", () => {
 
   it("refuses a property that breaks the policy's config schema", () => {
     expect(badProperty.code).toBe(2);
-    expect(badProperty.stderr).toMatch(/^error: --config .*bad-property\.json: [\s\S]*team-max-resources\.maximum: expected number/);
+    expect(badProperty.stderr).toMatch(/^error: --config .*bad-property\.json: [\s\S]*team-max-resources\.maximum: expected number/m);
     expect(badProperty.stderr).toContain("maximum");
   });
 
