@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../../program/errors";
 import { PACKAGE_ROOT } from "../../program/resolve-fallback";
-import { PackConfigError, PolicyPackError, PolicyPackProcess, type AnalyzerResource } from "../../analyzer";
+import { PackConfigError, PolicyPackError, PolicyPackProcess, type AnalyzerInfo, type AnalyzerResource } from "../../analyzer";
 import type { PolicyConfig } from "./policy-config";
 import type { DiagnosticLike } from "./violations";
 
@@ -42,22 +42,13 @@ export function resolvePackDir(dir: string, cwd: string): string {
   return absolute;
 }
 
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
-}
-
-/** Reads a pack's self-description, whatever casing the harness uses for the protocol fields. */
-export function packInfoOf(dir: string, raw: unknown): PackInfo {
-  const info = record(raw);
-  const policies = Array.isArray(info.policies) ? info.policies : Array.isArray(info.policiesList) ? info.policiesList : [];
+/** What the check keeps of a pack's `GetAnalyzerInfo`. */
+export function packInfoOf(dir: string, info: AnalyzerInfo): PackInfo {
   return {
     dir,
-    name: String(info.name ?? dir),
-    version: String(info.version ?? ""),
-    policies: policies.map((policy) => {
-      const entry = record(policy);
-      return { name: String(entry.name), description: String(entry.description ?? ""), enforcementLevel: String(entry.enforcementLevel ?? "advisory") };
-    }),
+    name: info.name,
+    version: info.version,
+    policies: info.policies.map((policy) => ({ name: policy.name, description: policy.description, enforcementLevel: policy.enforcementLevel })),
   };
 }
 
