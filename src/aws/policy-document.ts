@@ -1,5 +1,6 @@
 import { isUnknown } from "../policy/unknown";
 import { awsActionInfo, awsServiceActions, type AwsActionInfo } from "./iam-catalog";
+import { wildcardMatches } from "../wildcard";
 
 /**
  * Reads IAM policy documents the way IAM does, whatever shape a program wrote them in: a JSON
@@ -122,21 +123,12 @@ export function readPolicyDocument(input: unknown): PolicyDocumentReading {
   return { kind: "document", statements };
 }
 
-function globToRegExp(pattern: string): RegExp {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${source}$`, "i");
-}
-
-const globCache = new Map<string, RegExp>();
-
-/** Whether an IAM action pattern (`s3:Get*`, `*`, `iam:?ass*`) matches an action, case-insensitively. */
+/**
+ * Whether an IAM action pattern (`s3:Get*`, `*`, `iam:?ass*`) matches an action, case-insensitively.
+ * No regular expression: a hostile pattern of any length neither fails to compile nor fills a cache.
+ */
 export function actionMatches(pattern: string, action: string): boolean {
-  let regex = globCache.get(pattern);
-  if (!regex) {
-    regex = globToRegExp(pattern);
-    globCache.set(pattern, regex);
-  }
-  return regex.test(action);
+  return wildcardMatches(pattern, action);
 }
 
 /** Whether a statement's action element covers an action (`Action` matches, or `NotAction` does not). */

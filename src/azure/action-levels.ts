@@ -1,5 +1,6 @@
 import type { AccessLevel } from "../access";
 import { highRiskClasses, type HighRiskClass } from "../high-risk-actions";
+import { wildcardMatches } from "../wildcard";
 
 /**
  * The access level of an Azure RBAC operation (`Provider/type/…/verb`), from its last segment:
@@ -66,6 +67,5 @@ export function azureActionRisks(operation: string): HighRiskClass[] {
 
 /** Whether an action pattern (with `*` wildcards, case-insensitive as ARM compares) matches an operation. */
 export function azureActionMatches(pattern: string, operation: string): boolean {
-  const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
-  return regex.test(operation);
+  return wildcardMatches(pattern, operation, { questionMark: false });
 }
