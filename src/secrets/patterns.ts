@@ -136,20 +136,49 @@ export function findSecretsInText(text: string, propertyName = "", path = ""): S
   return found;
 }
 
+/** A place in a resource's inputs: its key and the place that holds it (a linked path, cheap at any depth). */
+interface Place {
+  readonly key: string | number;
+  readonly parent?: Place;
+}
+
+/** `["environment", "variables", 0]` → `environment.variables[0]`. */
+function formatKeys(keys: readonly (string | number)[]): string {
+  return keys.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key), "");
+}
+
+function keysOf(place: Place | undefined, base: readonly (string | number)[]): (string | number)[] {
+  const keys: (string | number)[] = [];
+  for (let at = place; at; at = at.parent) keys.push(at.key);
+  return [...base, ...keys.reverse()];
+}
+
 /**
- * Every secret in a resource's inputs, walking objects and lists. Unknown values (sentinel
- * strings) match no pattern.
+ * Every secret in a resource's inputs, walking objects and lists in document order. Unknown values
+ * (sentinel strings) match no pattern. The walk keeps its own stack, so inputs nested thousands of
+ * levels deep are read to the bottom instead of exhausting the call stack.
  */
 export function findSecrets(value: unknown, path: readonly (string | number)[] = []): SecretMatch[] {
-  const where = path.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key), "");
-  if (typeof value === "string") {
-    const name = [...path].reverse().find((key): key is string => typeof key === "string") ?? "";
-    return findSecretsInText(value, name, where);
+  const found: SecretMatch[] = [];
+  const pending: { value: unknown; place?: Place }[] = [{ value }];
+  while (pending.length > 0) {
+    const { value: current, place } = pending.pop()!;
+    if (typeof current === "string") {
+      const keys = keysOf(place, path);
+      const where = formatKeys(keys);
+      const name = [...keys].reverse().find((key): key is string => typeof key === "string") ?? "";
+      found.push(...findSecretsInText(current, name, where));
+    } else if (Array.isArray(current)) {
+      for (let index = current.length - 1; index >= 0; index--) pending.push({ value: current[index], place: { key: index, parent: place } });
+    } else if (typeof current === "object" && current !== null) {
+      if (isServiceAccountKeyObject(current)) {
+        const where = formatKeys(keysOf(place, path));
+        found.push({ id: "gcp-service-account-key", description: "a GCP service-account key file", path: where, hint: "{type: service_account…}" });
+        continue;
+      }
+      const entries = Object.entries(current);
+      for (let index = entries.length - 1; index >= 0; index--) pending.push({ value: entries[index]![1], place: { key: entries[index]![0], parent: place } });
+    }
   }
-  if (Array.isArray(value)) return value.flatMap((item, index) => findSecrets(item, [...path, index]));
-  if (typeof value === "object" && value !== null) {
-    if (isServiceAccountKeyObject(value)) return [{ id: "gcp-service-account-key", description: "a GCP service-account key file", path: where, hint: "{type: service_account…}" }];
-    return Object.entries(value).flatMap(([key, item]) => findSecrets(item, [...path, key]));
-  }
-  return [];
+  return found;
 }
