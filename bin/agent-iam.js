@@ -3,6 +3,13 @@
 // The agent-iam command. It loads TypeScript (its own sources and the programs it checks) through
 // tsx, in this process, so a fresh clone needs no build step.
 require("tsx/cjs");
+
+// Output piped into a reader that stops early (`agent-iam inventory … | head`) is not an error.
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (error) => {
+    if (error && error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
 const { main } = require("../src/cli/main.ts");
 
 main(process.argv).then(

@@ -89,11 +89,33 @@ export const REALISTIC_OUTPUTS: Readonly<Record<string, OutputFactory>> = {
   },
 };
 
+/**
+ * ARM resource types of the Azure Native tokens the components and examples create, for ids of the
+ * real form `/subscriptions/SUB/resourceGroups/RG/providers/NAMESPACE/TYPE/NAME` (ARM "Resource ID").
+ */
+const AZURE_ARM_TYPES: Readonly<Record<string, string>> = {
+  "azure-native:managedidentity:UserAssignedIdentity": "Microsoft.ManagedIdentity/userAssignedIdentities",
+  "azure-native:authorization:RoleAssignment": "Microsoft.Authorization/roleAssignments",
+  "azure-native:authorization:RoleDefinition": "Microsoft.Authorization/roleDefinitions",
+  "azure-native:consumption:Budget": "Microsoft.Consumption/budgets",
+  "azure-native:monitor:ActionGroup": "microsoft.insights/actionGroups",
+};
+
+function azureId(type: string, name: string, outputs: Inputs): string {
+  const subscription = typeof outputs.subscriptionId === "string" ? outputs.subscriptionId : stableGuid("subscription");
+  const group = str(outputs.resourceGroupName, "mock");
+  const armType = AZURE_ARM_TYPES[type] ?? `Microsoft.${type.split(":")[1]}/${type.split(":")[2]}`;
+  const resourceName = str(outputs.resourceName ?? outputs.name, name);
+  // Role assignments and definitions live at their scope, not in a resource group.
+  if (typeof outputs.scope === "string" && armType.startsWith("Microsoft.Authorization/")) return `${outputs.scope}/providers/${armType}/${resourceName}`;
+  return `/subscriptions/${subscription}/resourceGroups/${group}/providers/${armType}/${resourceName}`;
+}
+
 /** The id a new resource gets: stable for a type and name. */
 export function realisticId(type: string, name: string, outputs: Inputs): string {
   if (typeof outputs.arn === "string") return outputs.arn;
   if (typeof outputs.email === "string") return outputs.email;
-  if (type.startsWith("azure-native:")) return `/subscriptions/${stableGuid("subscription")}/resourceGroups/mock/providers/${type.split(":")[1]}/${name}`;
+  if (type.startsWith("azure-native:")) return azureId(type, name, outputs);
   return `${name}-${stableGuid(`${type}:${name}`).slice(0, 8)}`;
 }
 
