@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { AgentIdentity, AwsOidcProvider, GcpWorkloadIdentityPool, githubActions, type AgentIdentityArgs } from "../components";
 import { Attributor } from "../src/audit";
 import type { CloudEvent } from "../src/audit/event";
+import { inventoryCsv } from "../src/inventory/csv";
 import { inventoryFromResources } from "../src/inventory/from-resources";
+import { inventoryMarkdown } from "../src/inventory/markdown";
 import { recordResources, type RecordedResource } from "../src/program/record";
 import { AgentSpecError } from "../src/spec";
 
@@ -130,6 +132,13 @@ describe("the inventory shows budget, break-glass and delegation", () => {
     expect(record.delegatesTo).toEqual(["deployer"]);
     expect(record.canDo).toContain(`write to the DynamoDB table orders (break-glass until ${UNTIL})`);
     expect(exported).toEqual(record);
+    const markdown = inventoryMarkdown([record]);
+    expect(markdown).toContain("- Budget: 120 USD a month; told at 80 % and 100 %, stopped at 95 % (keisha@acme.example)");
+    expect(markdown).toContain(`- **Break-glass** in force until ${UNTIL}, approved by sam@acme.example: ${ELEVATION.reason}`);
+    expect(markdown).toContain("- May act as: deployer");
+    const [header, row] = inventoryCsv([record]).split("\r\n");
+    const column = (name: string) => row!.split(",")[header!.split(",").indexOf(name)];
+    expect([column("budget_monthly"), column("budget_stop_at_percent"), column("break_glass_until"), column("break_glass_approved_by"), column("delegates_to")]).toEqual(["120 USD", "95", UNTIL, "sam@acme.example", "deployer"]);
     const deployer = inventoryFromResources(resources).find((entry) => entry.id === "deployer")!;
     expect([deployer.budget, deployer.breakGlass, deployer.delegatesTo]).toEqual([null, null, []]);
   });

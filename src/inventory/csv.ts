@@ -26,6 +26,11 @@ export const CSV_COLUMNS: readonly (readonly [string, (record: InventoryRecord) 
   ["max_session_seconds", (r) => r.maxSessionSeconds],
   ["purpose", (r) => r.purpose],
   ["can_do", (r) => r.canDo.join("; ")],
+  ["budget_monthly", (r) => (r.budget ? `${r.budget.monthly} ${r.budget.currency}` : null)],
+  ["budget_stop_at_percent", (r) => r.budget?.stopAt ?? null],
+  ["break_glass_until", (r) => r.breakGlass?.until ?? null],
+  ["break_glass_approved_by", (r) => r.breakGlass?.approvedBy ?? null],
+  ["delegates_to", (r) => r.delegatesTo.join(" ")],
 ];
 
 /**

@@ -47,6 +47,10 @@ export function inventoryMarkdown(records: readonly InventoryRecord[], generated
     out.push(`- Runs on: ${r.issuer.url}, subject \`${r.issuer.subject}\``);
     out.push(`- Sessions: at most ${r.maxSessionSeconds} seconds; created: ${r.created ?? "not deployed (offline inventory)"}; expires ${r.expires}`);
     if (r.approval) out.push(`- Approval: ${r.approval}`);
+    if (r.budget) out.push(`- Budget: ${r.budget.monthly} ${r.budget.currency} a month; told at 80 % and 100 %, stopped at ${r.budget.stopAt} % (${r.budget.notify.join(", ")})`);
+    if (r.breakGlass)
+      out.push(`- **Break-glass** ${r.breakGlass.active ? "in force" : "ended"} until ${r.breakGlass.until}, approved by ${r.breakGlass.approvedBy}: ${cell(r.breakGlass.reason)}`);
+    if (r.delegatesTo.length > 0) out.push(`- May act as: ${r.delegatesTo.join(", ")}`);
     out.push(...identityLines(r));
     out.push("", "Can:", "", ...(r.canDo.length ? r.canDo.map((line) => `- ${cell(line)}`) : ["- nothing"]));
   }
