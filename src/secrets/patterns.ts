@@ -29,6 +29,8 @@ export interface SecretPattern {
   readonly propertyName?: RegExp;
   /** Rejects look-alikes the pattern alone would accept. */
   readonly accept?: (match: string) => boolean;
+  /** The text must also hold this somewhere (non-global). */
+  readonly requires?: RegExp;
 }
 
 export const SECRET_PATTERNS: readonly SecretPattern[] = [
@@ -58,7 +60,9 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: "gcp-service-account-key",
     description: "a GCP service-account key file",
-    pattern: /"type"\s*:\s*"service_account"[\s\S]*?"private_key"\s*:|"private_key"\s*:[\s\S]*?"type"\s*:\s*"service_account"/g,
+    // Both markers, in either order; looked for separately so that the scan stays linear in the text.
+    pattern: /"type"\s*:\s*"service_account"/g,
+    requires: /"private_key"\s*:/,
   },
   {
     id: "github-token",
@@ -118,6 +122,7 @@ export function findSecretsInText(text: string, propertyName = "", path = ""): S
   const found: SecretMatch[] = [];
   for (const entry of SECRET_PATTERNS) {
     if (entry.propertyName && !entry.propertyName.test(propertyName)) continue;
+    if (entry.requires && !entry.requires.test(masked)) continue;
     for (const match of masked.matchAll(entry.pattern)) {
       if (entry.accept && !entry.accept(match[0])) continue;
       found.push({ id: entry.id, description: entry.description, path, hint: hintOf(match[0]) });
