@@ -40,7 +40,8 @@ export const budgetSchema = z
         error: "budget.notify is required: the emails told at 80 % and 100 % of the amount",
       })
       .min(1, { message: "budget.notify needs at least one email" })
-      .max(BUDGET_NOTIFY_LIMIT, { message: `budget.notify holds at most ${BUDGET_NOTIFY_LIMIT} emails (GCP budgets take 5 notification channels); use a group address` }),
+      .max(BUDGET_NOTIFY_LIMIT, { message: `budget.notify holds at most ${BUDGET_NOTIFY_LIMIT} emails (GCP budgets take 5 notification channels); use a group address` })
+      .readonly(),
     stopAt: z
       .number()
       .int({ message: "budget.stopAt is a whole percentage, such as 90" })
