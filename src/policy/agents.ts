@@ -142,10 +142,7 @@ export function gcpServiceAccountKeys(account: PolicyResource): string[] {
 /** The pool principals allowed to act as a service account, and the grant resources that say so. */
 export function gcpImpersonators(account: PolicyResource, index: StackIndex): { principal: PoolPrincipal; member: string; grant: PolicyResource; role: string }[] {
   const found: { principal: PoolPrincipal; member: string; grant: PolicyResource; role: string }[] = [];
-  for (const resource of index.resources) {
-    if (!resource.type.startsWith("gcp:serviceaccount/iAM")) continue;
-    const { targets } = index.references(resource, "serviceAccountId", [account], gcpServiceAccountKeys);
-    if (targets.length === 0) continue;
+  for (const resource of index.referencing(index.typesStartingWith("gcp:serviceaccount/iAM"), "serviceAccountId", account, gcpServiceAccountKeys)) {
     for (const grant of gcpGrantsOf(resource.type, resource.props)) {
       if (!GCP_IMPERSONATION_ROLES.includes(grant.role)) continue;
       const principal = readPoolPrincipal(grant.member);
@@ -163,9 +160,7 @@ export function azureIdentityKeys(identity: PolicyResource): string[] {
 /** The federated identity credentials of a managed identity. */
 export function azureFederatedCredentials(identity: PolicyResource, index: StackIndex): PolicyResource[] {
   const group = knownString(identity.props.resourceGroupName);
-  return index.ofType(AZURE_FEDERATED_CREDENTIAL_TYPE).filter((credential) => {
-    const { targets } = index.references(credential, "resourceName", [identity], azureIdentityKeys);
-    if (targets.length === 0) return false;
+  return index.referencing([AZURE_FEDERATED_CREDENTIAL_TYPE], "resourceName", identity, azureIdentityKeys).filter((credential) => {
     const credentialGroup = knownString(credential.props.resourceGroupName);
     return !group || !credentialGroup || group.toLowerCase() === credentialGroup.toLowerCase() || (credential.propertyDependencies?.resourceName ?? []).includes(identity.urn);
   });

@@ -71,13 +71,13 @@ export function rolePolicySources(role: PolicyResource, index: StackIndex): Role
   if (isUnknown(managed)) sources.push({ what: "the role's managedPolicyArns", urn: role.urn, unresolved: "unknown" });
   else if (Array.isArray(managed)) for (const arn of managed) sources.push(fromArn(index, role, arn, "managedPolicyArns"));
 
-  const linked = (resource: PolicyResource, property: string) => index.references(resource, property, [role], roleKeys).targets.length > 0;
-  for (const resource of index.ofType(ROLE_POLICY_TYPE))
-    if (linked(resource, "role")) sources.push({ what: `inline policy "${knownString(resource.props.name) ?? resource.name}"`, urn: resource.urn, document: readPolicyDocument(resource.props.policy) });
-  for (const resource of index.ofType(ROLE_POLICY_ATTACHMENT_TYPE)) if (linked(resource, "role")) sources.push(fromArn(index, resource, resource.props.policyArn, "policyArn"));
-  for (const resource of index.ofType(POLICY_ATTACHMENT_TYPE)) if (linked(resource, "roles")) sources.push(fromArn(index, resource, resource.props.policyArn, "policyArn"));
-  for (const resource of index.ofType(ROLE_POLICY_ATTACHMENTS_EXCLUSIVE_TYPE)) {
-    if (!linked(resource, "roleName")) continue;
+  // The resources of a type whose property names the role (looked up by key: a stack holds thousands of roles).
+  const linked = (type: string, property: string) => index.referencing([type], property, role, roleKeys);
+  for (const resource of linked(ROLE_POLICY_TYPE, "role"))
+    sources.push({ what: `inline policy "${knownString(resource.props.name) ?? resource.name}"`, urn: resource.urn, document: readPolicyDocument(resource.props.policy) });
+  for (const resource of linked(ROLE_POLICY_ATTACHMENT_TYPE, "role")) sources.push(fromArn(index, resource, resource.props.policyArn, "policyArn"));
+  for (const resource of linked(POLICY_ATTACHMENT_TYPE, "roles")) sources.push(fromArn(index, resource, resource.props.policyArn, "policyArn"));
+  for (const resource of linked(ROLE_POLICY_ATTACHMENTS_EXCLUSIVE_TYPE, "roleName")) {
     const arns = resource.props.policyArns;
     if (isUnknown(arns)) sources.push({ what: `the policies of ${resource.name}`, urn: resource.urn, unresolved: "unknown" });
     else if (Array.isArray(arns)) for (const arn of arns) sources.push(fromArn(index, resource, arn, "policyArns"));

@@ -23,6 +23,10 @@ export interface GcpAgentGrant {
 
 /** Permissions of the custom roles a stack declares, by the names bindings use and by URN. */
 export function gcpCustomRoles(index: StackIndex): { byName: Map<string, readonly string[]>; byUrn: Map<string, { name?: string; permissions: readonly string[] }> } {
+  return index.memo("gcpCustomRoles", () => readGcpCustomRoles(index));
+}
+
+function readGcpCustomRoles(index: StackIndex): { byName: Map<string, readonly string[]>; byUrn: Map<string, { name?: string; permissions: readonly string[] }> } {
   const byName = new Map<string, readonly string[]>();
   const byUrn = new Map<string, { name?: string; permissions: readonly string[] }>();
   for (const role of index.ofType(...GCP_CUSTOM_ROLE_TYPES)) {
@@ -41,32 +45,67 @@ export function gcpCustomRoles(index: StackIndex): { byName: Map<string, readonl
   return { byName, byUrn };
 }
 
+/** One grant of a GCP IAM resource, and its place in the stack (resource, then grant order). */
+interface GcpGrantEntry {
+  readonly grant: GcpGrant;
+  readonly resource: PolicyResource;
+  readonly order: number;
+}
+
+/**
+ * Every grant of the stack's GCP IAM resources, looked up by member: a grant to
+ * `serviceAccount:EMAIL` under its email and its member, and a grant whose member is not known yet
+ * under the URNs its member property depends on. Built once per index.
+ */
+function gcpGrantTable(index: StackIndex): { byMember: Map<string, GcpGrantEntry[]>; byDependency: Map<string, GcpGrantEntry[]> } {
+  return index.memo("gcpGrantTable", () => {
+    const byMember = new Map<string, GcpGrantEntry[]>();
+    const byDependency = new Map<string, GcpGrantEntry[]>();
+    const add = (map: Map<string, GcpGrantEntry[]>, key: string, entry: GcpGrantEntry) => {
+      const list = map.get(key);
+      if (list) list.push(entry);
+      else map.set(key, [entry]);
+    };
+    let order = 0;
+    for (const resource of index.resources) {
+      if (!isGcpIamResourceType(resource.type)) continue;
+      for (const grant of gcpGrantsOf(resource.type, resource.props)) {
+        const entry = { grant, resource, order: order++ };
+        const email = serviceAccountEmailOf(grant.member);
+        if (email !== undefined) for (const key of new Set([email, grant.member])) add(byMember, key, entry);
+        if (isUnknown(grant.member) || grant.member === "") for (const urn of new Set(resource.propertyDependencies?.[grant.memberProperty] ?? [])) add(byDependency, urn, entry);
+      }
+    }
+    return { byMember, byDependency };
+  });
+}
+
 /** The grants made to a service account (as `serviceAccount:EMAIL`) anywhere in the stack. */
 export function gcpGrantsToAccount(account: PolicyResource, index: StackIndex): GcpAgentGrant[] {
-  const keys = new Set(gcpServiceAccountKeys(account));
   const custom = gcpCustomRoles(index);
+  const table = gcpGrantTable(index);
+  const matches = new Set<GcpGrantEntry>();
+  for (const key of new Set(gcpServiceAccountKeys(account))) for (const entry of table.byMember.get(key) ?? []) matches.add(entry);
+  for (const entry of table.byDependency.get(account.urn) ?? []) matches.add(entry);
   const found: GcpAgentGrant[] = [];
-  for (const resource of index.resources) {
-    if (!isGcpIamResourceType(resource.type)) continue;
-    for (const grant of gcpGrantsOf(resource.type, resource.props)) {
-      const email = serviceAccountEmailOf(grant.member);
-      const byValue = email !== undefined && (keys.has(email) || keys.has(grant.member));
-      const byDependency = (isUnknown(grant.member) || grant.member === "") && (resource.propertyDependencies?.[grant.memberProperty] ?? []).includes(account.urn);
-      if (!byValue && !byDependency) continue;
-      let judgement: GcpRoleJudgement | undefined;
-      if (!isUnknown(grant.role) && grant.role !== "") judgement = judgeGcpRole(grant.role, custom.byName);
-      else {
-        const customRole = (resource.propertyDependencies?.role ?? []).map((urn) => custom.byUrn.get(urn)).find((role) => role !== undefined);
-        if (customRole) judgement = judgeGcpRole(customRole.name ?? "custom role", new Map([[customRole.name ?? "custom role", customRole.permissions]]));
-      }
-      found.push({ grant, resource, judgement });
+  for (const { grant, resource } of [...matches].sort((a, b) => a.order - b.order)) {
+    let judgement: GcpRoleJudgement | undefined;
+    if (!isUnknown(grant.role) && grant.role !== "") judgement = judgeGcpRole(grant.role, custom.byName);
+    else {
+      const customRole = (resource.propertyDependencies?.role ?? []).map((urn) => custom.byUrn.get(urn)).find((role) => role !== undefined);
+      if (customRole) judgement = judgeGcpRole(customRole.name ?? "custom role", new Map([[customRole.name ?? "custom role", customRole.permissions]]));
     }
+    found.push({ grant, resource, judgement });
   }
   return found;
 }
 
 /** Custom role definitions of the stack, by lower-case GUID and by URN. */
 export function azureCustomDefinitions(index: StackIndex): { byGuid: Map<string, AzureCustomDefinition>; byUrn: Map<string, AzureCustomDefinition> } {
+  return index.memo("azureCustomDefinitions", () => readAzureCustomDefinitions(index));
+}
+
+function readAzureCustomDefinitions(index: StackIndex): { byGuid: Map<string, AzureCustomDefinition>; byUrn: Map<string, AzureCustomDefinition> } {
   const byGuid = new Map<string, AzureCustomDefinition>();
   const byUrn = new Map<string, AzureCustomDefinition>();
   for (const definition of index.ofType(AZURE_ROLE_DEFINITION_TYPE)) {
@@ -105,8 +144,7 @@ function principalKeys(identity: PolicyResource): string[] {
 export function azureAssignmentsTo(identity: PolicyResource, index: StackIndex): AzureAgentAssignment[] {
   const custom = azureCustomDefinitions(index);
   return index
-    .ofType(AZURE_ROLE_ASSIGNMENT_TYPE)
-    .filter((assignment) => index.references(assignment, "principalId", [identity], principalKeys).targets.length > 0)
+    .referencing([AZURE_ROLE_ASSIGNMENT_TYPE], "principalId", identity, principalKeys)
     .map((assignment) => {
       const roleDefinitionId = assignment.props.roleDefinitionId;
       if (typeof roleDefinitionId === "string" && !isUnknown(roleDefinitionId)) return { assignment, judgement: judgeAzureRole(roleDefinitionId, custom.byGuid) };

@@ -280,12 +280,8 @@ export function delegationEdges(agents: readonly StackAgent[], index: StackIndex
       if (from) edges.push({ from: owner.get(from.urn)!, to: owner.get(role.urn)!, via: `the trust of role "${role.name}" lets ${arn} assume it` });
     }
   for (const account of accounts) {
-    const targetKeys = new Set(gcpServiceAccountKeys(account));
-    for (const resource of index.resources) {
-      if (!resource.type.startsWith("gcp:serviceaccount/iAM")) continue;
-      const target = knownString(resource.props.serviceAccountId);
-      const byDependency = (resource.propertyDependencies?.serviceAccountId ?? []).includes(account.urn);
-      if (!byDependency && (!target || !targetKeys.has(target))) continue;
+    // The IAM resources on the account, by its keys or the engine's dependency (looked up by key, not by scanning the stack).
+    for (const resource of index.referencing(index.typesStartingWith("gcp:serviceaccount/iAM"), "serviceAccountId", account, gcpServiceAccountKeys)) {
       for (const grant of gcpGrantsOf(resource.type, resource.props)) {
         if (grant.role !== GCP_DELEGATION_ROLE) continue;
         const email = serviceAccountEmailOf(grant.member);

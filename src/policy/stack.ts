@@ -55,20 +55,132 @@ export function knownString(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" && !isUnknown(value) ? value : undefined;
 }
 
-/** An index over every resource of a stack. */
+/** Keys a candidate may be referred to by (its name, ARN, email …). */
+export type ReferenceKeys = (candidate: PolicyResource) => readonly string[];
+
+/** The known string values of a property (one value, or each item of a list). */
+function knownValues(raw: unknown): string[] {
+  const values = Array.isArray(raw) ? raw : [raw];
+  const known: string[] = [];
+  for (const value of values) {
+    const text = knownString(value);
+    if (text !== undefined) known.push(text);
+  }
+  return known;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** A candidate list, indexed: each candidate's first position, candidates by URN and, per keys function, by key. */
+interface CandidateTable {
+  readonly order: Map<PolicyResource, number>;
+  readonly byUrn: Map<string, PolicyResource[]>;
+  readonly byKeys: Map<ReferenceKeys, Map<string, PolicyResource[]>>;
+}
+
+/** Above this many candidates, {@link StackIndex.references} looks them up by key instead of scanning them. */
+const SCAN_LIMIT = 16;
+
+/**
+ * An index over every resource of a stack. Lookups that every agent needs (resources of a type, the
+ * resources that refer to one resource) are built once per index and answered by key, so a stack
+ * check stays linear in the number of resources (bench/README.md: a 1,000-agent fleet spent most
+ * of `AnalyzeStack` scanning every resource once per agent).
+ */
 export class StackIndex {
   private readonly byUrn = new Map<string, PolicyResource>();
+  private readonly position = new Map<PolicyResource, number>();
+  private readonly byType = new Map<string, PolicyResource[]>();
+  /** Per `types|property`, who refers to what: by known value and by property dependency. */
+  private readonly referrers = new Map<string, { byValue: Map<string, PolicyResource[]>; byDependency: Map<string, PolicyResource[]> }>();
+  /** Long candidate lists handed to {@link references}, indexed. */
+  private readonly candidateTables = new WeakMap<readonly PolicyResource[], CandidateTable>();
+  private readonly memos = new Map<string, unknown>();
 
   constructor(readonly resources: readonly PolicyResource[]) {
-    for (const resource of resources) this.byUrn.set(resource.urn, resource);
+    resources.forEach((resource, index) => {
+      this.byUrn.set(resource.urn, resource);
+      this.position.set(resource, index);
+      pushTo(this.byType, resource.type, resource);
+    });
   }
 
   get(urn: string): PolicyResource | undefined {
     return this.byUrn.get(urn);
   }
 
+  /** The resources of the given types, in stack order (do not modify the list). */
   ofType(...types: string[]): PolicyResource[] {
-    return this.resources.filter((resource) => types.includes(resource.type));
+    if (types.length === 1) return this.byType.get(types[0]!) ?? [];
+    return this.inOrder(types.flatMap((type) => this.byType.get(type) ?? []));
+  }
+
+  /** The types present in the stack that start with `prefix`. */
+  typesStartingWith(prefix: string): string[] {
+    return [...this.byType.keys()].filter((type) => type.startsWith(prefix));
+  }
+
+  /**
+   * A value derived from the whole stack, computed once per index (`key` names what it is; the
+   * same key must always compute the same thing).
+   */
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
+  }
+
+  private inOrder(resources: Iterable<PolicyResource>): PolicyResource[] {
+    return [...new Set(resources)].sort((a, b) => (this.position.get(a) ?? 0) - (this.position.get(b) ?? 0));
+  }
+
+  /**
+   * The resources of `types` whose `property` refers to `target`: by value (against the target's
+   * `keys`), or by the engine's property dependencies. In stack order; the same as filtering
+   * `ofType(...types)` with {@link references} against `[target]`, answered by key.
+   */
+  referencing(types: readonly string[], property: string, target: PolicyResource, keys: ReferenceKeys): PolicyResource[] {
+    const cacheKey = `${types.join(",")}|${property}`;
+    let table = this.referrers.get(cacheKey);
+    if (!table) {
+      table = { byValue: new Map(), byDependency: new Map() };
+      for (const resource of this.ofType(...types)) {
+        for (const value of new Set(knownValues(resource.props[property]))) pushTo(table.byValue, value, resource);
+        for (const urn of new Set(resource.propertyDependencies?.[property] ?? [])) pushTo(table.byDependency, urn, resource);
+      }
+      this.referrers.set(cacheKey, table);
+    }
+    const found: PolicyResource[] = [];
+    for (const key of keys(target)) found.push(...(table.byValue.get(key) ?? []));
+    found.push(...(table.byDependency.get(target.urn) ?? []));
+    return this.inOrder(found);
+  }
+
+  /** A long candidate list, indexed once: position, URN and, per keys function, key. */
+  private candidateTable(candidates: readonly PolicyResource[]): CandidateTable {
+    let table = this.candidateTables.get(candidates);
+    if (!table) {
+      table = { order: new Map(), byUrn: new Map(), byKeys: new Map() };
+      candidates.forEach((candidate, index) => {
+        if (!table!.order.has(candidate)) table!.order.set(candidate, index);
+        pushTo(table!.byUrn, candidate.urn, candidate);
+      });
+      this.candidateTables.set(candidates, table);
+    }
+    return table;
+  }
+
+  private candidatesWithKey(table: CandidateTable, candidates: readonly PolicyResource[], keys: ReferenceKeys, value: string): PolicyResource[] {
+    let byKey = table.byKeys.get(keys);
+    if (!byKey) {
+      byKey = new Map();
+      for (const candidate of candidates) for (const key of new Set(keys(candidate))) pushTo(byKey, key, candidate);
+      table.byKeys.set(keys, byKey);
+    }
+    return byKey.get(value) ?? [];
   }
 
   /** The `AgentIdentity` a resource was declared in, when its parent chain reaches one in the stack. */
@@ -104,17 +216,25 @@ export class StackIndex {
    * candidate's `keys`), and by the engine's property dependencies. `unknown` is true when the
    * value is not known yet and no dependency names a candidate.
    */
-  references(from: PolicyResource, property: string, candidates: readonly PolicyResource[], keys: (candidate: PolicyResource) => readonly string[]): { targets: PolicyResource[]; unknown: boolean } {
+  references(from: PolicyResource, property: string, candidates: readonly PolicyResource[], keys: ReferenceKeys): { targets: PolicyResource[]; unknown: boolean } {
     const raw = from.props[property];
     const values = (Array.isArray(raw) ? raw : [raw]).filter((value) => value !== undefined && value !== null);
     const known = values.map(knownString).filter((value): value is string => value !== undefined);
     const targets = new Set<PolicyResource>();
-    for (const candidate of candidates) {
-      const candidateKeys = keys(candidate);
-      if (known.some((value) => candidateKeys.includes(value))) targets.add(candidate);
+    if (candidates.length > SCAN_LIMIT) {
+      // The same targets in the same order as the scan below: by value first, then by dependency, each in candidate order.
+      const table = this.candidateTable(candidates);
+      const sorted = (found: PolicyResource[]) => [...new Set(found)].sort((a, b) => table.order.get(a)! - table.order.get(b)!);
+      for (const candidate of sorted(known.flatMap((value) => this.candidatesWithKey(table, candidates, keys, value)))) targets.add(candidate);
+      for (const candidate of sorted((from.propertyDependencies?.[property] ?? []).flatMap((urn) => table.byUrn.get(urn) ?? []))) targets.add(candidate);
+    } else {
+      for (const candidate of candidates) {
+        const candidateKeys = keys(candidate);
+        if (known.some((value) => candidateKeys.includes(value))) targets.add(candidate);
+      }
+      const dependencies = new Set(from.propertyDependencies?.[property] ?? []);
+      for (const candidate of candidates) if (dependencies.has(candidate.urn)) targets.add(candidate);
     }
-    const dependencies = new Set(from.propertyDependencies?.[property] ?? []);
-    for (const candidate of candidates) if (dependencies.has(candidate.urn)) targets.add(candidate);
     const unknown = targets.size === 0 && (isUnknown(raw) || values.some(isUnknown));
     return { targets: [...targets], unknown };
   }

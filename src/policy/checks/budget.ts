@@ -99,12 +99,58 @@ const BUDGET_READERS: Record<Cloud, { readonly types: readonly string[]; readonl
   azure: { types: AZURE_BUDGET_TYPES, counted: azureCounted, how: (id) => `a consumption Budget filtered on the tag ${TAG_KEYS.agent} = ${id}` },
 };
 
+/** A cloud's budgets with what each counts, and by agent id (built once per index). */
+interface BudgetEntry {
+  readonly budget: PolicyResource;
+  readonly counted: Counted;
+  /** Its place among the cloud's budgets. */
+  readonly order: number;
+}
+
+function budgetTable(cloud: Cloud, index: StackIndex): { byId: Map<string, BudgetEntry[]>; anyUnknown: boolean } {
+  return index.memo(`budgets:${cloud}`, () => {
+    const reader = BUDGET_READERS[cloud];
+    const budgets: BudgetEntry[] = index.ofType(...reader.types).map((budget, order) => ({ budget, counted: reader.counted(budget), order }));
+    const byId = new Map<string, BudgetEntry[]>();
+    for (const entry of budgets)
+      for (const id of new Set(entry.counted.ids)) {
+        const list = byId.get(id);
+        if (list) list.push(entry);
+        else byId.set(id, [entry]);
+      }
+    return { byId, anyUnknown: budgets.some(({ counted }) => counted.unknown) };
+  });
+}
+
+/** The budget actions that may act on a budget: those naming it or depending on it, and those whose budget is not known yet. */
+function budgetActionsFor(budget: PolicyResource, index: StackIndex): PolicyResource[] {
+  const table = index.memo("budgetActions", () => {
+    const byName = new Map<unknown, PolicyResource[]>();
+    const byDependency = new Map<string, PolicyResource[]>();
+    const unknownBudget: PolicyResource[] = [];
+    const add = <K>(map: Map<K, PolicyResource[]>, key: K, action: PolicyResource) => {
+      const list = map.get(key);
+      if (list) list.push(action);
+      else map.set(key, [action]);
+    };
+    for (const action of index.ofType(AWS_BUDGET_ACTION_TYPE)) {
+      add(byName, action.props.budgetName, action);
+      for (const urn of new Set(action.propertyDependencies?.budgetName ?? [])) add(byDependency, urn, action);
+      if (isUnknown(action.props.budgetName)) unknownBudget.push(action);
+    }
+    return { byName, byDependency, unknownBudget };
+  });
+  const budgetName = knownString(budget.props.name);
+  return [...new Set([...(budgetName !== undefined ? (table.byName.get(budgetName) ?? []) : []), ...(table.byDependency.get(budget.urn) ?? []), ...table.unknownBudget])];
+}
+
 /** The budget actions that stop an AWS role: APPLY_IAM_POLICY, automatic, naming the role, on the budget. */
 function awsStops(budget: PolicyResource, role: PolicyResource, index: StackIndex): boolean | "unknown" {
   const budgetName = knownString(budget.props.name);
   const roleName = knownString(role.props.name) ?? role.name;
   let unknown = false;
-  for (const action of index.ofType(AWS_BUDGET_ACTION_TYPE)) {
+  // Only actions on this budget, or on a budget not known yet, can stop the role (the result does not depend on their order).
+  for (const action of budgetActionsFor(budget, index)) {
     const onBudget = (budgetName !== undefined && action.props.budgetName === budgetName) || (action.propertyDependencies?.budgetName ?? []).includes(budget.urn);
     if (!onBudget && !isUnknown(action.props.budgetName)) continue;
     if (action.props.actionType !== "APPLY_IAM_POLICY" || action.props.approvalModel !== "AUTOMATIC") {
@@ -131,14 +177,15 @@ function checkAgent(agent: StackAgent, index: StackIndex, config: BudgetConfig, 
   for (const identity of active) {
     const reader = BUDGET_READERS[identity.cloud];
     const ids = wanted(identity.cloud, agent.id, identity);
-    const budgets = index.ofType(...reader.types).map((budget) => ({ budget, counted: reader.counted(budget) }));
-    const matching = budgets.filter(({ counted }) => counted.ids.some((id) => ids.includes(id)));
+    const table = budgetTable(identity.cloud, index);
+    // The budgets counting one of the ids, in stack order (looked up by id: a fleet holds thousands).
+    const matching = [...new Set(ids.flatMap((id) => table.byId.get(id) ?? []))].sort((a, b) => a.order - b.order);
     const urn = agentUrn(agent) ?? identity.resource.urn;
     const name = agent.component ? `agent "${agent.id}"` : describeIdentity(identity);
     const fix = agent.component ? "add budget: { monthly, notify } to its AgentIdentity" : `add ${reader.how(agent.id)}`;
     const report = (finding: Finding) => findings.push(...forIdentity(identity, [finding]));
     if (matching.length === 0) {
-      if (budgets.some(({ counted }) => counted.unknown)) report({ urn, level: "advisory", message: `${name}: whether a budget on ${CLOUD_NAMES[identity.cloud]} counts its cost is not known until apply` });
+      if (table.anyUnknown) report({ urn, level: "advisory", message: `${name}: whether a budget on ${CLOUD_NAMES[identity.cloud]} counts its cost is not known until apply` });
       else report({ urn, level: level(reading.tier, config), message: `${name} (${tierWords}) has no budget on ${CLOUD_NAMES[identity.cloud]}: nothing caps what it can spend; ${fix}` });
       continue;
     }
