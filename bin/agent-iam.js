@@ -15,8 +15,10 @@ const { main } = require("../src/cli/main.ts");
 main(process.argv).then(
   (code) => {
     process.exitCode = code;
-    // Exit once output is flushed even if a library left a handle open; an idle process exits at once.
-    setTimeout(() => process.exit(code), 50).unref();
+    // Exit even if a library left a handle open, but only once everything written has reached the
+    // reader: on a pipe, stdout is asynchronous and an early exit cut long --json reports short.
+    // A write's callback runs after every earlier write on that stream is flushed.
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
   },
   (error) => {
     process.stderr.write(`agent-iam failed: ${error && error.message ? error.message : error}\n`);
