@@ -92,6 +92,23 @@ const ARN_TOKEN = /arn:aws[a-z-]*:[^\s"',;]*/g;
 /** A string that is only base64 (with optional line breaks), long enough to hold a key file. */
 const BASE64_BLOB = /^[A-Za-z0-9+/=\r\n]{200,}$/;
 
+/**
+ * A text as it reads base64-encoded at each of the three byte alignments, without the characters
+ * that depend on its neighbours: finds base64 content inside other text (`echo ewog… | base64 -d`).
+ */
+export function base64Fragments(text: string): string[] {
+  return [0, 1, 2].map((offset) => {
+    const encoded = Buffer.from("\0".repeat(offset) + text).toString("base64");
+    return encoded.slice([0, 2, 3][offset], Math.floor((offset + text.length) / 3) * 4);
+  });
+}
+
+/** A service-account key file base64-encoded inside a longer text: both markers, at any alignment. */
+const EMBEDDED_KEY_FILE = {
+  type: ['"type": "service_account"', '"type":"service_account"'].flatMap(base64Fragments),
+  privateKey: base64Fragments('"private_key"'),
+};
+
 /** One secret found. */
 export interface SecretMatch {
   readonly id: string;
@@ -138,6 +155,8 @@ export function findSecretsInText(text: string, propertyName = "", path = ""): S
       // Not JSON: random base64 is not a key file.
     }
   }
+  if (found.length === 0 && EMBEDDED_KEY_FILE.type.some((fragment) => text.includes(fragment)) && EMBEDDED_KEY_FILE.privateKey.some((fragment) => text.includes(fragment)))
+    found.push({ id: "gcp-service-account-key", description: "a GCP service-account key file (base64, inside the text)", path, hint: hintOf(text) });
   return found;
 }
 
