@@ -25,6 +25,20 @@ export interface RoleFacts {
   readonly risks: readonly HighRiskClass[];
 }
 
+/**
+ * The facts of a role from its permission list, given how the cloud classifies one permission:
+ * the highest level of any of them, and every high-risk class any of them has.
+ */
+export function roleFactsOf(
+  permissions: readonly string[],
+  levelOf: (permission: string) => AccessLevel,
+  risksOf: (permission: string) => readonly HighRiskClass[],
+): RoleFacts {
+  const risks = new Set<HighRiskClass>();
+  for (const permission of permissions) for (const risk of risksOf(permission)) risks.add(risk);
+  return { level: highestAccess(permissions.map(levelOf)) ?? "list", risks: [...risks] };
+}
+
 /** The roles chosen for one grant, or why none fits. */
 export type RoleChoiceResult = { readonly roles: readonly string[] } | { readonly error: string };
 

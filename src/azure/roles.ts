@@ -1,8 +1,7 @@
-import { highestAccess, type AccessLevel } from "../access";
+import type { AccessLevel } from "../access";
 import type { ResolvedGrant } from "../agent";
-import type { HighRiskClass } from "../high-risk-actions";
 import catalog from "../catalog/azure-roles.json";
-import { chooseRoles, type RoleChoice, type RoleChoiceResult, type RoleFacts } from "../role-choice";
+import { chooseRoles, roleFactsOf, type RoleChoice, type RoleChoiceResult, type RoleFacts } from "../role-choice";
 import { azureActionLevel, azureActionRisks } from "./action-levels";
 
 /** A built-in role as Microsoft publishes it. */
@@ -47,9 +46,7 @@ export function azureRoleOperations(role: string): readonly string[] | undefined
 export function azureRoleFacts(role: string): RoleFacts {
   const operations = azureRoleOperations(role);
   if (!operations) throw new Error(`Azure role "${role}" is not in src/catalog/azure-roles.json`);
-  const risks = new Set<HighRiskClass>();
-  for (const operation of operations) for (const risk of azureActionRisks(operation)) risks.add(risk);
-  return { level: highestAccess(operations.map(azureActionLevel)) ?? "list", risks: [...risks] };
+  return roleFactsOf(operations, azureActionLevel, azureActionRisks);
 }
 
 /**

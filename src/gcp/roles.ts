@@ -1,8 +1,7 @@
-import { highestAccess, type AccessLevel } from "../access";
+import type { AccessLevel } from "../access";
 import type { ResolvedGrant } from "../agent";
-import type { HighRiskClass } from "../high-risk-actions";
 import catalog from "../catalog/gcp-roles.json";
-import { chooseRoles, type RoleChoice, type RoleChoiceResult, type RoleFacts } from "../role-choice";
+import { chooseRoles, roleFactsOf, type RoleChoice, type RoleChoiceResult, type RoleFacts } from "../role-choice";
 import { gcpPermissionLevel, gcpPermissionRisks } from "./permission-levels";
 
 /** A predefined role as the catalog records it. */
@@ -40,9 +39,7 @@ export function gcpRolePermissions(role: string): readonly string[] | undefined 
 export function gcpRoleFacts(role: string): RoleFacts {
   const permissions = gcpRolePermissions(role);
   if (!permissions) throw new Error(`GCP role "${role}" is not in src/catalog/gcp-roles.json`);
-  const risks = new Set<HighRiskClass>();
-  for (const permission of permissions) for (const risk of gcpPermissionRisks(permission)) risks.add(risk);
-  return { level: highestAccess(permissions.map(gcpPermissionLevel)) ?? "list", risks: [...risks] };
+  return roleFactsOf(permissions, gcpPermissionLevel, gcpPermissionRisks);
 }
 
 /**
