@@ -17,7 +17,7 @@ import { runs, table } from "./support/property";
  * say which decisions wait for apply.
  */
 
-const coverage = { programs: 0, created: 0, refused: 0, resources: 0, clouds: new Map<Cloud, number>(), presets: new Map<string, number>(), forms: new Map<string, number>() };
+const coverage = { programs: 0, created: 0, resources: 0, clouds: new Map<Cloud, number>(), presets: new Map<string, number>(), forms: new Map<string, number>() };
 
 function count(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
@@ -37,9 +37,12 @@ function note(plan: ProgramPlan, created: readonly string[]): void {
   }
 }
 
-/** A refusal at spec time is a grant the cloud's catalog cannot give exactly (never anything else the generator wrote). */
-function expectOnlyCatalogRefusals(refused: readonly { name: string; error: AgentSpecError }[]): void {
-  for (const { error } of refused) for (const problem of error.problems) expect(problem.path, error.message).toMatch(/^grants\[\d+\]/);
+/**
+ * Generated plans leave out grants a cloud's catalog cannot give exactly (`validPlan`, checked with
+ * `parseAgentSpec`): the components must then accept every agent.
+ */
+function expectNoRefusals(refused: readonly { name: string; error: AgentSpecError }[]): void {
+  expect(refused.map(({ error }) => error.message)).toEqual([]);
 }
 
 describe("property 3: agent-iam's own output passes the whole pack in mandatory mode", () => {
@@ -70,9 +73,8 @@ describe("property 3: agent-iam's own output passes the whole pack in mandatory 
     await fc.assert(
       fc.asyncProperty(programArbitrary(), async (plan) => {
         const program = await recordProgram(plan);
-        expectOnlyCatalogRefusals(program.declared.refused);
+        expectNoRefusals(program.declared.refused);
         coverage.created += program.declared.created.length;
-        coverage.refused += program.declared.refused.length;
         coverage.resources += program.stack.length;
         note(plan, program.declared.created);
         const { diagnostics, crashes } = judgeDirectly(program.analyze, program.stack, { config: packConfigOf(plan, { strict: true }), stack: { name: plan.environment, config: program.stackConfig } });
@@ -82,13 +84,12 @@ describe("property 3: agent-iam's own output passes the whole pack in mandatory 
       runs(40),
     );
     console.log(
-      `property 3 (soundness): ${coverage.programs} programs, ${coverage.created} agents judged (${coverage.refused} refused at spec time by a cloud's catalog), ${coverage.resources} resources\n` +
+      `property 3 (soundness): ${coverage.programs} programs, ${coverage.created} agents judged, ${coverage.resources} resources\n` +
         table(["covered", "agents"], [...[...coverage.clouds].map(([cloud, n]) => [`cloud ${cloud}`, n]), ...[...coverage.presets].sort().map(([preset, n]) => [`preset ${preset}`, n]), ...[...coverage.forms].sort().map(([form, n]) => [`grant ${form}`, n])]),
     );
     // The property says something only if the generator reached every cloud and preset.
     for (const cloud of ["aws", "gcp", "azure"] as const) expect(coverage.clouds.get(cloud) ?? 0, cloud).toBeGreaterThan(3);
     for (const preset of ["github-actions", "gitlab-ci", "kubernetes", "oidc"]) expect([...coverage.presets.keys()].some((key) => key.startsWith(preset)), preset).toBe(true);
-    expect(coverage.created).toBeGreaterThan(coverage.refused);
   });
 
   it("generated programs in a preview: only advisories, each saying what waits for apply", async () => {

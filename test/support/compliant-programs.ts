@@ -8,7 +8,7 @@ import { AnalyzerView } from "../../src/cli/check/analyzer-resources";
 import { todayUtc } from "../../src/dates";
 import { recordStack, type RecordedStack } from "../../src/program/record";
 import type { Cloud, ResourceKind } from "../../src/resources";
-import { SESSION_LIMITS } from "../../src/spec";
+import { AgentSpecError as SpecError, SESSION_LIMITS, parseAgentSpec } from "../../src/spec";
 import { awsTagValue } from "../../src/tags";
 import type { DirectConfig } from "./pack-direct";
 
@@ -165,7 +165,7 @@ const purposeArb = fc.oneof(
 const refArb = (cloud: Cloud, kinds: readonly ResourceKind[] = KINDS_BY_CLOUD[cloud]): fc.Arbitrary<RefPlan> =>
   fc.record({ cloud: fc.constant(cloud), kind: fc.constantFrom(...kinds), id: name(4, 12) });
 
-function grantArb(clouds: readonly Cloud[]): fc.Arbitrary<GrantPlan> {
+function grantArb(clouds: readonly Cloud[], rich: boolean): fc.Arbitrary<GrantPlan> {
   const cloud = fc.constantFrom(...clouds);
   const role = fc.constantFrom(...CATALOG_ROLE_NAMES).chain((roleName) => {
     const kinds = Object.keys(ROLE_CATALOG[roleName].access) as ResourceKind[];
@@ -191,6 +191,8 @@ function grantArb(clouds: readonly Cloud[]): fc.Arbitrary<GrantPlan> {
       ref: refArb(chosen),
       access: fc.oneof(
         { weight: 3, arbitrary: fc.constantFrom<AccessLevel[]>(["read"], ["list"], ["read", "list"], ["write"], ["read", "write"], ["read", "list", "write"]) },
+        // Changing permissions on a named resource (with the approval the spec then asks for).
+        { weight: rich ? 4 : 0, arbitrary: fc.constantFrom<AccessLevel[]>(["read", "permissions"], ["read", "write", "permissions"]) },
         { weight: 1, arbitrary: fc.subarray([...ACCESS_LEVELS], { minLength: 1 }) },
       ),
       include: fc.oneof({ weight: 3, arbitrary: fc.constant<("delete" | "export")[]>([]) }, { weight: 1, arbitrary: fc.subarray(["delete", "export"] as const) }),
@@ -236,9 +238,9 @@ function runsOnArb(environment: string): fc.Arbitrary<RunsOnPlan> {
   );
 }
 
-function agentArb(environment: string, agentName: string): fc.Arbitrary<AgentPlan> {
+function agentArb(environment: string, agentName: string, rich: boolean): fc.Arbitrary<AgentPlan> {
   return fc
-    .tuple(fc.subarray(["aws", "gcp", "azure"] as Cloud[], { minLength: 1 }), runsOnArb(environment))
+    .tuple(fc.subarray(["aws", "gcp", "azure"] as Cloud[], { minLength: rich ? 2 : 1 }), runsOnArb(environment))
     .chain(([clouds, runsOn]) =>
       fc.record({
         name: fc.constant(agentName),
@@ -248,7 +250,13 @@ function agentArb(environment: string, agentName: string): fc.Arbitrary<AgentPla
         // Azure federated credentials accept only Azure's audience.
         runsOn: fc.constant(clouds.includes("azure") && runsOn.audience ? { ...runsOn, runsOn: { ...runsOn.runsOn, audience: undefined } as RunsOn, audience: undefined } : runsOn),
         clouds: fc.constant(clouds),
-        grants: fc.array(grantArb(clouds), { maxLength: 4 }),
+        grants: fc.tuple(
+          fc.array(grantArb(clouds, rich), { minLength: rich ? 2 : 0, maxLength: rich ? 6 : 4 }),
+          // Rich AWS agents often also manage who else may use one of their resources (a bucket or queue policy).
+          rich && clouds.includes("aws")
+            ? fc.option(refArb("aws", ["bucket", "queue", "topic", "secret"]).map((ref): GrantPlan => ({ form: "resource", ref, access: ["read", "permissions"], include: [] })), { nil: undefined })
+            : fc.constant(undefined),
+        ).map(([grants, extra]) => (extra ? [...grants, extra] : grants)),
         maxSessionDuration: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(900, 1800, 3600) }, { weight: 1, arbitrary: fc.integer({ min: 3601, max: SESSION_LIMITS.maximum }) }),
         disabled: fc.constantFrom(false, false, false, true),
         approval: fc.option(fc.constantFrom("SEC-1234", "https://tickets.acme.example/SEC-77"), { nil: undefined, freq: 3 }),
@@ -264,15 +272,16 @@ function agentArb(environment: string, agentName: string): fc.Arbitrary<AgentPla
 }
 
 /**
- * Programs of one to three agents. Every program names the permissions boundary and every agent has
- * a budget: with all policies mandatory, the pack asks for both (the advisory policies become
- * requirements).
+ * Programs of one to three agents (`rich`: each on two clouds or more, with more grants, some that
+ * change permissions: more for a mutation to change). Every program names the permissions boundary
+ * and every agent has a budget: with all policies mandatory, the pack asks for both (the advisory
+ * policies become requirements).
  */
-export function programArbitrary(options: { environment?: fc.Arbitrary<string>; maxAgents?: number } = {}): fc.Arbitrary<ProgramPlan> {
+export function programArbitrary(options: { environment?: fc.Arbitrary<string>; maxAgents?: number; rich?: boolean } = {}): fc.Arbitrary<ProgramPlan> {
   return fc
     .tuple(options.environment ?? environmentArb, fc.constantFrom("acme-agents-prod", "acme-agents-dev"), fc.uniqueArray(name(3, 14), { minLength: 1, maxLength: options.maxAgents ?? 3 }))
     .chain(([environment, project, names]) =>
-      fc.tuple(...names.map((agentName) => agentArb(environment, agentName))).map((agents) => ({ environment, project, boundary: true, agents })),
+      fc.tuple(...names.map((agentName) => agentArb(environment, agentName, options.rich ?? false))).map((agents) => validPlan({ environment, project, boundary: true, agents })),
     );
 }
 
@@ -324,6 +333,38 @@ function specOf(plan: AgentPlan, program: ProgramPlan, shared: { provider: (issu
   if (plan.clouds.includes("azure")) spec.azure = { subscriptionId: SUBSCRIPTION, resourceGroupName: `agents-${program.environment}`, location: "westeurope" };
   if (plan.budget) spec.budget = { monthly: 250, notify: [plan.owner] };
   return spec as AgentIdentityArgs;
+}
+
+/** Shared components stood in for by what they resolve to: enough to validate a spec without a Pulumi run. */
+const STAND_INS = {
+  provider: (issuerUrl: string) => `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuerUrl.replace(/^https:\/\//, "")}`,
+  pool: () => ({ name: POOL_NAME, provider: `${POOL_NAME}/providers/existing` }),
+};
+
+/**
+ * The plan with every grant a cloud's catalog cannot give exactly left out (the spec names each by
+ * its index), so that generated programs are valid specs by construction and an agent is refused
+ * only for a reason the generator did not foresee (which the soundness test reports).
+ */
+export function validPlan(program: ProgramPlan): ProgramPlan {
+  const agents = program.agents.map((agent) => {
+    let current = agent;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      try {
+        parseAgentSpec(current.name, specOf(current, program, STAND_INS));
+        return current;
+      } catch (error) {
+        if (!(error instanceof SpecError)) throw error;
+        const bad = new Set(error.problems.map((problem) => /^grants\[(\d+)\]/.exec(problem.path)?.[1]).filter((index): index is string => index !== undefined).map(Number));
+        if (bad.size === 0) return current;
+        const grants = current.grants.filter((_, index) => !bad.has(index));
+        const needsApproval = grants.some((grant) => grant.form === "resource" && (grant.access.includes("permissions") || grant.include.length > 0));
+        current = { ...current, grants, approval: needsApproval ? (current.approval ?? "SEC-1234") : current.approval };
+      }
+    }
+    return current;
+  });
+  return { ...program, agents };
 }
 
 /** What a program declared: the agents made, and those the components refused at spec time (with why). */

@@ -32,6 +32,8 @@ export interface DirectOptions {
   readonly config?: DirectConfig;
   /** The stack the pack is told it judges (`PULUMI_STACK`, `PULUMI_CONFIG`). */
   readonly stack?: { readonly name: string; readonly config?: Readonly<Record<string, string>> };
+  /** Run only these policies (by name); default every policy. */
+  readonly policies?: readonly string[];
 }
 
 export interface DirectResult {
@@ -97,6 +99,7 @@ export function judgeDirectly(analyze: readonly AnalyzerResource[], stack: reado
   const crashes: PolicyCrash[] = [];
   withStack(options.stack, () => {
     for (const policy of POLICIES) {
+      if (options.policies && !options.policies.includes(policy.name)) continue;
       const level = levelOf(policy.name, policy.enforcementLevel ?? "advisory", config);
       if (level === "disabled") continue;
       const properties = propertiesOf(policy.name, config);
