@@ -54,7 +54,9 @@ function fromArn(index: StackIndex, holder: PolicyResource, arn: unknown, proper
   const policy = targets[0];
   if (policy) return { what: `policy "${policy.name}"`, urn: policy.urn, document: readPolicyDocument(policy.props.policy), policyArn: knownString(policy.props.arn) };
   if (unknown || isUnknown(arn)) return { what: `a policy attached by ${holder.type.split(":").pop()} "${holder.name}"`, urn: holder.urn, unresolved: "unknown" };
-  return { what: `customer policy ${String(arn)}`, urn: holder.urn, policyArn: String(arn), unresolved: "external" };
+  if (typeof arn !== "string")
+    return { what: `the policy attached by ${holder.type.split(":").pop()} "${holder.name}" (its ${property} is ${JSON.stringify(arn) ?? String(arn)}, not an ARN)`, urn: holder.urn, unresolved: "external" };
+  return { what: `customer policy ${arn}`, urn: holder.urn, policyArn: arn, unresolved: "external" };
 }
 
 /** The policies a role holds. */
