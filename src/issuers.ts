@@ -96,7 +96,17 @@ export const gitlabCiSchema = z
     issuerUrl: issuerUrlSchema.optional(),
     audience: z.string().min(1).refine(NO_WILDCARD, { message: WILDCARD_MESSAGE }).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((value, ctx) => {
+    // GitLab's sub is project_path:…:ref_type:…:ref:… (GitLab "ID token claims"): no cloud trust can hold a job to an environment.
+    if (value.environment !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environment"],
+        message:
+          "GitLab's token subject does not name the environment (project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF), so AWS, GCP and Azure cannot hold a job to it: a job of another environment on the same ref would get in. Remove environment and pin the ref only this environment's pipeline runs on (ref and refType, such as a protected branch or tag)",
+      });
+  });
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 

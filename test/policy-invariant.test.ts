@@ -143,7 +143,7 @@ function declareAll(): Declared {
   // Each issuer with its own IAM OIDC provider, as a program declares them.
   const presets: [string, RunsOn, AwsOidcProvider][] = [
     ["immutable", githubActions({ repository: "acme/api", ownerId: 123456, repositoryId: 456789 }), provider],
-    ["gitlab", gitlabCi({ project: "acme/platform/api", environment: STACK }), new AwsOidcProvider("gitlab", { issuerUrl: "https://gitlab.com" })],
+    ["gitlab", gitlabCi({ project: "acme/platform/api", ref: "main" }), new AwsOidcProvider("gitlab", { issuerUrl: "https://gitlab.com" })],
     [
       "cluster",
       kubernetes({ issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC123", namespace: "agents", serviceAccount: "cluster" }),

@@ -149,7 +149,8 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
       budget: budget(150, "priya.raman@acme.example"),
       team: "sre",
       purpose: "Reads logs and metrics every five minutes and reports regressions to on-call",
-      runsOn: gitlabCi({ project: "acme/sre/monitoring", environment: env }),
+      // One protected branch per environment: GitLab's token subject names the ref, not the environment.
+      runsOn: gitlabCi({ project: "acme/sre/monitoring", ref: env === "prod" ? "main" : env }),
       grants: [
         {
           role: "read-only-monitor",
