@@ -208,7 +208,11 @@ export class RecordScanner {
           else if (byte === BACKSLASH) this.escape = true;
           else if (byte === QUOTE) {
             this.inString = false;
-            this.lastKey = JSON.parse(`"${Buffer.from(this.keyParts).toString("utf8")}"`) as string;
+            try {
+              this.lastKey = JSON.parse(`"${Buffer.from(this.keyParts).toString("utf8")}"`) as string;
+            } catch (error) {
+              throw new RecordScanError(`invalid key in the object that starts at byte ${this.valueStart} (at byte ${this.at(index)}): ${(error as Error).message}`, this.at(index));
+            }
             this.keyParts = null;
             this.expectKey = false;
             return;
