@@ -85,6 +85,8 @@ export class RecordScanner {
   private expectKey = false;
   private keyParts: number[] | null = null;
   private lastKey: string | null = null;
+  /** Byte offset of the key being read (its opening quote). */
+  private keyStart = 0;
   private awaitingValueOf: string | null = null;
   /** The problem found, thrown at the next call. */
   private failure: RecordScanError | undefined;
@@ -211,7 +213,7 @@ export class RecordScanner {
             try {
               this.lastKey = JSON.parse(`"${Buffer.from(this.keyParts).toString("utf8")}"`) as string;
             } catch (error) {
-              throw new RecordScanError(`invalid key in the object that starts at byte ${this.valueStart} (at byte ${this.at(index)}): ${(error as Error).message}`, this.at(index));
+              throw new RecordScanError(`invalid key at byte ${this.keyStart} in the object that starts at byte ${this.valueStart}: ${(error as Error).message}`, this.keyStart);
             }
             this.keyParts = null;
             this.expectKey = false;
@@ -223,6 +225,7 @@ export class RecordScanner {
         if (this.trackString(byte)) {
           if (this.inString && this.depth === 1 && this.expectKey) {
             this.keyParts = [];
+            this.keyStart = this.at(index);
           } else if (this.inString && this.depth === 1) this.awaitingValueOf = null;
           return;
         }
