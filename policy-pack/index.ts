@@ -1,5 +1,9 @@
 import { PolicyPack } from "@pulumi/policy";
 import { POLICIES } from "./policies";
+import { shareDeserializedProperties } from "./shared-deserialization";
+
+// Each request's properties are deserialized once for all policies, not once per policy.
+shareDeserializedProperties();
 
 /**
  * agent-iam's CrossGuard pack. Constructing the pack starts `@pulumi/policy`'s analyzer server and

@@ -60,6 +60,36 @@ export function runContext(env: NodeJS.ProcessEnv = process.env): CheckContext {
   return { today: todayUtc(), stackName: env.PULUMI_STACK ?? env.PULUMI_NODEJS_STACK, stackConfig };
 }
 
+/** The context of this process's run, read again only when the stack's environment or the UTC day changes (policies run once per resource). */
+let current: { readonly config?: string; readonly stack?: string; readonly from: number; readonly to: number; readonly context: CheckContext } | undefined;
+
+function currentContext(): CheckContext {
+  const now = Date.now();
+  const config = process.env.PULUMI_CONFIG;
+  const stack = process.env.PULUMI_STACK ?? process.env.PULUMI_NODEJS_STACK;
+  if (!current || current.config !== config || current.stack !== stack || now < current.from || now >= current.to) {
+    const context = runContext();
+    const from = Date.parse(`${context.today}T00:00:00Z`);
+    current = { config, stack, from, to: from + 86_400_000, context };
+  }
+  return current.context;
+}
+
+/** A policy's parsed config, kept per raw config (the server hands policies the same small config on every call). */
+function configParser<C extends z.ZodType>(definition: PolicyDefinition<C>): (raw: unknown) => z.output<C> {
+  const parsed = new Map<string, z.output<C>>();
+  return (raw) => {
+    const key = JSON.stringify(raw ?? {});
+    let config = parsed.get(key);
+    if (config === undefined) {
+      config = parsePolicyConfig(definition.name, definition.config, raw);
+      if (parsed.size > 100) parsed.clear();
+      parsed.set(key, config);
+    }
+    return config;
+  };
+}
+
 /** A violation with its own level: `@pulumi/policy`'s server accepts this object form (server.js, makeReportViolationFun). */
 interface ViolationReport {
   readonly message: string;
@@ -89,6 +119,7 @@ export function resourcePolicy<C extends z.ZodType>(
   definition: PolicyDefinition<C>,
   check: (resource: PolicyResource, config: z.output<C>, context: CheckContext) => Finding[],
 ): ResourceValidationPolicy {
+  const parse = configParser(definition);
   return {
     name: definition.name,
     description: definition.description,
@@ -97,9 +128,9 @@ export function resourcePolicy<C extends z.ZodType>(
     remediationSteps: definition.remediationSteps,
     configSchema: configSchemaOf(definition.config),
     validateResource: (args, reportViolation) => {
-      const config = parsePolicyConfig(definition.name, definition.config, args.getConfig());
+      const config = parse(args.getConfig());
       const resource: PolicyResource = { urn: args.urn, type: args.type, name: args.name, props: rawProps(args.props), parent: args.opts?.parent };
-      report(reportViolation, check(resource, config, runContext()), args.urn);
+      report(reportViolation, check(resource, config, currentContext()), args.urn);
     },
   };
 }
@@ -109,6 +140,7 @@ export function stackPolicy<C extends z.ZodType>(
   definition: PolicyDefinition<C>,
   check: (resources: readonly PolicyResource[], config: z.output<C>, context: CheckContext) => Finding[],
 ): StackValidationPolicy {
+  const parse = configParser(definition);
   return {
     name: definition.name,
     description: definition.description,
@@ -117,8 +149,8 @@ export function stackPolicy<C extends z.ZodType>(
     remediationSteps: definition.remediationSteps,
     configSchema: configSchemaOf(definition.config),
     validateStack: (args, reportViolation) => {
-      const config = parsePolicyConfig(definition.name, definition.config, args.getConfig());
-      report(reportViolation, check(args.resources.map(toPolicyResource), config, runContext()));
+      const config = parse(args.getConfig());
+      report(reportViolation, check(args.resources.map(toPolicyResource), config, currentContext()));
     },
   };
 }

@@ -171,6 +171,13 @@ function formatKeys(keys: readonly (string | number)[]): string {
   return keys.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key), "");
 }
 
+/** The name of the nearest property holding a place (the innermost string key), `` at the top. */
+function nearestName(place: Place | undefined, base: readonly (string | number)[]): string {
+  for (let at = place; at; at = at.parent) if (typeof at.key === "string") return at.key;
+  for (let index = base.length - 1; index >= 0; index--) if (typeof base[index] === "string") return base[index] as string;
+  return "";
+}
+
 function keysOf(place: Place | undefined, base: readonly (string | number)[]): (string | number)[] {
   const keys: (string | number)[] = [];
   for (let at = place; at; at = at.parent) keys.push(at.key);
@@ -188,10 +195,12 @@ export function findSecrets(value: unknown, path: readonly (string | number)[] =
   while (pending.length > 0) {
     const { value: current, place } = pending.pop()!;
     if (typeof current === "string") {
-      const keys = keysOf(place, path);
-      const where = formatKeys(keys);
-      const name = [...keys].reverse().find((key): key is string => typeof key === "string") ?? "";
-      found.push(...findSecretsInText(current, name, where));
+      // The path is spelled out only for a string that holds a secret: most strings hold none.
+      const matches = findSecretsInText(current, nearestName(place, path));
+      if (matches.length > 0) {
+        const where = formatKeys(keysOf(place, path));
+        for (const match of matches) found.push({ ...match, path: where });
+      }
     } else if (Array.isArray(current)) {
       for (let index = current.length - 1; index >= 0; index--) pending.push({ value: current[index], place: { key: index, parent: place } });
     } else if (typeof current === "object" && current !== null) {
