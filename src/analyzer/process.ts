@@ -110,7 +110,10 @@ function waitForPort(child: ChildProcess, packDir: string, timeoutMs: number): P
   return new Promise((resolvePromise, reject) => {
     let stdout = "";
     let stderr = "";
+    let settled = false;
     const fail = (reason: string) => {
+      if (settled) return;
+      settled = true;
       cleanup();
       const output = (stderr.trim() || stdout.trim()).split("\n").slice(-12).join("\n");
       reject(new PolicyPackError(`policy pack "${packDir}" failed to start: ${reason}${output ? `\n${output}` : ""}`));
@@ -118,7 +121,8 @@ function waitForPort(child: ChildProcess, packDir: string, timeoutMs: number): P
     const onStdout = (chunk: Buffer) => {
       stdout += chunk.toString("utf8");
       const line = stdout.split(/\r?\n/).find((candidate) => /^\d+$/.test(candidate.trim()));
-      if (line) {
+      if (line && !settled) {
+        settled = true;
         cleanup();
         resolvePromise(Number(line.trim()));
       }
@@ -128,7 +132,10 @@ function waitForPort(child: ChildProcess, packDir: string, timeoutMs: number): P
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => fail(signal ? `it was stopped by ${signal}` : `it exited with code ${code}`);
     const onError = (error: Error) => fail(error.message);
-    const timer = setTimeout(() => fail(`it printed no port within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+    // A process that runs a program under mocks keeps its event loop busy for long stretches (the
+    // registrations are one chain of promises): when the timer fires after such a stretch, the port
+    // may be waiting unread in the pipe. One more turn lets the poll phase read it first.
+    const timer = setTimeout(() => setImmediate(() => fail(`it printed no port within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
     function cleanup() {
       clearTimeout(timer);
       child.stdout?.off("data", onStdout);
@@ -230,6 +237,11 @@ export class PolicyPackProcess {
   /** The info the pack gave at start. */
   get startInfo(): AnalyzerInfo {
     return this.cachedInfo;
+  }
+
+  /** The pack's process id (to measure what the pack itself costs; undefined if it did not spawn). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** `Analyze`: the resource policies' verdict on one resource (its inputs). */
