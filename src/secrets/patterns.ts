@@ -136,14 +136,20 @@ function isServiceAccountKeyObject(value: unknown): boolean {
 /** The secrets inside one string; `propertyName` is the name of the property holding it. */
 export function findSecretsInText(text: string, propertyName = "", path = ""): SecretMatch[] {
   const masked = maskArns(text);
+  // JSON written into a string (an ECS task definition, a config file) escapes its quotes: read it
+  // unescaped too, up to three levels deep.
+  const views = [masked];
+  while (views.length < 4 && views.at(-1)!.includes('\\"')) views.push(views.at(-1)!.replace(/\\(["\\/])/g, "$1").replace(/\\n/g, "\n"));
   const found: SecretMatch[] = [];
   for (const entry of SECRET_PATTERNS) {
     if (entry.propertyName && !entry.propertyName.test(propertyName)) continue;
-    if (entry.requires && !entry.requires.test(masked)) continue;
-    for (const match of masked.matchAll(entry.pattern)) {
-      if (entry.accept && !entry.accept(match[0])) continue;
-      found.push({ id: entry.id, description: entry.description, path, hint: hintOf(match[0]) });
-      break;
+    search: for (const view of views) {
+      if (entry.requires && !entry.requires.test(view)) continue;
+      for (const match of view.matchAll(entry.pattern)) {
+        if (entry.accept && !entry.accept(match[0])) continue;
+        found.push({ id: entry.id, description: entry.description, path, hint: hintOf(match[0]) });
+        break search;
+      }
     }
   }
   if (found.length === 0 && BASE64_BLOB.test(text)) {
@@ -191,15 +197,23 @@ function keysOf(place: Place | undefined, base: readonly (string | number)[]): (
  */
 export function findSecrets(value: unknown, path: readonly (string | number)[] = []): SecretMatch[] {
   const found: SecretMatch[] = [];
-  const pending: { value: unknown; place?: Place }[] = [{ value }];
+  /** `name`: what the value is called when its key does not say (`{ name: "AWS_SECRET_ACCESS_KEY", value }`). */
+  const pending: { value: unknown; place?: Place; name?: string; parsed?: true }[] = [{ value }];
   while (pending.length > 0) {
-    const { value: current, place } = pending.pop()!;
+    const { value: current, place, name, parsed } = pending.pop()!;
     if (typeof current === "string") {
       // The path is spelled out only for a string that holds a secret: most strings hold none.
-      const matches = findSecretsInText(current, nearestName(place, path));
+      const matches = findSecretsInText(current, name ?? nearestName(place, path));
       if (matches.length > 0) {
         const where = formatKeys(keysOf(place, path));
         for (const match of matches) found.push({ ...match, path: where });
+      } else if (!parsed && /^\s*[[{]/.test(current)) {
+        // A JSON document held as a string (containerDefinitions, a policy, a config): read it as inputs too.
+        try {
+          pending.push({ value: JSON.parse(current) as unknown, place, parsed: true });
+        } catch {
+          // Not JSON: its text was read above.
+        }
       }
     } else if (Array.isArray(current)) {
       for (let index = current.length - 1; index >= 0; index--) pending.push({ value: current[index], place: { key: index, parent: place } });
@@ -210,7 +224,12 @@ export function findSecrets(value: unknown, path: readonly (string | number)[] =
         continue;
       }
       const entries = Object.entries(current);
-      for (let index = entries.length - 1; index >= 0; index--) pending.push({ value: entries[index]![1], place: { key: entries[index]![0], parent: place } });
+      const record = current as Record<string, unknown>;
+      const label = [record.name, record.Name, record.key, record.Key].find((candidate): candidate is string => typeof candidate === "string");
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const [key, item] = entries[index]!;
+        pending.push({ value: item, place: { key, parent: place }, ...(label !== undefined && (key === "value" || key === "Value") ? { name: label } : {}) });
+      }
     }
   }
   return found;
