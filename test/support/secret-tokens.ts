@@ -93,7 +93,7 @@ export const githubToken = token(
 
 export const gitlabToken = token(
   "gitlab-token",
-  fc.tuple(fc.constantFrom("glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glsoat-", "gloas-"), string(`${BASE62}_-`, 20, 40)).map(([prefix, body]) => prefix + body.replace(/[-_]+$/, "x")),
+  fc.tuple(fc.constantFrom("glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glsoat-", "gloas-"), string(`${BASE62}_-`, 20, 40)).map(([prefix, body]) => prefix + body),
 );
 
 export const slackToken = token(
@@ -134,6 +134,8 @@ export const context: fc.Arbitrary<(secret: string) => string> = fc.constantFrom
   (secret: string) => `curl -H "Authorization: Bearer ${secret}" https://api.example.com`,
   (secret: string) => `see ${secret}, then rotate`,
   (secret: string) => `#!/bin/sh\n# bootstrap\n${secret}\n`,
+  // JSON inside JSON: an ECS container definition whose environment holds a config document.
+  (secret: string) => JSON.stringify([{ name: "web", environment: [{ name: "APP_CONFIG", value: JSON.stringify({ credentials: secret }) }] }]),
 );
 
 // Identifiers that are not secrets.
