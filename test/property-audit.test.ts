@@ -99,7 +99,7 @@ describe("property 7: the audit reader loses nothing", () => {
         // Each event's source points at its own bytes (offsets in the decompressed data).
         expect(emitted.map((record) => record.source?.offset)).toEqual(events.map((record) => record.start));
       }),
-      runs(150),
+      runs(300),
     );
     expect(shapes.size).toBeGreaterThanOrEqual(8);
   });
@@ -124,7 +124,7 @@ describe("property 7: the audit reader loses nothing", () => {
           expect(error!.recordsRead).toBe(before.length);
         },
       ),
-      runs(300),
+      runs(600),
     );
   });
 
@@ -169,7 +169,7 @@ describe("property 7: the audit reader loses nothing", () => {
           }
         },
       ),
-      runs(300),
+      runs(600),
     );
   });
 

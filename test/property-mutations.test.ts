@@ -78,7 +78,7 @@ describe("property 4: every insecure mutation of a compliant program is caught b
         expect(lost).toEqual([]);
       }),
       // No shrinking: each run counts once in the score (replay a failure with FC_SEED and FC_PATH).
-      { ...runs(25), endOnFailure: true },
+      { ...runs(35), endOnFailure: true },
     );
     // Every operator met resources it applies to, or its score says nothing.
     for (const [name, entry] of score) expect(entry.mutants, name).toBeGreaterThanOrEqual(3);

@@ -81,7 +81,7 @@ describe("property 3: agent-iam's own output passes the whole pack in mandatory 
         expect(crashes.map((crash) => `${crash.policyName}: ${crash.error.message}`)).toEqual([]);
         expect(shown(diagnostics)).toEqual([]);
       }),
-      runs(40),
+      runs(60),
     );
     console.log(
       `property 3 (soundness): ${coverage.programs} programs, ${coverage.created} agents judged, ${coverage.resources} resources\n` +

@@ -128,7 +128,7 @@ describe("property 5: every preset's trust admits the legitimate job and refuses
           }
         }
       }),
-      runs(300),
+      runs(800),
     );
     console.log(`property 5 (trust): forged tokens refused, by cloud and attack\n${table(["cloud: attack", "refused", "forged"], [...tally].sort(([a], [b]) => a.localeCompare(b)).map(([key, entry]) => [key, entry.refused, entry.total]))}`);
     for (const attack of ["other organisation", "repository-name prefix trick", "other environment", "pull-request event (forks run here too)", "a fork with the same repository name", "other audience", "other issuer", "case change", "the other subject form (mutable / immutable)"])
