@@ -1,0 +1,57 @@
+import { createRequire } from "node:module";
+import * as pulumi from "@pulumi/pulumi";
+import { loadProject } from "../src/program/project";
+import { skipUnreadPromiseStacks } from "../src/program/promise-stacks";
+import { realisticInvoke } from "../src/program/realistic-invokes";
+import { realisticOutputs } from "../src/program/realistic-outputs";
+import { installResolveFallback } from "../src/program/resolve-fallback";
+
+// Internal to the SDK: what `disconnect()` waits on, the only way to know every registration is in.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+/** What the floor run registered. */
+export interface FloorResult {
+  /** Resources the mocks were asked to create (custom and component, the stack included). */
+  readonly resources: number;
+}
+
+/**
+ * Runs the program in `programDir` under `pulumi.runtime.setMocks` with the realistic outputs the
+ * gate's mocks give (so outputs flow between resources the same way), inside the stack resource,
+ * until every registration has reached the mocks. Nothing is recorded or judged.
+ */
+export async function runFloor(programDir: string): Promise<FloorResult> {
+  const project = loadProject(programDir);
+  // The same process settings `agent-iam check` runs a program with.
+  installResolveFallback();
+  skipUnreadPromiseStacks();
+  let resources = 0;
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        resources += 1;
+        if (!args.custom) return { id: undefined, state: {} };
+        return realisticOutputs(args.type, args.name, args.inputs as Record<string, unknown>);
+      },
+      call: (args) => realisticInvoke(args.token, args.inputs as Record<string, unknown>),
+    },
+    project.name,
+    project.stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig({ ...project.config }, [...project.secretKeys]);
+  process.chdir(project.dir);
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      let exported = createRequire(project.main)(project.main) as unknown;
+      // As the gate's runner and Pulumi do: a module whose only export is a default function runs it.
+      if (typeof exported === "object" && exported !== null && Object.keys(exported).length === 1 && typeof (exported as { default?: unknown }).default === "function")
+        exported = (exported as { default: unknown }).default;
+      return typeof exported === "function" ? await (exported as () => unknown)() : exported;
+    });
+  } finally {
+    await settings.waitForRPCs();
+  }
+  return { resources };
+}
