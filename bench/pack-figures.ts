@@ -1,0 +1,141 @@
+import { existsSync, readFileSync } from "node:fs";
+import { PolicyPackProcess, type AnalyzerResource } from "../src/analyzer";
+import { median } from "./measure";
+import type { RecordedForPacks } from "./recorded";
+
+/**
+ * Figures 3 and 4: what a pack costs through the analyzer path `agent-iam check` uses
+ * (`src/analyzer`, the Pulumi engine's protocol): per resource, and to start.
+ */
+
+/** Analyze requests in flight at once, as `agent-iam check` sends them (src/cli/check/run-check.ts). */
+const IN_FLIGHT = 64;
+
+/** What one pack costs per analyzed resource. */
+export interface PackCost {
+  readonly pack: string;
+  readonly policies: number;
+  /** CPU time of the pack's process per resource, µs (the pack's own work: decoding, policies, answer). */
+  readonly cpuUsPerResource?: number;
+  /** Wall time per resource as the gate sees it, µs (includes encoding on the gate's side). */
+  readonly wallUsPerResource: number;
+  /** Diagnostics it reported in one pass. */
+  readonly diagnostics: number;
+}
+
+/** Figure 3. */
+export interface PolicyCostFigure {
+  /** The AWS resources replayed (from a recorded fleet of `agents` agents). */
+  readonly agents: number;
+  readonly resources: number;
+  readonly types: Readonly<Record<string, number>>;
+  readonly passes: number;
+  readonly ours: PackCost;
+  readonly awsguard: PackCost;
+  /** ours / awsguard, on pack CPU per resource (on wall time when CPU could not be read). */
+  readonly ratio: number;
+  readonly basis: "cpu" | "wall";
+}
+
+/** Figure 4: milliseconds from spawning a pack until it has answered GetAnalyzerInfo and Configure. */
+export interface ColdStartFigure {
+  readonly ours: { readonly ms: number; readonly runs: readonly number[] };
+  readonly awsguard: { readonly ms: number; readonly runs: readonly number[] };
+  readonly ratio: number;
+}
+
+/** CPU time (user + system) a process has used so far, ms, from /proc; undefined where there is none. */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  const file = `/proc/${pid}/stat`;
+  if (!existsSync(file)) return undefined;
+  // The fields after the command name (which may hold spaces) start at state: utime and stime are the 12th and 13th of them.
+  const text = readFileSync(file, "utf8");
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  // Linux reports in clock ticks of 1/100 s (USER_HZ) on every common architecture.
+  return Number.isFinite(ticks) ? ticks * 10 : undefined;
+}
+
+async function analyzePass(pack: PolicyPackProcess, resources: readonly AnalyzerResource[]): Promise<number> {
+  let running = 0;
+  let diagnostics = 0;
+  const waiting: (() => void)[] = [];
+  await Promise.all(
+    resources.map(async (resource) => {
+      if (running >= IN_FLIGHT) await new Promise<void>((ready) => waiting.push(ready));
+      running += 1;
+      try {
+        diagnostics += (await pack.analyze(resource)).length;
+      } finally {
+        running -= 1;
+        waiting.shift()?.();
+      }
+    }),
+  );
+  return diagnostics;
+}
+
+/** Starts a pack as the gate does for the recorded stack, analyzes every resource `passes` times after a warm-up pass, keeps the fastest pass. */
+async function packCost(dir: string, recording: RecordedForPacks, resources: readonly AnalyzerResource[], passes: number): Promise<PackCost> {
+  const pack = await PolicyPackProcess.start(dir, { stack: { name: recording.stack, project: recording.project, config: recording.config, preview: false } });
+  try {
+    const diagnostics = await analyzePass(pack, resources);
+    let wall = Infinity;
+    let cpu: number | undefined;
+    for (let pass = 0; pass < passes; pass += 1) {
+      const cpuBefore = processCpuMs(pack.pid);
+      const started = process.hrtime.bigint();
+      await analyzePass(pack, resources);
+      const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+      const cpuAfter = processCpuMs(pack.pid);
+      wall = Math.min(wall, elapsed);
+      if (cpuBefore !== undefined && cpuAfter !== undefined) cpu = Math.min(cpu ?? Infinity, cpuAfter - cpuBefore);
+    }
+    return {
+      pack: `${pack.startInfo.name}@${pack.startInfo.version}`,
+      policies: pack.startInfo.policies.length,
+      ...(cpu !== undefined ? { cpuUsPerResource: (cpu * 1000) / resources.length } : {}),
+      wallUsPerResource: (wall * 1000) / resources.length,
+      diagnostics,
+    };
+  } finally {
+    await pack.close();
+  }
+}
+
+/** Figure 3: both packs over the same recorded AWS resources, one pack at a time. */
+export async function measurePolicyCost(recording: RecordedForPacks, agents: number, packs: { ours: string; awsguard: string }, passes: number): Promise<PolicyCostFigure> {
+  const resources = recording.analyze.filter((resource) => resource.type.startsWith("aws:"));
+  const types: Record<string, number> = {};
+  for (const resource of resources) types[resource.type] = (types[resource.type] ?? 0) + 1;
+  const ours = await packCost(packs.ours, recording, resources, passes);
+  const awsguard = await packCost(packs.awsguard, recording, resources, passes);
+  const basis = ours.cpuUsPerResource !== undefined && awsguard.cpuUsPerResource !== undefined ? "cpu" : "wall";
+  const ratio = basis === "cpu" ? ours.cpuUsPerResource! / awsguard.cpuUsPerResource! : ours.wallUsPerResource / awsguard.wallUsPerResource;
+  return { agents, resources: resources.length, types, passes, ours, awsguard, ratio, basis };
+}
+
+async function coldStart(dir: string): Promise<number> {
+  const started = process.hrtime.bigint();
+  const pack = await PolicyPackProcess.start(dir);
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+  await pack.close();
+  return elapsed;
+}
+
+/**
+ * Figure 4: each pack started `repeats` times, alternating, after one start of each that is not
+ * counted (it fills the file cache and the TypeScript loader's cache, as any second run has them).
+ */
+export async function measureColdStart(packs: { ours: string; awsguard: string }, repeats: number): Promise<ColdStartFigure> {
+  await coldStart(packs.ours);
+  await coldStart(packs.awsguard);
+  const ours: number[] = [];
+  const awsguard: number[] = [];
+  for (let round = 0; round < repeats; round += 1) {
+    ours.push(Math.round(await coldStart(packs.ours)));
+    awsguard.push(Math.round(await coldStart(packs.awsguard)));
+  }
+  return { ours: { ms: median(ours), runs: ours }, awsguard: { ms: median(awsguard), runs: awsguard }, ratio: median(ours) / median(awsguard) };
+}

@@ -1,0 +1,88 @@
+import type { BenchResults, TargetResult } from "./results";
+
+/** The one table `npm run bench` prints: every figure, its absolute times for context, and the targets. */
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+const mib = (kb: number | undefined) => (kb === undefined ? "? MiB" : kb >= 1024 * 1024 ? `${(kb / 1024 / 1024).toFixed(2)} GiB` : `${Math.round(kb / 1024)} MiB`);
+const count = (value: number) => value.toLocaleString("en");
+const micro = (us: number | undefined) => (us === undefined ? "?" : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${Math.round(us)} µs`);
+
+function status(target: TargetResult | undefined): string {
+  if (!target) return "";
+  return target.met === null ? "n/a" : target.met ? "met" : "MISSED";
+}
+
+/** Renders rows as an aligned table with a header rule. */
+function render(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? "").length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
+  const rule = `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`;
+  return [line(header), rule, ...rows.map(line)].join("\n");
+}
+
+/** The table for a results document. */
+export function formatTable(results: BenchResults): string {
+  const { figures, targets } = results;
+  const target = (figure: number) => targets.find((entry) => entry.figure === figure);
+  const rows: string[][] = [];
+
+  for (const row of figures.check.rows)
+    rows.push([
+      "1",
+      `agent-iam check, ${count(row.agents)} agents (${count(row.resources)} resources)`,
+      `${seconds(row.check.wallMs)}, peak ${mib(row.check.peakRssKb)}${row.check.cpuMs !== undefined ? `, CPU ${seconds(row.check.cpuMs)}` : ""}, exit ${row.check.exitCode}`,
+      "",
+      "",
+    ]);
+  const growth = target(1)!;
+  rows.push(["1", growth.name, growth.value === null ? "—" : growth.value.toFixed(2), growth.target, status(growth)]);
+
+  for (const row of figures.check.rows)
+    rows.push([
+      "2",
+      `floor (plain mocks, no policies), ${count(row.agents)} agents`,
+      `${seconds(row.floor.wallMs)}, peak ${mib(row.floor.peakRssKb)}; check / floor ${row.checkOverFloor.toFixed(2)}`,
+      "",
+      "",
+    ]);
+  const ratio = target(2)!;
+  rows.push(["2", ratio.name, ratio.value === null ? "—" : ratio.value.toFixed(2), ratio.target, status(ratio)]);
+
+  const cost = target(3)!;
+  if ("skipped" in figures.policyCost) rows.push(["3", cost.name, `not measured: ${figures.policyCost.skipped}`, cost.target, status(cost)]);
+  else {
+    const figure = figures.policyCost;
+    rows.push([
+      "3",
+      `per AWS resource: ${count(figure.resources)} recorded (fleet of ${count(figure.agents)}), ${figure.basis === "cpu" ? "pack CPU" : "wall"} per Analyze`,
+      `ours ${micro(figure.basis === "cpu" ? figure.ours.cpuUsPerResource : figure.ours.wallUsPerResource)} (${figure.ours.policies} policies), awsguard ${micro(figure.basis === "cpu" ? figure.awsguard.cpuUsPerResource : figure.awsguard.wallUsPerResource)} (${figure.awsguard.policies} policies); wall ${micro(figure.ours.wallUsPerResource)} / ${micro(figure.awsguard.wallUsPerResource)}`,
+      "",
+      "",
+    ]);
+    rows.push(["3", cost.name, figure.ratio.toFixed(2), cost.target, status(cost)]);
+  }
+
+  const cold = target(4)!;
+  if ("skipped" in figures.coldStart) rows.push(["4", cold.name, `not measured: ${figures.coldStart.skipped}`, cold.target, status(cold)]);
+  else rows.push(["4", cold.name, `${seconds(figures.coldStart.ours.ms)} / ${seconds(figures.coldStart.awsguard.ms)} = ${figures.coldStart.ratio.toFixed(2)}`, cold.target, status(cold)]);
+
+  const roles = [...new Set(figures.packing.map((row) => row.role))];
+  for (const role of roles) {
+    const mine = figures.packing.filter((row) => row.role === role);
+    rows.push([
+      "5",
+      `${role}: policies / lower bound at ${mine.map((row) => count(row.resources)).join(", ")} resources`,
+      `${mine.map((row) => (row.error ? "refused" : `${row.policies}/${row.lowerBound}`)).join(", ")}; largest ${count(Math.max(...mine.map((row) => row.largestDocument)))} chars`,
+      "≤ bound + 1, ≤ 6,144 chars",
+      mine.every((row) => row.withinOneOfBound && row.withinLimits) ? "met" : "MISSED",
+    ]);
+  }
+  const packing = target(5)!;
+  rows.push(["5", packing.name, packing.value === null ? "—" : String(packing.value), packing.target, status(packing)]);
+
+  const machine = results.machine;
+  const head = `agent-iam benchmark${results.settings.smoke ? " (smoke run: targets apply to the full run)" : ""} · seed ${results.settings.seed} · ${machine.cpus} CPUs, ${machine.memoryGiB} GiB · Node ${machine.node} · load ${machine.loadAverage.map((value) => value.toFixed(1)).join(" ")} · ${seconds(results.durationMs)}`;
+  const met = targets.filter((entry) => entry.met === true).length;
+  const measured = targets.filter((entry) => entry.met !== null).length;
+  return `${head}\n${render(["Fig", "Measure", "Result", "Target", "Status"], rows)}\n${met}/${measured} measured targets met${measured < targets.length ? ` (${targets.length - measured} not measured)` : ""}\n`;
+}
