@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import type * as grpcJs from "@grpc/grpc-js";
 import type * as emptyPb from "google-protobuf/google/protobuf/empty_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
-import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import { AnalyzerClient, AnalyzerService } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { parse as parseYaml } from "yaml";
 import { reconcilePackConfig, type PackConfig } from "./config";
 import type { AnalyzerDiagnostic, AnalyzerInfo, AnalyzerResource, PolicyConfigEntry } from "./types";
@@ -254,6 +254,28 @@ export class PolicyPackProcess {
   async analyzeStack(resources: AnalyzerResource[]): Promise<AnalyzerDiagnostic[]> {
     this.assertOpen();
     return diagnosticsOf(await call(this.client.analyzeStack.bind(this.client), analyzeStackRequest(resources), "AnalyzeStack"));
+  }
+
+  /**
+   * `AnalyzeStack` with a request already encoded (`analyzeStackRequestBytes`): the stack's
+   * resources can be encoded while the program still runs, so the request is ready when it ends.
+   */
+  async analyzeStackEncoded(request: Uint8Array): Promise<AnalyzerDiagnostic[]> {
+    this.assertOpen();
+    const method = AnalyzerService.analyzeStack;
+    const response = await new Promise<analyzerPb.AnalyzeResponse>((resolvePromise, reject) => {
+      this.client.makeUnaryRequest(
+        method.path,
+        (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        (buffer: Buffer) => method.responseDeserialize(buffer) as analyzerPb.AnalyzeResponse,
+        request,
+        (error: grpcJs.ServiceError | null, value?: analyzerPb.AnalyzeResponse) => {
+          if (error) reject(new PolicyPackError(`AnalyzeStack failed: ${error.details || error.message}`));
+          else resolvePromise(value!);
+        },
+      );
+    });
+    return diagnosticsOf(response);
   }
 
   /** Closes the connection and stops the pack's process. */

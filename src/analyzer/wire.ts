@@ -91,32 +91,68 @@ export function analyzeRequest(resource: AnalyzerResource): analyzerPb.AnalyzeRe
   return request;
 }
 
+/** One resource of an `AnalyzeStackRequest`: its outputs, options, provider, parent and dependencies. */
+export function analyzerResourceMessage(resource: AnalyzerResource): analyzerPb.AnalyzerResource {
+  const message = new analyzerPb.AnalyzerResource();
+  message.setUrn(resource.urn);
+  message.setType(resource.type);
+  message.setName(resource.name);
+  message.setProperties(toStruct(resource.properties));
+  message.setOptions(options(resource));
+  const providerMessage = provider(resource);
+  if (providerMessage) message.setProvider(providerMessage);
+  if (resource.parent) message.setParent(resource.parent);
+  message.setDependenciesList(resource.dependencies ?? []);
+  const map = message.getPropertydependenciesMap();
+  for (const [key, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+    if (urns.length === 0) continue;
+    const dependencies = new analyzerPb.AnalyzerPropertyDependencies();
+    dependencies.setUrnsList(urns);
+    map.set(key, dependencies);
+  }
+  return message;
+}
+
 /** `AnalyzeStackRequest` for every resource of a stack. */
 export function analyzeStackRequest(resources: readonly AnalyzerResource[]): analyzerPb.AnalyzeStackRequest {
   const request = new analyzerPb.AnalyzeStackRequest();
-  request.setResourcesList(
-    resources.map((resource) => {
-      const message = new analyzerPb.AnalyzerResource();
-      message.setUrn(resource.urn);
-      message.setType(resource.type);
-      message.setName(resource.name);
-      message.setProperties(toStruct(resource.properties));
-      message.setOptions(options(resource));
-      const providerMessage = provider(resource);
-      if (providerMessage) message.setProvider(providerMessage);
-      if (resource.parent) message.setParent(resource.parent);
-      message.setDependenciesList(resource.dependencies ?? []);
-      const map = message.getPropertydependenciesMap();
-      for (const [key, urns] of Object.entries(resource.propertyDependencies ?? {})) {
-        if (urns.length === 0) continue;
-        const dependencies = new analyzerPb.AnalyzerPropertyDependencies();
-        dependencies.setUrnsList(urns);
-        map.set(key, dependencies);
-      }
-      return message;
-    }),
-  );
+  request.setResourcesList(resources.map(analyzerResourceMessage));
   return request;
+}
+
+/** One resource of an `AnalyzeStackRequest`, encoded: a stack request can be put together from resources encoded as the program registers them. */
+export function analyzerResourceBytes(resource: AnalyzerResource): Uint8Array {
+  return analyzerResourceMessage(resource).serializeBinary();
+}
+
+function varint(value: number): number[] {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest > 0x7f) {
+    bytes.push((rest & 0x7f) | 0x80);
+    rest = Math.floor(rest / 128);
+  }
+  bytes.push(rest);
+  return bytes;
+}
+
+/**
+ * The encoded `AnalyzeStackRequest` holding these encoded resources, in order: the same bytes as
+ * `analyzeStackRequest(resources).serializeBinary()` (its only field, `repeated AnalyzerResource
+ * resources = 1`, is each resource as a length-delimited record: tag 0x0a, length, bytes).
+ */
+export function analyzeStackRequestBytes(resources: readonly Uint8Array[]): Uint8Array {
+  const heads = resources.map((bytes) => [0x0a, ...varint(bytes.length)]);
+  const total = resources.reduce((sum, bytes, index) => sum + heads[index]!.length + bytes.length, 0);
+  const out = new Uint8Array(total);
+  let at = 0;
+  resources.forEach((bytes, index) => {
+    out.set(heads[index]!, at);
+    at += heads[index]!.length;
+    out.set(bytes, at);
+    at += bytes.length;
+  });
+  return out;
 }
 
 /** Diagnostics from an `AnalyzeResponse`. */

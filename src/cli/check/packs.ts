@@ -29,6 +29,8 @@ export interface PackSession {
   readonly info: PackInfo;
   analyze(resource: AnalyzerResource): Promise<DiagnosticLike[]>;
   analyzeStack(resources: AnalyzerResource[]): Promise<DiagnosticLike[]>;
+  /** `AnalyzeStack` with the request already encoded (`analyzeStackRequestBytes` of `src/analyzer/wire`). */
+  analyzeStackEncoded(request: Uint8Array): Promise<DiagnosticLike[]>;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function startPack(dir: string, stack: PackStackInfo): Promise<Pack
     info: packInfoOf(dir, process.startInfo),
     analyze: (resource) => process.analyze(resource),
     analyzeStack: (resources) => process.analyzeStack(resources),
+    analyzeStackEncoded: (request) => process.analyzeStackEncoded(request),
     close: () => process.close(),
     configure: (config) => process.configure(config),
   };
