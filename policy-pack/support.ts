@@ -10,7 +10,7 @@ import type {
 import { z } from "zod";
 import { todayUtc } from "../src/dates";
 import { parsePolicyConfig } from "../src/policy/checks/common";
-import type { CheckContext, Finding, PolicyResource } from "../src/policy/stack";
+import { StackIndex, type CheckContext, type Finding, type PolicyResource } from "../src/policy/stack";
 
 /**
  * The thin layer between `@pulumi/policy` and agent-iam's checks (`src/policy/checks`): it reads
@@ -102,6 +102,29 @@ function report(reportViolation: ReportViolation, findings: readonly Finding[], 
   for (const finding of findings) send({ message: finding.message, urn: finding.urn ?? defaultUrn, ...(finding.level ? { enforcementLevel: finding.level } : {}) });
 }
 
+/**
+ * Each resource converted once per `AnalyzeStack`: its deserialized properties are the same object
+ * for every stack policy (shared-deserialization.ts), so the checks of all policies get the same
+ * resource objects and share one index of them (`StackIndex.of`).
+ */
+const converted = new WeakMap<object, PolicyResource>();
+
+/** The resources the last stack policy judged: the next policy of the same request gets the same list, indexed once. */
+let lastStack: readonly PolicyResource[] | undefined;
+
+function sharedStack(resources: readonly PolicyResource[]): readonly PolicyResource[] {
+  const same = lastStack !== undefined && lastStack.length === resources.length && lastStack.every((resource, position) => resource === resources[position]);
+  if (!same) lastStack = StackIndex.share(resources);
+  return lastStack!;
+}
+
+function sharedPolicyResource(resource: PulumiPolicyResource): PolicyResource {
+  const props = rawProps(resource.props);
+  let known = converted.get(props);
+  if (!known) converted.set(props, (known = toPolicyResource(resource)));
+  return known;
+}
+
 function toPolicyResource(resource: PulumiPolicyResource): PolicyResource {
   return {
     urn: resource.urn,
@@ -150,7 +173,7 @@ export function stackPolicy<C extends z.ZodType>(
     configSchema: configSchemaOf(definition.config),
     validateStack: (args, reportViolation) => {
       const config = parse(args.getConfig());
-      report(reportViolation, check(args.resources.map(toPolicyResource), config, currentContext()));
+      report(reportViolation, check(sharedStack(args.resources.map(sharedPolicyResource)), config, currentContext()));
     },
   };
 }

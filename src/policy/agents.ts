@@ -185,8 +185,12 @@ function withComponentApproval(metadata: AgentMetadata, resource: PolicyResource
   return metadata.approval.state === "missing" ? { ...metadata, approval: approvalFromComponent(resource, index) } : metadata;
 }
 
-/** Every agent identity of a stack, on every cloud. */
+/** Every agent identity of a stack, on every cloud (found once per index; do not modify the list). */
 export function findAgentIdentities(index: StackIndex): AgentIdentityResource[] {
+  return index.memo("agentIdentities", () => readAgentIdentities(index));
+}
+
+function readAgentIdentities(index: StackIndex): AgentIdentityResource[] {
   const agents: AgentIdentityResource[] = [];
   for (const role of index.ofType(AWS_ROLE_TYPE)) {
     const status = awsRoleAgentStatus(role);

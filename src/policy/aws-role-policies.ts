@@ -59,8 +59,12 @@ function fromArn(index: StackIndex, holder: PolicyResource, arn: unknown, proper
   return { what: `customer policy ${arn}`, urn: holder.urn, policyArn: arn, unresolved: "external" };
 }
 
-/** The policies a role holds. */
+/** The policies a role holds (read once per index; do not modify the list). */
 export function rolePolicySources(role: PolicyResource, index: StackIndex): RolePolicySource[] {
+  return index.memoFor(role, "rolePolicySources", () => readRolePolicySources(role, index));
+}
+
+function readRolePolicySources(role: PolicyResource, index: StackIndex): RolePolicySource[] {
   const sources: RolePolicySource[] = [];
   const inline = role.props.inlinePolicies;
   if (isUnknown(inline)) sources.push({ what: "the role's inline policies", urn: role.urn, document: { kind: "unknown" } });

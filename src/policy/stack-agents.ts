@@ -96,8 +96,13 @@ export function identityAgentId(identity: AgentIdentityResource): string {
   return knownString(own) ?? identity.resource.name;
 }
 
-/** Every agent of a stack, in the order its first identity (or component) appears. */
-export function stackAgents(index: StackIndex, identities: readonly AgentIdentityResource[] = findAgentIdentities(index)): StackAgent[] {
+/** Every agent of a stack, in the order its first identity (or component) appears (found once per index when `identities` is not given). */
+export function stackAgents(index: StackIndex, identities?: readonly AgentIdentityResource[]): StackAgent[] {
+  if (identities === undefined) return index.memo("stackAgents", () => readStackAgents(index, findAgentIdentities(index)));
+  return readStackAgents(index, identities);
+}
+
+function readStackAgents(index: StackIndex, identities: readonly AgentIdentityResource[]): StackAgent[] {
   const byId = new Map<string, { id: string; identities: AgentIdentityResource[]; component?: PolicyResource; model?: Agent; record?: AgentRecordView }>();
   for (const component of index.ofType(AGENT_IDENTITY_TYPE))
     byId.set(component.name, { id: component.name, identities: [], component, model: readAgentModel(component.props.agent), record: readRecordView(component.props.inventoryRecord) });

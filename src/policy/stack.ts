@@ -100,6 +100,23 @@ export class StackIndex {
   /** Long candidate lists handed to {@link references}, indexed. */
   private readonly candidateTables = new WeakMap<readonly PolicyResource[], CandidateTable>();
   private readonly memos = new Map<string, unknown>();
+  private readonly resourceMemos = new WeakMap<object, Map<string, unknown>>();
+  private static readonly shared = new WeakMap<readonly PolicyResource[], StackIndex>();
+
+  /**
+   * Marks a list of resources that several checks will judge in turn (a pack's stack policies, one
+   * `AnalyzeStack`): {@link of} then returns one index of it, with its memos, to all of them. The
+   * resources must not change while it is shared.
+   */
+  static share(resources: readonly PolicyResource[]): readonly PolicyResource[] {
+    if (!StackIndex.shared.has(resources)) StackIndex.shared.set(resources, new StackIndex(resources));
+    return resources;
+  }
+
+  /** The index of a list: the shared one (see {@link share}), else a new one. */
+  static of(resources: readonly PolicyResource[]): StackIndex {
+    return StackIndex.shared.get(resources) ?? new StackIndex(resources);
+  }
 
   constructor(readonly resources: readonly PolicyResource[]) {
     resources.forEach((resource, index) => {
@@ -131,6 +148,14 @@ export class StackIndex {
   memo<T>(key: string, compute: () => T): T {
     if (!this.memos.has(key)) this.memos.set(key, compute());
     return this.memos.get(key) as T;
+  }
+
+  /** A value derived for one resource (or other object) from the whole stack, computed once per index. */
+  memoFor<T>(owner: object, key: string, compute: () => T): T {
+    let memos = this.resourceMemos.get(owner);
+    if (!memos) this.resourceMemos.set(owner, (memos = new Map()));
+    if (!memos.has(key)) memos.set(key, compute());
+    return memos.get(key) as T;
   }
 
   private inOrder(resources: Iterable<PolicyResource>): PolicyResource[] {

@@ -87,7 +87,7 @@ function azureRisks(agent: AgentIdentityResource, index: StackIndex): RiskReadin
 const READERS: Record<AgentIdentityResource["cloud"], (agent: AgentIdentityResource, index: StackIndex) => RiskReading> = { aws: awsRisks, gcp: gcpRisks, azure: azureRisks };
 
 export function checkApproval(resources: readonly PolicyResource[], config: ApprovalConfig, _context?: CheckContext): Finding[] {
-  const index = new StackIndex(resources);
+  const index = StackIndex.of(resources);
   return findAgentIdentities(index).flatMap((agent) => {
     if (agent.disabled) return [];
     const name = describeIdentity(agent);

@@ -66,7 +66,7 @@ function roleFindings(agent: AgentIdentityResource, index: StackIndex, config: A
 }
 
 export function checkAwsScopes(resources: readonly PolicyResource[], config: AwsScopesConfig, _context?: CheckContext): Finding[] {
-  const index = new StackIndex(resources);
+  const index = StackIndex.of(resources);
   const findings = findAgentIdentities(index)
     .filter((agent) => agent.cloud === "aws")
     .flatMap((agent) => forIdentity(agent, roleFindings(agent, index, config)));

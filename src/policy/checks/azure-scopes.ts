@@ -26,7 +26,7 @@ export const azureScopesConfig = z
 export type AzureScopesConfig = z.output<typeof azureScopesConfig>;
 
 export function checkAzureScopes(resources: readonly PolicyResource[], config: AzureScopesConfig, _context?: CheckContext): Finding[] {
-  const index = new StackIndex(resources);
+  const index = StackIndex.of(resources);
   const findings: Finding[] = [];
   for (const definition of index.ofType(AZURE_ROLE_DEFINITION_TYPE)) {
     const permissions = definition.props.permissions;

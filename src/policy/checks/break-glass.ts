@@ -96,7 +96,7 @@ function elevationsOf(index: StackIndex): Elevation[] {
 }
 
 export function checkBreakGlass(resources: readonly PolicyResource[], _config: BreakGlassConfig, _context: CheckContext, now: string = new Date().toISOString()): Finding[] {
-  const index = new StackIndex(resources);
+  const index = StackIndex.of(resources);
   return elevationsOf(index).flatMap((elevation) => {
     const wrap = (findings: Finding[]) => (elevation.identity ? forIdentity(elevation.identity, findings) : findings.map((finding) => ({ urn: elevation.urn, ...finding })));
     if (elevation.unknown) return wrap([{ level: "advisory", message: `${elevation.name}: its break-glass elevation is not known until apply; it must have a reason, an approver and end within 24 hours` }]);

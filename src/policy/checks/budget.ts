@@ -204,6 +204,6 @@ function checkAgent(agent: StackAgent, index: StackIndex, config: BudgetConfig, 
 }
 
 export function checkBudget(resources: readonly PolicyResource[], config: BudgetConfig, context: CheckContext): Finding[] {
-  const index = new StackIndex(resources);
+  const index = StackIndex.of(resources);
   return stackAgents(index).flatMap((agent) => checkAgent(agent, index, config, context));
 }

@@ -29,7 +29,7 @@ function chainWords(chain: readonly string[]): string {
 }
 
 export function checkDelegation(resources: readonly PolicyResource[], _config: DelegationConfig, context: CheckContext): Finding[] {
-  const index = new StackIndex(resources);
+  const index = StackIndex.of(resources);
   const agents = stackAgents(index);
   const edges = delegationEdges(agents, index);
   if (edges.length === 0) return [];

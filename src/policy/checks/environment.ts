@@ -40,7 +40,7 @@ export function stackEnvironment(config: EnvironmentConfig, context: Pick<CheckC
 
 export function checkEnvironment(resources: readonly PolicyResource[], config: EnvironmentConfig, context: CheckContext): Finding[] {
   const stackEnv = stackEnvironment(config, context);
-  return findAgentIdentities(new StackIndex(resources)).flatMap((agent) => {
+  return findAgentIdentities(StackIndex.of(resources)).flatMap((agent) => {
     const name = describeIdentity(agent);
     const findings: Finding[] = [];
     const environment = agent.metadata.environment;

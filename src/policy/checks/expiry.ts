@@ -17,7 +17,7 @@ export const expiryConfig = z
 export type ExpiryConfig = z.output<typeof expiryConfig>;
 
 export function checkExpiry(resources: readonly PolicyResource[], config: ExpiryConfig, context: CheckContext): Finding[] {
-  return findAgentIdentities(new StackIndex(resources)).flatMap((agent) => {
+  return findAgentIdentities(StackIndex.of(resources)).flatMap((agent) => {
     const name = describeIdentity(agent);
     const expires = agent.metadata.expires;
     if (expires.state === "unknown") return forIdentity(agent, [{ level: "advisory", message: `${name}: its review date is not known until apply` }]);

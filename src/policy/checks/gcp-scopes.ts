@@ -46,7 +46,7 @@ function wideGrantFindings(who: string, grant: GcpGrant, judgement: GcpRoleJudge
 }
 
 export function checkGcpScopes(resources: readonly PolicyResource[], config: GcpScopesConfig, _context?: CheckContext): Finding[] {
-  const index = new StackIndex(resources);
+  const index = StackIndex.of(resources);
   const findings: Finding[] = [];
   const custom = gcpCustomRoles(index);
   for (const resource of index.resources) {

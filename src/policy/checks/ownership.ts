@@ -122,5 +122,5 @@ export function fieldText(field: FieldValue): string | undefined {
 /** Judges every agent identity of a stack. */
 export function checkOwnership(resources: readonly PolicyResource[], config: OwnershipConfig, context: CheckContext): Finding[] {
   const departed = [...config.departedOwners, ...departedFromStackConfig(context.stackConfig)];
-  return findAgentIdentities(new StackIndex(resources)).flatMap((agent) => forIdentity(agent, ownershipFindings(agent, config, departed)));
+  return findAgentIdentities(StackIndex.of(resources)).flatMap((agent) => forIdentity(agent, ownershipFindings(agent, config, departed)));
 }

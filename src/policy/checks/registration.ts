@@ -18,7 +18,7 @@ export type RegistrationConfig = z.output<typeof registrationConfig>;
 
 export function checkRegistration(resources: readonly PolicyResource[], config: RegistrationConfig, _context?: CheckContext): Finding[] {
   const allowed = new Set(config.allowedUnregistered);
-  return findAgentIdentities(new StackIndex(resources))
+  return findAgentIdentities(StackIndex.of(resources))
     .filter((agent) => !agent.registered && !allowed.has(agent.resource.name) && !allowed.has(agent.resource.urn))
     .flatMap((agent) =>
       forIdentity(agent, [
