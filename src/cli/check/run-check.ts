@@ -7,7 +7,8 @@ import { runProject } from "../../program/run";
 import { SILENT_PROGRESS, type Progress } from "../progress";
 import { agentSummaries, type AgentSummary } from "./agents";
 import { AnalyzerView } from "./analyzer-resources";
-import { DEFAULT_PACK_DIR, resolvePackDir, startPacks, type PackInfo, type PackSession } from "./packs";
+import { startPackThread } from "./pack-thread";
+import { DEFAULT_PACK_DIR, resolvePackDir, type PackInfo } from "./packs";
 import { readPolicyConfig } from "./policy-config";
 import { countByLevel, violationsFrom, type DiagnosticLike, type Violation } from "./violations";
 
@@ -37,28 +38,6 @@ export interface CheckResult {
   readonly exitCode: 0 | 1;
 }
 
-/** How many analyze requests are in flight at once, per check. */
-const IN_FLIGHT = 64;
-
-/** Runs async work with at most `limit` tasks at a time. */
-function limiter(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (work) => {
-    if (running >= limit) await new Promise<void>((ready) => waiting.push(ready));
-    running += 1;
-    try {
-      return await work();
-    } finally {
-      running -= 1;
-      waiting.shift()?.();
-    }
-  };
-}
-
-/** The outcome of one analysis, kept as a value so that a failure surfaces where it is read, not as an unhandled rejection. */
-type Outcome = { diagnostics: DiagnosticLike[] } | { error: unknown };
-
 /**
  * Runs the program under mocks and evaluates every resource and the stack against each pack,
  * through the analyzer protocol the Pulumi engine uses. Packs start while the program runs.
@@ -76,76 +55,49 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   progress.phase("starting policy packs and running the program");
   const preview = options.preview ?? false;
   const stack = { name: project.stack, project: project.name, config: project.config, preview };
-  const starting = startPacks(packDirs, config, stack, `--config ${options.configFile ?? ""}`);
-  // Observed at once, so that a pack failing while the program still runs is not an unhandled rejection.
-  const started = starting.then(
-    (packs) => ({ packs }),
-    (error: unknown) => ({ packs: [] as PackSession[], error }),
-  );
-
-  // Each resource goes to the packs as soon as the program registers it, as the engine does: the
-  // packs judge while the program still runs.
+  // The packs start, and judge each resource as the program registers it (as the engine does), in
+  // a thread of their own while this one runs the program.
+  const thread = startPackThread({ packDirs, config, stack, configLabel: `--config ${options.configFile ?? ""}` });
   const view = new AnalyzerView({ project: project.name, stack: project.stack, config: project.config });
-  const limit = limiter(IN_FLIGHT);
-  const analyses: Promise<Outcome>[] = [];
   let registered = 0;
-  let analyzed = 0;
+  thread.onProgress((analyzed) => progress.count("checking resources", analyzed, registered));
+  // The outputs each resource had when it was sent: those that change later (a component's registerOutputs) are sent again at the end.
+  const sentState: Record<string, unknown>[] = [];
   const onResource = (resource: RecordedResource) => {
     view.add(resource);
-    const request = view.resource(resource, "analyze");
     registered += 1;
-    analyses.push(
-      started
-        .then(({ packs }) =>
-          Promise.all(
-            packs.map((pack) =>
-              // A resource policy's diagnostic names no URN: the engine knows which resource it asked about.
-              limit(() => pack.analyze(request)).then((found) => found.map((diagnostic) => ({ ...diagnostic, urn: diagnostic.urn || request.urn }))),
-            ),
-          ),
-        )
-        .then(
-          (found): Outcome => ({ diagnostics: found.flat() }),
-          (error: unknown): Outcome => ({ error }),
-        )
-        .finally(() => progress.count("checking resources", ++analyzed, registered)),
-    );
+    sentState.push(resource.state);
+    thread.analyze(view.resource(resource, "analyze"), view.resource(resource, "stack"));
   };
 
-  let packs: PackSession[] = [];
   try {
     const ran = await runProject(project, { preview, onResource }).then(
       (recorded) => ({ recorded }),
       (error: unknown) => ({ error }),
     );
-    const outcome = await started;
-    packs = outcome.packs;
+    const outcome = await thread.started.then(
+      (infos) => ({ infos }),
+      (error: unknown) => ({ error }),
+    );
     // The program's own failure is the one to report when both fail.
     if ("error" in ran) throw ran.error;
     if ("error" in outcome) throw outcome.error;
     const { recorded } = ran;
 
-    const diagnostics: DiagnosticLike[] = [];
-    for (const analysis of await Promise.all(analyses)) {
-      if ("error" in analysis) throw analysis.error;
-      diagnostics.push(...analysis.diagnostics);
-    }
-    progress.phase("checking the stack");
-    const stackWide = view.all(recorded.resources, "stack");
-    for (const pack of packs) diagnostics.push(...(await pack.analyzeStack(stackWide)));
-
+    const changed = recorded.resources.flatMap((resource, index) => (resource.state === sentState[index] ? [] : [{ index, resource: view.resource(resource, "stack") }]));
+    const diagnostics: DiagnosticLike[] = await thread.finish(changed, () => progress.phase("checking the stack"));
     const stackUrn = recorded.resources[0]?.urn ?? "";
     const violations = violationsFrom(diagnostics, stackUrn);
     return {
       project,
       recorded,
-      packs: packs.map((pack) => pack.info),
+      packs: outcome.infos,
       violations,
       agents: agentSummaries(recorded.resources),
       exitCode: countByLevel(violations).mandatory > 0 ? 1 : 0,
     };
   } finally {
     progress.stop();
-    await Promise.all(packs.map((pack) => pack.close().catch(() => undefined)));
+    await thread.close();
   }
 }
