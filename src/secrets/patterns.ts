@@ -31,6 +31,12 @@ export interface SecretPattern {
   readonly accept?: (match: string) => boolean;
   /** The text must also hold this somewhere (non-global). */
   readonly requires?: RegExp;
+  /**
+   * A fragment every match holds (non-global): a string holding no row's anchor is skipped without
+   * running the patterns, which is most strings (names, ids, ARNs). Rows with `propertyName` need
+   * none: they are tried whenever the property's name matches.
+   */
+  readonly anchor?: RegExp;
 }
 
 export const SECRET_PATTERNS: readonly SecretPattern[] = [
@@ -39,11 +45,13 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     description: "an AWS access key id",
     pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
     accept: (match) => !match.endsWith("EXAMPLE"),
+    anchor: /AKIA|ASIA|ABIA|ACCA/,
   },
   {
     id: "aws-secret-access-key",
     description: "an AWS secret access key",
     pattern: /aws_?secret_?access_?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/gi,
+    anchor: /secret/i,
   },
   {
     id: "aws-secret-access-key",
@@ -56,6 +64,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: "private-key",
     description: "a private key (PEM)",
     pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g,
+    anchor: /PRIVATE KEY/,
   },
   {
     id: "gcp-service-account-key",
@@ -63,28 +72,40 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     // Both markers, in either order; looked for separately so that the scan stays linear in the text.
     pattern: /"type"\s*:\s*"service_account"/g,
     requires: /"private_key"\s*:/,
+    anchor: /service_account/,
   },
   {
     id: "github-token",
     description: "a GitHub token",
     pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g,
+    anchor: /gh[pousr]_|github_pat_/,
   },
   {
     id: "gitlab-token",
     description: "a GitLab token",
     pattern: /(?<![A-Za-z0-9_-])(?:glpat|gldt|glrt|glptt|glft|glsoat|gloas)-[A-Za-z0-9_.-]{20,}(?![A-Za-z0-9_-])/g,
+    anchor: /gl(?:pat|dt|rt|ptt|ft|soat|oas)-/,
   },
   {
     id: "slack-token",
     description: "a Slack token",
     pattern: /(?<![A-Za-z0-9-])(?:xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{8,}|xapp-[0-9]-[A-Z0-9]{6,}-[0-9]{6,}-[a-f0-9]{32,})(?![A-Za-z0-9-])/g,
+    anchor: /xox[abposr]-|xapp-/,
   },
   {
     id: "slack-webhook",
     description: "a Slack incoming-webhook URL",
     pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/T[A-Z0-9]+\/[A-Z0-9]+\/[A-Za-z0-9]{16,}/g,
+    anchor: /hooks\.slack\.com/,
   },
 ];
+
+/**
+ * Any row's anchor. Masking ARNs (below) blanks characters in place, and unescaping JSON drops a
+ * backslash before a quote, slash or backslash, or turns `\\n` into a line break: an anchor holding
+ * none of those characters is in a view only if it is in the text itself.
+ */
+const ANY_ANCHOR = new RegExp(SECRET_PATTERNS.flatMap((entry) => (entry.anchor ? [entry.anchor.source] : [])).join("|"), "i");
 
 /** ARNs name resources; text inside them is never a credential (masked before matching). */
 const ARN_TOKEN = /arn:aws[a-z-]*:[^\s"',;]*/g;
@@ -133,14 +154,13 @@ function isServiceAccountKeyObject(value: unknown): boolean {
   return object.type === "service_account" && typeof object.private_key === "string";
 }
 
-/** The secrets inside one string; `propertyName` is the name of the property holding it. */
-export function findSecretsInText(text: string, propertyName = "", path = ""): SecretMatch[] {
+/** The table's rows that match a text (or one of its unescaped views), each once. */
+function findByPatterns(text: string, propertyName: string, path: string, found: SecretMatch[]): void {
   const masked = maskArns(text);
   // JSON written into a string (an ECS task definition, a config file) escapes its quotes: read it
   // unescaped too, up to three levels deep.
   const views = [masked];
   while (views.length < 4 && views.at(-1)!.includes('\\"')) views.push(views.at(-1)!.replace(/\\(["\\/])/g, "$1").replace(/\\n/g, "\n"));
-  const found: SecretMatch[] = [];
   for (const entry of SECRET_PATTERNS) {
     if (entry.propertyName && !entry.propertyName.test(propertyName)) continue;
     search: for (const view of views) {
@@ -152,6 +172,12 @@ export function findSecretsInText(text: string, propertyName = "", path = ""): S
       }
     }
   }
+}
+
+/** The secrets inside one string; `propertyName` is the name of the property holding it. */
+export function findSecretsInText(text: string, propertyName = "", path = ""): SecretMatch[] {
+  const found: SecretMatch[] = [];
+  if (ANY_ANCHOR.test(text) || SECRET_PATTERNS.some((entry) => entry.propertyName?.test(propertyName))) findByPatterns(text, propertyName, path, found);
   if (found.length === 0 && BASE64_BLOB.test(text)) {
     const decoded = Buffer.from(text.replace(/\s+/g, ""), "base64").toString("utf8");
     try {
