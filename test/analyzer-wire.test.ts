@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
-import { analyzeStackRequest, analyzeStackRequestBytes, analyzerResourceBytes } from "../src/analyzer/wire";
+import { analyzeRequest, analyzeRequestBytes, analyzeStackRequest, analyzeStackRequestBytes, analyzerResourceBytes, analyzerResourceMessage, toStruct } from "../src/analyzer/wire";
+import { encodeStruct } from "../src/analyzer/struct-encoding";
 import type { AnalyzerResource } from "../src/analyzer";
 import { runs } from "./support/property";
 
@@ -13,12 +14,28 @@ import { runs } from "./support/property";
 
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
 
+/** Property values as programs hold them: JSON, plus undefined properties and list items (dropped and nulled as the engine does), and doubles of every kind. */
+const propertyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small" },
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.boolean(),
+    fc.double(),
+    fc.integer(),
+    fc.string(),
+    fc.string({ unit: "grapheme" }),
+    fc.array(tie("value"), { maxLength: 4 }),
+    fc.dictionary(fc.string({ unit: "grapheme" }), tie("value"), { maxKeys: 4 }),
+  ),
+})).value;
+
 const resourceArbitrary: fc.Arbitrary<AnalyzerResource> = fc.record(
   {
     urn: fc.string().map((name) => `urn:pulumi:dev::p::aws:iam/role:Role::${name}`),
     type: fc.constantFrom("aws:iam/role:Role", "gcp:serviceaccount/account:Account", "pulumi:pulumi:Stack"),
     name: fc.string(),
-    properties: fc.dictionary(fc.string(), jsonValue),
+    properties: fc.dictionary(fc.string(), fc.oneof(jsonValue, propertyValue)),
     parent: fc.string({ minLength: 1 }),
     dependencies: fc.array(fc.string(), { maxLength: 3 }),
     propertyDependencies: fc.dictionary(fc.string(), fc.array(fc.string(), { maxLength: 2 })),
@@ -31,6 +48,40 @@ const resourceArbitrary: fc.Arbitrary<AnalyzerResource> = fc.record(
 function sized(size: number): AnalyzerResource {
   return { urn: "urn:pulumi:dev::p::aws:iam/role:Role::big", type: "aws:iam/role:Role", name: "big", properties: { policy: "x".repeat(size) } };
 }
+
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+
+describe("properties written straight to the wire", () => {
+  it("are the bytes google-protobuf writes for the same Struct", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: "grapheme" }), propertyValue, { maxKeys: 8 }), (properties) => {
+        expect(same(encodeStruct(properties), toStruct(properties).serializeBinary()), JSON.stringify(properties)).toBe(true);
+      }),
+      runs(500),
+    );
+  });
+
+  it("hold strings and records longer than one varint byte, and -0, NaN and infinities", () => {
+    const properties = { long: "é".repeat(100_000), nested: { list: Array.from({ length: 300 }, (_, index) => ({ index })) }, numbers: [-0, Number.NaN, Infinity, -Infinity, 2 ** 60] };
+    expect(same(encodeStruct(properties), toStruct(properties).serializeBinary())).toBe(true);
+  });
+
+  it("refuse what a Struct cannot hold, as google-protobuf does", () => {
+    expect(() => toStruct({ when: 1n } as never)).toThrow();
+    expect(() => encodeStruct({ when: 1n })).toThrow(/Unexpected struct type/);
+    expect(() => encodeStruct({ call: () => 1 })).toThrow(/Unexpected struct type/);
+  });
+
+  it("make the same AnalyzeRequest and AnalyzerResource bytes as the messages", () => {
+    fc.assert(
+      fc.property(resourceArbitrary, (resource) => {
+        expect(same(analyzeRequestBytes(resource), analyzeRequest(resource).serializeBinary())).toBe(true);
+        expect(same(analyzerResourceBytes(resource), analyzerResourceMessage(resource).serializeBinary())).toBe(true);
+      }),
+      runs(300),
+    );
+  });
+});
 
 describe("AnalyzeStackRequest put together from resources encoded one by one", () => {
   it("is byte for byte what protobuf writes for the whole request", () => {

@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import type * as structPb from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
+import { withTypeAndProperties } from "./struct-encoding";
 import { ENFORCEMENT_LEVELS_BY_NUMBER, type AnalyzerDiagnostic, type AnalyzerInfo, type AnalyzerPolicyInfo, type AnalyzerResource, type EnforcementLevel } from "./types";
 
 /**
@@ -27,7 +28,8 @@ function plain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : plain(item)));
   if (typeof value === "object" && value !== null) {
     const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) if (item !== undefined) result[key] = plain(item);
+    // Defined, not assigned: a property named `__proto__` is a property like any other, not the prototype.
+    for (const [key, item] of Object.entries(value)) if (item !== undefined) Object.defineProperty(result, key, { value: plain(item), enumerable: true, writable: true, configurable: true });
     return result;
   }
   return value;
@@ -78,26 +80,35 @@ function provider(resource: AnalyzerResource): analyzerPb.AnalyzerProviderResour
   return message;
 }
 
-/** `AnalyzeRequest` for one resource. */
-export function analyzeRequest(resource: AnalyzerResource): analyzerPb.AnalyzeRequest {
+/** `AnalyzeRequest` for one resource, without its type and properties. */
+function analyzeRequestRest(resource: AnalyzerResource): analyzerPb.AnalyzeRequest {
   const request = new analyzerPb.AnalyzeRequest();
   request.setUrn(resource.urn);
-  request.setType(resource.type);
   request.setName(resource.name);
-  request.setProperties(toStruct(resource.properties));
   request.setOptions(options(resource));
   const message = provider(resource);
   if (message) request.setProvider(message);
   return request;
 }
 
-/** One resource of an `AnalyzeStackRequest`: its outputs, options, provider, parent and dependencies. */
-export function analyzerResourceMessage(resource: AnalyzerResource): analyzerPb.AnalyzerResource {
+/** `AnalyzeRequest` for one resource. */
+export function analyzeRequest(resource: AnalyzerResource): analyzerPb.AnalyzeRequest {
+  const request = analyzeRequestRest(resource);
+  request.setType(resource.type);
+  request.setProperties(toStruct(resource.properties));
+  return request;
+}
+
+/** `AnalyzeRequest` for one resource, encoded: the same bytes as `analyzeRequest(resource).serializeBinary()`, without its message objects for the properties. */
+export function analyzeRequestBytes(resource: AnalyzerResource): Uint8Array {
+  return withTypeAndProperties(resource.type, resource.properties, analyzeRequestRest(resource).serializeBinary());
+}
+
+/** One resource of an `AnalyzeStackRequest` without its type and properties. */
+function analyzerResourceRest(resource: AnalyzerResource): analyzerPb.AnalyzerResource {
   const message = new analyzerPb.AnalyzerResource();
   message.setUrn(resource.urn);
-  message.setType(resource.type);
   message.setName(resource.name);
-  message.setProperties(toStruct(resource.properties));
   message.setOptions(options(resource));
   const providerMessage = provider(resource);
   if (providerMessage) message.setProvider(providerMessage);
@@ -113,6 +124,14 @@ export function analyzerResourceMessage(resource: AnalyzerResource): analyzerPb.
   return message;
 }
 
+/** One resource of an `AnalyzeStackRequest`: its outputs, options, provider, parent and dependencies. */
+export function analyzerResourceMessage(resource: AnalyzerResource): analyzerPb.AnalyzerResource {
+  const message = analyzerResourceRest(resource);
+  message.setType(resource.type);
+  message.setProperties(toStruct(resource.properties));
+  return message;
+}
+
 /** `AnalyzeStackRequest` for every resource of a stack. */
 export function analyzeStackRequest(resources: readonly AnalyzerResource[]): analyzerPb.AnalyzeStackRequest {
   const request = new analyzerPb.AnalyzeStackRequest();
@@ -122,7 +141,7 @@ export function analyzeStackRequest(resources: readonly AnalyzerResource[]): ana
 
 /** One resource of an `AnalyzeStackRequest`, encoded: a stack request can be put together from resources encoded as the program registers them. */
 export function analyzerResourceBytes(resource: AnalyzerResource): Uint8Array {
-  return analyzerResourceMessage(resource).serializeBinary();
+  return withTypeAndProperties(resource.type, resource.properties, analyzerResourceRest(resource).serializeBinary());
 }
 
 function varint(value: number): number[] {
