@@ -149,9 +149,18 @@ export function analyzePermissions(entries: readonly SourcedStatement[], options
     }
   }
 
-  const allowed = (action: string) =>
-    !deniedEverywhere(action) &&
-    allows.some((entry) => statementCoversAction(entry.statement, action) && (entry.statement.resources.length > 0 || entry.statement.notResources.length > 0));
+  // Escalation methods share actions (iam:passrole is in a dozen): each is judged once.
+  const judged = new Map<string, boolean>();
+  const allowed = (action: string) => {
+    let verdict = judged.get(action);
+    if (verdict === undefined) {
+      verdict =
+        !deniedEverywhere(action) &&
+        allows.some((entry) => statementCoversAction(entry.statement, action) && (entry.statement.resources.length > 0 || entry.statement.notResources.length > 0));
+      judged.set(action, verdict);
+    }
+    return verdict;
+  };
   const escalations = denyAll ? [] : escalationMethodsAllowed(allowed, options.allowedEscalationMethods ?? []);
 
   return {

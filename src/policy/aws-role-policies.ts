@@ -1,5 +1,5 @@
 import { readPolicyDocument, type PolicyDocumentReading } from "../aws/policy-document";
-import type { SourcedStatement } from "../aws/permission-analysis";
+import { analyzePermissions, type PermissionAnalysis, type PermissionOptions, type SourcedStatement } from "../aws/permission-analysis";
 import { StackIndex, knownString, type PolicyResource } from "./stack";
 import { isUnknown } from "./unknown";
 
@@ -109,4 +109,13 @@ export function unlinkedAttachments(index: StackIndex): { attachment: PolicyReso
 /** The statements of every readable document among the sources. */
 export function statementsOf(sources: readonly RolePolicySource[]): SourcedStatement[] {
   return sources.flatMap((source) => (source.document?.kind === "document" ? source.document.statements.map((statement) => ({ statement, source: source.what })) : []));
+}
+
+/**
+ * What the policies a role holds allow, analysed once per index and options: `no-overbroad-aws-scopes`
+ * and `high-risk-requires-approval` both read it, and in one `AnalyzeStack` they share the index.
+ */
+export function rolePermissions(role: PolicyResource, index: StackIndex, options: PermissionOptions = {}): PermissionAnalysis {
+  const key = `rolePermissions ${JSON.stringify([options.allowedEscalationMethods ?? [], options.allowedCredentialActions ?? []])}`;
+  return index.memoFor(role, key, () => analyzePermissions(statementsOf(rolePolicySources(role, index)), options));
 }

@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { managedPolicyRule } from "../../aws/managed-policies";
-import { analyzePermissions } from "../../aws/permission-analysis";
 import { agentSpecSchema } from "../../spec";
 import { TAG_KEYS } from "../../tags";
 import { describeIdentity, findAgentIdentities, type AgentIdentityResource } from "../agents";
-import { awsManagedPolicyName, rolePolicySources, statementsOf } from "../aws-role-policies";
+import { awsManagedPolicyName, rolePermissions, rolePolicySources } from "../aws-role-policies";
 import { azureAssignmentsTo, gcpGrantsToAccount } from "../cloud-grants";
 import { StackIndex, type CheckContext, type Finding, type PolicyResource } from "../stack";
 import { forIdentity, listed } from "./common";
@@ -44,7 +43,7 @@ function awsRisks(agent: AgentIdentityResource, index: StackIndex): RiskReading 
     if (rule) for (const risk of rule.risks) found[risk].push(name!);
     if (source.unresolved || source.document?.kind === "unknown") undecided.push(source.what);
   }
-  const analysis = analyzePermissions(statementsOf(sources));
+  const analysis = rolePermissions(agent.resource, index);
   for (const risk of RISK_CLASSES) found[risk].push(...analysis.highRisk[risk]);
   undecided.push(...analysis.unknownSources);
   return { found, undecided };

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { managedPolicyRule } from "../../aws/managed-policies";
-import { analyzePermissions } from "../../aws/permission-analysis";
 import { SELF_SCOPED_TOKEN_ACTIONS } from "../../aws/privilege-escalation";
 import { describeIdentity, findAgentIdentities, type AgentIdentityResource } from "../agents";
-import { awsManagedPolicyName, rolePolicySources, statementsOf, unlinkedAttachments } from "../aws-role-policies";
+import { awsManagedPolicyName, rolePermissions, rolePolicySources, unlinkedAttachments } from "../aws-role-policies";
 import { StackIndex, type CheckContext, type Finding, type PolicyResource } from "../stack";
 import { isUnknown } from "../unknown";
 import { forIdentity, listed, stringList } from "./common";
@@ -50,7 +49,7 @@ function roleFindings(agent: AgentIdentityResource, index: StackIndex, config: A
       findings.push({ urn: source.urn, message: `${name}: ${source.what} cannot be read (${source.document.error}); fix the policy document` });
     }
   }
-  const analysis = analyzePermissions(statementsOf(sources), {
+  const analysis = rolePermissions(agent.resource, index, {
     allowedEscalationMethods: config.allowedEscalationMethods,
     allowedCredentialActions: config.allowedCredentialActions,
   });
