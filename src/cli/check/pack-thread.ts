@@ -32,8 +32,8 @@ export interface SerializedError {
 
 /** Messages to the worker. */
 export type PackThreadRequest =
-  /** A registered resource: its inputs for `Analyze`, its outputs so far for `AnalyzeStack`. */
-  | { readonly kind: "resource"; readonly resource: AnalyzerResource; readonly stack: AnalyzerResource }
+  /** Registered resources, in order: each one's inputs for `Analyze`, its outputs so far for `AnalyzeStack`. */
+  | { readonly kind: "resources"; readonly resources: readonly { readonly resource: AnalyzerResource; readonly stack: AnalyzerResource }[] }
   /** The program has finished: the resources (by registration index) whose outputs changed since they were sent. */
   | { readonly kind: "finish"; readonly changed: readonly { readonly index: number; readonly resource: AnalyzerResource }[] }
   | { readonly kind: "close" };
@@ -114,12 +114,23 @@ export function startPackThread(setup: PackThreadSetup): PackThread {
   // Observed at once: a pack failing while the program still runs is reported after the run, not as an unhandled rejection.
   started.catch(() => undefined);
   let closed: Promise<void> | undefined;
+  // Resources registered in one turn of the event loop go in one message: a program registers them
+  // in bursts, and each message costs both threads a dispatch.
+  let pending: { resource: AnalyzerResource; stack: AnalyzerResource }[] = [];
+  const flush = () => {
+    if (pending.length === 0 || exited) return;
+    worker.postMessage({ kind: "resources", resources: pending } satisfies PackThreadRequest);
+    pending = [];
+  };
   return {
     started,
     analyze(resource, stack) {
-      if (!exited) worker.postMessage({ kind: "resource", resource, stack } satisfies PackThreadRequest);
+      if (exited) return;
+      pending.push({ resource, stack });
+      if (pending.length === 1) setImmediate(flush);
     },
     async finish(changed, onAnalyzed) {
+      flush();
       const analyzed = onAnalyzed ? next(["analyzed", "finished"]) : undefined;
       void analyzed?.then((reply) => reply.kind === "analyzed" && onAnalyzed?.(reply.count));
       const finished = next(["finished"]);

@@ -101,9 +101,11 @@ async function close(): Promise<void> {
 }
 
 port.on("message", (request: PackThreadRequest) => {
-  if (request.kind === "resource") {
-    analyze(request.resource);
-    stackParts.push(analyzerResourceBytes(request.stack));
+  if (request.kind === "resources") {
+    for (const { resource, stack } of request.resources) {
+      analyze(resource);
+      stackParts.push(analyzerResourceBytes(stack));
+    }
   } else if (request.kind === "finish") void finish(request.changed);
   else void close();
 });
