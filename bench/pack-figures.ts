@@ -11,13 +11,17 @@ import type { RecordedForPacks } from "./recorded";
 /** Analyze requests in flight at once, as `agent-iam check` sends them (src/cli/check/run-check.ts). */
 const IN_FLIGHT = 64;
 
-/** What one pack costs per analyzed resource. */
+/** What one pack costs per resource: a pass is what the engine sends, `Analyze` of each resource, then one `AnalyzeStack` of them all. */
 export interface PackCost {
   readonly pack: string;
   readonly policies: number;
-  /** CPU time of the pack's process per resource, µs (the pack's own work: decoding, policies, answer). */
+  /** CPU time of the pack's process per resource for the whole pass, µs (decoding, policies, answers). */
   readonly cpuUsPerResource?: number;
-  /** Wall time per resource as the gate sees it, µs (includes encoding on the gate's side). */
+  /** Of which `Analyze` (the resource policies), µs per resource. */
+  readonly analyzeCpuUsPerResource?: number;
+  /** Of which `AnalyzeStack` (the stack policies), µs per resource. */
+  readonly stackCpuUsPerResource?: number;
+  /** Wall time per resource for the whole pass as the gate sees it, µs (includes encoding on the gate's side). */
   readonly wallUsPerResource: number;
   /** Diagnostics it reported in one pass. */
   readonly diagnostics: number;
@@ -76,27 +80,37 @@ async function analyzePass(pack: PolicyPackProcess, resources: readonly Analyzer
   return diagnostics;
 }
 
-/** Starts a pack as the gate does for the recorded stack, analyzes every resource `passes` times after a warm-up pass, keeps the fastest pass. */
-async function packCost(dir: string, recording: RecordedForPacks, resources: readonly AnalyzerResource[], passes: number): Promise<PackCost> {
+/** Pack CPU (ms) a piece of work costs, from /proc; undefined where there is none. */
+async function cpuOf<T>(pid: number | undefined, work: () => Promise<T>): Promise<{ value: T; cpuMs?: number }> {
+  const before = processCpuMs(pid);
+  const value = await work();
+  const after = processCpuMs(pid);
+  return { value, ...(before !== undefined && after !== undefined ? { cpuMs: after - before } : {}) };
+}
+
+/**
+ * Starts a pack as the gate does for the recorded stack and runs `passes` passes (after one warm-up
+ * pass) of `Analyze` for each resource then `AnalyzeStack` of all; keeps the fastest pass.
+ */
+async function packCost(dir: string, recording: RecordedForPacks, analyze: readonly AnalyzerResource[], stack: AnalyzerResource[], passes: number): Promise<PackCost> {
   const pack = await PolicyPackProcess.start(dir, { stack: { name: recording.stack, project: recording.project, config: recording.config, preview: false } });
   try {
-    const diagnostics = await analyzePass(pack, resources);
-    let wall = Infinity;
-    let cpu: number | undefined;
+    const diagnostics = (await analyzePass(pack, analyze)) + (await pack.analyzeStack(stack)).length;
+    let best: { wall: number; analyze?: number; stack?: number } | undefined;
     for (let pass = 0; pass < passes; pass += 1) {
-      const cpuBefore = processCpuMs(pack.pid);
       const started = process.hrtime.bigint();
-      await analyzePass(pack, resources);
-      const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-      const cpuAfter = processCpuMs(pack.pid);
-      wall = Math.min(wall, elapsed);
-      if (cpuBefore !== undefined && cpuAfter !== undefined) cpu = Math.min(cpu ?? Infinity, cpuAfter - cpuBefore);
+      const resources = await cpuOf(pack.pid, () => analyzePass(pack, analyze));
+      const stackWide = await cpuOf(pack.pid, () => pack.analyzeStack(stack));
+      const wall = Number(process.hrtime.bigint() - started) / 1e6;
+      if (!best || wall < best.wall) best = { wall, analyze: resources.cpuMs, stack: stackWide.cpuMs };
     }
+    const perResource = (ms: number | undefined) => (ms === undefined ? undefined : (ms * 1000) / analyze.length);
+    const cpu = best?.analyze !== undefined && best.stack !== undefined ? best.analyze + best.stack : undefined;
     return {
       pack: `${pack.startInfo.name}@${pack.startInfo.version}`,
       policies: pack.startInfo.policies.length,
-      ...(cpu !== undefined ? { cpuUsPerResource: (cpu * 1000) / resources.length } : {}),
-      wallUsPerResource: (wall * 1000) / resources.length,
+      ...(cpu !== undefined ? { cpuUsPerResource: perResource(cpu), analyzeCpuUsPerResource: perResource(best!.analyze), stackCpuUsPerResource: perResource(best!.stack) } : {}),
+      wallUsPerResource: perResource(best?.wall ?? Infinity)!,
       diagnostics,
     };
   } finally {
@@ -104,13 +118,30 @@ async function packCost(dir: string, recording: RecordedForPacks, resources: rea
   }
 }
 
+/**
+ * The resources `AnalyzeStack` gets for the AWS part of a program: the AWS resources and the
+ * components and stack they belong to (a pack may read an agent's metadata off its component), in
+ * registration order.
+ */
+export function withAncestors(resources: readonly AnalyzerResource[], chosen: (resource: AnalyzerResource) => boolean): AnalyzerResource[] {
+  const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
+  const kept = new Set<string>();
+  for (const resource of resources) {
+    if (!chosen(resource)) continue;
+    for (let at: AnalyzerResource | undefined = resource; at && !kept.has(at.urn); at = at.parent ? byUrn.get(at.parent) : undefined) kept.add(at.urn);
+  }
+  return resources.filter((resource) => kept.has(resource.urn));
+}
+
 /** Figure 3: both packs over the same recorded AWS resources, one pack at a time. */
 export async function measurePolicyCost(recording: RecordedForPacks, agents: number, packs: { ours: string; awsguard: string }, passes: number): Promise<PolicyCostFigure> {
-  const resources = recording.analyze.filter((resource) => resource.type.startsWith("aws:"));
+  const isAws = (resource: AnalyzerResource) => resource.type.startsWith("aws:");
+  const resources = recording.analyze.filter(isAws);
+  const stack = withAncestors(recording.stackResources, isAws);
   const types: Record<string, number> = {};
   for (const resource of resources) types[resource.type] = (types[resource.type] ?? 0) + 1;
-  const ours = await packCost(packs.ours, recording, resources, passes);
-  const awsguard = await packCost(packs.awsguard, recording, resources, passes);
+  const ours = await packCost(packs.ours, recording, resources, stack, passes);
+  const awsguard = await packCost(packs.awsguard, recording, resources, stack, passes);
   const basis = ours.cpuUsPerResource !== undefined && awsguard.cpuUsPerResource !== undefined ? "cpu" : "wall";
   const ratio = basis === "cpu" ? ours.cpuUsPerResource! / awsguard.cpuUsPerResource! : ours.wallUsPerResource / awsguard.wallUsPerResource;
   return { agents, resources: resources.length, types, passes, ours, awsguard, ratio, basis };

@@ -52,10 +52,12 @@ export function formatTable(results: BenchResults): string {
   if ("skipped" in figures.policyCost) rows.push(["3", cost.name, `not measured: ${figures.policyCost.skipped}`, cost.target, status(cost)]);
   else {
     const figure = figures.policyCost;
+    const split = (cost: typeof figure.ours) =>
+      cost.analyzeCpuUsPerResource !== undefined && cost.stackCpuUsPerResource !== undefined ? ` = Analyze ${micro(cost.analyzeCpuUsPerResource)} + AnalyzeStack ${micro(cost.stackCpuUsPerResource)}` : "";
     rows.push([
       "3",
-      `per AWS resource: ${count(figure.resources)} recorded (fleet of ${count(figure.agents)}), ${figure.basis === "cpu" ? "pack CPU" : "wall"} per Analyze`,
-      `ours ${micro(figure.basis === "cpu" ? figure.ours.cpuUsPerResource : figure.ours.wallUsPerResource)} (${figure.ours.policies} policies), awsguard ${micro(figure.basis === "cpu" ? figure.awsguard.cpuUsPerResource : figure.awsguard.wallUsPerResource)} (${figure.awsguard.policies} policies); wall ${micro(figure.ours.wallUsPerResource)} / ${micro(figure.awsguard.wallUsPerResource)}`,
+      `per AWS resource: ${count(figure.resources)} recorded (fleet of ${count(figure.agents)}), ${figure.basis === "cpu" ? "pack CPU" : "wall"} per resource for Analyze of each + AnalyzeStack of all`,
+      `ours ${micro(figure.basis === "cpu" ? figure.ours.cpuUsPerResource : figure.ours.wallUsPerResource)}${split(figure.ours)} (${figure.ours.policies} policies), awsguard ${micro(figure.basis === "cpu" ? figure.awsguard.cpuUsPerResource : figure.awsguard.wallUsPerResource)}${split(figure.awsguard)} (${figure.awsguard.policies} policies); wall ${micro(figure.ours.wallUsPerResource)} / ${micro(figure.awsguard.wallUsPerResource)}`,
       "",
       "",
     ]);
