@@ -18,13 +18,14 @@ import { formatTable } from "./table";
  *   npm run bench                              # 100, 1,000 and 5,000 agents (minutes)
  *   npm run bench -- --agents 100,1000         # other fleet sizes
  *   npm run bench -- --repeats 3 --no-install  # more runs per size; skip awsguard unless installed
+ *   npm run bench -- --write-fleet DIR --agents 1000  # only write that fleet's program (to profile it)
  */
 
 /** Options of {@link runBench}. */
 export interface BenchOptions {
   /** Fleet sizes of figures 1 and 2 (default 100, 1,000, 5,000). */
   readonly agents?: readonly number[];
-  /** Runs of the check and the floor per size; the fastest counts (default: 2 up to 1,000 agents, else 1). */
+  /** Runs of the check and the floor per size; the fastest counts (default: 3 up to 1,000 agents, else 1). */
   readonly repeats?: number;
   /** The size the check/floor target is read at (default 1,000, else the largest size below it). */
   readonly ratioAt?: number;
@@ -89,7 +90,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
 
     log(`figures 1 and 2: check and floor at ${agents.join(", ")} agents (Node ${nodeOptions})`);
     const rows: CheckRow[] = [];
-    for (const size of agents) rows.push(await measureCheckRow(size, { workDir, repeats: options.repeats ?? (size <= 1000 ? 2 : 1), nodeOptions, log }));
+    for (const size of agents) rows.push(await measureCheckRow(size, { workDir, repeats: options.repeats ?? (size <= 1000 ? 3 : 1), nodeOptions, log }));
     const from = agents.includes(1000) ? 1000 : agents[agents.length - 2];
     const to = agents.includes(5000) ? 5000 : agents[agents.length - 1];
     const fromRow = rows.find((row) => row.agents === from);
@@ -144,12 +145,20 @@ async function main(argv: readonly string[]): Promise<number> {
       "no-install": { type: "boolean" },
       "heap-mib": { type: "string" },
       results: { type: "string" },
+      "write-fleet": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
   if (values.help) {
-    process.stdout.write("npm run bench -- [--agents 100,1000,5000] [--repeats N] [--policy-cost-agents N] [--no-install] [--heap-mib N] [--results FILE]\n");
+    process.stdout.write("npm run bench -- [--agents 100,1000,5000] [--repeats N] [--policy-cost-agents N] [--no-install] [--heap-mib N] [--results FILE]\n       npm run bench -- --write-fleet DIR [--agents N]\n");
+    return 0;
+  }
+  if (values["write-fleet"] !== undefined) {
+    const [count = 1000] = values.agents ? sizes(values.agents) : [];
+    const dir = resolve(values["write-fleet"]);
+    writeFleetProgram(dir, count);
+    process.stdout.write(`wrote the ${count.toLocaleString("en")}-agent fleet's program to ${dir}: node bin/agent-iam.js check ${dir}\n`);
     return 0;
   }
   const results = await runBench({
