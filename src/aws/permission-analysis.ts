@@ -149,14 +149,21 @@ export function analyzePermissions(entries: readonly SourcedStatement[], options
     }
   }
 
-  // Escalation methods share actions (iam:passrole is in a dozen): each is judged once.
+  // Escalation methods share actions (iam:passrole is in a dozen): each is judged once. Exact
+  // action names (most of a generated policy) are looked up, case-insensitively as IAM compares
+  // them; only statements with wildcards or NotAction are matched pattern by pattern.
+  const exactlyAllowed = new Set<string>();
+  const patternAllows: PolicyStatement[] = [];
+  for (const { statement } of allows) {
+    if (statement.resources.length === 0 && statement.notResources.length === 0) continue;
+    if (statement.notActions.length > 0 || statement.actions.some((pattern) => !isUnknown(pattern) && /[*?]/.test(pattern))) patternAllows.push(statement);
+    else for (const pattern of statement.actions) if (!isUnknown(pattern)) exactlyAllowed.add(pattern.toLowerCase());
+  }
   const judged = new Map<string, boolean>();
   const allowed = (action: string) => {
     let verdict = judged.get(action);
     if (verdict === undefined) {
-      verdict =
-        !deniedEverywhere(action) &&
-        allows.some((entry) => statementCoversAction(entry.statement, action) && (entry.statement.resources.length > 0 || entry.statement.notResources.length > 0));
+      verdict = !deniedEverywhere(action) && (exactlyAllowed.has(action.toLowerCase()) || patternAllows.some((statement) => statementCoversAction(statement, action)));
       judged.set(action, verdict);
     }
     return verdict;

@@ -3,6 +3,7 @@ import { managedPolicyRule } from "../../aws/managed-policies";
 import { agentSpecSchema } from "../../spec";
 import { TAG_KEYS } from "../../tags";
 import { describeIdentity, findAgentIdentities, type AgentIdentityResource } from "../agents";
+import { SELF_SCOPED_TOKEN_ACTIONS } from "../../aws/privilege-escalation";
 import { awsManagedPolicyName, rolePermissions, rolePolicySources } from "../aws-role-policies";
 import { azureAssignmentsTo, gcpGrantsToAccount } from "../cloud-grants";
 import { StackIndex, type CheckContext, type Finding, type PolicyResource } from "../stack";
@@ -43,7 +44,9 @@ function awsRisks(agent: AgentIdentityResource, index: StackIndex): RiskReading 
     if (rule) for (const risk of rule.risks) found[risk].push(name!);
     if (source.unresolved || source.document?.kind === "unknown") undecided.push(source.what);
   }
-  const analysis = rolePermissions(agent.resource, index);
+  // Only the high-risk classes are read here, which no option changes: asked with the options
+  // no-overbroad-aws-scopes has by default, the analysis it made in the same request is reused.
+  const analysis = rolePermissions(agent.resource, index, { allowedCredentialActions: SELF_SCOPED_TOKEN_ACTIONS });
   for (const risk of RISK_CLASSES) found[risk].push(...analysis.highRisk[risk]);
   undecided.push(...analysis.unknownSources);
   return { found, undecided };
