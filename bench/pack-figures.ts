@@ -36,8 +36,10 @@ export interface PolicyCostFigure {
   readonly passes: number;
   readonly ours: PackCost;
   readonly awsguard: PackCost;
-  /** ours / awsguard, on pack CPU per resource (on wall time when CPU could not be read). */
+  /** ours / awsguard, on pack CPU per resource for the whole pass (on wall time when CPU could not be read): the target's figure. */
   readonly ratio: number;
+  /** ours / awsguard on `Analyze` alone (the resource policies), for context; undefined without CPU times. */
+  readonly analyzeRatio?: number;
   readonly basis: "cpu" | "wall";
 }
 
@@ -144,7 +146,8 @@ export async function measurePolicyCost(recording: RecordedForPacks, agents: num
   const awsguard = await packCost(packs.awsguard, recording, resources, stack, passes);
   const basis = ours.cpuUsPerResource !== undefined && awsguard.cpuUsPerResource !== undefined ? "cpu" : "wall";
   const ratio = basis === "cpu" ? ours.cpuUsPerResource! / awsguard.cpuUsPerResource! : ours.wallUsPerResource / awsguard.wallUsPerResource;
-  return { agents, resources: resources.length, types, passes, ours, awsguard, ratio, basis };
+  const analyzeRatio = ours.analyzeCpuUsPerResource !== undefined && awsguard.analyzeCpuUsPerResource ? ours.analyzeCpuUsPerResource / awsguard.analyzeCpuUsPerResource : undefined;
+  return { agents, resources: resources.length, types, passes, ours, awsguard, ratio, ...(analyzeRatio !== undefined ? { analyzeRatio } : {}), basis };
 }
 
 async function coldStart(dir: string): Promise<number> {

@@ -77,7 +77,7 @@ export function evaluateTargets(figures: BenchResults["figures"]): TargetResult[
     },
     {
       figure: 3,
-      name: "per-resource policy cost, ours / awsguard",
+      name: "per-resource policy cost (Analyze + AnalyzeStack), ours / awsguard",
       value: policyCost ? policyCost.ratio : null,
       target: "≤ 1.0",
       met: policyCost ? policyCost.ratio <= 1 : null,

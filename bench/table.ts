@@ -61,6 +61,7 @@ export function formatTable(results: BenchResults): string {
       "",
       "",
     ]);
+    if (figure.analyzeRatio !== undefined) rows.push(["3", "Analyze alone (resource policies), ours / awsguard, for context", figure.analyzeRatio.toFixed(2), "", ""]);
     rows.push(["3", cost.name, figure.ratio.toFixed(2), cost.target, status(cost)]);
   }
 
