@@ -35,6 +35,13 @@ export function formatTable(results: BenchResults): string {
       "",
     ]);
   const growth = target(1)!;
+  const span = figures.check.growth;
+  const [fromRow, toRow] = span ? [figures.check.rows.find((row) => row.agents === span.from), figures.check.rows.find((row) => row.agents === span.to)] : [];
+  // For context: the floor's own growth over the same sizes (the program under plain mocks), and the check's growth over it.
+  if (span && fromRow && toRow) {
+    const floorGrowth = toRow.floor.wallMs / fromRow.floor.wallMs;
+    rows.push(["1", "floor growth over the same sizes, and check growth / floor growth, for context", `${floorGrowth.toFixed(2)}; ${(span.value / floorGrowth).toFixed(2)}`, "", ""]);
+  }
   rows.push(["1", growth.name, growth.value === null ? "—" : growth.value.toFixed(2), growth.target, status(growth)]);
 
   for (const row of figures.check.rows)
