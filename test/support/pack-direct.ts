@@ -73,7 +73,8 @@ function reporter(policyName: string, level: EnforcementLevel, into: Judged[], d
   }) as ReportViolation;
 }
 
-function withStack<T>(stack: DirectOptions["stack"], run: () => T): T {
+/** Runs `run` with `PULUMI_STACK` and `PULUMI_CONFIG` set as the CLI sets them for a pack's process, then restores them. */
+export function withStack<T>(stack: DirectOptions["stack"], run: () => T): T {
   const saved = { stack: process.env.PULUMI_STACK, config: process.env.PULUMI_CONFIG };
   if (stack) process.env.PULUMI_STACK = stack.name;
   else delete process.env.PULUMI_STACK;

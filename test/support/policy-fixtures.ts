@@ -2,6 +2,7 @@ import type { PolicyResource as PulumiPolicyResource, ReportViolation, ResourceV
 import { POLICIES } from "../../policy-pack/policies";
 import type { AnalyzerDiagnostic, AnalyzerResource, EnforcementLevel } from "../../src/analyzer";
 import type { PolicyCase } from "../fixtures/policy";
+import { withStack } from "./pack-direct";
 
 /**
  * Two ways to run a fixture case, and one way to judge the result. `runDirectly` calls the pack's
@@ -33,22 +34,6 @@ export function verdictProblems(testCase: PolicyCase, policy: string, diagnostic
   }
 }
 
-function withStackEnvironment<T>(testCase: PolicyCase, run: () => T): T {
-  const saved = { stack: process.env.PULUMI_STACK, config: process.env.PULUMI_CONFIG };
-  if (testCase.stack) process.env.PULUMI_STACK = testCase.stack.name;
-  else delete process.env.PULUMI_STACK;
-  if (testCase.stack?.config) process.env.PULUMI_CONFIG = JSON.stringify(testCase.stack.config);
-  else delete process.env.PULUMI_CONFIG;
-  try {
-    return run();
-  } finally {
-    for (const [key, value] of [["PULUMI_STACK", saved.stack], ["PULUMI_CONFIG", saved.config]] as const) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-}
-
 /** Runs a case through the pack's policy object in this process, as `@pulumi/policy`'s server would call it. */
 export function runDirectly(policyName: string, testCase: PolicyCase): Reported[] {
   const policy = POLICIES.find((candidate) => candidate.name === policyName);
@@ -59,7 +44,7 @@ export function runDirectly(policyName: string, testCase: PolicyCase): Reported[
     else reported.push({ policyName, message: violation.message, urn: violation.urn, enforcementLevel: violation.enforcementLevel ?? "mandatory" });
   }) as ReportViolation;
   const getConfig = <T>() => ({ ...testCase.config }) as T;
-  withStackEnvironment(testCase, () => {
+  withStack(testCase.stack, () => {
     if ("validateResource" in policy && policy.validateResource) {
       const validate = policy.validateResource;
       if (Array.isArray(validate)) throw new Error("one validation per policy");
