@@ -8,7 +8,7 @@ import { AnalyzerClient, AnalyzerService } from "@pulumi/pulumi/proto/analyzer_g
 import { parse as parseYaml } from "yaml";
 import { reconcilePackConfig, type PackConfig } from "./config";
 import type { AnalyzerDiagnostic, AnalyzerInfo, AnalyzerResource, PolicyConfigEntry } from "./types";
-import { analyzeRequestBytes, analyzeStackRequest, diagnosticsOf, infoOf, levelNumber, toStruct } from "./wire";
+import { analyzeRequestBytes, analyzeStackRequestBytes, analyzerResourceBytes, diagnosticsOf, infoOf, levelNumber, toStruct } from "./wire";
 
 /**
  * A CrossGuard policy pack running in its own process, spoken to over the analyzer protocol as the
@@ -261,7 +261,7 @@ export class PolicyPackProcess {
   /** `AnalyzeStack`: the stack policies' verdict on every resource (their outputs). */
   async analyzeStack(resources: AnalyzerResource[]): Promise<AnalyzerDiagnostic[]> {
     this.assertOpen();
-    return diagnosticsOf(await call(this.client.analyzeStack.bind(this.client), analyzeStackRequest(resources), "AnalyzeStack"));
+    return this.analyzeStackEncoded(analyzeStackRequestBytes(resources.map(analyzerResourceBytes)));
   }
 
   /**

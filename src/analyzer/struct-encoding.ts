@@ -108,7 +108,8 @@ function writeValue(writer: ByteWriter, value: unknown): void {
     writer.nested((list) => {
       for (const item of value) {
         list.byte(0x0a); // values = 1
-        list.nested((inner) => writeValue(inner, item));
+        // As `toStruct` does: an undefined item of a list is null.
+        list.nested((inner) => writeValue(inner, item === undefined ? null : item));
       }
     });
   } else if (typeof value === "object") {
@@ -134,25 +135,22 @@ function writeFields(writer: ByteWriter, fields: Record<string, unknown>): void 
   }
 }
 
-/** A property map as the bytes of a `google.protobuf.Struct` (undefined properties and list items as `toStruct` treats them). */
+/** A property map as the bytes of a `google.protobuf.Struct` (undefined properties left out and undefined list items null, as `toStruct` does). */
 export function encodeStruct(fields: Record<string, unknown>): Uint8Array {
   const writer = new ByteWriter();
-  writeFields(writer, withoutUndefinedItems(fields) as Record<string, unknown>);
+  writeFields(writer, fields);
   return writer.copy();
 }
 
-/** `toStruct` turns an undefined list item into null; object properties that are undefined are skipped while writing. */
-function withoutUndefinedItems(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : withoutUndefinedItems(item)));
-  if (typeof value === "object" && value !== null) {
-    let copy: Record<string, unknown> | undefined;
-    for (const [key, item] of Object.entries(value)) {
-      const converted = withoutUndefinedItems(item);
-      if (converted !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = converted;
-    }
-    return copy ?? value;
+/** Encoded messages as the values of a repeated message field numbered 1, in order: each one tag 0x0a, its length, its bytes. */
+export function repeatedFieldOne(records: readonly Uint8Array[]): Uint8Array {
+  const writer = new ByteWriter();
+  for (const record of records) {
+    writer.byte(0x0a);
+    writer.varint(record.length);
+    writer.bytes(record);
   }
-  return value;
+  return writer.copy();
 }
 
 /**

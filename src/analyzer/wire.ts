@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import type * as structPb from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
-import { withTypeAndProperties } from "./struct-encoding";
+import { repeatedFieldOne, withTypeAndProperties } from "./struct-encoding";
 import { ENFORCEMENT_LEVELS_BY_NUMBER, type AnalyzerDiagnostic, type AnalyzerInfo, type AnalyzerPolicyInfo, type AnalyzerResource, type EnforcementLevel } from "./types";
 
 /**
@@ -144,34 +144,13 @@ export function analyzerResourceBytes(resource: AnalyzerResource): Uint8Array {
   return withTypeAndProperties(resource.type, resource.properties, analyzerResourceRest(resource).serializeBinary());
 }
 
-function varint(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest > 0x7f) {
-    bytes.push((rest & 0x7f) | 0x80);
-    rest = Math.floor(rest / 128);
-  }
-  bytes.push(rest);
-  return bytes;
-}
-
 /**
  * The encoded `AnalyzeStackRequest` holding these encoded resources, in order: the same bytes as
  * `analyzeStackRequest(resources).serializeBinary()` (its only field, `repeated AnalyzerResource
  * resources = 1`, is each resource as a length-delimited record: tag 0x0a, length, bytes).
  */
 export function analyzeStackRequestBytes(resources: readonly Uint8Array[]): Uint8Array {
-  const heads = resources.map((bytes) => [0x0a, ...varint(bytes.length)]);
-  const total = resources.reduce((sum, bytes, index) => sum + heads[index]!.length + bytes.length, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  resources.forEach((bytes, index) => {
-    out.set(heads[index]!, at);
-    at += heads[index]!.length;
-    out.set(bytes, at);
-    at += bytes.length;
-  });
-  return out;
+  return repeatedFieldOne(resources);
 }
 
 /** Diagnostics from an `AnalyzeResponse`. */
