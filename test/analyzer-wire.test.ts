@@ -5,57 +5,13 @@ import { analyzeRequest, analyzeRequestBytes, analyzeStackRequest, analyzeStackR
 import { encodeStruct } from "../src/analyzer/struct-encoding";
 import type { AnalyzerResource } from "../src/analyzer";
 import { runs } from "./support/property";
+import { propertyKey as key, propertyValue, resourceArbitrary } from "./support/analyzer-arbitraries";
 
 /**
  * `agent-iam check` encodes each resource for `AnalyzeStack` as the program registers it and joins
  * the bytes at the end (src/cli/check/pack-worker.ts). The joined request must be the very bytes
  * protobuf writes for the whole message, or a pack would read another stack than the one recorded.
  */
-
-/**
- * Property names, `__proto__` aside: google-protobuf's Struct keeps its fields in a plain object, so
- * it drops that key when it encodes and when it decodes (checked below); the hand encoder writes it,
- * as the engine does.
- */
-const key = fc.string({ unit: "grapheme" }).filter((name) => name !== "__proto__");
-
-function withoutProtoKeys(value: unknown): boolean {
-  if (Array.isArray(value)) return value.every(withoutProtoKeys);
-  if (typeof value === "object" && value !== null) return Object.entries(value).every(([name, item]) => name !== "__proto__" && withoutProtoKeys(item));
-  return true;
-}
-
-const jsonValue = fc.jsonValue({ maxDepth: 3 });
-
-/** Property values as programs hold them: JSON, plus undefined properties and list items (dropped and nulled as the engine does), and doubles of every kind. */
-const propertyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: "small" },
-    fc.constant(null),
-    fc.constant(undefined),
-    fc.boolean(),
-    fc.double(),
-    fc.integer(),
-    fc.string(),
-    fc.string({ unit: "grapheme" }),
-    fc.array(tie("value"), { maxLength: 4 }),
-    fc.dictionary(key, tie("value"), { maxKeys: 4 }),
-  ),
-})).value;
-
-const resourceArbitrary: fc.Arbitrary<AnalyzerResource> = fc.record(
-  {
-    urn: fc.string().map((name) => `urn:pulumi:dev::p::aws:iam/role:Role::${name}`),
-    type: fc.constantFrom("aws:iam/role:Role", "gcp:serviceaccount/account:Account", "pulumi:pulumi:Stack"),
-    name: fc.string(),
-    properties: fc.dictionary(key, fc.oneof(jsonValue.filter(withoutProtoKeys), propertyValue)),
-    parent: fc.string({ minLength: 1 }),
-    dependencies: fc.array(fc.string(), { maxLength: 3 }),
-    propertyDependencies: fc.dictionary(fc.string(), fc.array(fc.string(), { maxLength: 2 })),
-    options: fc.record({ protect: fc.boolean(), aliases: fc.array(fc.string(), { maxLength: 2 }) }, { requiredKeys: [] }),
-  },
-  { requiredKeys: ["urn", "type", "name", "properties"] },
-);
 
 /** A resource whose encoding is `size` bytes or so: lengths of one, two and three varint bytes. */
 function sized(size: number): AnalyzerResource {

@@ -1,0 +1,307 @@
+import { WireReader, decodeMapEntries, decodeStruct } from "./struct-decoding";
+
+/**
+ * `AnalyzeRequest` and `AnalyzeStackRequest` decoded into light objects that answer the getters of
+ * the generated protobuf classes (`@pulumi/pulumi/proto/analyzer_pb.js`) that `@pulumi/policy`'s
+ * analyzer server calls, with the values those classes give: unset strings "", unset bools false,
+ * unset numbers 0, unset lists [], unset messages `undefined`. A resource's properties stay bytes
+ * until a policy reads them (`getProperties().toJavaScript()`), so a resource no policy looks at
+ * costs only its few strings.
+ *
+ * Field numbers: pulumi/proto/pulumi/analyzer.proto (`AnalyzeRequest`, `AnalyzerResource`,
+ * `AnalyzerResourceOptions`, `AnalyzerProviderResource`, `AnalyzerPropertyDependencies`).
+ * `test/analyzer-decoding.test.ts` compares every getter with google-protobuf's on generated requests.
+ */
+
+/** A `google.protobuf.Struct` not decoded yet: `toJavaScript()` decodes it, as `Struct.toJavaScript()` would. */
+export class StructView {
+  constructor(
+    private readonly buffer: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  toJavaScript(): Record<string, unknown> {
+    return decodeStruct(this.buffer, this.start, this.end);
+  }
+}
+
+/** `AnalyzerResourceOptions.CustomTimeouts`. */
+export class CustomTimeoutsView {
+  create = 0;
+  update = 0;
+  delete = 0;
+  read = 0;
+
+  getCreate(): number {
+    return this.create;
+  }
+  getUpdate(): number {
+    return this.update;
+  }
+  getDelete(): number {
+    return this.delete;
+  }
+  getRead(): number {
+    return this.read;
+  }
+}
+
+/** `AnalyzerResourceOptions`. */
+export class ResourceOptionsView {
+  protect = false;
+  readonly ignoreChanges: string[] = [];
+  deleteBeforeReplace = false;
+  deleteBeforeReplaceDefined = false;
+  readonly additionalSecretOutputs: string[] = [];
+  readonly aliases: string[] = [];
+  customTimeouts: CustomTimeoutsView | undefined;
+  parent = "";
+
+  getProtect(): boolean {
+    return this.protect;
+  }
+  getIgnorechangesList(): string[] {
+    return this.ignoreChanges;
+  }
+  getDeletebeforereplace(): boolean {
+    return this.deleteBeforeReplace;
+  }
+  getDeletebeforereplacedefined(): boolean {
+    return this.deleteBeforeReplaceDefined;
+  }
+  getAdditionalsecretoutputsList(): string[] {
+    return this.additionalSecretOutputs;
+  }
+  getAliasesList(): string[] {
+    return this.aliases;
+  }
+  getCustomtimeouts(): CustomTimeoutsView | undefined {
+    return this.customTimeouts;
+  }
+  getParent(): string {
+    return this.parent;
+  }
+}
+
+/** Fields 1–4, numbered alike in `AnalyzerProviderResource`, `AnalyzeRequest` and `AnalyzerResource`. */
+class NamingFieldsView {
+  type = "";
+  properties: StructView | undefined;
+  urn = "";
+  name = "";
+
+  getType(): string {
+    return this.type;
+  }
+  getProperties(): StructView | undefined {
+    return this.properties;
+  }
+  getUrn(): string {
+    return this.urn;
+  }
+  getName(): string {
+    return this.name;
+  }
+}
+
+/** `AnalyzerProviderResource`. */
+export class ProviderView extends NamingFieldsView {}
+
+/** `AnalyzerPropertyDependencies`. */
+export class PropertyDependenciesView {
+  readonly urns: string[] = [];
+
+  getUrnsList(): string[] {
+    return this.urns;
+  }
+}
+
+/** `AnalyzeRequest` (fields 1–6) and `AnalyzerResource` (the same fields, and 7–9). */
+export class ResourceView extends NamingFieldsView {
+  options: ResourceOptionsView | undefined;
+  provider: ProviderView | undefined;
+  parent = "";
+  readonly dependencies: string[] = [];
+  propertyDependencies: Map<string, PropertyDependenciesView> = new Map();
+
+  getOptions(): ResourceOptionsView | undefined {
+    return this.options;
+  }
+  getProvider(): ProviderView | undefined {
+    return this.provider;
+  }
+  getParent(): string {
+    return this.parent;
+  }
+  getDependenciesList(): string[] {
+    return this.dependencies;
+  }
+  /** jspb.Map's reads that matter here (`entries`, `forEach`, `get`, `has`), in its order: sorted by key. */
+  getPropertydependenciesMap(): Map<string, PropertyDependenciesView> {
+    return this.propertyDependencies;
+  }
+}
+
+/** `AnalyzeStackRequest`. */
+export class AnalyzeStackRequestView {
+  constructor(private readonly resources: ResourceView[]) {}
+
+  getResourcesList(): ResourceView[] {
+    return this.resources;
+  }
+}
+
+function decodeTimeouts(buffer: Buffer, start: number, end: number): CustomTimeoutsView {
+  const view = new CustomTimeoutsView();
+  const reader = new WireReader(buffer, start, end);
+  while (reader.next()) {
+    if (reader.field === 1) view.create = reader.double();
+    else if (reader.field === 2) view.update = reader.double();
+    else if (reader.field === 3) view.delete = reader.double();
+    else if (reader.field === 4) view.read = reader.double();
+    else reader.skip();
+  }
+  return view;
+}
+
+function decodeOptions(buffer: Buffer, start: number, end: number): ResourceOptionsView {
+  const view = new ResourceOptionsView();
+  const reader = new WireReader(buffer, start, end);
+  while (reader.next()) {
+    switch (reader.field) {
+      case 1:
+        view.protect = reader.bool();
+        break;
+      case 2:
+        view.ignoreChanges.push(reader.string());
+        break;
+      case 3:
+        view.deleteBeforeReplace = reader.bool();
+        break;
+      case 4:
+        view.deleteBeforeReplaceDefined = reader.bool();
+        break;
+      case 5:
+        view.additionalSecretOutputs.push(reader.string());
+        break;
+      case 6:
+        view.aliases.push(reader.string());
+        break;
+      case 7: {
+        const range = reader.range();
+        view.customTimeouts = decodeTimeouts(buffer, range.start, range.end);
+        break;
+      }
+      case 8:
+        view.parent = reader.string();
+        break;
+      default:
+        reader.skip();
+    }
+  }
+  return view;
+}
+
+/** Reads one of the fields of {@link NamingFieldsView}; false for any other field. */
+function readNamingField(reader: WireReader, view: NamingFieldsView): boolean {
+  switch (reader.field) {
+    case 1:
+      view.type = reader.string();
+      return true;
+    case 2: {
+      const range = reader.range();
+      view.properties = new StructView(reader.buffer, range.start, range.end);
+      return true;
+    }
+    case 3:
+      view.urn = reader.string();
+      return true;
+    case 4:
+      view.name = reader.string();
+      return true;
+    default:
+      return false;
+  }
+}
+
+function decodeProvider(buffer: Buffer, start: number, end: number): ProviderView {
+  const view = new ProviderView();
+  const reader = new WireReader(buffer, start, end);
+  while (reader.next()) if (!readNamingField(reader, view)) reader.skip();
+  return view;
+}
+
+function decodePropertyDependencies(buffer: Buffer, start: number, end: number): PropertyDependenciesView {
+  const view = new PropertyDependenciesView();
+  const reader = new WireReader(buffer, start, end);
+  while (reader.next()) {
+    if (reader.field === 1) view.urns.push(reader.string());
+    else reader.skip();
+  }
+  return view;
+}
+
+/**
+ * One resource: an `AnalyzeRequest` when `inStack` is false (fields 7–9 are not part of that
+ * message and are skipped, as its generated reader skips them), an `AnalyzerResource` when true.
+ */
+function decodeResource(buffer: Buffer, start: number, end: number, inStack: boolean): ResourceView {
+  const view = new ResourceView();
+  const reader = new WireReader(buffer, start, end);
+  let dependencyRecords: { start: number; end: number }[] | undefined;
+  while (reader.next()) {
+    if (readNamingField(reader, view)) continue;
+    switch (reader.field) {
+      case 5: {
+        const range = reader.range();
+        view.options = decodeOptions(buffer, range.start, range.end);
+        break;
+      }
+      case 6: {
+        const range = reader.range();
+        view.provider = decodeProvider(buffer, range.start, range.end);
+        break;
+      }
+      case 7:
+        if (inStack) view.parent = reader.string();
+        else reader.skip();
+        break;
+      case 8:
+        if (inStack) view.dependencies.push(reader.string());
+        else reader.skip();
+        break;
+      case 9:
+        if (inStack) (dependencyRecords ??= []).push(reader.range());
+        else reader.skip();
+        break;
+      default:
+        reader.skip();
+    }
+  }
+  if (dependencyRecords) {
+    for (const [key, value] of decodeMapEntries(buffer, dependencyRecords))
+      view.propertyDependencies.set(key, value ? decodePropertyDependencies(buffer, value.start, value.end) : new PropertyDependenciesView());
+  }
+  return view;
+}
+
+/** An encoded `AnalyzeRequest`, as a view. */
+export function decodeAnalyzeRequest(bytes: Buffer): ResourceView {
+  return decodeResource(bytes, 0, bytes.length, false);
+}
+
+/** An encoded `AnalyzeStackRequest`, as a view. */
+export function decodeAnalyzeStackRequest(bytes: Buffer): AnalyzeStackRequestView {
+  const reader = new WireReader(bytes, 0, bytes.length);
+  const resources: ResourceView[] = [];
+  while (reader.next()) {
+    if (reader.field !== 1) {
+      reader.skip();
+      continue;
+    }
+    const range = reader.range();
+    resources.push(decodeResource(bytes, range.start, range.end, true));
+  }
+  return new AnalyzeStackRequestView(resources);
+}

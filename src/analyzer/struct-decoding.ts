@@ -1,0 +1,240 @@
+/**
+ * The protobuf wire format read straight into plain values, without the message objects
+ * google-protobuf's `deserializeBinary` builds. A pack's analyzer server decodes every request it
+ * gets; profiling this pack on a recorded fleet (bench/README.md) showed google-protobuf's decoding
+ * of an `AnalyzeStackRequest` costing more per resource than all of the pack's stack policies.
+ *
+ * The values are the ones google-protobuf gives (`test/analyzer-decoding.test.ts` compares them):
+ * - `Struct.toJavaScript()` builds its object from a jspb.Map, which keeps the last entry of a
+ *   repeated key, walks its keys sorted (`Array.prototype.sort`) and drops a key named `__proto__`
+ *   (it stores entries in a plain object); {@link decodeStruct} does the same;
+ * - a `Value` whose kind is not set makes `toJavaScript()` throw `Unexpected struct type`, and so
+ *   does decoding it here, when it is read;
+ * - strings are UTF-8, as the engine (Go, whose protobuf runtime refuses invalid UTF-8) writes them.
+ *
+ * Wire format (protobuf encoding guide; google/protobuf/struct.proto): see struct-encoding.ts.
+ */
+
+/** Wire types of the protobuf encoding. */
+const VARINT = 0;
+const FIXED64 = 1;
+const LENGTH_DELIMITED = 2;
+const FIXED32 = 5;
+
+/** A malformed message: the request is refused, as google-protobuf refuses one it cannot read. */
+export class WireFormatError extends Error {
+  constructor(message: string) {
+    super(`malformed protobuf message: ${message}`);
+    this.name = "WireFormatError";
+  }
+}
+
+/**
+ * A cursor over one message's bytes (`start` to `end` of `buffer`). `next()` reads a field's tag;
+ * then exactly one of the value reads, or `skip()`, consumes its value.
+ */
+export class WireReader {
+  /** The current field's number and wire type (after `next()`). */
+  field = 0;
+  wireType = 0;
+  private position: number;
+
+  constructor(
+    readonly buffer: Buffer,
+    start: number,
+    private readonly end: number,
+  ) {
+    this.position = start;
+  }
+
+  /** Moves to the next field; false at the end of the message. */
+  next(): boolean {
+    if (this.position >= this.end) return false;
+    const tag = this.varint();
+    this.field = Math.floor(tag / 8);
+    this.wireType = tag & 7;
+    if (this.field === 0) throw new WireFormatError(`field number 0 at byte ${this.position}`);
+    return true;
+  }
+
+  varint(): number {
+    let result = 0;
+    let multiplier = 1;
+    for (let shift = 0; shift < 70; shift += 7) {
+      if (this.position >= this.end) throw new WireFormatError("a varint runs past the end of its message");
+      const byte = this.buffer[this.position++]!;
+      // Past 2^53 a float loses precision; the fields read here (tags, lengths, bools, enums) never get there.
+      result += (byte & 0x7f) * multiplier;
+      if (byte < 0x80) return result;
+      multiplier *= 128;
+    }
+    throw new WireFormatError("a varint longer than 10 bytes");
+  }
+
+  bool(): boolean {
+    this.expect(VARINT);
+    return this.varint() !== 0;
+  }
+
+  double(): number {
+    this.expect(FIXED64);
+    if (this.position + 8 > this.end) throw new WireFormatError("a double runs past the end of its message");
+    const value = this.buffer.readDoubleLE(this.position);
+    this.position += 8;
+    return value;
+  }
+
+  /** A length-delimited field's byte range, consumed. */
+  range(): { readonly start: number; readonly end: number } {
+    this.expect(LENGTH_DELIMITED);
+    const length = this.varint();
+    const start = this.position;
+    const end = start + length;
+    if (end > this.end) throw new WireFormatError(`field ${this.field} runs past the end of its message`);
+    this.position = end;
+    return { start, end };
+  }
+
+  string(): string {
+    const { start, end } = this.range();
+    return this.buffer.toString("utf8", start, end);
+  }
+
+  /** Consumes a field this reader does not know (protobuf readers skip unknown fields). */
+  skip(): void {
+    switch (this.wireType) {
+      case VARINT:
+        this.varint();
+        return;
+      case FIXED64:
+        this.advance(8);
+        return;
+      case LENGTH_DELIMITED:
+        this.range();
+        return;
+      case FIXED32:
+        this.advance(4);
+        return;
+      default:
+        // Groups (wire types 3 and 4) were deprecated before proto3; no Pulumi message has one.
+        throw new WireFormatError(`wire type ${this.wireType} of field ${this.field} is not supported`);
+    }
+  }
+
+  private advance(bytes: number): void {
+    if (this.position + bytes > this.end) throw new WireFormatError(`field ${this.field} runs past the end of its message`);
+    this.position += bytes;
+  }
+
+  private expect(wireType: number): void {
+    if (this.wireType !== wireType) throw new WireFormatError(`field ${this.field} has wire type ${this.wireType}, expected ${wireType}`);
+  }
+}
+
+/** google-protobuf's message for a `Value` with no kind set (struct_pb.js, `Value.prototype.toJavaScript`). */
+const NO_KIND = "Unexpected struct type";
+
+/** A key google-protobuf's jspb.Map cannot hold (its entries live in a plain object). */
+const DROPPED_KEY = "__proto__";
+
+/** The `Value` in `buffer[start, end)`, as `Value.toJavaScript()` gives it. */
+export function decodeValue(buffer: Buffer, start: number, end: number): unknown {
+  const reader = new WireReader(buffer, start, end);
+  // A oneof: the last kind on the wire wins, as google-protobuf's setters clear the others.
+  let kind = 0;
+  let value: unknown;
+  let nested: { readonly start: number; readonly end: number } | undefined;
+  while (reader.next()) {
+    switch (reader.field) {
+      case 1:
+        reader.varint();
+        kind = 1;
+        break;
+      case 2:
+        value = reader.double();
+        kind = 2;
+        break;
+      case 3:
+        value = reader.string();
+        kind = 3;
+        break;
+      case 4:
+        value = reader.bool();
+        kind = 4;
+        break;
+      case 5:
+      case 6:
+        nested = reader.range();
+        kind = reader.field;
+        break;
+      default:
+        reader.skip();
+    }
+  }
+  switch (kind) {
+    case 1:
+      return null;
+    case 2:
+    case 3:
+    case 4:
+      return value;
+    case 5:
+      return decodeStruct(buffer, nested!.start, nested!.end);
+    case 6:
+      return decodeList(buffer, nested!.start, nested!.end);
+    default:
+      throw new Error(NO_KIND);
+  }
+}
+
+function decodeList(buffer: Buffer, start: number, end: number): unknown[] {
+  const reader = new WireReader(buffer, start, end);
+  const values: unknown[] = [];
+  while (reader.next()) {
+    if (reader.field !== 1) {
+      reader.skip();
+      continue;
+    }
+    const item = reader.range();
+    values.push(decodeValue(buffer, item.start, item.end));
+  }
+  return values;
+}
+
+/**
+ * The entries of a protobuf map field whose records are `{ string key = 1; V value = 2; }`, as
+ * jspb.Map holds them: the last of a repeated key, a missing key as "", a missing value as
+ * `undefined` (the caller's default), `__proto__` dropped, sorted by key.
+ */
+export function decodeMapEntries(buffer: Buffer, ranges: readonly { readonly start: number; readonly end: number }[]): [string, { readonly start: number; readonly end: number } | undefined][] {
+  const entries = new Map<string, { readonly start: number; readonly end: number } | undefined>();
+  for (const range of ranges) {
+    const reader = new WireReader(buffer, range.start, range.end);
+    let key = "";
+    let value: { readonly start: number; readonly end: number } | undefined;
+    while (reader.next()) {
+      if (reader.field === 1) key = reader.string();
+      else if (reader.field === 2) value = reader.range();
+      else reader.skip();
+    }
+    if (key !== DROPPED_KEY) entries.set(key, value);
+  }
+  return [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The `Struct` in `buffer[start, end)`, as `Struct.toJavaScript()` gives it. */
+export function decodeStruct(buffer: Buffer, start: number, end: number): Record<string, unknown> {
+  const reader = new WireReader(buffer, start, end);
+  const records: { readonly start: number; readonly end: number }[] = [];
+  while (reader.next()) {
+    if (reader.field === 1) records.push(reader.range());
+    else reader.skip();
+  }
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of decodeMapEntries(buffer, records)) {
+    // A missing value is jspb's default, an empty Value: no kind.
+    if (value === undefined) throw new Error(NO_KIND);
+    result[key] = decodeValue(buffer, value.start, value.end);
+  }
+  return result;
+}
