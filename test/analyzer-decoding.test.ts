@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
+import * as structPb from "google-protobuf/google/protobuf/struct_pb";
 import { analyzeRequestBytes, analyzeStackRequestBytes, analyzerResourceBytes } from "../src/analyzer/wire";
 import { decodeAnalyzeRequest, decodeAnalyzeStackRequest } from "../src/analyzer/request-views";
 import { WireFormatError } from "../src/analyzer/struct-decoding";
@@ -151,16 +152,40 @@ describe("requests decoded into views read as google-protobuf's messages", () =>
     expect(viewStack(bytes)).toContain("a: 'last'");
   });
 
+  it("reads Structs whose entries come in any order, repeated, as google-protobuf does", () => {
+    const entry = fc.tuple(fc.constantFrom("a", "b", "c", "10", "2", "__proto__", ""), fc.jsonValue({ maxDepth: 2 }));
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 8 }), (entries) => {
+        const encoded = entries.map(([key, value]) => [key, Buffer.from(structPb.Value.fromJavaScript(value as structPb.JavaScriptValue).serializeBinary())] as [string, Buffer]);
+        const bytes = wire.stack(...base, wire.bytes(2, wire.struct(encoded)));
+        expect(viewStack(bytes)).toBe(googleStack(bytes));
+      }),
+      runs(300),
+    );
+  });
+
   it("drops a key named __proto__, as google-protobuf does", () => {
     const bytes = wire.stack(...base, wire.bytes(2, wire.struct([["__proto__", wire.value("AKIAABCDEFGHIJKLMNOP")], ["a", wire.value(1)]])));
     expect(viewStack(bytes)).toBe(googleStack(bytes));
     expect(viewStack(bytes)).not.toContain("AKIA");
   });
 
-  it("throws on a Value with no kind, with google-protobuf's message", () => {
+  it("throws on a Value with no kind, with google-protobuf's message, unless a later entry of its key replaces it", () => {
     const bytes = wire.stack(...base, wire.bytes(2, wire.struct([["empty", Buffer.alloc(0)]])));
     expect(googleStack(bytes)).toBe("throws Unexpected struct type");
     expect(viewStack(bytes)).toBe(googleStack(bytes));
+    const replaced = wire.stack(...base, wire.bytes(2, wire.struct([["a", wire.value(1)], ["empty", Buffer.alloc(0)], ["empty", wire.value("later")]])));
+    expect(googleStack(replaced)).toContain("later");
+    expect(viewStack(replaced)).toBe(googleStack(replaced));
+  });
+
+  it("reads an entry without a value or without a key as google-protobuf does", () => {
+    for (const entries of [[["a", wire.value(1)], ["b", null]], [["", wire.value(1)], ["a", wire.value(2)]]] as [string, Buffer | null][][]) {
+      const bytes = wire.stack(...base, wire.bytes(2, wire.struct(entries)));
+      expect(viewStack(bytes)).toBe(googleStack(bytes));
+    }
+    const keyless = wire.stack(...base, wire.bytes(2, Buffer.concat([wire.bytes(1, wire.bytes(2, wire.value(5))), wire.bytes(1, Buffer.concat([wire.string(1, "z"), wire.bytes(2, wire.value(6))]))])));
+    expect(viewStack(keyless)).toBe(googleStack(keyless));
   });
 
   it("keeps the last kind of a Value that has two, and the last of a repeated singular field", () => {

@@ -225,11 +225,58 @@ export function decodeMapEntries(buffer: Buffer, ranges: readonly { readonly sta
 /** The `Struct` in `buffer[start, end)`, as `Struct.toJavaScript()` gives it. */
 export function decodeStruct(buffer: Buffer, start: number, end: number): Record<string, unknown> {
   const reader = new WireReader(buffer, start, end);
+  // Values are decoded once every key is read: a later entry may replace an earlier one.
+  const sorted: [string, { readonly start: number; readonly end: number }][] = [];
+  // Encoders write a map's keys sorted and once each (google-protobuf does; the engine's Go runtime
+  // does in deterministic mode): then each entry is read as it comes. Otherwise, jspb.Map's rules.
+  let records: { readonly start: number; readonly end: number }[] | undefined;
+  let previous: string | undefined;
+  while (reader.next()) {
+    if (reader.field !== 1) {
+      reader.skip();
+      continue;
+    }
+    const record = reader.range();
+    if (records) {
+      records.push(record);
+      continue;
+    }
+    const entry = new WireReader(buffer, record.start, record.end);
+    let key = "";
+    let value: { readonly start: number; readonly end: number } | undefined;
+    let fields = 0;
+    while (entry.next()) {
+      fields += 1;
+      if (entry.field === 1) key = entry.string();
+      else if (entry.field === 2) value = entry.range();
+      else entry.skip();
+    }
+    if (fields !== 2 || value === undefined || key === DROPPED_KEY || (previous !== undefined && !(previous < key))) {
+      // Out of order, repeated, or unusual: start again by the general rules, with every record so far.
+      records = recordsBefore(buffer, start, record.end);
+      continue;
+    }
+    previous = key;
+    sorted.push([key, value]);
+  }
+  if (records) return structFromRecords(buffer, records);
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of sorted) result[key] = decodeValue(buffer, value.start, value.end);
+  return result;
+}
+
+/** The map records of the Struct starting at `start`, up to and including the one ending at `end`. */
+function recordsBefore(buffer: Buffer, start: number, end: number): { readonly start: number; readonly end: number }[] {
+  const reader = new WireReader(buffer, start, end);
   const records: { readonly start: number; readonly end: number }[] = [];
   while (reader.next()) {
     if (reader.field === 1) records.push(reader.range());
     else reader.skip();
   }
+  return records;
+}
+
+function structFromRecords(buffer: Buffer, records: readonly { readonly start: number; readonly end: number }[]): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const [key, value] of decodeMapEntries(buffer, records)) {
     // A missing value is jspb's default, an empty Value: no kind.
