@@ -109,13 +109,22 @@ function report(reportViolation: ReportViolation, findings: readonly Finding[], 
  */
 const converted = new WeakMap<object, PolicyResource>();
 
-/** The resources the last stack policy judged: the next policy of the same request gets the same list, indexed once. */
-let lastStack: readonly PolicyResource[] | undefined;
+/**
+ * The resources the last stack policy judged, and the deserialized properties of the first and the
+ * last: the next policy of the same request gets the same list, converted and indexed once. The
+ * properties objects identify the request: they are deserialized once per request and shared by
+ * its policies (shared-deserialization.ts), and holding them here keeps a later request from
+ * getting objects at the same identity.
+ */
+let lastStack: { readonly first: object; readonly last: object; readonly length: number; readonly resources: readonly PolicyResource[] } | undefined;
 
-function sharedStack(resources: readonly PolicyResource[]): readonly PolicyResource[] {
-  const same = lastStack !== undefined && lastStack.length === resources.length && lastStack.every((resource, position) => resource === resources[position]);
-  if (!same) lastStack = StackIndex.share(resources);
-  return lastStack!;
+function sharedStack(resources: readonly PulumiPolicyResource[]): readonly PolicyResource[] {
+  if (resources.length === 0) return [];
+  const first = rawProps(resources[0]!.props);
+  const last = rawProps(resources[resources.length - 1]!.props);
+  if (lastStack && lastStack.length === resources.length && lastStack.first === first && lastStack.last === last) return lastStack.resources;
+  lastStack = { first, last, length: resources.length, resources: StackIndex.share(resources.map(sharedPolicyResource)) };
+  return lastStack.resources;
 }
 
 function sharedPolicyResource(resource: PulumiPolicyResource): PolicyResource {
@@ -173,7 +182,7 @@ export function stackPolicy<C extends z.ZodType>(
     configSchema: configSchemaOf(definition.config),
     validateStack: (args, reportViolation) => {
       const config = parse(args.getConfig());
-      report(reportViolation, check(sharedStack(args.resources.map(sharedPolicyResource)), config, currentContext()));
+      report(reportViolation, check(sharedStack(args.resources), config, currentContext()));
     },
   };
 }

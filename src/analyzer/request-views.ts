@@ -1,4 +1,4 @@
-import { WireReader, decodeMapEntries, decodeStruct } from "./struct-decoding";
+import { WireReader, decodeMapEntries, decodeStruct, type ByteRange } from "./struct-decoding";
 
 /**
  * `AnalyzeRequest` and `AnalyzeStackRequest` decoded into light objects that answer the getters of
@@ -249,7 +249,7 @@ function decodePropertyDependencies(buffer: Buffer, start: number, end: number):
 function decodeResource(buffer: Buffer, start: number, end: number, inStack: boolean): ResourceView {
   const view = new ResourceView();
   const reader = new WireReader(buffer, start, end);
-  let dependencyRecords: { start: number; end: number }[] | undefined;
+  let dependencyRecords: ByteRange[] | undefined;
   while (reader.next()) {
     if (readNamingField(reader, view)) continue;
     switch (reader.field) {

@@ -15,11 +15,29 @@
  * Wire format (protobuf encoding guide; google/protobuf/struct.proto): see struct-encoding.ts.
  */
 
+/**
+ * `Buffer.prototype.utf8Slice`, what `buffer.toString("utf8", start, end)` calls after checking its
+ * arguments and looking up the encoding (node/lib/buffer.js): a pack reads a few strings per
+ * property, and that dispatch was a tenth of its decoding. Not in Node's typings; `toString` where
+ * it is missing.
+ */
+const utf8Slice: (this: Buffer, start: number, end: number) => string =
+  (Buffer.prototype as unknown as { utf8Slice?: (this: Buffer, start: number, end: number) => string }).utf8Slice ??
+  function (this: Buffer, start: number, end: number) {
+    return this.toString("utf8", start, end);
+  };
+
 /** Wire types of the protobuf encoding. */
 const VARINT = 0;
 const FIXED64 = 1;
 const LENGTH_DELIMITED = 2;
 const FIXED32 = 5;
+
+/** Where a length-delimited field's bytes are in the buffer. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
 
 /** A malformed message: the request is refused, as google-protobuf refuses one it cannot read. */
 export class WireFormatError extends Error {
@@ -42,7 +60,7 @@ export class WireReader {
   constructor(
     readonly buffer: Buffer,
     start: number,
-    private readonly end: number,
+    private end: number,
   ) {
     this.position = start;
   }
@@ -85,7 +103,7 @@ export class WireReader {
   }
 
   /** A length-delimited field's byte range, consumed. */
-  range(): { readonly start: number; readonly end: number } {
+  range(): ByteRange {
     this.expect(LENGTH_DELIMITED);
     const length = this.varint();
     const start = this.position;
@@ -97,7 +115,22 @@ export class WireReader {
 
   string(): string {
     const { start, end } = this.range();
-    return this.buffer.toString("utf8", start, end);
+    return utf8Slice.call(this.buffer, start, end);
+  }
+
+  /** Reads `range` of the same buffer with `read`, then comes back to where it was (one reader for a whole tree). */
+  within<T>(range: ByteRange, read: (reader: WireReader) => T): T {
+    const { position, end, field, wireType } = this;
+    this.position = range.start;
+    this.end = range.end;
+    try {
+      return read(this);
+    } finally {
+      this.position = position;
+      this.end = end;
+      this.field = field;
+      this.wireType = wireType;
+    }
   }
 
   /** Consumes a field this reader does not know (protobuf readers skip unknown fields). */
@@ -137,13 +170,12 @@ const NO_KIND = "Unexpected struct type";
 /** A key google-protobuf's jspb.Map cannot hold (its entries live in a plain object). */
 const DROPPED_KEY = "__proto__";
 
-/** The `Value` in `buffer[start, end)`, as `Value.toJavaScript()` gives it. */
-export function decodeValue(buffer: Buffer, start: number, end: number): unknown {
-  const reader = new WireReader(buffer, start, end);
+/** A `Value`, as `Value.toJavaScript()` gives it. */
+function readValue(reader: WireReader): unknown {
   // A oneof: the last kind on the wire wins, as google-protobuf's setters clear the others.
   let kind = 0;
   let value: unknown;
-  let nested: { readonly start: number; readonly end: number } | undefined;
+  let nested: ByteRange | undefined;
   while (reader.next()) {
     switch (reader.field) {
       case 1:
@@ -179,26 +211,38 @@ export function decodeValue(buffer: Buffer, start: number, end: number): unknown
     case 4:
       return value;
     case 5:
-      return decodeStruct(buffer, nested!.start, nested!.end);
+      return reader.within(nested!, readStruct);
     case 6:
-      return decodeList(buffer, nested!.start, nested!.end);
+      return reader.within(nested!, readList);
     default:
       throw new Error(NO_KIND);
   }
 }
 
-function decodeList(buffer: Buffer, start: number, end: number): unknown[] {
-  const reader = new WireReader(buffer, start, end);
+function readList(reader: WireReader): unknown[] {
   const values: unknown[] = [];
   while (reader.next()) {
-    if (reader.field !== 1) {
-      reader.skip();
-      continue;
-    }
-    const item = reader.range();
-    values.push(decodeValue(buffer, item.start, item.end));
+    if (reader.field === 1) values.push(reader.within(reader.range(), readValue));
+    else reader.skip();
   }
   return values;
+}
+
+/** The entry `readEntry` read last: its key, its value, and how many fields it had. */
+let entryKey = "";
+let entryValue: ByteRange | undefined;
+let entryFields = 0;
+
+function readEntry(reader: WireReader): void {
+  entryKey = "";
+  entryValue = undefined;
+  entryFields = 0;
+  while (reader.next()) {
+    entryFields += 1;
+    if (reader.field === 1) entryKey = reader.string();
+    else if (reader.field === 2) entryValue = reader.range();
+    else reader.skip();
+  }
 }
 
 /**
@@ -206,82 +250,48 @@ function decodeList(buffer: Buffer, start: number, end: number): unknown[] {
  * jspb.Map holds them: the last of a repeated key, a missing key as "", a missing value as
  * `undefined` (the caller's default), `__proto__` dropped, sorted by key.
  */
-export function decodeMapEntries(buffer: Buffer, ranges: readonly { readonly start: number; readonly end: number }[]): [string, { readonly start: number; readonly end: number } | undefined][] {
-  const entries = new Map<string, { readonly start: number; readonly end: number } | undefined>();
-  for (const range of ranges) {
-    const reader = new WireReader(buffer, range.start, range.end);
-    let key = "";
-    let value: { readonly start: number; readonly end: number } | undefined;
-    while (reader.next()) {
-      if (reader.field === 1) key = reader.string();
-      else if (reader.field === 2) value = reader.range();
-      else reader.skip();
-    }
-    if (key !== DROPPED_KEY) entries.set(key, value);
+export function decodeMapEntries(buffer: Buffer, records: readonly ByteRange[]): [string, ByteRange | undefined][] {
+  const entries = new Map<string, ByteRange | undefined>();
+  const reader = new WireReader(buffer, 0, buffer.length);
+  for (const record of records) {
+    reader.within(record, readEntry);
+    if (entryKey !== DROPPED_KEY) entries.set(entryKey, entryValue);
   }
   return [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** The `Struct` in `buffer[start, end)`, as `Struct.toJavaScript()` gives it. */
-export function decodeStruct(buffer: Buffer, start: number, end: number): Record<string, unknown> {
-  const reader = new WireReader(buffer, start, end);
-  // Values are decoded once every key is read: a later entry may replace an earlier one.
-  const sorted: [string, { readonly start: number; readonly end: number }][] = [];
+/** A `Struct`, as `Struct.toJavaScript()` gives it. */
+function readStruct(reader: WireReader): Record<string, unknown> {
   // Encoders write a map's keys sorted and once each (google-protobuf does; the engine's Go runtime
-  // does in deterministic mode): then each entry is read as it comes. Otherwise, jspb.Map's rules.
-  let records: { readonly start: number; readonly end: number }[] | undefined;
-  let previous: string | undefined;
+  // does in deterministic mode): then the entries are taken as they come. Otherwise, jspb.Map's rules.
+  // Values are decoded once every key is read: a later entry may replace an earlier one.
+  const sorted: [string, ByteRange][] = [];
+  const records: ByteRange[] = [];
+  let inOrder = true;
   while (reader.next()) {
     if (reader.field !== 1) {
       reader.skip();
       continue;
     }
     const record = reader.range();
-    if (records) {
-      records.push(record);
-      continue;
-    }
-    const entry = new WireReader(buffer, record.start, record.end);
-    let key = "";
-    let value: { readonly start: number; readonly end: number } | undefined;
-    let fields = 0;
-    while (entry.next()) {
-      fields += 1;
-      if (entry.field === 1) key = entry.string();
-      else if (entry.field === 2) value = entry.range();
-      else entry.skip();
-    }
-    if (fields !== 2 || value === undefined || key === DROPPED_KEY || (previous !== undefined && !(previous < key))) {
-      // Out of order, repeated, or unusual: start again by the general rules, with every record so far.
-      records = recordsBefore(buffer, start, record.end);
-      continue;
-    }
-    previous = key;
-    sorted.push([key, value]);
+    records.push(record);
+    if (!inOrder) continue;
+    reader.within(record, readEntry);
+    const previous = sorted.length > 0 ? sorted[sorted.length - 1]![0] : undefined;
+    if (entryFields !== 2 || entryValue === undefined || entryKey === DROPPED_KEY || (previous !== undefined && !(previous < entryKey))) inOrder = false;
+    else sorted.push([entryKey, entryValue]);
   }
-  if (records) return structFromRecords(buffer, records);
   const result: Record<string, unknown> = {};
-  for (const [key, value] of sorted) result[key] = decodeValue(buffer, value.start, value.end);
-  return result;
-}
-
-/** The map records of the Struct starting at `start`, up to and including the one ending at `end`. */
-function recordsBefore(buffer: Buffer, start: number, end: number): { readonly start: number; readonly end: number }[] {
-  const reader = new WireReader(buffer, start, end);
-  const records: { readonly start: number; readonly end: number }[] = [];
-  while (reader.next()) {
-    if (reader.field === 1) records.push(reader.range());
-    else reader.skip();
-  }
-  return records;
-}
-
-function structFromRecords(buffer: Buffer, records: readonly { readonly start: number; readonly end: number }[]): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  for (const [key, value] of decodeMapEntries(buffer, records)) {
+  const entries = inOrder ? sorted : decodeMapEntries(reader.buffer, records);
+  for (const [key, value] of entries) {
     // A missing value is jspb's default, an empty Value: no kind.
     if (value === undefined) throw new Error(NO_KIND);
-    result[key] = decodeValue(buffer, value.start, value.end);
+    result[key] = reader.within(value, readValue);
   }
   return result;
+}
+
+/** The `Struct` in `buffer[start, end)`, as `Struct.toJavaScript()` gives it. */
+export function decodeStruct(buffer: Buffer, start: number, end: number): Record<string, unknown> {
+  return readStruct(new WireReader(buffer, start, end));
 }
