@@ -3,7 +3,7 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent, DelegationTarget } from "../src/agent";
 import { delegationIdentityStatement } from "../src/aws/delegation";
-import { delegationClouds, delegationCycle, type DelegationGraph } from "../src/delegation";
+import { delegationClouds, delegationCycle } from "../src/delegation";
 import { GCP_DELEGATION_ROLE, gcpDelegationCondition } from "../src/gcp/delegation";
 import type { Cloud } from "../src/resources";
 import { AgentSpecError } from "../src/spec";
@@ -75,23 +75,25 @@ interface Pending {
 /** The agents of one program run and the delegations between them. */
 class DelegationRegistry {
   private readonly parties = new Map<string, DelegationParty>();
-  private readonly declared = new Map<string, readonly DelegationTarget[]>();
+  /** Each registered agent's delegation targets, by id: the program's delegation graph, kept as agents come. */
+  private readonly graph = new Map<string, readonly string[]>();
   private readonly waiting = new Map<string, Pending[]>();
   private readonly done = new Map<string, Map<number, DelegationRecord>>();
   /** Delegations refused with an error already (`agent|index`): not reported again as unknown. */
   private readonly refused = new Set<string>();
 
-  /** The graph of every agent declared so far, plus `agent`. */
-  private graphWith(agent: Agent): DelegationGraph {
-    const graph = new Map<string, string[]>();
-    for (const [id, targets] of this.declared) graph.set(id, targets.map((target) => target.agent));
-    graph.set(agent.id, agent.delegatesTo.map((target) => target.agent));
-    return graph;
-  }
-
   /** Throws before anything is registered when `agent` closes a delegation cycle. */
   checkNewAgent(agent: Agent): void {
-    const cycle = delegationCycle(this.graphWith(agent), agent.id);
+    // The graph with `agent` in it, for the search only: a copy per agent made a fleet's run quadratic.
+    const before = this.graph.get(agent.id);
+    this.graph.set(agent.id, agent.delegatesTo.map((target) => target.agent));
+    let cycle: string[] | undefined;
+    try {
+      cycle = delegationCycle(this.graph, agent.id);
+    } finally {
+      if (before === undefined) this.graph.delete(agent.id);
+      else this.graph.set(agent.id, before);
+    }
     if (!cycle) return;
     const index = agent.delegatesTo.findIndex((target) => target.agent === cycle[1]);
     throw new AgentSpecError(agent.id, [
@@ -107,7 +109,7 @@ class DelegationRegistry {
   register(party: DelegationParty): pulumi.Output<DelegationRecord[]> {
     const { agent } = party;
     this.parties.set(agent.id, party);
-    this.declared.set(agent.id, agent.delegatesTo);
+    this.graph.set(agent.id, agent.delegatesTo.map((target) => target.agent));
     const records = new Map<number, DelegationRecord>();
     this.done.set(agent.id, records);
     for (const pending of this.waiting.get(agent.id) ?? []) this.wire(pending, party);
