@@ -3,6 +3,8 @@
 // The benchmark's floor (figure 2): runs a Pulumi program under Pulumi's plain mocks, with no
 // recording and no policy evaluation, in a process set up like `agent-iam check` (same TypeScript
 // loader, same SDK settings). Prints one JSON line { resources } and exits 0, or exits 2 on failure.
+// The program runs with the Node flags `agent-iam check` runs programs with.
+if (!require("../bin/program-flags.js").relaunchWithProgramFlags()) return;
 require("tsx/cjs");
 const { runFloor } = require("./floor-run.ts");
 

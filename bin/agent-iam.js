@@ -2,6 +2,11 @@
 "use strict";
 // The agent-iam command. It loads TypeScript (its own sources and the programs it checks) through
 // tsx, in this process, so a fresh clone needs no build step.
+
+// Commands that run a Pulumi program run with a larger young generation (see program-flags.js).
+const PROGRAM_COMMANDS = new Set(["check", "inventory", "offboard"]);
+if (PROGRAM_COMMANDS.has(process.argv[2]) && !require("./program-flags.js").relaunchWithProgramFlags()) return;
+
 require("tsx/cjs");
 
 // Output piped into a reader that stops early (`agent-iam inventory … | head`) is not an error.
