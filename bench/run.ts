@@ -25,13 +25,13 @@ import { formatTable } from "./table";
 export interface BenchOptions {
   /** Fleet sizes of figures 1 and 2 (default 100, 1,000, 5,000). */
   readonly agents?: readonly number[];
-  /** Runs of the check and the floor per size; the fastest counts (default: 3 up to 1,000 agents, else 1). */
+  /** Runs of the check and the floor per size; the fastest counts (default: 3 up to 1,000 agents, else 2). */
   readonly repeats?: number;
   /** The size the check/floor target is read at (default 1,000, else the largest size below it). */
   readonly ratioAt?: number;
   /** The fleet whose AWS resources figure 3 replays (default 300 agents). */
   readonly policyCostAgents?: number;
-  /** Passes over those resources per pack (default 3; the fastest counts). */
+  /** Passes over those resources per pack, alternating between the packs (default 5; the cheapest counts). */
   readonly policyCostPasses?: number;
   /** Starts of each pack for figure 4 (default 5; the median counts). */
   readonly coldStartRepeats?: number;
@@ -80,7 +80,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       const dir = join(workDir, `recorded-${policyCostAgents}`);
       writeFleetProgram(dir, policyCostAgents);
       const recording = await recordForPacks(dir);
-      policyCost = await measurePolicyCost(recording, policyCostAgents, packs, options.policyCostPasses ?? 3);
+      policyCost = await measurePolicyCost(recording, policyCostAgents, packs, options.policyCostPasses ?? 5);
       log(`  per resource: ratio ${policyCost.ratio.toFixed(2)} over ${policyCost.resources} AWS resources`);
     } else {
       policyCost = { skipped: awsguard.reason };
@@ -90,7 +90,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
 
     log(`figures 1 and 2: check and floor at ${agents.join(", ")} agents (Node ${nodeOptions})`);
     const rows: CheckRow[] = [];
-    for (const size of agents) rows.push(await measureCheckRow(size, { workDir, repeats: options.repeats ?? (size <= 1000 ? 3 : 1), nodeOptions, log }));
+    for (const size of agents) rows.push(await measureCheckRow(size, { workDir, repeats: options.repeats ?? (size <= 1000 ? 3 : 2), nodeOptions, log }));
     const from = agents.includes(1000) ? 1000 : agents[agents.length - 2];
     const to = agents.includes(5000) ? 5000 : agents[agents.length - 1];
     const fromRow = rows.find((row) => row.agents === from);
