@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import * as structPb from "google-protobuf/google/protobuf/struct_pb";
-import { analyzeRequestBytes, analyzeStackRequestBytes, analyzerResourceBytes } from "../src/analyzer/wire";
+import { analyzeRequestBytes, analyzeStackRequestBytes, analyzerResourceBytes } from "../src/analyzer/request-encoding";
 import { decodeAnalyzeRequest, decodeAnalyzeStackRequest } from "../src/analyzer/request-views";
 import { WireFormatError } from "../src/analyzer/struct-decoding";
 import { resourceArbitrary } from "./support/analyzer-arbitraries";

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
-import { analyzeRequest, analyzeRequestBytes, analyzeStackRequest, analyzeStackRequestBytes, analyzerResourceBytes, analyzerResourceMessage, toStruct } from "../src/analyzer/wire";
+import { analyzeRequest, analyzeStackRequest, analyzerResourceMessage, toStruct } from "../src/analyzer/wire";
+import { analyzeRequestBytes, analyzeStackRequestBytes, analyzerResourceBytes } from "../src/analyzer/request-encoding";
 import { encodeStruct } from "../src/analyzer/struct-encoding";
 import type { AnalyzerResource } from "../src/analyzer";
 import { runs } from "./support/property";
@@ -48,6 +49,13 @@ describe("properties written straight to the wire", () => {
     expect(() => toStruct({ when: 1n } as never)).toThrow();
     expect(() => encodeStruct({ when: 1n })).toThrow(/Unexpected struct type/);
     expect(() => encodeStruct({ call: () => 1 })).toThrow(/Unexpected struct type/);
+  });
+
+  it("write property dependencies as jspb.Map does: sorted, an empty key kept, __proto__ and empty lists left out", () => {
+    const propertyDependencies = JSON.parse('{"__proto__": ["u1"], "": ["u2"], "b": [], "a": ["u3", ""]}') as Record<string, string[]>;
+    const resource: AnalyzerResource = { urn: "", type: "t", name: "", properties: {}, propertyDependencies, options: { customTimeouts: { create: -0, update: Number.NaN, delete: 1.5 } } };
+    expect(same(analyzerResourceBytes(resource), analyzerResourceMessage(resource).serializeBinary())).toBe(true);
+    expect(same(analyzeRequestBytes(resource), analyzeRequest(resource).serializeBinary())).toBe(true);
   });
 
   it("make the same AnalyzeRequest and AnalyzerResource bytes as the messages", () => {

@@ -8,7 +8,8 @@ import { AnalyzerClient, AnalyzerService } from "@pulumi/pulumi/proto/analyzer_g
 import { parse as parseYaml } from "yaml";
 import { reconcilePackConfig, type PackConfig } from "./config";
 import type { AnalyzerDiagnostic, AnalyzerInfo, AnalyzerResource, PolicyConfigEntry } from "./types";
-import { analyzeRequestBytes, analyzeStackRequestBytes, analyzerResourceBytes, diagnosticsOf, infoOf, levelNumber, toStruct } from "./wire";
+import { analyzeRequestBytes, analyzeStackRequestBytes, analyzerResourceBytes } from "./request-encoding";
+import { diagnosticsOf, infoOf, levelNumber, toStruct } from "./wire";
 
 /**
  * A CrossGuard policy pack running in its own process, spoken to over the analyzer protocol as the

@@ -16,8 +16,15 @@
 
 const NAN_BYTES = Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
 
-/** A growable byte buffer with the few writes the format needs. */
-class ByteWriter {
+/** Bytes a varint of `value` takes. */
+function varintLength(value: number): number {
+  let bytes = 1;
+  for (let rest = value; rest > 0x7f; rest = Math.floor(rest / 128)) bytes += 1;
+  return bytes;
+}
+
+/** A growable byte buffer with the few writes the protobuf format needs. */
+export class ByteWriter {
   private buffer = Buffer.allocUnsafe(256);
   length = 0;
 
@@ -60,23 +67,40 @@ class ByteWriter {
     this.length += bytes;
   }
 
-  /** A length-delimited record written by `write` (its length is known once written). */
+  /**
+   * A length-delimited record written by `write`, in place: one byte is kept for its length, which
+   * is known once the record is written; a record of 128 bytes or more moves over for the longer
+   * varint. (A writer per record allocated a buffer for every property value.)
+   */
   nested(write: (writer: ByteWriter) => void): void {
-    const inner = new ByteWriter();
-    write(inner);
-    this.varint(inner.length);
-    this.bytes(inner.view());
+    this.room(1);
+    const lengthAt = this.length;
+    this.length += 1;
+    write(this);
+    const recordLength = this.length - lengthAt - 1;
+    const lengthBytes = varintLength(recordLength);
+    if (lengthBytes > 1) {
+      this.room(lengthBytes - 1);
+      this.buffer.copyWithin(lengthAt + lengthBytes, lengthAt + 1, this.length);
+      this.length += lengthBytes - 1;
+    }
+    const end = this.length;
+    this.length = lengthAt;
+    this.varint(recordLength);
+    this.length = end;
+  }
+
+  /** A length-delimited string field: its tag, then the string; nothing for "" (proto3 leaves defaults out). */
+  stringField(tag: number, value: string): void {
+    if (value.length === 0) return;
+    this.byte(tag);
+    this.string(value);
   }
 
   bytes(value: Uint8Array): void {
     this.room(value.length);
     this.buffer.set(value, this.length);
     this.length += value.length;
-  }
-
-  /** What was written, as a view of the buffer (valid until the next write). */
-  view(): Uint8Array {
-    return this.buffer.subarray(0, this.length);
   }
 
   /** What was written, as a copy of its own. */
@@ -114,13 +138,14 @@ function writeValue(writer: ByteWriter, value: unknown): void {
     });
   } else if (typeof value === "object") {
     writer.byte(0x2a); // struct_value = 5
-    writer.nested((inner) => writeFields(inner, value as Record<string, unknown>));
+    writer.nested((inner) => writeStruct(inner, value as Record<string, unknown>));
   } else {
     throw unsupported(value);
   }
 }
 
-function writeFields(writer: ByteWriter, fields: Record<string, unknown>): void {
+/** A property map as the fields of a `google.protobuf.Struct`, written into `writer`. */
+export function writeStruct(writer: ByteWriter, fields: Record<string, unknown>): void {
   for (const key of Object.keys(fields).sort()) {
     const value = fields[key];
     // As `toStruct` does first: an absent property is no field.
@@ -138,7 +163,7 @@ function writeFields(writer: ByteWriter, fields: Record<string, unknown>): void 
 /** A property map as the bytes of a `google.protobuf.Struct` (undefined properties left out and undefined list items null, as `toStruct` does). */
 export function encodeStruct(fields: Record<string, unknown>): Uint8Array {
   const writer = new ByteWriter();
-  writeFields(writer, fields);
+  writeStruct(writer, fields);
   return writer.copy();
 }
 
@@ -150,24 +175,5 @@ export function repeatedFieldOne(records: readonly Uint8Array[]): Uint8Array {
     writer.varint(record.length);
     writer.bytes(record);
   }
-  return writer.copy();
-}
-
-/**
- * A message's bytes with a string field 1 (`type`) and a Struct field 2 (`properties`) put in
- * front of the rest of it (`rest`: the message serialized without those two), in field order as
- * google-protobuf writes them: `AnalyzeRequest` and `AnalyzerResource` both number them so.
- */
-export function withTypeAndProperties(type: string, properties: Record<string, unknown>, rest: Uint8Array): Uint8Array {
-  const writer = new ByteWriter();
-  if (type.length > 0) {
-    writer.byte(0x0a); // type = 1
-    writer.string(type);
-  }
-  const struct = encodeStruct(properties);
-  writer.byte(0x12); // properties = 2
-  writer.varint(struct.length);
-  writer.bytes(struct);
-  writer.bytes(rest);
   return writer.copy();
 }

@@ -1,7 +1,6 @@
 import { dirname } from "node:path";
 import type * as structPb from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
-import { repeatedFieldOne, withTypeAndProperties } from "./struct-encoding";
 import { ENFORCEMENT_LEVELS_BY_NUMBER, type AnalyzerDiagnostic, type AnalyzerInfo, type AnalyzerPolicyInfo, type AnalyzerResource, type EnforcementLevel } from "./types";
 
 /**
@@ -80,9 +79,11 @@ function provider(resource: AnalyzerResource): analyzerPb.AnalyzerProviderResour
   return message;
 }
 
-/** `AnalyzeRequest` for one resource, without its type and properties. */
-function analyzeRequestRest(resource: AnalyzerResource): analyzerPb.AnalyzeRequest {
+/** `AnalyzeRequest` for one resource (`request-encoding.ts` writes the same bytes without the message objects). */
+export function analyzeRequest(resource: AnalyzerResource): analyzerPb.AnalyzeRequest {
   const request = new analyzerPb.AnalyzeRequest();
+  request.setType(resource.type);
+  request.setProperties(toStruct(resource.properties));
   request.setUrn(resource.urn);
   request.setName(resource.name);
   request.setOptions(options(resource));
@@ -91,22 +92,11 @@ function analyzeRequestRest(resource: AnalyzerResource): analyzerPb.AnalyzeReque
   return request;
 }
 
-/** `AnalyzeRequest` for one resource. */
-export function analyzeRequest(resource: AnalyzerResource): analyzerPb.AnalyzeRequest {
-  const request = analyzeRequestRest(resource);
-  request.setType(resource.type);
-  request.setProperties(toStruct(resource.properties));
-  return request;
-}
-
-/** `AnalyzeRequest` for one resource, encoded: the same bytes as `analyzeRequest(resource).serializeBinary()`, without its message objects for the properties. */
-export function analyzeRequestBytes(resource: AnalyzerResource): Uint8Array {
-  return withTypeAndProperties(resource.type, resource.properties, analyzeRequestRest(resource).serializeBinary());
-}
-
-/** One resource of an `AnalyzeStackRequest` without its type and properties. */
-function analyzerResourceRest(resource: AnalyzerResource): analyzerPb.AnalyzerResource {
+/** One resource of an `AnalyzeStackRequest`: its outputs, options, provider, parent and dependencies. */
+export function analyzerResourceMessage(resource: AnalyzerResource): analyzerPb.AnalyzerResource {
   const message = new analyzerPb.AnalyzerResource();
+  message.setType(resource.type);
+  message.setProperties(toStruct(resource.properties));
   message.setUrn(resource.urn);
   message.setName(resource.name);
   message.setOptions(options(resource));
@@ -124,33 +114,11 @@ function analyzerResourceRest(resource: AnalyzerResource): analyzerPb.AnalyzerRe
   return message;
 }
 
-/** One resource of an `AnalyzeStackRequest`: its outputs, options, provider, parent and dependencies. */
-export function analyzerResourceMessage(resource: AnalyzerResource): analyzerPb.AnalyzerResource {
-  const message = analyzerResourceRest(resource);
-  message.setType(resource.type);
-  message.setProperties(toStruct(resource.properties));
-  return message;
-}
-
 /** `AnalyzeStackRequest` for every resource of a stack. */
 export function analyzeStackRequest(resources: readonly AnalyzerResource[]): analyzerPb.AnalyzeStackRequest {
   const request = new analyzerPb.AnalyzeStackRequest();
   request.setResourcesList(resources.map(analyzerResourceMessage));
   return request;
-}
-
-/** One resource of an `AnalyzeStackRequest`, encoded: a stack request can be put together from resources encoded as the program registers them. */
-export function analyzerResourceBytes(resource: AnalyzerResource): Uint8Array {
-  return withTypeAndProperties(resource.type, resource.properties, analyzerResourceRest(resource).serializeBinary());
-}
-
-/**
- * The encoded `AnalyzeStackRequest` holding these encoded resources, in order: the same bytes as
- * `analyzeStackRequest(resources).serializeBinary()` (its only field, `repeated AnalyzerResource
- * resources = 1`, is each resource as a length-delimited record: tag 0x0a, length, bytes).
- */
-export function analyzeStackRequestBytes(resources: readonly Uint8Array[]): Uint8Array {
-  return repeatedFieldOne(resources);
 }
 
 /** Diagnostics from an `AnalyzeResponse`. */

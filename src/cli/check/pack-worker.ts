@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { AnalyzerResource } from "../../analyzer";
-import { analyzeStackRequestBytes, analyzerResourceBytes } from "../../analyzer/wire";
+import { analyzeStackRequestBytes, analyzerResourceBytes } from "../../analyzer/request-encoding";
 import { startPacks, type PackSession } from "./packs";
 import type { PackThreadRequest, PackThreadReply, PackThreadSetup, SerializedError } from "./pack-thread";
 import type { DiagnosticLike } from "./violations";
