@@ -1,8 +1,10 @@
+import { getPriority } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { PolicyPackProcess, type AnalyzerDiagnostic } from "../src/analyzer";
 import packageJson from "../policy-pack/package.json";
 import { FIXTURES, type PolicyCase } from "./fixtures/policy";
 import { verdictProblems } from "./support/policy-fixtures";
+import { PACK_PRIORITY_BELOW_CHECK } from "../src/cli/check/packs";
 
 /**
  * The fixture corpus through the real analyzer protocol: the pack runs in its own process, started
@@ -30,7 +32,10 @@ afterAll(async () => {
 });
 
 async function diagnose(policy: string, testCase: PolicyCase): Promise<AnalyzerDiagnostic[]> {
-  const pack = await packFor(testCase.stack);
+  return diagnoseWith(await packFor(testCase.stack), policy, testCase);
+}
+
+async function diagnoseWith(pack: PolicyPackProcess, policy: string, testCase: PolicyCase): Promise<AnalyzerDiagnostic[]> {
   await pack.configure({ all: "mandatory", ...(testCase.config ? { [policy]: testCase.config } : {}) });
   const diagnostics: AnalyzerDiagnostic[] = [];
   for (const resource of testCase.resources) diagnostics.push(...(await pack.analyze(resource)));
@@ -50,3 +55,17 @@ for (const fixture of FIXTURES)
       }
     });
   });
+
+describe("the pack's process", () => {
+  it("runs at a lower priority when asked, as agent-iam check asks (PACK_PRIORITY_BELOW_CHECK), and answers as before", async () => {
+    const pack = await PolicyPackProcess.start(PACK, { lowerPriorityBy: PACK_PRIORITY_BELOW_CHECK });
+    try {
+      expect(PACK_PRIORITY_BELOW_CHECK).toBeGreaterThan(0);
+      expect(getPriority(pack.pid!)).toBe(Math.min(19, getPriority() + PACK_PRIORITY_BELOW_CHECK));
+      const [first] = FIXTURES[0]!.cases.filter((testCase) => testCase.verdict === "violation" && !testCase.stack);
+      expect(verdictProblems(first!, FIXTURES[0]!.policy, await diagnoseWith(pack, FIXTURES[0]!.policy, first!))).toEqual([]);
+    } finally {
+      await pack.close();
+    }
+  });
+});

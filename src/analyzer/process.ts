@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { getPriority, setPriority } from "node:os";
 import type * as grpcJs from "@grpc/grpc-js";
 import type * as emptyPb from "google-protobuf/google/protobuf/empty_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
@@ -50,6 +51,12 @@ export interface StartOptions {
   readonly stack?: PackStack;
   /** How long the pack may take to print its port (default 60 s). */
   readonly startTimeoutMs?: number;
+  /**
+   * Lowers the pack process's scheduling priority by this much (Unix niceness, `os.setPriority`):
+   * for a caller whose own thread is the critical path and the pack's work can use what it leaves.
+   * Only ever lowered; where the system refuses, the pack runs at its normal priority.
+   */
+  readonly lowerPriorityBy?: number;
 }
 
 /** What went wrong starting or speaking to a pack, in one sentence. */
@@ -171,6 +178,14 @@ async function sendConfigure(client: AnalyzerClient, config: Readonly<Record<str
  */
 const PACK_NODE_FLAGS = ["--max-semi-space-size=32"];
 
+function lowerPriority(pid: number, by: number): void {
+  try {
+    setPriority(pid, Math.min(19, getPriority(pid) + by));
+  } catch {
+    // A system that refuses (no such permission, no such notion): the pack keeps its priority.
+  }
+}
+
 /** A policy pack in its own process, and a client of its analyzer. */
 export class PolicyPackProcess {
   private closed = false;
@@ -210,6 +225,7 @@ export class PolicyPackProcess {
     const env: NodeJS.ProcessEnv = { ...process.env, ...stackEnvironment(options.stack), ...options.env };
     // The engine address is the runner's first argument; a pack never calls it back.
     const child = spawn(process.execPath, [...PACK_NODE_FLAGS, runner, "127.0.0.1:0", "."], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    if (options.lowerPriorityBy && options.lowerPriorityBy > 0 && child.pid !== undefined) lowerPriority(child.pid, options.lowerPriorityBy);
     let client: AnalyzerClient | undefined;
     try {
       const port = await waitForPort(child, packDir, options.startTimeoutMs ?? 60_000);
