@@ -79,22 +79,10 @@ function provider(resource: AnalyzerResource): analyzerPb.AnalyzerProviderResour
   return message;
 }
 
-/** `AnalyzeRequest` for one resource (`request-encoding.ts` writes the same bytes without the message objects). */
-export function analyzeRequest(resource: AnalyzerResource): analyzerPb.AnalyzeRequest {
-  const request = new analyzerPb.AnalyzeRequest();
-  request.setType(resource.type);
-  request.setProperties(toStruct(resource.properties));
-  request.setUrn(resource.urn);
-  request.setName(resource.name);
-  request.setOptions(options(resource));
-  const message = provider(resource);
-  if (message) request.setProvider(message);
-  return request;
-}
+/** The setters `AnalyzeRequest` and `AnalyzerResource` share (fields 1–6, numbered alike). */
+type ResourceFieldsMessage = Pick<analyzerPb.AnalyzeRequest, "setType" | "setProperties" | "setUrn" | "setName" | "setOptions" | "setProvider">;
 
-/** One resource of an `AnalyzeStackRequest`: its outputs, options, provider, parent and dependencies. */
-export function analyzerResourceMessage(resource: AnalyzerResource): analyzerPb.AnalyzerResource {
-  const message = new analyzerPb.AnalyzerResource();
+function setResourceFields<M extends ResourceFieldsMessage>(message: M, resource: AnalyzerResource): M {
   message.setType(resource.type);
   message.setProperties(toStruct(resource.properties));
   message.setUrn(resource.urn);
@@ -102,6 +90,17 @@ export function analyzerResourceMessage(resource: AnalyzerResource): analyzerPb.
   message.setOptions(options(resource));
   const providerMessage = provider(resource);
   if (providerMessage) message.setProvider(providerMessage);
+  return message;
+}
+
+/** `AnalyzeRequest` for one resource (`request-encoding.ts` writes the same bytes without the message objects). */
+export function analyzeRequest(resource: AnalyzerResource): analyzerPb.AnalyzeRequest {
+  return setResourceFields(new analyzerPb.AnalyzeRequest(), resource);
+}
+
+/** One resource of an `AnalyzeStackRequest`: its outputs, options, provider, parent and dependencies. */
+export function analyzerResourceMessage(resource: AnalyzerResource): analyzerPb.AnalyzerResource {
+  const message = setResourceFields(new analyzerPb.AnalyzerResource(), resource);
   if (resource.parent) message.setParent(resource.parent);
   message.setDependenciesList(resource.dependencies ?? []);
   const map = message.getPropertydependenciesMap();
