@@ -152,9 +152,10 @@ export class AnalyzeStackRequestView {
   }
 }
 
-function decodeTimeouts(buffer: Buffer, start: number, end: number): CustomTimeoutsView {
+// Each message is read by the one reader of its request (`WireReader.within`), as the properties are.
+
+function readTimeouts(reader: WireReader): CustomTimeoutsView {
   const view = new CustomTimeoutsView();
-  const reader = new WireReader(buffer, start, end);
   while (reader.next()) {
     if (reader.field === 1) view.create = reader.double();
     else if (reader.field === 2) view.update = reader.double();
@@ -165,9 +166,8 @@ function decodeTimeouts(buffer: Buffer, start: number, end: number): CustomTimeo
   return view;
 }
 
-function decodeOptions(buffer: Buffer, start: number, end: number): ResourceOptionsView {
+function readOptions(reader: WireReader): ResourceOptionsView {
   const view = new ResourceOptionsView();
-  const reader = new WireReader(buffer, start, end);
   while (reader.next()) {
     switch (reader.field) {
       case 1:
@@ -188,11 +188,9 @@ function decodeOptions(buffer: Buffer, start: number, end: number): ResourceOpti
       case 6:
         view.aliases.push(reader.string());
         break;
-      case 7: {
-        const range = reader.range();
-        view.customTimeouts = decodeTimeouts(buffer, range.start, range.end);
+      case 7:
+        view.customTimeouts = reader.within(reader.range(), readTimeouts);
         break;
-      }
       case 8:
         view.parent = reader.string();
         break;
@@ -225,16 +223,14 @@ function readNamingField(reader: WireReader, view: NamingFieldsView): boolean {
   }
 }
 
-function decodeProvider(buffer: Buffer, start: number, end: number): ProviderView {
+function readProvider(reader: WireReader): ProviderView {
   const view = new ProviderView();
-  const reader = new WireReader(buffer, start, end);
   while (reader.next()) if (!readNamingField(reader, view)) reader.skip();
   return view;
 }
 
-function decodePropertyDependencies(buffer: Buffer, start: number, end: number): PropertyDependenciesView {
+function readPropertyDependencies(reader: WireReader): PropertyDependenciesView {
   const view = new PropertyDependenciesView();
-  const reader = new WireReader(buffer, start, end);
   while (reader.next()) {
     if (reader.field === 1) view.urns.push(reader.string());
     else reader.skip();
@@ -246,23 +242,18 @@ function decodePropertyDependencies(buffer: Buffer, start: number, end: number):
  * One resource: an `AnalyzeRequest` when `inStack` is false (fields 7–9 are not part of that
  * message and are skipped, as its generated reader skips them), an `AnalyzerResource` when true.
  */
-function decodeResource(buffer: Buffer, start: number, end: number, inStack: boolean): ResourceView {
+function readResource(reader: WireReader, inStack: boolean): ResourceView {
   const view = new ResourceView();
-  const reader = new WireReader(buffer, start, end);
   let dependencyRecords: ByteRange[] | undefined;
   while (reader.next()) {
     if (readNamingField(reader, view)) continue;
     switch (reader.field) {
-      case 5: {
-        const range = reader.range();
-        view.options = decodeOptions(buffer, range.start, range.end);
+      case 5:
+        view.options = reader.within(reader.range(), readOptions);
         break;
-      }
-      case 6: {
-        const range = reader.range();
-        view.provider = decodeProvider(buffer, range.start, range.end);
+      case 6:
+        view.provider = reader.within(reader.range(), readProvider);
         break;
-      }
       case 7:
         if (inStack) view.parent = reader.string();
         else reader.skip();
@@ -280,15 +271,17 @@ function decodeResource(buffer: Buffer, start: number, end: number, inStack: boo
     }
   }
   if (dependencyRecords) {
-    for (const [key, value] of decodeMapEntries(buffer, dependencyRecords))
-      view.propertyDependencies.set(key, value ? decodePropertyDependencies(buffer, value.start, value.end) : new PropertyDependenciesView());
+    for (const [key, value] of decodeMapEntries(reader.buffer, dependencyRecords))
+      view.propertyDependencies.set(key, value ? reader.within(value, readPropertyDependencies) : new PropertyDependenciesView());
   }
   return view;
 }
 
+const readStackResource = (reader: WireReader) => readResource(reader, true);
+
 /** An encoded `AnalyzeRequest`, as a view. */
 export function decodeAnalyzeRequest(bytes: Buffer): ResourceView {
-  return decodeResource(bytes, 0, bytes.length, false);
+  return readResource(new WireReader(bytes, 0, bytes.length), false);
 }
 
 /** An encoded `AnalyzeStackRequest`, as a view. */
@@ -300,8 +293,7 @@ export function decodeAnalyzeStackRequest(bytes: Buffer): AnalyzeStackRequestVie
       reader.skip();
       continue;
     }
-    const range = reader.range();
-    resources.push(decodeResource(bytes, range.start, range.end, true));
+    resources.push(reader.within(reader.range(), readStackResource));
   }
   return new AnalyzeStackRequestView(resources);
 }
