@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import type { CatalogRoleName } from "../src/catalog/roles";
-import { githubActions, gitlabCi, kubernetes, type RunsOn } from "../src/issuers";
-import type { Cloud } from "../src/resources";
+import type { CatalogRoleName } from "../src/model/role-catalog";
+import { githubActions, gitlabCi, kubernetes, type RunsOn } from "../src/model/issuers";
+import type { Cloud } from "../src/model/resources";
 
 /**
  * The benchmark's fleet: N agents with a realistic mix of catalog roles, issuers, environments and

@@ -1,10 +1,10 @@
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
-import { loadProject } from "../src/program/project";
-import { skipUnreadPromiseStacks } from "../src/program/promise-stacks";
-import { realisticInvoke } from "../src/program/realistic-invokes";
-import { realisticOutputs } from "../src/program/realistic-outputs";
-import { installResolveFallback } from "../src/program/resolve-fallback";
+import { loadProject } from "../src/gate/program/project";
+import { skipUnreadPromiseStacks } from "../src/gate/program/promise-stacks";
+import { realisticInvoke } from "../src/gate/program/realistic-invokes";
+import { realisticOutputs } from "../src/gate/program/realistic-outputs";
+import { installResolveFallback } from "../src/gate/program/resolve-fallback";
 
 // Internal to the SDK: what `disconnect()` waits on, the only way to know every registration is in.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

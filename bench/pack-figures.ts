@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
-import { PolicyPackProcess, type AnalyzerResource } from "../src/analyzer";
+import { PolicyPackProcess, type AnalyzerResource } from "../src/gate/analyzer";
 import { median } from "./measure";
 import type { RecordedForPacks } from "./recorded";
 
 /**
  * Figures 3 and 4: what a pack costs through the analyzer path `agent-iam check` uses
- * (`src/analyzer`, the Pulumi engine's protocol): per resource, and to start.
+ * (`src/gate/analyzer`, the Pulumi engine's protocol): per resource, and to start.
  */
 
-/** Analyze requests in flight at once, as `agent-iam check` sends them (src/cli/check/run-check.ts). */
+/** Analyze requests in flight at once, as `agent-iam check` sends them (src/gate/cli/check/run-check.ts). */
 const IN_FLIGHT = 64;
 
 /** What one pack costs per resource: a pass is what the engine sends, `Analyze` of each resource, then one `AnalyzeStack` of them all. */

@@ -1,9 +1,9 @@
-import { awsStatementsForGrants } from "../src/aws/actions";
-import { AWS_LIMITS, policySize } from "../src/aws/limits";
-import { packingLowerBound, packPolicies } from "../src/aws/policy-packing";
-import { CATALOG_ROLE_NAMES, type CatalogRoleName } from "../src/catalog/roles";
-import { githubActions } from "../src/issuers";
-import { parseAgentSpec } from "../src/spec";
+import { awsStatementsForGrants } from "../src/clouds/aws/actions";
+import { AWS_LIMITS, policySize } from "../src/clouds/aws/limits";
+import { packingLowerBound, packPolicies } from "../src/clouds/aws/policy-packing";
+import { CATALOG_ROLE_NAMES, type CatalogRoleName } from "../src/model/role-catalog";
+import { githubActions } from "../src/model/issuers";
+import { parseAgentSpec } from "../src/model/spec";
 import { ROLE_RESOURCES, SITES } from "./fleet";
 
 /**

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { AnalyzerView } from "../src/cli/check/analyzer-resources";
-import type { AnalyzerResource } from "../src/analyzer";
-import { loadProject } from "../src/program/project";
-import { runProject } from "../src/program/run";
+import { AnalyzerView } from "../src/gate/cli/check/analyzer-resources";
+import type { AnalyzerResource } from "../src/gate/analyzer";
+import { loadProject } from "../src/gate/program/project";
+import { runProject } from "../src/gate/program/run";
 
 /** A program's resources as the engine hands them to packs: `Analyze` (inputs) and `AnalyzeStack` (outputs). */
 export interface RecordedForPacks {

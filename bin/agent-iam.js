@@ -15,7 +15,7 @@ for (const stream of [process.stdout, process.stderr])
     if (error && error.code === "EPIPE") process.exit(process.exitCode ?? 0);
     throw error;
   });
-const { main } = require("../src/cli/main.ts");
+const { main } = require("../src/gate/cli/main.ts");
 
 main(process.argv).then(
   (code) => {

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Agent } from "../src/agent";
-import { todayUtc } from "../src/dates";
-import { applyDepartedOwners, parseDepartedOwners } from "../src/inventory/offboarding";
-import { buildInventoryRecord } from "../src/inventory/record";
-import type { AgentCloudIdentities, InventoryRecord } from "../src/inventory/schema";
-import { azureBlockSchema, parseAgentSpec, type AgentSpec } from "../src/spec";
-import { awsBudgetPolicySlots } from "../src/aws/budget";
+import type { Agent } from "../src/model/agent";
+import { todayUtc } from "../src/model/dates";
+import { applyDepartedOwners, parseDepartedOwners } from "../src/model/offboarding";
+import { buildInventoryRecord } from "../src/model/inventory/record";
+import type { AgentCloudIdentities, InventoryRecord } from "../src/model/inventory/schema";
+import { azureBlockSchema, parseAgentSpec, type AgentSpec } from "../src/model/spec";
+import { awsBudgetPolicySlots } from "../src/clouds/aws/budget";
 import { AwsAgentBudget } from "./aws/agent-budget";
 import { AwsAgentRole, awsRoleName } from "./aws/agent-role";
 import { AzureAgentBudget } from "./azure/agent-budget";
@@ -15,9 +15,9 @@ import { GcpAgentBudget } from "./gcp/agent-budget";
 import { GcpAgentServiceAccount } from "./gcp/agent-service-account";
 import type { GcpBudgetStopper } from "./gcp/budget-stopper";
 import type { GcpPoolProvider } from "./gcp/workload-identity-pool";
-import { resolveTrust } from "../src/issuers";
+import { resolveTrust } from "../src/model/issuers";
 
-/** Arguments of {@link AgentIdentity}: the agent spec (see `src/spec.ts` for every field). */
+/** Arguments of {@link AgentIdentity}: the agent spec (see `src/model/spec.ts` for every field). */
 export type AgentIdentityArgs = AgentSpec;
 
 /** The AWS side of an agent identity. */
@@ -103,7 +103,7 @@ export class AgentIdentity extends pulumi.ComponentResource {
   readonly aws?: AgentAwsIdentity;
   readonly gcp?: AgentGcpIdentity;
   readonly azure?: AgentAzureIdentity;
-  /** The agent's inventory record (`src/inventory/schema.ts`); export the records as the stack's `inventory`. */
+  /** The agent's inventory record (`src/model/inventory/schema.ts`); export the records as the stack's `inventory`. */
   readonly inventoryRecord: pulumi.Output<InventoryRecord>;
   /**
    * The agents this one may act as and the clouds each delegation is set up on, once every target

@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
-import type { Agent, DelegationTarget } from "../src/agent";
-import { delegationIdentityStatement } from "../src/aws/delegation";
-import { delegationClouds, delegationCycle } from "../src/delegation";
-import { GCP_DELEGATION_ROLE, gcpDelegationCondition } from "../src/gcp/delegation";
-import type { Cloud } from "../src/resources";
-import { AgentSpecError } from "../src/spec";
+import type { Agent, DelegationTarget } from "../src/model/agent";
+import { delegationIdentityStatement } from "../src/clouds/aws/delegation";
+import { delegationClouds, delegationCycle } from "../src/model/delegation";
+import { GCP_DELEGATION_ROLE, gcpDelegationCondition } from "../src/clouds/gcp/delegation";
+import type { Cloud } from "../src/model/resources";
+import { AgentSpecError } from "../src/model/spec";
 import { sharedResource } from "./shared-resources";
 
 /**

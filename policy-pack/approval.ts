@@ -1,4 +1,4 @@
-import { approvalConfig, checkApproval } from "../src/policy/checks/approval";
+import { approvalConfig, checkApproval } from "../src/rules/approval";
 import { stackPolicy } from "./support";
 
 /** Permission changes, deletes and exports need a recorded approval. */

@@ -1,4 +1,4 @@
-import { awsScopesConfig, checkAwsScopes } from "../src/policy/checks/aws-scopes";
+import { awsScopesConfig, checkAwsScopes } from "../src/rules/aws-scopes";
 import { stackPolicy } from "./support";
 
 /** Agent roles hold exactly what their job needs, with no path to more. */

@@ -1,4 +1,4 @@
-import { azureScopesConfig, checkAzureScopes } from "../src/policy/checks/azure-scopes";
+import { azureScopesConfig, checkAzureScopes } from "../src/rules/azure-scopes";
 import { stackPolicy } from "./support";
 
 /** No owner-class roles and no subscription-wide assignments for agents on Azure. */

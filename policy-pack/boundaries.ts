@@ -1,4 +1,4 @@
-import { boundariesConfig, checkBoundaries } from "../src/policy/checks/boundaries";
+import { boundariesConfig, checkBoundaries } from "../src/rules/boundaries";
 import { resourcePolicy } from "./support";
 
 /** Agent roles carry a permissions boundary. */

@@ -1,4 +1,4 @@
-import { breakGlassConfig, checkBreakGlass } from "../src/policy/checks/break-glass";
+import { breakGlassConfig, checkBreakGlass } from "../src/rules/break-glass";
 import { stackPolicy } from "./support";
 
 /** An elevation has a reason, an approver who is not the owner, and ends within 24 hours; every active one is reported. */

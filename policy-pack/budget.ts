@@ -1,4 +1,4 @@
-import { budgetConfig, checkBudget } from "../src/policy/checks/budget";
+import { budgetConfig, checkBudget } from "../src/rules/budget";
 import { stackPolicy } from "./support";
 
 /** Every agent's spend is capped, and on AWS the cap stops it; mandatory from a configured risk tier up. */

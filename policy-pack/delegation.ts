@@ -1,4 +1,4 @@
-import { checkDelegation, delegationConfig } from "../src/policy/checks/delegation";
+import { checkDelegation, delegationConfig } from "../src/rules/delegation";
 import { stackPolicy } from "./support";
 
 /** Delegation never reaches a riskier agent without an approval, and never loops. */

@@ -1,4 +1,4 @@
-import { checkEnvironment, environmentConfig } from "../src/policy/checks/environment";
+import { checkEnvironment, environmentConfig } from "../src/rules/environment";
 import { stackPolicy } from "./support";
 
 /** One stack, one environment; an agent trusts only workflows of its own environment. */

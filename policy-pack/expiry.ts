@@ -1,4 +1,4 @@
-import { checkExpiry, expiryConfig } from "../src/policy/checks/expiry";
+import { checkExpiry, expiryConfig } from "../src/rules/expiry";
 import { stackPolicy } from "./support";
 
 /** Every agent is reviewed within the horizon and never deployed past its review date. */

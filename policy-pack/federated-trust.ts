@@ -1,4 +1,4 @@
-import { checkFederatedTrust, federatedTrustConfig } from "../src/policy/checks/federated-trust";
+import { checkFederatedTrust, federatedTrustConfig } from "../src/rules/federated-trust";
 import { resourcePolicy } from "./support";
 
 /** A federated trust names one audience and one exact subject. */

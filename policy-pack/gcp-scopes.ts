@@ -1,4 +1,4 @@
-import { checkGcpScopes, gcpScopesConfig } from "../src/policy/checks/gcp-scopes";
+import { checkGcpScopes, gcpScopesConfig } from "../src/rules/gcp-scopes";
 import { stackPolicy } from "./support";
 
 /** No basic roles, no project-wide administration or unconditioned writes for agents on GCP. */

@@ -1,4 +1,4 @@
-import { checkOwnership, ownershipConfig } from "../src/policy/checks/ownership";
+import { checkOwnership, ownershipConfig } from "../src/rules/ownership";
 import { stackPolicy } from "./support";
 
 /** Every agent identity names an accountable person, its purpose, environment and review date. */

@@ -1,4 +1,4 @@
-import { checkRegistration, registrationConfig } from "../src/policy/checks/registration";
+import { checkRegistration, registrationConfig } from "../src/rules/registration";
 import { stackPolicy } from "./support";
 
 /** Shadow identities: federated workload identities not declared through AgentIdentity. */

@@ -1,4 +1,4 @@
-import { checkSessions, sessionsConfig } from "../src/policy/checks/sessions";
+import { checkSessions, sessionsConfig } from "../src/rules/sessions";
 import { resourcePolicy } from "./support";
 
 /** Agent sessions are short. */

@@ -1,4 +1,4 @@
-import { checkStaticCredentials, staticCredentialsConfig } from "../src/policy/checks/static-credentials";
+import { checkStaticCredentials, staticCredentialsConfig } from "../src/rules/static-credentials";
 import { resourcePolicy } from "./support";
 
 /** Agents authenticate with short-lived federated tokens; any long-lived secret is blocked. */

@@ -8,12 +8,12 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { z } from "zod";
-import { todayUtc } from "../src/dates";
-import { parsePolicyConfig } from "../src/policy/checks/common";
-import { StackIndex, type CheckContext, type Finding, type PolicyResource } from "../src/policy/stack";
+import { todayUtc } from "../src/model/dates";
+import { parsePolicyConfig } from "../src/rules/support/common";
+import { StackIndex, type CheckContext, type Finding, type PolicyResource } from "../src/rules/support/stack";
 
 /**
- * The thin layer between `@pulumi/policy` and agent-iam's checks (`src/policy/checks`): it reads
+ * The thin layer between `@pulumi/policy` and agent-iam's checks (`src/rules`): it reads
  * the raw properties (unknown values stay the engine's sentinel instead of throwing), parses the
  * policy's config with the check's schema, runs the check, and reports each finding, at the
  * policy's level or as an advisory when the decision waits for apply.

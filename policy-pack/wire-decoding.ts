@@ -1,18 +1,18 @@
 import { dirname } from "node:path";
-import { decodeAnalyzeRequest, decodeAnalyzeStackRequest } from "../src/analyzer/request-views";
+import { decodeAnalyzeRequest, decodeAnalyzeStackRequest } from "../src/gate/analyzer/request-views";
 
 /**
  * `@pulumi/policy`'s analyzer server decodes each request with google-protobuf's generated classes,
  * which build a message object for every property value of every resource before any policy runs.
  * For an `AnalyzeStack` of a 300-agent fleet that decoding alone cost more pack CPU per resource
  * than all of this pack's stack policies (bench/README.md). {@link decodeRequestsDirectly} has the
- * server decode `Analyze` and `AnalyzeStack` requests into light views (src/analyzer/request-views.ts)
+ * server decode `Analyze` and `AnalyzeStack` requests into light views (src/gate/analyzer/request-views.ts)
  * that answer the same getters with the same values; everything else the server does (enforcement
  * levels, config, not-applicable notes, the response) stays its own.
  *
  * The views answer the getters `@pulumi/policy`'s `server.js` calls in the versions it was tested
- * with (`test/analyzer-decoding.test.ts` compares them message by message, and
- * `test/policy-pack-decoding.test.ts` compares the pack's answers with either decoder), so it is
+ * with (`test/gate/analyzer-decoding.test.ts` compares them message by message, and
+ * `test/policy-pack/policy-pack-decoding.test.ts` compares the pack's answers with either decoder), so it is
  * installed only for those versions; with any other, the server keeps google-protobuf.
  *
  * `AGENT_IAM_PACK_DECODER` chooses: `google-protobuf` keeps google-protobuf's decoding (to compare,

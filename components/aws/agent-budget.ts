@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Agent, AgentBudget } from "../../src/agent";
-import { awsBudgetActionInputs, awsBudgetInputs, awsBudgetName } from "../../src/aws/budget";
-import { budgetDenyAllPolicy, budgetExecutionPolicy, budgetExecutionTrustPolicy } from "../../src/aws/budget-stop";
-import { AWS_LIMITS } from "../../src/aws/limits";
-import { agentTags } from "../../src/tags";
+import type { Agent, AgentBudget } from "../../src/model/agent";
+import { awsBudgetActionInputs, awsBudgetInputs, awsBudgetName } from "../../src/clouds/aws/budget";
+import { budgetDenyAllPolicy, budgetExecutionPolicy, budgetExecutionTrustPolicy } from "../../src/clouds/aws/budget-stop";
+import { AWS_LIMITS } from "../../src/clouds/aws/limits";
+import { agentTags } from "../../src/model/tags";
 
 /** The tag that names the agent a budget resource belongs to, where the agent's own tag would make it look like an agent. */
 export const BUDGET_OF_TAG = "agent-iam:budget-of";

@@ -1,14 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Agent } from "../../src/agent";
-import { awsStatementsForGrants } from "../../src/aws/actions";
-import { awsCredentialInstructions } from "../../src/aws/credentials";
-import { killSwitchPolicy } from "../../src/aws/kill-switch";
-import { AWS_LIMITS } from "../../src/aws/limits";
-import { packPolicies, type AwsPolicyDocument } from "../../src/aws/policy-packing";
-import { trustWithDelegators } from "../../src/aws/delegated-trust";
-import { disabledTrustPolicy, webIdentityTrustPolicy } from "../../src/aws/trust-policy";
-import { agentTags } from "../../src/tags";
+import type { Agent } from "../../src/model/agent";
+import { awsStatementsForGrants } from "../../src/clouds/aws/actions";
+import { awsCredentialInstructions } from "../../src/clouds/aws/credentials";
+import { killSwitchPolicy } from "../../src/clouds/aws/kill-switch";
+import { AWS_LIMITS } from "../../src/clouds/aws/limits";
+import { packPolicies, type AwsPolicyDocument } from "../../src/clouds/aws/policy-packing";
+import { trustWithDelegators } from "../../src/clouds/aws/delegated-trust";
+import { disabledTrustPolicy, webIdentityTrustPolicy } from "../../src/clouds/aws/trust-policy";
+import { agentTags } from "../../src/model/tags";
 
 /** Arguments of {@link AwsAgentRole}; `AgentIdentity` builds them from the spec's `aws` block. */
 export interface AwsAgentRoleArgs {

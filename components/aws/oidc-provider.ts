@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { issuerUrlSchema } from "../../src/issuers";
-import { DEFAULT_AWS_AUDIENCE } from "../../src/aws/trust-policy";
-import { formatPath } from "../../src/spec";
+import { issuerUrlSchema } from "../../src/model/issuers";
+import { DEFAULT_AWS_AUDIENCE } from "../../src/clouds/aws/trust-policy";
+import { formatPath } from "../../src/model/spec";
 
 /** Arguments of {@link AwsOidcProvider}. */
 export interface AwsOidcProviderArgs {

@@ -1,10 +1,10 @@
 import * as consumption from "@pulumi/azure-native/consumption";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
-import type { Agent, AgentBudget } from "../../src/agent";
-import { azureActionGroupShortName, azureBudgetFilter, azureBudgetNotifications, firstOfMonth } from "../../src/azure/budget";
-import { todayUtc } from "../../src/dates";
-import { agentTags } from "../../src/tags";
+import type { Agent, AgentBudget } from "../../src/model/agent";
+import { azureActionGroupShortName, azureBudgetFilter, azureBudgetNotifications, firstOfMonth } from "../../src/clouds/azure/budget";
+import { todayUtc } from "../../src/model/dates";
+import { agentTags } from "../../src/model/tags";
 import { azureIdentityName } from "./agent-identity";
 
 /** Arguments of {@link AzureAgentBudget}; `AgentIdentity` builds them from the spec's `budget` and `azure` block. */

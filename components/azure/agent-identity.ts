@@ -1,12 +1,12 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
-import type { Agent } from "../../src/agent";
-import { azureAssignmentsForGrants, type AzureAssignment, type AzureCustomRoleNeed } from "../../src/azure/assignments";
-import { azureCredentialInstructions } from "../../src/azure/credentials";
-import { azureFederatedCredentials, type AzureFederatedCredentialSpec } from "../../src/azure/federated";
-import type { Trust } from "../../src/issuers";
-import { agentTags } from "../../src/tags";
+import type { Agent } from "../../src/model/agent";
+import { azureAssignmentsForGrants, type AzureAssignment, type AzureCustomRoleNeed } from "../../src/clouds/azure/assignments";
+import { azureCredentialInstructions } from "../../src/clouds/azure/credentials";
+import { azureFederatedCredentials, type AzureFederatedCredentialSpec } from "../../src/clouds/azure/federated";
+import type { Trust } from "../../src/model/issuers";
+import { agentTags } from "../../src/model/tags";
 import { sharedResource } from "../shared-resources";
 
 /** Arguments of {@link AzureAgentIdentity}; `AgentIdentity` builds them from the spec's `azure` block. */

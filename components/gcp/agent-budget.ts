@@ -2,10 +2,10 @@ import * as billing from "@pulumi/gcp/billing";
 import * as monitoring from "@pulumi/gcp/monitoring";
 import * as pubsub from "@pulumi/gcp/pubsub";
 import * as pulumi from "@pulumi/pulumi";
-import type { Agent, AgentBudget } from "../../src/agent";
-import { gcpAccountId } from "../../src/gcp/account-id";
-import { gcpBudgetInputs } from "../../src/gcp/budget";
-import { agentLabels } from "../../src/tags";
+import type { Agent, AgentBudget } from "../../src/model/agent";
+import { gcpAccountId } from "../../src/clouds/gcp/account-id";
+import { gcpBudgetInputs } from "../../src/clouds/gcp/budget";
+import { agentLabels } from "../../src/model/tags";
 import type { GcpBudgetStopper } from "./budget-stopper";
 
 /** Arguments of {@link GcpAgentBudget}; `AgentIdentity` builds them from the spec's `budget` and `gcp` block. */

@@ -1,14 +1,14 @@
 import * as projects from "@pulumi/gcp/projects";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
-import type { Agent } from "../../src/agent";
-import { gcpAccountDisplayName, gcpAccountId } from "../../src/gcp/account-id";
-import { gcpBindingsForGrants, type GcpBinding, type GcpCustomRoleNeed } from "../../src/gcp/bindings";
-import { gcpExpiryCondition } from "../../src/gcp/conditions";
-import { gcpCredentialInstructions } from "../../src/gcp/credentials";
-import { WORKLOAD_IDENTITY_USER_ROLE } from "../../src/gcp/roles";
-import { gcpPrincipal } from "../../src/gcp/workload-identity";
-import { agentLabels, formatGcpDescription } from "../../src/tags";
+import type { Agent } from "../../src/model/agent";
+import { gcpAccountDisplayName, gcpAccountId } from "../../src/clouds/gcp/account-id";
+import { gcpBindingsForGrants, type GcpBinding, type GcpCustomRoleNeed } from "../../src/clouds/gcp/bindings";
+import { gcpExpiryCondition } from "../../src/clouds/gcp/conditions";
+import { gcpCredentialInstructions } from "../../src/clouds/gcp/credentials";
+import { WORKLOAD_IDENTITY_USER_ROLE } from "../../src/clouds/gcp/roles";
+import { gcpPrincipal } from "../../src/clouds/gcp/workload-identity";
+import { agentLabels, formatGcpDescription } from "../../src/model/tags";
 import { sharedResource } from "../shared-resources";
 import { gcpIamMember } from "./grant-members";
 

@@ -6,16 +6,16 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { Agent } from "../../src/agent";
-import { shortHash } from "../../src/gcp/account-id";
+import type { Agent } from "../../src/model/agent";
+import { shortHash } from "../../src/clouds/gcp/account-id";
 import {
   GCP_BUDGET_STOPPER_ENTRY_POINT,
   GCP_BUDGET_STOPPER_PACKAGE,
   GCP_BUDGET_STOPPER_PERMISSIONS,
   GCP_BUDGET_STOPPER_SOURCE,
-} from "../../src/gcp/budget-stopper-source";
-import { gcpExpiryCondition } from "../../src/gcp/conditions";
-import { formatPath } from "../../src/spec";
+} from "../../src/clouds/gcp/budget-stopper-source";
+import { gcpExpiryCondition } from "../../src/clouds/gcp/conditions";
+import { formatPath } from "../../src/model/spec";
 
 /** Arguments of {@link GcpBudgetStopper}. */
 export interface GcpBudgetStopperArgs {

@@ -7,8 +7,8 @@ import * as pubsub from "@pulumi/gcp/pubsub";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
-import type { GcpIamCondition } from "../../src/gcp/conditions";
-import type { GcpIamTarget } from "../../src/gcp/resource-names";
+import type { GcpIamCondition } from "../../src/clouds/gcp/conditions";
+import type { GcpIamTarget } from "../../src/clouds/gcp/resource-names";
 
 /** What every resource-level IAM member takes besides its target. */
 export interface GcpMemberInputs {

@@ -1,9 +1,9 @@
 import * as iam from "@pulumi/gcp/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { GCP_POOL_NAME, GCP_WIF_ID, gcpProviderSpec, type GcpProviderSpec } from "../../src/gcp/workload-identity";
-import { resolveTrust, runsOnSchema, type RunsOn, type Trust } from "../../src/issuers";
-import { formatPath } from "../../src/spec";
+import { GCP_POOL_NAME, GCP_WIF_ID, gcpProviderSpec, type GcpProviderSpec } from "../../src/clouds/gcp/workload-identity";
+import { resolveTrust, runsOnSchema, type RunsOn, type Trust } from "../../src/model/issuers";
+import { formatPath } from "../../src/model/spec";
 
 /** Arguments of {@link GcpWorkloadIdentityPool}. */
 export interface GcpWorkloadIdentityPoolArgs {

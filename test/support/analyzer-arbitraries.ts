@@ -1,14 +1,14 @@
 import fc from "fast-check";
-import type { AnalyzerResource } from "../../src/analyzer";
+import type { AnalyzerResource } from "../../src/gate/analyzer";
 
 /**
- * Resources as the engine sends them to a pack, for the wire tests (`test/analyzer-wire.test.ts`,
- * `test/analyzer-decoding.test.ts`).
+ * Resources as the engine sends them to a pack, for the wire tests (`test/gate/analyzer-wire.test.ts`,
+ * `test/gate/analyzer-decoding.test.ts`).
  */
 
 /**
  * Property names, `__proto__` aside: google-protobuf's Struct keeps its fields in a plain object, so
- * it drops that key when it encodes and when it decodes (`test/analyzer-wire.test.ts` shows it).
+ * it drops that key when it encodes and when it decodes (`test/gate/analyzer-wire.test.ts` shows it).
  */
 export const propertyKey = fc.string({ unit: "grapheme" }).filter((name) => name !== "__proto__");
 

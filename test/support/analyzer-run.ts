@@ -1,4 +1,4 @@
-import type { AnalyzerDiagnostic, AnalyzerResource, PolicyPackProcess } from "../../src/analyzer";
+import type { AnalyzerDiagnostic, AnalyzerResource, PolicyPackProcess } from "../../src/gate/analyzer";
 
 /** One program through a running pack, as the engine sends it: `Analyze` per resource, then `AnalyzeStack`. */
 export async function judgeThroughPack(pack: PolicyPackProcess, analyze: readonly AnalyzerResource[], stack: readonly AnalyzerResource[]): Promise<AnalyzerDiagnostic[]> {

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { CATALOG_ROLE_NAMES } from "../../src/catalog/roles";
+import { CATALOG_ROLE_NAMES } from "../../src/model/role-catalog";
 
 /** Generators shared by the property tests: valid values, near-misses and garbage for each spec field. */
 

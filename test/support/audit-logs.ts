@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import type { Cloud } from "../../src/resources";
+import type { Cloud } from "../../src/model/resources";
 
 /**
  * Audit-log files of each cloud, generated in the documented formats (AWS CloudTrail "record

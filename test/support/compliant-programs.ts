@@ -1,15 +1,15 @@
 import fc from "fast-check";
 import { AgentIdentity, AgentSpecError, AwsOidcProvider, GcpWorkloadIdentityPool, type AgentIdentityArgs, type RunsOn } from "../../components";
-import type { AnalyzerResource } from "../../src/analyzer";
-import { ACCESS_LEVELS, type AccessLevel } from "../../src/access";
-import { awsActionInfo } from "../../src/aws/iam-catalog";
-import { CATALOG_ROLE_NAMES, ROLE_CATALOG } from "../../src/catalog/roles";
-import { AnalyzerView } from "../../src/cli/check/analyzer-resources";
-import { todayUtc } from "../../src/dates";
-import { recordStack, type RecordedStack } from "../../src/program/record";
-import type { Cloud, ResourceKind } from "../../src/resources";
-import { AgentSpecError as SpecError, SESSION_LIMITS, parseAgentSpec } from "../../src/spec";
-import { awsTagValue } from "../../src/tags";
+import type { AnalyzerResource } from "../../src/gate/analyzer";
+import { ACCESS_LEVELS, type AccessLevel } from "../../src/model/access";
+import { awsActionInfo } from "../../src/clouds/aws/iam-catalog";
+import { CATALOG_ROLE_NAMES, ROLE_CATALOG } from "../../src/model/role-catalog";
+import { AnalyzerView } from "../../src/gate/cli/check/analyzer-resources";
+import { todayUtc } from "../../src/model/dates";
+import { recordStack, type RecordedStack } from "../../src/gate/program/record";
+import type { Cloud, ResourceKind } from "../../src/model/resources";
+import { AgentSpecError as SpecError, SESSION_LIMITS, parseAgentSpec } from "../../src/model/spec";
+import { awsTagValue } from "../../src/model/tags";
 import type { DirectConfig } from "./pack-direct";
 
 /**

@@ -1,5 +1,5 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { MOCK_CLOUD } from "../../src/program/realistic-outputs";
+import { MOCK_CLOUD } from "../../src/gate/program/realistic-outputs";
 
 /**
  * The independent evaluator: @cloud-copilot/iam-simulate (AGPL, dev dependency only) decides what

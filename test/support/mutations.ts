@@ -1,5 +1,5 @@
-import type { AnalyzerResource } from "../../src/analyzer";
-import { awsActionInfo } from "../../src/aws/iam-catalog";
+import type { AnalyzerResource } from "../../src/gate/analyzer";
+import { awsActionInfo } from "../../src/clouds/aws/iam-catalog";
 import { DEPARTED_OWNER, SUBSCRIPTION, type AgentPlan, type JudgeableProgram } from "./compliant-programs";
 
 /**

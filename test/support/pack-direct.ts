@@ -1,6 +1,6 @@
 import type { PolicyResource as PulumiPolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { POLICIES } from "../../policy-pack/policies";
-import type { AnalyzerDiagnostic, AnalyzerResource, EnforcementLevel } from "../../src/analyzer";
+import type { AnalyzerDiagnostic, AnalyzerResource, EnforcementLevel } from "../../src/gate/analyzer";
 
 /**
  * The whole pack, run in this process the way `@pulumi/policy`'s analyzer server runs it

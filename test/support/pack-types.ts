@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { isGcpIamResourceType } from "../../src/gcp/iam-resources";
+import { isGcpIamResourceType } from "../../src/clouds/gcp/iam-resources";
 
 /**
  * The resource types the policy pack reads, derived from its code rather than listed by hand:

@@ -1,6 +1,6 @@
 import type { PolicyResource as PulumiPolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { POLICIES } from "../../policy-pack/policies";
-import type { AnalyzerDiagnostic, AnalyzerResource, EnforcementLevel } from "../../src/analyzer";
+import type { AnalyzerDiagnostic, AnalyzerResource, EnforcementLevel } from "../../src/gate/analyzer";
 import type { PolicyCase } from "../fixtures/policy";
 import { withStack } from "./pack-direct";
 

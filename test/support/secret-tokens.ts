@@ -3,7 +3,7 @@ import fc from "fast-check";
 /**
  * Credentials with the structure their issuers document, generated (never a real one), and the
  * identifiers that must never be mistaken for one. Written from the issuers' formats, not from the
- * detector's patterns (`src/secrets/patterns.ts`), so that each side checks the other:
+ * detector's patterns (`src/rules/support/secret-patterns.ts`), so that each side checks the other:
  * - AWS access key ids: `AKIA`/`ASIA`/`ABIA`/`ACCA` + 16 characters of A–Z and 2–7 (IAM User Guide,
  *   "Unique identifiers"); secret access keys: 40 characters of base64.
  * - PEM private keys: RFC 7468 labels `PRIVATE KEY`, `RSA PRIVATE KEY`, `EC PRIVATE KEY`,

@@ -1,0 +1,57 @@
+import type { Agent } from "../../model/agent";
+import type { Trust } from "../../model/issuers";
+
+/** The audience GitHub's and most tools' AWS credential actions request (aws-actions/configure-aws-credentials). */
+export const DEFAULT_AWS_AUDIENCE = "sts.amazonaws.com";
+
+/** A role trust policy document. */
+export interface AwsTrustPolicy {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly Record<string, unknown>[];
+}
+
+/** The audience an agent's AWS role requires. */
+export function awsAudience(trust: Trust): string {
+  return trust.audience ?? DEFAULT_AWS_AUDIENCE;
+}
+
+/**
+ * The trust of an agent role: only `sts:AssumeRoleWithWebIdentity`, only from the issuer's IAM OIDC
+ * provider, with `StringEquals` on `aud` and the exact `sub`, and the session name pinned to the
+ * agent id so CloudTrail names the agent on every call (`assumed-role/ROLE/AGENT_ID`).
+ *
+ * Why the session name and not `sts:SourceIdentity`: for web identity, a source identity or session
+ * tags can only come from claims of the token (`https://aws.amazon.com/source_identity`,
+ * `https://aws.amazon.com/tags`), which GitHub, GitLab and Kubernetes do not emit
+ * (AWS STS API reference, AssumeRoleWithWebIdentity). `sts:RoleSessionName` is a condition key of
+ * that action (IAM catalog) and every SDK sets it from `AWS_ROLE_SESSION_NAME`.
+ */
+export function webIdentityTrustPolicy(agent: Pick<Agent, "id" | "trust">, providerArn: string): AwsTrustPolicy {
+  const host = agent.trust.issuerHost;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AgentWebIdentity",
+        Effect: "Allow",
+        Principal: { Federated: providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${host}:aud`]: awsAudience(agent.trust),
+            [`${host}:sub`]: agent.trust.subject,
+            "sts:RoleSessionName": agent.id,
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** The trust of a disabled agent: no one may assume the role (an explicit deny, no allow). */
+export function disabledTrustPolicy(providerArn: string): AwsTrustPolicy {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "AgentDisabled", Effect: "Deny", Principal: { Federated: providerArn }, Action: "sts:AssumeRoleWithWebIdentity" }],
+  };
+}

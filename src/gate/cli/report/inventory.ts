@@ -1,0 +1,17 @@
+import { InventoryError } from "../../../reports/inventory/from-resources";
+import { formatInventory, inventoryDocument } from "../../../reports/inventory/document";
+import { UsageError } from "../../program/errors";
+import type { CheckResult } from "../check/run-check";
+
+/**
+ * The agent inventory `--inventory FILE` writes: `{ "generated": DATE, "agents": [record, ...] }`,
+ * one inventory record per `AgentIdentity` (src/model/inventory/schema.ts), sorted by id; the same
+ * document `agent-iam inventory --format json` writes.
+ */
+export function inventoryReport(result: CheckResult): string {
+  try {
+    return formatInventory(inventoryDocument(result.recorded.resources), "json");
+  } catch (error) {
+    throw error instanceof InventoryError ? new UsageError(`--inventory: ${error.message}`) : error;
+  }
+}

@@ -1,0 +1,30 @@
+import { isIsoDate, todayUtc } from "../../model/dates";
+import { renderDashboard } from "../dashboard/html";
+import { inventoryCsv } from "./csv";
+import { inventoryFromResources, type ResourceLike } from "./from-resources";
+import { inventoryMarkdown } from "./markdown";
+import type { InventoryDocument } from "../../model/inventory/schema";
+
+/** The formats `agent-iam inventory` writes. */
+export const INVENTORY_FORMATS = ["json", "csv", "md", "html"] as const;
+export type InventoryFormat = (typeof INVENTORY_FORMATS)[number];
+
+/** The inventory document of a recorded program run, as of a day (default today, UTC). */
+export function inventoryDocument(resources: readonly ResourceLike[], asOf: string = todayUtc()): InventoryDocument {
+  if (!isIsoDate(asOf)) throw new RangeError(`"${asOf}" is not a date; write it as YYYY-MM-DD`);
+  return { generated: asOf, agents: inventoryFromResources(resources, { today: asOf }) };
+}
+
+/** The inventory in one of {@link INVENTORY_FORMATS}: JSON is `{ "generated": DATE, "agents": [...] }`. */
+export function formatInventory(document: InventoryDocument, format: InventoryFormat): string {
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(document, null, 2)}\n`;
+    case "csv":
+      return inventoryCsv(document.agents);
+    case "md":
+      return inventoryMarkdown(document.agents, document.generated);
+    case "html":
+      return renderDashboard(document);
+  }
+}

@@ -1,0 +1,4 @@
+/** Risk scoring of agents: a table of rules (data) and a pure function that applies it. */
+export * from "../../model/risk/rules";
+export * from "../../model/risk/score";
+export { riskTableMarkdown } from "./table";
