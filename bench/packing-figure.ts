@@ -1,9 +1,9 @@
 import { awsStatementsForGrants } from "../src/clouds/aws/actions";
-import { AWS_LIMITS, policySize } from "../src/clouds/aws/limits";
+import { AWS_LIMITS, policySize } from "../src/model/cloud-limits";
 import { packingLowerBound, packPolicies } from "../src/clouds/aws/policy-packing";
 import { CATALOG_ROLE_NAMES, type CatalogRoleName } from "../src/model/role-catalog";
 import { githubActions } from "../src/model/issuers";
-import { parseAgentSpec } from "../src/model/spec";
+import { planAgent } from "../src/clouds/plan";
 import { ROLE_RESOURCES, SITES } from "./fleet";
 
 /**
@@ -48,7 +48,7 @@ export function measurePacking(sizes: readonly number[] = PACKING_SIZES): Packin
   const rows: PackingRow[] = [];
   for (const role of CATALOG_ROLE_NAMES) {
     for (const size of sizes) {
-      const agent = parseAgentSpec("packing-bench", {
+      const agent = planAgent("packing-bench", {
         owner: "keisha.okafor@acme.example",
         purpose: "Measures how grants pack into managed policies",
         environment: "prod",

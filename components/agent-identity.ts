@@ -1,10 +1,12 @@
+import { COMPONENT_TYPES } from "../src/model/contract";
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent } from "../src/model/agent";
 import { todayUtc } from "../src/model/dates";
 import { applyDepartedOwners, parseDepartedOwners } from "../src/model/offboarding";
-import { buildInventoryRecord } from "../src/model/inventory/record";
+import { buildInventoryRecord } from "../src/clouds/inventory-record";
 import type { AgentCloudIdentities, InventoryRecord } from "../src/model/inventory/schema";
-import { azureBlockSchema, parseAgentSpec, type AgentSpec } from "../src/model/spec";
+import { azureBlockSchema, type AgentSpec } from "../src/model/spec";
+import { planAgent } from "../src/clouds/plan";
 import { awsBudgetPolicySlots } from "../src/clouds/aws/budget";
 import { AwsAgentBudget } from "./aws/agent-budget";
 import { AwsAgentRole, awsRoleName } from "./aws/agent-role";
@@ -114,12 +116,12 @@ export class AgentIdentity extends pulumi.ComponentResource {
   constructor(name: string, args: AgentIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     const settings = stackSettings();
     // Offboarding: an agent whose owner departed is deployed disabled, every cloud's kill switch on.
-    const { agent, ownerDeparted } = applyDepartedOwners(parseAgentSpec(name, args), settings.departedOwners);
+    const { agent, ownerDeparted } = applyDepartedOwners(planAgent(name, args), settings.departedOwners);
     // A delegation cycle is a spec error: found before anything is registered.
     const delegations = delegationRegistry();
     delegations.checkNewAgent(agent);
     // The agent model is the component's input: recorded runs and state show the validated agent.
-    super("agent-iam:index:AgentIdentity", name, { agent, ownerDeparted }, opts);
+    super(COMPONENT_TYPES.AgentIdentity, name, { agent, ownerDeparted }, opts);
     this.agent = agent;
     this.agentId = agent.id;
     const tomorrow = new Date(Date.parse(`${todayUtc()}T00:00:00Z`) + 86_400_000).toISOString().replace(".000Z", "Z");

@@ -14,5 +14,6 @@ export { AzureAgentBudget, type AzureAgentBudgetArgs } from "./azure/agent-budge
 export type { DelegationRecord } from "./delegation";
 export { githubActions, gitlabCi, kubernetes, oidc, type RunsOn } from "../src/model/issuers";
 export { ROLE_CATALOG, CATALOG_ROLE_NAMES } from "../src/model/role-catalog";
-export { AgentSpecError, parseAgentSpec, type AgentSpec } from "../src/model/spec";
+export { AgentSpecError, type AgentSpec } from "../src/model/spec";
+export { planAgent } from "../src/clouds/plan";
 export type { Agent } from "../src/model/agent";

@@ -1,9 +1,10 @@
+import { COMPONENT_TYPES } from "../../src/model/contract";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent, AgentBudget } from "../../src/model/agent";
 import { awsBudgetActionInputs, awsBudgetInputs, awsBudgetName } from "../../src/clouds/aws/budget";
 import { budgetDenyAllPolicy, budgetExecutionPolicy, budgetExecutionTrustPolicy } from "../../src/clouds/aws/budget-stop";
-import { AWS_LIMITS } from "../../src/clouds/aws/limits";
+import { AWS_LIMITS } from "../../src/model/cloud-limits";
 import { agentTags } from "../../src/model/tags";
 
 /** The tag that names the agent a budget resource belongs to, where the agent's own tag would make it look like an agent. */
@@ -34,7 +35,7 @@ export class AwsAgentBudget extends pulumi.ComponentResource {
   readonly executionRoleArn: pulumi.Output<string>;
 
   constructor(name: string, args: AwsAgentBudgetArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("agent-iam:aws:AgentBudget", name, {}, opts);
+    super(COMPONENT_TYPES.AwsAgentBudget, name, {}, opts);
     const { agent, budget } = args;
     const tags = agentTags(agent);
     const path = args.path ?? "/agents/";

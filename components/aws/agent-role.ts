@@ -1,10 +1,11 @@
+import { COMPONENT_TYPES } from "../../src/model/contract";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent } from "../../src/model/agent";
 import { awsStatementsForGrants } from "../../src/clouds/aws/actions";
 import { awsCredentialInstructions } from "../../src/clouds/aws/credentials";
 import { killSwitchPolicy } from "../../src/clouds/aws/kill-switch";
-import { AWS_LIMITS } from "../../src/clouds/aws/limits";
+import { AWS_LIMITS } from "../../src/model/cloud-limits";
 import { packPolicies, type AwsPolicyDocument } from "../../src/clouds/aws/policy-packing";
 import { trustWithDelegators } from "../../src/clouds/aws/delegated-trust";
 import { disabledTrustPolicy, webIdentityTrustPolicy } from "../../src/clouds/aws/trust-policy";
@@ -49,7 +50,7 @@ export class AwsAgentRole extends pulumi.ComponentResource {
     const { agent } = args;
     const { statements } = awsStatementsForGrants(agent.grants, agent.accountWide);
     const documents = statements.length > 0 ? packPolicies(statements, undefined, args.reservedPolicySlots ?? 0) : [];
-    super("agent-iam:aws:AgentRole", name, {}, opts);
+    super(COMPONENT_TYPES.AwsAgentRole, name, {}, opts);
     this.policyDocuments = documents;
     const tags = agentTags(agent);
     const roleName = awsRoleName(agent);

@@ -1,3 +1,4 @@
+import { COMPONENT_TYPES } from "../../src/model/contract";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { issuerUrlSchema } from "../../src/model/issuers";
@@ -30,7 +31,7 @@ export class AwsOidcProvider extends pulumi.ComponentResource {
   constructor(name: string, args: AwsOidcProviderArgs, opts?: pulumi.ComponentResourceOptions) {
     const parsed = issuerUrlSchema.safeParse(args?.issuerUrl);
     if (!parsed.success) throw new Error(`AwsOidcProvider "${name}": ${parsed.error.issues.map((i) => `${formatPath(["issuerUrl", ...i.path])}: ${i.message}`).join("; ")}`);
-    super("agent-iam:aws:OidcProvider", name, {}, opts);
+    super(COMPONENT_TYPES.AwsOidcProvider, name, {}, opts);
     this.issuerUrl = parsed.data;
     const provider = new aws.iam.OpenIdConnectProvider(
       name,

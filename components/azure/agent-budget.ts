@@ -1,3 +1,4 @@
+import { COMPONENT_TYPES } from "../../src/model/contract";
 import * as consumption from "@pulumi/azure-native/consumption";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
@@ -28,7 +29,7 @@ export class AzureAgentBudget extends pulumi.ComponentResource {
   readonly actionGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: AzureAgentBudgetArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("agent-iam:azure:AgentBudget", name, {}, opts);
+    super(COMPONENT_TYPES.AzureAgentBudget, name, {}, opts);
     const { agent, budget } = args;
     const base = azureIdentityName(agent).replace(/^id-/, "");
     const actionGroup = new monitor.ActionGroup(

@@ -1,3 +1,4 @@
+import { COMPONENT_TYPES } from "../../src/model/contract";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
@@ -70,7 +71,7 @@ export class AzureAgentIdentity extends pulumi.ComponentResource {
     const planned = azureFederatedCredentials([agent.trust, ...(args.additionalSubjects ?? [])]);
     const { assignments, problems } = azureAssignmentsForGrants(agent, agent.grants, { allowBroadScopes: args.allowBroadScopes, approval: agent.approval });
     if (problems.length > 0) throw new Error(`agent "${agent.id}" Azure grants: ${problems.map((problem) => `grants[${problem.grant}]: ${problem.message}`).join("; ")}`);
-    super("agent-iam:azure:AgentIdentity", name, {}, opts);
+    super(COMPONENT_TYPES.AzureAgentIdentity, name, {}, opts);
     this.federatedCredentials = agent.disabled ? [] : planned;
     this.assignments = agent.disabled ? [] : assignments;
 

@@ -1,3 +1,4 @@
+import { COMPONENT_TYPES } from "../../src/model/contract";
 import * as billing from "@pulumi/gcp/billing";
 import * as monitoring from "@pulumi/gcp/monitoring";
 import * as pubsub from "@pulumi/gcp/pubsub";
@@ -36,7 +37,7 @@ export class GcpAgentBudget extends pulumi.ComponentResource {
   readonly stops: boolean;
 
   constructor(name: string, args: GcpAgentBudgetArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("agent-iam:gcp:AgentBudget", name, {}, opts);
+    super(COMPONENT_TYPES.GcpAgentBudget, name, {}, opts);
     const { agent, budget, project } = args;
     const labels = agentLabels(agent);
     const channels = budget.notify.map(

@@ -1,3 +1,4 @@
+import { COMPONENT_TYPES } from "../../src/model/contract";
 import * as projects from "@pulumi/gcp/projects";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
@@ -66,7 +67,7 @@ export class GcpAgentServiceAccount extends pulumi.ComponentResource {
     const { agent } = args;
     const { bindings, problems } = gcpBindingsForGrants(agent, agent.grants);
     if (problems.length > 0) throw new Error(`agent "${agent.id}" GCP grants: ${problems.map((problem) => `grants[${problem.grant}]: ${problem.message}`).join("; ")}`);
-    super("agent-iam:gcp:AgentServiceAccount", name, {}, opts);
+    super(COMPONENT_TYPES.GcpAgentServiceAccount, name, {}, opts);
     this.bindings = bindings;
     this.labels = agentLabels(agent);
 

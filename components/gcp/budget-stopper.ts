@@ -1,3 +1,4 @@
+import { COMPONENT_TYPES } from "../../src/model/contract";
 import * as cloudfunctionsv2 from "@pulumi/gcp/cloudfunctionsv2";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as projects from "@pulumi/gcp/projects";
@@ -61,7 +62,7 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
   constructor(name: string, args: GcpBudgetStopperArgs, opts?: pulumi.ComponentResourceOptions) {
     const parsed = argsSchema.safeParse(args);
     if (!parsed.success) throw new Error(`GcpBudgetStopper "${name}" is not valid:\n${parsed.error.issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`).join("\n")}`);
-    super("agent-iam:gcp:BudgetStopper", name, {}, opts);
+    super(COMPONENT_TYPES.GcpBudgetStopper, name, {}, opts);
     const { project, region } = parsed.data;
     this.project = project;
     this.componentName = name;

@@ -1,7 +1,9 @@
+import { COMPONENT_TYPES } from "../../src/model/contract";
 import * as iam from "@pulumi/gcp/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { GCP_POOL_NAME, GCP_WIF_ID, gcpProviderSpec, type GcpProviderSpec } from "../../src/clouds/gcp/workload-identity";
+import { GCP_POOL_NAME } from "../../src/model/cloud-limits";
+import { GCP_WIF_ID, gcpProviderSpec, type GcpProviderSpec } from "../../src/clouds/gcp/workload-identity";
 import { resolveTrust, runsOnSchema, type RunsOn, type Trust } from "../../src/model/issuers";
 import { formatPath } from "../../src/model/spec";
 
@@ -56,7 +58,7 @@ export class GcpWorkloadIdentityPool extends pulumi.ComponentResource {
     const parsed = argsSchema.safeParse(args);
     if (!parsed.success)
       throw new Error(`GcpWorkloadIdentityPool "${name}" is not valid:\n${parsed.error.issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`).join("\n")}`);
-    super("agent-iam:gcp:WorkloadIdentityPool", name, {}, opts);
+    super(COMPONENT_TYPES.GcpWorkloadIdentityPool, name, {}, opts);
     this.componentName = name;
     this.project = parsed.data.project;
     const existing = parsed.data.existingPoolName;

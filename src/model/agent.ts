@@ -73,7 +73,7 @@ export interface DelegationTarget {
 
 /**
  * The validated, cloud-agnostic agent: what every component, the policy pack and the CLI agree an
- * agent is. Built only by `parseAgentSpec`.
+ * agent is. Built only by `planAgent`.
  */
 export interface Agent {
   /** Stable id: the component name. Unique in a stack; appears in every tag and audit record. */

@@ -5,7 +5,7 @@ import type { BreakGlass } from "./agent";
  * an approver who is not its owner. The elevated grants carry `endsAt` = `until` and every cloud
  * ends them at that instant by itself (AWS `DateLessThan aws:CurrentTime`, GCP an IAM condition on
  * `request.time`); Azure cannot (see `src/clouds/azure/time-bound.ts`), so a break-glass grant there is
- * refused. The same rules judge the spec (`parseAgentSpec`) and a stack (the pack's
+ * refused. The same rules judge the spec (`planAgent`) and a stack (the pack's
  * `break-glass-time-bound`), so both say the same thing.
  */
 

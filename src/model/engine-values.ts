@@ -4,14 +4,9 @@
  * references) are unwrapped the way the engine unwraps them for analyzers.
  */
 
-/** The engine's marker for a value not known until apply (`rpc.unknownValue` in the Pulumi SDK). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { SIGNATURES, UNKNOWN } from "./contract";
 
-/** Signature key and values of the SDK's special objects (`rpc.specialSigKey` and friends). */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+export { UNKNOWN };
 
 /** Whether a value is, or contains, an unknown. */
 export function containsUnknown(value: unknown): boolean {
@@ -30,12 +25,12 @@ export function fromWire(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(fromWire);
   if (typeof value !== "object" || value === null) return value;
   const record = value as Record<string, unknown>;
-  switch (record[SIG_KEY]) {
-    case SECRET_SIG:
+  switch (record[SIGNATURES.key]) {
+    case SIGNATURES.secret:
       return fromWire(record.value);
-    case RESOURCE_SIG:
+    case SIGNATURES.resource:
       return typeof record.id === "string" && record.id !== "" ? record.id : record.urn;
-    case OUTPUT_SIG:
+    case SIGNATURES.output:
       return "value" in record ? fromWire(record.value) : UNKNOWN;
     default: {
       const result: Record<string, unknown> = {};

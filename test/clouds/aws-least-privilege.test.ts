@@ -5,14 +5,14 @@ import { awsServiceActions } from "../../src/clouds/aws/iam-catalog";
 import { packPolicies } from "../../src/clouds/aws/policy-packing";
 import { killSwitchPolicy } from "../../src/clouds/aws/kill-switch";
 import { githubActions } from "../../src/model/issuers";
-import { parseAgentSpec } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
 import { decide } from "../support/iam-simulator";
 
 const TODAY = "2026-11-23";
 const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 
 function policiesFor(grants: unknown[], extra: Record<string, unknown> = {}) {
-  const agent = parseAgentSpec(
+  const agent = planAgent(
     "agent-under-test",
     {
       owner: "keisha@acme.example",

@@ -9,7 +9,7 @@ import {
   statementCoversAllResources,
   type PolicyStatement,
 } from "../../src/clouds/aws/policy-document";
-import { UNKNOWN } from "../../src/rules/support/unknown";
+import { UNKNOWN } from "../../src/model/unknown";
 
 function statements(input: unknown): readonly PolicyStatement[] {
   const reading = readPolicyDocument(input);

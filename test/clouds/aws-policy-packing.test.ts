@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { awsStatementsForGrants, type AwsStatement } from "../../src/clouds/aws/actions";
-import { AWS_LIMITS, policySize } from "../../src/clouds/aws/limits";
+import { AWS_LIMITS, policySize } from "../../src/model/cloud-limits";
 import { packingLowerBound, packPolicies } from "../../src/clouds/aws/policy-packing";
 import { githubActions } from "../../src/model/issuers";
-import { parseAgentSpec } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
 
 function statement(index: number, actions: number): AwsStatement {
   return { Sid: `S${index}`, Effect: "Allow", Action: Array.from({ length: actions }, (_, i) => `s3:Action${index}x${i}`), Resource: [`arn:aws:s3:::bucket-${index}/*`] };
@@ -33,7 +33,7 @@ describe("packing statements into managed policies", () => {
 
   it("packs a real agent with many buckets within one policy of the lower bound", () => {
     const resources = Array.from({ length: 60 }, (_, i) => `arn:aws:s3:::acme-prod-data-${i}`);
-    const agent = parseAgentSpec(
+    const agent = planAgent(
       "bulk-reader",
       { owner: "keisha@acme.example", purpose: "Reads many buckets for reporting", environment: "prod", expires: "2027-02-01", runsOn: githubActions({ repository: "acme/reports" }), grants: [{ role: "data-reader", resources }], aws: { oidcProvider: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" } },
       { today: "2026-11-23" },

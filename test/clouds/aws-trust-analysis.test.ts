@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { judgeTrustPolicy, subjectEnvironment, subjectScope, trustAllowsWebIdentity } from "../../src/clouds/aws/trust-analysis";
-import { UNKNOWN } from "../../src/rules/support/unknown";
+import { UNKNOWN } from "../../src/model/unknown";
 
 const GITHUB = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 const HOST = "token.actions.githubusercontent.com";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { disabledTrustPolicy, webIdentityTrustPolicy } from "../../src/clouds/aws/trust-policy";
 import { githubActions, gitlabCi, kubernetes, oidc, type RunsOn } from "../../src/model/issuers";
-import { parseAgentSpec } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
 import { trustAllows } from "../support/web-identity-evaluator";
 
 const TODAY = "2026-11-23";
@@ -9,7 +9,7 @@ const ACCOUNT = "123456789012";
 const providerFor = (host: string) => `arn:aws:iam::${ACCOUNT}:oidc-provider/${host}`;
 
 function agentFor(runsOn: RunsOn, environment = "prod") {
-  return parseAgentSpec(
+  return planAgent(
     "pr-reviewer",
     { owner: "keisha@acme.example", purpose: "Reviews pull requests", environment, expires: "2027-02-01", runsOn, aws: { oidcProvider: providerFor("x") } },
     { today: TODAY },

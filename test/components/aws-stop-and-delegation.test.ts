@@ -6,7 +6,7 @@ import { budgetDenyAllPolicy, budgetExecutionPolicy } from "../../src/clouds/aws
 import { delegationIdentityStatement, delegationTrustStatement } from "../../src/clouds/aws/delegation";
 import { packPolicies } from "../../src/clouds/aws/policy-packing";
 import { githubActions } from "../../src/model/issuers";
-import { parseAgentSpec } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
 import { decide } from "../support/iam-simulator";
 
 const TODAY = "2026-11-23";
@@ -14,7 +14,7 @@ const ACCOUNT = "123456789012";
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/agents/${name}`;
 
 function policiesFor(grants: unknown[]) {
-  const agent = parseAgentSpec(
+  const agent = planAgent(
     "agent-under-test",
     { owner: "keisha@acme.example", purpose: "An agent whose generated policies we evaluate", environment: "prod", expires: "2027-02-01", runsOn: githubActions({ repository: "acme/api" }), grants, aws: { oidcProvider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` } },
     { today: TODAY },

@@ -4,7 +4,8 @@ import { AgentIdentity, AwsOidcProvider, GcpBudgetStopper, GcpWorkloadIdentityPo
 import { awsStatementsForGrants } from "../../src/clouds/aws/actions";
 import { budgetDenyAllPolicy } from "../../src/clouds/aws/budget-stop";
 import { packPolicies } from "../../src/clouds/aws/policy-packing";
-import { AgentSpecError, parseAgentSpec } from "../../src/model/spec";
+import { AgentSpecError } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
 import { GCP_BUDGET_STOPPER_SOURCE } from "../../src/clouds/gcp/budget-stopper-source";
 import { recordResources, type RecordedResource } from "../../src/gate/program/record";
 
@@ -119,7 +120,7 @@ describe("AWS: a budget action stops the agent", () => {
     // Grants that end on different days never merge: the fewest that need exactly ten policies.
     const grant = (index: number) => ({ resource: `arn:aws:dynamodb:us-east-1:123456789012:table/orders-${index}`, access: ["read", "write", "list", "tag"], until: `2030-01-${String(1 + (index % 28)).padStart(2, "0")}` });
     const policiesFor = (count: number) => {
-      const agent = parseAgentSpec("triage", { ...BASE, grants: Array.from({ length: count }, (_, index) => grant(index)), aws: { oidcProvider: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" } });
+      const agent = planAgent("triage", { ...BASE, grants: Array.from({ length: count }, (_, index) => grant(index)), aws: { oidcProvider: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" } });
       return packPolicies(awsStatementsForGrants(agent.grants, agent.accountWide).statements).length;
     };
     let count = 1;

@@ -3,7 +3,8 @@ import { AgentIdentity, GcpWorkloadIdentityPool, githubActions, oidc } from "../
 import { azureAssignmentsForGrants } from "../../src/clouds/azure/assignments";
 import { azureFederatedCredentials } from "../../src/clouds/azure/federated";
 import { recordResources } from "../../src/gate/program/record";
-import { AgentSpecError, parseAgentSpec } from "../../src/model/spec";
+import { AgentSpecError } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
 
 const SUB = "11111111-2222-4333-8444-555555555555";
 const EXISTING_POOL = { name: "projects/123/locations/global/workloadIdentityPools/agents", provider: "projects/123/locations/global/workloadIdentityPools/agents/providers/github" };
@@ -19,7 +20,7 @@ const AZURE = { subscriptionId: SUB, resourceGroupName: "agents", location: "wes
 /** The problems of a spec, as `path: message` lines; fails the test when the spec is valid. */
 function problems(spec: Record<string, unknown>): { path: string; message: string }[] {
   try {
-    parseAgentSpec("report-reader", { ...BASE, ...spec });
+    planAgent("report-reader", { ...BASE, ...spec });
   } catch (error) {
     expect(error).toBeInstanceOf(AgentSpecError);
     return [...(error as AgentSpecError).problems];

@@ -19,7 +19,7 @@ import {
   type InventoryRecord,
 } from "../../src/reports/inventory";
 import { recordResources } from "../../src/gate/program/record";
-import { parseAgentSpec } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
 
 const TODAY = todayUtc();
 const inDays = (days: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -125,7 +125,7 @@ describe("inventory from a recorded program run", () => {
   });
 
   it("takes the agent's own identity, not another resource of that type under its component", () => {
-    const agent = parseAgentSpec("bot", {
+    const agent = planAgent("bot", {
       owner: "keisha@acme.example",
       purpose: "Reads the reports bucket nightly",
       environment: "dev",
@@ -148,7 +148,7 @@ describe("inventory from a recorded program run", () => {
   });
 
   it("leaves out an identity a preview does not know yet, and keeps the agent", () => {
-    const agent = parseAgentSpec("bot", {
+    const agent = planAgent("bot", {
       owner: "keisha@acme.example",
       purpose: "Reads the reports bucket nightly",
       environment: "dev",
@@ -178,15 +178,15 @@ describe("inventory record details", () => {
   };
 
   it("marks the disabled reason: the spec's kill switch or a departed owner", () => {
-    const agent = parseAgentSpec("refunds", { ...base, expires: inDays(60), disabled: true });
+    const agent = planAgent("refunds", { ...base, expires: inDays(60), disabled: true });
     expect(buildInventoryRecord(agent, {}, { today: TODAY })).toMatchObject({ status: "disabled", disabledReason: "disabled" });
     expect(buildInventoryRecord(agent, {}, { today: TODAY, ownerDeparted: true })).toMatchObject({ status: "disabled", disabledReason: "owner-departed" });
-    const active = parseAgentSpec("refunds", { ...base, expires: inDays(60) });
+    const active = planAgent("refunds", { ...base, expires: inDays(60) });
     expect(buildInventoryRecord(active, {}, { today: TODAY })).toMatchObject({ status: "active", disabledReason: null });
   });
 
   it("puts high-risk includes, data class, deadline and approval into plain words", () => {
-    const agent = parseAgentSpec("refunds", {
+    const agent = planAgent("refunds", {
       ...base,
       expires: inDays(60),
       approval: "SEC-1234",
@@ -199,7 +199,7 @@ describe("inventory record details", () => {
   });
 
   it("describes account-wide grants by their role", () => {
-    const agent = parseAgentSpec("monitor", { ...base, expires: inDays(60), grants: [{ role: "read-only-monitor" }] });
+    const agent = planAgent("monitor", { ...base, expires: inDays(60), grants: [{ role: "read-only-monitor" }] });
     const record = buildInventoryRecord(agent, {}, { today: TODAY });
     expect(record.grants).toEqual([expect.objectContaining({ resource: "*", resourceType: "account", role: "read-only-monitor", actions: expect.arrayContaining(["cloudwatch:GetMetricStatistics"]) })]);
     expect(record.canDo[0]).toMatch(/^account-wide on AWS: watches services/);

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
-import { analyzeRequest, analyzeStackRequest, analyzerResourceMessage, toStruct } from "../../src/gate/analyzer/wire";
+import { toStruct } from "../../src/gate/analyzer/wire";
+import { analyzeRequest, analyzeStackRequest, analyzerResourceMessage } from "../support/analyzer-oracle";
 import { analyzeRequestBytes, analyzeStackRequestBytes, analyzerResourceBytes } from "../../src/gate/analyzer/request-encoding";
 import { encodeStruct } from "../../src/gate/analyzer/struct-encoding";
 import type { AnalyzerResource } from "../../src/gate/analyzer";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseAgentSpec } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
 import { githubActions } from "../../src/model/issuers";
 import { RISK_RULES, riskFactsOf, riskTableMarkdown, scoreRisk, type RiskFacts, type RiskTier } from "../../src/reports/risk";
 
@@ -77,7 +77,7 @@ describe("riskFactsOf", () => {
   };
 
   it("derives each fact from the agent model", () => {
-    const agent = parseAgentSpec(
+    const agent = planAgent(
       "support-bot",
       {
         ...spec,
@@ -102,7 +102,7 @@ describe("riskFactsOf", () => {
   });
 
   it("counts account-wide AWS actions by their catalog access level", () => {
-    const agent = parseAgentSpec("monitor", { ...spec, environment: "dev", grants: [{ role: "read-only-monitor" }] }, { today: "2026-06-30" });
+    const agent = planAgent("monitor", { ...spec, environment: "dev", grants: [{ role: "read-only-monitor" }] }, { today: "2026-06-30" });
     const facts = riskFactsOf(agent, "2026-06-30");
     expect(["list", "read"]).toContain(facts.highestAccess);
     expect(facts.reachesProd).toBe(false);

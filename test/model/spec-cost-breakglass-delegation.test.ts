@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AgentSpecError, parseAgentSpec } from "../../src/model/spec";
+import { AgentSpecError } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
 import { githubActions } from "../../src/model/issuers";
 import { breakGlassProblems, normalizeInstant } from "../../src/model/break-glass";
 import { budgetThresholds, stopAmount } from "../../src/model/budget";
@@ -19,7 +20,7 @@ const BREAK_GLASS = { grants: [{ resource: "arn:aws:s3:::acme-prod-orders", acce
 
 function problems(spec: Record<string, unknown>): { path: string; message: string }[] {
   try {
-    parseAgentSpec("restorer", { ...BASE, ...spec }, { now: NOW });
+    planAgent("restorer", { ...BASE, ...spec }, { now: NOW });
   } catch (error) {
     expect(error).toBeInstanceOf(AgentSpecError);
     return [...(error as AgentSpecError).problems];
@@ -29,7 +30,7 @@ function problems(spec: Record<string, unknown>): { path: string; message: strin
 
 describe("budget", () => {
   it("defaults the currency to USD and the stop to 100 %, and keeps each email once", () => {
-    const agent = parseAgentSpec("restorer", { ...BASE, budget: { monthly: 250, notify: ["keisha@acme.example", "keisha@acme.example"] } }, { now: NOW });
+    const agent = planAgent("restorer", { ...BASE, budget: { monthly: 250, notify: ["keisha@acme.example", "keisha@acme.example"] } }, { now: NOW });
     expect(agent.budget).toEqual({ monthly: 250, currency: "USD", notify: ["keisha@acme.example"], stopAt: 100 });
     expect(budgetThresholds(agent.budget!)).toEqual([80, 100]);
     expect(budgetThresholds({ stopAt: 90 })).toEqual([80, 90, 100]);
@@ -62,13 +63,13 @@ describe("budget", () => {
 
 describe("breakGlass", () => {
   it("marks its grants, which end at until, and records the elevation", () => {
-    const agent = parseAgentSpec("restorer", { ...BASE, breakGlass: BREAK_GLASS }, { now: NOW });
+    const agent = planAgent("restorer", { ...BASE, breakGlass: BREAK_GLASS }, { now: NOW });
     expect(agent.breakGlass).toEqual({ reason: BREAK_GLASS.reason, approvedBy: "sam@acme.example", until: "2026-11-24T06:00:00Z" });
     expect(agent.grants).toEqual([expect.objectContaining({ resource: expect.objectContaining({ ref: "arn:aws:s3:::acme-prod-orders" }), endsAt: "2026-11-24T06:00:00Z", breakGlass: true })]);
   });
 
   it("takes any ISO 8601 date-time with a zone and keeps it in UTC", () => {
-    const agent = parseAgentSpec("restorer", { ...BASE, breakGlass: { ...BREAK_GLASS, until: "2026-11-24T08:30+02:00" } }, { now: NOW });
+    const agent = planAgent("restorer", { ...BASE, breakGlass: { ...BREAK_GLASS, until: "2026-11-24T08:30+02:00" } }, { now: NOW });
     expect(agent.breakGlass!.until).toBe("2026-11-24T06:30:00Z");
     expect(normalizeInstant("2026-02-30T10:00:00Z")).toBeUndefined();
     expect(normalizeInstant("2026-11-24")).toBeUndefined();
@@ -115,9 +116,9 @@ describe("breakGlass", () => {
 describe("delegatesTo", () => {
   it("takes ids, components and { agent, clouds }", () => {
     const other = { agentId: "deployer", agent: { clouds: ["aws"] } };
-    const agent = parseAgentSpec("restorer", { ...BASE, delegatesTo: ["reporter", other, { agent: "auditor", clouds: ["aws"] }] }, { now: NOW });
+    const agent = planAgent("restorer", { ...BASE, delegatesTo: ["reporter", other, { agent: "auditor", clouds: ["aws"] }] }, { now: NOW });
     expect(agent.delegatesTo).toEqual([{ agent: "reporter" }, { agent: "deployer" }, { agent: "auditor", clouds: ["aws"] }]);
-    expect(parseAgentSpec("restorer", BASE, { now: NOW }).delegatesTo).toEqual([]);
+    expect(planAgent("restorer", BASE, { now: NOW }).delegatesTo).toEqual([]);
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AgentSpecError, parseAgentSpec } from "../../src/model/spec";
+import { AgentSpecError } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
 import { githubActions, gitlabCi, kubernetes, oidc } from "../../src/model/issuers";
 
 const TODAY = "2026-11-23";
@@ -16,7 +17,7 @@ const VALID = {
 
 function problemsOf(input: unknown, name = "pr-reviewer"): { path: string; message: string }[] {
   try {
-    parseAgentSpec(name, input, { today: TODAY });
+    planAgent(name, input, { today: TODAY });
   } catch (error) {
     expect(error).toBeInstanceOf(AgentSpecError);
     return [...(error as AgentSpecError).problems];
@@ -32,7 +33,7 @@ function without(key: keyof typeof VALID) {
 
 describe("agent spec validation", () => {
   it("accepts the valid spec and derives the exact subject", () => {
-    const agent = parseAgentSpec("pr-reviewer", VALID, { today: TODAY });
+    const agent = planAgent("pr-reviewer", VALID, { today: TODAY });
     expect(agent.trust.subject).toBe("repo:acme/api:environment:prod");
     expect(agent.clouds).toEqual(["aws"]);
     expect(agent.grants.map((grant) => grant.access)).toEqual([["read", "list"]]);
@@ -101,7 +102,7 @@ describe("agent spec validation", () => {
   });
 
   it("actions on * are allowed only for wildcard-only actions", () => {
-    expect(() => parseAgentSpec("pr-reviewer", { ...VALID, grants: [{ actions: ["cloudwatch:DescribeAlarmsForMetric"], resource: "*" }] }, { today: TODAY })).not.toThrow();
+    expect(() => planAgent("pr-reviewer", { ...VALID, grants: [{ actions: ["cloudwatch:DescribeAlarmsForMetric"], resource: "*" }] }, { today: TODAY })).not.toThrow();
     expect(problemsOf({ ...VALID, grants: [{ actions: ["s3:GetObject"], resource: "*" }] })[0]).toMatchObject({ path: "grants[0].actions[0]", message: expect.stringMatching(/can be scoped/) });
     expect(problemsOf({ ...VALID, grants: [{ actions: ["s3:NoSuchThing"], resource: "*" }] })[0]).toMatchObject({ path: "grants[0].actions[0]" });
   });
@@ -114,14 +115,14 @@ describe("agent spec validation", () => {
   it("permissions-level grants and deletes need an approval", () => {
     expect(problemsOf({ ...VALID, grants: [{ resource: "arn:aws:s3:::acme-prod-source", access: "permissions" }] })[0]!.path).toBe("approval");
     expect(problemsOf({ ...VALID, grants: [{ resource: "arn:aws:s3:::acme-prod-source", access: "write", include: ["delete"] }] })[0]!.path).toBe("approval");
-    expect(() => parseAgentSpec("pr-reviewer", { ...VALID, approval: "SEC-1234", grants: [{ resource: "arn:aws:s3:::acme-prod-source", access: "write", include: ["delete"] }] }, { today: TODAY })).not.toThrow();
+    expect(() => planAgent("pr-reviewer", { ...VALID, approval: "SEC-1234", grants: [{ resource: "arn:aws:s3:::acme-prod-source", access: "write", include: ["delete"] }] }, { today: TODAY })).not.toThrow();
   });
 
   it("sessions: 15 minutes allowed, above an hour only with allowLongSessions, never above 12 hours", () => {
-    expect(parseAgentSpec("pr-reviewer", { ...VALID, maxSessionDuration: 900 }, { today: TODAY }).maxSessionDuration).toBe(900);
+    expect(planAgent("pr-reviewer", { ...VALID, maxSessionDuration: 900 }, { today: TODAY }).maxSessionDuration).toBe(900);
     expect(problemsOf({ ...VALID, maxSessionDuration: 600 })[0]!.path).toBe("maxSessionDuration");
     expect(problemsOf({ ...VALID, maxSessionDuration: 7200 })[0]!.message).toMatch(/allowLongSessions/);
-    expect(parseAgentSpec("pr-reviewer", { ...VALID, maxSessionDuration: 7200, allowLongSessions: true }, { today: TODAY }).maxSessionDuration).toBe(7200);
+    expect(planAgent("pr-reviewer", { ...VALID, maxSessionDuration: 7200, allowLongSessions: true }, { today: TODAY }).maxSessionDuration).toBe(7200);
     expect(problemsOf({ ...VALID, maxSessionDuration: 50_000, allowLongSessions: true })[0]!.path).toBe("maxSessionDuration");
   });
 
@@ -135,7 +136,7 @@ describe("agent spec validation", () => {
 
   it("the message lists every problem with its path", () => {
     try {
-      parseAgentSpec("pr-reviewer", { ...VALID, owner: "x", expires: "2020-01-01" }, { today: TODAY });
+      planAgent("pr-reviewer", { ...VALID, owner: "x", expires: "2020-01-01" }, { today: TODAY });
     } catch (error) {
       expect((error as Error).message).toMatch(/owner: .*email/);
       expect((error as Error).message).toMatch(/expires: .*passed/);

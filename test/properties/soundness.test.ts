@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseAgentSpec, AgentSpecError } from "../../src/model/spec";
+import { AgentSpecError } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
 import { PolicyPackProcess } from "../../src/gate/analyzer";
 import type { Cloud } from "../../src/model/resources";
 import { judgeThroughPack, shown } from "../support/analyzer-run";
@@ -39,7 +40,7 @@ function note(plan: ProgramPlan, created: readonly string[]): void {
 
 /**
  * Generated plans leave out grants a cloud's catalog cannot give exactly (`validPlan`, checked with
- * `parseAgentSpec`): the components must then accept every agent.
+ * `planAgent`): the components must then accept every agent.
  */
 function expectNoRefusals(refused: readonly { name: string; error: AgentSpecError }[]): void {
   expect(refused.map(({ error }) => error.message)).toEqual([]);
@@ -54,7 +55,7 @@ describe("property 3: agent-iam's own output passes the whole pack in mandatory 
     const base = { owner: "keisha@acme.example", environment: "prod", expires: "2099-01-01", runsOn: { kind: "github-actions", repository: "acme/api" }, aws: { oidcProvider: "arn:aws:iam::123456789012:oidc-provider/x" } };
     const refusal = (spec: object) => {
       try {
-        parseAgentSpec("regression", spec, { today: "2026-11-23" });
+        planAgent("regression", spec, { today: "2026-11-23" });
         return [];
       } catch (error) {
         if (!(error instanceof AgentSpecError)) throw error;

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AgentIdentity } from "../../components";
 import { recordResources } from "../../src/gate/program/record";
-import { AgentSpecError, parseAgentSpec } from "../../src/model/spec";
+import { AgentSpecError } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
 import { anySpec as fuzzedSpec, TODAY, validAwsSpec } from "../support/arbitraries";
 
 const anySpec = fc.oneof({ weight: 1, arbitrary: validAwsSpec }, { weight: 3, arbitrary: fuzzedSpec });
@@ -12,13 +13,13 @@ const anySpec = fc.oneof({ weight: 1, arbitrary: validAwsSpec }, { weight: 3, ar
  * whose every problem names a field path; never another exception, never a half-registered component.
  */
 describe("property: agent specs validate or fail cleanly", () => {
-  it("parseAgentSpec never throws anything but an AgentSpecError with field paths", () => {
+  it("planAgent never throws anything but an AgentSpecError with field paths", () => {
     let valid = 0;
     let invalid = 0;
     fc.assert(
       fc.property(anySpec, (spec) => {
         try {
-          parseAgentSpec("fuzzed-agent", spec, { today: TODAY });
+          planAgent("fuzzed-agent", spec, { today: TODAY });
           valid++;
         } catch (error) {
           if (!(error instanceof AgentSpecError)) throw error;

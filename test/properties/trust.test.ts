@@ -7,7 +7,7 @@ import { azureFederatedCredential } from "../../src/clouds/azure/federated";
 import { gcpPrincipal, gcpProviderSpec } from "../../src/clouds/gcp/workload-identity";
 import { resolveTrust, runsOnSchema, type RunsOn } from "../../src/model/issuers";
 import { recordResources } from "../../src/gate/program/record";
-import { parseAgentSpec } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
 import { exchange, evaluateCel, parseCel, type ProviderUnderTest } from "../support/cel";
 import { claimsOf, forgeriesOf, legitimateJob, presetArb, type JobContext } from "../support/oidc-claims";
 import { runs, table } from "../support/property";
@@ -31,7 +31,7 @@ const AZURE_AUDIENCE = "api://AzureADTokenExchange";
 const providerArnFor = (issuer: string) => `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer.replace(/^https:\/\//, "")}`;
 
 function agentFor(runsOn: RunsOn, environment: string): Agent {
-  return parseAgentSpec("trusted-agent", { owner: "keisha@acme.example", purpose: "Reviews pull requests and posts findings", environment, expires: "2099-01-01", runsOn, aws: { oidcProvider: providerArnFor("https://x") } }, { today: "2026-11-23" });
+  return planAgent("trusted-agent", { owner: "keisha@acme.example", purpose: "Reviews pull requests and posts findings", environment, expires: "2099-01-01", runsOn, aws: { oidcProvider: providerArnFor("https://x") } }, { today: "2026-11-23" });
 }
 
 /** A GCP provider as the pool creates it for a trust. */

@@ -4,13 +4,13 @@ import { DASHBOARD_SCRIPT, RISK_BADGES, WCAG_AA_CONTRAST, contrastRatio, escapeH
 import { buildInventoryRecord } from "../../src/reports/inventory";
 import { githubActions } from "../../src/model/issuers";
 import { RISK_TIERS } from "../../src/reports/risk";
-import { parseAgentSpec } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
 
 const TODAY = "2026-06-01";
 const HOSTILE = `Says </script><script>alert(1)</script> & <!-- "quotes" 'too'`;
 
 function record(id: string, extra: Record<string, unknown> = {}) {
-  const agent = parseAgentSpec(
+  const agent = planAgent(
     id,
     {
       owner: "keisha@acme.example",

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { SECRET_PATTERNS, findSecrets, findSecretsInText } from "../../src/rules/support/secret-patterns";
-import { UNKNOWN } from "../../src/rules/support/unknown";
+import { UNKNOWN } from "../../src/model/unknown";
 
 // Test values are assembled at run time so that no scanner mistakes this file for a leak.
 const join = (...parts: string[]) => parts.join("");

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { StackIndex, type PolicyResource } from "../../src/rules/support/stack";
-import { UNKNOWN } from "../../src/rules/support/unknown";
+import { UNKNOWN } from "../../src/model/unknown";
 import { runs } from "../support/property";
 
 /**

@@ -8,7 +8,9 @@ import { AnalyzerView } from "../../src/gate/cli/check/analyzer-resources";
 import { todayUtc } from "../../src/model/dates";
 import { recordStack, type RecordedStack } from "../../src/gate/program/record";
 import type { Cloud, ResourceKind } from "../../src/model/resources";
-import { AgentSpecError as SpecError, SESSION_LIMITS, parseAgentSpec } from "../../src/model/spec";
+import { AgentSpecError as SpecError } from "../../src/model/spec";
+import { planAgent } from "../../src/clouds/plan";
+import { SESSION_LIMITS } from "../../src/model/cloud-limits";
 import { awsTagValue } from "../../src/model/tags";
 import type { DirectConfig } from "./pack-direct";
 
@@ -350,7 +352,7 @@ export function validPlan(program: ProgramPlan): ProgramPlan {
     let current = agent;
     for (let attempt = 0; attempt < 8; attempt++) {
       try {
-        parseAgentSpec(current.name, specOf(current, program, STAND_INS));
+        planAgent(current.name, specOf(current, program, STAND_INS));
         return current;
       } catch (error) {
         if (!(error instanceof SpecError)) throw error;

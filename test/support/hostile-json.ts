@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import type { AnalyzerResource } from "../../src/gate/analyzer";
-import { UNKNOWN, UNKNOWN_SENTINELS } from "../../src/rules/support/unknown";
+import { UNKNOWN, UNKNOWN_SENTINELS } from "../../src/model/unknown";
 import { packSourceFiles } from "./pack-types";
 
 /**

@@ -34,12 +34,6 @@ export interface DirectOptions {
   readonly stack?: { readonly name: string; readonly config?: Readonly<Record<string, string>> };
   /** Run only these policies (by name); default every policy. */
   readonly policies?: readonly string[];
-  /**
-   * Stack policies read the same deserialized properties, each behind its own proxy, as the pack's
-   * server does with `shareDeserializedProperties` (policy-pack/shared-deserialization.ts); by
-   * default each policy gets its own copy, as a policy run alone would.
-   */
-  readonly shareStack?: boolean;
 }
 
 export interface DirectResult {
@@ -104,7 +98,6 @@ export function judgeDirectly(analyze: readonly AnalyzerResource[], stack: reado
   const config = options.config ?? {};
   const diagnostics: Judged[] = [];
   const crashes: PolicyCrash[] = [];
-  const sharedProperties = options.shareStack ? stack.map((resource) => clone(resource.properties)) : undefined;
   withStack(options.stack, () => {
     for (const policy of POLICIES) {
       if (options.policies && !options.policies.includes(policy.name)) continue;
@@ -138,7 +131,7 @@ export function judgeDirectly(analyze: readonly AnalyzerResource[], stack: reado
         const resources = stack.map((resource, position) => {
           const entry = {
             type: resource.type,
-            props: proxy.unknownCheckingProxy(sharedProperties?.[position] ?? clone(resource.properties)),
+            props: proxy.unknownCheckingProxy(clone(resource.properties)),
             urn: resource.urn,
             name: resource.name,
             opts: { parent: resource.options?.parent ?? resource.parent },

@@ -1,5 +1,6 @@
 import type { Agent } from "../../model/agent";
 import type { Trust } from "../../model/issuers";
+import { githubActionsLoginSnippet, gitlabIdTokenSnippet } from "../ci-snippets";
 import { awsAudience } from "./trust-policy";
 
 /** What an agent needs to assume its AWS role: environment variables and a CI snippet for its issuer. */
@@ -19,32 +20,29 @@ export function awsCredentialInstructions(agent: Pick<Agent, "id" | "maxSessionD
     case "github-actions":
       return {
         environment,
-        snippet: [
-          "permissions:",
-          "  id-token: write",
-          "  contents: read",
-          "steps:",
-          "  - uses: aws-actions/configure-aws-credentials@v4",
-          "    with:",
-          `      role-to-assume: ${roleArn}`,
-          `      role-session-name: ${agent.id}`,
-          `      role-duration-seconds: ${agent.maxSessionDuration}`,
-          `      audience: ${audience}`,
-          "      aws-region: ${{ vars.AWS_REGION }}",
-        ].join("\n"),
+        snippet: githubActionsLoginSnippet({
+          uses: "aws-actions/configure-aws-credentials@v4",
+          with: [
+            ["role-to-assume", roleArn],
+            ["role-session-name", agent.id],
+            ["role-duration-seconds", agent.maxSessionDuration],
+            ["audience", audience],
+            ["aws-region", "${{ vars.AWS_REGION }}"],
+          ],
+        }),
       };
     case "gitlab-ci":
       return {
         environment,
-        snippet: [
-          "id_tokens:",
-          "  AWS_ID_TOKEN:",
-          `    aud: ${audience}`,
-          "script:",
-          "  - echo \"$AWS_ID_TOKEN\" > \"$CI_BUILDS_DIR/.aws-web-identity-token\"",
-          "  - export AWS_WEB_IDENTITY_TOKEN_FILE=\"$CI_BUILDS_DIR/.aws-web-identity-token\"",
-          `  - export AWS_ROLE_ARN=${roleArn} AWS_ROLE_SESSION_NAME=${agent.id}`,
-        ].join("\n"),
+        snippet: gitlabIdTokenSnippet({
+          variable: "AWS_ID_TOKEN",
+          audience,
+          script: [
+            'echo "$AWS_ID_TOKEN" > "$CI_BUILDS_DIR/.aws-web-identity-token"',
+            'export AWS_WEB_IDENTITY_TOKEN_FILE="$CI_BUILDS_DIR/.aws-web-identity-token"',
+            `export AWS_ROLE_ARN=${roleArn} AWS_ROLE_SESSION_NAME=${agent.id}`,
+          ],
+        }),
       };
     case "kubernetes":
       return {

@@ -1,5 +1,5 @@
 import { delegationTrustStatement } from "./delegation";
-import { AWS_LIMITS, policySize } from "./limits";
+import { AWS_LIMITS, policySize } from "../../model/cloud-limits";
 import type { AwsTrustPolicy } from "./trust-policy";
 
 /**

@@ -1,6 +1,6 @@
 import { accessRank } from "../../model/access";
 import { highRiskClasses, type HighRiskClass } from "../../model/action-classes";
-import { isUnknown } from "../../rules/support/unknown";
+import { isUnknown } from "../../model/unknown";
 import type { AwsActionInfo } from "./iam-catalog";
 import {
   actionMatches,

@@ -1,4 +1,4 @@
-import { isUnknown } from "../../rules/support/unknown";
+import { isUnknown } from "../../model/unknown";
 import { awsActionInfo, awsServiceActions, type AwsActionInfo } from "./iam-catalog";
 import { wildcardMatches } from "../../model/wildcard";
 
@@ -9,7 +9,7 @@ import { wildcardMatches } from "../../model/wildcard";
  * `s3:*`; IAM User Guide, "IAM JSON policy elements: Action").
  *
  * Values that are still unknown during a preview stay in place as the engine's sentinel string,
- * so that each rule can say which decision has to wait for apply (see `src/rules/support/unknown.ts`).
+ * so that each rule can say which decision has to wait for apply (see `src/model/unknown.ts`).
  */
 
 /** One statement, normalised. Lists are empty when the element is absent. */

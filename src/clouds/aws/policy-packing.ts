@@ -1,5 +1,5 @@
 import type { AwsStatement } from "./actions";
-import { AWS_LIMITS, policySize } from "./limits";
+import { AWS_LIMITS, policySize } from "../../model/cloud-limits";
 
 /** An identity policy document as IAM takes it. */
 export interface AwsPolicyDocument {

@@ -1,4 +1,4 @@
-import { isUnknown } from "../../rules/support/unknown";
+import { isUnknown } from "../../model/unknown";
 import { readPolicyDocument, statementCoversAction, type PolicyDocumentReading, type PolicyStatement } from "./policy-document";
 
 /**

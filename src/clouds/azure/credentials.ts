@@ -1,5 +1,6 @@
 import type { Agent } from "../../model/agent";
-import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "./roles";
+import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "../../model/cloud-limits";
+import { githubActionsLoginSnippet, gitlabIdTokenSnippet } from "../ci-snippets";
 
 /** The ids an agent signs in with: no secret among them. */
 export interface AzureLoginIds {
@@ -22,32 +23,30 @@ export interface AzureCredentialInstructions {
 export function azureCredentialInstructions(agent: Pick<Agent, "trust">, ids: AzureLoginIds): AzureCredentialInstructions {
   const environment: Record<string, string> = { AZURE_CLIENT_ID: ids.clientId, AZURE_TENANT_ID: ids.tenantId, AZURE_SUBSCRIPTION_ID: ids.subscriptionId };
   switch (agent.trust.kind) {
-    case "github-actions": {
-      const lines = [
-        "permissions:",
-        "  id-token: write",
-        "  contents: read",
-        "steps:",
-        "  - uses: azure/login@v2",
-        "    with:",
-        `      client-id: ${ids.clientId}`,
-        `      tenant-id: ${ids.tenantId}`,
-        `      subscription-id: ${ids.subscriptionId}`,
-      ];
-      if (agent.trust.subjectEnvironment) lines.unshift(`# The job runs in the GitHub environment "${agent.trust.subjectEnvironment}" (jobs.<job>.environment).`);
-      return { environment, snippet: lines.join("\n") };
-    }
+    case "github-actions":
+      return {
+        environment,
+        snippet: githubActionsLoginSnippet({
+          uses: "azure/login@v2",
+          with: [
+            ["client-id", ids.clientId],
+            ["tenant-id", ids.tenantId],
+            ["subscription-id", ids.subscriptionId],
+          ],
+          environment: agent.trust.subjectEnvironment,
+        }),
+      };
     case "gitlab-ci":
       return {
         environment,
-        snippet: [
-          "id_tokens:",
-          "  AZURE_ID_TOKEN:",
-          `    aud: ${AZURE_TOKEN_EXCHANGE_AUDIENCE}`,
-          "script:",
-          `  - az login --service-principal --username ${ids.clientId} --tenant ${ids.tenantId} --federated-token "$AZURE_ID_TOKEN"`,
-          `  - az account set --subscription ${ids.subscriptionId}`,
-        ].join("\n"),
+        snippet: gitlabIdTokenSnippet({
+          variable: "AZURE_ID_TOKEN",
+          audience: AZURE_TOKEN_EXCHANGE_AUDIENCE,
+          script: [
+            `az login --service-principal --username ${ids.clientId} --tenant ${ids.tenantId} --federated-token "$AZURE_ID_TOKEN"`,
+            `az account set --subscription ${ids.subscriptionId}`,
+          ],
+        }),
       };
     case "kubernetes":
       return {

@@ -1,9 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Trust } from "../../model/issuers";
-import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "./roles";
-
-/** A user-assigned managed identity holds at most 20 federated identity credentials (Microsoft Entra limits). */
-export const AZURE_FEDERATED_CREDENTIAL_LIMIT = 20;
+import { AZURE_FEDERATED_CREDENTIAL_LIMIT, AZURE_TOKEN_EXCHANGE_AUDIENCE } from "../../model/cloud-limits";
 
 /** One federated identity credential: exact issuer, exact subject, Azure's token-exchange audience. */
 export interface AzureFederatedCredentialSpec {

@@ -31,8 +31,6 @@ export const AZURE_CUSTOM_ROLES: Readonly<Record<string, AzureCustomRole>> = cat
 /** Roles the components never assign, by name → id. */
 export const AZURE_FORBIDDEN_ROLES: Readonly<Record<string, string>> = catalog.forbidden;
 
-/** The audience Azure federated identity credentials accept (Microsoft Entra workload identity federation). */
-export const AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
 /** Every action and data action a role holds (not-actions are subtracted only by ARM at evaluation; agent-iam's roles use none). */
 export function azureRoleOperations(role: string): readonly string[] | undefined {

@@ -13,8 +13,6 @@ import { gcpLabelValue } from "../../model/tags";
 /** The label key the budget filters on (labels allow no `:`; see `agentLabels`). */
 export const GCP_BUDGET_LABEL = "agent-iam-agent";
 
-/** A billing account id: `XXXXXX-XXXXXX-XXXXXX`, upper-case hex (Cloud Billing API, BillingAccount.name). */
-export const GCP_BILLING_ACCOUNT = /^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/;
 
 /**
  * The budget's display name, which the stopper reads: `agent-iam ACCOUNT_ID stop N%`. Display names

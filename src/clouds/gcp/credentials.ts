@@ -1,4 +1,5 @@
 import type { Agent } from "../../model/agent";
+import { githubActionsLoginSnippet, gitlabIdTokenSnippet } from "../ci-snippets";
 import { gcpDefaultAudience } from "./workload-identity";
 
 /** GCP service-account tokens last at most 1 h unless an organisation policy allows 12 h. */
@@ -47,36 +48,34 @@ export function gcpCredentialInstructions(
   };
   const config = JSON.stringify(credentialConfig, null, 2);
   switch (agent.trust.kind) {
-    case "github-actions": {
-      const lines = [
-        "permissions:",
-        "  id-token: write",
-        "  contents: read",
-        "steps:",
-        "  - uses: google-github-actions/auth@v2",
-        "    with:",
-        `      workload_identity_provider: ${providerName}`,
-        `      service_account: ${serviceAccountEmail}`,
-      ];
-      if (agent.trust.audience) lines.push(`      audience: ${agent.trust.audience}`);
-      if (agent.trust.subjectEnvironment) lines.unshift(`# The job runs in the GitHub environment "${agent.trust.subjectEnvironment}" (jobs.<job>.environment).`);
-      return { audience, credentialConfig, snippet: lines.join("\n") };
-    }
+    case "github-actions":
+      return {
+        audience,
+        credentialConfig,
+        snippet: githubActionsLoginSnippet({
+          uses: "google-github-actions/auth@v2",
+          with: [
+            ["workload_identity_provider", providerName],
+            ["service_account", serviceAccountEmail],
+            ["audience", agent.trust.audience],
+          ],
+          environment: agent.trust.subjectEnvironment,
+        }),
+      };
     case "gitlab-ci":
       return {
         audience,
         credentialConfig,
-        snippet: [
-          "id_tokens:",
-          "  GCP_ID_TOKEN:",
-          `    aud: ${audience}`,
-          "script:",
-          `  - echo "$GCP_ID_TOKEN" > "${tokenFile}"`,
-          "  - echo \"$GCP_CREDENTIAL_CONFIG\" > \"$CI_BUILDS_DIR/gcp-credentials.json\"",
-          "  - export GOOGLE_APPLICATION_CREDENTIALS=\"$CI_BUILDS_DIR/gcp-credentials.json\"",
-          "# GCP_CREDENTIAL_CONFIG (a CI/CD variable; it holds no secret):",
-          ...config.split("\n").map((line) => `#   ${line}`),
-        ].join("\n"),
+        snippet: gitlabIdTokenSnippet({
+          variable: "GCP_ID_TOKEN",
+          audience,
+          script: [
+            `echo "$GCP_ID_TOKEN" > "${tokenFile}"`,
+            'echo "$GCP_CREDENTIAL_CONFIG" > "$CI_BUILDS_DIR/gcp-credentials.json"',
+            'export GOOGLE_APPLICATION_CREDENTIALS="$CI_BUILDS_DIR/gcp-credentials.json"',
+          ],
+          trailer: ["# GCP_CREDENTIAL_CONFIG (a CI/CD variable; it holds no secret):", ...config.split("\n").map((line) => `#   ${line}`)],
+        }),
       };
     case "kubernetes":
       return {

@@ -1,4 +1,4 @@
-import { isUnknown } from "../../rules/support/unknown";
+import { isUnknown } from "../../model/unknown";
 
 /**
  * GCP IAM grants as Pulumi programs write them, whatever the resource: `…IAMMember` (one member),

@@ -17,10 +17,6 @@ export const GCP_CONDITION_LIMIT = 4096;
 /** Provider display names hold at most 32 characters. */
 const DISPLAY_NAME_LIMIT = 32;
 
-/** A pool's full resource name: `projects/NUMBER/locations/global/workloadIdentityPools/ID`. */
-export const GCP_POOL_NAME = /^projects\/\d+\/locations\/global\/workloadIdentityPools\/(?!gcp-)[a-z0-9][a-z0-9-]{2,30}[a-z0-9]$/;
-/** A provider's full resource name: the pool's name, then `/providers/ID`. */
-export const GCP_PROVIDER_NAME = /^projects\/\d+\/locations\/global\/workloadIdentityPools\/(?!gcp-)[a-z0-9][a-z0-9-]{2,30}[a-z0-9]\/providers\/(?!gcp-)[a-z0-9][a-z0-9-]{2,30}[a-z0-9]$/;
 
 /** Per issuer kind: the CEL expression of each claim, the provider id prefix and how the subject starts. */
 interface IssuerProfile {

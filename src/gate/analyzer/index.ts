@@ -5,7 +5,7 @@
 export { PolicyPackProcess, PolicyPackError, type PackStack, type StartOptions } from "./process";
 export { PackConfigError, reconcilePackConfig, type PackConfig } from "./config";
 export { secretValue } from "./wire";
-export { UNKNOWN } from "../../rules/support/unknown";
+export { UNKNOWN } from "../../model/unknown";
 export type {
   AnalyzerDiagnostic,
   AnalyzerInfo,

@@ -32,7 +32,7 @@ export interface AnalyzerProvider {
 
 /**
  * A resource as the engine hands it to a pack: `Analyze` sends one with its inputs, `AnalyzeStack`
- * every resource with its outputs. Unknown values are the sentinel {@link UNKNOWN} (`src/rules/support/unknown.ts`).
+ * every resource with its outputs. Unknown values are the sentinel {@link UNKNOWN} (`src/model/unknown.ts`).
  */
 export interface AnalyzerResource {
   urn: string;

@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import type * as structPb from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
+import { SIGNATURES } from "../../model/contract";
 import { ENFORCEMENT_LEVELS_BY_NUMBER, type AnalyzerDiagnostic, type AnalyzerInfo, type AnalyzerPolicyInfo, type AnalyzerResource, type EnforcementLevel } from "./types";
 
 /**
@@ -13,13 +14,10 @@ const sdkRoot = dirname(require.resolve("@pulumi/pulumi/package.json"));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const struct = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkRoot] })) as typeof structPb;
 
-/** The engine's signature key and the secret signature (`rpc.specialSigKey`, `rpc.specialSecretSig`). */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** A secret as the engine sends it to a pack (the pack sees the plain value). */
 export function secretValue(value: unknown): Record<string, unknown> {
-  return { [SIG_KEY]: SECRET_SIG, value };
+  return { [SIGNATURES.key]: SIGNATURES.secret, value };
 }
 
 /** Drops `undefined` (protobuf Structs have no such value), as the engine drops absent properties. */
@@ -49,76 +47,6 @@ function levelName(level: number): EnforcementLevel {
 }
 
 const SEVERITIES = [undefined, "low", "medium", "high", "critical"] as const;
-
-function options(resource: AnalyzerResource): analyzerPb.AnalyzerResourceOptions {
-  const given = resource.options ?? {};
-  const message = new analyzerPb.AnalyzerResourceOptions();
-  message.setProtect(given.protect ?? false);
-  message.setIgnorechangesList(given.ignoreChanges ?? []);
-  message.setDeletebeforereplace(given.deleteBeforeReplace ?? false);
-  message.setDeletebeforereplacedefined(given.deleteBeforeReplaceDefined ?? given.deleteBeforeReplace !== undefined);
-  message.setAdditionalsecretoutputsList(given.additionalSecretOutputs ?? []);
-  message.setAliasesList(given.aliases ?? []);
-  const timeouts = new analyzerPb.AnalyzerResourceOptions.CustomTimeouts();
-  timeouts.setCreate(given.customTimeouts?.create ?? 0);
-  timeouts.setUpdate(given.customTimeouts?.update ?? 0);
-  timeouts.setDelete(given.customTimeouts?.delete ?? 0);
-  message.setCustomtimeouts(timeouts);
-  const parent = given.parent ?? resource.parent;
-  if (parent) message.setParent(parent);
-  return message;
-}
-
-function provider(resource: AnalyzerResource): analyzerPb.AnalyzerProviderResource | undefined {
-  if (!resource.provider) return undefined;
-  const message = new analyzerPb.AnalyzerProviderResource();
-  message.setType(resource.provider.type);
-  message.setName(resource.provider.name);
-  message.setUrn(resource.provider.urn);
-  message.setProperties(toStruct(resource.provider.properties));
-  return message;
-}
-
-/** The setters `AnalyzeRequest` and `AnalyzerResource` share (fields 1–6, numbered alike). */
-type ResourceFieldsMessage = Pick<analyzerPb.AnalyzeRequest, "setType" | "setProperties" | "setUrn" | "setName" | "setOptions" | "setProvider">;
-
-function setResourceFields<M extends ResourceFieldsMessage>(message: M, resource: AnalyzerResource): M {
-  message.setType(resource.type);
-  message.setProperties(toStruct(resource.properties));
-  message.setUrn(resource.urn);
-  message.setName(resource.name);
-  message.setOptions(options(resource));
-  const providerMessage = provider(resource);
-  if (providerMessage) message.setProvider(providerMessage);
-  return message;
-}
-
-/** `AnalyzeRequest` for one resource (`request-encoding.ts` writes the same bytes without the message objects). */
-export function analyzeRequest(resource: AnalyzerResource): analyzerPb.AnalyzeRequest {
-  return setResourceFields(new analyzerPb.AnalyzeRequest(), resource);
-}
-
-/** One resource of an `AnalyzeStackRequest`: its outputs, options, provider, parent and dependencies. */
-export function analyzerResourceMessage(resource: AnalyzerResource): analyzerPb.AnalyzerResource {
-  const message = setResourceFields(new analyzerPb.AnalyzerResource(), resource);
-  if (resource.parent) message.setParent(resource.parent);
-  message.setDependenciesList(resource.dependencies ?? []);
-  const map = message.getPropertydependenciesMap();
-  for (const [key, urns] of Object.entries(resource.propertyDependencies ?? {})) {
-    if (urns.length === 0) continue;
-    const dependencies = new analyzerPb.AnalyzerPropertyDependencies();
-    dependencies.setUrnsList(urns);
-    map.set(key, dependencies);
-  }
-  return message;
-}
-
-/** `AnalyzeStackRequest` for every resource of a stack. */
-export function analyzeStackRequest(resources: readonly AnalyzerResource[]): analyzerPb.AnalyzeStackRequest {
-  const request = new analyzerPb.AnalyzeStackRequest();
-  request.setResourcesList(resources.map(analyzerResourceMessage));
-  return request;
-}
 
 /** Diagnostics from an `AnalyzeResponse`. */
 export function diagnosticsOf(response: analyzerPb.AnalyzeResponse): AnalyzerDiagnostic[] {

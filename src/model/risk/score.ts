@@ -1,8 +1,4 @@
-import { accessRank, highestAccess, type AccessLevel } from "../access";
-import type { Agent } from "../agent";
-import { awsActionInfo } from "../../clouds/aws/iam-catalog";
-import { ROLE_CATALOG, type CatalogRoleName } from "../role-catalog";
-import { daysBetween } from "../dates";
+import { accessRank, type AccessLevel } from "../access";
 import { PRODUCTION_ENVIRONMENTS, RISK_RULES, RISK_TIERS, type AccessOrNone, type RiskCondition, type RiskFacts, type RiskRule, type RiskTier } from "./rules";
 
 /** A scored agent: its tier and the rules that produced it. */
@@ -44,40 +40,4 @@ export function scoreRisk(facts: RiskFacts, rules: readonly RiskRule[] = RISK_RU
 /** Whether an environment name is a production one. */
 export function isProductionEnvironment(environment: string): boolean {
   return PRODUCTION_ENVIRONMENTS.includes(environment.toLowerCase());
-}
-
-/**
- * The access level of an account-wide grant: from the AWS catalog for AWS actions, from the role
- * catalog for a catalog role, and `write` when neither says (an unknown grant is not assumed harmless).
- */
-export function accountWideAccess(grant: Agent["accountWide"][number]): AccessLevel {
-  const levels: AccessLevel[] = [];
-  for (const action of grant.actions) {
-    const info = grant.cloud === "aws" ? awsActionInfo(action) : undefined;
-    if (info) levels.push(info.accessLevel);
-    else if (grant.role && grant.role in ROLE_CATALOG) {
-      const role = ROLE_CATALOG[grant.role as CatalogRoleName];
-      levels.push(...(Object.values(role.access) as (readonly AccessLevel[])[]).flat());
-    } else levels.push("write");
-  }
-  return highestAccess(levels) ?? "read";
-}
-
-/** The facts the risk rules look at, for an agent on a given day (`YYYY-MM-DD`). */
-export function riskFactsOf(agent: Pick<Agent, "grants" | "accountWide" | "environment" | "maxSessionDuration" | "expires">, today: string): RiskFacts {
-  const all: AccessLevel[] = [];
-  const sensitive: AccessLevel[] = [];
-  for (const grant of agent.grants) {
-    all.push(...grant.access);
-    if (grant.dataClass) sensitive.push(...grant.access);
-  }
-  for (const grant of agent.accountWide) all.push(accountWideAccess(grant));
-  return {
-    highestAccess: highestAccess(all) ?? "none",
-    reachesProd: isProductionEnvironment(agent.environment),
-    sensitiveAccess: highestAccess(sensitive) ?? "none",
-    deletesOrExports: agent.grants.some((grant) => grant.include.length > 0),
-    sessionSeconds: agent.maxSessionDuration,
-    daysToExpiry: daysBetween(today, agent.expires),
-  };
 }

@@ -1,7 +1,8 @@
+import { AGENT_IDENTITY_TYPE, UNKNOWN } from "../../model/contract";
 import type { Agent } from "../../model/agent";
 import { TAG_KEYS, parseGcpDescription } from "../../model/tags";
 import { readAgentModel } from "../../model/agent-model";
-import { buildInventoryRecord, earliestCreated } from "../../model/inventory/record";
+import { buildInventoryRecord, earliestCreated } from "../../clouds/inventory-record";
 import type { AgentCloudIdentities, InventoryRecord } from "../../model/inventory/schema";
 
 /**
@@ -10,7 +11,6 @@ import type { AgentCloudIdentities, InventoryRecord } from "../../model/inventor
  */
 
 /** The type token of the `AgentIdentity` component. */
-export const AGENT_IDENTITY_TYPE = "agent-iam:index:AgentIdentity";
 
 /** The resource types that carry an agent's identity on each cloud, and what the inventory reads from them. */
 export const IDENTITY_RESOURCE_TYPES = {
@@ -38,9 +38,6 @@ export class InventoryError extends Error {
     this.name = "InventoryError";
   }
 }
-
-/** The engine's marker for a value a preview does not know yet (`rpc.unknownValue` in the Pulumi SDK). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" && value !== UNKNOWN ? value : undefined;

@@ -3,7 +3,7 @@ import { gcpGrantsOf, readPoolPrincipal, type PoolPrincipal } from "../../clouds
 import type { Cloud } from "../../model/resources";
 import { TAG_KEYS, parseGcpDescription } from "../../model/tags";
 import { StackIndex, knownString, type PolicyResource } from "./stack";
-import { isUnknown } from "./unknown";
+import { isUnknown } from "../../model/unknown";
 
 /**
  * What an agent identity is, whether or not `AgentIdentity` made it: the one place the pack and the

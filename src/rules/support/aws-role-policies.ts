@@ -1,7 +1,7 @@
 import { readPolicyDocument, type PolicyDocumentReading } from "../../clouds/aws/policy-document";
 import { analyzePermissions, type PermissionAnalysis, type PermissionOptions, type SourcedStatement } from "../../clouds/aws/permission-analysis";
 import { StackIndex, knownString, type PolicyResource } from "./stack";
-import { isUnknown } from "./unknown";
+import { isUnknown } from "../../model/unknown";
 
 /**
  * Every policy an IAM role holds in a stack, wherever the program wrote it: the role's own

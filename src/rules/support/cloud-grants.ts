@@ -3,7 +3,7 @@ import { gcpGrantsOf, isGcpIamResourceType, serviceAccountEmailOf, type GcpGrant
 import { judgeGcpRole, type GcpRoleJudgement } from "../../clouds/gcp/role-risk";
 import { gcpServiceAccountKeys } from "./agents";
 import { StackIndex, knownString, type PolicyResource } from "./stack";
-import { isUnknown } from "./unknown";
+import { isUnknown } from "../../model/unknown";
 
 /**
  * What an agent's GCP service account or Azure managed identity has been granted in the stack.

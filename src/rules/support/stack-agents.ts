@@ -10,13 +10,15 @@ import { gcpGrantsOf, serviceAccountEmailOf } from "../../clouds/gcp/iam-resourc
 import { readAgentModel } from "../../model/agent-model";
 import type { Cloud } from "../../model/resources";
 import { RISK_TIERS, type RiskTier } from "../../model/risk/rules";
-import { isProductionEnvironment, riskFactsOf, scoreRisk } from "../../model/risk/score";
+import { isProductionEnvironment, scoreRisk } from "../../model/risk/score";
+import { riskFactsOf } from "../../clouds/risk-facts";
 import { TAG_KEYS } from "../../model/tags";
 import { findAgentIdentities, gcpServiceAccountKeys, readTags, tagValue, type AgentIdentityResource, type FieldValue } from "./agents";
 import { awsManagedPolicyName, roleKeys, rolePolicySources, statementsOf } from "./aws-role-policies";
 import { azureAssignmentsTo, gcpGrantsToAccount } from "./cloud-grants";
-import { AGENT_IDENTITY_TYPE, knownString, type PolicyResource, type StackIndex } from "./stack";
-import { isUnknown } from "./unknown";
+import { AGENT_IDENTITY_TYPE } from "../../model/contract";
+import { knownString, type PolicyResource, type StackIndex } from "./stack";
+import { isUnknown } from "../../model/unknown";
 
 /**
  * Agents as a stack holds them, one per agent id across its clouds: the identities the pack finds

@@ -1,4 +1,5 @@
-import { isUnknown } from "./unknown";
+import { AGENT_IDENTITY_TYPE } from "../../model/contract";
+import { isUnknown } from "../../model/unknown";
 
 /**
  * Resources as a policy sees them, and how they refer to one another. The same shape serves a
@@ -40,9 +41,6 @@ export interface CheckContext {
   /** The stack's configuration (`PULUMI_CONFIG`), keys as `namespace:key`. */
   readonly stackConfig: Readonly<Record<string, unknown>>;
 }
-
-/** The type token of the `AgentIdentity` component. */
-export const AGENT_IDENTITY_TYPE = "agent-iam:index:AgentIdentity";
 
 /** The type chain a URN carries (`urn:pulumi:S::P::parentType$childType::name` → [parentType, childType]). */
 export function urnTypeChain(urn: string): string[] {
@@ -101,21 +99,16 @@ export class StackIndex {
   private readonly candidateTables = new WeakMap<readonly PolicyResource[], CandidateTable>();
   private readonly memos = new Map<string, unknown>();
   private readonly resourceMemos = new WeakMap<object, Map<string, unknown>>();
-  private static readonly shared = new WeakMap<readonly PolicyResource[], StackIndex>();
+  private static readonly indexes = new WeakMap<readonly PolicyResource[], StackIndex>();
 
   /**
-   * Marks a list of resources that several checks will judge in turn (a pack's stack policies, one
-   * `AnalyzeStack`): {@link of} then returns one index of it, with its memos, to all of them. The
-   * resources must not change while it is shared.
+   * The index of a list of resources, built once per list: the helpers of one check all ask for
+   * it, and get one index with its memos. The resources must not change while it is in use.
    */
-  static share(resources: readonly PolicyResource[]): readonly PolicyResource[] {
-    if (!StackIndex.shared.has(resources)) StackIndex.shared.set(resources, new StackIndex(resources));
-    return resources;
-  }
-
-  /** The index of a list: the shared one (see {@link share}), else a new one. */
   static of(resources: readonly PolicyResource[]): StackIndex {
-    return StackIndex.shared.get(resources) ?? new StackIndex(resources);
+    let index = StackIndex.indexes.get(resources);
+    if (!index) StackIndex.indexes.set(resources, (index = new StackIndex(resources)));
+    return index;
   }
 
   constructor(readonly resources: readonly PolicyResource[]) {

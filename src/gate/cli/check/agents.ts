@@ -1,12 +1,10 @@
+import { AGENT_IDENTITY_TYPE } from "../../../model/contract";
 import type { Agent } from "../../../model/agent";
 import { readAgentModel } from "../../../model/agent-model";
 import { describeAccountWide, describeGrant } from "../../../model/plain-words";
 import type { RecordedResource } from "../../program/record";
 import { UNKNOWN } from "../../../model/engine-values";
 import { CLOUDS, type Cloud } from "../../../model/resources";
-
-/** The `AgentIdentity` component's type token. */
-export const AGENT_IDENTITY_TYPE = "agent-iam:index:AgentIdentity";
 
 /** One agent as the check shows it: who owns it, where it runs, what it can do. */
 export interface AgentSummary {

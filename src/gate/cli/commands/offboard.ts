@@ -11,7 +11,7 @@ import {
   sameOwner,
   type ResourceChange,
 } from "../../../model/offboarding";
-import { AGENT_IDENTITY_TYPE } from "../../../reports/inventory/from-resources";
+import { AGENT_IDENTITY_TYPE } from "../../../model/contract";
 import type { InventoryRecord } from "../../../model/inventory/schema";
 import { UsageError } from "../../program/errors";
 import { loadProject, type ProgramProject } from "../../program/project";
