@@ -59,7 +59,7 @@ function failure(what: string, measure: ProcessMeasure): Error {
 /** The report's last line: `✔ PASSED: … (100 agents, 1807 resources, 15 policies)`. */
 function summaryOf(file: string): string {
   const lines = readFileSync(file, "utf8").trimEnd().split("\n");
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are what the test looks for
   return (lines[lines.length - 1] ?? "").replace(/\u001b\[[0-9;]*m/g, "");
 }
 

@@ -7,7 +7,6 @@ import { realisticOutputs } from "../src/gate/program/realistic-outputs";
 import { installResolveFallback } from "../src/gate/program/resolve-fallback";
 
 // Internal to the SDK: what `disconnect()` waits on, the only way to know every registration is in.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
 /** What the floor run registered. */

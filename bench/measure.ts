@@ -46,7 +46,6 @@ export function hasGnuTime(): boolean {
     gnuTime = false;
     if (existsSync(GNU_TIME)) {
       try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
         const probe = spawnSync(GNU_TIME, ["-f", "%M", "true"], { encoding: "utf8" });
         gnuTime = probe.status === 0 && /^\d+\s*$/m.test(probe.stderr);

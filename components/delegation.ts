@@ -143,20 +143,20 @@ class DelegationRegistry {
   private wire(pending: Pending, to: DelegationParty): void {
     const { from, index, target } = pending;
     const path = `delegatesTo[${index}]`;
-    const fail = (message: string) => {
+    const refusal = (message: string): AgentSpecError => {
       this.refused.add(`${from.agent.id}|${index}`);
-      throw new AgentSpecError(from.agent.id, [{ path, message }]);
+      return new AgentSpecError(from.agent.id, [{ path, message }]);
     };
     const plan = delegationClouds(from.agent.clouds, to.agent.clouds, target);
-    if ("problem" in plan) return fail(plan.problem);
+    if ("problem" in plan) throw refusal(plan.problem);
     this.done.get(from.agent.id)!.set(index, { agent: to.agent.id, clouds: plan.clouds });
     // A disabled agent acts as no one, and no one acts as a disabled agent: the kill switch wins.
     if (from.agent.disabled || to.agent.disabled) return;
     const name = `${from.agent.id}-delegates-to-${to.agent.id}`;
     if (plan.clouds.includes("aws")) {
-      if (!from.aws || !to.aws) return fail(`both agents need an AWS role to delegate there`);
+      if (!from.aws || !to.aws) throw refusal(`both agents need an AWS role to delegate there`);
       if (!to.aws.acceptDelegator(from.aws.roleArn))
-        return fail(
+        throw refusal(
           `the trust of "${to.agent.id}" was sent to the engine before this agent was declared; declare both agents in the same synchronous part of the program (before any await)`,
         );
       new aws.iam.RolePolicy(
@@ -170,7 +170,7 @@ class DelegationRegistry {
       );
     }
     if (plan.clouds.includes("gcp")) {
-      if (!from.gcp || !to.gcp) return fail(`both agents need a GCP service account to delegate there`);
+      if (!from.gcp || !to.gcp) throw refusal(`both agents need a GCP service account to delegate there`);
       new serviceaccount.IAMMember(
         name,
         {

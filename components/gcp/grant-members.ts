@@ -6,7 +6,7 @@ import * as projects from "@pulumi/gcp/projects";
 import * as pubsub from "@pulumi/gcp/pubsub";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as storage from "@pulumi/gcp/storage";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { GcpIamCondition } from "../../src/clouds/gcp/conditions";
 import type { GcpIamTarget } from "../../src/clouds/gcp/resource-names";
 

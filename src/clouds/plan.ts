@@ -1,4 +1,4 @@
-import type { z } from "zod";
+
 import type { AccessLevel } from "../model/access";
 import type { AccountWideGrant, Agent, BreakGlass, ResolvedGrant } from "../model/agent";
 import { breakGlassProblems, normalizeInstant } from "../model/break-glass";

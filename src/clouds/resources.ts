@@ -37,7 +37,7 @@ const GCP_LOCATION = "[a-z0-9-]+";
  * The project id format is Google's: 6–30 characters, lower case, starts with a letter.
  */
 export const GCP_RESOURCE_PATTERNS: readonly PatternRow[] = [
-  { kind: "bucket", nativeType: "storage.googleapis.com/Bucket", pattern: new RegExp(`^//storage\\.googleapis\\.com/projects/_/buckets/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9]$`) },
+  { kind: "bucket", nativeType: "storage.googleapis.com/Bucket", pattern: /^\/\/storage\.googleapis\.com\/projects\/_\/buckets\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9]$/ },
   { kind: "secret", nativeType: "secretmanager.googleapis.com/Secret", pattern: new RegExp(`^//secretmanager\\.googleapis\\.com/projects/${GCP_PROJECT}/secrets/${GCP_NAME}$`) },
   { kind: "topic", nativeType: "pubsub.googleapis.com/Topic", pattern: new RegExp(`^//pubsub\\.googleapis\\.com/projects/${GCP_PROJECT}/topics/${GCP_NAME}$`) },
   { kind: "queue", nativeType: "pubsub.googleapis.com/Subscription", pattern: new RegExp(`^//pubsub\\.googleapis\\.com/projects/${GCP_PROJECT}/subscriptions/${GCP_NAME}$`) },

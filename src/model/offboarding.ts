@@ -63,7 +63,7 @@ export interface OffboardConfigChange {
 
 /** Single-quotes a value for a POSIX shell. */
 function shellQuote(value: string): string {
-  return /^[A-Za-z0-9@._+:\/=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9@._+:/=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

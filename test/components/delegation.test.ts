@@ -55,8 +55,20 @@ const roleArn = (name: string) => `arn:aws:iam::123456789012:role/agents/agent-$
 describe("delegatesTo between AgentIdentity components", () => {
   it.each([
     ["the component, declared first", (s: Shared) => agent(s, "triage", { aws: true, gcp: true }, { delegatesTo: [agent(s, "deployer", { aws: true, gcp: true })] })],
-    ["its id, declared first", (s: Shared) => (agent(s, "deployer", { aws: true, gcp: true }), agent(s, "triage", { aws: true, gcp: true }, { delegatesTo: ["deployer"] }))],
-    ["its id, declared later", (s: Shared) => (agent(s, "triage", { aws: true, gcp: true }, { delegatesTo: ["deployer"] }), agent(s, "deployer", { aws: true, gcp: true }))],
+    [
+      "its id, declared first",
+      (s: Shared) => {
+        agent(s, "deployer", { aws: true, gcp: true });
+        return agent(s, "triage", { aws: true, gcp: true }, { delegatesTo: ["deployer"] });
+      },
+    ],
+    [
+      "its id, declared later",
+      (s: Shared) => {
+        agent(s, "triage", { aws: true, gcp: true }, { delegatesTo: ["deployer"] });
+        return agent(s, "deployer", { aws: true, gcp: true });
+      },
+    ],
   ])("by %s: B's trust lets A's role in with attribution, A may assume B, and A's account may mint B's tokens", async (_label, declare) => {
     const { resources, thrown, errors } = await run(declare);
     expect(thrown).toBeUndefined();

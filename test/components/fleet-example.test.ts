@@ -11,7 +11,7 @@ function of(resources: RecordedResource[], type: string): RecordedResource[] {
 }
 
 /** The agent a cloud resource belongs to: its name starts with the agent's. */
-function agentOf(resource: RecordedResource): string | undefined {
+function _agentOf(resource: RecordedResource): string | undefined {
   return FLEET_AGENTS.find((agent) => resource.name === agent || resource.name.startsWith(`${agent}-`));
 }
 

@@ -92,7 +92,7 @@ describe("AnalyzeStackRequest put together from resources encoded one by one", (
   it("reads back as the resources it was made of", () => {
     const resources = [sized(5), { ...sized(300), name: "second", parent: "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev" }];
     const decoded = analyzerPb.AnalyzeStackRequest.deserializeBinary(analyzeStackRequestBytes(resources.map(analyzerResourceBytes)));
-    expect(decoded.getResourcesList().map((resource) => [resource.getName(), resource.getParent(), (resource.getProperties()?.toJavaScript().policy as string).length])).toEqual([
+    expect(decoded.getResourcesList().map((resource) => [resource.getName(), resource.getParent(), (resource.getProperties()!.toJavaScript().policy as string).length])).toEqual([
       ["big", "", 5],
       ["second", "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev", 300],
     ]);

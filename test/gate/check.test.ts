@@ -117,6 +117,7 @@ describe("examples/fleet passes the pack", () => {
       expect(human.stdout).toContain(`owner ${agent.owner}`);
     }
     expect(human.stdout.trim().split("\n").pop()).toMatch(/^✔ PASSED: no mandatory violation/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are what the test looks for
     expect(human.stdout).not.toMatch(/\u001b\[/);
   });
 

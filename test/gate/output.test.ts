@@ -114,6 +114,7 @@ describe("reports", () => {
 
   it("prints plain text without a terminal and colours with one", () => {
     const plain = humanReport(result, colorsFor({ isTTY: false, write: () => undefined }, {}), dir);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are what the test looks for
     expect(plain).not.toMatch(/\u001b\[/);
     expect(plain).toContain("✖ no-keys · mandatory · 1 · security");
     expect(plain).toMatch(/aws:iam\/accessKey:AccessKey "deployer-key" index\.ts:\d+/);
@@ -121,6 +122,7 @@ describe("reports", () => {
     expect(plain).toContain("    the stack index.ts:1");
     expect(plain.trim().split("\n").pop()).toBe("✖ FAILED: 1 mandatory violation, 1 advisory, 1 remediate (0 agents, 2 resources, 4 policies)");
     const coloured = humanReport(result, colorsFor({ isTTY: true, write: () => undefined }, {}), dir);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are what the test looks for
     expect(coloured).toMatch(/\u001b\[31m/);
   });
 

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BIN, PROJECT, REPO, runCli, writeProgram } from "../support/cli";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { PROGRAM_NODE_FLAGS } = require("../../bin/program-flags.js") as { PROGRAM_NODE_FLAGS: readonly string[] };
 
 /**

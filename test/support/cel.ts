@@ -249,7 +249,7 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
         key = evaluated.value;
       }
       if (!isMap(target.value)) return fail(`cannot select '${key}' of a non-map`);
-      return Object.prototype.hasOwnProperty.call(target.value, key) ? ok(target.value[key]!) : fail(`no such key: ${key}`);
+      return  Object.hasOwn(target.value, key) ? ok(target.value[key]!) : fail(`no such key: ${key}`);
     }
     case "call": {
       const target = evaluate(node.target, variables);

@@ -11,7 +11,6 @@ import type { AnalyzerDiagnostic, AnalyzerResource, EnforcementLevel } from "../
  * through `PolicyPackProcess`.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const proxy = require("@pulumi/policy/proxy") as { unknownCheckingProxy<T extends object>(value: T): T; UnknownValueError: new (...args: never[]) => Error };
 
 /** A diagnostic as the analyzer would return it. */
@@ -128,7 +127,7 @@ export function judgeDirectly(analyze: readonly AnalyzerResource[], stack: reado
         }
       } else if ("validateStack" in policy) {
         const byUrn = new Map<string, PulumiPolicyResource>();
-        const resources = stack.map((resource, position) => {
+        const resources = stack.map((resource, _position) => {
           const entry = {
             type: resource.type,
             props: proxy.unknownCheckingProxy(clone(resource.properties)),

@@ -43,7 +43,7 @@ function compileArnPattern(pattern: string): { regex: RegExp; literalLength: num
       literalLength += piece.length;
     }
   });
-  const compiled = { regex: new RegExp(source + "$"), literalLength };
+  const compiled = { regex: new RegExp(`${source}$`), literalLength };
   patternCache.set(pattern, compiled);
   return compiled;
 }

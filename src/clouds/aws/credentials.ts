@@ -27,6 +27,7 @@ export function awsCredentialInstructions(agent: Pick<Agent, "id" | "maxSessionD
             ["role-session-name", agent.id],
             ["role-duration-seconds", agent.maxSessionDuration],
             ["audience", audience],
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, written into the workflow as it is
             ["aws-region", "${{ vars.AWS_REGION }}"],
           ],
         }),

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { AccessLevel, awsAccessLevel } from "../../model/access";
+import { type AccessLevel, awsAccessLevel } from "../../model/access";
 
 /**
  * Synchronous access to the AWS Service Authorization Reference as packaged by

@@ -13,7 +13,7 @@ import { GCP_BUDGET_DISPLAY_NAME } from "./budget";
  * Plain CommonJS with no dependency besides the Functions Framework, which Cloud Build installs.
  * `decide` is exported so that tests run this very text.
  */
-export const GCP_BUDGET_STOPPER_SOURCE = String.raw`"use strict";
+export const GCP_BUDGET_STOPPER_SOURCE = `"use strict";
 const DISPLAY_NAME = /${GCP_BUDGET_DISPLAY_NAME.source}/;
 const METADATA_TOKEN = "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token";
 

@@ -23,9 +23,7 @@ import { diagnosticsOf, infoOf, levelNumber, toStruct } from "./wire";
 
 const sdkRoot = dirname(require.resolve("@pulumi/pulumi/package.json"));
 // The gRPC and protobuf copies the SDK's generated client uses.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdkRoot] })) as typeof grpcJs;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const empty = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [sdkRoot] })) as typeof emptyPb;
 
 /** The stack a pack judges, as the CLI tells a pack (environment variables and `ConfigureStack`). */

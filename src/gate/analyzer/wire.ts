@@ -2,7 +2,7 @@ import { dirname } from "node:path";
 import type * as structPb from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import { SIGNATURES } from "../../model/contract";
-import { ENFORCEMENT_LEVELS_BY_NUMBER, type AnalyzerDiagnostic, type AnalyzerInfo, type AnalyzerPolicyInfo, type AnalyzerResource, type EnforcementLevel } from "./types";
+import { ENFORCEMENT_LEVELS_BY_NUMBER, type AnalyzerDiagnostic, type AnalyzerInfo, type AnalyzerPolicyInfo, type EnforcementLevel } from "./types";
 
 /**
  * Plain values ↔ the analyzer protocol's protobuf messages, built with the very protobuf classes
@@ -11,7 +11,6 @@ import { ENFORCEMENT_LEVELS_BY_NUMBER, type AnalyzerDiagnostic, type AnalyzerInf
  */
 
 const sdkRoot = dirname(require.resolve("@pulumi/pulumi/package.json"));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const struct = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkRoot] })) as typeof structPb;
 
 

@@ -78,11 +78,9 @@ export function resourceUrn(stack: string, project: string, type: string, name: 
 
 // The protobuf classes the SDK itself uses, from the SDK's own dependency tree.
 const sdkRoot = dirname(require.resolve("@pulumi/pulumi/package.json"));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const structproto = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkRoot] })) as {
   Struct: { fromJavaScript(value: Record<string, unknown>): unknown };
 };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const resproto = require("@pulumi/pulumi/proto/resource_pb") as {
   RegisterResourceResponse: new () => { setUrn(v: string): void; setId(v: string): void; setObject(v: unknown): void };
   ReadResourceResponse: new () => { setUrn(v: string): void; setProperties(v: unknown): void };
@@ -142,7 +140,7 @@ type Callback = (err: unknown, response?: unknown) => void;
 
 function frameOf(position: SourcePositionMessage | undefined): SourceFrame | undefined {
   const uri = position?.getUri();
-  if (!uri || !uri.startsWith("file:")) return undefined;
+  if (!uri?.startsWith("file:")) return undefined;
   try {
     return { file: decodeURIComponent(new URL(uri).pathname), line: position!.getLine(), column: position!.getColumn() };
   } catch {

@@ -18,9 +18,7 @@ interface DebuggableModule {
   debuggablePromise<T>(promise: Promise<T>, context: unknown): Promise<T>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const debuggable = require("@pulumi/pulumi/runtime/debuggable") as DebuggableModule;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<Promise<unknown>> } };
 const original = debuggable.debuggablePromise;
 let installed = false;

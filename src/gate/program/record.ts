@@ -31,12 +31,10 @@ export interface RecordedStack {
 
 // Internal to the Pulumi SDK, but the only way to know that every registration has reached the
 // monitor: `disconnect()` uses it the same way (runtime/settings.js).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings") as {
   waitForRPCs(): Promise<void>;
   setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
 };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> & { logErrorCount: number } };
 
 /** Points the Pulumi runtime of this process at a recording monitor (what `pulumi.runtime.setMocks` does). */

@@ -44,7 +44,6 @@ export function programFailureOf(error: unknown, programDir: string): ProgramFai
 function ensureTypeScriptLoader(): void {
   const extensions = (Module as unknown as { _extensions: Record<string, unknown> })._extensions;
   if (extensions[".ts"]) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require("tsx/cjs/api") as { register(): () => void }).register();
 }
 

@@ -34,7 +34,7 @@ export interface ScannedRecord {
   readonly offset: number;
 }
 
-const enum Mode {
+enum Mode {
   /** Between top-level values. */
   Top,
   /** Inside a top-level object that may be a record or hold the record array. */

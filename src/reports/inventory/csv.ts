@@ -48,5 +48,5 @@ export function csvCell(value: string | number | boolean | null): string {
 /** The inventory as CSV: a header row, then one row per agent, CRLF line ends as RFC 4180 says. */
 export function inventoryCsv(records: readonly InventoryRecord[]): string {
   const rows = [CSV_COLUMNS.map(([name]) => name), ...records.map((record) => CSV_COLUMNS.map(([, read]) => csvCell(read(record))))];
-  return rows.map((row) => row.join(",")).join("\r\n") + "\r\n";
+  return `${rows.map((row) => row.join(",")).join("\r\n")}\r\n`;
 }

@@ -54,5 +54,5 @@ export function inventoryMarkdown(records: readonly InventoryRecord[], generated
     out.push(...identityLines(r));
     out.push("", "Can:", "", ...(r.canDo.length ? r.canDo.map((line) => `- ${cell(line)}`) : ["- nothing"]));
   }
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }

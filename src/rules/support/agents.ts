@@ -2,7 +2,7 @@ import { judgeTrustPolicy } from "../../clouds/aws/trust-analysis";
 import { gcpGrantsOf, readPoolPrincipal, type PoolPrincipal } from "../../clouds/gcp/iam-resources";
 import type { Cloud } from "../../model/resources";
 import { TAG_KEYS, parseGcpDescription } from "../../model/tags";
-import { StackIndex, knownString, type PolicyResource } from "./stack";
+import { type StackIndex, knownString, type PolicyResource } from "./stack";
 import { isUnknown } from "../../model/unknown";
 
 /**

@@ -1,6 +1,6 @@
 import { readPolicyDocument, type PolicyDocumentReading } from "../../clouds/aws/policy-document";
 import { analyzePermissions, type PermissionAnalysis, type PermissionOptions, type SourcedStatement } from "../../clouds/aws/permission-analysis";
-import { StackIndex, knownString, type PolicyResource } from "./stack";
+import { type StackIndex, knownString, type PolicyResource } from "./stack";
 import { isUnknown } from "../../model/unknown";
 
 /**

@@ -2,7 +2,7 @@ import { azureRoleGuid, judgeAzureRole, type AzureCustomDefinition, type AzureRo
 import { gcpGrantsOf, isGcpIamResourceType, serviceAccountEmailOf, type GcpGrant } from "../../clouds/gcp/iam-resources";
 import { judgeGcpRole, type GcpRoleJudgement } from "../../clouds/gcp/role-risk";
 import { gcpServiceAccountKeys } from "./agents";
-import { StackIndex, knownString, type PolicyResource } from "./stack";
+import { type StackIndex, knownString, type PolicyResource } from "./stack";
 import { isUnknown } from "../../model/unknown";
 
 /**

@@ -6,7 +6,7 @@ import type { ActionRecord } from "../../../reports/audit/schema";
 import { UsageError } from "../../program/errors";
 import { EXIT } from "../exit-codes";
 import type { CliIO } from "../io";
-import type { CommandRegistration } from "./index";
+import type { CommandRegistration } from "./registration";
 
 /** The formats `agent-iam audit` writes. */
 export const AUDIT_FORMATS = ["text", "json", "ndjson"] as const;
@@ -52,7 +52,7 @@ export const registerAudit: CommandRegistration = (program: Command, io: CliIO, 
       "\nExit codes: 0 every file was read, 2 a file could not be read to its end (what was read before is still printed) or a usage error.\n\nExamples:\n  agent-iam inventory examples/fleet --format json > inventory.json\n  agent-iam audit trail/*.json.gz --inventory inventory.json\n  agent-iam audit gcp-audit.ndjson --inventory inventory.json --format ndjson",
     )
     .action(async (files: string[], flags: AuditFlags) => {
-      let agents;
+      let agents: ReturnType<typeof loadInventoryFile>;
       try {
         agents = loadInventoryFile(resolve(io.cwd, flags.inventory));
       } catch (error) {

@@ -9,7 +9,7 @@ import { humanReport } from "../report/human";
 import { inventoryReport } from "../report/inventory";
 import { jsonReport } from "../report/json";
 import { sarifReport } from "../report/sarif";
-import type { CommandRegistration } from "./index";
+import type { CommandRegistration } from "./registration";
 
 /** Flags of `agent-iam check`, as commander parses them. */
 interface CheckFlags {

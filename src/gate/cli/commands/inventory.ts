@@ -10,7 +10,7 @@ import { loadProject } from "../../program/project";
 import { runProject } from "../../program/run";
 import { EXIT } from "../exit-codes";
 import type { CliIO } from "../io";
-import type { CommandRegistration } from "./index";
+import type { CommandRegistration } from "./registration";
 
 /** Writes a report to `file` (creating its folder), or to stdout without one. */
 export function writeOutput(io: CliIO, text: string, file: string | undefined, flag = "--out"): void {

@@ -20,7 +20,7 @@ import { runProject } from "../../program/run";
 import { ownerSchema } from "../../../model/spec";
 import { EXIT } from "../exit-codes";
 import { colorsFor, type CliIO } from "../io";
-import type { CommandRegistration } from "./index";
+import type { CommandRegistration } from "./registration";
 
 interface OffboardFlags {
   stack?: string;
