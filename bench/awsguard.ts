@@ -17,7 +17,9 @@ export function awsguardInstalled(): boolean {
 }
 
 /** What {@link ensureAwsguard} did. */
-export type AwsguardReady = { readonly ready: true; readonly installMs?: number } | { readonly ready: false; readonly reason: string };
+export type AwsguardReady =
+  | { readonly ready: true; readonly installMs?: number }
+  | { readonly ready: false; readonly reason: string };
 
 /**
  * Makes the wrapper pack usable: already installed, or (when `install`) installed now with
@@ -25,18 +27,29 @@ export type AwsguardReady = { readonly ready: true; readonly installMs?: number 
  */
 export async function ensureAwsguard(install: boolean, log: (line: string) => void): Promise<AwsguardReady> {
   if (awsguardInstalled()) return { ready: true };
-  if (!install) return { ready: false, reason: "bench/awsguard-pack/node_modules is missing (run npm run bench once, or npm ci --prefix bench/awsguard-pack)" };
+  if (!install)
+    return {
+      ready: false,
+      reason:
+        "bench/awsguard-pack/node_modules is missing (run npm run bench once, or npm ci --prefix bench/awsguard-pack)",
+    };
   log("  installing @pulumi/awsguard into bench/awsguard-pack (once) …");
   const started = Date.now();
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const { code, output } = await new Promise<{ code: number; output: string }>((resolvePromise) => {
-    const child = spawn(npm, ["ci", "--prefix", AWSGUARD_PACK_DIR, "--no-audit", "--no-fund"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(npm, ["ci", "--prefix", AWSGUARD_PACK_DIR, "--no-audit", "--no-fund"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let text = "";
     child.stdout.on("data", (chunk: Buffer) => void (text += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => void (text += chunk.toString("utf8")));
     child.once("error", (error) => resolvePromise({ code: 1, output: error.message }));
     child.once("close", (exit) => resolvePromise({ code: exit ?? 1, output: text }));
   });
-  if (code !== 0 || !awsguardInstalled()) return { ready: false, reason: `npm ci in bench/awsguard-pack failed: ${output.trim().split("\n").slice(-5).join(" / ")}` };
+  if (code !== 0 || !awsguardInstalled())
+    return {
+      ready: false,
+      reason: `npm ci in bench/awsguard-pack failed: ${output.trim().split("\n").slice(-5).join(" / ")}`,
+    };
   return { ready: true, installMs: Date.now() - started };
 }

@@ -48,7 +48,11 @@ function best(measures: readonly ProcessMeasure[]): ProcessMeasure {
 }
 
 function figure(measure: ProcessMeasure): RunFigure {
-  return { wallMs: Math.round(measure.wallMs), ...(measure.peakRssKb !== undefined ? { peakRssKb: measure.peakRssKb } : {}), ...(measure.cpuMs !== undefined ? { cpuMs: measure.cpuMs } : {}) };
+  return {
+    wallMs: Math.round(measure.wallMs),
+    ...(measure.peakRssKb !== undefined ? { peakRssKb: measure.peakRssKb } : {}),
+    ...(measure.cpuMs !== undefined ? { cpuMs: measure.cpuMs } : {}),
+  };
 }
 
 function failure(what: string, measure: ProcessMeasure): Error {
@@ -78,7 +82,11 @@ export async function measureCheckRow(agents: number, options: CheckRowOptions):
     resources = (JSON.parse(floor.stdout.trim().split("\n").pop() ?? "{}") as { resources?: number }).resources ?? 0;
     floors.push(floor);
     options.log(`  floor  ${agents} agents: ${(floor.wallMs / 1000).toFixed(1)} s`);
-    const check = await measureProcess(process.execPath, [CLI, "check", dir], { cwd: ROOT, env, stdoutFile: reportFile });
+    const check = await measureProcess(process.execPath, [CLI, "check", dir], {
+      cwd: ROOT,
+      env,
+      stdoutFile: reportFile,
+    });
     if (check.exitCode !== 0 && check.exitCode !== 1) throw failure(`agent-iam check at ${agents} agents`, check);
     checks.push(check);
     options.log(`  check  ${agents} agents: ${(check.wallMs / 1000).toFixed(1)} s (exit ${check.exitCode})`);
@@ -88,7 +96,12 @@ export async function measureCheckRow(agents: number, options: CheckRowOptions):
   return {
     agents,
     resources,
-    check: { ...figure(check), exitCode: check.exitCode, summary: summaryOf(reportFile), runs: checks.map((run) => Math.round(run.wallMs)) },
+    check: {
+      ...figure(check),
+      exitCode: check.exitCode,
+      summary: summaryOf(reportFile),
+      runs: checks.map((run) => Math.round(run.wallMs)),
+    },
     floor: { ...figure(floor), runs: floors.map((run) => Math.round(run.wallMs)) },
     checkOverFloor: check.wallMs / floor.wallMs,
   };

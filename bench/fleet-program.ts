@@ -9,7 +9,13 @@
  * over 12 GB at 5,000 agents), and the run of any such program, under plain mocks or under the
  * gate, grows with the square of the fleet in garbage collection (bench/README.md).
  */
-import { AgentIdentity, AwsOidcProvider, GcpBudgetStopper, GcpWorkloadIdentityPool, type AgentIdentityArgs } from "../components";
+import {
+  AgentIdentity,
+  AwsOidcProvider,
+  GcpBudgetStopper,
+  GcpWorkloadIdentityPool,
+  type AgentIdentityArgs,
+} from "../components";
 import { SITES, type FleetAgent } from "./fleet";
 
 interface SiteResources {
@@ -22,7 +28,10 @@ interface SiteResources {
 export const FLEET_BATCH = 100;
 
 /** Declares every agent of the fleet, {@link FLEET_BATCH} per turn; resolves to them in order. */
-export async function declareFleet(agents: readonly FleetAgent[], batch: number = FLEET_BATCH): Promise<AgentIdentity[]> {
+export async function declareFleet(
+  agents: readonly FleetAgent[],
+  batch: number = FLEET_BATCH,
+): Promise<AgentIdentity[]> {
   const declared: AgentIdentity[] = [];
   // The environments' shared resources, made on first use.
   const sites = new Map<string, SiteResources>();
@@ -44,7 +53,9 @@ function declareAgents(agents: readonly FleetAgent[], sites: Map<string, SiteRes
     const site = siteOf(env);
     let provider = site.providers.get(issuerUrl);
     if (!provider) {
-      provider = new AwsOidcProvider(`${env}-${new URL(issuerUrl).host.split(".")[0]}-${site.providers.size}`, { issuerUrl });
+      provider = new AwsOidcProvider(`${env}-${new URL(issuerUrl).host.split(".")[0]}-${site.providers.size}`, {
+        issuerUrl,
+      });
       site.providers.set(issuerUrl, provider);
     }
     return provider;
@@ -55,24 +66,37 @@ function declareAgents(agents: readonly FleetAgent[], sites: Map<string, SiteRes
     const settings = SITES[env];
     if (!settings) throw new Error(`fleet agent ${agent.name}: no site for environment ${env}`);
     const site = siteOf(env);
-    const issuerUrl = "issuerUrl" in agent.spec.runsOn && agent.spec.runsOn.issuerUrl ? agent.spec.runsOn.issuerUrl : agent.spec.runsOn.kind === "gitlab-ci" ? "https://gitlab.com" : "https://token.actions.githubusercontent.com";
+    const issuerUrl =
+      "issuerUrl" in agent.spec.runsOn && agent.spec.runsOn.issuerUrl
+        ? agent.spec.runsOn.issuerUrl
+        : agent.spec.runsOn.kind === "gitlab-ci"
+          ? "https://gitlab.com"
+          : "https://token.actions.githubusercontent.com";
     const args: AgentIdentityArgs = {
       ...agent.spec,
       runsOn: agent.spec.runsOn,
       grants: agent.spec.grants.map((grant) => ({ role: grant.role, resources: [...grant.resources] })),
       ...(agent.spec.budget ? { budget: { ...agent.spec.budget, notify: [...agent.spec.budget.notify] } } : {}),
     };
-    if (agent.clouds.includes("aws")) args.aws = { oidcProvider: oidcProvider(env, issuerUrl), permissionsBoundary: settings.permissionsBoundaryArn };
+    if (agent.clouds.includes("aws"))
+      args.aws = { oidcProvider: oidcProvider(env, issuerUrl), permissionsBoundary: settings.permissionsBoundaryArn };
     if (agent.clouds.includes("gcp")) {
       site.pool ??= new GcpWorkloadIdentityPool(`${env}-agents`, { project: settings.gcpProject });
       args.gcp = { project: settings.gcpProject, pool: site.pool };
       if (agent.spec.budget) {
-        site.stopper ??= new GcpBudgetStopper(`${env}-budget-stopper`, { project: settings.gcpProject, region: settings.gcpRegion });
+        site.stopper ??= new GcpBudgetStopper(`${env}-budget-stopper`, {
+          project: settings.gcpProject,
+          region: settings.gcpRegion,
+        });
         args.gcp = { ...args.gcp, billingAccount: settings.gcpBillingAccount, budgetStopper: site.stopper };
       }
     }
     if (agent.clouds.includes("azure"))
-      args.azure = { subscriptionId: settings.azureSubscriptionId, resourceGroupName: settings.azureResourceGroup, location: settings.azureLocation };
+      args.azure = {
+        subscriptionId: settings.azureSubscriptionId,
+        resourceGroupName: settings.azureResourceGroup,
+        location: settings.azureLocation,
+      };
     return new AgentIdentity(agent.name, args);
   });
 }

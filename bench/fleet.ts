@@ -79,9 +79,42 @@ export const BUDGET_SHARE = 0.4;
 /** Catalog roles that write (their agents are high risk in production). */
 const WRITING_ROLES: readonly CatalogRoleName[] = ["code-reviewer", "deployment-agent"];
 
-const TEAMS = ["platform", "sre", "developer-experience", "analytics", "support", "security", "data", "payments", "search", "growth"] as const;
-const PEOPLE = ["keisha.okafor", "marco.rossi", "priya.raman", "dana.levi", "sam.chen", "li.wei", "amara.nwosu", "jonas.berg", "sofia.garcia", "omar.haddad"];
-const REPOS = ["api", "web", "platform", "analytics", "support-bots", "payments", "search", "mobile", "infra", "data-pipelines"];
+const TEAMS = [
+  "platform",
+  "sre",
+  "developer-experience",
+  "analytics",
+  "support",
+  "security",
+  "data",
+  "payments",
+  "search",
+  "growth",
+] as const;
+const PEOPLE = [
+  "keisha.okafor",
+  "marco.rossi",
+  "priya.raman",
+  "dana.levi",
+  "sam.chen",
+  "li.wei",
+  "amara.nwosu",
+  "jonas.berg",
+  "sofia.garcia",
+  "omar.haddad",
+];
+const REPOS = [
+  "api",
+  "web",
+  "platform",
+  "analytics",
+  "support-bots",
+  "payments",
+  "search",
+  "mobile",
+  "infra",
+  "data-pipelines",
+];
 
 /** Where the agents of one environment live on each cloud (one account, project and subscription per environment). */
 export interface EnvironmentSite {
@@ -140,37 +173,72 @@ export const SITES: Readonly<Record<string, EnvironmentSite>> = {
 /** Named resources of one kind on each cloud, for the `i`-th resource of an agent. */
 type ResourceMaker = (site: EnvironmentSite, env: string, team: string, i: number) => string;
 
-const aws = (site: EnvironmentSite, service: string, resource: string) => `arn:aws:${service}:${site.awsRegion}:${site.awsAccountId}:${resource}`;
-const gcpName = (site: EnvironmentSite, service: string, path: string) => `//${service}.googleapis.com/projects/${site.gcpProject}/${path}`;
-const azureId = (site: EnvironmentSite, env: string, path: string) => `/subscriptions/${site.azureSubscriptionId}/resourceGroups/data-${env}/providers/${path}`;
+const aws = (site: EnvironmentSite, service: string, resource: string) =>
+  `arn:aws:${service}:${site.awsRegion}:${site.awsAccountId}:${resource}`;
+const gcpName = (site: EnvironmentSite, service: string, path: string) =>
+  `//${service}.googleapis.com/projects/${site.gcpProject}/${path}`;
+const azureId = (site: EnvironmentSite, env: string, path: string) =>
+  `/subscriptions/${site.azureSubscriptionId}/resourceGroups/data-${env}/providers/${path}`;
 const storageAccount = (env: string) => `Microsoft.Storage/storageAccounts/acme${env}data`;
 
 /** Per role and cloud, the kinds of named resources an agent of that role is granted (round robin). */
 export const ROLE_RESOURCES: Readonly<Record<CatalogRoleName, Readonly<Record<Cloud, readonly ResourceMaker[]>>>> = {
   "code-reviewer": {
-    aws: [(_s, env, team, i) => `arn:aws:s3:::acme-${env}-${team}-source-${i}`, (s, _e, team, i) => aws(s, "sqs", `${team}-review-findings-${i}`), (s, _e, team, i) => aws(s, "sns", `${team}-review-${i}`)],
-    gcp: [(_s, env, team, i) => `//storage.googleapis.com/projects/_/buckets/acme-${env}-${team}-source-${i}`, (s, _e, team, i) => gcpName(s, "pubsub", `topics/${team}-review-findings-${i}`)],
+    aws: [
+      (_s, env, team, i) => `arn:aws:s3:::acme-${env}-${team}-source-${i}`,
+      (s, _e, team, i) => aws(s, "sqs", `${team}-review-findings-${i}`),
+      (s, _e, team, i) => aws(s, "sns", `${team}-review-${i}`),
+    ],
+    gcp: [
+      (_s, env, team, i) => `//storage.googleapis.com/projects/_/buckets/acme-${env}-${team}-source-${i}`,
+      (s, _e, team, i) => gcpName(s, "pubsub", `topics/${team}-review-findings-${i}`),
+    ],
     azure: [
-      (s, env, team, i) => azureId(s, env, `${storageAccount(env)}/blobServices/default/containers/${team}-source-${i}`),
-      (s, env, team, i) => azureId(s, env, `Microsoft.ServiceBus/namespaces/acme-${env}-bus/queues/${team}-findings-${i}`),
+      (s, env, team, i) =>
+        azureId(s, env, `${storageAccount(env)}/blobServices/default/containers/${team}-source-${i}`),
+      (s, env, team, i) =>
+        azureId(s, env, `Microsoft.ServiceBus/namespaces/acme-${env}-bus/queues/${team}-findings-${i}`),
     ],
   },
   "read-only-monitor": {
     aws: [(s, env, team, i) => aws(s, "logs", `log-group:/acme/${env}/${team}-${i}`)],
-    gcp: [(s) => `//logging.googleapis.com/projects/${s.gcpProject}`, (s) => `//monitoring.googleapis.com/projects/${s.gcpProject}`],
-    azure: [(s, env, team, i) => azureId(s, env, `Microsoft.OperationalInsights/workspaces/acme-${env}-${team}-logs-${i}`)],
+    gcp: [
+      (s) => `//logging.googleapis.com/projects/${s.gcpProject}`,
+      (s) => `//monitoring.googleapis.com/projects/${s.gcpProject}`,
+    ],
+    azure: [
+      (s, env, team, i) => azureId(s, env, `Microsoft.OperationalInsights/workspaces/acme-${env}-${team}-logs-${i}`),
+    ],
   },
   "deployment-agent": {
-    aws: [(_s, env, team, i) => `arn:aws:s3:::acme-${env}-${team}-artifacts-${i}`, (s, _e, team, i) => aws(s, "ecr", `repository/${team}-${i}`), (s, env, team, i) => aws(s, "ecs", `service/acme-${env}/${team}-${i}`)],
-    gcp: [(s, _e, team, i) => gcpName(s, "artifactregistry", `locations/europe-west1/repositories/${team}-${i}`), (s, _e, team, i) => gcpName(s, "run", `locations/europe-west1/services/${team}-${i}`)],
-    azure: [(s, env, team, i) => azureId(s, env, `Microsoft.ContainerRegistry/registries/acme${env}${team.replace(/-/g, "")}${i}`), (s, env, team, i) => azureId(s, env, `Microsoft.App/containerApps/${team}-${i}`)],
+    aws: [
+      (_s, env, team, i) => `arn:aws:s3:::acme-${env}-${team}-artifacts-${i}`,
+      (s, _e, team, i) => aws(s, "ecr", `repository/${team}-${i}`),
+      (s, env, team, i) => aws(s, "ecs", `service/acme-${env}/${team}-${i}`),
+    ],
+    gcp: [
+      (s, _e, team, i) => gcpName(s, "artifactregistry", `locations/europe-west1/repositories/${team}-${i}`),
+      (s, _e, team, i) => gcpName(s, "run", `locations/europe-west1/services/${team}-${i}`),
+    ],
+    azure: [
+      (s, env, team, i) =>
+        azureId(s, env, `Microsoft.ContainerRegistry/registries/acme${env}${team.replace(/-/g, "")}${i}`),
+      (s, env, team, i) => azureId(s, env, `Microsoft.App/containerApps/${team}-${i}`),
+    ],
   },
   "data-reader": {
-    aws: [(_s, env, team, i) => `arn:aws:s3:::acme-${env}-${team}-data-${i}`, (s, _e, team, i) => aws(s, "dynamodb", `table/${team}-${i}`)],
-    gcp: [(_s, env, team, i) => `//storage.googleapis.com/projects/_/buckets/acme-${env}-${team}-data-${i}`, (s, _e, team, i) => gcpName(s, "bigquery", `datasets/${team.replace(/-/g, "_")}_${i}`)],
+    aws: [
+      (_s, env, team, i) => `arn:aws:s3:::acme-${env}-${team}-data-${i}`,
+      (s, _e, team, i) => aws(s, "dynamodb", `table/${team}-${i}`),
+    ],
+    gcp: [
+      (_s, env, team, i) => `//storage.googleapis.com/projects/_/buckets/acme-${env}-${team}-data-${i}`,
+      (s, _e, team, i) => gcpName(s, "bigquery", `datasets/${team.replace(/-/g, "_")}_${i}`),
+    ],
     azure: [
       (s, env, team, i) => azureId(s, env, `${storageAccount(env)}/blobServices/default/containers/${team}-data-${i}`),
-      (s, env, team, i) => azureId(s, env, `${storageAccount(env)}/tableServices/default/tables/${team.replace(/-/g, "")}${i}`),
+      (s, env, team, i) =>
+        azureId(s, env, `${storageAccount(env)}/tableServices/default/tables/${team.replace(/-/g, "")}${i}`),
     ],
   },
 };
@@ -210,11 +278,19 @@ function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-function runsOnFor(random: () => number, issuer: "github" | "gitlab" | "kubernetes", team: string, env: string, site: EnvironmentSite, name: string): RunsOn {
+function runsOnFor(
+  random: () => number,
+  issuer: "github" | "gitlab" | "kubernetes",
+  team: string,
+  env: string,
+  site: EnvironmentSite,
+  name: string,
+): RunsOn {
   const repo = REPOS[between(random, 0, REPOS.length - 1)]!;
   if (issuer === "github") return githubActions({ repository: `acme/${repo}` });
   // GitLab's subject names project and ref only: each environment deploys from its own protected branch.
-  if (issuer === "gitlab") return gitlabCi({ project: `acme/${team}/${repo}`, ref: env === "prod" ? "main" : env, refType: "branch" });
+  if (issuer === "gitlab")
+    return gitlabCi({ project: `acme/${team}/${repo}`, ref: env === "prod" ? "main" : env, refType: "branch" });
   return kubernetes({ issuerUrl: site.clusterIssuerUrl, namespace: `agents-${env}`, serviceAccount: name });
 }
 
@@ -239,12 +315,16 @@ export function generateFleet(count: number, options: { seed?: number; today?: s
     for (const cloud of clouds) {
       const makers = ROLE_RESOURCES[role][cloud];
       const wanted = between(random, 1, 3);
-      for (let i = 0; i < wanted; i += 1) resources.push(makers[i % makers.length]!(site, environment, team, index * 10 + i));
+      for (let i = 0; i < wanted; i += 1)
+        resources.push(makers[i % makers.length]!(site, environment, team, index * 10 + i));
     }
     const owner = `${person}@acme.example`;
     // Agents that write in production are high risk: the pack wants a budget on them, so they have one.
     const needsBudget = environment === "prod" && WRITING_ROLES.includes(role);
-    const budget = random() < BUDGET_SHARE || needsBudget ? { monthly: between(random, 5, 60) * 10, notify: [owner, "finops@acme.example"], stopAt: 100 } : undefined;
+    const budget =
+      random() < BUDGET_SHARE || needsBudget
+        ? { monthly: between(random, 5, 60) * 10, notify: [owner, "finops@acme.example"], stopAt: 100 }
+        : undefined;
     agents.push({
       name,
       clouds,
@@ -271,10 +351,17 @@ export const FLEET_STACK = "fleet";
  * Writes a Pulumi program for the fleet of `count` agents into `dir`: `Pulumi.yaml`, the stack's
  * config, `fleet.json` (the specs) and an `index.ts` that declares them with `bench/fleet-program.ts`.
  */
-export function writeFleetProgram(dir: string, count: number, options: { seed?: number; today?: string } = {}): { dir: string; agents: FleetAgent[] } {
+export function writeFleetProgram(
+  dir: string,
+  count: number,
+  options: { seed?: number; today?: string } = {},
+): { dir: string; agents: FleetAgent[] } {
   const agents = generateFleet(count, options);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "Pulumi.yaml"), `name: agent-fleet-${count}\nruntime: nodejs\nmain: index.ts\ndescription: agent-iam benchmark fleet of ${count} agents (seed ${options.seed ?? FLEET_SEED}).\n`);
+  writeFileSync(
+    join(dir, "Pulumi.yaml"),
+    `name: agent-fleet-${count}\nruntime: nodejs\nmain: index.ts\ndescription: agent-iam benchmark fleet of ${count} agents (seed ${options.seed ?? FLEET_SEED}).\n`,
+  );
   writeFileSync(join(dir, `Pulumi.${FLEET_STACK}.yaml`), "config:\n  aws:region: us-east-1\n");
   writeFileSync(join(dir, "fleet.json"), JSON.stringify(agents));
   let declaration = relative(dir, join(__dirname, "fleet-program")).split(sep).join("/");

@@ -45,7 +45,12 @@ export async function runFloor(programDir: string): Promise<FloorResult> {
     await pulumi.runtime.runInPulumiStack(async () => {
       let exported = createRequire(project.main)(project.main) as unknown;
       // As the gate's runner and Pulumi do: a module whose only export is a default function runs it.
-      if (typeof exported === "object" && exported !== null && Object.keys(exported).length === 1 && typeof (exported as { default?: unknown }).default === "function")
+      if (
+        typeof exported === "object" &&
+        exported !== null &&
+        Object.keys(exported).length === 1 &&
+        typeof (exported as { default?: unknown }).default === "function"
+      )
         exported = (exported as { default: unknown }).default;
       return typeof exported === "function" ? await (exported as () => unknown)() : exported;
     });

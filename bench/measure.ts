@@ -58,7 +58,11 @@ export function hasGnuTime(): boolean {
 }
 
 /** Spawns `command args`, waits for it, and measures it (see {@link ProcessMeasure}). */
-export async function measureProcess(command: string, args: readonly string[], options: MeasureOptions = {}): Promise<ProcessMeasure> {
+export async function measureProcess(
+  command: string,
+  args: readonly string[],
+  options: MeasureOptions = {},
+): Promise<ProcessMeasure> {
   const scratch = mkdtempSync(join(tmpdir(), "agent-iam-bench-measure-"));
   try {
     const timeFile = join(scratch, "time.txt");
@@ -69,28 +73,32 @@ export async function measureProcess(command: string, args: readonly string[], o
       env.AGENT_IAM_BENCH_RSS_FILE = rssFile;
       env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ""} --require ${RSS_HOOK}`.trim();
     }
-    const [file, argv] = useTime ? [GNU_TIME, ["-f", "%M %U %S", "-o", timeFile, command, ...args]] : [command, [...args]];
+    const [file, argv] = useTime
+      ? [GNU_TIME, ["-f", "%M %U %S", "-o", timeFile, command, ...args]]
+      : [command, [...args]];
     const out = options.stdoutFile ? openSync(options.stdoutFile, "w") : undefined;
     const started = process.hrtime.bigint();
-    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolvePromise, reject) => {
-      const child = spawn(file, argv, { cwd: options.cwd, env, stdio: ["ignore", out ?? "pipe", "pipe"] });
-      let stdoutText = "";
-      let stderrText = "";
-      child.stdout?.on("data", (chunk: Buffer) => void (stdoutText += chunk.toString("utf8")));
-      child.stderr?.on("data", (chunk: Buffer) => {
-        stderrText += chunk.toString("utf8");
-        if (stderrText.length > 200_000) stderrText = stderrText.slice(-100_000);
-      });
-      const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 3_600_000);
-      child.once("error", (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      child.once("close", (exit, signal) => {
-        clearTimeout(timer);
-        resolvePromise({ code: exit ?? (signal ? 128 : 1), stdout: stdoutText, stderr: stderrText });
-      });
-    });
+    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
+      (resolvePromise, reject) => {
+        const child = spawn(file, argv, { cwd: options.cwd, env, stdio: ["ignore", out ?? "pipe", "pipe"] });
+        let stdoutText = "";
+        let stderrText = "";
+        child.stdout?.on("data", (chunk: Buffer) => void (stdoutText += chunk.toString("utf8")));
+        child.stderr?.on("data", (chunk: Buffer) => {
+          stderrText += chunk.toString("utf8");
+          if (stderrText.length > 200_000) stderrText = stderrText.slice(-100_000);
+        });
+        const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 3_600_000);
+        child.once("error", (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+        child.once("close", (exit, signal) => {
+          clearTimeout(timer);
+          resolvePromise({ code: exit ?? (signal ? 128 : 1), stdout: stdoutText, stderr: stderrText });
+        });
+      },
+    );
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     if (out !== undefined) closeSync(out);
     let peakRssKb: number | undefined;
@@ -103,7 +111,10 @@ export async function measureProcess(command: string, args: readonly string[], o
       if (Number.isFinite(rss)) [peakRssKb, memorySource] = [rss, "gnu-time"];
       if (Number.isFinite(user) && Number.isFinite(system)) cpuMs = Math.round((user! + system!) * 1000);
     } else if (existsSync(rssFile)) {
-      const values = readFileSync(rssFile, "utf8").split("\n").map(Number).filter((value) => Number.isFinite(value) && value > 0);
+      const values = readFileSync(rssFile, "utf8")
+        .split("\n")
+        .map(Number)
+        .filter((value) => Number.isFinite(value) && value > 0);
       if (values.length > 0) [peakRssKb, memorySource] = [Math.max(...values), "rss-hook"];
     }
     return { wallMs, peakRssKb, cpuMs, exitCode: code, stdout, stderr, memorySource };

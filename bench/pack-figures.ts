@@ -97,7 +97,11 @@ interface Pass {
   readonly stack?: number;
 }
 
-async function onePass(pack: PolicyPackProcess, analyze: readonly AnalyzerResource[], stack: AnalyzerResource[]): Promise<Pass> {
+async function onePass(
+  pack: PolicyPackProcess,
+  analyze: readonly AnalyzerResource[],
+  stack: AnalyzerResource[],
+): Promise<Pass> {
   const started = process.hrtime.bigint();
   const resources = await cpuOf(pack.pid, () => analyzePass(pack, analyze));
   const stackWide = await cpuOf(pack.pid, () => pack.analyzeStack(stack));
@@ -106,14 +110,19 @@ async function onePass(pack: PolicyPackProcess, analyze: readonly AnalyzerResour
 
 /** The cheapest of a pack's passes (by CPU where /proc gives it, else by wall time), per resource. */
 function packCost(pack: PolicyPackProcess, passes: readonly Pass[], resources: number, diagnostics: number): PackCost {
-  const cost = (pass: Pass) => (pass.analyze !== undefined && pass.stack !== undefined ? pass.analyze + pass.stack : pass.wall);
+  const cost = (pass: Pass) =>
+    pass.analyze !== undefined && pass.stack !== undefined ? pass.analyze + pass.stack : pass.wall;
   const best = passes.reduce((cheapest, pass) => (cost(pass) < cost(cheapest) ? pass : cheapest));
   const perResource = (ms: number) => (ms * 1000) / resources;
   return {
     pack: `${pack.startInfo.name}@${pack.startInfo.version}`,
     policies: pack.startInfo.policies.length,
     ...(best.analyze !== undefined && best.stack !== undefined
-      ? { cpuUsPerResource: perResource(best.analyze + best.stack), analyzeCpuUsPerResource: perResource(best.analyze), stackCpuUsPerResource: perResource(best.stack) }
+      ? {
+          cpuUsPerResource: perResource(best.analyze + best.stack),
+          analyzeCpuUsPerResource: perResource(best.analyze),
+          stackCpuUsPerResource: perResource(best.stack),
+        }
       : {}),
     wallUsPerResource: perResource(best.wall),
     diagnostics,
@@ -125,12 +134,20 @@ function packCost(pack: PolicyPackProcess, passes: readonly Pass[], resources: n
  * components and stack they belong to (a pack may read an agent's metadata off its component), in
  * registration order.
  */
-export function withAncestors(resources: readonly AnalyzerResource[], chosen: (resource: AnalyzerResource) => boolean): AnalyzerResource[] {
+export function withAncestors(
+  resources: readonly AnalyzerResource[],
+  chosen: (resource: AnalyzerResource) => boolean,
+): AnalyzerResource[] {
   const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
   const kept = new Set<string>();
   for (const resource of resources) {
     if (!chosen(resource)) continue;
-    for (let at: AnalyzerResource | undefined = resource; at && !kept.has(at.urn); at = at.parent ? byUrn.get(at.parent) : undefined) kept.add(at.urn);
+    for (
+      let at: AnalyzerResource | undefined = resource;
+      at && !kept.has(at.urn);
+      at = at.parent ? byUrn.get(at.parent) : undefined
+    )
+      kept.add(at.urn);
   }
   return resources.filter((resource) => kept.has(resource.urn));
 }
@@ -140,7 +157,12 @@ export function withAncestors(resources: readonly AnalyzerResource[], chosen: (r
  * each, then `passes` passes of each, alternating (the machine's drift falls on both alike); the
  * cheapest pass of each counts (noise only ever adds time). One pack works at a time.
  */
-export async function measurePolicyCost(recording: RecordedForPacks, agents: number, packs: { ours: string; awsguard: string }, passes: number): Promise<PolicyCostFigure> {
+export async function measurePolicyCost(
+  recording: RecordedForPacks,
+  agents: number,
+  packs: { ours: string; awsguard: string },
+  passes: number,
+): Promise<PolicyCostFigure> {
   const isAws = (resource: AnalyzerResource) => resource.type.startsWith("aws:");
   const resources = recording.analyze.filter(isAws);
   const stack = withAncestors(recording.stackResources, isAws);
@@ -149,10 +171,12 @@ export async function measurePolicyCost(recording: RecordedForPacks, agents: num
   const stackInfo = { name: recording.stack, project: recording.project, config: recording.config, preview: false };
   const started: PolicyPackProcess[] = [];
   try {
-    for (const dir of [packs.ours, packs.awsguard]) started.push(await PolicyPackProcess.start(dir, { stack: stackInfo }));
+    for (const dir of [packs.ours, packs.awsguard])
+      started.push(await PolicyPackProcess.start(dir, { stack: stackInfo }));
     const [ourPack, theirPack] = started as [PolicyPackProcess, PolicyPackProcess];
     const diagnostics: number[] = [];
-    for (const pack of started) diagnostics.push((await analyzePass(pack, resources)) + (await pack.analyzeStack(stack)).length);
+    for (const pack of started)
+      diagnostics.push((await analyzePass(pack, resources)) + (await pack.analyzeStack(stack)).length);
     const ourPasses: Pass[] = [];
     const theirPasses: Pass[] = [];
     for (let pass = 0; pass < passes; pass += 1) {
@@ -162,9 +186,25 @@ export async function measurePolicyCost(recording: RecordedForPacks, agents: num
     const ours = packCost(ourPack, ourPasses, resources.length, diagnostics[0]!);
     const awsguard = packCost(theirPack, theirPasses, resources.length, diagnostics[1]!);
     const basis = ours.cpuUsPerResource !== undefined && awsguard.cpuUsPerResource !== undefined ? "cpu" : "wall";
-    const ratio = basis === "cpu" ? ours.cpuUsPerResource! / awsguard.cpuUsPerResource! : ours.wallUsPerResource / awsguard.wallUsPerResource;
-    const analyzeRatio = ours.analyzeCpuUsPerResource !== undefined && awsguard.analyzeCpuUsPerResource ? ours.analyzeCpuUsPerResource / awsguard.analyzeCpuUsPerResource : undefined;
-    return { agents, resources: resources.length, types, passes, ours, awsguard, ratio, ...(analyzeRatio !== undefined ? { analyzeRatio } : {}), basis };
+    const ratio =
+      basis === "cpu"
+        ? ours.cpuUsPerResource! / awsguard.cpuUsPerResource!
+        : ours.wallUsPerResource / awsguard.wallUsPerResource;
+    const analyzeRatio =
+      ours.analyzeCpuUsPerResource !== undefined && awsguard.analyzeCpuUsPerResource
+        ? ours.analyzeCpuUsPerResource / awsguard.analyzeCpuUsPerResource
+        : undefined;
+    return {
+      agents,
+      resources: resources.length,
+      types,
+      passes,
+      ours,
+      awsguard,
+      ratio,
+      ...(analyzeRatio !== undefined ? { analyzeRatio } : {}),
+      basis,
+    };
   } finally {
     await Promise.all(started.map((pack) => pack.close()));
   }
@@ -182,7 +222,10 @@ async function coldStart(dir: string): Promise<number> {
  * Figure 4: each pack started `repeats` times, alternating, after one start of each that is not
  * counted (it fills the file cache and the TypeScript loader's cache, as any second run has them).
  */
-export async function measureColdStart(packs: { ours: string; awsguard: string }, repeats: number): Promise<ColdStartFigure> {
+export async function measureColdStart(
+  packs: { ours: string; awsguard: string },
+  repeats: number,
+): Promise<ColdStartFigure> {
   await coldStart(packs.ours);
   await coldStart(packs.awsguard);
   const ours: number[] = [];
@@ -191,5 +234,9 @@ export async function measureColdStart(packs: { ours: string; awsguard: string }
     ours.push(Math.round(await coldStart(packs.ours)));
     awsguard.push(Math.round(await coldStart(packs.awsguard)));
   }
-  return { ours: { ms: median(ours), runs: ours }, awsguard: { ms: median(awsguard), runs: awsguard }, ratio: median(ours) / median(awsguard) };
+  return {
+    ours: { ms: median(ours), runs: ours },
+    awsguard: { ms: median(awsguard), runs: awsguard },
+    ratio: median(ours) / median(awsguard),
+  };
 }

@@ -60,7 +60,14 @@ export function measurePacking(sizes: readonly number[] = PACKING_SIZES): Packin
       const { statements } = awsStatementsForGrants(agent.grants, agent.accountWide);
       const characters = statements.reduce((sum, statement) => sum + policySize(statement), 0);
       const lowerBound = Math.max(1, Math.ceil(characters / AWS_LIMITS.managedPolicyCharacters));
-      const base = { role, resources: size, statements: statements.length, characters, lowerBound, envelopeLowerBound: packingLowerBound(statements) };
+      const base = {
+        role,
+        resources: size,
+        statements: statements.length,
+        characters,
+        lowerBound,
+        envelopeLowerBound: packingLowerBound(statements),
+      };
       try {
         const documents = packPolicies(statements);
         const largestDocument = Math.max(...documents.map(policySize));
@@ -68,11 +75,20 @@ export function measurePacking(sizes: readonly number[] = PACKING_SIZES): Packin
           ...base,
           policies: documents.length,
           largestDocument,
-          withinLimits: largestDocument <= AWS_LIMITS.managedPolicyCharacters && documents.length <= AWS_LIMITS.managedPoliciesPerRole,
+          withinLimits:
+            largestDocument <= AWS_LIMITS.managedPolicyCharacters &&
+            documents.length <= AWS_LIMITS.managedPoliciesPerRole,
           withinOneOfBound: documents.length <= lowerBound + 1,
         });
       } catch (error) {
-        rows.push({ ...base, policies: 0, largestDocument: 0, withinLimits: false, withinOneOfBound: false, error: (error as Error).message });
+        rows.push({
+          ...base,
+          policies: 0,
+          largestDocument: 0,
+          withinLimits: false,
+          withinOneOfBound: false,
+          error: (error as Error).message,
+        });
       }
     }
   }

@@ -28,7 +28,13 @@ export type Skipped = { readonly skipped: string };
 export interface BenchResults {
   readonly version: 1;
   readonly generatedAt: string;
-  readonly machine: { readonly cpus: number; readonly memoryGiB: number; readonly node: string; readonly platform: string; readonly loadAverage: readonly number[] };
+  readonly machine: {
+    readonly cpus: number;
+    readonly memoryGiB: number;
+    readonly node: string;
+    readonly platform: string;
+    readonly loadAverage: readonly number[];
+  };
   readonly settings: {
     readonly seed: number;
     readonly agents: readonly number[];
@@ -62,7 +68,9 @@ export function evaluateTargets(figures: BenchResults["figures"]): TargetResult[
   return [
     {
       figure: 1,
-      name: growth ? `check growth ${growth.from.toLocaleString("en")}→${growth.to.toLocaleString("en")} agents (linear ${(growth.to / growth.from).toFixed(1)})` : "check growth",
+      name: growth
+        ? `check growth ${growth.from.toLocaleString("en")}→${growth.to.toLocaleString("en")} agents (linear ${(growth.to / growth.from).toFixed(1)})`
+        : "check growth",
       value: growth ? growth.value : null,
       target: growth ? `≤ ${((growth.to / growth.from) * 1.1).toFixed(1)}` : "≤ 5.5",
       met: growth ? growth.value <= (growth.to / growth.from) * 1.1 : null,
@@ -94,7 +102,10 @@ export function evaluateTargets(figures: BenchResults["figures"]): TargetResult[
     {
       figure: 5,
       name: "managed policies − lower bound (worst role and size)",
-      value: figures.packing.length > 0 ? Math.max(...figures.packing.map((row) => (row.error ? Infinity : row.policies - row.lowerBound))) : null,
+      value:
+        figures.packing.length > 0
+          ? Math.max(...figures.packing.map((row) => (row.error ? Infinity : row.policies - row.lowerBound)))
+          : null,
       target: "≤ 1, every document ≤ 6,144 chars",
       met: figures.packing.length > 0 ? packingMet : null,
     },

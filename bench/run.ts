@@ -90,21 +90,42 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
 
     log(`figures 1 and 2: check and floor at ${agents.join(", ")} agents (Node ${nodeOptions})`);
     const rows: CheckRow[] = [];
-    for (const size of agents) rows.push(await measureCheckRow(size, { workDir, repeats: options.repeats ?? (size <= 1000 ? 3 : 2), nodeOptions, log }));
+    for (const size of agents)
+      rows.push(
+        await measureCheckRow(size, { workDir, repeats: options.repeats ?? (size <= 1000 ? 3 : 2), nodeOptions, log }),
+      );
     const from = agents.includes(1000) ? 1000 : agents[agents.length - 2];
     const to = agents.includes(5000) ? 5000 : agents[agents.length - 1];
     const fromRow = rows.find((row) => row.agents === from);
     const toRow = rows.find((row) => row.agents === to);
-    const growth = fromRow && toRow && from !== to ? { from: from!, to: to!, value: toRow.check.wallMs / fromRow.check.wallMs } : null;
+    const growth =
+      fromRow && toRow && from !== to
+        ? { from: from!, to: to!, value: toRow.check.wallMs / fromRow.check.wallMs }
+        : null;
     const wantedRatioAt = options.ratioAt ?? 1000;
-    const ratioAt = agents.includes(wantedRatioAt) ? wantedRatioAt : ([...agents].reverse().find((size) => size < wantedRatioAt) ?? agents[0] ?? null);
+    const ratioAt = agents.includes(wantedRatioAt)
+      ? wantedRatioAt
+      : ([...agents].reverse().find((size) => size < wantedRatioAt) ?? agents[0] ?? null);
 
     const figures: BenchResults["figures"] = { check: { rows, growth, ratioAt }, policyCost, coldStart, packing };
     const results: BenchResults = {
       version: 1,
       generatedAt: new Date().toISOString(),
-      machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 1024 ** 3), node: process.versions.node, platform: `${process.platform}-${process.arch}`, loadAverage: loadavg() },
-      settings: { seed: FLEET_SEED, agents, repeats: options.repeats ?? 0, nodeOptions, policyCostAgents, smoke: options.smoke ?? false },
+      machine: {
+        cpus: cpus().length,
+        memoryGiB: Math.round(totalmem() / 1024 ** 3),
+        node: process.versions.node,
+        platform: `${process.platform}-${process.arch}`,
+        loadAverage: loadavg(),
+      },
+      settings: {
+        seed: FLEET_SEED,
+        agents,
+        repeats: options.repeats ?? 0,
+        nodeOptions,
+        policyCostAgents,
+        smoke: options.smoke ?? false,
+      },
       figures,
       targets: evaluateTargets(figures),
       durationMs: Date.now() - started,
@@ -151,14 +172,18 @@ async function main(argv: readonly string[]): Promise<number> {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write("npm run bench -- [--agents 100,1000,5000] [--repeats N] [--policy-cost-agents N] [--no-install] [--heap-mib N] [--results FILE]\n       npm run bench -- --write-fleet DIR [--agents N]\n");
+    process.stdout.write(
+      "npm run bench -- [--agents 100,1000,5000] [--repeats N] [--policy-cost-agents N] [--no-install] [--heap-mib N] [--results FILE]\n       npm run bench -- --write-fleet DIR [--agents N]\n",
+    );
     return 0;
   }
   if (values["write-fleet"] !== undefined) {
     const [count = 1000] = values.agents ? sizes(values.agents) : [];
     const dir = resolve(values["write-fleet"]);
     writeFleetProgram(dir, count);
-    process.stdout.write(`wrote the ${count.toLocaleString("en")}-agent fleet's program to ${dir}: node bin/agent-iam.js check ${dir}\n`);
+    process.stdout.write(
+      `wrote the ${count.toLocaleString("en")}-agent fleet's program to ${dir}: node bin/agent-iam.js check ${dir}\n`,
+    );
     return 0;
   }
   const results = await runBench({

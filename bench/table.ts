@@ -3,9 +3,15 @@ import type { BenchResults, TargetResult } from "./results";
 /** The one table `npm run bench` prints: every figure, its absolute times for context, and the targets. */
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-const mib = (kb: number | undefined) => (kb === undefined ? "? MiB" : kb >= 1024 * 1024 ? `${(kb / 1024 / 1024).toFixed(2)} GiB` : `${Math.round(kb / 1024)} MiB`);
+const mib = (kb: number | undefined) =>
+  kb === undefined
+    ? "? MiB"
+    : kb >= 1024 * 1024
+      ? `${(kb / 1024 / 1024).toFixed(2)} GiB`
+      : `${Math.round(kb / 1024)} MiB`;
 const count = (value: number) => value.toLocaleString("en");
-const micro = (us: number | undefined) => (us === undefined ? "?" : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${Math.round(us)} µs`);
+const micro = (us: number | undefined) =>
+  us === undefined ? "?" : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${Math.round(us)} µs`;
 
 function status(target: TargetResult | undefined): string {
   if (!target) return "";
@@ -15,7 +21,8 @@ function status(target: TargetResult | undefined): string {
 /** Renders rows as an aligned table with a header rule. */
 function render(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? "").length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
   const rule = `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`;
   return [line(header), rule, ...rows.map(line)].join("\n");
 }
@@ -36,11 +43,22 @@ export function formatTable(results: BenchResults): string {
     ]);
   const growth = target(1)!;
   const span = figures.check.growth;
-  const [fromRow, toRow] = span ? [figures.check.rows.find((row) => row.agents === span.from), figures.check.rows.find((row) => row.agents === span.to)] : [];
+  const [fromRow, toRow] = span
+    ? [
+        figures.check.rows.find((row) => row.agents === span.from),
+        figures.check.rows.find((row) => row.agents === span.to),
+      ]
+    : [];
   // For context: the floor's own growth over the same sizes (the program under plain mocks), and the check's growth over it.
   if (span && fromRow && toRow) {
     const floorGrowth = toRow.floor.wallMs / fromRow.floor.wallMs;
-    rows.push(["1", "floor growth over the same sizes, and check growth / floor growth, for context", `${floorGrowth.toFixed(2)}; ${(span.value / floorGrowth).toFixed(2)}`, "", ""]);
+    rows.push([
+      "1",
+      "floor growth over the same sizes, and check growth / floor growth, for context",
+      `${floorGrowth.toFixed(2)}; ${(span.value / floorGrowth).toFixed(2)}`,
+      "",
+      "",
+    ]);
   }
   rows.push(["1", growth.name, growth.value === null ? "—" : growth.value.toFixed(2), growth.target, status(growth)]);
 
@@ -56,11 +74,14 @@ export function formatTable(results: BenchResults): string {
   rows.push(["2", ratio.name, ratio.value === null ? "—" : ratio.value.toFixed(2), ratio.target, status(ratio)]);
 
   const cost = target(3)!;
-  if ("skipped" in figures.policyCost) rows.push(["3", cost.name, `not measured: ${figures.policyCost.skipped}`, cost.target, status(cost)]);
+  if ("skipped" in figures.policyCost)
+    rows.push(["3", cost.name, `not measured: ${figures.policyCost.skipped}`, cost.target, status(cost)]);
   else {
     const figure = figures.policyCost;
     const split = (cost: typeof figure.ours) =>
-      cost.analyzeCpuUsPerResource !== undefined && cost.stackCpuUsPerResource !== undefined ? ` = Analyze ${micro(cost.analyzeCpuUsPerResource)} + AnalyzeStack ${micro(cost.stackCpuUsPerResource)}` : "";
+      cost.analyzeCpuUsPerResource !== undefined && cost.stackCpuUsPerResource !== undefined
+        ? ` = Analyze ${micro(cost.analyzeCpuUsPerResource)} + AnalyzeStack ${micro(cost.stackCpuUsPerResource)}`
+        : "";
     rows.push([
       "3",
       `per AWS resource: ${count(figure.resources)} recorded (fleet of ${count(figure.agents)}), ${figure.basis === "cpu" ? "pack CPU" : "wall"} per resource for Analyze of each + AnalyzeStack of all`,
@@ -68,13 +89,28 @@ export function formatTable(results: BenchResults): string {
       "",
       "",
     ]);
-    if (figure.analyzeRatio !== undefined) rows.push(["3", "Analyze alone (resource policies), ours / awsguard, for context", figure.analyzeRatio.toFixed(2), "", ""]);
+    if (figure.analyzeRatio !== undefined)
+      rows.push([
+        "3",
+        "Analyze alone (resource policies), ours / awsguard, for context",
+        figure.analyzeRatio.toFixed(2),
+        "",
+        "",
+      ]);
     rows.push(["3", cost.name, figure.ratio.toFixed(2), cost.target, status(cost)]);
   }
 
   const cold = target(4)!;
-  if ("skipped" in figures.coldStart) rows.push(["4", cold.name, `not measured: ${figures.coldStart.skipped}`, cold.target, status(cold)]);
-  else rows.push(["4", cold.name, `${seconds(figures.coldStart.ours.ms)} / ${seconds(figures.coldStart.awsguard.ms)} = ${figures.coldStart.ratio.toFixed(2)}`, cold.target, status(cold)]);
+  if ("skipped" in figures.coldStart)
+    rows.push(["4", cold.name, `not measured: ${figures.coldStart.skipped}`, cold.target, status(cold)]);
+  else
+    rows.push([
+      "4",
+      cold.name,
+      `${seconds(figures.coldStart.ours.ms)} / ${seconds(figures.coldStart.awsguard.ms)} = ${figures.coldStart.ratio.toFixed(2)}`,
+      cold.target,
+      status(cold),
+    ]);
 
   const roles = [...new Set(figures.packing.map((row) => row.role))];
   for (const role of roles) {

@@ -30,7 +30,9 @@ function hasFlags() {
 function relaunchWithProgramFlags() {
   if (hasFlags() || process.execArgv.some((flag) => NO_RELAUNCH.test(flag))) return true;
   const { spawn } = require("node:child_process");
-  const child = spawn(process.execPath, [...PROGRAM_NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
+  const child = spawn(process.execPath, [...PROGRAM_NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+  });
   // Ctrl-C reaches the whole process group: the child handles it, this process waits for its exit.
   const forward = (signal) => () => child.kill(signal);
   process.on("SIGINT", () => {});

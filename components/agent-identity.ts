@@ -55,7 +55,10 @@ export interface AgentAzureIdentity {
 }
 
 /** The pool and provider names from a `GcpWorkloadIdentityPool` or an existing `{ name, provider }`. */
-function gcpPoolOf(value: unknown, agent: Agent): { poolName: pulumi.Input<string>; providerName: pulumi.Input<string> } {
+function gcpPoolOf(
+  value: unknown,
+  agent: Agent,
+): { poolName: pulumi.Input<string>; providerName: pulumi.Input<string> } {
   if (typeof value === "object" && value !== null && "providerFor" in value) {
     const pool = value as { name: pulumi.Output<string>; providerFor(trust: Agent["trust"]): GcpPoolProvider };
     return { poolName: pool.name, providerName: pool.providerFor(agent.trust).name };
@@ -67,12 +70,16 @@ function gcpPoolOf(value: unknown, agent: Agent): { poolName: pulumi.Input<strin
 /** Stack configuration read under the `agent-iam` namespace. */
 function stackSettings(): { permissionsBoundary?: string; departedOwners: string[] } {
   const config = new pulumi.Config("agent-iam");
-  return { permissionsBoundary: config.get("permissionsBoundary"), departedOwners: parseDepartedOwners(config.getObject<unknown>("departedOwners")) };
+  return {
+    permissionsBoundary: config.get("permissionsBoundary"),
+    departedOwners: parseDepartedOwners(config.getObject<unknown>("departedOwners")),
+  };
 }
 
 /** The provider ARN from an `AwsOidcProvider`, an output, or a plain ARN. */
 function providerArnOf(value: unknown): pulumi.Input<string> {
-  if (typeof value === "object" && value !== null && "arn" in value) return (value as { arn: pulumi.Input<string> }).arn;
+  if (typeof value === "object" && value !== null && "arn" in value)
+    return (value as { arn: pulumi.Input<string> }).arn;
   return value as pulumi.Input<string>;
 }
 
@@ -134,7 +141,8 @@ export class AgentIdentity extends pulumi.ComponentResource {
         {
           agent,
           oidcProviderArn: providerArnOf(args.aws.oidcProvider),
-          permissionsBoundary: (args.aws.permissionsBoundary as pulumi.Input<string> | undefined) ?? settings.permissionsBoundary,
+          permissionsBoundary:
+            (args.aws.permissionsBoundary as pulumi.Input<string> | undefined) ?? settings.permissionsBoundary,
           path: args.aws.path,
           revokeSessionsIssuedBefore: tomorrow,
           delegatorRoleArns: delegators.output,
@@ -142,15 +150,34 @@ export class AgentIdentity extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      this.aws = { roleArn: role.roleArn, roleName: role.roleName, environment: role.environment, snippet: role.snippet };
+      this.aws = {
+        roleArn: role.roleArn,
+        roleName: role.roleName,
+        environment: role.environment,
+        snippet: role.snippet,
+      };
       if (agent.budget)
-        new AwsAgentBudget(`${name}-budget`, { agent, budget: agent.budget, roleArn: role.roleArn, roleName: awsRoleName(agent), path: args.aws.path }, { parent: this });
+        new AwsAgentBudget(
+          `${name}-budget`,
+          { agent, budget: agent.budget, roleArn: role.roleArn, roleName: awsRoleName(agent), path: args.aws.path },
+          { parent: this },
+        );
     }
 
     let gcpAccount: GcpAgentServiceAccount | undefined;
     if (args.gcp) {
-      gcpAccount = new GcpAgentServiceAccount(name, { agent, project: args.gcp.project, ...gcpPoolOf(args.gcp.pool, agent) }, { parent: this });
-      this.gcp = { serviceAccountEmail: gcpAccount.email, providerName: gcpAccount.providerName, principal: gcpAccount.principal, snippet: gcpAccount.snippet, labels: gcpAccount.labels };
+      gcpAccount = new GcpAgentServiceAccount(
+        name,
+        { agent, project: args.gcp.project, ...gcpPoolOf(args.gcp.pool, agent) },
+        { parent: this },
+      );
+      this.gcp = {
+        serviceAccountEmail: gcpAccount.email,
+        providerName: gcpAccount.providerName,
+        principal: gcpAccount.principal,
+        snippet: gcpAccount.snippet,
+        labels: gcpAccount.labels,
+      };
       if (agent.budget && args.gcp.billingAccount)
         new GcpAgentBudget(
           `${name}-budget`,
@@ -181,28 +208,64 @@ export class AgentIdentity extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      this.azure = { clientId: azureIdentity.clientId, tenantId: azureIdentity.tenantId, principalId: azureIdentity.principalId, snippet: azureIdentity.snippet };
+      this.azure = {
+        clientId: azureIdentity.clientId,
+        tenantId: azureIdentity.tenantId,
+        principalId: azureIdentity.principalId,
+        snippet: azureIdentity.snippet,
+      };
       if (agent.budget)
-        new AzureAgentBudget(`${name}-budget`, { agent, budget: agent.budget, subscriptionId: block.subscriptionId, resourceGroupName: block.resourceGroupName }, { parent: this });
+        new AzureAgentBudget(
+          `${name}-budget`,
+          {
+            agent,
+            budget: agent.budget,
+            subscriptionId: block.subscriptionId,
+            resourceGroupName: block.resourceGroupName,
+          },
+          { parent: this },
+        );
     }
 
     const awsSide = this.aws;
     this.delegation = delegations.register({
       agent,
       component: this,
-      aws: awsSide ? { roleArn: awsSide.roleArn, roleName: awsSide.roleName, acceptDelegator: (roleArn) => delegators.add(roleArn) } : undefined,
+      aws: awsSide
+        ? {
+            roleArn: awsSide.roleArn,
+            roleName: awsSide.roleName,
+            acceptDelegator: (roleArn) => delegators.add(roleArn),
+          }
+        : undefined,
       gcp: gcpAccount ? { accountName: gcpAccount.serviceAccountName, email: gcpAccount.email } : undefined,
     });
 
     const identities = pulumi.output({
       aws: this.aws ? pulumi.output({ roleArn: this.aws.roleArn, roleName: this.aws.roleName }) : undefined,
-      gcp: gcpAccount && args.gcp ? pulumi.output({ serviceAccountEmail: gcpAccount.email, project: args.gcp.project, uniqueId: gcpAccount.uniqueId }) : undefined,
+      gcp:
+        gcpAccount && args.gcp
+          ? pulumi.output({
+              serviceAccountEmail: gcpAccount.email,
+              project: args.gcp.project,
+              uniqueId: gcpAccount.uniqueId,
+            })
+          : undefined,
       azure: azureIdentity
-        ? pulumi.output({ clientId: azureIdentity.clientId, principalId: azureIdentity.principalId, resourceId: azureIdentity.resourceId, tenantId: azureIdentity.tenantId })
+        ? pulumi.output({
+            clientId: azureIdentity.clientId,
+            principalId: azureIdentity.principalId,
+            resourceId: azureIdentity.resourceId,
+            tenantId: azureIdentity.tenantId,
+          })
         : undefined,
     });
     this.inventoryRecord = identities.apply((known) =>
-      buildInventoryRecord(agent, Object.fromEntries(Object.entries(known).filter(([, value]) => value !== undefined)) as AgentCloudIdentities, { ownerDeparted }),
+      buildInventoryRecord(
+        agent,
+        Object.fromEntries(Object.entries(known).filter(([, value]) => value !== undefined)) as AgentCloudIdentities,
+        { ownerDeparted },
+      ),
     );
 
     this.registerOutputs({

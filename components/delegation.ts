@@ -86,7 +86,10 @@ class DelegationRegistry {
   checkNewAgent(agent: Agent): void {
     // The graph with `agent` in it, for the search only: a copy per agent made a fleet's run quadratic.
     const before = this.graph.get(agent.id);
-    this.graph.set(agent.id, agent.delegatesTo.map((target) => target.agent));
+    this.graph.set(
+      agent.id,
+      agent.delegatesTo.map((target) => target.agent),
+    );
     let cycle: string[] | undefined;
     try {
       cycle = delegationCycle(this.graph, agent.id);
@@ -97,7 +100,10 @@ class DelegationRegistry {
     if (!cycle) return;
     const index = agent.delegatesTo.findIndex((target) => target.agent === cycle[1]);
     throw new AgentSpecError(agent.id, [
-      { path: `delegatesTo[${index}]`, message: `delegation cycle ${cycle.join(" → ")}: an agent may not end up acting as itself; remove one of these delegations` },
+      {
+        path: `delegatesTo[${index}]`,
+        message: `delegation cycle ${cycle.join(" → ")}: an agent may not end up acting as itself; remove one of these delegations`,
+      },
     ]);
   }
 
@@ -109,7 +115,10 @@ class DelegationRegistry {
   register(party: DelegationParty): pulumi.Output<DelegationRecord[]> {
     const { agent } = party;
     this.parties.set(agent.id, party);
-    this.graph.set(agent.id, agent.delegatesTo.map((target) => target.agent));
+    this.graph.set(
+      agent.id,
+      agent.delegatesTo.map((target) => target.agent),
+    );
     const records = new Map<number, DelegationRecord>();
     this.done.set(agent.id, records);
     for (const pending of this.waiting.get(agent.id) ?? []) this.wire(pending, party);
@@ -123,7 +132,9 @@ class DelegationRegistry {
     // an error of the run (logged as Pulumi logs errors: the deployment fails, naming the field).
     const settled = new Promise<DelegationRecord[]>((resolve) =>
       setImmediate(() => {
-        const missing = agent.delegatesTo.map((target, index) => ({ target, index })).filter(({ index }) => !records.has(index) && !this.refused.has(`${agent.id}|${index}`));
+        const missing = agent.delegatesTo
+          .map((target, index) => ({ target, index }))
+          .filter(({ index }) => !records.has(index) && !this.refused.has(`${agent.id}|${index}`));
         if (missing.length > 0) {
           const error = new AgentSpecError(
             agent.id,
@@ -164,7 +175,9 @@ class DelegationRegistry {
         {
           name: `agent-iam-delegate-to-${to.agent.id}`,
           role: from.aws.roleName,
-          policy: to.aws.roleArn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [delegationIdentityStatement([arn])] })),
+          policy: to.aws.roleArn.apply((arn) =>
+            JSON.stringify({ Version: "2012-10-17", Statement: [delegationIdentityStatement([arn])] }),
+          ),
         },
         { parent: from.component },
       );

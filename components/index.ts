@@ -1,10 +1,20 @@
 /**
  * agent-iam: Pulumi components that give every AI agent its own least-privilege, federated identity.
  */
-export { AgentIdentity, type AgentIdentityArgs, type AgentAwsIdentity, type AgentGcpIdentity, type AgentAzureIdentity } from "./agent-identity";
+export {
+  AgentIdentity,
+  type AgentIdentityArgs,
+  type AgentAwsIdentity,
+  type AgentGcpIdentity,
+  type AgentAzureIdentity,
+} from "./agent-identity";
 export { AwsOidcProvider, type AwsOidcProviderArgs } from "./aws/oidc-provider";
 export { AwsAgentRole, awsRoleName, type AwsAgentRoleArgs } from "./aws/agent-role";
-export { GcpWorkloadIdentityPool, type GcpWorkloadIdentityPoolArgs, type GcpPoolProvider } from "./gcp/workload-identity-pool";
+export {
+  GcpWorkloadIdentityPool,
+  type GcpWorkloadIdentityPoolArgs,
+  type GcpPoolProvider,
+} from "./gcp/workload-identity-pool";
 export { GcpAgentServiceAccount, type GcpAgentServiceAccountArgs } from "./gcp/agent-service-account";
 export { AzureAgentIdentity, azureIdentityName, type AzureAgentIdentityArgs } from "./azure/agent-identity";
 export { AwsAgentBudget, type AwsAgentBudgetArgs } from "./aws/agent-budget";

@@ -7,7 +7,8 @@ import { POLICIES } from "./policies";
  * harness (`src/gate/analyzer`) both run this file in a process of its own.
  */
 new PolicyPack("agent-iam", {
-  description: "Every AI agent is an identity: no static secrets, an accountable owner, least privilege, pinned federation, short sessions, review dates.",
+  description:
+    "Every AI agent is an identity: no static secrets, an accountable owner, least privilege, pinned federation, short sessions, review dates.",
   displayName: "agent-iam",
   policies: POLICIES,
 });

@@ -48,7 +48,15 @@ export function runContext(env: NodeJS.ProcessEnv = process.env): CheckContext {
 }
 
 /** The context of this process's run, read again only when the stack's environment or the UTC day changes (policies run once per resource). */
-let current: { readonly config?: string; readonly stack?: string; readonly from: number; readonly to: number; readonly context: CheckContext } | undefined;
+let current:
+  | {
+      readonly config?: string;
+      readonly stack?: string;
+      readonly from: number;
+      readonly to: number;
+      readonly context: CheckContext;
+    }
+  | undefined;
 
 function currentContext(): CheckContext {
   const now = Date.now();
@@ -86,7 +94,12 @@ interface ViolationReport {
 
 function report(reportViolation: ReportViolation, findings: readonly Finding[], defaultUrn?: string): void {
   const send = reportViolation as unknown as (violation: ViolationReport) => void;
-  for (const finding of findings) send({ message: finding.message, urn: finding.urn ?? defaultUrn, ...(finding.level ? { enforcementLevel: finding.level } : {}) });
+  for (const finding of findings)
+    send({
+      message: finding.message,
+      urn: finding.urn ?? defaultUrn,
+      ...(finding.level ? { enforcementLevel: finding.level } : {}),
+    });
 }
 
 function toPolicyResource(resource: PulumiPolicyResource): PolicyResource {
@@ -97,7 +110,12 @@ function toPolicyResource(resource: PulumiPolicyResource): PolicyResource {
     props: rawProps(resource.props),
     parent: resource.parent?.urn ?? resource.opts?.parent,
     dependencies: resource.dependencies.map((dependency) => dependency.urn),
-    propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies ?? {}).map(([key, list]) => [key, list.map((dependency) => dependency.urn)])),
+    propertyDependencies: Object.fromEntries(
+      Object.entries(resource.propertyDependencies ?? {}).map(([key, list]) => [
+        key,
+        list.map((dependency) => dependency.urn),
+      ]),
+    ),
   };
 }
 
@@ -116,14 +134,23 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
     return {
       ...metadata,
       validateResource: (args, reportViolation) => {
-        const resource: PolicyResource = { urn: args.urn, type: args.type, name: args.name, props: rawProps(args.props), parent: args.opts?.parent };
+        const resource: PolicyResource = {
+          urn: args.urn,
+          type: args.type,
+          name: args.name,
+          props: rawProps(args.props),
+          parent: args.opts?.parent,
+        };
         report(reportViolation, rule.check(resource, parse(args.getConfig()), currentContext()), args.urn);
       },
     };
   return {
     ...metadata,
     validateStack: (args, reportViolation) => {
-      report(reportViolation, rule.check(args.resources.map(toPolicyResource), parse(args.getConfig()), currentContext()));
+      report(
+        reportViolation,
+        rule.check(args.resources.map(toPolicyResource), parse(args.getConfig()), currentContext()),
+      );
     },
   };
 }

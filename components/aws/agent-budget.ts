@@ -3,7 +3,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent, AgentBudget } from "../../src/model/agent";
 import { awsBudgetActionInputs, awsBudgetInputs, awsBudgetName } from "../../src/clouds/aws/budget";
-import { budgetDenyAllPolicy, budgetExecutionPolicy, budgetExecutionTrustPolicy } from "../../src/clouds/aws/budget-stop";
+import {
+  budgetDenyAllPolicy,
+  budgetExecutionPolicy,
+  budgetExecutionTrustPolicy,
+} from "../../src/clouds/aws/budget-stop";
 import { AWS_LIMITS } from "../../src/model/cloud-limits";
 import { agentTags } from "../../src/model/tags";
 
@@ -42,7 +46,11 @@ export class AwsAgentBudget extends pulumi.ComponentResource {
     // The account the role lives in, known at preview too (an invoke, not another resource's output).
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
 
-    const budgetResource = new aws.budgets.Budget(name, { name: awsBudgetName(args.roleName), ...awsBudgetInputs(agent, budget), tags }, { parent: this });
+    const budgetResource = new aws.budgets.Budget(
+      name,
+      { name: awsBudgetName(args.roleName), ...awsBudgetInputs(agent, budget), tags },
+      { parent: this },
+    );
 
     const stopPolicy = new aws.iam.Policy(
       `${name}-stop`,
@@ -74,7 +82,9 @@ export class AwsAgentBudget extends pulumi.ComponentResource {
       {
         name: "agent-iam-budget-action",
         role: executionRole.name,
-        policy: pulumi.all([args.roleArn, stopPolicy.arn]).apply(([roleArn, policyArn]) => JSON.stringify(budgetExecutionPolicy(roleArn, policyArn))),
+        policy: pulumi
+          .all([args.roleArn, stopPolicy.arn])
+          .apply(([roleArn, policyArn]) => JSON.stringify(budgetExecutionPolicy(roleArn, policyArn))),
       },
       { parent: this },
     );
@@ -95,6 +105,10 @@ export class AwsAgentBudget extends pulumi.ComponentResource {
     this.budgetName = budgetResource.name;
     this.stopPolicyArn = stopPolicy.arn;
     this.executionRoleArn = executionRole.arn;
-    this.registerOutputs({ budgetName: this.budgetName, stopPolicyArn: this.stopPolicyArn, executionRoleArn: this.executionRoleArn });
+    this.registerOutputs({
+      budgetName: this.budgetName,
+      stopPolicyArn: this.stopPolicyArn,
+      executionRoleArn: this.executionRoleArn,
+    });
   }
 }

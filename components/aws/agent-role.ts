@@ -58,7 +58,13 @@ export class AwsAgentRole extends pulumi.ComponentResource {
     const trust = pulumi
       .all([args.oidcProviderArn, args.delegatorRoleArns ?? []])
       .apply(([providerArn, delegators]) =>
-        JSON.stringify(trustWithDelegators(agent.disabled ? disabledTrustPolicy(providerArn) : webIdentityTrustPolicy(agent, providerArn), delegators, agent.disabled)),
+        JSON.stringify(
+          trustWithDelegators(
+            agent.disabled ? disabledTrustPolicy(providerArn) : webIdentityTrustPolicy(agent, providerArn),
+            delegators,
+            agent.disabled,
+          ),
+        ),
       );
     const role = new aws.iam.Role(
       name,
@@ -87,14 +93,22 @@ export class AwsAgentRole extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new aws.iam.RolePolicyAttachment(`${name}-grants-${index + 1}`, { role: role.name, policyArn: policy.arn }, { parent: this });
+      new aws.iam.RolePolicyAttachment(
+        `${name}-grants-${index + 1}`,
+        { role: role.name, policyArn: policy.arn },
+        { parent: this },
+      );
       return policy.arn;
     });
 
     if (agent.disabled)
       new aws.iam.RolePolicy(
         `${name}-kill-switch`,
-        { name: "agent-iam-kill-switch", role: role.name, policy: JSON.stringify(killSwitchPolicy(args.revokeSessionsIssuedBefore)) },
+        {
+          name: "agent-iam-kill-switch",
+          role: role.name,
+          policy: JSON.stringify(killSwitchPolicy(args.revokeSessionsIssuedBefore)),
+        },
         { parent: this },
       );
 
@@ -103,6 +117,12 @@ export class AwsAgentRole extends pulumi.ComponentResource {
     const instructions = role.arn.apply((arn) => awsCredentialInstructions(agent, arn));
     this.environment = instructions.apply((value) => ({ ...value.environment }));
     this.snippet = instructions.apply((value) => value.snippet);
-    this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName, policyArns: this.policyArns, environment: this.environment, snippet: this.snippet });
+    this.registerOutputs({
+      roleArn: this.roleArn,
+      roleName: this.roleName,
+      policyArns: this.policyArns,
+      environment: this.environment,
+      snippet: this.snippet,
+    });
   }
 }

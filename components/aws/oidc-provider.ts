@@ -30,7 +30,10 @@ export class AwsOidcProvider extends pulumi.ComponentResource {
 
   constructor(name: string, args: AwsOidcProviderArgs, opts?: pulumi.ComponentResourceOptions) {
     const parsed = issuerUrlSchema.safeParse(args?.issuerUrl);
-    if (!parsed.success) throw new Error(`AwsOidcProvider "${name}": ${parsed.error.issues.map((i) => `${formatPath(["issuerUrl", ...i.path])}: ${i.message}`).join("; ")}`);
+    if (!parsed.success)
+      throw new Error(
+        `AwsOidcProvider "${name}": ${parsed.error.issues.map((i) => `${formatPath(["issuerUrl", ...i.path])}: ${i.message}`).join("; ")}`,
+      );
     super(COMPONENT_TYPES.AwsOidcProvider, name, {}, opts);
     this.issuerUrl = parsed.data;
     const provider = new aws.iam.OpenIdConnectProvider(

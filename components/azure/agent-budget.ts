@@ -3,7 +3,12 @@ import * as consumption from "@pulumi/azure-native/consumption";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent, AgentBudget } from "../../src/model/agent";
-import { azureActionGroupShortName, azureBudgetFilter, azureBudgetNotifications, firstOfMonth } from "../../src/clouds/azure/budget";
+import {
+  azureActionGroupShortName,
+  azureBudgetFilter,
+  azureBudgetNotifications,
+  firstOfMonth,
+} from "../../src/clouds/azure/budget";
 import { todayUtc } from "../../src/model/dates";
 import { agentTags } from "../../src/model/tags";
 import { azureIdentityName } from "./agent-identity";
@@ -40,7 +45,11 @@ export class AzureAgentBudget extends pulumi.ComponentResource {
         groupShortName: azureActionGroupShortName(agent),
         location: "Global",
         enabled: true,
-        emailReceivers: budget.notify.map((emailAddress, index) => ({ name: `notify-${index + 1}`, emailAddress, useCommonAlertSchema: true })),
+        emailReceivers: budget.notify.map((emailAddress, index) => ({
+          name: `notify-${index + 1}`,
+          emailAddress,
+          useCommonAlertSchema: true,
+        })),
         tags: agentTags(agent),
       },
       { parent: this },
@@ -56,7 +65,9 @@ export class AzureAgentBudget extends pulumi.ComponentResource {
         timeGrain: "Monthly",
         timePeriod: { startDate: `${firstOfMonth(todayUtc())}T00:00:00Z` },
         filter: azureBudgetFilter(agent),
-        notifications: Object.fromEntries(Object.entries(notifications).map(([key, value]) => [key, { ...value, contactGroups: [actionGroup.id] }])),
+        notifications: Object.fromEntries(
+          Object.entries(notifications).map(([key, value]) => [key, { ...value, contactGroups: [actionGroup.id] }]),
+        ),
       },
       // The start must be the first of a month and may not move into the past later: set it once.
       { parent: this, ignoreChanges: ["timePeriod"] },

@@ -3,7 +3,11 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent } from "../../src/model/agent";
-import { azureAssignmentsForGrants, type AzureAssignment, type AzureCustomRoleNeed } from "../../src/clouds/azure/assignments";
+import {
+  azureAssignmentsForGrants,
+  type AzureAssignment,
+  type AzureCustomRoleNeed,
+} from "../../src/clouds/azure/assignments";
 import { azureCredentialInstructions } from "../../src/clouds/azure/credentials";
 import { azureFederatedCredentials, type AzureFederatedCredentialSpec } from "../../src/clouds/azure/federated";
 import type { Trust } from "../../src/model/issuers";
@@ -30,16 +34,20 @@ export function azureIdentityName(agent: Pick<Agent, "id" | "environment">): str
 
 /** A custom role definition, registered once per resource group and role for the whole deployment. */
 function customRoleDefinition(need: AzureCustomRoleNeed): authorization.RoleDefinition {
-  return sharedResource(`azure-role-definition|${need.roleDefinitionGuid}`, () =>
-    new authorization.RoleDefinition(`agent-iam-${need.key}-${need.roleDefinitionGuid.slice(0, 8)}`, {
-      roleDefinitionId: need.roleDefinitionGuid,
-      roleName: need.uniqueRoleName,
-      description: `${need.description} (agent-iam${need.basedOn ? `; narrows ${need.basedOn}` : ""})`,
-      roleType: "CustomRole",
-      scope: need.scope,
-      assignableScopes: [need.scope],
-      permissions: [{ actions: [...need.actions], notActions: [], dataActions: [...need.dataActions], notDataActions: [] }],
-    }),
+  return sharedResource(
+    `azure-role-definition|${need.roleDefinitionGuid}`,
+    () =>
+      new authorization.RoleDefinition(`agent-iam-${need.key}-${need.roleDefinitionGuid.slice(0, 8)}`, {
+        roleDefinitionId: need.roleDefinitionGuid,
+        roleName: need.uniqueRoleName,
+        description: `${need.description} (agent-iam${need.basedOn ? `; narrows ${need.basedOn}` : ""})`,
+        roleType: "CustomRole",
+        scope: need.scope,
+        assignableScopes: [need.scope],
+        permissions: [
+          { actions: [...need.actions], notActions: [], dataActions: [...need.dataActions], notDataActions: [] },
+        ],
+      }),
   );
 }
 
@@ -69,15 +77,26 @@ export class AzureAgentIdentity extends pulumi.ComponentResource {
   constructor(name: string, args: AzureAgentIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     const { agent } = args;
     const planned = azureFederatedCredentials([agent.trust, ...(args.additionalSubjects ?? [])]);
-    const { assignments, problems } = azureAssignmentsForGrants(agent, agent.grants, { allowBroadScopes: args.allowBroadScopes, approval: agent.approval });
-    if (problems.length > 0) throw new Error(`agent "${agent.id}" Azure grants: ${problems.map((problem) => `grants[${problem.grant}]: ${problem.message}`).join("; ")}`);
+    const { assignments, problems } = azureAssignmentsForGrants(agent, agent.grants, {
+      allowBroadScopes: args.allowBroadScopes,
+      approval: agent.approval,
+    });
+    if (problems.length > 0)
+      throw new Error(
+        `agent "${agent.id}" Azure grants: ${problems.map((problem) => `grants[${problem.grant}]: ${problem.message}`).join("; ")}`,
+      );
     super(COMPONENT_TYPES.AzureAgentIdentity, name, {}, opts);
     this.federatedCredentials = agent.disabled ? [] : planned;
     this.assignments = agent.disabled ? [] : assignments;
 
     const identity = new managedidentity.UserAssignedIdentity(
       name,
-      { resourceName: azureIdentityName(agent), resourceGroupName: args.resourceGroupName, location: args.location, tags: agentTags(agent) },
+      {
+        resourceName: azureIdentityName(agent),
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        tags: agentTags(agent),
+      },
       { parent: this },
     );
 
@@ -121,9 +140,16 @@ export class AzureAgentIdentity extends pulumi.ComponentResource {
     this.resourceId = identity.id;
     const instructions = pulumi
       .all([identity.clientId, identity.tenantId])
-      .apply(([clientId, tenantId]) => azureCredentialInstructions(agent, { clientId, tenantId, subscriptionId: args.subscriptionId }));
+      .apply(([clientId, tenantId]) =>
+        azureCredentialInstructions(agent, { clientId, tenantId, subscriptionId: args.subscriptionId }),
+      );
     this.environment = instructions.apply((value) => ({ ...value.environment }));
     this.snippet = instructions.apply((value) => value.snippet);
-    this.registerOutputs({ clientId: this.clientId, principalId: this.principalId, tenantId: this.tenantId, snippet: this.snippet });
+    this.registerOutputs({
+      clientId: this.clientId,
+      principalId: this.principalId,
+      tenantId: this.tenantId,
+      snippet: this.snippet,
+    });
   }
 }

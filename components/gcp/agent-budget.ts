@@ -44,18 +44,32 @@ export class GcpAgentBudget extends pulumi.ComponentResource {
       (email, index) =>
         new monitoring.NotificationChannel(
           `${name}-notify-${index + 1}`,
-          { project, type: "email", displayName: `agent-iam budget of ${agent.id} (${agent.environment}): ${email}`.slice(0, 512), labels: { email_address: email }, userLabels: labels },
+          {
+            project,
+            type: "email",
+            displayName: `agent-iam budget of ${agent.id} (${agent.environment}): ${email}`.slice(0, 512),
+            labels: { email_address: email },
+            userLabels: labels,
+          },
           { parent: this },
         ),
     );
-    const own = args.stopper ? undefined : new pubsub.Topic(name, { project, name: `agent-iam-budget-${gcpAccountId(agent)}`, labels }, { parent: this });
-    const topicId = args.stopper ? args.stopper.topicId : pulumi.interpolate`projects/${own!.project}/topics/${own!.name}`;
+    const own = args.stopper
+      ? undefined
+      : new pubsub.Topic(name, { project, name: `agent-iam-budget-${gcpAccountId(agent)}`, labels }, { parent: this });
+    const topicId = args.stopper
+      ? args.stopper.topicId
+      : pulumi.interpolate`projects/${own!.project}/topics/${own!.name}`;
     const budgetResource = new billing.Budget(
       name,
       {
         billingAccount: args.billingAccount,
         ...gcpBudgetInputs(agent, budget, gcpAccountId(agent)),
-        allUpdatesRule: { pubsubTopic: topicId, schemaVersion: "1.0", monitoringNotificationChannels: channels.map((channel) => channel.id) },
+        allUpdatesRule: {
+          pubsubTopic: topicId,
+          schemaVersion: "1.0",
+          monitoringNotificationChannels: channels.map((channel) => channel.id),
+        },
       },
       // A channel's id is its full name, `projects/P/notificationChannels/ID` (provider docs, "Import").
       { parent: this },

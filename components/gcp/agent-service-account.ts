@@ -26,15 +26,17 @@ export interface GcpAgentServiceAccountArgs {
 
 /** The custom role a binding needs, registered once per project and role for the whole deployment. */
 function customRole(need: GcpCustomRoleNeed): projects.IAMCustomRole {
-  return sharedResource(`gcp-custom-role|${need.project}|${need.roleId}`, () =>
-    new projects.IAMCustomRole(`agent-iam-${need.project}-${need.roleId}`, {
-      project: need.project,
-      roleId: need.roleId,
-      title: need.title,
-      description: `${need.description} Permissions taken from ${need.basedOn.join(", ")} (agent-iam).`.slice(0, 256),
-      permissions: [...need.permissions],
-      stage: "GA",
-    }),
+  return sharedResource(
+    `gcp-custom-role|${need.project}|${need.roleId}`,
+    () =>
+      new projects.IAMCustomRole(`agent-iam-${need.project}-${need.roleId}`, {
+        project: need.project,
+        roleId: need.roleId,
+        title: need.title,
+        description: `${need.description} Permissions taken from ${need.basedOn.join(", ")} (agent-iam).`.slice(0, 256),
+        permissions: [...need.permissions],
+        stage: "GA",
+      }),
   );
 }
 
@@ -66,7 +68,10 @@ export class GcpAgentServiceAccount extends pulumi.ComponentResource {
   constructor(name: string, args: GcpAgentServiceAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     const { agent } = args;
     const { bindings, problems } = gcpBindingsForGrants(agent, agent.grants);
-    if (problems.length > 0) throw new Error(`agent "${agent.id}" GCP grants: ${problems.map((problem) => `grants[${problem.grant}]: ${problem.message}`).join("; ")}`);
+    if (problems.length > 0)
+      throw new Error(
+        `agent "${agent.id}" GCP grants: ${problems.map((problem) => `grants[${problem.grant}]: ${problem.message}`).join("; ")}`,
+      );
     super(COMPONENT_TYPES.GcpAgentServiceAccount, name, {}, opts);
     this.bindings = bindings;
     this.labels = agentLabels(agent);
@@ -91,7 +96,12 @@ export class GcpAgentServiceAccount extends pulumi.ComponentResource {
     if (!agent.disabled) {
       new serviceaccount.IAMMember(
         `${name}-workload-identity`,
-        { serviceAccountId: account.name, role: WORKLOAD_IDENTITY_USER_ROLE, member: this.principal, condition: gcpExpiryCondition(agent) },
+        {
+          serviceAccountId: account.name,
+          role: WORKLOAD_IDENTITY_USER_ROLE,
+          member: this.principal,
+          condition: gcpExpiryCondition(agent),
+        },
         { parent: this },
       );
       const member = pulumi.interpolate`serviceAccount:${account.email}`;
@@ -111,6 +121,11 @@ export class GcpAgentServiceAccount extends pulumi.ComponentResource {
       .apply(([provider, email]) => gcpCredentialInstructions(agent, provider, email));
     this.snippet = instructions.apply((value) => value.snippet);
     this.credentialConfig = instructions.apply((value) => ({ ...value.credentialConfig }));
-    this.registerOutputs({ email: this.email, providerName: this.providerName, principal: this.principal, snippet: this.snippet });
+    this.registerOutputs({
+      email: this.email,
+      providerName: this.providerName,
+      principal: this.principal,
+      snippet: this.snippet,
+    });
   }
 }

@@ -28,8 +28,12 @@ export interface GcpBudgetStopperArgs {
 
 const argsSchema = z
   .object({
-    project: z.string({ error: "project is required" }).regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { message: "a GCP project id has 6–30 lower-case letters, digits or hyphens and starts with a letter" }),
-    region: z.string({ error: "region is required, such as europe-west1" }).regex(/^[a-z]+-[a-z]+\d+$/, { message: "write the region as Google names it, such as europe-west1" }),
+    project: z.string({ error: "project is required" }).regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
+      message: "a GCP project id has 6–30 lower-case letters, digits or hyphens and starts with a letter",
+    }),
+    region: z
+      .string({ error: "region is required, such as europe-west1" })
+      .regex(/^[a-z]+-[a-z]+\d+$/, { message: "write the region as Google names it, such as europe-west1" }),
   })
   .strict();
 
@@ -61,20 +65,28 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
 
   constructor(name: string, args: GcpBudgetStopperArgs, opts?: pulumi.ComponentResourceOptions) {
     const parsed = argsSchema.safeParse(args);
-    if (!parsed.success) throw new Error(`GcpBudgetStopper "${name}" is not valid:\n${parsed.error.issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`).join("\n")}`);
+    if (!parsed.success)
+      throw new Error(
+        `GcpBudgetStopper "${name}" is not valid:\n${parsed.error.issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`).join("\n")}`,
+      );
     super(COMPONENT_TYPES.GcpBudgetStopper, name, {}, opts);
     const { project, region } = parsed.data;
     this.project = project;
     this.componentName = name;
 
-    const topic = new pubsub.Topic(name, { project, name: "agent-iam-budget-stop", labels: { "agent-iam": "budget-stop" } }, { parent: this });
+    const topic = new pubsub.Topic(
+      name,
+      { project, name: "agent-iam-budget-stop", labels: { "agent-iam": "budget-stop" } },
+      { parent: this },
+    );
     const account = new serviceaccount.Account(
       name,
       {
         project,
         accountId: "agent-iam-budget-stopper",
         displayName: "agent-iam budget stopper",
-        description: "Disables an agent's service account when its budget is spent (agent-iam); may disable the agents' accounts and nothing else",
+        description:
+          "Disables an agent's service account when its budget is spent (agent-iam); may disable the agents' accounts and nothing else",
       },
       { parent: this },
     );
@@ -84,7 +96,8 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
         project,
         roleId: GCP_BUDGET_STOPPER_ROLE_ID,
         title: "agent-iam budget stopper",
-        description: "Disable a service account: granted to the budget stopper on each agent's account only (agent-iam).",
+        description:
+          "Disable a service account: granted to the budget stopper on each agent's account only (agent-iam).",
         permissions: [...GCP_BUDGET_STOPPER_PERMISSIONS],
         stage: "GA",
       },
@@ -93,7 +106,14 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
 
     const bucket = new storage.Bucket(
       `${name}-source`,
-      { project, location: region.toUpperCase(), uniformBucketLevelAccess: true, publicAccessPrevention: "enforced", forceDestroy: true, labels: { "agent-iam": "budget-stop" } },
+      {
+        project,
+        location: region.toUpperCase(),
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: "enforced",
+        forceDestroy: true,
+        labels: { "agent-iam": "budget-stop" },
+      },
       { parent: this },
     );
     // The object's name changes with the source, so a new source deploys a new revision.
@@ -145,26 +165,45 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
     // The trigger delivers events as the stopper's account, which may invoke this function only.
     new cloudrunv2.ServiceIamMember(
       `${name}-invoker`,
-      { project, location: region, name: fn.name, role: "roles/run.invoker", member: pulumi.interpolate`serviceAccount:${account.email}` },
+      {
+        project,
+        location: region,
+        name: fn.name,
+        role: "roles/run.invoker",
+        member: pulumi.interpolate`serviceAccount:${account.email}`,
+      },
       { parent: this },
     );
 
     this.topicId = pulumi.interpolate`projects/${topic.project}/topics/${topic.name}`;
     this.serviceAccountEmail = account.email;
     this.functionName = fn.name;
-    this.registerOutputs({ topicId: this.topicId, serviceAccountEmail: this.serviceAccountEmail, functionName: this.functionName });
+    this.registerOutputs({
+      topicId: this.topicId,
+      serviceAccountEmail: this.serviceAccountEmail,
+      functionName: this.functionName,
+    });
   }
 
   /**
    * Lets the stopper disable one agent's service account (and no other), until the agent's review
    * date. `AgentIdentity` calls it for an agent with a budget and `gcp.budgetStopper`.
    */
-  protect(agent: Agent, serviceAccountName: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): serviceaccount.IAMMember | undefined {
+  protect(
+    agent: Agent,
+    serviceAccountName: pulumi.Input<string>,
+    opts?: pulumi.CustomResourceOptions,
+  ): serviceaccount.IAMMember | undefined {
     if (this.protectedAgents.has(agent.id)) return undefined;
     this.protectedAgents.add(agent.id);
     return new serviceaccount.IAMMember(
       `${this.componentName}-may-stop-${agent.id}`,
-      { serviceAccountId: serviceAccountName, role: this.role.name, member: pulumi.interpolate`serviceAccount:${this.serviceAccountEmail}`, condition: gcpExpiryCondition(agent) },
+      {
+        serviceAccountId: serviceAccountName,
+        role: this.role.name,
+        member: pulumi.interpolate`serviceAccount:${this.serviceAccountEmail}`,
+        condition: gcpExpiryCondition(agent),
+      },
       { parent: this, ...opts, dependsOn: [this.role] },
     );
   }

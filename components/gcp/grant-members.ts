@@ -31,21 +31,42 @@ type MemberFactory<T extends GcpIamTarget["type"]> = (
  */
 export const GCP_MEMBER_FACTORIES: { readonly [T in GcpIamTarget["type"]]: MemberFactory<T> } = {
   bucket: (name, target, inputs, opts) => new storage.BucketIAMMember(name, { bucket: target.bucket, ...inputs }, opts),
-  secret: (name, target, inputs, opts) => new secretmanager.SecretIamMember(name, { project: target.project, secretId: target.secretId, ...inputs }, opts),
-  topic: (name, target, inputs, opts) => new pubsub.TopicIAMMember(name, { project: target.project, topic: target.topic, ...inputs }, opts),
+  secret: (name, target, inputs, opts) =>
+    new secretmanager.SecretIamMember(name, { project: target.project, secretId: target.secretId, ...inputs }, opts),
+  topic: (name, target, inputs, opts) =>
+    new pubsub.TopicIAMMember(name, { project: target.project, topic: target.topic, ...inputs }, opts),
   subscription: (name, target, inputs, opts) =>
-    new pubsub.SubscriptionIAMMember(name, { project: target.project, subscription: target.subscription, ...inputs }, opts),
-  dataset: (name, target, inputs, opts) => new bigquery.DatasetIamMember(name, { project: target.project, datasetId: target.datasetId, ...inputs }, opts),
+    new pubsub.SubscriptionIAMMember(
+      name,
+      { project: target.project, subscription: target.subscription, ...inputs },
+      opts,
+    ),
+  dataset: (name, target, inputs, opts) =>
+    new bigquery.DatasetIamMember(name, { project: target.project, datasetId: target.datasetId, ...inputs }, opts),
   "run-service": (name, target, inputs, opts) =>
-    new cloudrunv2.ServiceIamMember(name, { project: target.project, location: target.location, name: target.name, ...inputs }, opts),
+    new cloudrunv2.ServiceIamMember(
+      name,
+      { project: target.project, location: target.location, name: target.name, ...inputs },
+      opts,
+    ),
   "artifact-repository": (name, target, inputs, opts) =>
-    new artifactregistry.RepositoryIamMember(name, { project: target.project, location: target.location, repository: target.repository, ...inputs }, opts),
-  "crypto-key": (name, target, inputs, opts) => new kms.CryptoKeyIAMMember(name, { cryptoKeyId: target.cryptoKeyId, ...inputs }, opts),
+    new artifactregistry.RepositoryIamMember(
+      name,
+      { project: target.project, location: target.location, repository: target.repository, ...inputs },
+      opts,
+    ),
+  "crypto-key": (name, target, inputs, opts) =>
+    new kms.CryptoKeyIAMMember(name, { cryptoKeyId: target.cryptoKeyId, ...inputs }, opts),
   project: (name, target, inputs, opts) => new projects.IAMMember(name, { project: target.project, ...inputs }, opts),
 };
 
 /** Registers the IAM member for one target. */
-export function gcpIamMember(name: string, target: GcpIamTarget, inputs: GcpMemberInputs, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+export function gcpIamMember(
+  name: string,
+  target: GcpIamTarget,
+  inputs: GcpMemberInputs,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource {
   const factory = GCP_MEMBER_FACTORIES[target.type] as MemberFactory<GcpIamTarget["type"]>;
   return factory(name, target, inputs, opts);
 }

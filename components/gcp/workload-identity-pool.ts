@@ -32,9 +32,21 @@ export interface GcpPoolProvider {
 
 const argsSchema = z
   .object({
-    project: z.string({ error: "project is required" }).regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { message: "a GCP project id has 6–30 lower-case letters, digits or hyphens and starts with a letter" }),
-    poolId: z.string().regex(GCP_WIF_ID, { message: "a pool id has 4–32 lower-case letters, digits or '-' and does not start with gcp-" }).optional(),
-    existingPoolName: z.string().regex(GCP_POOL_NAME, { message: "write the pool's full name: projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL_ID" }).optional(),
+    project: z.string({ error: "project is required" }).regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
+      message: "a GCP project id has 6–30 lower-case letters, digits or hyphens and starts with a letter",
+    }),
+    poolId: z
+      .string()
+      .regex(GCP_WIF_ID, {
+        message: "a pool id has 4–32 lower-case letters, digits or '-' and does not start with gcp-",
+      })
+      .optional(),
+    existingPoolName: z
+      .string()
+      .regex(GCP_POOL_NAME, {
+        message: "write the pool's full name: projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL_ID",
+      })
+      .optional(),
     issuers: z.array(runsOnSchema).optional(),
   })
   .strict();
@@ -57,12 +69,14 @@ export class GcpWorkloadIdentityPool extends pulumi.ComponentResource {
   constructor(name: string, args: GcpWorkloadIdentityPoolArgs, opts?: pulumi.ComponentResourceOptions) {
     const parsed = argsSchema.safeParse(args);
     if (!parsed.success)
-      throw new Error(`GcpWorkloadIdentityPool "${name}" is not valid:\n${parsed.error.issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`).join("\n")}`);
+      throw new Error(
+        `GcpWorkloadIdentityPool "${name}" is not valid:\n${parsed.error.issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`).join("\n")}`,
+      );
     super(COMPONENT_TYPES.GcpWorkloadIdentityPool, name, {}, opts);
     this.componentName = name;
     this.project = parsed.data.project;
     const existing = parsed.data.existingPoolName;
-    this.poolId = existing ? existing.slice(existing.lastIndexOf("/") + 1) : parsed.data.poolId ?? "agent-iam";
+    this.poolId = existing ? existing.slice(existing.lastIndexOf("/") + 1) : (parsed.data.poolId ?? "agent-iam");
     if (existing) {
       this.name = pulumi.output(existing);
       this.poolIdInput = this.poolId;
@@ -73,7 +87,8 @@ export class GcpWorkloadIdentityPool extends pulumi.ComponentResource {
           project: this.project,
           workloadIdentityPoolId: this.poolId,
           displayName: "agent-iam agents",
-          description: "Workload identity federation for AI agents and bots (agent-iam); one provider per issuer and owner.",
+          description:
+            "Workload identity federation for AI agents and bots (agent-iam); one provider per issuer and owner.",
           disabled: false,
         },
         { parent: this },
@@ -100,7 +115,10 @@ export class GcpWorkloadIdentityPool extends pulumi.ComponentResource {
         description: spec.description,
         attributeMapping: { ...spec.attributeMapping },
         attributeCondition: spec.attributeCondition,
-        oidc: { issuerUri: spec.issuerUri, allowedAudiences: spec.allowedAudiences.length > 0 ? [...spec.allowedAudiences] : undefined },
+        oidc: {
+          issuerUri: spec.issuerUri,
+          allowedAudiences: spec.allowedAudiences.length > 0 ? [...spec.allowedAudiences] : undefined,
+        },
       },
       { parent: this },
     );

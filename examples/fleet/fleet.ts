@@ -69,9 +69,11 @@ export const FLEET_DEFAULTS: Readonly<Record<FleetSettings["environment"], Fleet
 /** Declares the fleet of one environment and returns its agents by name. */
 export function declareFleet(settings: FleetSettings): Record<string, AgentIdentity> {
   const env = settings.environment;
-  const aws = (service: string, resource: string) => `arn:aws:${service}:${settings.awsRegion}:${settings.awsAccountId}:${resource}`;
+  const aws = (service: string, resource: string) =>
+    `arn:aws:${service}:${settings.awsRegion}:${settings.awsAccountId}:${resource}`;
   const gcp = (service: string, path: string) => `//${service}.googleapis.com/projects/${settings.gcpProject}/${path}`;
-  const azure = (path: string) => `/subscriptions/${settings.azureSubscriptionId}/resourceGroups/data-${env}/providers/${path}`;
+  const azure = (path: string) =>
+    `/subscriptions/${settings.azureSubscriptionId}/resourceGroups/data-${env}/providers/${path}`;
   const storageAccount = `Microsoft.Storage/storageAccounts/acme${env}data`;
 
   const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
@@ -83,12 +85,28 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
   });
   // Disables an agent's service account when its budget is spent (Google's budgets only notify).
   const stopper = new GcpBudgetStopper("budget-stopper", { project: settings.gcpProject, region: settings.gcpRegion });
-  const gcpBlock = { project: settings.gcpProject, pool, billingAccount: settings.gcpBillingAccount, budgetStopper: stopper };
-  const azureBlock = { subscriptionId: settings.azureSubscriptionId, resourceGroupName: settings.azureResourceGroup, location: settings.azureLocation };
+  const gcpBlock = {
+    project: settings.gcpProject,
+    pool,
+    billingAccount: settings.gcpBillingAccount,
+    budgetStopper: stopper,
+  };
+  const azureBlock = {
+    subscriptionId: settings.azureSubscriptionId,
+    resourceGroupName: settings.azureResourceGroup,
+    location: settings.azureLocation,
+  };
   const common = { environment: env, expires: settings.expires, costCenter: "cc-agents-4410" };
   /** A monthly cap per agent: the owner and FinOps hear at 80 % and 100 %, the cloud stops the agent at `stopAt` %. */
-  const budget = (monthly: number, owner: string, stopAt = 100) => ({ monthly, notify: [owner, "finops@acme.example"], stopAt });
-  const awsVia = (oidcProvider: AwsOidcProvider) => ({ oidcProvider, permissionsBoundary: settings.permissionsBoundaryArn });
+  const budget = (monthly: number, owner: string, stopAt = 100) => ({
+    monthly,
+    notify: [owner, "finops@acme.example"],
+    stopAt,
+  });
+  const awsVia = (oidcProvider: AwsOidcProvider) => ({
+    oidcProvider,
+    permissionsBoundary: settings.permissionsBoundaryArn,
+  });
 
   const agents: Record<string, AgentIdentityArgs> = {
     // Reviews every pull request on three clouds' copies of the source, posts findings to a queue/topic.
@@ -202,9 +220,23 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
       approval: "SEC-2041",
       runsOn: githubActions({ repository: "acme/support-bots" }),
       grants: [
-        { resource: aws("dynamodb", "table/refunds"), access: ["read", "write"], include: ["delete"], dataClass: "financial" },
-        { resource: aws("secretsmanager", `secret:${env}/payments-api-AbC123`), access: "read", dataClass: "credentials" },
-        { resource: azure(`${storageAccount}/blobServices/default/containers/refund-receipts`), access: ["read", "list", "write"], include: ["delete"], dataClass: "financial" },
+        {
+          resource: aws("dynamodb", "table/refunds"),
+          access: ["read", "write"],
+          include: ["delete"],
+          dataClass: "financial",
+        },
+        {
+          resource: aws("secretsmanager", `secret:${env}/payments-api-AbC123`),
+          access: "read",
+          dataClass: "credentials",
+        },
+        {
+          resource: azure(`${storageAccount}/blobServices/default/containers/refund-receipts`),
+          access: ["read", "list", "write"],
+          include: ["delete"],
+          dataClass: "financial",
+        },
         { resource: azure(`Microsoft.KeyVault/vaults/acme-${env}-payments`), access: "read", dataClass: "credentials" },
       ],
       aws: awsVia(github),
@@ -217,7 +249,11 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
       budget: budget(100, "priya.raman@acme.example"),
       team: "sre",
       purpose: "Triages new support tickets from the intake queue and labels them for routing",
-      runsOn: kubernetes({ issuerUrl: settings.clusterIssuerUrl, namespace: "agents", serviceAccount: "ticket-triage" }),
+      runsOn: kubernetes({
+        issuerUrl: settings.clusterIssuerUrl,
+        namespace: "agents",
+        serviceAccount: "ticket-triage",
+      }),
       // Reads the service's logs as ops-monitor when a ticket reports an outage: no shared secret, and
       // only on AWS and GCP (Azure managed identities cannot act as one another).
       delegatesTo: [{ agent: "ops-monitor", clouds: ["aws", "gcp"] }],

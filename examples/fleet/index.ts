@@ -26,8 +26,12 @@ export const identities = Object.fromEntries(
     name,
     {
       aws: agent.aws ? { roleArn: agent.aws.roleArn } : undefined,
-      gcp: agent.gcp ? { serviceAccountEmail: agent.gcp.serviceAccountEmail, providerName: agent.gcp.providerName } : undefined,
-      azure: agent.azure ? { clientId: agent.azure.clientId, tenantId: agent.azure.tenantId, principalId: agent.azure.principalId } : undefined,
+      gcp: agent.gcp
+        ? { serviceAccountEmail: agent.gcp.serviceAccountEmail, providerName: agent.gcp.providerName }
+        : undefined,
+      azure: agent.azure
+        ? { clientId: agent.azure.clientId, tenantId: agent.azure.tenantId, principalId: agent.azure.principalId }
+        : undefined,
     },
   ]),
 );

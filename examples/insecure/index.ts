@@ -17,7 +17,10 @@ const gcpProject = config.require("gcpProject");
 // 1. One IAM user for "the bots", with a long-lived access key pasted into every CI system.
 const botsUser = new aws.iam.User("shared-bots", { name: "shared-bots", tags: { team: "platform" } });
 const botsKey = new aws.iam.AccessKey("shared-bots-key", { user: botsUser.name });
-new aws.iam.UserPolicyAttachment("shared-bots-power-user", { user: botsUser.name, policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" });
+new aws.iam.UserPolicyAttachment("shared-bots-power-user", {
+  user: botsUser.name,
+  policyArn: "arn:aws:iam::aws:policy/PowerUserAccess",
+});
 
 // 2. A GitHub OIDC role that trusts every repository of the organisation, with no audience check,
 //    12-hour sessions and no permissions boundary.
@@ -72,9 +75,18 @@ const supportAgent = new aws.iam.Role("support-agent", {
       ],
     }),
   ),
-  tags: { "agent-iam:agent": "support-agent", owner: "dana@acme.example", purpose: "Answers support tickets and issues refunds", environment: "prod", expires: "2030-01-01" },
+  tags: {
+    "agent-iam:agent": "support-agent",
+    owner: "dana@acme.example",
+    purpose: "Answers support tickets and issues refunds",
+    environment: "prod",
+    expires: "2030-01-01",
+  },
 });
-new aws.iam.RolePolicyAttachment("support-agent-admin", { role: supportAgent.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+new aws.iam.RolePolicyAttachment("support-agent-admin", {
+  role: supportAgent.name,
+  policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+});
 
 // 4. A GCP service account with a downloaded JSON key and the basic Editor role on the project.
 const dataBot = new serviceaccount.Account("data-bot", {
@@ -84,7 +96,11 @@ const dataBot = new serviceaccount.Account("data-bot", {
   description: "owner=dana@acme.example; environment=prod; expires=2030-01-01; purpose=Summarises the sales tables",
 });
 const dataBotKey = new serviceaccount.Key("data-bot-key", { serviceAccountId: dataBot.name });
-new projects.IAMMember("data-bot-editor", { project: gcpProject, role: "roles/editor", member: pulumi.interpolate`serviceAccount:${dataBot.email}` });
+new projects.IAMMember("data-bot-editor", {
+  project: gcpProject,
+  role: "roles/editor",
+  member: pulumi.interpolate`serviceAccount:${dataBot.email}`,
+});
 
 // 5. An Azure managed identity for the ops agent, Contributor on the whole subscription.
 const opsAgent = new managedidentity.UserAssignedIdentity("ops-agent", {

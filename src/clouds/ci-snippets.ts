@@ -13,7 +13,9 @@ export function githubActionsLoginSnippet(options: {
   readonly environment?: string;
 }): string {
   const lines = [
-    ...(options.environment ? [`# The job runs in the GitHub environment "${options.environment}" (jobs.<job>.environment).`] : []),
+    ...(options.environment
+      ? [`# The job runs in the GitHub environment "${options.environment}" (jobs.<job>.environment).`]
+      : []),
     "permissions:",
     "  id-token: write",
     "  contents: read",
@@ -26,6 +28,18 @@ export function githubActionsLoginSnippet(options: {
 }
 
 /** A GitLab CI job that gets an ID token for `audience` in `$variable`, then runs `script`. */
-export function gitlabIdTokenSnippet(options: { readonly variable: string; readonly audience: string; readonly script: readonly string[]; readonly trailer?: readonly string[] }): string {
-  return ["id_tokens:", `  ${options.variable}:`, `    aud: ${options.audience}`, "script:", ...options.script.map((line) => `  - ${line}`), ...(options.trailer ?? [])].join("\n");
+export function gitlabIdTokenSnippet(options: {
+  readonly variable: string;
+  readonly audience: string;
+  readonly script: readonly string[];
+  readonly trailer?: readonly string[];
+}): string {
+  return [
+    "id_tokens:",
+    `  ${options.variable}:`,
+    `    aud: ${options.audience}`,
+    "script:",
+    ...options.script.map((line) => `  - ${line}`),
+    ...(options.trailer ?? []),
+  ].join("\n");
 }

@@ -5,7 +5,12 @@ import { daysBetween, todayUtc } from "../model/dates";
 import { scoreRisk } from "../model/risk/score";
 import { riskFactsOf } from "./risk-facts";
 import { describeAccountWide, describeGrant } from "../model/plain-words";
-import { inventoryRecordSchema, type AgentCloudIdentities, type InventoryGrant, type InventoryRecord } from "../model/inventory/schema";
+import {
+  inventoryRecordSchema,
+  type AgentCloudIdentities,
+  type InventoryGrant,
+  type InventoryRecord,
+} from "../model/inventory/schema";
 
 /** Options of {@link buildInventoryRecord}. */
 export interface InventoryRecordOptions {
@@ -57,7 +62,11 @@ export function inventoryGrants(agent: Pick<Agent, "grants" | "accountWide">): I
  * Pure: the component computes its `inventoryRecord` output with it, and the offline inventory
  * computes the same record from a recorded program run.
  */
-export function buildInventoryRecord(agent: Agent, identities: AgentCloudIdentities, options: InventoryRecordOptions = {}): InventoryRecord {
+export function buildInventoryRecord(
+  agent: Agent,
+  identities: AgentCloudIdentities,
+  options: InventoryRecordOptions = {},
+): InventoryRecord {
   const today = options.today ?? todayUtc();
   const facts = riskFactsOf(agent, today);
   const score = scoreRisk(facts);
@@ -77,15 +86,28 @@ export function buildInventoryRecord(agent: Agent, identities: AgentCloudIdentit
     status: agent.disabled ? "disabled" : "active",
     disabledReason: options.ownerDeparted ? "owner-departed" : agent.disabled ? "disabled" : null,
     approval: agent.approval ?? null,
-    issuer: { kind: agent.trust.kind, url: agent.trust.issuerUrl, subject: agent.trust.subject, audience: agent.trust.audience ?? null },
+    issuer: {
+      kind: agent.trust.kind,
+      url: agent.trust.issuerUrl,
+      subject: agent.trust.subject,
+      audience: agent.trust.audience ?? null,
+    },
     maxSessionSeconds: agent.maxSessionDuration,
     clouds: [...agent.clouds],
     identities,
     grants,
     canDo: grants.map((grant) => grant.summary),
-    writesProd: facts.reachesProd && facts.highestAccess !== "none" && accessRank(facts.highestAccess) >= accessRank("write"),
+    writesProd:
+      facts.reachesProd && facts.highestAccess !== "none" && accessRank(facts.highestAccess) >= accessRank("write"),
     touchesSensitiveData: agent.grants.some((grant) => grant.dataClass !== undefined),
-    budget: agent.budget ? { monthly: agent.budget.monthly, currency: agent.budget.currency, notify: [...agent.budget.notify], stopAt: agent.budget.stopAt } : null,
+    budget: agent.budget
+      ? {
+          monthly: agent.budget.monthly,
+          currency: agent.budget.currency,
+          notify: [...agent.budget.notify],
+          stopAt: agent.budget.stopAt,
+        }
+      : null,
     breakGlass: agent.breakGlass
       ? {
           ...agent.breakGlass,

@@ -1,4 +1,3 @@
-
 import type { AccessLevel } from "../model/access";
 import type { AccountWideGrant, Agent, BreakGlass, ResolvedGrant } from "../model/agent";
 import { breakGlassProblems, normalizeInstant } from "../model/break-glass";
@@ -45,7 +44,11 @@ import { resolveResource } from "./resources";
 export function planAgent(name: string, input: unknown, options: ParseOptions = {}): Agent {
   const problems: SpecProblem[] = [];
   if (typeof name !== "string" || !AGENT_ID.test(name))
-    problems.push({ path: "name", message: "the agent name must be 3–40 lower-case letters, digits or '-', starting with a letter (it names the cloud identities)" });
+    problems.push({
+      path: "name",
+      message:
+        "the agent name must be 3–40 lower-case letters, digits or '-', starting with a letter (it names the cloud identities)",
+    });
   const now = options.now ?? new Date().toISOString();
   const today = options.today ?? (options.now ? todayUtc(new Date(options.now)) : todayUtc());
   const parsed = agentSpecSchema.safeParse(input);
@@ -66,7 +69,12 @@ export function planAgent(name: string, input: unknown, options: ParseOptions = 
   checkGrantRules(spec, today, grants, problems);
   checkCloudTrust(spec, problems);
   checkDelegation(name, spec, problems);
-  checkAwsPacking(spec, [...grants, ...(breakGlass?.grants ?? [])], [...accountWide, ...(breakGlass?.accountWide ?? [])], problems);
+  checkAwsPacking(
+    spec,
+    [...grants, ...(breakGlass?.grants ?? [])],
+    [...accountWide, ...(breakGlass?.accountWide ?? [])],
+    problems,
+  );
   if (problems.length > 0) throw new AgentSpecError(String(name), problems);
   const agent: Agent = {
     id: name,
@@ -87,11 +95,19 @@ export function planAgent(name: string, input: unknown, options: ParseOptions = 
     ...(breakGlass ? { breakGlass: breakGlass.elevation } : {}),
     delegatesTo: spec.delegatesTo.map(delegationTargetOf),
   };
-  if (breakGlass) return { ...agent, grants: [...agent.grants, ...breakGlass.grants], accountWide: [...agent.accountWide, ...breakGlass.accountWide] };
+  if (breakGlass)
+    return {
+      ...agent,
+      grants: [...agent.grants, ...breakGlass.grants],
+      accountWide: [...agent.accountWide, ...breakGlass.accountWide],
+    };
   return agent;
 }
 
-function resolveGrants(spec: ParsedSpec, problems: SpecProblem[]): { grants: ResolvedGrant[]; accountWide: AccountWideGrant[] } {
+function resolveGrants(
+  spec: ParsedSpec,
+  problems: SpecProblem[],
+): { grants: ResolvedGrant[]; accountWide: AccountWideGrant[] } {
   return resolveGrantList(spec, spec.grants, "grants", problems);
 }
 
@@ -110,7 +126,11 @@ function resolveGrantList(
   const accountWide: AccountWideGrant[] = [];
   const declared = new Set<Cloud>(CLOUDS.filter((cloud) => spec[cloud] !== undefined));
   const needCloud = (cloud: Cloud, path: string) => {
-    if (!declared.has(cloud)) problems.push({ path, message: `this grant is on ${cloud.toUpperCase()}, but the agent has no "${cloud}" block; add one or remove the grant` });
+    if (!declared.has(cloud))
+      problems.push({
+        path,
+        message: `this grant is on ${cloud.toUpperCase()}, but the agent has no "${cloud}" block; add one or remove the grant`,
+      });
   };
 
   list.forEach((grant, index) => {
@@ -124,12 +144,25 @@ function resolveGrantList(
         const resolved = resolveResource(ref);
         if ("error" in resolved) return void problems.push({ path, message: resolved.error });
         needCloud(resolved.cloud, path);
-        const levels = resolved.kind ? (role.access as Record<string, readonly AccessLevel[]>)[resolved.kind] : undefined;
+        const levels = resolved.kind
+          ? (role.access as Record<string, readonly AccessLevel[]>)[resolved.kind]
+          : undefined;
         if (!levels) {
           const kinds = Object.keys(role.access).join(", ");
-          return void problems.push({ path, message: `role "${role.name}" does not cover a ${resolved.kind ?? resolved.nativeType}; it applies to: ${kinds}` });
+          return void problems.push({
+            path,
+            message: `role "${role.name}" does not cover a ${resolved.kind ?? resolved.nativeType}; it applies to: ${kinds}`,
+          });
         }
-        grants.push({ resource: resolved, access: levels, include: [], dataClass: grant.dataClass, until: grant.until, role: role.name, ...mark });
+        grants.push({
+          resource: resolved,
+          access: levels,
+          include: [],
+          dataClass: grant.dataClass,
+          until: grant.until,
+          role: role.name,
+          ...mark,
+        });
       });
       if (grant.resources.length === 0 && !role.accountWide)
         problems.push({ path: `${at}.resources`, message: `role "${role.name}" needs the resources it applies to` });
@@ -140,27 +173,48 @@ function resolveGrantList(
         const path = `${at}.actions[${actionIndex}]`;
         if (!info) problems.push({ path, message: `"${action}" is not an AWS action in the IAM catalog` });
         else if (!info.isWildcardOnly)
-          problems.push({ path, message: `"${info.action}" can be scoped to a resource; grant it with { resource: ARN, access: "${info.accessLevel}" } instead of "*"` });
+          problems.push({
+            path,
+            message: `"${info.action}" can be scoped to a resource; grant it with { resource: ARN, access: "${info.accessLevel}" } instead of "*"`,
+          });
       });
       accountWide.push({ cloud: "aws", actions: grant.actions, until: grant.until, ...mark });
     } else {
       const path = `${at}.resource`;
-      if (grant.resource === "*") return void problems.push({ path, message: 'a grant names its resources; "*" is only for wildcard-only actions ({ actions, resource: "*" })' });
+      if (grant.resource === "*")
+        return void problems.push({
+          path,
+          message: 'a grant names its resources; "*" is only for wildcard-only actions ({ actions, resource: "*" })',
+        });
       const resolved = resolveResource(grant.resource);
       if ("error" in resolved) return void problems.push({ path, message: resolved.error });
       needCloud(resolved.cloud, path);
-      grants.push({ resource: resolved, access: grant.access, include: grant.include ?? [], dataClass: grant.dataClass, until: grant.until, ...mark });
+      grants.push({
+        resource: resolved,
+        access: grant.access,
+        include: grant.include ?? [],
+        dataClass: grant.dataClass,
+        until: grant.until,
+        ...mark,
+      });
     }
   });
 
   const cloudProblems = [
     ...awsStatementsForGrants(grants, []).problems,
     ...gcpBindingsForGrants({ id: "", expires: spec.expires }, grants).problems,
-    ...azureAssignmentsForGrants({ id: "", environment: spec.environment, expires: spec.expires }, grants, { allowBroadScopes: spec.azure?.allowBroadScopes, approval: spec.approval }).problems,
+    ...azureAssignmentsForGrants({ id: "", environment: spec.environment, expires: spec.expires }, grants, {
+      allowBroadScopes: spec.azure?.allowBroadScopes,
+      approval: spec.approval,
+    }).problems,
   ];
   for (const problem of cloudProblems) {
     const grant = grants[problem.grant]!;
-    const index = list.findIndex((raw) => ("resource" in raw && raw.resource === grant.resource.ref) || ("resources" in raw && raw.resources.includes(grant.resource.ref)));
+    const index = list.findIndex(
+      (raw) =>
+        ("resource" in raw && raw.resource === grant.resource.ref) ||
+        ("resources" in raw && raw.resources.includes(grant.resource.ref)),
+    );
     problems.push({ path: `${prefix}[${index}]`, message: problem.message });
   }
   return { grants, accountWide };
@@ -181,14 +235,22 @@ function resolveBreakGlass(
   for (const problem of found) problems.push({ path: `breakGlass.${problem.field}`, message: problem.message });
   const until = normalizeInstant(raw.until);
   // Planned with their end, so each cloud's planner refuses what it cannot end (Azure).
-  const resolved = resolveGrantList(spec, raw.grants, "breakGlass.grants", problems, { endsAt: until ?? raw.until, breakGlass: true });
+  const resolved = resolveGrantList(spec, raw.grants, "breakGlass.grants", problems, {
+    endsAt: until ?? raw.until,
+    breakGlass: true,
+  });
   if (found.length > 0 || !until) return undefined;
   const elevation: BreakGlass = { reason: raw.reason.trim(), approvedBy: raw.approvedBy.trim(), until };
   return { elevation, ...resolved };
 }
 
 /** The AWS grants fit the managed policies a role holds, less the slot the budget's stop policy takes. */
-function checkAwsPacking(spec: ParsedSpec, grants: readonly ResolvedGrant[], accountWide: readonly AccountWideGrant[], problems: SpecProblem[]): void {
+function checkAwsPacking(
+  spec: ParsedSpec,
+  grants: readonly ResolvedGrant[],
+  accountWide: readonly AccountWideGrant[],
+  problems: SpecProblem[],
+): void {
   if (!spec.aws || problems.length > 0) return;
   const { statements } = awsStatementsForGrants(grants, accountWide);
   if (statements.length === 0) return;
@@ -204,9 +266,15 @@ function checkCloudTrust(spec: ParsedSpec, problems: SpecProblem[]): void {
   const trust = resolveTrust(spec.runsOn, spec.environment);
   if (spec.gcp) problems.push(...gcpTrustProblems({ trust }));
   if (spec.azure && trust.audience !== undefined && trust.audience !== AZURE_TOKEN_EXCHANGE_AUDIENCE)
-    problems.push({ path: "runsOn.audience", message: `Azure federated credentials accept only the audience ${AZURE_TOKEN_EXCHANGE_AUDIENCE}; remove audience, or set it to that value` });
+    problems.push({
+      path: "runsOn.audience",
+      message: `Azure federated credentials accept only the audience ${AZURE_TOKEN_EXCHANGE_AUDIENCE}; remove audience, or set it to that value`,
+    });
   spec.azure?.additionalSubjects?.forEach((runsOn, index) => {
     if (runsOn.audience !== undefined && runsOn.audience !== AZURE_TOKEN_EXCHANGE_AUDIENCE)
-      problems.push({ path: `azure.additionalSubjects[${index}].audience`, message: `Azure federated credentials accept only the audience ${AZURE_TOKEN_EXCHANGE_AUDIENCE}; remove audience` });
+      problems.push({
+        path: `azure.additionalSubjects[${index}].audience`,
+        message: `Azure federated credentials accept only the audience ${AZURE_TOKEN_EXCHANGE_AUDIENCE}; remove audience`,
+      });
   });
 }

@@ -29,7 +29,10 @@ export function accountWideAccess(grant: Agent["accountWide"][number]): AccessLe
 }
 
 /** The facts the risk rules look at, for an agent on a given day (`YYYY-MM-DD`). */
-export function riskFactsOf(agent: Pick<Agent, "grants" | "accountWide" | "environment" | "maxSessionDuration" | "expires">, today: string): RiskFacts {
+export function riskFactsOf(
+  agent: Pick<Agent, "grants" | "accountWide" | "environment" | "maxSessionDuration" | "expires">,
+  today: string,
+): RiskFacts {
   const all: AccessLevel[] = [];
   const sensitive: AccessLevel[] = [];
   for (const grant of agent.grants) {

@@ -67,8 +67,13 @@ export function chooseRoles(
     const candidates = eligible.filter((row) => row.covers.includes(level));
     if (candidates.length === 0) {
       const broader = rows.filter((row) => row.covers.includes(level)).map((row) => row.role);
-      const hint = broader.length > 0 ? ` (${broader.join(", ")} would also allow more than ${ceiling}${allowedRisks.size === 0 ? " or delete/export" : ""})` : "";
-      return { error: `no role gives exactly "${level}" on ${describe} without more${hint}; change the access levels of this grant` };
+      const hint =
+        broader.length > 0
+          ? ` (${broader.join(", ")} would also allow more than ${ceiling}${allowedRisks.size === 0 ? " or delete/export" : ""})`
+          : "";
+      return {
+        error: `no role gives exactly "${level}" on ${describe} without more${hint}; change the access levels of this grant`,
+      };
     }
     const reuse = candidates.find((row) => chosen.includes(row.role));
     if (reuse) continue;
@@ -77,6 +82,8 @@ export function chooseRoles(
   }
   for (const risk of allowedRisks)
     if (!chosen.some((role) => facts(role).risks.includes(risk)))
-      return { error: `include: "${risk}" has no role on ${describe} that adds it to these access levels; remove "${risk}" from include` };
+      return {
+        error: `include: "${risk}" has no role on ${describe} that adds it to these access levels; remove "${risk}" from include`,
+      };
   return { roles: chosen };
 }

@@ -18,11 +18,23 @@ interface HighRiskRule {
 
 export const HIGH_RISK_RULES: readonly HighRiskRule[] = [
   { risk: "delete", pattern: /^(delete|terminate|purge|destroy)/i, why: "destroys a resource or its data" },
-  { risk: "delete", pattern: /(^|[./])(delete|destroy|purge)$/i, why: "destroys a resource or its data (GCP/Azure verb)" },
+  {
+    risk: "delete",
+    pattern: /(^|[./])(delete|destroy|purge)$/i,
+    why: "destroys a resource or its data (GCP/Azure verb)",
+  },
   { risk: "export", pattern: /export/i, why: "exports data out of its store" },
-  { risk: "export", pattern: /^(Copy|Share)\w*Snapshot|^Modify\w*SnapshotAttribute$/i, why: "shares or copies a snapshot" },
+  {
+    risk: "export",
+    pattern: /^(Copy|Share)\w*Snapshot|^Modify\w*SnapshotAttribute$/i,
+    why: "shares or copies a snapshot",
+  },
   { risk: "export", pattern: /^ModifyImageAttribute$/i, why: "shares a machine image" },
-  { risk: "export", pattern: /^Put(Bucket)?ReplicationConfiguration$|^ReplicateObject$/i, why: "replicates data to another bucket" },
+  {
+    risk: "export",
+    pattern: /^Put(Bucket)?ReplicationConfiguration$|^ReplicateObject$/i,
+    why: "replicates data to another bucket",
+  },
   { risk: "export", pattern: /^(Create|Start)\w*BackupJob$|^StartCopyJob$/i, why: "copies a backup elsewhere" },
 ];
 

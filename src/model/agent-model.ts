@@ -9,7 +9,12 @@ import { CLOUDS } from "./resources";
  * the validated agent and not only the resources made from it. This schema reads it back.
  */
 
-const resolvedResourceSchema = z.object({ cloud: z.enum(CLOUDS), ref: z.string(), nativeType: z.string(), kind: z.string().optional() });
+const resolvedResourceSchema = z.object({
+  cloud: z.enum(CLOUDS),
+  ref: z.string(),
+  nativeType: z.string(),
+  kind: z.string().optional(),
+});
 
 export const agentModelSchema = z.object({
   id: z.string(),
@@ -42,13 +47,22 @@ export const agentModelSchema = z.object({
     }),
   ),
   accountWide: z.array(
-    z.object({ cloud: z.enum(CLOUDS), actions: z.array(z.string()), role: z.string().optional(), until: z.string().optional(), endsAt: z.string().optional(), breakGlass: z.literal(true).optional() }),
+    z.object({
+      cloud: z.enum(CLOUDS),
+      actions: z.array(z.string()),
+      role: z.string().optional(),
+      until: z.string().optional(),
+      endsAt: z.string().optional(),
+      breakGlass: z.literal(true).optional(),
+    }),
   ),
   maxSessionDuration: z.number(),
   disabled: z.boolean(),
   approval: z.string().optional(),
   clouds: z.array(z.enum(CLOUDS)),
-  budget: z.object({ monthly: z.number(), currency: z.string(), notify: z.array(z.string()), stopAt: z.number() }).optional(),
+  budget: z
+    .object({ monthly: z.number(), currency: z.string(), notify: z.array(z.string()), stopAt: z.number() })
+    .optional(),
   breakGlass: z.object({ reason: z.string(), approvedBy: z.string(), until: z.string() }).optional(),
   /** Absent in models recorded before delegation existed. */
   delegatesTo: z.array(z.object({ agent: z.string(), clouds: z.array(z.enum(CLOUDS)).optional() })).default([]),

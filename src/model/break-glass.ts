@@ -33,7 +33,10 @@ export function normalizeInstant(text: string): string | undefined {
   // Reject dates that roll over (2026-02-30T…): the calendar part must survive the round trip.
   const local = text.slice(0, 10);
   const offset = /(Z|[+-]\d{2}:\d{2})$/.exec(text)![1]!;
-  const minutes = offset === "Z" ? 0 : (offset.startsWith("-") ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+  const minutes =
+    offset === "Z"
+      ? 0
+      : (offset.startsWith("-") ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
   if (new Date(time + minutes * 60_000).toISOString().slice(0, 10) !== local) return undefined;
   return new Date(Math.floor(time / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }
@@ -69,15 +72,28 @@ export const BREAK_GLASS_MIN_REASON = 10;
  * themselves), an end that is not a date-time, already passed, more than 24 hours ahead, or after
  * the agent's review date. Fields may be missing (a hand-written resource's tags).
  */
-export function breakGlassProblems(elevation: { readonly reason?: string; readonly approvedBy?: string; readonly until?: string }, context: BreakGlassContext): BreakGlassProblem[] {
+export function breakGlassProblems(
+  elevation: { readonly reason?: string; readonly approvedBy?: string; readonly until?: string },
+  context: BreakGlassContext,
+): BreakGlassProblem[] {
   const problems: BreakGlassProblem[] = [];
   const reason = elevation.reason?.trim() ?? "";
   if (reason.length < BREAK_GLASS_MIN_REASON)
-    problems.push({ field: "reason", message: `a break-glass elevation needs a reason: say in plain words why (at least ${BREAK_GLASS_MIN_REASON} characters), such as the incident it answers` });
+    problems.push({
+      field: "reason",
+      message: `a break-glass elevation needs a reason: say in plain words why (at least ${BREAK_GLASS_MIN_REASON} characters), such as the incident it answers`,
+    });
   const approver = elevation.approvedBy?.trim() ?? "";
-  if (!EMAIL.test(approver)) problems.push({ field: "approvedBy", message: "a break-glass elevation needs approvedBy: the email of the person who approved it" });
+  if (!EMAIL.test(approver))
+    problems.push({
+      field: "approvedBy",
+      message: "a break-glass elevation needs approvedBy: the email of the person who approved it",
+    });
   else if (context.owner !== undefined && approver.toLowerCase() === context.owner.toLowerCase())
-    problems.push({ field: "approvedBy", message: `the owner (${context.owner}) cannot approve their own agent's elevation; name another person` });
+    problems.push({
+      field: "approvedBy",
+      message: `the owner (${context.owner}) cannot approve their own agent's elevation; name another person`,
+    });
   problems.push(...untilProblems(elevation.until, context));
   return problems;
 }
@@ -86,9 +102,20 @@ function untilProblems(until: string | undefined, context: BreakGlassContext): B
   const times = context.mentionNow !== false;
   const example = times ? `, such as ${suggestion(context.now)}` : "";
   if (until === undefined || until.trim() === "")
-    return [{ field: "until", message: `a break-glass elevation needs until: when it ends, at most ${BREAK_GLASS_MAX_HOURS} hours ahead${example}` }];
+    return [
+      {
+        field: "until",
+        message: `a break-glass elevation needs until: when it ends, at most ${BREAK_GLASS_MAX_HOURS} hours ahead${example}`,
+      },
+    ];
   const end = normalizeInstant(until);
-  if (!end) return [{ field: "until", message: `write until as an ISO 8601 date-time with a zone${example || ", such as 2026-11-24T18:00:00Z"}` }];
+  if (!end)
+    return [
+      {
+        field: "until",
+        message: `write until as an ISO 8601 date-time with a zone${example || ", such as 2026-11-24T18:00:00Z"}`,
+      },
+    ];
   const now = Date.parse(context.now);
   const ahead = Date.parse(end) - now;
   const nowIs = times ? ` (now is ${isoSeconds(now)})` : "";
@@ -101,7 +128,12 @@ function untilProblems(until: string | undefined, context: BreakGlassContext): B
       },
     ];
   if (context.expires !== undefined && Date.parse(end) > Date.parse(`${context.expires}T00:00:00Z`))
-    return [{ field: "until", message: `the elevation outlives the identity (review date ${context.expires}); end it before that date` }];
+    return [
+      {
+        field: "until",
+        message: `the elevation outlives the identity (review date ${context.expires}); end it before that date`,
+      },
+    ];
   return [];
 }
 
@@ -120,13 +152,20 @@ export function gcpBreakGlassDescription(elevation: Pick<BreakGlass, "approvedBy
 }
 
 /** Reads a break-glass binding's condition back: the end from its title, approver and reason from its description. */
-export function parseGcpBreakGlassCondition(condition: { title?: unknown; description?: unknown }): { until: string; approvedBy?: string; reason?: string } | undefined {
+export function parseGcpBreakGlassCondition(condition: {
+  title?: unknown;
+  description?: unknown;
+}): { until: string; approvedBy?: string; reason?: string } | undefined {
   const title = typeof condition.title === "string" ? condition.title : "";
   if (!title.startsWith(`${GCP_BREAK_GLASS_TITLE} `)) return undefined;
   const description = typeof condition.description === "string" ? condition.description : "";
   const approvedBy = /(?:^|;\s*)approvedBy=([^;]*)/.exec(description)?.[1]?.trim();
   const reason = /(?:^|;\s*)reason=(.*)$/.exec(description)?.[1]?.trim();
-  return { until: title.slice(GCP_BREAK_GLASS_TITLE.length + 1).trim(), ...(approvedBy ? { approvedBy } : {}), ...(reason ? { reason } : {}) };
+  return {
+    until: title.slice(GCP_BREAK_GLASS_TITLE.length + 1).trim(),
+    ...(approvedBy ? { approvedBy } : {}),
+    ...(reason ? { reason } : {}),
+  };
 }
 
 /**

@@ -30,17 +30,26 @@ export const budgetSchema = z
       .number({ error: "budget.monthly is required: the most the agent may cost in a month, such as 250" })
       .positive({ message: "budget.monthly must be more than 0" })
       .max(1_000_000_000, { message: "budget.monthly must be at most 1,000,000,000" })
-      .refine((value) => Math.round(value * 100) === value * 100, { message: "budget.monthly has at most two decimals, such as 250 or 99.50" }),
+      .refine((value) => Math.round(value * 100) === value * 100, {
+        message: "budget.monthly has at most two decimals, such as 250 or 99.50",
+      }),
     currency: z
       .string()
-      .regex(/^[A-Z]{3}$/, { message: "budget.currency is an ISO 4217 code in capitals, such as USD or EUR (the billing account's currency)" })
+      .regex(/^[A-Z]{3}$/, {
+        message: "budget.currency is an ISO 4217 code in capitals, such as USD or EUR (the billing account's currency)",
+      })
       .default("USD"),
     notify: z
-      .array(z.string().refine((value) => EMAIL.test(value), { message: "each entry of budget.notify is an email address" }), {
-        error: "budget.notify is required: the emails told at 80 % and 100 % of the amount",
-      })
+      .array(
+        z.string().refine((value) => EMAIL.test(value), { message: "each entry of budget.notify is an email address" }),
+        {
+          error: "budget.notify is required: the emails told at 80 % and 100 % of the amount",
+        },
+      )
       .min(1, { message: "budget.notify needs at least one email" })
-      .max(BUDGET_NOTIFY_LIMIT, { message: `budget.notify holds at most ${BUDGET_NOTIFY_LIMIT} emails (GCP budgets take 5 notification channels); use a group address` })
+      .max(BUDGET_NOTIFY_LIMIT, {
+        message: `budget.notify holds at most ${BUDGET_NOTIFY_LIMIT} emails (GCP budgets take 5 notification channels); use a group address`,
+      })
       .readonly(),
     stopAt: z
       .number()

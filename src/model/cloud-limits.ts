@@ -33,6 +33,8 @@ export const AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 export const GCP_BILLING_ACCOUNT = /^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/;
 
 /** A workload identity pool's full resource name: `projects/NUMBER/locations/global/workloadIdentityPools/ID`. */
-export const GCP_POOL_NAME = /^projects\/\d+\/locations\/global\/workloadIdentityPools\/(?!gcp-)[a-z0-9][a-z0-9-]{2,30}[a-z0-9]$/;
+export const GCP_POOL_NAME =
+  /^projects\/\d+\/locations\/global\/workloadIdentityPools\/(?!gcp-)[a-z0-9][a-z0-9-]{2,30}[a-z0-9]$/;
 /** A provider's full resource name: the pool's name, then `/providers/ID`. */
-export const GCP_PROVIDER_NAME = /^projects\/\d+\/locations\/global\/workloadIdentityPools\/(?!gcp-)[a-z0-9][a-z0-9-]{2,30}[a-z0-9]\/providers\/(?!gcp-)[a-z0-9][a-z0-9-]{2,30}[a-z0-9]$/;
+export const GCP_PROVIDER_NAME =
+  /^projects\/\d+\/locations\/global\/workloadIdentityPools\/(?!gcp-)[a-z0-9][a-z0-9-]{2,30}[a-z0-9]\/providers\/(?!gcp-)[a-z0-9][a-z0-9-]{2,30}[a-z0-9]$/;

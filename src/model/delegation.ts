@@ -34,7 +34,10 @@ function isAgentLike(value: unknown): value is AgentLike {
 const AGENT_ID = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
 
 const agentRefSchema = z.union([
-  z.string().regex(AGENT_ID, { message: "name another agent by its id (its AgentIdentity name, such as deploy-bot) or pass the AgentIdentity itself" }),
+  z.string().regex(AGENT_ID, {
+    message:
+      "name another agent by its id (its AgentIdentity name, such as deploy-bot) or pass the AgentIdentity itself",
+  }),
   z.custom<AgentLike>(isAgentLike, { message: "name another agent by its id or pass the AgentIdentity itself" }),
 ]);
 
@@ -42,24 +45,33 @@ const limitedEntrySchema = z
   .object({
     agent: agentRefSchema,
     clouds: z
-      .array(z.enum(DELEGATION_CLOUDS, { error: `delegation works on ${DELEGATION_CLOUDS.join(" and ")} only: ${AZURE_DELEGATION_LIMIT}` }))
+      .array(
+        z.enum(DELEGATION_CLOUDS, {
+          error: `delegation works on ${DELEGATION_CLOUDS.join(" and ")} only: ${AZURE_DELEGATION_LIMIT}`,
+        }),
+      )
       .min(1, { message: "list at least one cloud, or leave clouds out" })
       .optional(),
   })
   .strict();
 
 /** An entry as a spec writes it: an agent's id, the `AgentIdentity` itself, or `{ agent, clouds }`. */
-export type DelegationEntry = string | AgentLike | { readonly agent: string | AgentLike; readonly clouds?: readonly (typeof DELEGATION_CLOUDS)[number][] };
+export type DelegationEntry =
+  | string
+  | AgentLike
+  | { readonly agent: string | AgentLike; readonly clouds?: readonly (typeof DELEGATION_CLOUDS)[number][] };
 
 /**
  * One entry of `delegatesTo`: an agent (an `AgentIdentity` or its id), or `{ agent, clouds }` to
  * limit the clouds. Told apart by shape, so that an error names the field that is wrong.
  */
 export const delegationEntrySchema = z.unknown().transform((value, ctx): DelegationEntry => {
-  const schema = typeof value === "object" && value !== null && !isAgentLike(value) ? limitedEntrySchema : agentRefSchema;
+  const schema =
+    typeof value === "object" && value !== null && !isAgentLike(value) ? limitedEntrySchema : agentRefSchema;
   const result = (schema as z.ZodType<DelegationEntry>).safeParse(value);
   if (result.success) return result.data;
-  for (const issue of result.error.issues) ctx.addIssue({ code: "custom", path: issue.path as (string | number)[], message: issue.message });
+  for (const issue of result.error.issues)
+    ctx.addIssue({ code: "custom", path: issue.path as (string | number)[], message: issue.message });
   return z.NEVER;
 }) as unknown as z.ZodType<DelegationEntry, DelegationEntry>;
 
@@ -73,7 +85,11 @@ export function delegationTargetOf(entry: DelegationEntry): DelegationTarget {
 
 /** The clouds an `AgentIdentity` passed as a target is on, when the spec can see them. */
 export function targetCloudsOf(entry: unknown): readonly Cloud[] | undefined {
-  const ref = isAgentLike(entry) ? entry : typeof entry === "object" && entry !== null ? (entry as { agent?: unknown }).agent : undefined;
+  const ref = isAgentLike(entry)
+    ? entry
+    : typeof entry === "object" && entry !== null
+      ? (entry as { agent?: unknown }).agent
+      : undefined;
   if (!isAgentLike(ref)) return undefined;
   const clouds = (ref as { agent?: { clouds?: unknown } }).agent?.clouds;
   return Array.isArray(clouds) ? (clouds as Cloud[]) : undefined;
@@ -84,19 +100,31 @@ export function targetCloudsOf(entry: unknown): readonly Cloud[] | undefined {
  * ones the entry names. A problem instead when that leaves nothing, when the entry names a cloud one
  * of them is not on, or when both are on Azure and the entry does not say to leave Azure out.
  */
-export function delegationClouds(from: readonly Cloud[], to: readonly Cloud[], target: DelegationTarget): { clouds: Cloud[] } | { problem: string } {
+export function delegationClouds(
+  from: readonly Cloud[],
+  to: readonly Cloud[],
+  target: DelegationTarget,
+): { clouds: Cloud[] } | { problem: string } {
   const shared = from.filter((cloud) => to.includes(cloud));
   if (target.clouds) {
     const missing = target.clouds.filter((cloud) => !shared.includes(cloud));
-    if (missing.length > 0) return { problem: `both agents need an identity on ${missing.join(" and ")} to delegate there; "${target.agent}" or this agent has none` };
+    if (missing.length > 0)
+      return {
+        problem: `both agents need an identity on ${missing.join(" and ")} to delegate there; "${target.agent}" or this agent has none`,
+      };
     return { clouds: [...target.clouds] };
   }
-  const clouds = shared.filter((cloud): cloud is (typeof DELEGATION_CLOUDS)[number] => (DELEGATION_CLOUDS as readonly Cloud[]).includes(cloud));
+  const clouds = shared.filter((cloud): cloud is (typeof DELEGATION_CLOUDS)[number] =>
+    (DELEGATION_CLOUDS as readonly Cloud[]).includes(cloud),
+  );
   if (shared.includes("azure"))
     return {
       problem: `both agents are on Azure, where delegation cannot be set up: ${AZURE_DELEGATION_LIMIT}. Grant this agent what it needs on Azure directly, and limit the delegation to ${clouds.length > 0 ? clouds.join(" and ") : "AWS or GCP"} with { agent: "${target.agent}", clouds: [${(clouds.length > 0 ? clouds : ["aws"]).map((cloud) => `"${cloud}"`).join(", ")}] }`,
     };
-  if (clouds.length === 0) return { problem: `"${target.agent}" shares no cloud with this agent on which delegation works (${DELEGATION_CLOUDS.join(", ")})` };
+  if (clouds.length === 0)
+    return {
+      problem: `"${target.agent}" shares no cloud with this agent on which delegation works (${DELEGATION_CLOUDS.join(", ")})`,
+    };
   return { clouds };
 }
 

@@ -19,7 +19,9 @@ const WILDCARD_MESSAGE = "wildcards (* or ?) are not allowed: name the exact val
 /** An issuer URL as AWS, Google and Azure accept it: https, a host, no query, no fragment, no trailing slash. */
 export const issuerUrlSchema = z
   .string({ error: "an issuer URL is required, such as https://token.actions.githubusercontent.com" })
-  .refine((value) => value.startsWith("https://"), { message: "the issuer URL must start with https:// (clouds only trust TLS issuers)" })
+  .refine((value) => value.startsWith("https://"), {
+    message: "the issuer URL must start with https:// (clouds only trust TLS issuers)",
+  })
   .refine(
     (value) => {
       try {
@@ -54,7 +56,9 @@ const gitRefSchema = z
 const environmentNameSchema = z
   .string()
   .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE })
-  .refine((value) => SAFE_TOKEN.test(value), { message: 'use letters, digits, "-", "_" or "." for the environment name' });
+  .refine((value) => SAFE_TOKEN.test(value), {
+    message: 'use letters, digits, "-", "_" or "." for the environment name',
+  });
 
 export const githubActionsSchema = z
   .object({
@@ -70,7 +74,11 @@ export const githubActionsSchema = z
   .strict()
   .superRefine((value, ctx) => {
     if (value.environment !== undefined && value.ref !== undefined)
-      ctx.addIssue({ code: "custom", path: ["ref"], message: "give either environment or ref, not both: GitHub's subject carries only one" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["ref"],
+        message: "give either environment or ref, not both: GitHub's subject carries only one",
+      });
     if ((value.ownerId === undefined) !== (value.repositoryId === undefined))
       ctx.addIssue({
         code: "custom",
@@ -85,7 +93,9 @@ export const gitlabCiSchema = z
     project: z
       .string({ error: 'the project is required, as "GROUP/PROJECT"' })
       .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE })
-      .refine((value) => /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/.test(value), { message: 'write the project path as "GROUP/PROJECT" (subgroups allowed)' }),
+      .refine((value) => /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/.test(value), {
+        message: 'write the project path as "GROUP/PROJECT" (subgroups allowed)',
+      }),
     ref: z
       .string()
       .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE })
@@ -114,13 +124,18 @@ export const kubernetesSchema = z
   .object({
     kind: z.literal("kubernetes"),
     issuerUrl: issuerUrlSchema,
-    namespace: z.string({ error: "the namespace is required" }).refine(NO_WILDCARD, { message: WILDCARD_MESSAGE }).refine((v) => DNS_LABEL.test(v), {
-      message: "a Kubernetes namespace is a DNS label: lower case, digits and '-', at most 63 characters",
-    }),
+    namespace: z
+      .string({ error: "the namespace is required" })
+      .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE })
+      .refine((v) => DNS_LABEL.test(v), {
+        message: "a Kubernetes namespace is a DNS label: lower case, digits and '-', at most 63 characters",
+      }),
     serviceAccount: z
       .string({ error: "the service account name is required" })
       .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE })
-      .refine((v) => /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(v), { message: "a Kubernetes service account name is a DNS subdomain: lower case, digits, '-' and '.'" }),
+      .refine((v) => /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(v), {
+        message: "a Kubernetes service account name is a DNS subdomain: lower case, digits, '-' and '.'",
+      }),
     audience: z.string().min(1).refine(NO_WILDCARD, { message: WILDCARD_MESSAGE }).optional(),
   })
   .strict();
@@ -139,9 +154,13 @@ export const genericOidcSchema = z
   .strict();
 
 /** Where an agent runs: one of the four presets. */
-export const runsOnSchema = z.discriminatedUnion("kind", [githubActionsSchema, gitlabCiSchema, kubernetesSchema, genericOidcSchema], {
-  error: 'runsOn must come from a preset: githubActions(...), gitlabCi(...), kubernetes(...) or oidc(...)',
-});
+export const runsOnSchema = z.discriminatedUnion(
+  "kind",
+  [githubActionsSchema, gitlabCiSchema, kubernetesSchema, genericOidcSchema],
+  {
+    error: "runsOn must come from a preset: githubActions(...), gitlabCi(...), kubernetes(...) or oidc(...)",
+  },
+);
 export type RunsOn = z.input<typeof runsOnSchema>;
 
 /** Arguments of {@link githubActions}. */
@@ -216,7 +235,11 @@ export function resolveTrust(runsOn: ParsedRunsOn, agentEnvironment: string): Tr
       const base = immutable ? `repo:${org}@${runsOn.ownerId}/${repo}@${runsOn.repositoryId}` : `repo:${org}/${repo}`;
       const environment = runsOn.ref === undefined ? (runsOn.environment ?? agentEnvironment) : undefined;
       const suffix =
-        environment !== undefined ? `environment:${environment}` : runsOn.ref === "pull_request" ? "pull_request" : `ref:${runsOn.ref}`;
+        environment !== undefined
+          ? `environment:${environment}`
+          : runsOn.ref === "pull_request"
+            ? "pull_request"
+            : `ref:${runsOn.ref}`;
       const claims: Record<string, string> = { repository: runsOn.repository };
       if (environment !== undefined) claims.environment = environment;
       else if (runsOn.ref !== "pull_request") claims.ref = runsOn.ref!;
@@ -227,7 +250,9 @@ export function resolveTrust(runsOn: ParsedRunsOn, agentEnvironment: string): Tr
         issuerHost: hostOf(issuerUrl),
         subject: `${base}:${suffix}`,
         audience: runsOn.audience,
-        ownerClaim: immutable ? { claim: "repository_owner_id", value: String(runsOn.ownerId) } : { claim: "repository_owner", value: org },
+        ownerClaim: immutable
+          ? { claim: "repository_owner_id", value: String(runsOn.ownerId) }
+          : { claim: "repository_owner", value: org },
         claims,
         subjectEnvironment: environment,
       };

@@ -46,7 +46,10 @@ export function isDeparted(owner: string, departedOwners: readonly string[]): bo
 }
 
 /** The agent as it must be deployed: disabled when its owner departed. */
-export function applyDepartedOwners(agent: Agent, departedOwners: readonly string[]): { agent: Agent; ownerDeparted: boolean } {
+export function applyDepartedOwners(
+  agent: Agent,
+  departedOwners: readonly string[],
+): { agent: Agent; ownerDeparted: boolean } {
   const ownerDeparted = isDeparted(agent.owner, departedOwners);
   return { agent: ownerDeparted && !agent.disabled ? { ...agent, disabled: true } : agent, ownerDeparted };
 }
@@ -113,7 +116,11 @@ function under(resources: readonly DiffableResource[], rootUrn: string): Map<str
  * a config change): created, deleted, and updated with the inputs that differ. Pure; both runs come
  * from the recorder.
  */
-export function offboardingChanges(before: readonly DiffableResource[], after: readonly DiffableResource[], componentUrn: string): ResourceChange[] {
+export function offboardingChanges(
+  before: readonly DiffableResource[],
+  after: readonly DiffableResource[],
+  componentUrn: string,
+): ResourceChange[] {
   const old = under(before, componentUrn);
   const next = under(after, componentUrn);
   const changes: ResourceChange[] = [];
@@ -127,7 +134,10 @@ export function offboardingChanges(before: readonly DiffableResource[], after: r
     const properties = keys.filter((key) => JSON.stringify(resource.inputs[key]) !== JSON.stringify(now.inputs[key]));
     if (properties.length > 0) changes.push({ change: "update", type: resource.type, name: resource.name, properties });
   }
-  for (const [urn, resource] of next) if (!old.has(urn)) changes.push({ change: "create", type: resource.type, name: resource.name, properties: [] });
+  for (const [urn, resource] of next)
+    if (!old.has(urn)) changes.push({ change: "create", type: resource.type, name: resource.name, properties: [] });
   const order = { delete: 0, update: 1, create: 2 } as const;
-  return changes.sort((a, b) => order[a.change] - order[b.change] || a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+  return changes.sort(
+    (a, b) => order[a.change] - order[b.change] || a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
+  );
 }

@@ -46,7 +46,11 @@ export const RESOURCE_TYPE_WORDS: Readonly<Record<string, string>> = {
 };
 
 /** The words for a data class, as a reviewer says them. */
-export const DATA_CLASS_WORDS: Readonly<Record<DataClass, string>> = { pii: "PII", financial: "financial data", credentials: "credentials" };
+export const DATA_CLASS_WORDS: Readonly<Record<DataClass, string>> = {
+  pii: "PII",
+  financial: "financial data",
+  credentials: "credentials",
+};
 
 export const CLOUD_NAMES: Readonly<Record<Cloud, string>> = { aws: "AWS", gcp: "Google Cloud", azure: "Azure" };
 
@@ -96,7 +100,13 @@ export function describeGrant(grant: ResolvedGrant): string {
 /** An account-wide grant in one sentence: the catalog role's summary when there is one, else its actions. */
 export function describeAccountWide(grant: AccountWideGrant): string {
   const role = grant.role && grant.role in ROLE_CATALOG ? ROLE_CATALOG[grant.role as CatalogRoleName] : undefined;
-  const what = role ? `account-wide on ${CLOUD_NAMES[grant.cloud]}: ${role.summary.replace(/\.$/, "").replace(/^./, (c) => c.toLowerCase())}` : `call ${grant.actions.join(", ")} account-wide on ${CLOUD_NAMES[grant.cloud]}`;
-  const notes = [role ? `role ${role.name}` : undefined, grant.until ? `until ${grant.until}` : undefined, grant.breakGlass ? `break-glass until ${grant.endsAt}` : undefined].filter(Boolean);
+  const what = role
+    ? `account-wide on ${CLOUD_NAMES[grant.cloud]}: ${role.summary.replace(/\.$/, "").replace(/^./, (c) => c.toLowerCase())}`
+    : `call ${grant.actions.join(", ")} account-wide on ${CLOUD_NAMES[grant.cloud]}`;
+  const notes = [
+    role ? `role ${role.name}` : undefined,
+    grant.until ? `until ${grant.until}` : undefined,
+    grant.breakGlass ? `break-glass until ${grant.endsAt}` : undefined,
+  ].filter(Boolean);
   return notes.length > 0 ? `${what} (${notes.join(", ")})` : what;
 }

@@ -26,18 +26,30 @@ export const ROLE_CATALOG = {
     summary: "Watches services: reads metrics, alarms and the named log groups; changes nothing.",
     access: { logs: ["read", "list"], metrics: ["read", "list"] },
     accountWide: {
-      aws: ["cloudwatch:GetMetricStatistics", "cloudwatch:DescribeAlarmsForMetric", "cloudwatch:ListDashboards", "logs:DescribeLogGroups"],
+      aws: [
+        "cloudwatch:GetMetricStatistics",
+        "cloudwatch:DescribeAlarmsForMetric",
+        "cloudwatch:ListDashboards",
+        "logs:DescribeLogGroups",
+      ],
     },
   },
   "code-reviewer": {
     name: "code-reviewer",
-    summary: "Reviews code: reads source and build artifacts from the named buckets and posts its findings to the named queue or topic.",
+    summary:
+      "Reviews code: reads source and build artifacts from the named buckets and posts its findings to the named queue or topic.",
     access: { bucket: ["read", "list"], object: ["read"], queue: ["write"], topic: ["write"] },
   },
   "deployment-agent": {
     name: "deployment-agent",
-    summary: "Ships releases: uploads artifacts and images to the named buckets and registries and rolls out the named services; deletes nothing.",
-    access: { bucket: ["read", "list", "write"], object: ["read", "write"], "container-repo": ["read", "list", "write"], service: ["read", "write"] },
+    summary:
+      "Ships releases: uploads artifacts and images to the named buckets and registries and rolls out the named services; deletes nothing.",
+    access: {
+      bucket: ["read", "list", "write"],
+      object: ["read", "write"],
+      "container-repo": ["read", "list", "write"],
+      service: ["read", "write"],
+    },
   },
   "data-reader": {
     name: "data-reader",

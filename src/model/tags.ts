@@ -21,7 +21,11 @@ export const TAG_KEYS = {
  * (AWS "Tagging best practices", tag naming limits). Anything else becomes a space.
  */
 export function awsTagValue(value: string): string {
-  return value.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, " ").replace(/\s+/g, " ").trim().slice(0, 256);
+  return value
+    .replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 256);
 }
 
 /** The agent's tags, as AWS and Azure accept them. */
@@ -89,7 +93,11 @@ export function parseGcpDescription(description: string): DescriptionMetadata {
   const result: DescriptionMetadata = {};
   const purposeAt = description.search(/(^|;\s*)purpose=/);
   const head = purposeAt >= 0 ? description.slice(0, purposeAt) : description;
-  if (purposeAt >= 0) result.purpose = description.slice(purposeAt).replace(/^;?\s*purpose=/, "").trim();
+  if (purposeAt >= 0)
+    result.purpose = description
+      .slice(purposeAt)
+      .replace(/^;?\s*purpose=/, "")
+      .trim();
   for (const part of head.split(";")) {
     const match = /^\s*(owner|environment|expires)=(.*)$/.exec(part);
     if (match) result[match[1] as "owner" | "environment" | "expires"] = match[2]!.trim();

@@ -36,7 +36,12 @@ const UNKNOWN_TEXT: string = UNKNOWN;
 /** Whether a raw property value is an unknown sentinel (or an {@link Unknown} marker). */
 export function isUnknown(value: unknown): boolean {
   if (typeof value === "string") return UNKNOWN_SENTINELS.has(value) || value.includes(UNKNOWN_TEXT);
-  return typeof value === "object" && value !== null && (value as { unknown?: unknown }).unknown === true && Object.keys(value).length === 1;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { unknown?: unknown }).unknown === true &&
+    Object.keys(value).length === 1
+  );
 }
 
 /** Whether a value holds an unknown anywhere inside it (lists, objects, interpolated strings). */

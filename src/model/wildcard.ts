@@ -5,7 +5,11 @@
  * hostile document (200,000 characters, thousands of `*`) costs time proportional to its length and
  * never fails to compile.
  */
-export function wildcardMatches(pattern: string, text: string, options: { readonly questionMark?: boolean } = {}): boolean {
+export function wildcardMatches(
+  pattern: string,
+  text: string,
+  options: { readonly questionMark?: boolean } = {},
+): boolean {
   const p = pattern.toLowerCase();
   const t = text.toLowerCase();
   const anyOne = options.questionMark ?? true;

@@ -24,7 +24,9 @@ export const budgetConfig = z
     mandatoryFromTier: z
       .enum(RISK_TIERS, { error: `mandatoryFromTier is one of ${RISK_TIERS.join(", ")}` })
       .default("high")
-      .describe("Agents at this risk tier or above must have a budget (a mandatory violation); below it a missing budget is advisory"),
+      .describe(
+        "Agents at this risk tier or above must have a budget (a mandatory violation); below it a missing budget is advisory",
+      ),
   })
   .strict();
 export type BudgetConfig = z.output<typeof budgetConfig>;
@@ -59,7 +61,8 @@ function awsCounted(budget: PolicyResource): Counted {
     if (typeof expression !== "object" || expression === null) return;
     const node = expression as { tags?: { key?: unknown; values?: unknown }; and?: unknown; ands?: unknown };
     const key = node.tags?.key;
-    if (typeof key === "string" && key.replace(/^user:/, "") === TAG_KEYS.agent) for (const value of list(node.tags?.values)) if (typeof value === "string") ids.push(value);
+    if (typeof key === "string" && key.replace(/^user:/, "") === TAG_KEYS.agent)
+      for (const value of list(node.tags?.values)) if (typeof value === "string") ids.push(value);
     for (const child of [...list(node.and), ...list(node.ands)]) walk(child);
   };
   walk(budget.props.filterExpression);
@@ -82,7 +85,8 @@ function azureCounted(budget: PolicyResource): Counted {
   const filter = budget.props.filter as { tags?: { name?: unknown; values?: unknown }; and?: unknown } | undefined;
   if (isUnknown(filter)) return { ids, unknown: true };
   for (const node of [filter, ...list(filter?.and)] as { tags?: { name?: unknown; values?: unknown } }[]) {
-    if (node?.tags?.name === TAG_KEYS.agent) for (const value of list(node.tags.values)) if (typeof value === "string") ids.push(value);
+    if (node?.tags?.name === TAG_KEYS.agent)
+      for (const value of list(node.tags.values)) if (typeof value === "string") ids.push(value);
   }
   return { ids, unknown: containsUnknown(filter) && ids.length === 0 };
 }
@@ -94,10 +98,29 @@ function wanted(cloud: Cloud, id: string, identity: AgentIdentityResource): stri
   return [gcpLabelValue(id), ...(accountId ? [gcpLabelValue(accountId)] : [])];
 }
 
-const BUDGET_READERS: Record<Cloud, { readonly types: readonly string[]; readonly counted: (budget: PolicyResource) => Counted; readonly how: (id: string) => string }> = {
-  aws: { types: [AWS_BUDGET_TYPE], counted: awsCounted, how: (id) => `an aws.budgets.Budget with the cost filter TagKeyValue ${awsCostFilterValue(id)}` },
-  gcp: { types: [GCP_BUDGET_TYPE], counted: gcpCounted, how: (id) => `a billing Budget whose budgetFilter.labels has ${GCP_BUDGET_LABEL}: ${gcpLabelValue(id)}` },
-  azure: { types: AZURE_BUDGET_TYPES, counted: azureCounted, how: (id) => `a consumption Budget filtered on the tag ${TAG_KEYS.agent} = ${id}` },
+const BUDGET_READERS: Record<
+  Cloud,
+  {
+    readonly types: readonly string[];
+    readonly counted: (budget: PolicyResource) => Counted;
+    readonly how: (id: string) => string;
+  }
+> = {
+  aws: {
+    types: [AWS_BUDGET_TYPE],
+    counted: awsCounted,
+    how: (id) => `an aws.budgets.Budget with the cost filter TagKeyValue ${awsCostFilterValue(id)}`,
+  },
+  gcp: {
+    types: [GCP_BUDGET_TYPE],
+    counted: gcpCounted,
+    how: (id) => `a billing Budget whose budgetFilter.labels has ${GCP_BUDGET_LABEL}: ${gcpLabelValue(id)}`,
+  },
+  azure: {
+    types: AZURE_BUDGET_TYPES,
+    counted: azureCounted,
+    how: (id) => `a consumption Budget filtered on the tag ${TAG_KEYS.agent} = ${id}`,
+  },
 };
 
 /** A cloud's budgets with what each counts, and by agent id (built once per index). */
@@ -111,7 +134,9 @@ interface BudgetEntry {
 function budgetTable(cloud: Cloud, index: StackIndex): { byId: Map<string, BudgetEntry[]>; anyUnknown: boolean } {
   return index.memo(`budgets:${cloud}`, () => {
     const reader = BUDGET_READERS[cloud];
-    const budgets: BudgetEntry[] = index.ofType(...reader.types).map((budget, order) => ({ budget, counted: reader.counted(budget), order }));
+    const budgets: BudgetEntry[] = index
+      .ofType(...reader.types)
+      .map((budget, order) => ({ budget, counted: reader.counted(budget), order }));
     const byId = new Map<string, BudgetEntry[]>();
     for (const entry of budgets)
       for (const id of new Set(entry.counted.ids)) {
@@ -142,7 +167,13 @@ function budgetActionsFor(budget: PolicyResource, index: StackIndex): PolicyReso
     return { byName, byDependency, unknownBudget };
   });
   const budgetName = knownString(budget.props.name);
-  return [...new Set([...(budgetName !== undefined ? (table.byName.get(budgetName) ?? []) : []), ...(table.byDependency.get(budget.urn) ?? []), ...table.unknownBudget])];
+  return [
+    ...new Set([
+      ...(budgetName !== undefined ? (table.byName.get(budgetName) ?? []) : []),
+      ...(table.byDependency.get(budget.urn) ?? []),
+      ...table.unknownBudget,
+    ]),
+  ];
 }
 
 /** The budget actions that stop an AWS role: APPLY_IAM_POLICY, automatic, naming the role, on the budget. */
@@ -152,13 +183,18 @@ function awsStops(budget: PolicyResource, role: PolicyResource, index: StackInde
   let unknown = false;
   // Only actions on this budget, or on a budget not known yet, can stop the role (the result does not depend on their order).
   for (const action of budgetActionsFor(budget, index)) {
-    const onBudget = (budgetName !== undefined && action.props.budgetName === budgetName) || (action.propertyDependencies?.budgetName ?? []).includes(budget.urn);
+    const onBudget =
+      (budgetName !== undefined && action.props.budgetName === budgetName) ||
+      (action.propertyDependencies?.budgetName ?? []).includes(budget.urn);
     if (!onBudget && !isUnknown(action.props.budgetName)) continue;
     if (action.props.actionType !== "APPLY_IAM_POLICY" || action.props.approvalModel !== "AUTOMATIC") {
       if (containsUnknown([action.props.actionType, action.props.approvalModel])) unknown = true;
       continue;
     }
-    const roles = list((action.props.definition as { iamActionDefinition?: { roles?: unknown } } | undefined)?.iamActionDefinition?.roles);
+    const roles = list(
+      (action.props.definition as { iamActionDefinition?: { roles?: unknown } } | undefined)?.iamActionDefinition
+        ?.roles,
+    );
     if (roles.includes(roleName) && onBudget) return true;
     if (roles.some(isUnknown) || isUnknown(action.props.budgetName)) unknown = true;
   }
@@ -173,7 +209,8 @@ function checkAgent(agent: StackAgent, index: StackIndex, config: BudgetConfig, 
   const active = agent.identities.filter((identity) => !identity.disabled);
   if (active.length === 0) return [];
   const reading = agentTier(agent, index, context.today);
-  const tierWords = reading.tier === "unknown" ? `risk not known until apply: ${reading.reasons.join("; ")}` : `risk ${reading.tier}`;
+  const tierWords =
+    reading.tier === "unknown" ? `risk not known until apply: ${reading.reasons.join("; ")}` : `risk ${reading.tier}`;
   const findings: Finding[] = [];
   for (const identity of active) {
     const reader = BUDGET_READERS[identity.cloud];
@@ -183,17 +220,30 @@ function checkAgent(agent: StackAgent, index: StackIndex, config: BudgetConfig, 
     const matching = [...new Set(ids.flatMap((id) => table.byId.get(id) ?? []))].sort((a, b) => a.order - b.order);
     const urn = agentUrn(agent) ?? identity.resource.urn;
     const name = agent.component ? `agent "${agent.id}"` : describeIdentity(identity);
-    const fix = agent.component ? "add budget: { monthly, notify } to its AgentIdentity" : `add ${reader.how(agent.id)}`;
+    const fix = agent.component
+      ? "add budget: { monthly, notify } to its AgentIdentity"
+      : `add ${reader.how(agent.id)}`;
     const report = (finding: Finding) => findings.push(...forIdentity(identity, [finding]));
     if (matching.length === 0) {
-      if (table.anyUnknown) report({ urn, level: "advisory", message: `${name}: whether a budget on ${CLOUD_NAMES[identity.cloud]} counts its cost is not known until apply` });
-      else report({ urn, level: level(reading.tier, config), message: `${name} (${tierWords}) has no budget on ${CLOUD_NAMES[identity.cloud]}: nothing caps what it can spend; ${fix}` });
+      if (table.anyUnknown)
+        report({
+          urn,
+          level: "advisory",
+          message: `${name}: whether a budget on ${CLOUD_NAMES[identity.cloud]} counts its cost is not known until apply`,
+        });
+      else
+        report({
+          urn,
+          level: level(reading.tier, config),
+          message: `${name} (${tierWords}) has no budget on ${CLOUD_NAMES[identity.cloud]}: nothing caps what it can spend; ${fix}`,
+        });
       continue;
     }
     if (identity.cloud !== "aws") continue;
     const stops = matching.map(({ budget }) => awsStops(budget, identity.resource, index));
     if (stops.includes(true)) continue;
-    if (stops.includes("unknown")) report({ urn, level: "advisory", message: `${name}: whether its AWS budget stops it is not known until apply` });
+    if (stops.includes("unknown"))
+      report({ urn, level: "advisory", message: `${name}: whether its AWS budget stops it is not known until apply` });
     else
       report({
         urn,
@@ -204,7 +254,11 @@ function checkAgent(agent: StackAgent, index: StackIndex, config: BudgetConfig, 
   return findings;
 }
 
-export function checkBudget(resources: readonly PolicyResource[], config: BudgetConfig, context: CheckContext): Finding[] {
+export function checkBudget(
+  resources: readonly PolicyResource[],
+  config: BudgetConfig,
+  context: CheckContext,
+): Finding[] {
   const index = StackIndex.of(resources);
   return stackAgents(index).flatMap((agent) => checkAgent(agent, index, config, context));
 }
@@ -216,7 +270,8 @@ export const agentHasBudget: StackRule<typeof budgetConfig> = {
     "Reports agents with no monthly budget on a cloud they are on (counted on the agent-iam:agent tag or the agent-iam-agent label), and AWS budgets without the budget action that stops the agent. Advisory, except for agents at or above mandatoryFromTier (default high), where it blocks.",
   enforcementLevel: "advisory",
   severity: "medium",
-  remediationSteps: "Give the agent budget: { monthly, notify, stopAt } in its AgentIdentity, or a budget on each of its clouds filtered on its tag or label (on AWS with an APPLY_IAM_POLICY budget action on its role).",
+  remediationSteps:
+    "Give the agent budget: { monthly, notify, stopAt } in its AgentIdentity, or a budget on each of its clouds filtered on its tag or label (on AWS with an APPLY_IAM_POLICY budget action on its role).",
   config: budgetConfig,
   scope: "stack",
   check: checkBudget,

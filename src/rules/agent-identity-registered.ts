@@ -12,12 +12,18 @@ import { forIdentity, stringList } from "./support/common";
 
 export const registrationConfig = z
   .object({
-    allowedUnregistered: stringList("allowedUnregistered").describe("Names or URNs of identities accepted outside AgentIdentity (for example while migrating them)"),
+    allowedUnregistered: stringList("allowedUnregistered").describe(
+      "Names or URNs of identities accepted outside AgentIdentity (for example while migrating them)",
+    ),
   })
   .strict();
 export type RegistrationConfig = z.output<typeof registrationConfig>;
 
-export function checkRegistration(resources: readonly PolicyResource[], config: RegistrationConfig, _context?: CheckContext): Finding[] {
+export function checkRegistration(
+  resources: readonly PolicyResource[],
+  config: RegistrationConfig,
+  _context?: CheckContext,
+): Finding[] {
   const allowed = new Set(config.allowedUnregistered);
   return findAgentIdentities(StackIndex.of(resources))
     .filter((agent) => !agent.registered && !allowed.has(agent.resource.name) && !allowed.has(agent.resource.urn))
@@ -37,7 +43,8 @@ export const agentIdentityRegistered: StackRule<typeof registrationConfig> = {
     "Reports workload identities that trust an OIDC issuer but were not declared through AgentIdentity: they are missing from the agent inventory and have no enforced owner, review date or kill switch.",
   enforcementLevel: "advisory",
   severity: "medium",
-  remediationSteps: "Declare the identity with new AgentIdentity(...) from agent-iam's components, or list it in allowedUnregistered while migrating it.",
+  remediationSteps:
+    "Declare the identity with new AgentIdentity(...) from agent-iam's components, or list it in allowedUnregistered while migrating it.",
   config: registrationConfig,
   scope: "stack",
   check: checkRegistration,

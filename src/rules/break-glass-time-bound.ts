@@ -1,6 +1,11 @@
 import { z } from "zod";
 import type { StackRule } from "./support/rule";
-import { BREAK_GLASS_TAG_KEYS, breakGlassProblems, normalizeInstant, parseGcpBreakGlassCondition } from "../model/break-glass";
+import {
+  BREAK_GLASS_TAG_KEYS,
+  breakGlassProblems,
+  normalizeInstant,
+  parseGcpBreakGlassCondition,
+} from "../model/break-glass";
 import { gcpGrantsOf } from "../clouds/gcp/iam-resources";
 import { describeIdentity, readTags, tagValue, type AgentIdentityResource, type FieldValue } from "./support/agents";
 import { enclosingComponent, stackAgents } from "./support/stack-agents";
@@ -43,7 +48,11 @@ function taggedElevation(identity: AgentIdentityResource): Elevation | undefined
   const tags = readTags(identity.resource.props);
   const name = describeIdentity(identity);
   if (tags === "unknown") return { name, urn: identity.resource.urn, identity, unknown: true, where: "its tags" };
-  const fields = { until: tagValue(tags, BREAK_GLASS_TAG_KEYS.until), approvedBy: tagValue(tags, BREAK_GLASS_TAG_KEYS.approvedBy), reason: tagValue(tags, BREAK_GLASS_TAG_KEYS.reason) };
+  const fields = {
+    until: tagValue(tags, BREAK_GLASS_TAG_KEYS.until),
+    approvedBy: tagValue(tags, BREAK_GLASS_TAG_KEYS.approvedBy),
+    reason: tagValue(tags, BREAK_GLASS_TAG_KEYS.reason),
+  };
   if (Object.values(fields).every((field) => field.state === "missing")) return undefined;
   return {
     name,
@@ -62,7 +71,12 @@ function taggedElevation(identity: AgentIdentityResource): Elevation | undefined
 function gcpBindingElevations(index: StackIndex): Elevation[] {
   const found: Elevation[] = [];
   for (const resource of index.resources) {
-    if (!resource.type.startsWith("gcp:") || !/IAM(Member|Binding)$/.test(resource.type) || enclosingComponent(resource, index)) continue;
+    if (
+      !resource.type.startsWith("gcp:") ||
+      !/IAM(Member|Binding)$/.test(resource.type) ||
+      enclosingComponent(resource, index)
+    )
+      continue;
     const condition = resource.props.condition as { title?: unknown; description?: unknown } | undefined;
     if (typeof condition !== "object" || condition === null) continue;
     const parsed = parseGcpBreakGlassCondition(condition);
@@ -82,10 +96,21 @@ function gcpBindingElevations(index: StackIndex): Elevation[] {
 function elevationsOf(index: StackIndex): Elevation[] {
   const found: Elevation[] = [];
   for (const agent of stackAgents(index)) {
-    const declared = agent.model ? { elevation: agent.model.breakGlass, owner: agent.model.owner } : agent.record ? { elevation: agent.record.breakGlass ?? undefined, owner: agent.record.owner } : undefined;
+    const declared = agent.model
+      ? { elevation: agent.model.breakGlass, owner: agent.model.owner }
+      : agent.record
+        ? { elevation: agent.record.breakGlass ?? undefined, owner: agent.record.owner }
+        : undefined;
     if (agent.component && declared) {
       if (declared.elevation)
-        found.push({ name: `agent "${agent.id}"`, urn: agent.component.urn, ...declared.elevation, owner: declared.owner, unknown: false, where: "its AgentIdentity's breakGlass" });
+        found.push({
+          name: `agent "${agent.id}"`,
+          urn: agent.component.urn,
+          ...declared.elevation,
+          owner: declared.owner,
+          unknown: false,
+          where: "its AgentIdentity's breakGlass",
+        });
       continue;
     }
     for (const identity of agent.identities) {
@@ -96,17 +121,40 @@ function elevationsOf(index: StackIndex): Elevation[] {
   return [...found, ...gcpBindingElevations(index)];
 }
 
-export function checkBreakGlass(resources: readonly PolicyResource[], _config: BreakGlassConfig, _context: CheckContext, now: string = new Date().toISOString()): Finding[] {
+export function checkBreakGlass(
+  resources: readonly PolicyResource[],
+  _config: BreakGlassConfig,
+  _context: CheckContext,
+  now: string = new Date().toISOString(),
+): Finding[] {
   const index = StackIndex.of(resources);
   return elevationsOf(index).flatMap((elevation) => {
-    const wrap = (findings: Finding[]) => (elevation.identity ? forIdentity(elevation.identity, findings) : findings.map((finding) => ({ urn: elevation.urn, ...finding })));
-    if (elevation.unknown) return wrap([{ level: "advisory", message: `${elevation.name}: its break-glass elevation is not known until apply; it must have a reason, an approver and end within 24 hours` }]);
+    const wrap = (findings: Finding[]) =>
+      elevation.identity
+        ? forIdentity(elevation.identity, findings)
+        : findings.map((finding) => ({ urn: elevation.urn, ...finding }));
+    if (elevation.unknown)
+      return wrap([
+        {
+          level: "advisory",
+          message: `${elevation.name}: its break-glass elevation is not known until apply; it must have a reason, an approver and end within 24 hours`,
+        },
+      ]);
     const problems = breakGlassProblems(elevation, { now, owner: elevation.owner, mentionNow: false });
     const end = elevation.until === undefined ? undefined : normalizeInstant(elevation.until);
     if (end && Date.parse(end) <= Date.parse(now))
-      return wrap([{ level: "advisory", message: `${elevation.name}: its break-glass elevation ended at ${end} and its grants no longer work; remove it from ${elevation.where}` }]);
+      return wrap([
+        {
+          level: "advisory",
+          message: `${elevation.name}: its break-glass elevation ended at ${end} and its grants no longer work; remove it from ${elevation.where}`,
+        },
+      ]);
     if (problems.length > 0)
-      return wrap([{ message: `${elevation.name} is elevated by break-glass without the safeguards: ${problems.map((problem) => `${problem.field}: ${problem.message}`).join("; ")} (set in ${elevation.where})` }]);
+      return wrap([
+        {
+          message: `${elevation.name} is elevated by break-glass without the safeguards: ${problems.map((problem) => `${problem.field}: ${problem.message}`).join("; ")} (set in ${elevation.where})`,
+        },
+      ]);
     return wrap([
       {
         level: "advisory",
@@ -123,7 +171,8 @@ export const breakGlassTimeBound: StackRule<typeof breakGlassConfig> = {
     "Blocks a break-glass elevation of an agent without a reason, without an approver (or approved by its own owner), or ending more than 24 hours ahead; reports every elevation in force as an advisory so that none is deployed unseen.",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "Set breakGlass: { grants, reason, approvedBy, until } with until at most 24 hours ahead and an approver other than the owner; remove the elevation once it has ended.",
+  remediationSteps:
+    "Set breakGlass: { grants, reason, approvedBy, until } with until at most 24 hours ahead and an approver other than the owner; remove the elevation once it has ended.",
   config: breakGlassConfig,
   scope: "stack",
   check: checkBreakGlass,

@@ -3,7 +3,16 @@ import type { StackRule } from "./support/rule";
 import { delegationCycle, reachableAgents } from "../model/delegation";
 import type { RiskTier } from "../model/risk/rules";
 import type { FieldValue } from "./support/agents";
-import { agentTier, agentUrn, delegationEdges, stackAgents, tierRank, type DelegationEdge, type StackAgent, type TierReading } from "./support/stack-agents";
+import {
+  agentTier,
+  agentUrn,
+  delegationEdges,
+  stackAgents,
+  tierRank,
+  type DelegationEdge,
+  type StackAgent,
+  type TierReading,
+} from "./support/stack-agents";
 import { StackIndex, type CheckContext, type Finding, type PolicyResource } from "./support/stack";
 
 /**
@@ -22,14 +31,22 @@ export type DelegationConfig = z.output<typeof delegationConfig>;
 function approvalOf(agent: StackAgent): FieldValue {
   const declared = agent.model ? agent.model.approval : agent.record ? agent.record.approval : undefined;
   if (declared !== undefined) return declared ? { state: "value", value: declared } : { state: "missing" };
-  return agent.identities.map((identity) => identity.metadata.approval).find((field) => field.state !== "missing") ?? { state: "missing" };
+  return (
+    agent.identities.map((identity) => identity.metadata.approval).find((field) => field.state !== "missing") ?? {
+      state: "missing",
+    }
+  );
 }
 
 function chainWords(chain: readonly string[]): string {
   return chain.join(" → ");
 }
 
-export function checkDelegation(resources: readonly PolicyResource[], _config: DelegationConfig, context: CheckContext): Finding[] {
+export function checkDelegation(
+  resources: readonly PolicyResource[],
+  _config: DelegationConfig,
+  context: CheckContext,
+): Finding[] {
   const index = StackIndex.of(resources);
   const agents = stackAgents(index);
   const edges = delegationEdges(agents, index);
@@ -56,8 +73,14 @@ export function checkDelegation(resources: readonly PolicyResource[], _config: D
       const key = [...new Set(cycle)].sort().join(",");
       if (!reportedCycles.has(key)) {
         reportedCycles.add(key);
-        const how = cycle.slice(1).map((to, index) => via.get(`${cycle[index]}→${to}`)?.via).filter(Boolean);
-        findings.push({ urn, message: `delegation cycle ${chainWords(cycle)} (${how.join("; ")}): an agent may end up acting as itself with every grant on the way; remove one of these delegations` });
+        const how = cycle
+          .slice(1)
+          .map((to, index) => via.get(`${cycle[index]}→${to}`)?.via)
+          .filter(Boolean);
+        findings.push({
+          urn,
+          message: `delegation cycle ${chainWords(cycle)} (${how.join("; ")}): an agent may end up acting as itself with every grant on the way; remove one of these delegations`,
+        });
       }
     }
     const own = tierOf(agent.id)!;
@@ -66,18 +89,30 @@ export function checkDelegation(resources: readonly PolicyResource[], _config: D
     for (const [target, chain] of reach) {
       const theirs = tierOf(target);
       if (!theirs) {
-        findings.push({ urn, level: "advisory", message: `agent "${agent.id}" may act as "${target}" (${chainWords(chain)}), which is not in this stack: its risk cannot be judged here; make sure its tier was approved for ${agent.id}` });
+        findings.push({
+          urn,
+          level: "advisory",
+          message: `agent "${agent.id}" may act as "${target}" (${chainWords(chain)}), which is not in this stack: its risk cannot be judged here; make sure its tier was approved for ${agent.id}`,
+        });
         continue;
       }
       if (own.tier === "unknown" || theirs.tier === "unknown") {
         if (approval.state !== "value")
-          findings.push({ urn, level: "advisory", message: `agent "${agent.id}" may act as "${target}" (${chainWords(chain)}); their risk tiers are not known until apply, so whether that reaches beyond what was approved waits for apply` });
+          findings.push({
+            urn,
+            level: "advisory",
+            message: `agent "${agent.id}" may act as "${target}" (${chainWords(chain)}); their risk tiers are not known until apply, so whether that reaches beyond what was approved waits for apply`,
+          });
         continue;
       }
       if (tierRank(theirs.tier) <= tierRank(own.tier)) continue;
       if (approval.state === "value") continue;
       if (approval.state === "unknown") {
-        findings.push({ urn, level: "advisory", message: `agent "${agent.id}" may act as the ${theirs.tier}-risk "${target}"; whether it has an approval is not known until apply` });
+        findings.push({
+          urn,
+          level: "advisory",
+          message: `agent "${agent.id}" may act as the ${theirs.tier}-risk "${target}"; whether it has an approval is not known until apply`,
+        });
         continue;
       }
       findings.push({
@@ -100,7 +135,8 @@ export const delegationWithinApproval: StackRule<typeof delegationConfig> = {
     "Blocks delegation chains that let an agent act as an agent of a higher risk tier than its own when it has no approval (a low-risk agent delegating to a critical one), and delegation cycles; reads delegatesTo, AWS trusts between agent roles and GCP token-creator grants between agent accounts.",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "Record the security team's approval as the delegating agent's approval, or remove the delegation; break cycles by removing one delegation.",
+  remediationSteps:
+    "Record the security team's approval as the delegating agent's approval, or remove the delegation; break cycles by removing one delegation.",
   config: delegationConfig,
   scope: "stack",
   check: checkDelegation,

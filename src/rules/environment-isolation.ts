@@ -12,16 +12,32 @@ import { forIdentity } from "./support/common";
  * none, only the subject rule applies.
  */
 
-export const DEFAULT_ENVIRONMENTS: readonly string[] = ["dev", "development", "test", "qa", "staging", "stage", "preprod", "prod", "production", "sandbox"];
+export const DEFAULT_ENVIRONMENTS: readonly string[] = [
+  "dev",
+  "development",
+  "test",
+  "qa",
+  "staging",
+  "stage",
+  "preprod",
+  "prod",
+  "production",
+  "sandbox",
+];
 
 export const environmentConfig = z
   .object({
     environment: z
       .string()
-      .regex(/^[a-z][a-z0-9-]{0,15}$/, { message: "an environment name: lower-case letters, digits and '-', such as prod" })
+      .regex(/^[a-z][a-z0-9-]{0,15}$/, {
+        message: "an environment name: lower-case letters, digits and '-', such as prod",
+      })
       .optional()
       .describe("The stack's environment (default: the stack name, when it is one of environments)"),
-    environments: z.array(z.string()).default([...DEFAULT_ENVIRONMENTS]).describe("Stack names that are environment names"),
+    environments: z
+      .array(z.string())
+      .default([...DEFAULT_ENVIRONMENTS])
+      .describe("Stack names that are environment names"),
   })
   .strict();
 export type EnvironmentConfig = z.output<typeof environmentConfig>;
@@ -31,7 +47,10 @@ export type EnvironmentConfig = z.output<typeof environmentConfig>;
  * `agent-iam:environment`, else the stack name (last part of `org/project/stack`) when it is one of
  * `environments`.
  */
-export function stackEnvironment(config: EnvironmentConfig, context: Pick<CheckContext, "stackName" | "stackConfig">): string | undefined {
+export function stackEnvironment(
+  config: EnvironmentConfig,
+  context: Pick<CheckContext, "stackName" | "stackConfig">,
+): string | undefined {
   if (config.environment) return config.environment;
   const configured = knownString(context.stackConfig["agent-iam:environment"]);
   if (configured) return configured.toLowerCase();
@@ -39,22 +58,31 @@ export function stackEnvironment(config: EnvironmentConfig, context: Pick<CheckC
   return stack && config.environments.map((name) => name.toLowerCase()).includes(stack) ? stack : undefined;
 }
 
-export function checkEnvironment(resources: readonly PolicyResource[], config: EnvironmentConfig, context: CheckContext): Finding[] {
+export function checkEnvironment(
+  resources: readonly PolicyResource[],
+  config: EnvironmentConfig,
+  context: CheckContext,
+): Finding[] {
   const stackEnv = stackEnvironment(config, context);
   return findAgentIdentities(StackIndex.of(resources)).flatMap((agent) => {
     const name = describeIdentity(agent);
     const findings: Finding[] = [];
     const environment = agent.metadata.environment;
     const agentEnv = environment.state === "value" ? environment.value.toLowerCase() : undefined;
-    if (stackEnv && environment.state === "unknown") findings.push({ level: "advisory", message: `${name}: its environment is not known until apply` });
+    if (stackEnv && environment.state === "unknown")
+      findings.push({ level: "advisory", message: `${name}: its environment is not known until apply` });
     if (stackEnv && agentEnv && agentEnv !== stackEnv)
-      findings.push({ message: `${name} is a ${agentEnv} agent in the ${stackEnv} stack; deploy it from the ${agentEnv} stack, or set its environment to ${stackEnv}` });
+      findings.push({
+        message: `${name} is a ${agentEnv} agent in the ${stackEnv} stack; deploy it from the ${agentEnv} stack, or set its environment to ${stackEnv}`,
+      });
     for (const subject of agent.subjects) {
       const named = subjectEnvironment(subject)?.toLowerCase();
       if (!named) continue;
       const expected = agentEnv ?? stackEnv;
       if (expected && named !== expected)
-        findings.push({ message: `${name} (${expected}) trusts the subject "${subject}", which names the ${named} environment; trust only workflows of the ${expected} environment` });
+        findings.push({
+          message: `${name} (${expected}) trusts the subject "${subject}", which names the ${named} environment; trust only workflows of the ${expected} environment`,
+        });
     }
     return forIdentity(agent, findings);
   });
@@ -67,7 +95,8 @@ export const environmentIsolation: StackRule<typeof environmentConfig> = {
     "Blocks agents whose environment differs from the stack's (the config's environment, else the stack name when it is an environment name; with neither, not applicable), and agents whose trusted subject names another environment (repo:ORG/REPO:environment:dev on a prod agent).",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "Deploy each agent from its own environment's stack, and pin its trust to that environment (GitHub environment in the subject).",
+  remediationSteps:
+    "Deploy each agent from its own environment's stack, and pin its trust to that environment (GitHub environment in the subject).",
   config: environmentConfig,
   scope: "stack",
   check: checkEnvironment,

@@ -2,7 +2,12 @@ import { z } from "zod";
 import type { ResourceRule } from "./support/rule";
 import { judgeTrustPolicy, subjectScope } from "../clouds/aws/trust-analysis";
 import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "../model/cloud-limits";
-import { GCP_ONE_OWNER_ATTRIBUTES, gcpGrantsOf, isGcpIamResourceType, readPoolPrincipal } from "../clouds/gcp/iam-resources";
+import {
+  GCP_ONE_OWNER_ATTRIBUTES,
+  gcpGrantsOf,
+  isGcpIamResourceType,
+  readPoolPrincipal,
+} from "../clouds/gcp/iam-resources";
 import { AWS_ROLE_TYPE, AZURE_FEDERATED_CREDENTIAL_TYPE } from "./support/agents";
 import type { CheckContext, Finding, PolicyResource } from "./support/stack";
 import { isUnknown } from "../model/unknown";
@@ -16,15 +21,24 @@ import { isUnknown } from "../model/unknown";
  */
 
 export const GCP_PROVIDER_TYPE = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider";
-export const AZUREAD_FEDERATED_CREDENTIAL_TYPE = "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential";
-export const AZUREAD_FLEXIBLE_CREDENTIAL_TYPE = "azuread:index/applicationFlexibleFederatedIdentityCredential:ApplicationFlexibleFederatedIdentityCredential";
+export const AZUREAD_FEDERATED_CREDENTIAL_TYPE =
+  "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential";
+export const AZUREAD_FLEXIBLE_CREDENTIAL_TYPE =
+  "azuread:index/applicationFlexibleFederatedIdentityCredential:ApplicationFlexibleFederatedIdentityCredential";
 
 /** Audiences of Microsoft Entra token exchange: public cloud, US Government, China (Entra workload identity federation docs). */
-export const AZURE_EXCHANGE_AUDIENCES: readonly string[] = [AZURE_TOKEN_EXCHANGE_AUDIENCE, "api://AzureADTokenExchangeUSGov", "api://AzureADTokenExchangeChina"];
+export const AZURE_EXCHANGE_AUDIENCES: readonly string[] = [
+  AZURE_TOKEN_EXCHANGE_AUDIENCE,
+  "api://AzureADTokenExchangeUSGov",
+  "api://AzureADTokenExchangeChina",
+];
 
 export const federatedTrustConfig = z
   .object({
-    azureAudiences: z.array(z.string()).default([...AZURE_EXCHANGE_AUDIENCES]).describe("Audiences an Azure federated credential may accept"),
+    azureAudiences: z
+      .array(z.string())
+      .default([...AZURE_EXCHANGE_AUDIENCES])
+      .describe("Audiences an Azure federated credential may accept"),
   })
   .strict();
 export type FederatedTrustConfig = z.output<typeof federatedTrustConfig>;
@@ -40,7 +54,13 @@ function awsRole(resource: PolicyResource): Finding[] {
 
 function gcpProvider(resource: PolicyResource): Finding[] {
   const condition = resource.props.attributeCondition;
-  if (isUnknown(condition)) return [{ level: "advisory", message: `pool provider "${resource.name}": its attributeCondition is not known until apply` }];
+  if (isUnknown(condition))
+    return [
+      {
+        level: "advisory",
+        message: `pool provider "${resource.name}": its attributeCondition is not known until apply`,
+      },
+    ];
   if (typeof condition !== "string" || condition.trim() === "" || condition.trim() === "true")
     return [
       {
@@ -57,13 +77,20 @@ function gcpPoolGrants(resource: PolicyResource): Finding[] {
     const principal = readPoolPrincipal(grant.member);
     if (!principal) continue;
     const what = `${resource.type.split(":").pop()} "${resource.name}" gives ${grant.role || "a role"} to ${grant.member}`;
-    if (principal.kind === "pool") findings.push({ message: `${what}: every identity of the pool; grant it to one principal://…/subject/SUBJECT instead` });
-    else if (principal.kind === "group") findings.push({ message: `${what}: a group the issuer's tokens claim, which agent-iam cannot bound; grant it to one principal://…/subject/SUBJECT instead` });
+    if (principal.kind === "pool")
+      findings.push({
+        message: `${what}: every identity of the pool; grant it to one principal://…/subject/SUBJECT instead`,
+      });
+    else if (principal.kind === "group")
+      findings.push({
+        message: `${what}: a group the issuer's tokens claim, which agent-iam cannot bound; grant it to one principal://…/subject/SUBJECT instead`,
+      });
     else if (principal.kind === "attribute" && !GCP_ONE_OWNER_ATTRIBUTES.includes(principal.attribute))
       findings.push({
         message: `${what}: attribute.${principal.attribute} spans repositories or namespaces; grant it to one principal://…/subject/SUBJECT (or attribute.repository/ORG/REPO) instead`,
       });
-    else if (principal.kind === "attribute" && /[*?]/.test(principal.value)) findings.push({ message: `${what}: the attribute value has a wildcard; name one exact value` });
+    else if (principal.kind === "attribute" && /[*?]/.test(principal.value))
+      findings.push({ message: `${what}: the attribute value has a wildcard; name one exact value` });
   }
   return findings;
 }
@@ -72,35 +99,58 @@ function azureCredential(resource: PolicyResource, config: FederatedTrustConfig)
   const findings: Finding[] = [];
   const name = `federated credential "${resource.name}"`;
   const subject = resource.props.subject;
-  if (isUnknown(subject)) findings.push({ level: "advisory", message: `${name}: its subject is not known until apply` });
-  else if (typeof subject !== "string" || subject.trim() === "") findings.push({ message: `${name} has no subject; set the exact subject of the agent's token, such as repo:ORG/REPO:environment:prod` });
+  if (isUnknown(subject))
+    findings.push({ level: "advisory", message: `${name}: its subject is not known until apply` });
+  else if (typeof subject !== "string" || subject.trim() === "")
+    findings.push({
+      message: `${name} has no subject; set the exact subject of the agent's token, such as repo:ORG/REPO:environment:prod`,
+    });
   else {
     const scope = subjectScope(subject);
     if (scope.scope !== "exact")
-      findings.push({ message: `${name}: ${scope.reason}; Azure compares subjects exactly, so a pattern either matches nothing or was meant to match many: name one exact subject` });
+      findings.push({
+        message: `${name}: ${scope.reason}; Azure compares subjects exactly, so a pattern either matches nothing or was meant to match many: name one exact subject`,
+      });
   }
   const audiences = resource.props.audiences;
-  if (isUnknown(audiences) || (Array.isArray(audiences) && audiences.some(isUnknown))) findings.push({ level: "advisory", message: `${name}: its audiences are not known until apply` });
+  if (isUnknown(audiences) || (Array.isArray(audiences) && audiences.some(isUnknown)))
+    findings.push({ level: "advisory", message: `${name}: its audiences are not known until apply` });
   else {
-    const list = Array.isArray(audiences) ? audiences.filter((audience): audience is string => typeof audience === "string") : [];
+    const list = Array.isArray(audiences)
+      ? audiences.filter((audience): audience is string => typeof audience === "string")
+      : [];
     const others = list.filter((audience) => !config.azureAudiences.includes(audience));
-    if (list.length === 0) findings.push({ message: `${name} names no audience; set audiences to ["${AZURE_TOKEN_EXCHANGE_AUDIENCE}"]` });
+    if (list.length === 0)
+      findings.push({ message: `${name} names no audience; set audiences to ["${AZURE_TOKEN_EXCHANGE_AUDIENCE}"]` });
     else if (others.length > 0)
-      findings.push({ message: `${name} accepts the audience ${others.map((audience) => `"${audience}"`).join(", ")}; accept only ${AZURE_TOKEN_EXCHANGE_AUDIENCE} (the token-exchange audience), so tokens minted for other services cannot be replayed` });
+      findings.push({
+        message: `${name} accepts the audience ${others.map((audience) => `"${audience}"`).join(", ")}; accept only ${AZURE_TOKEN_EXCHANGE_AUDIENCE} (the token-exchange audience), so tokens minted for other services cannot be replayed`,
+      });
   }
   const issuer = resource.props.issuer;
   if (typeof issuer === "string" && !isUnknown(issuer) && !issuer.startsWith("https://"))
-    findings.push({ message: `${name}: the issuer "${issuer}" is not an https URL; name the issuer's https URL exactly` });
+    findings.push({
+      message: `${name}: the issuer "${issuer}" is not an https URL; name the issuer's https URL exactly`,
+    });
   return findings;
 }
 
-export function checkFederatedTrust(resource: PolicyResource, config: FederatedTrustConfig, _context?: CheckContext): Finding[] {
+export function checkFederatedTrust(
+  resource: PolicyResource,
+  config: FederatedTrustConfig,
+  _context?: CheckContext,
+): Finding[] {
   if (resource.type === AWS_ROLE_TYPE) return awsRole(resource);
   if (resource.type === GCP_PROVIDER_TYPE) return gcpProvider(resource);
   if (isGcpIamResourceType(resource.type)) return gcpPoolGrants(resource);
-  if (resource.type === AZURE_FEDERATED_CREDENTIAL_TYPE || resource.type === AZUREAD_FEDERATED_CREDENTIAL_TYPE) return azureCredential(resource, config);
+  if (resource.type === AZURE_FEDERATED_CREDENTIAL_TYPE || resource.type === AZUREAD_FEDERATED_CREDENTIAL_TYPE)
+    return azureCredential(resource, config);
   if (resource.type === AZUREAD_FLEXIBLE_CREDENTIAL_TYPE)
-    return [{ message: `flexible federated credential "${resource.name}" matches subjects by expression (claimsMatchingExpression), so one credential admits many workflows; use a federated credential with one exact subject` }];
+    return [
+      {
+        message: `flexible federated credential "${resource.name}" matches subjects by expression (claimsMatchingExpression), so one credential admits many workflows; use a federated credential with one exact subject`,
+      },
+    ];
   return [];
 }
 
@@ -111,7 +161,8 @@ export const federatedTrustPinned: ResourceRule<typeof federatedTrustConfig> = {
     "Blocks AWS trust policies for sts:AssumeRoleWithWebIdentity without StringEquals on both aud and sub, or with a sub pattern spanning repositories, projects or namespaces (GitHub's immutable repo:ORG@ID/REPO@ID form is accepted); GCP pool providers without attributeCondition and grants to a whole pool or to an attribute spanning repositories or namespaces; Azure federated credentials with a non-exact subject or another audience.",
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediationSteps: "Pin the exact subject (one repository and environment, one service account) with StringEquals, and the audience; on GCP grant one principal://…/subject/SUBJECT and set attributeCondition; on Azure use the exact subject and api://AzureADTokenExchange.",
+  remediationSteps:
+    "Pin the exact subject (one repository and environment, one service account) with StringEquals, and the audience; on GCP grant one principal://…/subject/SUBJECT and set attributeCondition; on Azure use the exact subject and api://AzureADTokenExchange.",
   config: federatedTrustConfig,
   scope: "resource",
   check: checkFederatedTrust,

@@ -21,11 +21,18 @@ import { forIdentity, listed } from "./support/common";
 export const RISK_CLASSES = ["permissions", "delete", "export"] as const;
 export type RiskClass = (typeof RISK_CLASSES)[number];
 
-const RISK_WORDS: Record<RiskClass, string> = { permissions: "change permissions", delete: "delete", export: "export or share data out" };
+const RISK_WORDS: Record<RiskClass, string> = {
+  permissions: "change permissions",
+  delete: "delete",
+  export: "export or share data out",
+};
 
 export const approvalConfig = z
   .object({
-    requireFor: z.array(z.enum(RISK_CLASSES)).default([...RISK_CLASSES]).describe("Which kinds of high-risk access need an approval"),
+    requireFor: z
+      .array(z.enum(RISK_CLASSES))
+      .default([...RISK_CLASSES])
+      .describe("Which kinds of high-risk access need an approval"),
   })
   .strict();
 export type ApprovalConfig = z.output<typeof approvalConfig>;
@@ -61,9 +68,16 @@ function gcpRisks(agent: AgentIdentityResource, index: StackIndex): RiskReading 
       undecided.push(`the role granted by ${resource.name}`);
       continue;
     }
-    if (judgement.level === "permissions" || judgement.class === "iam-admin" || judgement.class === "token-creator" || judgement.class === "basic") found.permissions.push(judgement.role);
+    if (
+      judgement.level === "permissions" ||
+      judgement.class === "iam-admin" ||
+      judgement.class === "token-creator" ||
+      judgement.class === "basic"
+    )
+      found.permissions.push(judgement.role);
     for (const risk of judgement.risks) found[risk].push(judgement.role);
-    if (!judgement.fromPermissions && judgement.class === "write") undecided.push(`${judgement.role} (its permissions are not in agent-iam's catalog)`);
+    if (!judgement.fromPermissions && judgement.class === "write")
+      undecided.push(`${judgement.role} (its permissions are not in agent-iam's catalog)`);
   }
   return { found, undecided };
 }
@@ -87,9 +101,16 @@ function azureRisks(agent: AgentIdentityResource, index: StackIndex): RiskReadin
   return { found, undecided };
 }
 
-const READERS: Record<AgentIdentityResource["cloud"], (agent: AgentIdentityResource, index: StackIndex) => RiskReading> = { aws: awsRisks, gcp: gcpRisks, azure: azureRisks };
+const READERS: Record<
+  AgentIdentityResource["cloud"],
+  (agent: AgentIdentityResource, index: StackIndex) => RiskReading
+> = { aws: awsRisks, gcp: gcpRisks, azure: azureRisks };
 
-export function checkApproval(resources: readonly PolicyResource[], config: ApprovalConfig, _context?: CheckContext): Finding[] {
+export function checkApproval(
+  resources: readonly PolicyResource[],
+  config: ApprovalConfig,
+  _context?: CheckContext,
+): Finding[] {
   const index = StackIndex.of(resources);
   return findAgentIdentities(index).flatMap((agent) => {
     if (agent.disabled) return [];
@@ -98,19 +119,29 @@ export function checkApproval(resources: readonly PolicyResource[], config: Appr
     const risky = config.requireFor.filter((risk) => found[risk].length > 0);
     const approval = agent.metadata.approval;
     const findings: Finding[] = [];
-    const where = agent.metadataWhere === "tags" ? `an "${TAG_KEYS.approval}" tag` : `"approval=REF;" in its description`;
+    const where =
+      agent.metadataWhere === "tags" ? `an "${TAG_KEYS.approval}" tag` : `"approval=REF;" in its description`;
     if (approval.state === "unknown") {
-      if (risky.length > 0 || undecided.length > 0) findings.push({ level: "advisory", message: `${name}: its approval is not known until apply` });
+      if (risky.length > 0 || undecided.length > 0)
+        findings.push({ level: "advisory", message: `${name}: its approval is not known until apply` });
     } else if (approval.state === "value") {
-      if ((risky.length > 0 || undecided.length > 0) && !agentSpecSchema.shape.approval.safeParse(approval.value).success)
-        findings.push({ message: `${name}: approval "${approval.value}" is not a ticket reference; use the approval ticket's id (SEC-1234) or an https link to it` });
+      if (
+        (risky.length > 0 || undecided.length > 0) &&
+        !agentSpecSchema.shape.approval.safeParse(approval.value).success
+      )
+        findings.push({
+          message: `${name}: approval "${approval.value}" is not a ticket reference; use the approval ticket's id (SEC-1234) or an https link to it`,
+        });
     } else {
       if (risky.length > 0)
         findings.push({
           message: `${name} can ${risky.map((risk) => `${RISK_WORDS[risk]} (${listed([...new Set(found[risk])], 3)})`).join("; ")} without an approval; record the security team's approval ticket as AgentIdentity's approval (or ${where}), or remove that access`,
         });
       else if (undecided.length > 0)
-        findings.push({ level: "advisory", message: `${name}: whether ${listed(undecided, 3)} can change permissions, delete or export data is only known at apply or not from agent-iam's catalog; review it, or record an approval` });
+        findings.push({
+          level: "advisory",
+          message: `${name}: whether ${listed(undecided, 3)} can change permissions, delete or export data is only known at apply or not from agent-iam's catalog; review it, or record an approval`,
+        });
     }
     return forIdentity(agent, findings);
   });
@@ -123,7 +154,8 @@ export const highRiskRequiresApproval: StackRule<typeof approvalConfig> = {
     "Blocks agents granted permissions-management, delete or data-export actions (exports, snapshots or backups shared out, Export*-style actions, unscoped reads of objects and secrets) without an approval reference: AgentIdentity's approval, or an approval tag on hand-written resources. A scoped read of a named resource is not an export.",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "Record the security team's approval ticket (approval: \"SEC-1234\" on AgentIdentity, or an approval tag), or remove the high-risk access.",
+  remediationSteps:
+    'Record the security team\'s approval ticket (approval: "SEC-1234" on AgentIdentity, or an approval tag), or remove the high-risk access.',
   config: approvalConfig,
   scope: "stack",
   check: checkApproval,

@@ -21,25 +21,39 @@ export const azureScopesConfig = z
     allowApprovedBroadScopes: z
       .boolean()
       .default(true)
-      .describe("Accept an agent's subscription or management-group assignment when the agent carries an approval (AgentIdentity's azure.allowBroadScopes); false refuses them all"),
+      .describe(
+        "Accept an agent's subscription or management-group assignment when the agent carries an approval (AgentIdentity's azure.allowBroadScopes); false refuses them all",
+      ),
   })
   .strict();
 export type AzureScopesConfig = z.output<typeof azureScopesConfig>;
 
-export function checkAzureScopes(resources: readonly PolicyResource[], config: AzureScopesConfig, _context?: CheckContext): Finding[] {
+export function checkAzureScopes(
+  resources: readonly PolicyResource[],
+  config: AzureScopesConfig,
+  _context?: CheckContext,
+): Finding[] {
   const index = StackIndex.of(resources);
   const findings: Finding[] = [];
   for (const definition of index.ofType(AZURE_ROLE_DEFINITION_TYPE)) {
     const permissions = definition.props.permissions;
     if (isUnknown(permissions)) {
-      findings.push({ urn: definition.urn, level: "advisory", message: `role definition "${definition.name}": its permissions are not known until apply` });
+      findings.push({
+        urn: definition.urn,
+        level: "advisory",
+        message: `role definition "${definition.name}": its permissions are not known until apply`,
+      });
       continue;
     }
     const wildcards: string[] = [];
     for (const permission of Array.isArray(permissions) ? permissions : []) {
-      const record = (typeof permission === "object" && permission !== null ? permission : {}) as Record<string, unknown>;
+      const record = (typeof permission === "object" && permission !== null ? permission : {}) as Record<
+        string,
+        unknown
+      >;
       for (const key of ["actions", "dataActions"])
-        for (const action of Array.isArray(record[key]) ? (record[key] as unknown[]) : []) if (typeof action === "string" && isWildcardAzureAction(action)) wildcards.push(action);
+        for (const action of Array.isArray(record[key]) ? (record[key] as unknown[]) : [])
+          if (typeof action === "string" && isWildcardAzureAction(action)) wildcards.push(action);
     }
     if (wildcards.length > 0)
       findings.push({
@@ -54,11 +68,24 @@ export function checkAzureScopes(resources: readonly PolicyResource[], config: A
     const agentFindings: Finding[] = [];
     for (const { assignment, judgement } of azureAssignmentsTo(agent.resource, index)) {
       const at = { urn: assignment.urn };
-      if (!judgement) agentFindings.push({ ...at, level: "advisory", message: `${name}: the role of assignment "${assignment.name}" is not known until apply; it is judged then` });
+      if (!judgement)
+        agentFindings.push({
+          ...at,
+          level: "advisory",
+          message: `${name}: the role of assignment "${assignment.name}" is not known until apply; it is judged then`,
+        });
       else if (judgement.privileged)
-        agentFindings.push({ ...at, message: `${name} is assigned ${judgement.name}, which can change or hand out every permission in its scope; assign a narrow built-in or custom role on the named resource instead` });
+        agentFindings.push({
+          ...at,
+          message: `${name} is assigned ${judgement.name}, which can change or hand out every permission in its scope; assign a narrow built-in or custom role on the named resource instead`,
+        });
       const scope = assignment.props.scope;
-      if (isUnknown(scope)) agentFindings.push({ ...at, level: "advisory", message: `${name}: the scope of assignment "${assignment.name}" is not known until apply` });
+      if (isUnknown(scope))
+        agentFindings.push({
+          ...at,
+          level: "advisory",
+          message: `${name}: the scope of assignment "${assignment.name}" is not known until apply`,
+        });
       else if (typeof scope === "string" && isBroadAzureScope(scope)) {
         const level = azureScopeLevel(scope);
         if (!(config.allowApprovedBroadScopes && approved))
@@ -80,7 +107,8 @@ export const noOverbroadAzureScopes: StackRule<typeof azureScopesConfig> = {
     "Blocks Owner, Contributor, User Access Administrator and Role Based Access Control Administrator assignments to agent identities; agent assignments at subscription or management-group scope (unless the agent carries an approval); custom role definitions with wildcard actions.",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "Assign a narrow built-in or custom role on the named resource or resource group (AgentIdentity grants); list exact operations in custom roles.",
+  remediationSteps:
+    "Assign a narrow built-in or custom role on the named resource or resource group (AgentIdentity grants); list exact operations in custom roles.",
   config: azureScopesConfig,
   scope: "stack",
   check: checkAzureScopes,

@@ -17,16 +17,29 @@ import { forIdentity, stringList } from "./support/common";
 
 export const gcpScopesConfig = z
   .object({
-    allowedProjectRoles: stringList("allowedProjectRoles").describe("Roles accepted for agents at project, folder or organisation level without a condition"),
+    allowedProjectRoles: stringList("allowedProjectRoles").describe(
+      "Roles accepted for agents at project, folder or organisation level without a condition",
+    ),
   })
   .strict();
 export type GcpScopesConfig = z.output<typeof gcpScopesConfig>;
 
 const WIDE_LEVELS = new Set(["project", "folder", "organization"]);
 
-function wideGrantFindings(who: string, grant: GcpGrant, judgement: GcpRoleJudgement | undefined, config: GcpScopesConfig): Finding[] {
+function wideGrantFindings(
+  who: string,
+  grant: GcpGrant,
+  judgement: GcpRoleJudgement | undefined,
+  config: GcpScopesConfig,
+): Finding[] {
   if (!WIDE_LEVELS.has(grant.level)) return [];
-  if (!judgement) return [{ level: "advisory", message: `${who}: the role of a ${grant.level}-level grant is not known until apply; it is judged then` }];
+  if (!judgement)
+    return [
+      {
+        level: "advisory",
+        message: `${who}: the role of a ${grant.level}-level grant is not known until apply; it is judged then`,
+      },
+    ];
   if (judgement.class === "basic" || config.allowedProjectRoles.includes(judgement.role)) return [];
   if (isPrivilegedGcpClass(judgement.class))
     return [
@@ -35,7 +48,13 @@ function wideGrantFindings(who: string, grant: GcpGrant, judgement: GcpRoleJudge
       },
     ];
   if (judgement.class === "write") {
-    if (grant.conditioned === "unknown") return [{ level: "advisory", message: `${who}: the condition of ${judgement.role} at ${grant.level} level is not known until apply` }];
+    if (grant.conditioned === "unknown")
+      return [
+        {
+          level: "advisory",
+          message: `${who}: the condition of ${judgement.role} at ${grant.level} level is not known until apply`,
+        },
+      ];
     if (!grant.conditioned)
       return [
         {
@@ -46,7 +65,11 @@ function wideGrantFindings(who: string, grant: GcpGrant, judgement: GcpRoleJudge
   return [];
 }
 
-export function checkGcpScopes(resources: readonly PolicyResource[], config: GcpScopesConfig, _context?: CheckContext): Finding[] {
+export function checkGcpScopes(
+  resources: readonly PolicyResource[],
+  config: GcpScopesConfig,
+  _context?: CheckContext,
+): Finding[] {
   const index = StackIndex.of(resources);
   const findings: Finding[] = [];
   const custom = gcpCustomRoles(index);
@@ -54,7 +77,12 @@ export function checkGcpScopes(resources: readonly PolicyResource[], config: Gcp
     if (!isGcpIamResourceType(resource.type)) continue;
     for (const grant of gcpGrantsOf(resource.type, resource.props)) {
       if (isUnknown(grant.role)) {
-        if (grant.memberProperty === "policyData") findings.push({ urn: resource.urn, level: "advisory", message: `${resource.name}: the IAM policy is not known until apply; basic roles in it are judged then` });
+        if (grant.memberProperty === "policyData")
+          findings.push({
+            urn: resource.urn,
+            level: "advisory",
+            message: `${resource.name}: the IAM policy is not known until apply; basic roles in it are judged then`,
+          });
         continue;
       }
       if ((GCP_BASIC_ROLES as readonly string[]).includes(grant.role))
@@ -64,12 +92,21 @@ export function checkGcpScopes(resources: readonly PolicyResource[], config: Gcp
         });
       // Pool principals bound directly (Workload Identity Federation without a service account) are agents too.
       if (!isUnknown(grant.member) && readPoolPrincipal(grant.member))
-        for (const finding of wideGrantFindings(`pool principal ${grant.member}`, grant, judgeGcpRole(grant.role, custom.byName), config)) findings.push({ urn: resource.urn, ...finding });
+        for (const finding of wideGrantFindings(
+          `pool principal ${grant.member}`,
+          grant,
+          judgeGcpRole(grant.role, custom.byName),
+          config,
+        ))
+          findings.push({ urn: resource.urn, ...finding });
     }
   }
   for (const agent of findAgentIdentities(index).filter((candidate) => candidate.cloud === "gcp")) {
     const agentFindings = gcpGrantsToAccount(agent.resource, index).flatMap(({ grant, resource, judgement }) =>
-      wideGrantFindings(describeIdentity(agent), grant, judgement, config).map((finding) => ({ ...finding, urn: resource.urn })),
+      wideGrantFindings(describeIdentity(agent), grant, judgement, config).map((finding) => ({
+        ...finding,
+        urn: resource.urn,
+      })),
     );
     findings.push(...forIdentity(agent, agentFindings));
   }
@@ -83,7 +120,8 @@ export const noOverbroadGcpScopes: StackRule<typeof gcpScopesConfig> = {
     "Blocks basic roles (roles/owner, roles/editor, roles/viewer) for any member; admin, token-creator and IAM-admin roles at project, folder or organisation level for agent service accounts and pool principals; and their project-wide write bindings without a condition.",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "Bind the narrowest predefined role on the named resource (AgentIdentity grants), with an expiry condition; project-wide roles only with a condition.",
+  remediationSteps:
+    "Bind the narrowest predefined role on the named resource (AgentIdentity grants), with an expiry condition; project-wide roles only with a condition.",
   config: gcpScopesConfig,
   scope: "stack",
   check: checkGcpScopes,

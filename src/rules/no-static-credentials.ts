@@ -14,27 +14,67 @@ import { stringList } from "./support/common";
 
 /** Resource types that are, or mint, a long-lived credential, and what to use instead. */
 export const STATIC_CREDENTIAL_TYPES: Readonly<Record<string, { readonly what: string; readonly instead: string }>> = {
-  "aws:iam/accessKey:AccessKey": { what: "a long-lived AWS access key", instead: "give the agent an IAM role it assumes with OIDC (AgentIdentity with an aws block)" },
-  "aws:iam/serviceSpecificCredential:ServiceSpecificCredential": { what: "a long-lived AWS service-specific credential", instead: "use the agent's role through the service's IAM authentication" },
-  "gcp:serviceaccount/key:Key": { what: "a long-lived GCP service-account key", instead: "let the agent impersonate its service account through Workload Identity Federation (AgentIdentity with a gcp block)" },
-  "azuread:index/applicationPassword:ApplicationPassword": { what: "an Entra ID application password (client secret)", instead: "add a federated identity credential and let the agent sign in with its OIDC token" },
-  "azuread:index/servicePrincipalPassword:ServicePrincipalPassword": { what: "an Entra ID service-principal password", instead: "add a federated identity credential and let the agent sign in with its OIDC token" },
-  "azuread:index/applicationCertificate:ApplicationCertificate": { what: "an Entra ID application certificate credential", instead: "add a federated identity credential and let the agent sign in with its OIDC token" },
-  "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate": { what: "an Entra ID service-principal certificate credential", instead: "add a federated identity credential and let the agent sign in with its OIDC token" },
+  "aws:iam/accessKey:AccessKey": {
+    what: "a long-lived AWS access key",
+    instead: "give the agent an IAM role it assumes with OIDC (AgentIdentity with an aws block)",
+  },
+  "aws:iam/serviceSpecificCredential:ServiceSpecificCredential": {
+    what: "a long-lived AWS service-specific credential",
+    instead: "use the agent's role through the service's IAM authentication",
+  },
+  "gcp:serviceaccount/key:Key": {
+    what: "a long-lived GCP service-account key",
+    instead:
+      "let the agent impersonate its service account through Workload Identity Federation (AgentIdentity with a gcp block)",
+  },
+  "azuread:index/applicationPassword:ApplicationPassword": {
+    what: "an Entra ID application password (client secret)",
+    instead: "add a federated identity credential and let the agent sign in with its OIDC token",
+  },
+  "azuread:index/servicePrincipalPassword:ServicePrincipalPassword": {
+    what: "an Entra ID service-principal password",
+    instead: "add a federated identity credential and let the agent sign in with its OIDC token",
+  },
+  "azuread:index/applicationCertificate:ApplicationCertificate": {
+    what: "an Entra ID application certificate credential",
+    instead: "add a federated identity credential and let the agent sign in with its OIDC token",
+  },
+  "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate": {
+    what: "an Entra ID service-principal certificate credential",
+    instead: "add a federated identity credential and let the agent sign in with its OIDC token",
+  },
 };
 
 export const AWS_USER_TYPE = "aws:iam/user:User";
 export const AZUREAD_APPLICATION_TYPE = "azuread:index/application:Application";
 
 /** Words in an IAM user's name that say a machine, not a person, uses it. */
-export const MACHINE_USER_WORDS: readonly string[] = ["bot", "agent", "ci", "cd", "automation", "robot", "svc", "deploy", "deployer", "pipeline", "runner", "gha"];
+export const MACHINE_USER_WORDS: readonly string[] = [
+  "bot",
+  "agent",
+  "ci",
+  "cd",
+  "automation",
+  "robot",
+  "svc",
+  "deploy",
+  "deployer",
+  "pipeline",
+  "runner",
+  "gha",
+];
 
 export const staticCredentialsConfig = z
   .object({
     /** Secret pattern ids not to report (see `src/rules/support/secret-patterns.ts`). */
-    allowSecretPatterns: stringList("allowSecretPatterns").describe(`Secret pattern ids not to report: ${[...new Set(SECRET_PATTERNS.map((pattern) => pattern.id))].join(", ")}`),
+    allowSecretPatterns: stringList("allowSecretPatterns").describe(
+      `Secret pattern ids not to report: ${[...new Set(SECRET_PATTERNS.map((pattern) => pattern.id))].join(", ")}`,
+    ),
     /** Words that mark an IAM user's name as a machine user. */
-    machineUserWords: z.array(z.string()).default([...MACHINE_USER_WORDS]).describe("Words in an IAM user's name that mark it as made for a machine"),
+    machineUserWords: z
+      .array(z.string())
+      .default([...MACHINE_USER_WORDS])
+      .describe("Words in an IAM user's name that mark it as made for a machine"),
   })
   .strict();
 export type StaticCredentialsConfig = z.output<typeof staticCredentialsConfig>;
@@ -49,17 +89,32 @@ export function nameWords(name: string): string[] {
 }
 
 /** Judges one resource's inputs. */
-export function checkStaticCredentials(resource: PolicyResource, config: StaticCredentialsConfig, _context?: CheckContext): Finding[] {
+export function checkStaticCredentials(
+  resource: PolicyResource,
+  config: StaticCredentialsConfig,
+  _context?: CheckContext,
+): Finding[] {
   const findings: Finding[] = [];
   const known = STATIC_CREDENTIAL_TYPES[resource.type];
-  if (known) findings.push({ message: `${resource.type} "${resource.name}" is ${known.what}, a static secret that outlives every session; remove it and ${known.instead}` });
-  if (resource.type === AZUREAD_APPLICATION_TYPE && resource.props.password !== undefined && resource.props.password !== null)
-    findings.push({ message: `application "${resource.name}" has a password (client secret); remove it and add a federated identity credential for the agent's OIDC issuer` });
+  if (known)
+    findings.push({
+      message: `${resource.type} "${resource.name}" is ${known.what}, a static secret that outlives every session; remove it and ${known.instead}`,
+    });
+  if (
+    resource.type === AZUREAD_APPLICATION_TYPE &&
+    resource.props.password !== undefined &&
+    resource.props.password !== null
+  )
+    findings.push({
+      message: `application "${resource.name}" has a password (client secret); remove it and add a federated identity credential for the agent's OIDC issuer`,
+    });
   if (resource.type === AWS_USER_TYPE) {
     const name = knownString(resource.props.name) ?? resource.name;
     const tagged = tagValue(readTags(resource.props), TAG_KEYS.agent).state === "value";
     const machineWords = config.machineUserWords.map((entry) => entry.toLowerCase());
-    const words = nameWords(name).filter((word) => machineWords.includes(word) || (word.endsWith("s") && machineWords.includes(word.slice(0, -1))));
+    const words = nameWords(name).filter(
+      (word) => machineWords.includes(word) || (word.endsWith("s") && machineWords.includes(word.slice(0, -1))),
+    );
     if (tagged || words.length > 0)
       findings.push({
         message: `IAM user "${name}" is made for an agent (${tagged ? `tagged ${TAG_KEYS.agent}` : `its name says "${words.join(", ")}"`}); IAM users carry long-lived keys: use an IAM role the agent assumes with OIDC (AgentIdentity) instead`,
@@ -82,7 +137,8 @@ export const noStaticCredentials: ResourceRule<typeof staticCredentialsConfig> =
     "Blocks long-lived secrets for agents: AWS access keys, GCP service-account keys, Entra ID application and service-principal passwords or certificates, IAM users made for machines, and literal secrets in any resource input (AWS access key ids, private keys, GCP key files, GitHub, GitLab and Slack tokens). A static secret outlives every session and cannot be tied to one run.",
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediationSteps: "Remove the key, password or literal secret and revoke it; give the agent an OIDC-federated identity (AgentIdentity) and let it fetch any other secret at run time from a secret manager.",
+  remediationSteps:
+    "Remove the key, password or literal secret and revoke it; give the agent an OIDC-federated identity (AgentIdentity) and let it fetch any other secret at run time from a secret manager.",
   config: staticCredentialsConfig,
   scope: "resource",
   check: checkStaticCredentials,

@@ -16,7 +16,9 @@ export const boundariesConfig = z
   .object({
     permissionsBoundaryArn: z
       .string()
-      .regex(/^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}|aws):policy\/.+$/, { message: "an IAM policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)" })
+      .regex(/^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}|aws):policy\/.+$/, {
+        message: "an IAM policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)",
+      })
       .optional()
       .describe("The boundary every agent role must carry; naming one makes this policy mandatory"),
   })
@@ -24,7 +26,10 @@ export const boundariesConfig = z
 export type BoundariesConfig = z.output<typeof boundariesConfig>;
 
 /** The boundary the team requires: this config's, else the stack's `agent-iam:permissionsBoundary`. */
-export function requiredBoundary(config: BoundariesConfig, context: Pick<CheckContext, "stackConfig">): string | undefined {
+export function requiredBoundary(
+  config: BoundariesConfig,
+  context: Pick<CheckContext, "stackConfig">,
+): string | undefined {
   return config.permissionsBoundaryArn ?? knownString(context.stackConfig["agent-iam:permissionsBoundary"]);
 }
 
@@ -36,7 +41,13 @@ export function checkBoundaries(resource: PolicyResource, config: BoundariesConf
   const required = requiredBoundary(config, context);
   const level = required ? ({ level: "mandatory" } as const) : {};
   const boundary = resource.props.permissionsBoundary;
-  if (isUnknown(boundary)) return forIdentity(identity, [{ level: "advisory", message: `agent role "${resource.name}": its permissions boundary is not known until apply` }]);
+  if (isUnknown(boundary))
+    return forIdentity(identity, [
+      {
+        level: "advisory",
+        message: `agent role "${resource.name}": its permissions boundary is not known until apply`,
+      },
+    ]);
   const actual = knownString(boundary);
   if (!actual)
     return forIdentity(identity, [
@@ -46,7 +57,12 @@ export function checkBoundaries(resource: PolicyResource, config: BoundariesConf
       },
     ]);
   if (required && actual !== required)
-    return forIdentity(identity, [{ ...level, message: `agent role "${resource.name}" has the permissions boundary ${actual}, not the required ${required}; set permissionsBoundary to ${required}` }]);
+    return forIdentity(identity, [
+      {
+        ...level,
+        message: `agent role "${resource.name}" has the permissions boundary ${actual}, not the required ${required}; set permissionsBoundary to ${required}`,
+      },
+    ]);
   return [];
 }
 
@@ -57,7 +73,8 @@ export const permissionsBoundaryRequired: ResourceRule<typeof boundariesConfig> 
     "Reports AWS agent roles without a permissions boundary, the ceiling no later grant can exceed. Advisory; mandatory when a boundary is configured (permissionsBoundaryArn, or the stack config agent-iam:permissionsBoundary), which every agent role must then carry.",
   enforcementLevel: "advisory",
   severity: "medium",
-  remediationSteps: "Set the stack config agent-iam:permissionsBoundary (AgentIdentity applies it) or aws.permissionsBoundary on the agent.",
+  remediationSteps:
+    "Set the stack config agent-iam:permissionsBoundary (AgentIdentity applies it) or aws.permissionsBoundary on the agent.",
   config: boundariesConfig,
   scope: "resource",
   check: checkBoundaries,

@@ -31,7 +31,10 @@ export function checkSessions(resource: PolicyResource, config: SessionsConfig, 
   if (status.agent === false) return [];
   const identity = { resource, certain: status.agent === true, why: status.why };
   const value = resource.props.maxSessionDuration;
-  if (isUnknown(value)) return forIdentity(identity, [{ level: "advisory", message: `role "${resource.name}": maxSessionDuration is not known until apply` }]);
+  if (isUnknown(value))
+    return forIdentity(identity, [
+      { level: "advisory", message: `role "${resource.name}": maxSessionDuration is not known until apply` },
+    ]);
   const seconds = typeof value === "number" ? value : SESSION_LIMITS.default;
   if (seconds <= config.maxSessionSeconds) return [];
   return forIdentity(identity, [
@@ -44,10 +47,12 @@ export function checkSessions(resource: PolicyResource, config: SessionsConfig, 
 /** Agent sessions are short. */
 export const shortLivedCredentials: ResourceRule<typeof sessionsConfig> = {
   name: "short-lived-credentials",
-  description: "Blocks agent IAM roles whose maxSessionDuration exceeds the configured maximum (default 3,600 seconds): a leaked session credential must die quickly.",
+  description:
+    "Blocks agent IAM roles whose maxSessionDuration exceeds the configured maximum (default 3,600 seconds): a leaked session credential must die quickly.",
   enforcementLevel: "mandatory",
   severity: "medium",
-  remediationSteps: "Set maxSessionDuration to the maximum or less (AgentIdentity: maxSessionDuration); agents refresh credentials per run.",
+  remediationSteps:
+    "Set maxSessionDuration to the maximum or less (AgentIdentity: maxSessionDuration); agents refresh credentials per run.",
   config: sessionsConfig,
   scope: "resource",
   check: checkSessions,

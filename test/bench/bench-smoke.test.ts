@@ -26,7 +26,9 @@ describe("the fleet generator", () => {
     expect(generateFleet(200, { today, seed: 7 })).not.toEqual(fleet);
     expect(new Set(fleet.map((agent) => agent.name)).size).toBe(200);
     expect(new Set(fleet.map((agent) => agent.spec.grants[0]!.role)).size).toBe(4);
-    expect(new Set(fleet.map((agent) => agent.spec.runsOn.kind))).toEqual(new Set(["github-actions", "gitlab-ci", "kubernetes"]));
+    expect(new Set(fleet.map((agent) => agent.spec.runsOn.kind))).toEqual(
+      new Set(["github-actions", "gitlab-ci", "kubernetes"]),
+    );
     expect(new Set(fleet.map((agent) => agent.spec.environment))).toEqual(new Set(["prod", "staging", "dev"]));
     expect(new Set(fleet.flatMap((agent) => agent.clouds))).toEqual(new Set(["aws", "gcp", "azure"]));
   });
@@ -37,27 +39,26 @@ describe("npm run bench, smoke run at 50 agents", () => {
   let table: string;
   const resultsFile = join(scratch, "results.json");
 
-  it(
-    "runs every figure and writes results.json",
-    async () => {
-      expect(awsguardInstalled(), "bench/awsguard-pack/node_modules is missing: run npm test (its pretest installs it) or npm ci --prefix bench/awsguard-pack").toBe(true);
-      results = await runBench({
-        agents: [50],
-        repeats: 1,
-        policyCostAgents: 50,
-        policyCostPasses: 1,
-        coldStartRepeats: 1,
-        installAwsguard: false,
-        resultsFile,
-        smoke: true,
-        log: () => undefined,
-      });
-      table = formatTable(results);
-      expect(existsSync(resultsFile)).toBe(true);
-      expect(JSON.parse(readFileSync(resultsFile, "utf8"))).toEqual(JSON.parse(JSON.stringify(results)));
-    },
-    300_000,
-  );
+  it("runs every figure and writes results.json", async () => {
+    expect(
+      awsguardInstalled(),
+      "bench/awsguard-pack/node_modules is missing: run npm test (its pretest installs it) or npm ci --prefix bench/awsguard-pack",
+    ).toBe(true);
+    results = await runBench({
+      agents: [50],
+      repeats: 1,
+      policyCostAgents: 50,
+      policyCostPasses: 1,
+      coldStartRepeats: 1,
+      installAwsguard: false,
+      resultsFile,
+      smoke: true,
+      log: () => undefined,
+    });
+    table = formatTable(results);
+    expect(existsSync(resultsFile)).toBe(true);
+    expect(JSON.parse(readFileSync(resultsFile, "utf8"))).toEqual(JSON.parse(JSON.stringify(results)));
+  }, 300_000);
 
   it("measures the check and the floor on the generated fleet", () => {
     const [row] = results.figures.check.rows;
@@ -82,14 +83,16 @@ describe("npm run bench, smoke run at 50 agents", () => {
 
   it("measures both packs: Analyze of each AWS resource and AnalyzeStack, and their cold starts", () => {
     const { policyCost, coldStart } = results.figures;
-    if ("skipped" in policyCost || "skipped" in coldStart) throw new Error(`figures 3 and 4 were not measured: ${JSON.stringify({ policyCost, coldStart })}`);
+    if ("skipped" in policyCost || "skipped" in coldStart)
+      throw new Error(`figures 3 and 4 were not measured: ${JSON.stringify({ policyCost, coldStart })}`);
     expect(policyCost.resources).toBeGreaterThan(0);
     expect(Object.keys(policyCost.types).every((type) => type.startsWith("aws:"))).toBe(true);
     expect(policyCost.ours.pack).toMatch(/^agent-iam@/);
     expect(policyCost.awsguard.pack).toMatch(/^pulumi-awsguard@/);
     for (const cost of [policyCost.ours, policyCost.awsguard]) {
       expect(cost.wallUsPerResource).toBeGreaterThan(0);
-      if (cost.cpuUsPerResource !== undefined) expect(cost.cpuUsPerResource).toBeCloseTo(cost.analyzeCpuUsPerResource! + cost.stackCpuUsPerResource!, 6);
+      if (cost.cpuUsPerResource !== undefined)
+        expect(cost.cpuUsPerResource).toBeCloseTo(cost.analyzeCpuUsPerResource! + cost.stackCpuUsPerResource!, 6);
     }
     // The fleet breaks no policy of ours; awsguard's defaults flag what a fleet of agent roles does not set (as it should: all its policies are on).
     expect(policyCost.ratio).toBeGreaterThan(0);

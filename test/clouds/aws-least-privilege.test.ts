@@ -69,7 +69,16 @@ const ROLE_CASES: Record<string, { grants: unknown[]; cases: Case[] }> = {
     ],
   },
   "deployment-agent": {
-    grants: [{ role: "deployment-agent", resources: ["arn:aws:s3:::acme-prod-artifacts", "arn:aws:ecr:us-east-1:123456789012:repository/api", "arn:aws:ecs:us-east-1:123456789012:service/prod/api"] }],
+    grants: [
+      {
+        role: "deployment-agent",
+        resources: [
+          "arn:aws:s3:::acme-prod-artifacts",
+          "arn:aws:ecr:us-east-1:123456789012:repository/api",
+          "arn:aws:ecs:us-east-1:123456789012:service/prod/api",
+        ],
+      },
+    ],
     cases: [
       ["s3:PutObject", "arn:aws:s3:::acme-prod-artifacts/build/42.tgz", "Allowed"],
       ["ecr:PutImage", "arn:aws:ecr:us-east-1:123456789012:repository/api", "Allowed"],
@@ -88,7 +97,11 @@ const ROLE_CASES: Record<string, { grants: unknown[]; cases: Case[] }> = {
     cases: [
       ["cloudwatch:GetMetricStatistics", "*", "Allowed"],
       ["logs:DescribeLogGroups", "*", "Allowed"],
-      ["logs:GetLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/prod/api:log-stream:abc", "ImplicitlyDenied"],
+      [
+        "logs:GetLogEvents",
+        "arn:aws:logs:us-east-1:123456789012:log-group:/prod/api:log-stream:abc",
+        "ImplicitlyDenied",
+      ],
       ["logs:FilterLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/prod/api", "Allowed"],
       ["logs:FilterLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/prod/payments", "ImplicitlyDenied"],
       ["logs:DeleteLogGroup", "arn:aws:logs:us-east-1:123456789012:log-group:/prod/api", "ImplicitlyDenied"],
@@ -105,26 +118,44 @@ describe("least privilege, decided by an independent IAM evaluator", () => {
     });
   }
 
-  const LEVELS_ABOVE: Record<AccessLevel, AccessLevel[]> = { list: ["read", "tag", "write", "permissions"], read: ["tag", "write", "permissions"], tag: ["write", "permissions"], write: ["permissions"], permissions: [] };
+  const LEVELS_ABOVE: Record<AccessLevel, AccessLevel[]> = {
+    list: ["read", "tag", "write", "permissions"],
+    read: ["tag", "write", "permissions"],
+    tag: ["write", "permissions"],
+    write: ["permissions"],
+    permissions: [],
+  };
 
-  it.each(["read", "write"] as const)("a %s grant on a bucket allows no S3 action of a higher level on it or its objects, and no delete", async (level) => {
-    const policies = policiesFor([{ resource: PROD_BUCKET, access: level }]);
-    const higher = new Set(LEVELS_ABOVE[level]);
-    const onBucket = (info: { resourceTypes: readonly string[] }) => info.resourceTypes.includes("bucket") || info.resourceTypes.includes("object");
-    const actions = [...awsServiceActions("s3").values()].filter((info) => onBucket(info) && (higher.has(info.accessLevel) || /^Delete/.test(info.name)));
-    // The catalog has dozens of such actions for read, and the permissions-level ones plus deletes for write.
-    expect(actions.length).toBeGreaterThan(level === "read" ? 40 : 10);
-    for (const info of actions) {
-      const resource = info.resourceTypes.includes("object") ? `${PROD_BUCKET}/any/key` : PROD_BUCKET;
-      expect(await decide({ policies, action: info.action, resource }), info.action).not.toBe("Allowed");
-    }
-  });
+  it.each(["read", "write"] as const)(
+    "a %s grant on a bucket allows no S3 action of a higher level on it or its objects, and no delete",
+    async (level) => {
+      const policies = policiesFor([{ resource: PROD_BUCKET, access: level }]);
+      const higher = new Set(LEVELS_ABOVE[level]);
+      const onBucket = (info: { resourceTypes: readonly string[] }) =>
+        info.resourceTypes.includes("bucket") || info.resourceTypes.includes("object");
+      const actions = [...awsServiceActions("s3").values()].filter(
+        (info) => onBucket(info) && (higher.has(info.accessLevel) || /^Delete/.test(info.name)),
+      );
+      // The catalog has dozens of such actions for read, and the permissions-level ones plus deletes for write.
+      expect(actions.length).toBeGreaterThan(level === "read" ? 40 : 10);
+      for (const info of actions) {
+        const resource = info.resourceTypes.includes("object") ? `${PROD_BUCKET}/any/key` : PROD_BUCKET;
+        expect(await decide({ policies, action: info.action, resource }), info.action).not.toBe("Allowed");
+      }
+    },
+  );
 
   it("a write grant never allows deletes unless the grant includes them (with an approval)", async () => {
     const plain = policiesFor([{ resource: PROD_BUCKET, access: ["read", "write"] }]);
-    const withDeletes = policiesFor([{ resource: PROD_BUCKET, access: ["read", "write"], include: ["delete"] }], { approval: "SEC-42" });
-    expect(await decide({ policies: plain, action: "s3:DeleteObject", resource: `${PROD_BUCKET}/k` })).toBe("ImplicitlyDenied");
-    expect(await decide({ policies: withDeletes, action: "s3:DeleteObject", resource: `${PROD_BUCKET}/k` })).toBe("Allowed");
+    const withDeletes = policiesFor([{ resource: PROD_BUCKET, access: ["read", "write"], include: ["delete"] }], {
+      approval: "SEC-42",
+    });
+    expect(await decide({ policies: plain, action: "s3:DeleteObject", resource: `${PROD_BUCKET}/k` })).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(await decide({ policies: withDeletes, action: "s3:DeleteObject", resource: `${PROD_BUCKET}/k` })).toBe(
+      "Allowed",
+    );
   });
 
   it("the kill switch denies everything the role could do, and every session issued before it", async () => {
@@ -135,13 +166,27 @@ describe("least privilege, decided by an independent IAM evaluator", () => {
       ["s3:GetObject", "arn:aws:s3:::acme-prod-artifacts/x"],
       ["s3:ListBucket", "arn:aws:s3:::acme-prod-artifacts"],
     ])
-      expect(await decide({ policies: killed, action: action!, resource: resource!, context: { "aws:TokenIssueTime": "2026-11-23T10:00:00Z" } })).toBe("ExplicitlyDenied");
+      expect(
+        await decide({
+          policies: killed,
+          action: action!,
+          resource: resource!,
+          context: { "aws:TokenIssueTime": "2026-11-23T10:00:00Z" },
+        }),
+      ).toBe("ExplicitlyDenied");
   });
 
   it("a permissions boundary caps what the grants allow", async () => {
     const policies = policiesFor([{ resource: PROD_BUCKET, access: ["read", "write"] }]);
-    const boundary = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:Get*", "s3:List*"], Resource: "*" }] };
-    expect(await decide({ policies, action: "s3:PutObject", resource: `${PROD_BUCKET}/k`, permissionBoundary: boundary })).toBe("ImplicitlyDenied");
-    expect(await decide({ policies, action: "s3:GetObject", resource: `${PROD_BUCKET}/k`, permissionBoundary: boundary })).toBe("Allowed");
+    const boundary = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["s3:Get*", "s3:List*"], Resource: "*" }],
+    };
+    expect(
+      await decide({ policies, action: "s3:PutObject", resource: `${PROD_BUCKET}/k`, permissionBoundary: boundary }),
+    ).toBe("ImplicitlyDenied");
+    expect(
+      await decide({ policies, action: "s3:GetObject", resource: `${PROD_BUCKET}/k`, permissionBoundary: boundary }),
+    ).toBe("Allowed");
   });
 });

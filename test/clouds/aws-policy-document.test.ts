@@ -18,20 +18,27 @@ function statements(input: unknown): readonly PolicyStatement[] {
 }
 
 describe("reading IAM policy documents in every form", () => {
-  const object = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: ["arn:aws:s3:::b/*"] }] };
+  const object = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: ["arn:aws:s3:::b/*"] }],
+  };
 
   it("reads a JSON string and an object alike", () => {
     expect(statements(JSON.stringify(object))).toEqual(statements(object));
   });
 
   it("reads Statement, Action and Resource as a single value", () => {
-    const [statement] = statements({ Statement: { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" } });
+    const [statement] = statements({
+      Statement: { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" },
+    });
     expect(statement!.actions).toEqual(["s3:GetObject"]);
     expect(statement!.resources).toEqual(["arn:aws:s3:::b/*"]);
   });
 
   it("reads element names case-insensitively and keeps NotAction and NotResource", () => {
-    const [statement] = statements({ statement: [{ effect: "Allow", notAction: "iam:*", notResource: "arn:aws:s3:::b" }] });
+    const [statement] = statements({
+      statement: [{ effect: "Allow", notAction: "iam:*", notResource: "arn:aws:s3:::b" }],
+    });
     expect(statement!.effect).toBe("Allow");
     expect(statement!.notActions).toEqual(["iam:*"]);
     expect(statementCoversAllResources(statement!)).toBe(true);
@@ -48,8 +55,14 @@ describe("reading IAM policy documents in every form", () => {
 
   it("explains what is wrong with an unreadable document", () => {
     expect(readPolicyDocument("{not json")).toEqual({ kind: "invalid", error: "the policy is not valid JSON" });
-    expect(readPolicyDocument({ Version: "2012-10-17" })).toEqual({ kind: "invalid", error: "the policy has no Statement" });
-    expect(readPolicyDocument({ Statement: [{ Effect: "Permit" }] })).toEqual({ kind: "invalid", error: 'Statement[0].Effect must be "Allow" or "Deny"' });
+    expect(readPolicyDocument({ Version: "2012-10-17" })).toEqual({
+      kind: "invalid",
+      error: "the policy has no Statement",
+    });
+    expect(readPolicyDocument({ Statement: [{ Effect: "Permit" }] })).toEqual({
+      kind: "invalid",
+      error: 'Statement[0].Effect must be "Allow" or "Deny"',
+    });
     expect(readPolicyDocument(undefined).kind).toBe("absent");
   });
 });

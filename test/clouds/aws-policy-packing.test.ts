@@ -6,14 +6,20 @@ import { githubActions } from "../../src/model/issuers";
 import { planAgent } from "../../src/clouds/plan";
 
 function statement(index: number, actions: number): AwsStatement {
-  return { Sid: `S${index}`, Effect: "Allow", Action: Array.from({ length: actions }, (_, i) => `s3:Action${index}x${i}`), Resource: [`arn:aws:s3:::bucket-${index}/*`] };
+  return {
+    Sid: `S${index}`,
+    Effect: "Allow",
+    Action: Array.from({ length: actions }, (_, i) => `s3:Action${index}x${i}`),
+    Resource: [`arn:aws:s3:::bucket-${index}/*`],
+  };
 }
 
 describe("packing statements into managed policies", () => {
   it("keeps every document under 6,144 characters and loses no action", () => {
     const statements = Array.from({ length: 40 }, (_, i) => statement(i, 5 + (i % 7) * 9));
     const documents = packPolicies(statements);
-    for (const document of documents) expect(policySize(document)).toBeLessThanOrEqual(AWS_LIMITS.managedPolicyCharacters);
+    for (const document of documents)
+      expect(policySize(document)).toBeLessThanOrEqual(AWS_LIMITS.managedPolicyCharacters);
     const packed = documents.flatMap((document) => document.Statement.flatMap((s) => s.Action)).sort();
     expect(packed).toEqual(statements.flatMap((s) => s.Action).sort());
     expect(documents.length).toBeLessThanOrEqual(packingLowerBound(statements) + 1);
@@ -23,7 +29,8 @@ describe("packing statements into managed policies", () => {
     const huge = statement(1, 400);
     const documents = packPolicies([huge]);
     expect(documents.length).toBeGreaterThan(1);
-    for (const document of documents) expect(policySize(document)).toBeLessThanOrEqual(AWS_LIMITS.managedPolicyCharacters);
+    for (const document of documents)
+      expect(policySize(document)).toBeLessThanOrEqual(AWS_LIMITS.managedPolicyCharacters);
     expect(documents.flatMap((d) => d.Statement.flatMap((s) => s.Action)).sort()).toEqual([...huge.Action].sort());
   });
 
@@ -35,12 +42,21 @@ describe("packing statements into managed policies", () => {
     const resources = Array.from({ length: 60 }, (_, i) => `arn:aws:s3:::acme-prod-data-${i}`);
     const agent = planAgent(
       "bulk-reader",
-      { owner: "keisha@acme.example", purpose: "Reads many buckets for reporting", environment: "prod", expires: "2027-02-01", runsOn: githubActions({ repository: "acme/reports" }), grants: [{ role: "data-reader", resources }], aws: { oidcProvider: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" } },
+      {
+        owner: "keisha@acme.example",
+        purpose: "Reads many buckets for reporting",
+        environment: "prod",
+        expires: "2027-02-01",
+        runsOn: githubActions({ repository: "acme/reports" }),
+        grants: [{ role: "data-reader", resources }],
+        aws: { oidcProvider: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" },
+      },
       { today: "2026-11-23" },
     );
     const { statements } = awsStatementsForGrants(agent.grants, agent.accountWide);
     const documents = packPolicies(statements);
     expect(documents.length).toBeLessThanOrEqual(packingLowerBound(statements) + 1);
-    for (const document of documents) expect(policySize(document)).toBeLessThanOrEqual(AWS_LIMITS.managedPolicyCharacters);
+    for (const document of documents)
+      expect(policySize(document)).toBeLessThanOrEqual(AWS_LIMITS.managedPolicyCharacters);
   });
 });

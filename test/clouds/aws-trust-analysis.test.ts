@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { judgeTrustPolicy, subjectEnvironment, subjectScope, trustAllowsWebIdentity } from "../../src/clouds/aws/trust-analysis";
+import {
+  judgeTrustPolicy,
+  subjectEnvironment,
+  subjectScope,
+  trustAllowsWebIdentity,
+} from "../../src/clouds/aws/trust-analysis";
 import { UNKNOWN } from "../../src/model/unknown";
 
 const GITHUB = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
@@ -8,7 +13,15 @@ const HOST = "token.actions.githubusercontent.com";
 function trust(condition: Record<string, Record<string, unknown>> | undefined, extra: Record<string, unknown> = {}) {
   return JSON.stringify({
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Federated: GITHUB }, Action: "sts:AssumeRoleWithWebIdentity", ...(condition ? { Condition: condition } : {}), ...extra }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: GITHUB },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        ...(condition ? { Condition: condition } : {}),
+        ...extra,
+      },
+    ],
   });
 }
 
@@ -20,11 +33,22 @@ function violations(document: unknown): string[] {
 
 describe("web-identity trust pinning: better than Checkov CKV_AWS_358/393", () => {
   it("passes StringEquals on aud and the exact sub", () => {
-    expect(violations(trust({ StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com", [`${HOST}:sub`]: "repo:acme/api:environment:prod" } }))).toEqual([]);
+    expect(
+      violations(
+        trust({
+          StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com", [`${HOST}:sub`]: "repo:acme/api:environment:prod" },
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it("accepts GitHub's immutable subject form (Checkov rejects it)", () => {
-    const document = trust({ StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com", [`${HOST}:sub`]: "repo:acme@123456/api@456789:environment:prod" } });
+    const document = trust({
+      StringEquals: {
+        [`${HOST}:aud`]: "sts.amazonaws.com",
+        [`${HOST}:sub`]: "repo:acme@123456/api@456789:environment:prod",
+      },
+    });
     expect(violations(document)).toEqual([]);
     expect(judgeTrustPolicy(document).subjects).toEqual(["repo:acme@123456/api@456789:environment:prod"]);
   });
@@ -36,14 +60,30 @@ describe("web-identity trust pinning: better than Checkov CKV_AWS_358/393", () =
   });
 
   it("blocks an organisation-wide sub pattern repo:acme/* (Checkov lets it pass)", () => {
-    const messages = violations(trust({ StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${HOST}:sub`]: "repo:acme/*" } }));
+    const messages = violations(
+      trust({ StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${HOST}:sub`]: "repo:acme/*" } }),
+    );
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(/every repository of the organisation/);
   });
 
   it("blocks the immutable form with a wildcard repository, and any-branch patterns of one repository", () => {
-    expect(violations(trust({ StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${HOST}:sub`]: "repo:acme@123456/*" } }))[0]).toMatch(/every repository/);
-    expect(violations(trust({ StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${HOST}:sub`]: "repo:acme/api:*" } }))[0]).toMatch(/of one repository.*use StringEquals with the exact subject/);
+    expect(
+      violations(
+        trust({
+          StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com" },
+          StringLike: { [`${HOST}:sub`]: "repo:acme@123456/*" },
+        }),
+      )[0],
+    ).toMatch(/every repository/);
+    expect(
+      violations(
+        trust({
+          StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com" },
+          StringLike: { [`${HOST}:sub`]: "repo:acme/api:*" },
+        }),
+      )[0],
+    ).toMatch(/of one repository.*use StringEquals with the exact subject/);
   });
 
   it("blocks a trust with no condition at all, with the fix in the message", () => {
@@ -53,16 +93,34 @@ describe("web-identity trust pinning: better than Checkov CKV_AWS_358/393", () =
   });
 
   it("blocks ForAllValues on sub, which passes when the claim is missing", () => {
-    expect(violations(trust({ StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com" }, "ForAllValues:StringEquals": { [`${HOST}:sub`]: "repo:acme/api:environment:prod" } }))[0]).toMatch(/passes when the claim is missing/);
+    expect(
+      violations(
+        trust({
+          StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com" },
+          "ForAllValues:StringEquals": { [`${HOST}:sub`]: "repo:acme/api:environment:prod" },
+        }),
+      )[0],
+    ).toMatch(/passes when the claim is missing/);
   });
 
   it("blocks a web-identity trust that any identity provider can use", () => {
-    const document = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "x:aud": "a", "x:sub": "b" } } }] });
+    const document = JSON.stringify({
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: "*",
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: { StringEquals: { "x:aud": "a", "x:sub": "b" } },
+        },
+      ],
+    });
     expect(violations(document).some((message) => /any identity provider/.test(message))).toBe(true);
   });
 
   it("reads action names case-insensitively, so STS:AssumeRoleWithWebIdentity is still web identity", () => {
-    const document = JSON.stringify({ Statement: { Effect: "Allow", Principal: { Federated: GITHUB }, Action: ["STS:ASSUMEROLEWITHWEBIDENTITY"] } });
+    const document = JSON.stringify({
+      Statement: { Effect: "Allow", Principal: { Federated: GITHUB }, Action: ["STS:ASSUMEROLEWITHWEBIDENTITY"] },
+    });
     expect(trustAllowsWebIdentity(document)).toBe(true);
     expect(violations(document)).toHaveLength(2);
   });
@@ -78,18 +136,30 @@ describe("web-identity trust pinning: better than Checkov CKV_AWS_358/393", () =
 
 describe("what is not an agent trust", () => {
   it("a Lambda execution role trusting a service principal", () => {
-    const document = { Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+    const document = {
+      Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    };
     expect(trustAllowsWebIdentity(document)).toBe(false);
     expect(judgeTrustPolicy(document).problems).toEqual([]);
   });
 
   it("a Cognito identity pool role (end users, not workloads)", () => {
-    const document = { Statement: [{ Effect: "Allow", Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity" }] };
+    const document = {
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Federated: "cognito-identity.amazonaws.com" },
+          Action: "sts:AssumeRoleWithWebIdentity",
+        },
+      ],
+    };
     expect(trustAllowsWebIdentity(document)).toBe(false);
   });
 
   it("a disabled agent's trust (only a Deny)", () => {
-    const document = { Statement: [{ Effect: "Deny", Principal: { Federated: GITHUB }, Action: "sts:AssumeRoleWithWebIdentity" }] };
+    const document = {
+      Statement: [{ Effect: "Deny", Principal: { Federated: GITHUB }, Action: "sts:AssumeRoleWithWebIdentity" }],
+    };
     expect(trustAllowsWebIdentity(document)).toBe(false);
   });
 });
@@ -102,7 +172,9 @@ describe("preview: unknown trust never passes silently", () => {
   });
 
   it("an unknown sub value is an advisory, not a pass and not a violation", () => {
-    const judgement = judgeTrustPolicy(trust({ StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com", [`${HOST}:sub`]: UNKNOWN } }));
+    const judgement = judgeTrustPolicy(
+      trust({ StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com", [`${HOST}:sub`]: UNKNOWN } }),
+    );
     expect(judgement.problems.map((problem) => problem.kind)).toEqual(["unknown"]);
   });
 });

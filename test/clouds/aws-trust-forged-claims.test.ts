@@ -11,7 +11,14 @@ const providerFor = (host: string) => `arn:aws:iam::${ACCOUNT}:oidc-provider/${h
 function agentFor(runsOn: RunsOn, environment = "prod") {
   return planAgent(
     "pr-reviewer",
-    { owner: "keisha@acme.example", purpose: "Reviews pull requests", environment, expires: "2027-02-01", runsOn, aws: { oidcProvider: providerFor("x") } },
+    {
+      owner: "keisha@acme.example",
+      purpose: "Reviews pull requests",
+      environment,
+      expires: "2027-02-01",
+      runsOn,
+      aws: { oidcProvider: providerFor("x") },
+    },
     { today: TODAY },
   );
 }
@@ -28,7 +35,12 @@ const MATRIX: { preset: string; runsOn: RunsOn; legit: Claims; forged: [string, 
   {
     preset: "GitHub environment",
     runsOn: githubActions({ repository: "acme/api" }),
-    legit: { host: "token.actions.githubusercontent.com", sub: "repo:acme/api:environment:prod", aud: "sts.amazonaws.com", session: "pr-reviewer" },
+    legit: {
+      host: "token.actions.githubusercontent.com",
+      sub: "repo:acme/api:environment:prod",
+      aud: "sts.amazonaws.com",
+      session: "pr-reviewer",
+    },
     forged: [
       ["other organisation", { sub: "repo:evil/api:environment:prod" }],
       ["repository-name prefix trick", { sub: "repo:acme/api-evil:environment:prod" }],
@@ -47,7 +59,12 @@ const MATRIX: { preset: string; runsOn: RunsOn; legit: Claims; forged: [string, 
   {
     preset: "GitHub immutable subject",
     runsOn: githubActions({ repository: "acme/api", ownerId: 123456, repositoryId: 456789 }),
-    legit: { host: "token.actions.githubusercontent.com", sub: "repo:acme@123456/api@456789:environment:prod", aud: "sts.amazonaws.com", session: "pr-reviewer" },
+    legit: {
+      host: "token.actions.githubusercontent.com",
+      sub: "repo:acme@123456/api@456789:environment:prod",
+      aud: "sts.amazonaws.com",
+      session: "pr-reviewer",
+    },
     forged: [
       ["the mutable form (a re-created repo with the same name)", { sub: "repo:acme/api:environment:prod" }],
       ["same names, other repository id", { sub: "repo:acme@123456/api@999999:environment:prod" }],
@@ -58,7 +75,12 @@ const MATRIX: { preset: string; runsOn: RunsOn; legit: Claims; forged: [string, 
   {
     preset: "GitHub branch ref",
     runsOn: githubActions({ repository: "acme/api", ref: "refs/heads/main" }),
-    legit: { host: "token.actions.githubusercontent.com", sub: "repo:acme/api:ref:refs/heads/main", aud: "sts.amazonaws.com", session: "pr-reviewer" },
+    legit: {
+      host: "token.actions.githubusercontent.com",
+      sub: "repo:acme/api:ref:refs/heads/main",
+      aud: "sts.amazonaws.com",
+      session: "pr-reviewer",
+    },
     forged: [
       ["other branch", { sub: "repo:acme/api:ref:refs/heads/main-evil" }],
       ["a tag", { sub: "repo:acme/api:ref:refs/tags/main" }],
@@ -68,7 +90,12 @@ const MATRIX: { preset: string; runsOn: RunsOn; legit: Claims; forged: [string, 
   {
     preset: "GitLab CI",
     runsOn: gitlabCi({ project: "acme/platform/api" }),
-    legit: { host: "gitlab.com", sub: "project_path:acme/platform/api:ref_type:branch:ref:main", aud: "sts.amazonaws.com", session: "pr-reviewer" },
+    legit: {
+      host: "gitlab.com",
+      sub: "project_path:acme/platform/api:ref_type:branch:ref:main",
+      aud: "sts.amazonaws.com",
+      session: "pr-reviewer",
+    },
     forged: [
       ["other project", { sub: "project_path:acme/platform/api-evil:ref_type:branch:ref:main" }],
       ["other group", { sub: "project_path:evil/platform/api:ref_type:branch:ref:main" }],
@@ -79,8 +106,17 @@ const MATRIX: { preset: string; runsOn: RunsOn; legit: Claims; forged: [string, 
   },
   {
     preset: "Kubernetes",
-    runsOn: kubernetes({ issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC", namespace: "agents", serviceAccount: "pr-reviewer" }),
-    legit: { host: "oidc.eks.us-east-1.amazonaws.com/id/ABC", sub: "system:serviceaccount:agents:pr-reviewer", aud: "sts.amazonaws.com", session: "pr-reviewer" },
+    runsOn: kubernetes({
+      issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC",
+      namespace: "agents",
+      serviceAccount: "pr-reviewer",
+    }),
+    legit: {
+      host: "oidc.eks.us-east-1.amazonaws.com/id/ABC",
+      sub: "system:serviceaccount:agents:pr-reviewer",
+      aud: "sts.amazonaws.com",
+      session: "pr-reviewer",
+    },
     forged: [
       ["other namespace", { sub: "system:serviceaccount:default:pr-reviewer" }],
       ["other service account", { sub: "system:serviceaccount:agents:deployer" }],
@@ -126,7 +162,21 @@ describe("AWS trust against forged OIDC claims", () => {
   }
 
   it("the evaluator itself is not vacuous: an org-wide StringLike trust accepts the prefix trick", () => {
-    const loose = { Statement: [{ Effect: "Allow", Principal: { Federated: providerFor("token.actions.githubusercontent.com") }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/*" } } }] };
-    expect(trustAllows(loose, { providerArn: providerFor("token.actions.githubusercontent.com"), context: { "token.actions.githubusercontent.com:sub": "repo:acme/api-evil:environment:prod" } })).toBe(true);
+    const loose = {
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Federated: providerFor("token.actions.githubusercontent.com") },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: { StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/*" } },
+        },
+      ],
+    };
+    expect(
+      trustAllows(loose, {
+        providerArn: providerFor("token.actions.githubusercontent.com"),
+        context: { "token.actions.githubusercontent.com:sub": "repo:acme/api-evil:environment:prod" },
+      }),
+    ).toBe(true);
   });
 });

@@ -1,12 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { ACCESS_LEVELS, accessRank, highestAccess, type AccessLevel } from "../../src/model/access";
 import type { ResolvedGrant } from "../../src/model/agent";
-import { azureActionLevel, azureActionMatches, azureActionRisks, AZURE_ACTION_VERBS } from "../../src/clouds/azure/action-levels";
-import { AZURE_BUILT_IN_ROLES, AZURE_CUSTOM_ROLES, AZURE_FORBIDDEN_ROLES, AZURE_ROLE_CHOICES, azureRoleOperations, azureRolesForGrant } from "../../src/clouds/azure/roles";
+import {
+  azureActionLevel,
+  azureActionMatches,
+  azureActionRisks,
+  AZURE_ACTION_VERBS,
+} from "../../src/clouds/azure/action-levels";
+import {
+  AZURE_BUILT_IN_ROLES,
+  AZURE_CUSTOM_ROLES,
+  AZURE_FORBIDDEN_ROLES,
+  AZURE_ROLE_CHOICES,
+  azureRoleOperations,
+  azureRolesForGrant,
+} from "../../src/clouds/azure/roles";
 import gcpCatalog from "../../src/clouds/gcp/role-catalog.json";
 import azureCatalog from "../../src/clouds/azure/role-catalog.json";
 import { gcpPermissionLevel, gcpPermissionVerb, GCP_VERB_LEVELS } from "../../src/clouds/gcp/permission-levels";
-import { GCP_BASIC_ROLES, GCP_CUSTOM_ROLES, GCP_PREDEFINED_ROLES, GCP_ROLE_CHOICES, gcpRolePermissions, gcpRolesForGrant } from "../../src/clouds/gcp/roles";
+import {
+  GCP_BASIC_ROLES,
+  GCP_CUSTOM_ROLES,
+  GCP_PREDEFINED_ROLES,
+  GCP_ROLE_CHOICES,
+  gcpRolePermissions,
+  gcpRolesForGrant,
+} from "../../src/clouds/gcp/roles";
 import { highRiskClasses } from "../../src/model/action-classes";
 import type { Cloud } from "../../src/model/resources";
 
@@ -15,7 +34,12 @@ function gcpVerbRule(permission: string): AccessLevel {
   const verb = gcpPermissionVerb(permission);
   if (verb === "setIamPolicy") return "permissions";
   if (/^list/.test(verb)) return "list";
-  if (/^(get|access|download|read|consume|validate|test|analyze|show|usePrivate)/.test(verb) && verb !== "getAccessToken" && verb !== "getOpenIdToken") return "read";
+  if (
+    /^(get|access|download|read|consume|validate|test|analyze|show|usePrivate)/.test(verb) &&
+    verb !== "getAccessToken" &&
+    verb !== "getOpenIdToken"
+  )
+    return "read";
   if (verb === "updateTag") return "tag";
   return GCP_VERB_LEVELS[verb] === "permissions" ? "permissions" : "write";
 }
@@ -33,12 +57,21 @@ const SERVICE_OF_TYPE: Record<string, string> = {
   "monitoring.googleapis.com/Project": "monitoring",
 };
 
-function grantOn(cloud: Cloud, nativeType: string, access: AccessLevel[], include: ResolvedGrant["include"] = []): ResolvedGrant {
+function grantOn(
+  cloud: Cloud,
+  nativeType: string,
+  access: AccessLevel[],
+  include: ResolvedGrant["include"] = [],
+): ResolvedGrant {
   return { resource: { cloud, ref: "x", nativeType }, access, include };
 }
 
-const gcpRows = Object.entries(GCP_ROLE_CHOICES).flatMap(([type, rows]) => rows.map((row) => [type, row.role, row.covers] as const));
-const azureRows = Object.entries(AZURE_ROLE_CHOICES).flatMap(([type, rows]) => rows.map((row) => [type, row.role, row.covers] as const));
+const gcpRows = Object.entries(GCP_ROLE_CHOICES).flatMap(([type, rows]) =>
+  rows.map((row) => [type, row.role, row.covers] as const),
+);
+const azureRows = Object.entries(AZURE_ROLE_CHOICES).flatMap(([type, rows]) =>
+  rows.map((row) => [type, row.role, row.covers] as const),
+);
 
 describe("GCP role catalog (src/clouds/gcp/role-catalog.json)", () => {
   it("names its source and holds only predefined and agent-iam custom roles, never a basic role", () => {
@@ -61,42 +94,65 @@ describe("GCP role catalog (src/clouds/gcp/role-catalog.json)", () => {
     for (const [id, role] of Object.entries(GCP_CUSTOM_ROLES)) {
       const source = new Set(role.basedOn.flatMap((name) => GCP_PREDEFINED_ROLES[name]!.permissions));
       for (const permission of role.permissions) expect(source.has(permission), `${id}: ${permission}`).toBe(true);
-      expect(role.permissions.filter((permission) => highRiskClasses(gcpPermissionVerb(permission)).length > 0), id).toEqual([]);
+      expect(
+        role.permissions.filter((permission) => highRiskClasses(gcpPermissionVerb(permission)).length > 0),
+        id,
+      ).toEqual([]);
     }
   });
 
-  it.each(gcpRows)("%s: %s holds no permission above the levels it covers, and each covered level is real", (type, role, covers) => {
-    const permissions = gcpRolePermissions(role)!;
-    const top = highestAccess(covers)!;
-    for (const permission of permissions) expect(accessRank(gcpPermissionLevel(permission)), `${role}: ${permission}`).toBeLessThanOrEqual(accessRank(top));
-    const own = permissions.filter((permission) => permission.startsWith(`${SERVICE_OF_TYPE[type]}.`));
-    for (const level of covers) expect(own.some((permission) => gcpPermissionLevel(permission) === level), `${role} covers ${level}`).toBe(true);
-  });
+  it.each(gcpRows)(
+    "%s: %s holds no permission above the levels it covers, and each covered level is real",
+    (type, role, covers) => {
+      const permissions = gcpRolePermissions(role)!;
+      const top = highestAccess(covers)!;
+      for (const permission of permissions)
+        expect(accessRank(gcpPermissionLevel(permission)), `${role}: ${permission}`).toBeLessThanOrEqual(
+          accessRank(top),
+        );
+      const own = permissions.filter((permission) => permission.startsWith(`${SERVICE_OF_TYPE[type]}.`));
+      for (const level of covers)
+        expect(
+          own.some((permission) => gcpPermissionLevel(permission) === level),
+          `${role} covers ${level}`,
+        ).toBe(true);
+    },
+  );
 
-  const singleLevels = Object.keys(GCP_ROLE_CHOICES).flatMap((type) => (["list", "read", "write"] as const).map((level) => [type, level] as const));
-  it.each(singleLevels)("%s at %s maps to roles with no permission of a higher level and no delete/export", (type, level) => {
-    const result = gcpRolesForGrant(grantOn("gcp", type, [level]));
-    if ("error" in result) {
-      // No role fits: the chooser refuses rather than over-grant; say so for the reader.
-      expect(result.error).toMatch(/no role|cannot grant/);
-      return;
-    }
-    for (const role of result.roles)
-      for (const permission of gcpRolePermissions(role)!) {
-        expect(accessRank(gcpPermissionLevel(permission)), `${role}: ${permission}`).toBeLessThanOrEqual(accessRank(level));
-        expect(highRiskClasses(gcpPermissionVerb(permission)), `${role}: ${permission}`).toEqual([]);
+  const singleLevels = Object.keys(GCP_ROLE_CHOICES).flatMap((type) =>
+    (["list", "read", "write"] as const).map((level) => [type, level] as const),
+  );
+  it.each(singleLevels)(
+    "%s at %s maps to roles with no permission of a higher level and no delete/export",
+    (type, level) => {
+      const result = gcpRolesForGrant(grantOn("gcp", type, [level]));
+      if ("error" in result) {
+        // No role fits: the chooser refuses rather than over-grant; say so for the reader.
+        expect(result.error).toMatch(/no role|cannot grant/);
+        return;
       }
-  });
+      for (const role of result.roles)
+        for (const permission of gcpRolePermissions(role)!) {
+          expect(accessRank(gcpPermissionLevel(permission)), `${role}: ${permission}`).toBeLessThanOrEqual(
+            accessRank(level),
+          );
+          expect(highRiskClasses(gcpPermissionVerb(permission)), `${role}: ${permission}`).toEqual([]);
+        }
+    },
+  );
 
   it("read and write on the data kinds do map to a role (the refusals are the exceptions named here)", () => {
     const refused: string[] = [];
     for (const type of Object.keys(GCP_ROLE_CHOICES))
-      for (const level of ["read", "write"] as const) if ("error" in gcpRolesForGrant(grantOn("gcp", type, [level]))) refused.push(`${type} ${level}`);
+      for (const level of ["read", "write"] as const)
+        if ("error" in gcpRolesForGrant(grantOn("gcp", type, [level]))) refused.push(`${type} ${level}`);
     expect(refused).toEqual(["pubsub.googleapis.com/Subscription write"]);
   });
 
   it("delete comes only when the grant opts into it", () => {
-    const withDelete = gcpRolesForGrant(grantOn("gcp", "storage.googleapis.com/Bucket", ["read", "list", "write"], ["delete"]));
+    const withDelete = gcpRolesForGrant(
+      grantOn("gcp", "storage.googleapis.com/Bucket", ["read", "list", "write"], ["delete"]),
+    );
     expect(withDelete).toEqual({ roles: ["roles/storage.objectUser"] });
     const without = gcpRolesForGrant(grantOn("gcp", "storage.googleapis.com/Bucket", ["read", "list", "write"]));
     expect(without).toEqual({ roles: ["roles/storage.objectCreator", "roles/storage.objectViewer"] });
@@ -121,15 +177,24 @@ describe("Azure role catalog (src/clouds/azure/role-catalog.json)", () => {
       if (AZURE_BUILT_IN_ROLES[role]) expect(forbiddenIds.has(AZURE_BUILT_IN_ROLES[role]!.id), role).toBe(false);
       else expect(AZURE_CUSTOM_ROLES[role], role).toBeDefined();
     }
-    for (const [key, role] of Object.entries(AZURE_CUSTOM_ROLES)) for (const action of [...role.actions, ...role.dataActions]) expect(action, key).not.toContain("*");
+    for (const [key, role] of Object.entries(AZURE_CUSTOM_ROLES))
+      for (const action of [...role.actions, ...role.dataActions]) expect(action, key).not.toContain("*");
   });
 
   it("custom roles narrow the built-in role they name: every action is one of its actions", () => {
     for (const [key, role] of Object.entries(AZURE_CUSTOM_ROLES)) {
       if (!role.basedOn) continue;
       const base = AZURE_BUILT_IN_ROLES[role.basedOn]!;
-      for (const action of role.actions) expect(base.actions.some((pattern) => azureActionMatches(pattern, action)), `${key}: ${action}`).toBe(true);
-      for (const action of role.dataActions) expect(base.dataActions.some((pattern) => azureActionMatches(pattern, action)), `${key}: ${action}`).toBe(true);
+      for (const action of role.actions)
+        expect(
+          base.actions.some((pattern) => azureActionMatches(pattern, action)),
+          `${key}: ${action}`,
+        ).toBe(true);
+      for (const action of role.dataActions)
+        expect(
+          base.dataActions.some((pattern) => azureActionMatches(pattern, action)),
+          `${key}: ${action}`,
+        ).toBe(true);
     }
   });
 
@@ -142,7 +207,10 @@ describe("Azure role catalog (src/clouds/azure/role-catalog.json)", () => {
         else if (last === "write" || last === "delete") expect(azureActionLevel(operation), operation).toBe("write");
         else {
           expect(last, operation).toBe("action");
-          expect(Object.keys(AZURE_ACTION_VERBS).map((name) => name.toLowerCase()), operation).toContain(verb.toLowerCase());
+          expect(
+            Object.keys(AZURE_ACTION_VERBS).map((name) => name.toLowerCase()),
+            operation,
+          ).toContain(verb.toLowerCase());
         }
       }
     expect(azureActionLevel("Microsoft.Support/*")).toBe("permissions");
@@ -153,39 +221,57 @@ describe("Azure role catalog (src/clouds/azure/role-catalog.json)", () => {
   it.each(azureRows)("%s: %s holds no operation above the levels it covers", (_type, role, covers) => {
     const top = highestAccess(covers)!;
     const operations = azureRoleOperations(role)!;
-    for (const operation of operations) expect(accessRank(azureActionLevel(operation)), `${role}: ${operation}`).toBeLessThanOrEqual(accessRank(top));
+    for (const operation of operations)
+      expect(accessRank(azureActionLevel(operation)), `${role}: ${operation}`).toBeLessThanOrEqual(accessRank(top));
     // ARM's read operations also list: a role that reads covers list.
     for (const level of covers) {
       const wanted: AccessLevel = level === "list" ? "read" : level;
-      expect(operations.some((operation) => azureActionLevel(operation) === wanted), `${role} covers ${level}`).toBe(true);
+      expect(
+        operations.some((operation) => azureActionLevel(operation) === wanted),
+        `${role} covers ${level}`,
+      ).toBe(true);
     }
   });
 
-  const singleLevels = Object.keys(AZURE_ROLE_CHOICES).flatMap((type) => (["read", "write"] as const).map((level) => [type, level] as const));
-  it.each(singleLevels)("%s at %s maps to roles with no operation of a higher level and no delete/export", (type, level) => {
-    const result = azureRolesForGrant(grantOn("azure", type, [level]));
-    if ("error" in result) {
-      expect(result.error).toMatch(/no role|cannot grant/);
-      return;
-    }
-    for (const role of result.roles)
-      for (const operation of azureRoleOperations(role)!) {
-        expect(accessRank(azureActionLevel(operation)), `${role}: ${operation}`).toBeLessThanOrEqual(accessRank(level));
-        expect(azureActionRisks(operation), `${role}: ${operation}`).toEqual([]);
+  const singleLevels = Object.keys(AZURE_ROLE_CHOICES).flatMap((type) =>
+    (["read", "write"] as const).map((level) => [type, level] as const),
+  );
+  it.each(singleLevels)(
+    "%s at %s maps to roles with no operation of a higher level and no delete/export",
+    (type, level) => {
+      const result = azureRolesForGrant(grantOn("azure", type, [level]));
+      if ("error" in result) {
+        expect(result.error).toMatch(/no role|cannot grant/);
+        return;
       }
-  });
+      for (const role of result.roles)
+        for (const operation of azureRoleOperations(role)!) {
+          expect(accessRank(azureActionLevel(operation)), `${role}: ${operation}`).toBeLessThanOrEqual(
+            accessRank(level),
+          );
+          expect(azureActionRisks(operation), `${role}: ${operation}`).toEqual([]);
+        }
+    },
+  );
 
   it("read maps to a role on every kind; write is refused only where it would need a broad role", () => {
     const refused: string[] = [];
     for (const type of Object.keys(AZURE_ROLE_CHOICES))
-      for (const level of ["read", "write"] as const) if ("error" in azureRolesForGrant(grantOn("azure", type, [level]))) refused.push(`${type} ${level}`);
-    expect(refused).toEqual(["Microsoft.OperationalInsights/workspaces write", "Microsoft.Resources/resourceGroups write"]);
+      for (const level of ["read", "write"] as const)
+        if ("error" in azureRolesForGrant(grantOn("azure", type, [level]))) refused.push(`${type} ${level}`);
+    expect(refused).toEqual([
+      "Microsoft.OperationalInsights/workspaces write",
+      "Microsoft.Resources/resourceGroups write",
+    ]);
   });
 
   it("the permissions level is never granted on GCP or Azure", () => {
     for (const level of ACCESS_LEVELS.filter((candidate) => candidate === "permissions")) {
       expect("error" in gcpRolesForGrant(grantOn("gcp", "storage.googleapis.com/Bucket", [level]))).toBe(true);
-      expect("error" in azureRolesForGrant(grantOn("azure", "Microsoft.Storage/storageAccounts/blobServices/containers", [level]))).toBe(true);
+      expect(
+        "error" in
+          azureRolesForGrant(grantOn("azure", "Microsoft.Storage/storageAccounts/blobServices/containers", [level])),
+      ).toBe(true);
     }
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { AgentIdentity, AwsOidcProvider, githubActions, gitlabCi, kubernetes, oidc, type RunsOn } from "../../components";
+import {
+  AgentIdentity,
+  AwsOidcProvider,
+  githubActions,
+  gitlabCi,
+  kubernetes,
+  oidc,
+  type RunsOn,
+} from "../../components";
 import { recordResources, type RecordedResource } from "../../src/gate/program/record";
 
 const EXPIRES = "2099-01-01";
@@ -18,7 +26,12 @@ async function deploy(runsOn: RunsOn, extra: Record<string, unknown> = {}) {
       expires: EXPIRES,
       costCenter: "cc-1234",
       runsOn,
-      grants: [{ role: "code-reviewer", resources: ["arn:aws:s3:::acme-prod-source", "arn:aws:sqs:us-east-1:123456789012:reviews"] }],
+      grants: [
+        {
+          role: "code-reviewer",
+          resources: ["arn:aws:s3:::acme-prod-source", "arn:aws:sqs:us-east-1:123456789012:reviews"],
+        },
+      ],
       aws: { oidcProvider: provider },
       ...extra,
     });
@@ -26,30 +39,66 @@ async function deploy(runsOn: RunsOn, extra: Record<string, unknown> = {}) {
 }
 
 const PRESETS: [string, RunsOn, string, string][] = [
-  ["GitHub Actions", githubActions({ repository: "acme/api" }), "token.actions.githubusercontent.com", "repo:acme/api:environment:prod"],
-  ["GitHub immutable form", githubActions({ repository: "acme/api", ownerId: 123456, repositoryId: 456789 }), "token.actions.githubusercontent.com", "repo:acme@123456/api@456789:environment:prod"],
-  ["GitLab CI", gitlabCi({ project: "acme/platform/api" }), "gitlab.com", "project_path:acme/platform/api:ref_type:branch:ref:main"],
-  ["Kubernetes", kubernetes({ issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC123", namespace: "agents", serviceAccount: "pr-reviewer" }), "oidc.eks.us-east-1.amazonaws.com/id/ABC123", "system:serviceaccount:agents:pr-reviewer"],
-  ["generic OIDC", oidc({ issuerUrl: "https://auth.acme.example", subject: "agent:pr-reviewer", audience: "acme-agents" }), "auth.acme.example", "agent:pr-reviewer"],
+  [
+    "GitHub Actions",
+    githubActions({ repository: "acme/api" }),
+    "token.actions.githubusercontent.com",
+    "repo:acme/api:environment:prod",
+  ],
+  [
+    "GitHub immutable form",
+    githubActions({ repository: "acme/api", ownerId: 123456, repositoryId: 456789 }),
+    "token.actions.githubusercontent.com",
+    "repo:acme@123456/api@456789:environment:prod",
+  ],
+  [
+    "GitLab CI",
+    gitlabCi({ project: "acme/platform/api" }),
+    "gitlab.com",
+    "project_path:acme/platform/api:ref_type:branch:ref:main",
+  ],
+  [
+    "Kubernetes",
+    kubernetes({
+      issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC123",
+      namespace: "agents",
+      serviceAccount: "pr-reviewer",
+    }),
+    "oidc.eks.us-east-1.amazonaws.com/id/ABC123",
+    "system:serviceaccount:agents:pr-reviewer",
+  ],
+  [
+    "generic OIDC",
+    oidc({ issuerUrl: "https://auth.acme.example", subject: "agent:pr-reviewer", audience: "acme-agents" }),
+    "auth.acme.example",
+    "agent:pr-reviewer",
+  ],
 ];
 
 describe("AgentIdentity on AWS under mocks", () => {
-  it.each(PRESETS)("%s: trust allows only web identity, pinned to aud, the exact sub and the session name", async (_label, runsOn, host, subject) => {
-    const resources = await deploy(runsOn);
-    const [component] = find(resources, "agent-iam:index:AgentIdentity");
-    expect(component).toBeDefined();
-    const [role] = find(resources, "aws:iam/role:Role");
-    const trust = JSON.parse(role!.inputs.assumeRolePolicy as string);
-    expect(trust.Statement).toHaveLength(1);
-    const [statement] = trust.Statement;
-    expect(statement.Effect).toBe("Allow");
-    expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
-    expect(statement.Principal.Federated).toBe("arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com");
-    expect(Object.keys(statement.Condition)).toEqual(["StringEquals"]);
-    expect(statement.Condition.StringEquals[`${host}:sub`]).toBe(subject);
-    expect(statement.Condition.StringEquals[`${host}:aud`]).toBe(runsOn.kind === "oidc" ? "acme-agents" : "sts.amazonaws.com");
-    expect(statement.Condition.StringEquals["sts:RoleSessionName"]).toBe("pr-reviewer");
-  });
+  it.each(PRESETS)(
+    "%s: trust allows only web identity, pinned to aud, the exact sub and the session name",
+    async (_label, runsOn, host, subject) => {
+      const resources = await deploy(runsOn);
+      const [component] = find(resources, "agent-iam:index:AgentIdentity");
+      expect(component).toBeDefined();
+      const [role] = find(resources, "aws:iam/role:Role");
+      const trust = JSON.parse(role!.inputs.assumeRolePolicy as string);
+      expect(trust.Statement).toHaveLength(1);
+      const [statement] = trust.Statement;
+      expect(statement.Effect).toBe("Allow");
+      expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
+      expect(statement.Principal.Federated).toBe(
+        "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+      );
+      expect(Object.keys(statement.Condition)).toEqual(["StringEquals"]);
+      expect(statement.Condition.StringEquals[`${host}:sub`]).toBe(subject);
+      expect(statement.Condition.StringEquals[`${host}:aud`]).toBe(
+        runsOn.kind === "oidc" ? "acme-agents" : "sts.amazonaws.com",
+      );
+      expect(statement.Condition.StringEquals["sts:RoleSessionName"]).toBe("pr-reviewer");
+    },
+  );
 
   it("names, tags and limits the role, and attaches only scoped managed policies", async () => {
     const resources = await deploy(githubActions({ repository: "acme/api" }));
@@ -103,7 +152,12 @@ describe("AgentIdentity on AWS under mocks", () => {
 
   it("applies a permissions boundary given in the spec", async () => {
     const boundary = "arn:aws:iam::123456789012:policy/agent-boundary";
-    const resources = await deploy(githubActions({ repository: "acme/api" }), { aws: { oidcProvider: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", permissionsBoundary: boundary } });
+    const resources = await deploy(githubActions({ repository: "acme/api" }), {
+      aws: {
+        oidcProvider: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+        permissionsBoundary: boundary,
+      },
+    });
     expect(find(resources, "aws:iam/role:Role")[0]!.inputs.permissionsBoundary).toBe(boundary);
   });
 
@@ -121,7 +175,13 @@ describe("AgentIdentity on AWS under mocks", () => {
     let thrown: unknown;
     const resources = await recordResources(() => {
       try {
-        new AgentIdentity("pr-reviewer", { owner: "nobody", purpose: "x", environment: "prod", expires: "2001-01-01", runsOn: githubActions({ repository: "acme/api" }) } as never);
+        new AgentIdentity("pr-reviewer", {
+          owner: "nobody",
+          purpose: "x",
+          environment: "prod",
+          expires: "2001-01-01",
+          runsOn: githubActions({ repository: "acme/api" }),
+        } as never);
       } catch (error) {
         thrown = error;
       }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { AgentIdentity, AwsOidcProvider, GcpWorkloadIdentityPool, githubActions, type AgentIdentityArgs } from "../../components";
+import {
+  AgentIdentity,
+  AwsOidcProvider,
+  GcpWorkloadIdentityPool,
+  githubActions,
+  type AgentIdentityArgs,
+} from "../../components";
 import { Attributor } from "../../src/reports/audit";
 import type { CloudEvent } from "../../src/reports/audit/event";
 import { inventoryCsv } from "../../src/reports/inventory/csv";
@@ -40,7 +46,13 @@ async function deploy(extra: Partial<AgentIdentityArgs>): Promise<{ resources: R
     const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
     const pool = new GcpWorkloadIdentityPool("agents", { project: PROJECT });
     try {
-      new AgentIdentity("repairer", { ...BASE, aws: { oidcProvider: github }, gcp: { project: PROJECT, pool }, breakGlass: ELEVATION, ...extra });
+      new AgentIdentity("repairer", {
+        ...BASE,
+        aws: { oidcProvider: github },
+        gcp: { project: PROJECT, pool },
+        breakGlass: ELEVATION,
+        ...extra,
+      });
     } catch (error) {
       thrown = error;
     }
@@ -53,10 +65,18 @@ describe("break-glass on the components", () => {
     const { resources } = await deploy({});
     const statements = resources
       .filter((resource) => resource.type === "aws:iam/policy:Policy" && resource.name.startsWith("repairer-grants-"))
-      .flatMap((policy) => JSON.parse(policy.inputs.policy as string).Statement as { Sid: string; Action: string[]; Condition?: unknown }[]);
+      .flatMap(
+        (policy) =>
+          JSON.parse(policy.inputs.policy as string).Statement as {
+            Sid: string;
+            Action: string[];
+            Condition?: unknown;
+          }[],
+      );
     const elevated = statements.filter((statement) => statement.Sid.startsWith("BreakGlass"));
     expect(elevated.length).toBeGreaterThan(0);
-    for (const statement of elevated) expect(statement.Condition).toEqual({ DateLessThan: { "aws:CurrentTime": UNTIL } });
+    for (const statement of elevated)
+      expect(statement.Condition).toEqual({ DateLessThan: { "aws:CurrentTime": UNTIL } });
     expect(elevated.flatMap((statement) => statement.Action)).toContain("dynamodb:UpdateItem");
     const own = statements.filter((statement) => !statement.Sid.startsWith("BreakGlass"));
     expect(own.length).toBeGreaterThan(0);
@@ -91,16 +111,33 @@ describe("break-glass on the components", () => {
   it("Azure refuses an elevation it cannot end, before registering anything of the agent", async () => {
     const { resources, thrown } = await deploy({
       azure: { subscriptionId: SUBSCRIPTION, resourceGroupName: "agents", location: "westeurope" },
-      breakGlass: { ...ELEVATION, grants: [{ resource: `/subscriptions/${SUBSCRIPTION}/resourceGroups/data/providers/Microsoft.KeyVault/vaults/acme-prod`, access: "read" }] },
+      breakGlass: {
+        ...ELEVATION,
+        grants: [
+          {
+            resource: `/subscriptions/${SUBSCRIPTION}/resourceGroups/data/providers/Microsoft.KeyVault/vaults/acme-prod`,
+            access: "read",
+          },
+        ],
+      },
     });
     expect(thrown).toBeInstanceOf(AgentSpecError);
-    expect((thrown as AgentSpecError).problems).toEqual([{ path: "breakGlass.grants[0]", message: expect.stringMatching(/Azure cannot end this role assignment by itself/) }]);
+    expect((thrown as AgentSpecError).problems).toEqual([
+      {
+        path: "breakGlass.grants[0]",
+        message: expect.stringMatching(/Azure cannot end this role assignment by itself/),
+      },
+    ]);
     expect(resources.filter((resource) => resource.name.startsWith("repairer"))).toEqual([]);
   });
 
   it("an elevation longer than 24 hours registers nothing", async () => {
-    const { resources, thrown } = await deploy({ breakGlass: { ...ELEVATION, until: new Date(Date.now() + 25 * 3_600_000).toISOString() } });
-    expect((thrown as AgentSpecError).problems).toEqual([{ path: "breakGlass.until", message: expect.stringMatching(/more than 24 hours ahead/) }]);
+    const { resources, thrown } = await deploy({
+      breakGlass: { ...ELEVATION, until: new Date(Date.now() + 25 * 3_600_000).toISOString() },
+    });
+    expect((thrown as AgentSpecError).problems).toEqual([
+      { path: "breakGlass.until", message: expect.stringMatching(/more than 24 hours ahead/) },
+    ]);
     expect(resources.filter((resource) => resource.name.startsWith("repairer"))).toEqual([]);
   });
 });
@@ -110,7 +147,11 @@ describe("the inventory shows budget, break-glass and delegation", () => {
     let exported: unknown;
     const resources = await recordResources(() => {
       const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
-      new AgentIdentity("deployer", { ...BASE, runsOn: githubActions({ repository: "acme/platform" }), aws: { oidcProvider: github } });
+      new AgentIdentity("deployer", {
+        ...BASE,
+        runsOn: githubActions({ repository: "acme/platform" }),
+        aws: { oidcProvider: github },
+      });
       const repairer = new AgentIdentity("repairer", {
         ...BASE,
         aws: { oidcProvider: github },
@@ -133,12 +174,22 @@ describe("the inventory shows budget, break-glass and delegation", () => {
     expect(record.canDo).toContain(`write to the DynamoDB table orders (break-glass until ${UNTIL})`);
     expect(exported).toEqual(record);
     const markdown = inventoryMarkdown([record]);
-    expect(markdown).toContain("- Budget: 120 USD a month; told at 80 % and 100 %, stopped at 95 % (keisha@acme.example)");
-    expect(markdown).toContain(`- **Break-glass** in force until ${UNTIL}, approved by sam@acme.example: ${ELEVATION.reason}`);
+    expect(markdown).toContain(
+      "- Budget: 120 USD a month; told at 80 % and 100 %, stopped at 95 % (keisha@acme.example)",
+    );
+    expect(markdown).toContain(
+      `- **Break-glass** in force until ${UNTIL}, approved by sam@acme.example: ${ELEVATION.reason}`,
+    );
     expect(markdown).toContain("- May act as: deployer");
     const [header, row] = inventoryCsv([record]).split("\r\n");
     const column = (name: string) => row!.split(",")[header!.split(",").indexOf(name)];
-    expect([column("budget_monthly"), column("budget_stop_at_percent"), column("break_glass_until"), column("break_glass_approved_by"), column("delegates_to")]).toEqual(["120 USD", "95", UNTIL, "sam@acme.example", "deployer"]);
+    expect([
+      column("budget_monthly"),
+      column("budget_stop_at_percent"),
+      column("break_glass_until"),
+      column("break_glass_approved_by"),
+      column("delegates_to"),
+    ]).toEqual(["120 USD", "95", UNTIL, "sam@acme.example", "deployer"]);
     const deployer = inventoryFromResources(resources).find((entry) => entry.id === "deployer")!;
     expect([deployer.budget, deployer.breakGlass, deployer.delegatesTo]).toEqual([null, null, []]);
   });
@@ -148,7 +199,11 @@ describe("the audit feed marks actions made under break-glass", () => {
   it("within the elevation's window only: not before it could have begun, not after it ended", async () => {
     const resources = await recordResources(() => {
       const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
-      new AgentIdentity("repairer", { ...BASE, aws: { oidcProvider: github }, breakGlass: { ...ELEVATION, grants: [ELEVATION.grants[0]!] } });
+      new AgentIdentity("repairer", {
+        ...BASE,
+        aws: { oidcProvider: github },
+        breakGlass: { ...ELEVATION, grants: [ELEVATION.grants[0]!] },
+      });
     });
     const attributor = new Attributor(inventoryFromResources(resources));
     const roleArn = "arn:aws:iam::123456789012:role/agents/agent-repairer-prod";
@@ -159,13 +214,19 @@ describe("the audit feed marks actions made under break-glass", () => {
       action: "dynamodb:UpdateItem",
       resource: "arn:aws:dynamodb:us-east-1:123456789012:table/orders",
       principal: `arn:aws:sts::123456789012:assumed-role/agent-repairer-prod/repairer`,
-      identity: { awsRoleArn: roleArn, awsRoleName: "agent-repairer-prod", awsAccountId: "123456789012", awsSessionName: "repairer" },
+      identity: {
+        awsRoleArn: roleArn,
+        awsRoleName: "agent-repairer-prod",
+        awsAccountId: "123456789012",
+        awsSessionName: "repairer",
+      },
       decision: "allowed",
       result: "success",
       errorCode: null,
       requestedBy: null,
     });
-    const marked = (offsetHours: number) => attributor.attribute(event(offsetHours), { file: "trail.json", offset: 0 }).break_glass;
+    const marked = (offsetHours: number) =>
+      attributor.attribute(event(offsetHours), { file: "trail.json", offset: 0 }).break_glass;
     expect(attributor.attribute(event(-1), { file: "trail.json", offset: 0 }).agent_id).toBe("repairer");
     expect(marked(-1)).toEqual({ until: UNTIL, approved_by: "sam@acme.example", reason: ELEVATION.reason });
     expect(marked(-23.9)).toBeDefined();

@@ -89,7 +89,9 @@ function awsAllowed(resources: RecordedResource[], arn: string): Allowed {
   const levels = new Set<AccessLevel>();
   const risks = new Set<HighRiskClass>();
   for (const policy of resources.filter((resource) => resource.type === "aws:iam/policy:Policy")) {
-    const document = JSON.parse(policy.inputs.policy as string) as { Statement: { Action: string[]; Resource: string[] }[] };
+    const document = JSON.parse(policy.inputs.policy as string) as {
+      Statement: { Action: string[]; Resource: string[] }[];
+    };
     for (const statement of document.Statement) {
       if (!statement.Resource.some((resource) => resource === arn || resource.startsWith(`${arn}/`))) continue;
       for (const action of statement.Action) {
@@ -105,9 +107,15 @@ function gcpAllowed(resources: RecordedResource[], service: string): Allowed {
   const levels = new Set<AccessLevel>();
   const risks = new Set<HighRiskClass>();
   const custom = new Map(
-    resources.filter((resource) => resource.type === "gcp:projects/iAMCustomRole:IAMCustomRole").map((role) => [role.state.name as string, role.inputs.permissions as string[]]),
+    resources
+      .filter((resource) => resource.type === "gcp:projects/iAMCustomRole:IAMCustomRole")
+      .map((role) => [role.state.name as string, role.inputs.permissions as string[]]),
   );
-  const members = resources.filter((resource) => /gcp:[a-z0-9]+\/[A-Za-z]*[Ii][Aa][Mm]Member:/.test(resource.type) && resource.type !== "gcp:serviceaccount/iAMMember:IAMMember");
+  const members = resources.filter(
+    (resource) =>
+      /gcp:[a-z0-9]+\/[A-Za-z]*[Ii][Aa][Mm]Member:/.test(resource.type) &&
+      resource.type !== "gcp:serviceaccount/iAMMember:IAMMember",
+  );
   for (const member of members) {
     const role = member.inputs.role as string;
     const permissions = GCP_PREDEFINED_ROLES[role]?.permissions ?? custom.get(role);
@@ -131,8 +139,12 @@ function azureAllowed(resources: RecordedResource[], scope: string): Allowed {
         return [definition.inputs.roleDefinitionId as string, [...permission!.actions, ...permission!.dataActions]];
       }),
   );
-  const builtIns = new Map(Object.values(AZURE_BUILT_IN_ROLES).map((role) => [role.id, [...role.actions, ...role.dataActions]]));
-  for (const assignment of resources.filter((resource) => resource.type === "azure-native:authorization:RoleAssignment" && resource.inputs.scope === scope)) {
+  const builtIns = new Map(
+    Object.values(AZURE_BUILT_IN_ROLES).map((role) => [role.id, [...role.actions, ...role.dataActions]]),
+  );
+  for (const assignment of resources.filter(
+    (resource) => resource.type === "azure-native:authorization:RoleAssignment" && resource.inputs.scope === scope,
+  )) {
     const guid = (assignment.inputs.roleDefinitionId as string).split("/").pop()!;
     const operations = builtIns.get(guid) ?? definitions.get(guid);
     expect(operations, guid).toBeDefined();
@@ -157,7 +169,10 @@ async function deployRow(row: Row) {
       expires: EXPIRES,
       costCenter: "cc-1234",
       runsOn: githubActions({ repository: "acme/agents" }),
-      grants: "role" in row.grant ? [{ role: row.grant.role as "data-reader", resources: refs }] : refs.map((resource) => ({ resource, access: (row.grant as { access: AccessLevel[] }).access })),
+      grants:
+        "role" in row.grant
+          ? [{ role: row.grant.role as "data-reader", resources: refs }]
+          : refs.map((resource) => ({ resource, access: (row.grant as { access: AccessLevel[] }).access })),
       aws: { oidcProvider: provider },
       gcp: { project: "acme-prod", pool },
       azure: { subscriptionId: SUB, resourceGroupName: "agents", location: "westeurope" },
@@ -169,11 +184,16 @@ async function deployRow(row: Row) {
 describe("one spec, three clouds", () => {
   it.each(ROWS)("$what: every cloud allows up to $highest and nothing above, with no delete or export", async (row) => {
     const { resources } = await deployRow(row);
-    const allowed = { aws: awsAllowed(resources, row.aws), gcp: gcpAllowed(resources, row.gcpService), azure: azureAllowed(resources, row.azure) };
+    const allowed = {
+      aws: awsAllowed(resources, row.aws),
+      gcp: gcpAllowed(resources, row.gcpService),
+      azure: azureAllowed(resources, row.azure),
+    };
     for (const [cloud, { levels, risks }] of Object.entries(allowed)) {
       expect(levels.size, `${cloud} grants something`).toBeGreaterThan(0);
       expect(highestAccess(levels), cloud).toBe(row.highest);
-      for (const level of levels) expect(accessRank(level), `${cloud}: ${level}`).toBeLessThanOrEqual(accessRank(row.highest));
+      for (const level of levels)
+        expect(accessRank(level), `${cloud}: ${level}`).toBeLessThanOrEqual(accessRank(row.highest));
       expect([...risks], cloud).toEqual([]);
     }
   });
@@ -182,23 +202,45 @@ describe("one spec, three clouds", () => {
     const { resources } = await deployRow(ROWS[0]!);
     const [role] = resources.filter((resource) => resource.type === "aws:iam/role:Role");
     const [account] = resources.filter((resource) => resource.type === "gcp:serviceaccount/account:Account");
-    const [managed] = resources.filter((resource) => resource.type === "azure-native:managedidentity:UserAssignedIdentity");
+    const [managed] = resources.filter(
+      (resource) => resource.type === "azure-native:managedidentity:UserAssignedIdentity",
+    );
     const aws = role!.inputs.tags as Record<string, string>;
     const gcp = parseGcpDescription(account!.inputs.description as string);
     const azure = managed!.inputs.tags as Record<string, string>;
-    const expected = { owner: "keisha@acme.example", purpose: "Does one job on three clouds with the same rights", environment: "prod", expires: EXPIRES };
-    for (const metadata of [aws, gcp, azure]) expect({ owner: metadata.owner, purpose: metadata.purpose, environment: metadata.environment, expires: metadata.expires }).toEqual(expected);
+    const expected = {
+      owner: "keisha@acme.example",
+      purpose: "Does one job on three clouds with the same rights",
+      environment: "prod",
+      expires: EXPIRES,
+    };
+    for (const metadata of [aws, gcp, azure])
+      expect({
+        owner: metadata.owner,
+        purpose: metadata.purpose,
+        environment: metadata.environment,
+        expires: metadata.expires,
+      }).toEqual(expected);
     expect(azure).toEqual(aws);
   });
 
   it("each cloud trusts the same subject and no static credential exists anywhere", async () => {
     const { resources } = await deployRow(ROWS[0]!);
     const subject = "repo:acme/agents:environment:prod";
-    const trust = JSON.parse(resources.find((resource) => resource.type === "aws:iam/role:Role")!.inputs.assumeRolePolicy as string);
+    const trust = JSON.parse(
+      resources.find((resource) => resource.type === "aws:iam/role:Role")!.inputs.assumeRolePolicy as string,
+    );
     expect(trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toBe(subject);
-    expect(resources.find((resource) => resource.type === "gcp:serviceaccount/iAMMember:IAMMember")!.inputs.member).toMatch(new RegExp(`/subject/${subject.replace(/[/.]/g, "\\$&")}$`));
-    expect(resources.find((resource) => resource.type === "azure-native:managedidentity:FederatedIdentityCredential")!.inputs.subject).toBe(subject);
-    const secrets = resources.filter((resource) => ["aws:iam/accessKey:AccessKey", "gcp:serviceaccount/key:Key", "aws:iam/user:User"].includes(resource.type));
+    expect(
+      resources.find((resource) => resource.type === "gcp:serviceaccount/iAMMember:IAMMember")!.inputs.member,
+    ).toMatch(new RegExp(`/subject/${subject.replace(/[/.]/g, "\\$&")}$`));
+    expect(
+      resources.find((resource) => resource.type === "azure-native:managedidentity:FederatedIdentityCredential")!.inputs
+        .subject,
+    ).toBe(subject);
+    const secrets = resources.filter((resource) =>
+      ["aws:iam/accessKey:AccessKey", "gcp:serviceaccount/key:Key", "aws:iam/user:User"].includes(resource.type),
+    );
     expect(secrets).toEqual([]);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { AgentIdentity, AwsOidcProvider, GcpWorkloadIdentityPool, githubActions, type AgentIdentityArgs } from "../../components";
+import {
+  AgentIdentity,
+  AwsOidcProvider,
+  GcpWorkloadIdentityPool,
+  githubActions,
+  type AgentIdentityArgs,
+} from "../../components";
 import { loggedErrorCount, recordResources, type RecordedResource } from "../../src/gate/program/record";
 import { AgentSpecError } from "../../src/model/spec";
 
@@ -10,7 +16,12 @@ import { AgentSpecError } from "../../src/model/spec";
 
 const PROJECT = "acme-agents-prod";
 const SUBSCRIPTION = "11111111-2222-4333-8444-555555555555";
-const BASE = { owner: "keisha@acme.example", purpose: "Works on the support tickets of the team", environment: "prod", expires: "2099-01-01" };
+const BASE = {
+  owner: "keisha@acme.example",
+  purpose: "Works on the support tickets of the team",
+  environment: "prod",
+  expires: "2099-01-01",
+};
 
 type Clouds = { aws?: boolean; gcp?: boolean; azure?: boolean };
 
@@ -25,16 +36,23 @@ function agent(shared: Shared, name: string, clouds: Clouds, extra: Partial<Agen
     runsOn: githubActions({ repository: `acme/${name}` }),
     ...(clouds.aws ? { aws: { oidcProvider: shared.github } } : {}),
     ...(clouds.gcp ? { gcp: { project: PROJECT, pool: shared.pool } } : {}),
-    ...(clouds.azure ? { azure: { subscriptionId: SUBSCRIPTION, resourceGroupName: "agents", location: "westeurope" } } : {}),
+    ...(clouds.azure
+      ? { azure: { subscriptionId: SUBSCRIPTION, resourceGroupName: "agents", location: "westeurope" } }
+      : {}),
     ...extra,
   });
 }
 
 /** Runs `declare` with the shared issuer and pool; returns the resources, what was thrown and the errors logged. */
-async function run(declare: (shared: Shared) => void): Promise<{ resources: RecordedResource[]; thrown?: unknown; errors: number }> {
+async function run(
+  declare: (shared: Shared) => void,
+): Promise<{ resources: RecordedResource[]; thrown?: unknown; errors: number }> {
   let thrown: unknown;
   const resources = await recordResources(() => {
-    const shared = { github: new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" }), pool: new GcpWorkloadIdentityPool("agents", { project: PROJECT }) };
+    const shared = {
+      github: new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" }),
+      pool: new GcpWorkloadIdentityPool("agents", { project: PROJECT }),
+    };
     try {
       declare(shared);
     } catch (error) {
@@ -45,7 +63,10 @@ async function run(declare: (shared: Shared) => void): Promise<{ resources: Reco
   return { resources, thrown, errors: loggedErrorCount() };
 }
 
-function trustOf(resources: RecordedResource[], name: string): { Sid?: string; Principal?: { AWS?: string[] }; Action?: unknown; Condition?: unknown }[] {
+function trustOf(
+  resources: RecordedResource[],
+  name: string,
+): { Sid?: string; Principal?: { AWS?: string[] }; Action?: unknown; Condition?: unknown }[] {
   const role = resources.find((resource) => resource.type === "aws:iam/role:Role" && resource.name === name)!;
   return JSON.parse(role.inputs.assumeRolePolicy as string).Statement;
 }
@@ -54,7 +75,11 @@ const roleArn = (name: string) => `arn:aws:iam::123456789012:role/agents/agent-$
 
 describe("delegatesTo between AgentIdentity components", () => {
   it.each([
-    ["the component, declared first", (s: Shared) => agent(s, "triage", { aws: true, gcp: true }, { delegatesTo: [agent(s, "deployer", { aws: true, gcp: true })] })],
+    [
+      "the component, declared first",
+      (s: Shared) =>
+        agent(s, "triage", { aws: true, gcp: true }, { delegatesTo: [agent(s, "deployer", { aws: true, gcp: true })] }),
+    ],
     [
       "its id, declared first",
       (s: Shared) => {
@@ -69,33 +94,56 @@ describe("delegatesTo between AgentIdentity components", () => {
         return agent(s, "deployer", { aws: true, gcp: true });
       },
     ],
-  ])("by %s: B's trust lets A's role in with attribution, A may assume B, and A's account may mint B's tokens", async (_label, declare) => {
-    const { resources, thrown, errors } = await run(declare);
-    expect(thrown).toBeUndefined();
-    expect(errors).toBe(0);
-    const trust = trustOf(resources, "deployer");
-    expect(trust.map((statement) => statement.Sid)).toEqual(["AgentWebIdentity", "AgentDelegation"]);
-    expect(trust[1]).toEqual({
-      Sid: "AgentDelegation",
-      Effect: "Allow",
-      Principal: { AWS: [roleArn("triage")] },
-      Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
-      Condition: { Null: { "aws:RequestTag/requested-by": "false", "sts:SourceIdentity": "false" } },
-    });
-    expect(trustOf(resources, "triage").map((statement) => statement.Sid)).toEqual(["AgentWebIdentity"]);
-    const identity = resources.find((resource) => resource.type === "aws:iam/rolePolicy:RolePolicy" && resource.name === "triage-delegates-to-deployer")!;
-    expect(identity.inputs.role).toBe("agent-triage-prod");
-    expect(JSON.parse(identity.inputs.policy as string).Statement).toEqual([{ Sid: "DelegateToAgents", Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], Resource: [roleArn("deployer")] }]);
-    const tokenCreator = resources.find((resource) => resource.type === "gcp:serviceaccount/iAMMember:IAMMember" && resource.name === "triage-delegates-to-deployer")!;
-    expect(tokenCreator.inputs).toMatchObject({
-      serviceAccountId: `projects/${PROJECT}/serviceAccounts/deployer-prod@${PROJECT}.iam.gserviceaccount.com`,
-      role: "roles/iam.serviceAccountTokenCreator",
-      member: `serviceAccount:triage-prod@${PROJECT}.iam.gserviceaccount.com`,
-      condition: { expression: 'request.time < timestamp("2099-01-01T00:00:00Z")' },
-    });
-    // Never on the project: only on B's account.
-    expect(resources.filter((resource) => resource.type === "gcp:projects/iAMMember:IAMMember" && String(resource.inputs.role).includes("TokenCreator"))).toEqual([]);
-  });
+  ])(
+    "by %s: B's trust lets A's role in with attribution, A may assume B, and A's account may mint B's tokens",
+    async (_label, declare) => {
+      const { resources, thrown, errors } = await run(declare);
+      expect(thrown).toBeUndefined();
+      expect(errors).toBe(0);
+      const trust = trustOf(resources, "deployer");
+      expect(trust.map((statement) => statement.Sid)).toEqual(["AgentWebIdentity", "AgentDelegation"]);
+      expect(trust[1]).toEqual({
+        Sid: "AgentDelegation",
+        Effect: "Allow",
+        Principal: { AWS: [roleArn("triage")] },
+        Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+        Condition: { Null: { "aws:RequestTag/requested-by": "false", "sts:SourceIdentity": "false" } },
+      });
+      expect(trustOf(resources, "triage").map((statement) => statement.Sid)).toEqual(["AgentWebIdentity"]);
+      const identity = resources.find(
+        (resource) =>
+          resource.type === "aws:iam/rolePolicy:RolePolicy" && resource.name === "triage-delegates-to-deployer",
+      )!;
+      expect(identity.inputs.role).toBe("agent-triage-prod");
+      expect(JSON.parse(identity.inputs.policy as string).Statement).toEqual([
+        {
+          Sid: "DelegateToAgents",
+          Effect: "Allow",
+          Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+          Resource: [roleArn("deployer")],
+        },
+      ]);
+      const tokenCreator = resources.find(
+        (resource) =>
+          resource.type === "gcp:serviceaccount/iAMMember:IAMMember" &&
+          resource.name === "triage-delegates-to-deployer",
+      )!;
+      expect(tokenCreator.inputs).toMatchObject({
+        serviceAccountId: `projects/${PROJECT}/serviceAccounts/deployer-prod@${PROJECT}.iam.gserviceaccount.com`,
+        role: "roles/iam.serviceAccountTokenCreator",
+        member: `serviceAccount:triage-prod@${PROJECT}.iam.gserviceaccount.com`,
+        condition: { expression: 'request.time < timestamp("2099-01-01T00:00:00Z")' },
+      });
+      // Never on the project: only on B's account.
+      expect(
+        resources.filter(
+          (resource) =>
+            resource.type === "gcp:projects/iAMMember:IAMMember" &&
+            String(resource.inputs.role).includes("TokenCreator"),
+        ),
+      ).toEqual([]);
+    },
+  );
 
   it("several delegating agents share one trust statement; the component reports each delegation and its clouds", async () => {
     let triage: AgentIdentity | undefined;
@@ -105,7 +153,11 @@ describe("delegatesTo between AgentIdentity components", () => {
       agent(s, "reporter", { aws: true }, { delegatesTo: ["deployer"] });
     });
     expect(trustOf(resources, "deployer")[1]!.Principal!.AWS).toEqual([roleArn("reporter"), roleArn("triage")]);
-    expect(resources.filter((resource) => resource.name === "reporter-delegates-to-deployer").map((resource) => resource.type)).toEqual(["aws:iam/rolePolicy:RolePolicy"]);
+    expect(
+      resources
+        .filter((resource) => resource.name === "reporter-delegates-to-deployer")
+        .map((resource) => resource.type),
+    ).toEqual(["aws:iam/rolePolicy:RolePolicy"]);
     const records = await new Promise((resolve) => triage!.delegation.apply(resolve));
     expect(records).toEqual([{ agent: "deployer", clouds: ["aws", "gcp"] }]);
   });
@@ -113,12 +165,21 @@ describe("delegatesTo between AgentIdentity components", () => {
   it("{ agent, clouds } limits a pair on all three clouds to the ones named; Azure gets nothing", async () => {
     const { resources, thrown } = await run((s) => {
       agent(s, "deployer", { aws: true, gcp: true, azure: true });
-      agent(s, "triage", { aws: true, gcp: true, azure: true }, { delegatesTo: [{ agent: "deployer", clouds: ["gcp"] }] });
+      agent(
+        s,
+        "triage",
+        { aws: true, gcp: true, azure: true },
+        { delegatesTo: [{ agent: "deployer", clouds: ["gcp"] }] },
+      );
     });
     expect(thrown).toBeUndefined();
-    expect(resources.filter((resource) => resource.name.includes("delegates-to")).map((resource) => resource.type)).toEqual(["gcp:serviceaccount/iAMMember:IAMMember"]);
+    expect(
+      resources.filter((resource) => resource.name.includes("delegates-to")).map((resource) => resource.type),
+    ).toEqual(["gcp:serviceaccount/iAMMember:IAMMember"]);
     expect(trustOf(resources, "deployer").map((statement) => statement.Sid)).toEqual(["AgentWebIdentity"]);
-    expect(resources.filter((resource) => resource.type.startsWith("azure-native:") && resource.name.includes("delegat"))).toEqual([]);
+    expect(
+      resources.filter((resource) => resource.type.startsWith("azure-native:") && resource.name.includes("delegat")),
+    ).toEqual([]);
   });
 
   it("refuses a pair that shares Azure without naming the clouds, saying Azure has no native chaining", async () => {
@@ -127,7 +188,14 @@ describe("delegatesTo between AgentIdentity components", () => {
       agent(s, "triage", { aws: true, azure: true }, { delegatesTo: ["deployer"] });
     });
     expect(thrown).toBeInstanceOf(AgentSpecError);
-    expect((thrown as AgentSpecError).problems).toEqual([{ path: "delegatesTo[0]", message: expect.stringMatching(/both agents are on Azure.*no native way for one managed identity to act as another.*clouds: \["aws"\]/) }]);
+    expect((thrown as AgentSpecError).problems).toEqual([
+      {
+        path: "delegatesTo[0]",
+        message: expect.stringMatching(
+          /both agents are on Azure.*no native way for one managed identity to act as another.*clouds: \["aws"\]/,
+        ),
+      },
+    ]);
   });
 
   it("refuses a cycle before registering anything of the agent that closes it", async () => {
@@ -137,7 +205,9 @@ describe("delegatesTo between AgentIdentity components", () => {
       agent(s, "gamma", { aws: true }, { delegatesTo: ["alpha"] });
     });
     expect(thrown).toBeInstanceOf(AgentSpecError);
-    expect((thrown as AgentSpecError).problems).toEqual([{ path: "delegatesTo[0]", message: expect.stringMatching(/delegation cycle gamma → alpha → beta → gamma/) }]);
+    expect((thrown as AgentSpecError).problems).toEqual([
+      { path: "delegatesTo[0]", message: expect.stringMatching(/delegation cycle gamma → alpha → beta → gamma/) },
+    ]);
     expect(resources.filter((resource) => resource.name.startsWith("gamma"))).toEqual([]);
   });
 
@@ -152,23 +222,39 @@ describe("delegatesTo between AgentIdentity components", () => {
       agent(s, "triage", { aws: true }, { delegatesTo: ["deployer"] });
       agent(s, "deployer", { gcp: true });
     });
-    expect((thrown as AgentSpecError).problems).toEqual([{ path: "delegatesTo[0]", message: expect.stringMatching(/"deployer" shares no cloud with this agent/) }]);
+    expect((thrown as AgentSpecError).problems).toEqual([
+      { path: "delegatesTo[0]", message: expect.stringMatching(/"deployer" shares no cloud with this agent/) },
+    ]);
   });
 
   it("an agent declared after its target's trust was sent is refused, not silently left out", async () => {
     let thrown: unknown;
     await recordResources(async () => {
       const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
-      const deployer = new AgentIdentity("deployer", { ...BASE, runsOn: githubActions({ repository: "acme/deployer" }), aws: { oidcProvider: github } });
+      const deployer = new AgentIdentity("deployer", {
+        ...BASE,
+        runsOn: githubActions({ repository: "acme/deployer" }),
+        aws: { oidcProvider: github },
+      });
       await new Promise((resolve) => setImmediate(resolve));
       await new Promise((resolve) => setImmediate(resolve));
       try {
-        new AgentIdentity("triage", { ...BASE, runsOn: githubActions({ repository: "acme/triage" }), aws: { oidcProvider: github }, delegatesTo: [deployer] });
+        new AgentIdentity("triage", {
+          ...BASE,
+          runsOn: githubActions({ repository: "acme/triage" }),
+          aws: { oidcProvider: github },
+          delegatesTo: [deployer],
+        });
       } catch (error) {
         thrown = error;
       }
     });
-    expect((thrown as AgentSpecError).problems).toEqual([{ path: "delegatesTo[0]", message: expect.stringMatching(/trust of "deployer" was sent to the engine before this agent was declared/) }]);
+    expect((thrown as AgentSpecError).problems).toEqual([
+      {
+        path: "delegatesTo[0]",
+        message: expect.stringMatching(/trust of "deployer" was sent to the engine before this agent was declared/),
+      },
+    ]);
   });
 
   it("the kill switch wins: no one acts as a disabled agent, and a disabled agent acts as no one", async () => {

@@ -50,19 +50,31 @@ function expectCompliant(resources: RecordedResource[], environment: string): vo
     if (sub.includes(":environment:")) expect(sub.endsWith(`:environment:${environment}`)).toBe(true);
     expect((role.inputs.tags as Record<string, string>).environment).toBe(environment);
   }
-  for (const provider of of(resources, "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")) expect(provider.inputs.attributeCondition).toMatch(/==/);
+  for (const provider of of(resources, "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider"))
+    expect(provider.inputs.attributeCondition).toMatch(/==/);
   // On a service account: the one federated principal, the delegation (ticket-triage may mint ops-monitor's tokens), or the budget stopper's disable role.
   for (const binding of of(resources, "gcp:serviceaccount/iAMMember:IAMMember")) {
-    if (binding.name.endsWith("-delegates-to-ops-monitor")) expect([binding.inputs.role, binding.inputs.member]).toEqual(["roles/iam.serviceAccountTokenCreator", expect.stringMatching(/^serviceAccount:ticket-triage-/)]);
-    else if (binding.name.startsWith("budget-stopper-may-stop-")) expect(binding.inputs.role).toMatch(/roles\/agentIamBudgetStopper$/);
+    if (binding.name.endsWith("-delegates-to-ops-monitor"))
+      expect([binding.inputs.role, binding.inputs.member]).toEqual([
+        "roles/iam.serviceAccountTokenCreator",
+        expect.stringMatching(/^serviceAccount:ticket-triage-/),
+      ]);
+    else if (binding.name.startsWith("budget-stopper-may-stop-"))
+      expect(binding.inputs.role).toMatch(/roles\/agentIamBudgetStopper$/);
     else expect(binding.inputs.member).toMatch(/^principal:\/\/iam\.googleapis\.com\/.+\/subject\/[^*]+$/);
   }
-  for (const member of resources.filter((resource) => /^gcp:.*[Ii][Aa][Mm]Member:/.test(resource.type) && !resource.name.endsWith("-delegates-to-ops-monitor") && resource.name !== "budget-stopper-invoker")) {
+  for (const member of resources.filter(
+    (resource) =>
+      /^gcp:.*[Ii][Aa][Mm]Member:/.test(resource.type) &&
+      !resource.name.endsWith("-delegates-to-ops-monitor") &&
+      resource.name !== "budget-stopper-invoker",
+  )) {
     expect(member.inputs.role).not.toMatch(/^roles\/(owner|editor|viewer)$|admin|tokenCreator/i);
     expect(member.inputs.condition).toBeDefined();
   }
   for (const assignment of of(resources, "azure-native:authorization:RoleAssignment")) {
-    for (const forbidden of Object.values(AZURE_FORBIDDEN_ROLES)) expect(assignment.inputs.roleDefinitionId).not.toContain(forbidden);
+    for (const forbidden of Object.values(AZURE_FORBIDDEN_ROLES))
+      expect(assignment.inputs.roleDefinitionId).not.toContain(forbidden);
     expect(assignment.inputs.scope).toMatch(/\/resourceGroups\/[^/]+\/providers\//);
   }
   for (const definition of of(resources, "azure-native:authorization:RoleDefinition"))
@@ -73,65 +85,125 @@ function expectCompliant(resources: RecordedResource[], environment: string): vo
     expect(credential.inputs.subject).not.toMatch(/[*?]/);
   }
   for (const component of of(resources, "agent-iam:index:AgentIdentity")) {
-    const agent = component.inputs.agent as { owner: string; purpose: string; environment: string; expires: string; approval?: string; grants: { include: string[]; access: string[] }[] };
+    const agent = component.inputs.agent as {
+      owner: string;
+      purpose: string;
+      environment: string;
+      expires: string;
+      approval?: string;
+      grants: { include: string[]; access: string[] }[];
+    };
     expect(agent.owner).toMatch(/@acme\.example$/);
     expect(agent.environment).toBe(environment);
     // Within 90 days of the day this fleet was written (2026-11-23), as agent-identity-expiry requires.
     expect(daysBetween("2026-11-23", agent.expires)).toBeGreaterThan(0);
     expect(daysBetween("2026-11-23", agent.expires)).toBeLessThanOrEqual(90);
-    if (agent.grants.some((grant) => grant.include.length > 0 || grant.access.includes("permissions"))) expect(agent.approval).toMatch(/^SEC-\d+$/);
+    if (agent.grants.some((grant) => grant.include.length > 0 || grant.access.includes("permissions")))
+      expect(agent.approval).toMatch(/^SEC-\d+$/);
   }
 }
 
 describe("examples/fleet", () => {
   it("the program (prod stack) registers six agents with identities on AWS, GCP and Azure", async () => {
-    const resources = await recordResources(() => import("../../examples/fleet/index"), { stack: "prod", project: "agent-fleet" });
+    const resources = await recordResources(() => import("../../examples/fleet/index"), {
+      stack: "prod",
+      project: "agent-fleet",
+    });
     const agents = of(resources, "agent-iam:index:AgentIdentity").map((component) => component.name);
     expect(agents.sort()).toEqual([...FLEET_AGENTS].sort());
     const clouds = cloudsPerAgent(resources);
-    const onAllThree = Object.entries(clouds).filter(([, list]) => ["aws", "gcp", "azure"].every((cloud) => list.includes(cloud)));
+    const onAllThree = Object.entries(clouds).filter(([, list]) =>
+      ["aws", "gcp", "azure"].every((cloud) => list.includes(cloud)),
+    );
     expect(onAllThree.length).toBeGreaterThanOrEqual(3);
     expect(clouds["support-refunds"]!.sort()).toEqual(["aws", "azure"]);
     expect(clouds["ticket-triage"]!.sort()).toEqual(["aws", "azure", "gcp"]);
-    const triage = of(resources, "azure-native:managedidentity:FederatedIdentityCredential").find((credential) => credential.name.startsWith("ticket-triage-"));
+    const triage = of(resources, "azure-native:managedidentity:FederatedIdentityCredential").find((credential) =>
+      credential.name.startsWith("ticket-triage-"),
+    );
     expect(triage!.inputs.subject).toBe("system:serviceaccount:agents:ticket-triage");
     expectCompliant(resources, "prod");
   });
 
   it("the dev environment declares the same agents, isolated from prod", async () => {
-    const resources = await recordResources(() => declareFleet(FLEET_DEFAULTS.dev), { stack: "dev", project: "agent-fleet" });
+    const resources = await recordResources(() => declareFleet(FLEET_DEFAULTS.dev), {
+      stack: "dev",
+      project: "agent-fleet",
+    });
     expect(of(resources, "agent-iam:index:AgentIdentity")).toHaveLength(6);
-    const accounts = identities(resources, "gcp:serviceaccount/account:Account").map((account) => account.inputs.accountId);
+    const accounts = identities(resources, "gcp:serviceaccount/account:Account").map(
+      (account) => account.inputs.accountId,
+    );
     expect(accounts.every((id) => String(id).endsWith("-dev"))).toBe(true);
-    const scopes = of(resources, "azure-native:authorization:RoleAssignment").map((assignment) => String(assignment.inputs.scope));
-    expect(scopes.every((scope) => scope.startsWith(`/subscriptions/${FLEET_DEFAULTS.dev.azureSubscriptionId}/`))).toBe(true);
+    const scopes = of(resources, "azure-native:authorization:RoleAssignment").map((assignment) =>
+      String(assignment.inputs.scope),
+    );
+    expect(scopes.every((scope) => scope.startsWith(`/subscriptions/${FLEET_DEFAULTS.dev.azureSubscriptionId}/`))).toBe(
+      true,
+    );
     expectCompliant(resources, "dev");
   });
 
   it("caps every agent's spend on each of its clouds, ends a grant by date, and lets ticket-triage act as ops-monitor on AWS and GCP", async () => {
-    const resources = await recordResources(() => declareFleet(FLEET_DEFAULTS.prod), { stack: "prod", project: "agent-fleet" });
+    const resources = await recordResources(() => declareFleet(FLEET_DEFAULTS.prod), {
+      stack: "prod",
+      project: "agent-fleet",
+    });
     const clouds = cloudsPerAgent(resources);
-    const budgets = { aws: of(resources, "aws:budgets/budget:Budget"), gcp: of(resources, "gcp:billing/budget:Budget"), azure: of(resources, "azure-native:consumption:Budget") };
+    const budgets = {
+      aws: of(resources, "aws:budgets/budget:Budget"),
+      gcp: of(resources, "gcp:billing/budget:Budget"),
+      azure: of(resources, "azure-native:consumption:Budget"),
+    };
     for (const agent of FLEET_AGENTS)
-      for (const cloud of clouds[agent]!) expect(budgets[cloud as keyof typeof budgets].filter((budget) => budget.name === `${agent}-budget`), `${agent} on ${cloud}`).toHaveLength(1);
+      for (const cloud of clouds[agent]!)
+        expect(
+          budgets[cloud as keyof typeof budgets].filter((budget) => budget.name === `${agent}-budget`),
+          `${agent} on ${cloud}`,
+        ).toHaveLength(1);
     // On AWS the cloud stops each agent: a budget action per agent role; on GCP the stopper may disable each agent's account.
     const actions = of(resources, "aws:budgets/budgetAction:BudgetAction");
-    expect(actions.map((action) => (action.inputs.definition as { iamActionDefinition: { roles: string[] } }).iamActionDefinition.roles[0]).sort()).toEqual(FLEET_AGENTS.map((agent) => `agent-${agent}-prod`).sort());
-    expect(actions.find((action) => action.name === "support-refunds-budget")!.inputs.actionThreshold).toEqual({ actionThresholdType: "PERCENTAGE", actionThresholdValue: 90 });
-    expect(of(resources, "gcp:serviceaccount/iAMMember:IAMMember").filter((member) => member.name.startsWith("budget-stopper-may-stop-")).map((member) => member.name.replace("budget-stopper-may-stop-", "")).sort()).toEqual(
-      FLEET_AGENTS.filter((agent) => clouds[agent]!.includes("gcp")).sort(),
-    );
+    expect(
+      actions
+        .map(
+          (action) =>
+            (action.inputs.definition as { iamActionDefinition: { roles: string[] } }).iamActionDefinition.roles[0],
+        )
+        .sort(),
+    ).toEqual(FLEET_AGENTS.map((agent) => `agent-${agent}-prod`).sort());
+    expect(actions.find((action) => action.name === "support-refunds-budget")!.inputs.actionThreshold).toEqual({
+      actionThresholdType: "PERCENTAGE",
+      actionThresholdValue: 90,
+    });
+    expect(
+      of(resources, "gcp:serviceaccount/iAMMember:IAMMember")
+        .filter((member) => member.name.startsWith("budget-stopper-may-stop-"))
+        .map((member) => member.name.replace("budget-stopper-may-stop-", ""))
+        .sort(),
+    ).toEqual(FLEET_AGENTS.filter((agent) => clouds[agent]!.includes("gcp")).sort());
 
-    const triagePolicies = of(resources, "aws:iam/policy:Policy").filter((policy) => policy.name.startsWith("ticket-triage-grants-"));
-    const statements = triagePolicies.flatMap((policy) => JSON.parse(policy.inputs.policy as string).Statement as { Resource: string[]; Condition?: unknown }[]);
-    expect(statements.find((statement) => statement.Resource.some((arn) => arn.endsWith(":ticket-backfill")))!.Condition).toEqual({ DateLessThan: { "aws:CurrentTime": "2027-01-01T00:00:00Z" } });
+    const triagePolicies = of(resources, "aws:iam/policy:Policy").filter((policy) =>
+      policy.name.startsWith("ticket-triage-grants-"),
+    );
+    const statements = triagePolicies.flatMap(
+      (policy) => JSON.parse(policy.inputs.policy as string).Statement as { Resource: string[]; Condition?: unknown }[],
+    );
+    expect(
+      statements.find((statement) => statement.Resource.some((arn) => arn.endsWith(":ticket-backfill")))!.Condition,
+    ).toEqual({ DateLessThan: { "aws:CurrentTime": "2027-01-01T00:00:00Z" } });
 
     const monitorRole = identities(resources, "aws:iam/role:Role").find((role) => role.name === "ops-monitor")!;
-    const delegation = JSON.parse(monitorRole.inputs.assumeRolePolicy as string).Statement.find((statement: { Sid: string }) => statement.Sid === "AgentDelegation");
-    expect(delegation.Principal.AWS).toEqual(["arn:aws:iam::123456789012:role/agents/agent-ticket-triage-prod"]);
-    expect(of(resources, "aws:iam/rolePolicy:RolePolicy").map((policy) => policy.name)).toContain("ticket-triage-delegates-to-ops-monitor");
-    expect(of(resources, "gcp:serviceaccount/iAMMember:IAMMember").find((member) => member.name === "ticket-triage-delegates-to-ops-monitor")!.inputs.serviceAccountId).toBe(
-      "projects/acme-agents-prod/serviceAccounts/ops-monitor-prod@acme-agents-prod.iam.gserviceaccount.com",
+    const delegation = JSON.parse(monitorRole.inputs.assumeRolePolicy as string).Statement.find(
+      (statement: { Sid: string }) => statement.Sid === "AgentDelegation",
     );
+    expect(delegation.Principal.AWS).toEqual(["arn:aws:iam::123456789012:role/agents/agent-ticket-triage-prod"]);
+    expect(of(resources, "aws:iam/rolePolicy:RolePolicy").map((policy) => policy.name)).toContain(
+      "ticket-triage-delegates-to-ops-monitor",
+    );
+    expect(
+      of(resources, "gcp:serviceaccount/iAMMember:IAMMember").find(
+        (member) => member.name === "ticket-triage-delegates-to-ops-monitor",
+      )!.inputs.serviceAccountId,
+    ).toBe("projects/acme-agents-prod/serviceAccounts/ops-monitor-prod@acme-agents-prod.iam.gserviceaccount.com");
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { AgentIdentity, GcpWorkloadIdentityPool, githubActions, gitlabCi, kubernetes, oidc, type RunsOn } from "../../components";
+import {
+  AgentIdentity,
+  GcpWorkloadIdentityPool,
+  githubActions,
+  gitlabCi,
+  kubernetes,
+  oidc,
+  type RunsOn,
+} from "../../components";
 import { gcpAccountId } from "../../src/clouds/gcp/account-id";
 import { gcpProviderSpec } from "../../src/clouds/gcp/workload-identity";
 import { resolveTrust } from "../../src/model/issuers";
@@ -24,8 +32,18 @@ async function deploy(runsOn: RunsOn, extra: Record<string, unknown> = {}) {
       costCenter: "cc-1234",
       runsOn,
       grants: [
-        { role: "code-reviewer", resources: ["//storage.googleapis.com/projects/_/buckets/acme-prod-source", "//pubsub.googleapis.com/projects/acme-prod/topics/reviews"] },
-        { resource: "//secretmanager.googleapis.com/projects/acme-prod/secrets/review-token", access: "read", until: "2098-06-30" },
+        {
+          role: "code-reviewer",
+          resources: [
+            "//storage.googleapis.com/projects/_/buckets/acme-prod-source",
+            "//pubsub.googleapis.com/projects/acme-prod/topics/reviews",
+          ],
+        },
+        {
+          resource: "//secretmanager.googleapis.com/projects/acme-prod/secrets/review-token",
+          access: "read",
+          until: "2098-06-30",
+        },
       ],
       gcp: { project: "acme-prod", pool },
       ...extra,
@@ -34,7 +52,13 @@ async function deploy(runsOn: RunsOn, extra: Record<string, unknown> = {}) {
 }
 
 const PRESETS: [string, RunsOn, string, string, string][] = [
-  ["GitHub Actions", githubActions({ repository: "acme/api" }), "https://token.actions.githubusercontent.com", "repo:acme/api:environment:prod", "assertion.repository_owner == 'acme' && assertion.sub.startsWith('repo:acme/')"],
+  [
+    "GitHub Actions",
+    githubActions({ repository: "acme/api" }),
+    "https://token.actions.githubusercontent.com",
+    "repo:acme/api:environment:prod",
+    "assertion.repository_owner == 'acme' && assertion.sub.startsWith('repo:acme/')",
+  ],
   [
     "GitHub immutable form",
     githubActions({ repository: "acme/api", ownerId: 123456, repositoryId: 456789 }),
@@ -42,46 +66,78 @@ const PRESETS: [string, RunsOn, string, string, string][] = [
     "repo:acme@123456/api@456789:environment:prod",
     "assertion.repository_owner_id == '123456' && assertion.sub.startsWith('repo:acme@123456/')",
   ],
-  ["GitLab CI", gitlabCi({ project: "acme/platform/api" }), "https://gitlab.com", "project_path:acme/platform/api:ref_type:branch:ref:main", "assertion.namespace_path == 'acme/platform' && assertion.sub.startsWith('project_path:acme/platform/')"],
+  [
+    "GitLab CI",
+    gitlabCi({ project: "acme/platform/api" }),
+    "https://gitlab.com",
+    "project_path:acme/platform/api:ref_type:branch:ref:main",
+    "assertion.namespace_path == 'acme/platform' && assertion.sub.startsWith('project_path:acme/platform/')",
+  ],
   [
     "Kubernetes",
-    kubernetes({ issuerUrl: "https://container.googleapis.com/v1/projects/acme-prod/locations/europe-west1/clusters/agents", namespace: "agents", serviceAccount: "pr-reviewer" }),
+    kubernetes({
+      issuerUrl: "https://container.googleapis.com/v1/projects/acme-prod/locations/europe-west1/clusters/agents",
+      namespace: "agents",
+      serviceAccount: "pr-reviewer",
+    }),
     "https://container.googleapis.com/v1/projects/acme-prod/locations/europe-west1/clusters/agents",
     "system:serviceaccount:agents:pr-reviewer",
     "assertion['kubernetes.io']['namespace'] == 'agents' && assertion.sub.startsWith('system:serviceaccount:agents:')",
   ],
-  ["generic OIDC", oidc({ issuerUrl: "https://auth.acme.example", subject: "agent:pr-reviewer", audience: "acme-agents" }), "https://auth.acme.example", "agent:pr-reviewer", "assertion.sub == 'agent:pr-reviewer'"],
+  [
+    "generic OIDC",
+    oidc({ issuerUrl: "https://auth.acme.example", subject: "agent:pr-reviewer", audience: "acme-agents" }),
+    "https://auth.acme.example",
+    "agent:pr-reviewer",
+    "assertion.sub == 'agent:pr-reviewer'",
+  ],
 ];
 
 describe("AgentIdentity on GCP under mocks", () => {
-  it.each(PRESETS)("%s: one provider pinned to the owner, one workload identity binding for the exact subject", async (_label, runsOn, issuer, subject, condition) => {
-    const resources = await deploy(runsOn);
-    expect(find(resources, "gcp:iam/workloadIdentityPool:WorkloadIdentityPool")).toHaveLength(1);
-    const providers = find(resources, "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider");
-    expect(providers).toHaveLength(1);
-    const provider = providers[0]!.inputs;
-    expect(provider.attributeCondition).toBe(condition);
-    expect((provider.oidc as { issuerUri: string }).issuerUri).toBe(issuer);
-    expect((provider.attributeMapping as Record<string, string>)["google.subject"]).toBe("assertion.sub");
-    expect(provider.workloadIdentityPoolId).toBe("agent-iam");
-    expect(provider.workloadIdentityPoolProviderId).toMatch(/^[a-z0-9][a-z0-9-]{2,30}[a-z0-9]$/);
-    expect((provider.oidc as { allowedAudiences?: string[] }).allowedAudiences).toEqual(runsOn.kind === "oidc" ? ["acme-agents"] : undefined);
+  it.each(PRESETS)(
+    "%s: one provider pinned to the owner, one workload identity binding for the exact subject",
+    async (_label, runsOn, issuer, subject, condition) => {
+      const resources = await deploy(runsOn);
+      expect(find(resources, "gcp:iam/workloadIdentityPool:WorkloadIdentityPool")).toHaveLength(1);
+      const providers = find(resources, "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider");
+      expect(providers).toHaveLength(1);
+      const provider = providers[0]!.inputs;
+      expect(provider.attributeCondition).toBe(condition);
+      expect((provider.oidc as { issuerUri: string }).issuerUri).toBe(issuer);
+      expect((provider.attributeMapping as Record<string, string>)["google.subject"]).toBe("assertion.sub");
+      expect(provider.workloadIdentityPoolId).toBe("agent-iam");
+      expect(provider.workloadIdentityPoolProviderId).toMatch(/^[a-z0-9][a-z0-9-]{2,30}[a-z0-9]$/);
+      expect((provider.oidc as { allowedAudiences?: string[] }).allowedAudiences).toEqual(
+        runsOn.kind === "oidc" ? ["acme-agents"] : undefined,
+      );
 
-    const bindings = find(resources, "gcp:serviceaccount/iAMMember:IAMMember");
-    expect(bindings).toHaveLength(1);
-    expect(bindings[0]!.inputs.role).toBe("roles/iam.workloadIdentityUser");
-    expect(bindings[0]!.inputs.member).toBe(`principal://iam.googleapis.com/${POOL_NAME}/subject/${subject}`);
-    expect(bindings[0]!.inputs.serviceAccountId).toBe("projects/acme-prod/serviceAccounts/pr-reviewer-prod@acme-prod.iam.gserviceaccount.com");
-    expect((bindings[0]!.inputs.condition as { expression: string }).expression).toBe(`request.time < timestamp("${EXPIRES}T00:00:00Z")`);
-    expect(find(resources, "gcp:serviceaccount/key:Key")).toHaveLength(0);
-  });
+      const bindings = find(resources, "gcp:serviceaccount/iAMMember:IAMMember");
+      expect(bindings).toHaveLength(1);
+      expect(bindings[0]!.inputs.role).toBe("roles/iam.workloadIdentityUser");
+      expect(bindings[0]!.inputs.member).toBe(`principal://iam.googleapis.com/${POOL_NAME}/subject/${subject}`);
+      expect(bindings[0]!.inputs.serviceAccountId).toBe(
+        "projects/acme-prod/serviceAccounts/pr-reviewer-prod@acme-prod.iam.gserviceaccount.com",
+      );
+      expect((bindings[0]!.inputs.condition as { expression: string }).expression).toBe(
+        `request.time < timestamp("${EXPIRES}T00:00:00Z")`,
+      );
+      expect(find(resources, "gcp:serviceaccount/key:Key")).toHaveLength(0);
+    },
+  );
 
   it("the service account carries the agent's metadata in the exact description form", async () => {
     const resources = await deploy(githubActions({ repository: "acme/api" }));
     const [account] = find(resources, "gcp:serviceaccount/account:Account");
     expect(account!.inputs).toMatchObject({ project: "acme-prod", accountId: "pr-reviewer-prod", disabled: false });
-    expect(account!.inputs.description).toBe(`owner=keisha@acme.example; environment=prod; expires=${EXPIRES}; purpose=Reviews pull requests and posts findings`);
-    expect(parseGcpDescription(account!.inputs.description as string)).toEqual({ owner: "keisha@acme.example", environment: "prod", expires: EXPIRES, purpose: "Reviews pull requests and posts findings" });
+    expect(account!.inputs.description).toBe(
+      `owner=keisha@acme.example; environment=prod; expires=${EXPIRES}; purpose=Reviews pull requests and posts findings`,
+    );
+    expect(parseGcpDescription(account!.inputs.description as string)).toEqual({
+      owner: "keisha@acme.example",
+      environment: "prod",
+      expires: EXPIRES,
+      purpose: "Reviews pull requests and posts findings",
+    });
   });
 
   it("grants are resource-level members with the narrowest role, each ending on the review date or the grant's end", async () => {
@@ -90,11 +146,25 @@ describe("AgentIdentity on GCP under mocks", () => {
     const [bucket] = find(resources, "gcp:storage/bucketIAMMember:BucketIAMMember");
     expect(bucket!.inputs).toMatchObject({ bucket: "acme-prod-source", role: "roles/storage.objectViewer", member });
     const [topic] = find(resources, "gcp:pubsub/topicIAMMember:TopicIAMMember");
-    expect(topic!.inputs).toMatchObject({ project: "acme-prod", topic: "reviews", role: "roles/pubsub.publisher", member });
+    expect(topic!.inputs).toMatchObject({
+      project: "acme-prod",
+      topic: "reviews",
+      role: "roles/pubsub.publisher",
+      member,
+    });
     const [secret] = find(resources, "gcp:secretmanager/secretIamMember:SecretIamMember");
-    expect(secret!.inputs).toMatchObject({ project: "acme-prod", secretId: "review-token", role: "roles/secretmanager.secretAccessor", member });
-    expect((bucket!.inputs.condition as { expression: string }).expression).toBe(`request.time < timestamp("${EXPIRES}T00:00:00Z")`);
-    expect((secret!.inputs.condition as { expression: string }).expression).toBe('request.time < timestamp("2098-07-01T00:00:00Z")');
+    expect(secret!.inputs).toMatchObject({
+      project: "acme-prod",
+      secretId: "review-token",
+      role: "roles/secretmanager.secretAccessor",
+      member,
+    });
+    expect((bucket!.inputs.condition as { expression: string }).expression).toBe(
+      `request.time < timestamp("${EXPIRES}T00:00:00Z")`,
+    );
+    expect((secret!.inputs.condition as { expression: string }).expression).toBe(
+      'request.time < timestamp("2098-07-01T00:00:00Z")',
+    );
     const all = resources.filter((resource) => /IAMMember|IamMember/.test(resource.type));
     for (const resource of all) {
       expect(resource.inputs.condition, resource.name).toBeDefined();
@@ -112,18 +182,33 @@ describe("AgentIdentity on GCP under mocks", () => {
         environment: "prod",
         expires: EXPIRES,
         runsOn: githubActions({ repository: "acme/ops" }),
-        grants: [{ role: "read-only-monitor", resources: ["//logging.googleapis.com/projects/acme-prod", "//monitoring.googleapis.com/projects/acme-prod"] }],
+        grants: [
+          {
+            role: "read-only-monitor",
+            resources: [
+              "//logging.googleapis.com/projects/acme-prod",
+              "//monitoring.googleapis.com/projects/acme-prod",
+            ],
+          },
+        ],
         gcp: { project: "acme-prod", pool },
       });
     });
     const members = find(resources, "gcp:projects/iAMMember:IAMMember");
-    expect(members.map((member) => member.inputs.role).sort()).toEqual(["roles/logging.viewer", "roles/monitoring.viewer"]);
-    for (const member of members) expect((member.inputs.condition as { expression: string }).expression).toMatch(/^request\.time < timestamp\("/);
+    expect(members.map((member) => member.inputs.role).sort()).toEqual([
+      "roles/logging.viewer",
+      "roles/monitoring.viewer",
+    ]);
+    for (const member of members)
+      expect((member.inputs.condition as { expression: string }).expression).toMatch(/^request\.time < timestamp\("/);
   });
 
   it("a custom role is created once per project and shared by the agents that need it", async () => {
     const resources = await recordResources(() => {
-      const pool = new GcpWorkloadIdentityPool("agents", { project: "acme-prod", issuers: [githubActions({ repository: "acme/data" })] });
+      const pool = new GcpWorkloadIdentityPool("agents", {
+        project: "acme-prod",
+        issuers: [githubActions({ repository: "acme/data" })],
+      });
       for (const name of ["sales-reader", "audit-reader"])
         new AgentIdentity(name, {
           owner: "keisha@acme.example",
@@ -137,16 +222,26 @@ describe("AgentIdentity on GCP under mocks", () => {
     });
     const roles = find(resources, "gcp:projects/iAMCustomRole:IAMCustomRole");
     expect(roles).toHaveLength(1);
-    expect(roles[0]!.inputs).toMatchObject({ project: "acme-prod", roleId: "agentIam.bigqueryDataReader", stage: "GA" });
+    expect(roles[0]!.inputs).toMatchObject({
+      project: "acme-prod",
+      roleId: "agentIam.bigqueryDataReader",
+      stage: "GA",
+    });
     expect(roles[0]!.inputs.permissions).not.toContain("bigquery.tables.export");
     const datasets = find(resources, "gcp:bigquery/datasetIamMember:DatasetIamMember");
-    expect(datasets.map((member) => member.inputs.role)).toEqual(["projects/acme-prod/roles/agentIam.bigqueryDataReader", "projects/acme-prod/roles/agentIam.bigqueryDataReader"]);
+    expect(datasets.map((member) => member.inputs.role)).toEqual([
+      "projects/acme-prod/roles/agentIam.bigqueryDataReader",
+      "projects/acme-prod/roles/agentIam.bigqueryDataReader",
+    ]);
     // Both agents run in the acme organisation: one provider, made from the pool's issuer list.
     expect(find(resources, "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")).toHaveLength(1);
   });
 
   it("an existing pool and provider are used as they are", async () => {
-    const existing = { name: "projects/987654321098/locations/global/workloadIdentityPools/shared", provider: "projects/987654321098/locations/global/workloadIdentityPools/shared/providers/github" };
+    const existing = {
+      name: "projects/987654321098/locations/global/workloadIdentityPools/shared",
+      provider: "projects/987654321098/locations/global/workloadIdentityPools/shared/providers/github",
+    };
     let identity: AgentIdentity | undefined;
     const resources = await recordResources(() => {
       identity = new AgentIdentity("pr-reviewer", {
@@ -160,7 +255,9 @@ describe("AgentIdentity on GCP under mocks", () => {
     });
     expect(find(resources, "gcp:iam/workloadIdentityPool:WorkloadIdentityPool")).toHaveLength(0);
     expect(find(resources, "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")).toHaveLength(0);
-    expect(find(resources, "gcp:serviceaccount/iAMMember:IAMMember")[0]!.inputs.member).toBe(`principal://iam.googleapis.com/${existing.name}/subject/repo:acme/api:environment:prod`);
+    expect(find(resources, "gcp:serviceaccount/iAMMember:IAMMember")[0]!.inputs.member).toBe(
+      `principal://iam.googleapis.com/${existing.name}/subject/repo:acme/api:environment:prod`,
+    );
     const snippet = await new Promise<string>((resolve) => identity!.gcp!.snippet.apply(resolve));
     expect(snippet).toContain(`workload_identity_provider: ${existing.provider}`);
     expect(snippet).toContain("service_account: pr-reviewer-prod@acme-prod.iam.gserviceaccount.com");
@@ -180,15 +277,24 @@ describe("AgentIdentity on GCP under mocks", () => {
         gcp: { project: "acme-prod", pool },
       });
     });
-    const value = <T>(output: { apply<U>(f: (v: T) => U): unknown }) => new Promise<T>((resolve) => output.apply((v) => resolve(v)));
-    expect(await value<string>(identity!.gcp!.serviceAccountEmail)).toBe("pr-reviewer-prod@acme-prod.iam.gserviceaccount.com");
+    const value = <T>(output: { apply<U>(f: (v: T) => U): unknown }) =>
+      new Promise<T>((resolve) => output.apply((v) => resolve(v)));
+    expect(await value<string>(identity!.gcp!.serviceAccountEmail)).toBe(
+      "pr-reviewer-prod@acme-prod.iam.gserviceaccount.com",
+    );
     const provider = await value<string>(identity!.gcp!.providerName);
-    expect(provider).toMatch(/^projects\/123456789012\/locations\/global\/workloadIdentityPools\/agent-iam\/providers\/gl-acme-platform-[0-9a-f]{6}$/);
+    expect(provider).toMatch(
+      /^projects\/123456789012\/locations\/global\/workloadIdentityPools\/agent-iam\/providers\/gl-acme-platform-[0-9a-f]{6}$/,
+    );
     const snippet = await value<string>(identity!.gcp!.snippet);
     expect(snippet).toContain(`aud: https://iam.googleapis.com/${provider}`);
     expect(snippet).toContain('"type": "external_account"');
     expect(snippet).toContain(`serviceAccounts/pr-reviewer-prod@acme-prod.iam.gserviceaccount.com:generateAccessToken`);
-    expect(identity!.gcp!.labels).toMatchObject({ "agent-iam-agent": "pr-reviewer", owner: "keisha_at_acme-example", environment: "prod" });
+    expect(identity!.gcp!.labels).toMatchObject({
+      "agent-iam-agent": "pr-reviewer",
+      owner: "keisha_at_acme-example",
+      environment: "prod",
+    });
   });
 
   it("disabled: the account is disabled, with no workload identity binding and no grants", async () => {

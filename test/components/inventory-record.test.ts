@@ -22,7 +22,8 @@ import { recordResources } from "../../src/gate/program/record";
 import { planAgent } from "../../src/clouds/plan";
 
 const TODAY = todayUtc();
-const inDays = (days: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const inDays = (days: number) =>
+  new Date(Date.parse(`${TODAY}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const SUBSCRIPTION = "11111111-2222-4333-8444-555555555555";
 const PROVIDER_ARN = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 
@@ -38,7 +39,12 @@ function fleet(components: AgentIdentity[] = []) {
         environment: "prod",
         expires: inDays(120),
         runsOn: githubActions({ repository: "acme/api" }),
-        grants: [{ role: "code-reviewer", resources: ["arn:aws:s3:::acme-prod-source", "arn:aws:sqs:us-east-1:123456789012:reviews"] }],
+        grants: [
+          {
+            role: "code-reviewer",
+            resources: ["arn:aws:s3:::acme-prod-source", "arn:aws:sqs:us-east-1:123456789012:reviews"],
+          },
+        ],
         aws: { oidcProvider: github },
       }),
       new AgentIdentity("customer-reader", {
@@ -46,8 +52,14 @@ function fleet(components: AgentIdentity[] = []) {
         purpose: "Reads customer records to answer support tickets",
         environment: "dev",
         expires: inDays(10),
-        runsOn: kubernetes({ issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC123", namespace: "support", serviceAccount: "reader" }),
-        grants: [{ resource: "arn:aws:dynamodb:us-east-1:123456789012:table/customers", access: "read", dataClass: "pii" }],
+        runsOn: kubernetes({
+          issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC123",
+          namespace: "support",
+          serviceAccount: "reader",
+        }),
+        grants: [
+          { resource: "arn:aws:dynamodb:us-east-1:123456789012:table/customers", access: "read", dataClass: "pii" },
+        ],
         aws: { oidcProvider: PROVIDER_ARN },
       }),
       new AgentIdentity("report-reader", {
@@ -57,7 +69,13 @@ function fleet(components: AgentIdentity[] = []) {
         expires: inDays(90),
         runsOn: githubActions({ repository: "acme/reports" }),
         grants: [
-          { role: "data-reader", resources: ["//storage.googleapis.com/projects/_/buckets/acme-reports", `/subscriptions/${SUBSCRIPTION}/resourceGroups/agents/providers/Microsoft.Storage/storageAccounts/acmereports/blobServices/default/containers/reports`] },
+          {
+            role: "data-reader",
+            resources: [
+              "//storage.googleapis.com/projects/_/buckets/acme-reports",
+              `/subscriptions/${SUBSCRIPTION}/resourceGroups/agents/providers/Microsoft.Storage/storageAccounts/acmereports/blobServices/default/containers/reports`,
+            ],
+          },
         ],
         gcp: { project: "acme-prod-123", pool: new GcpWorkloadIdentityPool("agents", { project: "acme-prod-123" }) },
         azure: { subscriptionId: SUBSCRIPTION, resourceGroupName: "agents", location: "westeurope" },
@@ -72,8 +90,15 @@ describe("inventory from a recorded program run", () => {
     expect(records.map((record) => record.id)).toEqual(["customer-reader", "pr-reviewer", "report-reader"]);
     const [reader, reviewer, reports] = records as [InventoryRecord, InventoryRecord, InventoryRecord];
     expect(reports.clouds).toEqual(["gcp", "azure"]);
-    expect(reports.identities.gcp).toMatchObject({ serviceAccountEmail: expect.stringMatching(/^report-reader[-a-z]*@acme-prod-123\.iam\.gserviceaccount\.com$/), project: "acme-prod-123" });
-    expect(reports.identities.azure).toMatchObject({ clientId: expect.stringMatching(/^[0-9a-f-]{36}$/), principalId: expect.stringMatching(/^[0-9a-f-]{36}$/), resourceId: expect.stringMatching(/^\/subscriptions\//) });
+    expect(reports.identities.gcp).toMatchObject({
+      serviceAccountEmail: expect.stringMatching(/^report-reader[-a-z]*@acme-prod-123\.iam\.gserviceaccount\.com$/),
+      project: "acme-prod-123",
+    });
+    expect(reports.identities.azure).toMatchObject({
+      clientId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      principalId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      resourceId: expect.stringMatching(/^\/subscriptions\//),
+    });
     expect(reviewer).toMatchObject({
       owner: "keisha@acme.example",
       team: "platform",
@@ -83,9 +108,19 @@ describe("inventory from a recorded program run", () => {
       expires: inDays(120),
       daysToExpiry: 120,
       status: "active",
-      issuer: { kind: "github-actions", url: "https://token.actions.githubusercontent.com", subject: "repo:acme/api:environment:prod", audience: null },
+      issuer: {
+        kind: "github-actions",
+        url: "https://token.actions.githubusercontent.com",
+        subject: "repo:acme/api:environment:prod",
+        audience: null,
+      },
       clouds: ["aws"],
-      identities: { aws: { roleArn: "arn:aws:iam::123456789012:role/agents/agent-pr-reviewer-prod", roleName: "agent-pr-reviewer-prod" } },
+      identities: {
+        aws: {
+          roleArn: "arn:aws:iam::123456789012:role/agents/agent-pr-reviewer-prod",
+          roleName: "agent-pr-reviewer-prod",
+        },
+      },
       writesProd: true,
       touchesSensitiveData: false,
       risk: { tier: "high" },
@@ -99,7 +134,13 @@ describe("inventory from a recorded program run", () => {
       identities: { aws: { roleArn: "arn:aws:iam::123456789012:role/agents/agent-customer-reader-dev" } },
       writesProd: false,
       touchesSensitiveData: true,
-      risk: { tier: "high", reasons: [expect.objectContaining({ rule: "lists-sensitive" }), expect.objectContaining({ rule: "reads-sensitive" })] },
+      risk: {
+        tier: "high",
+        reasons: [
+          expect.objectContaining({ rule: "lists-sensitive" }),
+          expect.objectContaining({ rule: "reads-sensitive" }),
+        ],
+      },
     });
     expect(reader.canDo).toEqual(["read the DynamoDB table customers (holds PII)"]);
     for (const record of records) expect(inventoryRecordSchema.safeParse(record).success).toBe(true);
@@ -108,15 +149,24 @@ describe("inventory from a recorded program run", () => {
   it("equals the inventoryRecord output each component exports", async () => {
     const components: AgentIdentity[] = [];
     const resources = await recordResources(fleet(components));
-    const exported = await Promise.all(components.map((component) => new Promise<InventoryRecord>((resolve) => component.inventoryRecord.apply(resolve))));
+    const exported = await Promise.all(
+      components.map(
+        (component) => new Promise<InventoryRecord>((resolve) => component.inventoryRecord.apply(resolve)),
+      ),
+    );
     const byId = (a: InventoryRecord, b: InventoryRecord) => a.id.localeCompare(b.id);
     expect(exported.sort(byId)).toEqual(inventoryFromResources(resources, { today: TODAY }));
   });
 
   it("records the agent model as the component input, so recorded runs and state carry it", async () => {
     const resources = await recordResources(fleet());
-    const component = resources.find((resource) => resource.type === "agent-iam:index:AgentIdentity" && resource.name === "pr-reviewer");
-    expect(component?.inputs).toMatchObject({ agent: { id: "pr-reviewer", owner: "keisha@acme.example" }, ownerDeparted: false });
+    const component = resources.find(
+      (resource) => resource.type === "agent-iam:index:AgentIdentity" && resource.name === "pr-reviewer",
+    );
+    expect(component?.inputs).toMatchObject({
+      agent: { id: "pr-reviewer", owner: "keisha@acme.example" },
+      ownerDeparted: false,
+    });
   });
 
   it("names the component that carries no agent model instead of guessing", () => {
@@ -134,13 +184,57 @@ describe("inventory from a recorded program run", () => {
       grants: [{ resource: "arn:aws:s3:::acme-dev-reports", access: "read" }],
       aws: { oidcProvider: PROVIDER_ARN },
     });
-    const role = (name: string, tags: Record<string, string>) => ({ arn: `arn:aws:iam::123456789012:role/agents/${name}`, name, tags });
+    const role = (name: string, tags: Record<string, string>) => ({
+      arn: `arn:aws:iam::123456789012:role/agents/${name}`,
+      name,
+      tags,
+    });
     const resources = [
-      { urn: "urn:c", type: "agent-iam:index:AgentIdentity", name: "bot", inputs: { agent, ownerDeparted: false }, state: {} },
-      { urn: "urn:b", parent: "urn:c", type: "aws:iam/role:Role", name: "bot-action", inputs: {}, state: role("agent-bot-dev-budget-action", { "agent-iam:budget-of": "bot" }) },
-      { urn: "urn:r", parent: "urn:c", type: "aws:iam/role:Role", name: "bot", inputs: {}, state: role("agent-bot-dev", { "agent-iam:agent": "bot" }) },
-      { urn: "urn:s1", parent: "urn:c", type: "gcp:serviceaccount/account:Account", name: "stopper", inputs: {}, state: { email: "agent-iam-budget-stopper@p.iam.gserviceaccount.com", description: "Disables an agent's service account" } },
-      { urn: "urn:s2", parent: "urn:c", type: "gcp:serviceaccount/account:Account", name: "bot", inputs: {}, state: { email: "bot-dev@p.iam.gserviceaccount.com", description: "owner=keisha@acme.example; environment=dev; expires=2030-01-01; purpose=x" } },
+      {
+        urn: "urn:c",
+        type: "agent-iam:index:AgentIdentity",
+        name: "bot",
+        inputs: { agent, ownerDeparted: false },
+        state: {},
+      },
+      {
+        urn: "urn:b",
+        parent: "urn:c",
+        type: "aws:iam/role:Role",
+        name: "bot-action",
+        inputs: {},
+        state: role("agent-bot-dev-budget-action", { "agent-iam:budget-of": "bot" }),
+      },
+      {
+        urn: "urn:r",
+        parent: "urn:c",
+        type: "aws:iam/role:Role",
+        name: "bot",
+        inputs: {},
+        state: role("agent-bot-dev", { "agent-iam:agent": "bot" }),
+      },
+      {
+        urn: "urn:s1",
+        parent: "urn:c",
+        type: "gcp:serviceaccount/account:Account",
+        name: "stopper",
+        inputs: {},
+        state: {
+          email: "agent-iam-budget-stopper@p.iam.gserviceaccount.com",
+          description: "Disables an agent's service account",
+        },
+      },
+      {
+        urn: "urn:s2",
+        parent: "urn:c",
+        type: "gcp:serviceaccount/account:Account",
+        name: "bot",
+        inputs: {},
+        state: {
+          email: "bot-dev@p.iam.gserviceaccount.com",
+          description: "owner=keisha@acme.example; environment=dev; expires=2030-01-01; purpose=x",
+        },
+      },
     ];
     const [record] = inventoryFromResources(resources, { today: TODAY });
     expect(record!.identities.aws?.roleName).toBe("agent-bot-dev");
@@ -159,8 +253,21 @@ describe("inventory from a recorded program run", () => {
     });
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     const resources = [
-      { urn: "urn:c", type: "agent-iam:index:AgentIdentity", name: "bot", inputs: { agent, ownerDeparted: false }, state: {} },
-      { urn: "urn:r", parent: "urn:c", type: "aws:iam/role:Role", name: "bot", inputs: {}, state: { arn: unknown, name: "agent-bot-dev" } },
+      {
+        urn: "urn:c",
+        type: "agent-iam:index:AgentIdentity",
+        name: "bot",
+        inputs: { agent, ownerDeparted: false },
+        state: {},
+      },
+      {
+        urn: "urn:r",
+        parent: "urn:c",
+        type: "aws:iam/role:Role",
+        name: "bot",
+        inputs: {},
+        state: { arn: unknown, name: "agent-bot-dev" },
+      },
     ];
     const [record] = inventoryFromResources(resources, { today: TODAY });
     expect(record!.identities).toEqual({});
@@ -179,10 +286,19 @@ describe("inventory record details", () => {
 
   it("marks the disabled reason: the spec's kill switch or a departed owner", () => {
     const agent = planAgent("refunds", { ...base, expires: inDays(60), disabled: true });
-    expect(buildInventoryRecord(agent, {}, { today: TODAY })).toMatchObject({ status: "disabled", disabledReason: "disabled" });
-    expect(buildInventoryRecord(agent, {}, { today: TODAY, ownerDeparted: true })).toMatchObject({ status: "disabled", disabledReason: "owner-departed" });
+    expect(buildInventoryRecord(agent, {}, { today: TODAY })).toMatchObject({
+      status: "disabled",
+      disabledReason: "disabled",
+    });
+    expect(buildInventoryRecord(agent, {}, { today: TODAY, ownerDeparted: true })).toMatchObject({
+      status: "disabled",
+      disabledReason: "owner-departed",
+    });
     const active = planAgent("refunds", { ...base, expires: inDays(60) });
-    expect(buildInventoryRecord(active, {}, { today: TODAY })).toMatchObject({ status: "active", disabledReason: null });
+    expect(buildInventoryRecord(active, {}, { today: TODAY })).toMatchObject({
+      status: "active",
+      disabledReason: null,
+    });
   });
 
   it("puts high-risk includes, data class, deadline and approval into plain words", () => {
@@ -190,9 +306,19 @@ describe("inventory record details", () => {
       ...base,
       expires: inDays(60),
       approval: "SEC-1234",
-      grants: [{ resource: "arn:aws:dynamodb:us-east-1:123456789012:table/orders", access: ["read", "write"], include: ["delete"], dataClass: "financial", until: inDays(30) }],
+      grants: [
+        {
+          resource: "arn:aws:dynamodb:us-east-1:123456789012:table/orders",
+          access: ["read", "write"],
+          include: ["delete"],
+          dataClass: "financial",
+          until: inDays(30),
+        },
+      ],
     });
-    expect(describeGrant(agent.grants[0]!)).toBe(`write to and read the DynamoDB table orders (holds financial data, may also delete, until ${inDays(30)})`);
+    expect(describeGrant(agent.grants[0]!)).toBe(
+      `write to and read the DynamoDB table orders (holds financial data, may also delete, until ${inDays(30)})`,
+    );
     const record = buildInventoryRecord(agent, {}, { today: TODAY });
     expect(record.approval).toBe("SEC-1234");
     expect(record.risk.tier).toBe("critical");
@@ -201,7 +327,14 @@ describe("inventory record details", () => {
   it("describes account-wide grants by their role", () => {
     const agent = planAgent("monitor", { ...base, expires: inDays(60), grants: [{ role: "read-only-monitor" }] });
     const record = buildInventoryRecord(agent, {}, { today: TODAY });
-    expect(record.grants).toEqual([expect.objectContaining({ resource: "*", resourceType: "account", role: "read-only-monitor", actions: expect.arrayContaining(["cloudwatch:GetMetricStatistics"]) })]);
+    expect(record.grants).toEqual([
+      expect.objectContaining({
+        resource: "*",
+        resourceType: "account",
+        role: "read-only-monitor",
+        actions: expect.arrayContaining(["cloudwatch:GetMetricStatistics"]),
+      }),
+    ]);
     expect(record.canDo[0]).toMatch(/^account-wide on AWS: watches services/);
   });
 
@@ -227,10 +360,18 @@ describe("inventory formats", () => {
     const csv = inventoryCsv(await records());
     const lines = csv.trimEnd().split("\r\n");
     expect(lines).toHaveLength(4);
-    expect(lines[0]!.split(",").slice(0, 7)).toEqual(["id", "owner", "team", "cost_center", "environment", "status", "risk"]);
+    expect(lines[0]!.split(",").slice(0, 7)).toEqual([
+      "id",
+      "owner",
+      "team",
+      "cost_center",
+      "environment",
+      "status",
+      "risk",
+    ]);
     expect(lines[2]).toMatch(/^pr-reviewer,keisha@acme\.example,platform,cc-1234,prod,active,high,/);
     expect(csvCell('say "hi", then leave')).toBe('"say ""hi"", then leave"');
-    expect(csvCell("=HYPERLINK(\"x\")")).toBe("\"'=HYPERLINK(\"\"x\"\")\"");
+    expect(csvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
     expect(csvCell(null)).toBe("");
   });
 
@@ -238,7 +379,9 @@ describe("inventory formats", () => {
     const rows = await records();
     const markdown = inventoryMarkdown(rows);
     expect(markdown).toContain("| pr-reviewer | keisha@acme.example | prod | high | active | AWS |");
-    expect(markdown).toMatch(/## Expiring within 30 days\n\n- \*\*customer-reader\*\* \(owner ravi@acme\.example\): expires .*, in 10 days/);
+    expect(markdown).toMatch(
+      /## Expiring within 30 days\n\n- \*\*customer-reader\*\* \(owner ravi@acme\.example\): expires .*, in 10 days/,
+    );
     expect(expiringSoon(rows).map((record) => record.id)).toEqual(["customer-reader"]);
   });
 
@@ -254,9 +397,24 @@ describe("inventory JSON Schema", () => {
   });
 
   it("requires every field of a record", () => {
-    const schema = inventoryJsonSchema() as { properties: { agents: { items: { required: string[]; additionalProperties: boolean } } } };
+    const schema = inventoryJsonSchema() as {
+      properties: { agents: { items: { required: string[]; additionalProperties: boolean } } };
+    };
     const item = schema.properties.agents.items;
-    expect(item.required).toEqual(expect.arrayContaining(["id", "owner", "purpose", "environment", "created", "expires", "issuer", "identities", "grants", "risk"]));
+    expect(item.required).toEqual(
+      expect.arrayContaining([
+        "id",
+        "owner",
+        "purpose",
+        "environment",
+        "created",
+        "expires",
+        "issuer",
+        "identities",
+        "grants",
+        "risk",
+      ]),
+    );
     expect(item.additionalProperties).toBe(false);
   });
 });

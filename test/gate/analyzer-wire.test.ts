@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import { toStruct } from "../../src/gate/analyzer/wire";
 import { analyzeRequest, analyzeStackRequest, analyzerResourceMessage } from "../support/analyzer-oracle";
-import { analyzeRequestBytes, analyzeStackRequestBytes, analyzerResourceBytes } from "../../src/gate/analyzer/request-encoding";
+import {
+  analyzeRequestBytes,
+  analyzeStackRequestBytes,
+  analyzerResourceBytes,
+} from "../../src/gate/analyzer/request-encoding";
 import { encodeStruct } from "../../src/gate/analyzer/struct-encoding";
 import type { AnalyzerResource } from "../../src/gate/analyzer";
 import { runs } from "../support/property";
@@ -17,7 +21,12 @@ import { propertyKey as key, propertyValue, resourceArbitrary } from "../support
 
 /** A resource whose encoding is `size` bytes or so: lengths of one, two and three varint bytes. */
 function sized(size: number): AnalyzerResource {
-  return { urn: "urn:pulumi:dev::p::aws:iam/role:Role::big", type: "aws:iam/role:Role", name: "big", properties: { policy: "x".repeat(size) } };
+  return {
+    urn: "urn:pulumi:dev::p::aws:iam/role:Role::big",
+    type: "aws:iam/role:Role",
+    name: "big",
+    properties: { policy: "x".repeat(size) },
+  };
 }
 
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
@@ -26,20 +35,28 @@ describe("properties written straight to the wire", () => {
   it("are the bytes google-protobuf writes for the same Struct", () => {
     fc.assert(
       fc.property(fc.dictionary(key, propertyValue, { maxKeys: 8 }), (properties) => {
-        expect(same(encodeStruct(properties), toStruct(properties).serializeBinary()), JSON.stringify(properties)).toBe(true);
+        expect(same(encodeStruct(properties), toStruct(properties).serializeBinary()), JSON.stringify(properties)).toBe(
+          true,
+        );
       }),
       runs(500),
     );
   });
 
   it("hold strings and records longer than one varint byte, and -0, NaN and infinities", () => {
-    const properties = { long: "é".repeat(100_000), nested: { list: Array.from({ length: 300 }, (_, index) => ({ index })) }, numbers: [-0, Number.NaN, Infinity, -Infinity, 2 ** 60] };
+    const properties = {
+      long: "é".repeat(100_000),
+      nested: { list: Array.from({ length: 300 }, (_, index) => ({ index })) },
+      numbers: [-0, Number.NaN, Infinity, -Infinity, 2 ** 60],
+    };
     expect(same(encodeStruct(properties), toStruct(properties).serializeBinary())).toBe(true);
   });
 
   it("keep a property named __proto__ on the wire, as the engine sends it; google-protobuf drops it both ways", () => {
     const properties = JSON.parse('{"__proto__": "AKIAABCDEFGHIJKLMNOP", "a": 1}') as Record<string, unknown>;
-    const decoded = analyzerPb.AnalyzeStackRequest.deserializeBinary(analyzeStackRequestBytes([analyzerResourceBytes({ urn: "urn:x", type: "t", name: "n", properties })]));
+    const decoded = analyzerPb.AnalyzeStackRequest.deserializeBinary(
+      analyzeStackRequestBytes([analyzerResourceBytes({ urn: "urn:x", type: "t", name: "n", properties })]),
+    );
     expect(Buffer.from(encodeStruct(properties)).includes(Buffer.from("__proto__"))).toBe(true);
     expect(Buffer.from(toStruct(properties).serializeBinary()).includes(Buffer.from("__proto__"))).toBe(false);
     // What a pack's server reads back: the key is gone, as it would be from the engine's own request.
@@ -53,8 +70,18 @@ describe("properties written straight to the wire", () => {
   });
 
   it("write property dependencies as jspb.Map does: sorted, an empty key kept, __proto__ and empty lists left out", () => {
-    const propertyDependencies = JSON.parse('{"__proto__": ["u1"], "": ["u2"], "b": [], "a": ["u3", ""]}') as Record<string, string[]>;
-    const resource: AnalyzerResource = { urn: "", type: "t", name: "", properties: {}, propertyDependencies, options: { customTimeouts: { create: -0, update: Number.NaN, delete: 1.5 } } };
+    const propertyDependencies = JSON.parse('{"__proto__": ["u1"], "": ["u2"], "b": [], "a": ["u3", ""]}') as Record<
+      string,
+      string[]
+    >;
+    const resource: AnalyzerResource = {
+      urn: "",
+      type: "t",
+      name: "",
+      properties: {},
+      propertyDependencies,
+      options: { customTimeouts: { create: -0, update: Number.NaN, delete: 1.5 } },
+    };
     expect(same(analyzerResourceBytes(resource), analyzerResourceMessage(resource).serializeBinary())).toBe(true);
     expect(same(analyzeRequestBytes(resource), analyzeRequest(resource).serializeBinary())).toBe(true);
   });
@@ -90,9 +117,22 @@ describe("AnalyzeStackRequest put together from resources encoded one by one", (
   });
 
   it("reads back as the resources it was made of", () => {
-    const resources = [sized(5), { ...sized(300), name: "second", parent: "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev" }];
-    const decoded = analyzerPb.AnalyzeStackRequest.deserializeBinary(analyzeStackRequestBytes(resources.map(analyzerResourceBytes)));
-    expect(decoded.getResourcesList().map((resource) => [resource.getName(), resource.getParent(), (resource.getProperties()!.toJavaScript().policy as string).length])).toEqual([
+    const resources = [
+      sized(5),
+      { ...sized(300), name: "second", parent: "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev" },
+    ];
+    const decoded = analyzerPb.AnalyzeStackRequest.deserializeBinary(
+      analyzeStackRequestBytes(resources.map(analyzerResourceBytes)),
+    );
+    expect(
+      decoded
+        .getResourcesList()
+        .map((resource) => [
+          resource.getName(),
+          resource.getParent(),
+          (resource.getProperties()!.toJavaScript().policy as string).length,
+        ]),
+    ).toEqual([
       ["big", "", 5],
       ["second", "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev", 300],
     ]);

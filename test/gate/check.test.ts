@@ -39,9 +39,24 @@ interface JsonViolation {
 }
 interface JsonDocument {
   check: { project: string; stack: string; passed: boolean; exitCode: number; mandatory: number };
-  resources: { urn: string; type: string; name: string; parent?: string; inputs: Record<string, unknown>; outputs: Record<string, unknown>; location: { file: string } }[];
+  resources: {
+    urn: string;
+    type: string;
+    name: string;
+    parent?: string;
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+    location: { file: string };
+  }[];
   violations: JsonViolation[];
-  agents: { id: string; owner: string; environment: string; clouds: string[]; canDo: string[]; runsOn: { subject: string } }[];
+  agents: {
+    id: string;
+    owner: string;
+    environment: string;
+    clouds: string[];
+    canDo: string[];
+    runsOn: { subject: string };
+  }[];
 }
 
 const parse = (run: CliRun): JsonDocument => JSON.parse(run.stdout) as JsonDocument;
@@ -49,7 +64,8 @@ const nameOf = (urn: string) => urn.split("::").slice(3).join("::");
 
 function expectValidSarif(file: string): SarifLog {
   const parsed = sarifLogSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-  if (!parsed.success) throw new Error(`SARIF does not match the 2.1.0 schema: ${JSON.stringify(parsed.error.issues.slice(0, 5))}`);
+  if (!parsed.success)
+    throw new Error(`SARIF does not match the 2.1.0 schema: ${JSON.stringify(parsed.error.issues.slice(0, 5))}`);
   const [run] = parsed.data.runs;
   const rules = run!.tool.driver.rules ?? [];
   expect(new Set(rules.map((rule) => rule.id)).size).toBe(rules.length);
@@ -67,7 +83,17 @@ describe("examples/fleet passes the pack", () => {
   let human: CliRun;
   beforeAll(async () => {
     [dev, prod, human] = await runAll([
-      [["check", "examples/fleet", "--json", "--sarif", join(OUT, "fleet.sarif"), "--inventory", join(OUT, "fleet-inventory.json")]],
+      [
+        [
+          "check",
+          "examples/fleet",
+          "--json",
+          "--sarif",
+          join(OUT, "fleet.sarif"),
+          "--inventory",
+          join(OUT, "fleet-inventory.json"),
+        ],
+      ],
       [["check", "examples/fleet", "--stack", "prod", "--json"]],
       [["check", "examples/fleet"]],
     ]);
@@ -85,7 +111,10 @@ describe("examples/fleet passes the pack", () => {
   });
 
   it("lists at least six agents on three clouds with owner, environment, subject and grants in words", () => {
-    for (const [run, environment] of [[dev, "dev"], [prod, "prod"]] as const) {
+    for (const [run, environment] of [
+      [dev, "dev"],
+      [prod, "prod"],
+    ] as const) {
       const { agents } = parse(run);
       expect(agents.length).toBeGreaterThanOrEqual(6);
       expect(new Set(agents.flatMap((agent) => agent.clouds))).toEqual(new Set(["aws", "gcp", "azure"]));
@@ -129,8 +158,14 @@ describe("examples/fleet passes the pack", () => {
   });
 
   it("writes the inventory: one record per agent", () => {
-    const inventory = JSON.parse(readFileSync(join(OUT, "fleet-inventory.json"), "utf8")) as { agents: { id: string }[] };
-    expect(inventory.agents.map((agent) => agent.id).sort()).toEqual(parse(dev).agents.map((agent) => agent.id).sort());
+    const inventory = JSON.parse(readFileSync(join(OUT, "fleet-inventory.json"), "utf8")) as {
+      agents: { id: string }[];
+    };
+    expect(inventory.agents.map((agent) => agent.id).sort()).toEqual(
+      parse(dev)
+        .agents.map((agent) => agent.id)
+        .sort(),
+    );
   });
 });
 
@@ -166,7 +201,10 @@ describe("examples/insecure fails with every relevant policy named", () => {
     const hits = parse(json).violations.filter((violation) => violation.policy === policy);
     expect(hits.length, `${policy} reported nothing`).toBeGreaterThan(0);
     expect(hits.every((violation) => violation.enforcementLevel === "mandatory")).toBe(true);
-    expect(hits.map((violation) => nameOf(violation.urn)).some((name) => names.includes(name)), `${policy} named ${hits.map((v) => nameOf(v.urn)).join(", ")}`).toBe(true);
+    expect(
+      hits.map((violation) => nameOf(violation.urn)).some((name) => names.includes(name)),
+      `${policy} named ${hits.map((v) => nameOf(v.urn)).join(", ")}`,
+    ).toBe(true);
     for (const name of names.filter((candidate) => !candidate.endsWith("-admin") && candidate !== "support-agent"))
       expect(hits.map((violation) => nameOf(violation.urn))).toContain(name);
   });
@@ -183,7 +221,8 @@ describe("examples/insecure fails with every relevant policy named", () => {
 
   it("prints violations grouped by policy with the resource, and a failing summary", () => {
     expect(human.code).toBe(1);
-    for (const policy of Object.keys(EXPECTED)) expect(human.stdout).toMatch(new RegExp(`✖ ${policy} · mandatory · \\d+`));
+    for (const policy of Object.keys(EXPECTED))
+      expect(human.stdout).toMatch(new RegExp(`✖ ${policy} · mandatory · \\d+`));
     expect(human.stdout).toContain('aws:iam/accessKey:AccessKey "shared-bots-key" examples/insecure/index.ts:');
     expect(human.stdout.trim().split("\n").pop()).toMatch(/^✖ FAILED: \d+ mandatory violations?/);
   });
@@ -193,10 +232,13 @@ describe("examples/insecure fails with every relevant policy named", () => {
     const results = sarif.runs[0]!.results ?? [];
     const mandatory = parse(json).violations.filter((violation) => violation.enforcementLevel === "mandatory");
     expect(results.filter((result) => result.level === "error")).toHaveLength(mandatory.length);
-    for (const policy of Object.keys(EXPECTED)) expect(results.some((result) => result.ruleId === policy && result.level === "error")).toBe(true);
+    for (const policy of Object.keys(EXPECTED))
+      expect(results.some((result) => result.ruleId === policy && result.level === "error")).toBe(true);
     const key = results.find((result) => result.locations![0]!.logicalLocations![0]!.name === "shared-bots-key")!;
     expect(key.locations![0]!.physicalLocation!.artifactLocation.uri).toBe("examples/insecure/index.ts");
-    expect(key.locations![0]!.physicalLocation!.region!.startLine).toBe(parse(json).violations.find((violation) => nameOf(violation.urn) === "shared-bots-key")!.location.line);
+    expect(key.locations![0]!.physicalLocation!.region!.startLine).toBe(
+      parse(json).violations.find((violation) => nameOf(violation.urn) === "shared-bots-key")!.location.line,
+    );
   });
 
   it("is deterministic: two runs give byte-identical JSON and SARIF, with no absolute paths", () => {

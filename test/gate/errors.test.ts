@@ -18,7 +18,10 @@ function expectOneClearError(run: { code: number; stdout: string; stderr: string
 
 describe.concurrent("agent-iam check: exit 2 with one clear message", { timeout: 300_000 }, () => {
   it("a TypeScript syntax error: the parser's message at the user's file and line", async () => {
-    const dir = writeProgram({ "Pulumi.yaml": PROJECT(), "index.ts": 'import * as aws from "@pulumi/aws";\nconst settings = {\n  region: "us-east-1",,\n};\n' });
+    const dir = writeProgram({
+      "Pulumi.yaml": PROJECT(),
+      "index.ts": 'import * as aws from "@pulumi/aws";\nconst settings = {\n  region: "us-east-1",,\n};\n',
+    });
     const run = await runCli(["check", dir, "--policy-pack", TEAM_PACK]);
     expectOneClearError(run);
     expect(run.stderr).toContain(`${dir}/index.ts:3:`);
@@ -63,7 +66,8 @@ describe.concurrent("agent-iam check: exit 2 with one clear message", { timeout:
     const dir = writeProgram({
       "Pulumi.yaml": PROJECT(),
       "index.ts": 'import { makeBot } from "./bots";\nmakeBot("");\n',
-      "bots.ts": 'export function makeBot(name: string) {\n  if (!name) throw new Error("every bot needs a name");\n}\n',
+      "bots.ts":
+        'export function makeBot(name: string) {\n  if (!name) throw new Error("every bot needs a name");\n}\n',
     });
     const run = await runCli(["check", dir, "--policy-pack", TEAM_PACK]);
     expectOneClearError(run);
@@ -80,7 +84,10 @@ describe.concurrent("agent-iam check: exit 2 with one clear message", { timeout:
   });
 
   it("a program that logs an error through pulumi.log.error fails as it would in Pulumi", async () => {
-    const dir = writeProgram({ "Pulumi.yaml": PROJECT(), "index.ts": 'import * as pulumi from "@pulumi/pulumi";\npulumi.log.error("the bucket name is taken");\n' });
+    const dir = writeProgram({
+      "Pulumi.yaml": PROJECT(),
+      "index.ts": 'import * as pulumi from "@pulumi/pulumi";\npulumi.log.error("the bucket name is taken");\n',
+    });
     const run = await runCli(["check", dir, "--policy-pack", TEAM_PACK]);
     expectOneClearError(run);
     expect(run.stderr).toContain("the bucket name is taken");
@@ -109,14 +116,25 @@ describe.concurrent("agent-iam check: exit 2 with one clear message", { timeout:
   });
 
   it("a policy config that is not valid", async () => {
-    const dir = writeProgram({ "Pulumi.yaml": PROJECT(), "index.ts": "export {};\n", "policy.json": '{ "team-no-iam-users": "sometimes" }' });
+    const dir = writeProgram({
+      "Pulumi.yaml": PROJECT(),
+      "index.ts": "export {};\n",
+      "policy.json": '{ "team-no-iam-users": "sometimes" }',
+    });
     const run = await runCli(["check", dir, "--policy-pack", TEAM_PACK, "--config", `${dir}/policy.json`]);
     expectOneClearError(run);
-    expect(run.stderr).toMatch(/--config .*policy\.json: "team-no-iam-users": an enforcement level is one of advisory, mandatory, remediate, disabled/);
+    expect(run.stderr).toMatch(
+      /--config .*policy\.json: "team-no-iam-users": an enforcement level is one of advisory, mandatory, remediate, disabled/,
+    );
   });
 
   it("a stack with no config file while others have one", async () => {
-    const dir = writeProgram({ "Pulumi.yaml": PROJECT(), "Pulumi.dev.yaml": "config: {}\n", "Pulumi.prod.yaml": "config: {}\n", "index.ts": "export {};\n" });
+    const dir = writeProgram({
+      "Pulumi.yaml": PROJECT(),
+      "Pulumi.dev.yaml": "config: {}\n",
+      "Pulumi.prod.yaml": "config: {}\n",
+      "index.ts": "export {};\n",
+    });
     const run = await runCli(["check", dir, "--policy-pack", TEAM_PACK, "--stack", "staging"]);
     expectOneClearError(run);
     expect(run.stderr).toContain("--stack staging: no Pulumi.staging.yaml");

@@ -34,13 +34,23 @@ function declare(resource: AnalyzerResource, prefix: string): Declared {
   const parentNames = resource.parent ? resource.parent.split("::").slice(3).join("::") : resource.name;
   const parents = types.map((type) => [type, `${prefix}${parentNames}`] as const);
   const name = `${prefix}${rest.join("::")}`;
-  return { urn: `urn:pulumi:${STACK}::${PROJECT}::${chain}::${name}`, type: resource.type, name, properties: resource.properties, parents };
+  return {
+    urn: `urn:pulumi:${STACK}::${PROJECT}::${chain}::${name}`,
+    type: resource.type,
+    name,
+    properties: resource.properties,
+    parents,
+  };
 }
 
 const cases = FIXTURES.flatMap((fixture) =>
-  fixture.cases.filter((testCase) => !testCase.stack && !testCase.config).map((testCase, index) => ({ policy: fixture.policy, testCase, prefix: `${fixture.policy}-${index}-` })),
+  fixture.cases
+    .filter((testCase) => !testCase.stack && !testCase.config)
+    .map((testCase, index) => ({ policy: fixture.policy, testCase, prefix: `${fixture.policy}-${index}-` })),
 );
-const declared = cases.flatMap(({ testCase, prefix }) => testCase.resources.map((resource) => declare(resource, prefix)));
+const declared = cases.flatMap(({ testCase, prefix }) =>
+  testCase.resources.map((resource) => declare(resource, prefix)),
+);
 
 /** The program: every declared resource, registered with its type, name, parents and properties exactly. */
 const PROGRAM = `
@@ -85,14 +95,23 @@ describe("the policy corpus through check and straight through the analyzer", ()
 
     // The same resources, in the order the program registered them (the order the engine, and so
     // check, hands them to the pack: a pack may list findings in that order).
-    const order = new Map((JSON.parse(run.stdout) as CheckJson).resources.map((resource) => [resource.urn, resource.registration]));
+    const order = new Map(
+      (JSON.parse(run.stdout) as CheckJson).resources.map((resource) => [resource.urn, resource.registration]),
+    );
     // The components the program declares to parent fixture resources are resources too.
-    const urnOf = (chain: readonly (readonly [string, string])[]) => `urn:pulumi:${STACK}::${PROJECT}::${chain.map(([type]) => type).join("$")}::${chain[chain.length - 1]![1]}`;
+    const urnOf = (chain: readonly (readonly [string, string])[]) =>
+      `urn:pulumi:${STACK}::${PROJECT}::${chain.map(([type]) => type).join("$")}::${chain[chain.length - 1]![1]}`;
     const components = new Map<string, AnalyzerResource>();
     for (const resource of declared)
       resource.parents.forEach(([type, name], depth) => {
         const urn = urnOf(resource.parents.slice(0, depth + 1));
-        components.set(urn, { urn, type, name, properties: {}, ...(depth > 0 ? { parent: urnOf(resource.parents.slice(0, depth)) } : {}) });
+        components.set(urn, {
+          urn,
+          type,
+          name,
+          properties: {},
+          ...(depth > 0 ? { parent: urnOf(resource.parents.slice(0, depth)) } : {}),
+        });
       });
     const resources: AnalyzerResource[] = [
       ...components.values(),
@@ -104,9 +123,15 @@ describe("the policy corpus through check and straight through the analyzer", ()
         ...(resource.parents.length > 0 ? { parent: urnOf(resource.parents) } : {}),
       })),
     ].sort((a, b) => (order.get(a.urn) ?? 0) - (order.get(b.urn) ?? 0));
-    pack = await PolicyPackProcess.start(join(REPO, "policy-pack"), { config: { all: "mandatory" }, stack: { name: STACK, project: PROJECT, preview: false } });
+    pack = await PolicyPackProcess.start(join(REPO, "policy-pack"), {
+      config: { all: "mandatory" },
+      stack: { name: STACK, project: PROJECT, preview: false },
+    });
     direct = [];
-    for (const resource of resources) direct.push(...(await pack.analyze(resource)).map((diagnostic) => ({ ...diagnostic, urn: diagnostic.urn || resource.urn })));
+    for (const resource of resources)
+      direct.push(
+        ...(await pack.analyze(resource)).map((diagnostic) => ({ ...diagnostic, urn: diagnostic.urn || resource.urn })),
+      );
     direct.push(...(await pack.analyzeStack(resources)));
   }, SHARED_RUNS_TIMEOUT);
 
@@ -122,14 +147,32 @@ describe("the policy corpus through check and straight through the analyzer", ()
 
   it("records every fixture resource with its properties exactly", () => {
     expect(run.code, run.stderr).toBe(1);
-    const recorded = new Map((JSON.parse(run.stdout) as CheckJson).resources.map((resource) => [resource.urn, resource.inputs]));
-    for (const resource of declared) expect(recorded.get(resource.urn), resource.urn).toEqual(JSON.parse(JSON.stringify(resource.properties)));
+    const recorded = new Map(
+      (JSON.parse(run.stdout) as CheckJson).resources.map((resource) => [resource.urn, resource.inputs]),
+    );
+    for (const resource of declared)
+      expect(recorded.get(resource.urn), resource.urn).toEqual(JSON.parse(JSON.stringify(resource.properties)));
   });
 
   it("gives the same violations as the pack's own analyzer road", () => {
     const throughCheck = (JSON.parse(run.stdout) as CheckJson).violations.map(key).sort();
-    const straight = [...new Set(direct.filter((diagnostic) => diagnostic.enforcementLevel !== "disabled").map((diagnostic) => key({ policy: diagnostic.policyName, enforcementLevel: diagnostic.enforcementLevel, urn: diagnostic.urn ?? "", message: diagnostic.message })))].sort();
-    expect(throughCheck.length).toBeGreaterThan(cases.filter(({ testCase }) => testCase.verdict === "violation").length / 2);
+    const straight = [
+      ...new Set(
+        direct
+          .filter((diagnostic) => diagnostic.enforcementLevel !== "disabled")
+          .map((diagnostic) =>
+            key({
+              policy: diagnostic.policyName,
+              enforcementLevel: diagnostic.enforcementLevel,
+              urn: diagnostic.urn ?? "",
+              message: diagnostic.message,
+            }),
+          ),
+      ),
+    ].sort();
+    expect(throughCheck.length).toBeGreaterThan(
+      cases.filter(({ testCase }) => testCase.verdict === "violation").length / 2,
+    );
     expect(throughCheck).toEqual(straight);
   });
 });

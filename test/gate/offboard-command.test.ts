@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runWithConfig } from "../../src/gate/cli/commands/offboard";
-import { inventoryFromResources, offboardConfigChange, offboardingChanges, parseDepartedOwners, type InventoryDocument } from "../../src/reports/inventory";
+import {
+  inventoryFromResources,
+  offboardConfigChange,
+  offboardingChanges,
+  parseDepartedOwners,
+  type InventoryDocument,
+} from "../../src/reports/inventory";
 import { loadProject, type ProgramProject } from "../../src/gate/program/project";
 import type { RecordedResource } from "../../src/gate/program/record";
 
@@ -68,29 +74,41 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the program offline with `departedOwners` set to `owners`. */
 async function run(owners: unknown): Promise<RecordedResource[]> {
-  return (await runWithConfig(project, { ...project.config, "agent-iam:departedOwners": JSON.stringify(owners) })).resources;
+  return (await runWithConfig(project, { ...project.config, "agent-iam:departedOwners": JSON.stringify(owners) }))
+    .resources;
 }
 
 /** Every resource under an agent's component. */
 function resourcesOf(resources: readonly RecordedResource[], agentId: string): RecordedResource[] {
-  const root = resources.find((resource) => resource.type === "agent-iam:index:AgentIdentity" && resource.name === agentId)!;
+  const root = resources.find(
+    (resource) => resource.type === "agent-iam:index:AgentIdentity" && resource.name === agentId,
+  )!;
   const inside = new Set([root.urn]);
-  return resources.filter((resource) => resource.parent !== undefined && inside.has(resource.parent) && inside.add(resource.urn));
+  return resources.filter(
+    (resource) => resource.parent !== undefined && inside.has(resource.parent) && inside.add(resource.urn),
+  );
 }
 
-const ofType = (resources: readonly RecordedResource[], type: string) => resources.filter((resource) => resource.type === type);
+const ofType = (resources: readonly RecordedResource[], type: string) =>
+  resources.filter((resource) => resource.type === type);
 
 /** The kill switch of each cloud, read from the registered resources. */
 function killSwitches(resources: readonly RecordedResource[]) {
   const role = ofType(resources, "aws:iam/role:Role")[0]!;
   const trust = JSON.parse(role.inputs.assumeRolePolicy as string) as { Statement: { Effect: string }[] };
-  const inline = ofType(resources, "aws:iam/rolePolicy:RolePolicy").map((policy) => JSON.parse(policy.inputs.policy as string) as { Statement: { Effect: string; Action: string[] }[] });
+  const inline = ofType(resources, "aws:iam/rolePolicy:RolePolicy").map(
+    (policy) => JSON.parse(policy.inputs.policy as string) as { Statement: { Effect: string; Action: string[] }[] },
+  );
   return {
     awsTrustDenies: trust.Statement.every((statement) => statement.Effect === "Deny"),
-    awsDenyAll: inline.some((policy) => policy.Statement.some((statement) => statement.Effect === "Deny" && statement.Action.includes("*"))),
+    awsDenyAll: inline.some((policy) =>
+      policy.Statement.some((statement) => statement.Effect === "Deny" && statement.Action.includes("*")),
+    ),
     gcpAccountDisabled: ofType(resources, "gcp:serviceaccount/account:Account")[0]?.inputs.disabled === true,
     gcpFederation: ofType(resources, "gcp:serviceaccount/iAMMember:IAMMember").length,
-    gcpGrants: resources.filter((resource) => /IAMMember$/.test(resource.type) && resource.type !== "gcp:serviceaccount/iAMMember:IAMMember").length,
+    gcpGrants: resources.filter(
+      (resource) => /IAMMember$/.test(resource.type) && resource.type !== "gcp:serviceaccount/iAMMember:IAMMember",
+    ).length,
     azureCredentials: ofType(resources, "azure-native:managedidentity:FederatedIdentityCredential").length,
     azureAssignments: ofType(resources, "azure-native:authorization:RoleAssignment").length,
   };
@@ -116,15 +134,26 @@ describe("departedOwners under mocks", () => {
         expect(open.gcpGrants).toBeGreaterThan(0);
         expect(open.azureCredentials).toBeGreaterThan(0);
         expect(open.azureAssignments).toBeGreaterThan(0);
-        expect(closed).toMatchObject({ gcpAccountDisabled: true, gcpFederation: 0, gcpGrants: 0, azureCredentials: 0, azureAssignments: 0 });
+        expect(closed).toMatchObject({
+          gcpAccountDisabled: true,
+          gcpFederation: 0,
+          gcpGrants: 0,
+          azureCredentials: 0,
+          azureAssignments: 0,
+        });
       }
     }
   });
 
   it("leaves the other owners' agents as they were", () => {
-    const strip = (resources: RecordedResource[]) => resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
+    const strip = (resources: RecordedResource[]) =>
+      resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
     expect(strip(resourcesOf(after, "metrics-reader"))).toEqual(strip(resourcesOf(before, "metrics-reader")));
-    expect(killSwitches(resourcesOf(after, "metrics-reader"))).toMatchObject({ awsTrustDenies: false, gcpAccountDisabled: false, gcpFederation: 1 });
+    expect(killSwitches(resourcesOf(after, "metrics-reader"))).toMatchObject({
+      awsTrustDenies: false,
+      gcpAccountDisabled: false,
+      gcpFederation: 1,
+    });
   });
 
   it("the inventory and the component's input say why", () => {
@@ -137,20 +166,36 @@ describe("departedOwners under mocks", () => {
   });
 
   it("lists the resource changes a preview would show", () => {
-    const urn = before.find((resource) => resource.name === "report-reader" && resource.type === "agent-iam:index:AgentIdentity")!.urn;
+    const urn = before.find(
+      (resource) => resource.name === "report-reader" && resource.type === "agent-iam:index:AgentIdentity",
+    )!.urn;
     const changes = offboardingChanges(before, after, urn);
-    expect(changes.filter((change) => change.change === "update").map((change) => `${change.type} ${change.properties.join(",")}`)).toEqual(
+    expect(
+      changes
+        .filter((change) => change.change === "update")
+        .map((change) => `${change.type} ${change.properties.join(",")}`),
+    ).toEqual(
       expect.arrayContaining(["aws:iam/role:Role assumeRolePolicy", "gcp:serviceaccount/account:Account disabled"]),
     );
-    expect(changes.some((change) => change.change === "create" && change.type === "aws:iam/rolePolicy:RolePolicy")).toBe(true);
+    expect(
+      changes.some((change) => change.change === "create" && change.type === "aws:iam/rolePolicy:RolePolicy"),
+    ).toBe(true);
     expect(changes.filter((change) => change.change === "delete").map((change) => change.type)).toEqual(
-      expect.arrayContaining(["azure-native:managedidentity:FederatedIdentityCredential", "azure-native:authorization:RoleAssignment", "gcp:serviceaccount/iAMMember:IAMMember"]),
+      expect.arrayContaining([
+        "azure-native:managedidentity:FederatedIdentityCredential",
+        "azure-native:authorization:RoleAssignment",
+        "gcp:serviceaccount/iAMMember:IAMMember",
+      ]),
     );
   });
 
   it("a malformed departedOwners stops the program with the key and what to write", async () => {
-    await expect(run("keisha@acme.example")).rejects.toThrow(/agent-iam:departedOwners must be a list of email addresses/);
-    await expect(run(["keisha"])).rejects.toThrow(/agent-iam:departedOwners\[0\]: owner must be a person's email address/);
+    await expect(run("keisha@acme.example")).rejects.toThrow(
+      /agent-iam:departedOwners must be a list of email addresses/,
+    );
+    await expect(run(["keisha"])).rejects.toThrow(
+      /agent-iam:departedOwners\[0\]: owner must be a person's email address/,
+    );
   });
 });
 
@@ -163,35 +208,49 @@ describe("the config change", () => {
     const change = offboardConfigChange(owner, current, "prod");
     expect(change.alreadyListed).toBe(listed);
     expect(change.command).toBe(`pulumi config set --path 'agent-iam:departedOwners[${index}]' ${owner} --stack prod`);
-    expect(parseDepartedOwners(JSON.parse(JSON.stringify(listed ? current : [...current, owner])))).toHaveLength(listed ? current.length : current.length + 1);
+    expect(parseDepartedOwners(JSON.parse(JSON.stringify(listed ? current : [...current, owner])))).toHaveLength(
+      listed ? current.length : current.length + 1,
+    );
   });
 
   it("quotes an owner for the shell when it must", () => {
-    expect(offboardConfigChange("o'brien@acme.example", []).command).toBe(`pulumi config set --path 'agent-iam:departedOwners[0]' 'o'\\''brien@acme.example'`);
+    expect(offboardConfigChange("o'brien@acme.example", []).command).toBe(
+      `pulumi config set --path 'agent-iam:departedOwners[0]' 'o'\\''brien@acme.example'`,
+    );
   });
 });
 
 describe("agent-iam offboard (the command)", () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "agent-iam.js"), ...args], { encoding: "utf8", cwd: ROOT });
-
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, "bin", "agent-iam.js"), ...args], { encoding: "utf8", cwd: ROOT });
 
   it("prints the owner's agents, their resource changes and the exact change", () => {
     const result = cli("offboard", KEISHA, dir);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("2 agents are owned by keisha@acme.example and will be disabled on the next pulumi up:");
+    expect(result.stdout).toContain(
+      "2 agents are owned by keisha@acme.example and will be disabled on the next pulumi up:",
+    );
     expect(result.stdout).toMatch(/ {2}pr-reviewer \(prod; AWS\): Reviews pull requests/);
     expect(result.stdout).toMatch(/ {2}report-reader \(prod; AWS, Google Cloud, Azure\)/);
     expect(result.stdout).not.toContain("metrics-reader");
     expect(result.stdout).toContain("    + aws:iam/rolePolicy:RolePolicy report-reader-kill-switch");
     expect(result.stdout).toContain("    ~ gcp:serviceaccount/account:Account report-reader (disabled)");
-    expect(result.stdout).toContain("  pulumi config set --path 'agent-iam:departedOwners[1]' keisha@acme.example --stack prod");
-    expect(result.stdout).toContain("  config:\n    agent-iam:departedOwners:\n      - omar@acme.example\n      - keisha@acme.example");
+    expect(result.stdout).toContain(
+      "  pulumi config set --path 'agent-iam:departedOwners[1]' keisha@acme.example --stack prod",
+    );
+    expect(result.stdout).toContain(
+      "  config:\n    agent-iam:departedOwners:\n      - omar@acme.example\n      - keisha@acme.example",
+    );
   });
 
   it("the printed YAML, applied, disables exactly those agents", () => {
     const printed = cli("offboard", KEISHA, dir, "--json");
-    const plan = JSON.parse(printed.stdout) as { yaml: string; agents: { id: string; disabledAfter: boolean }[]; command: string };
+    const plan = JSON.parse(printed.stdout) as {
+      yaml: string;
+      agents: { id: string; disabledAfter: boolean }[];
+      command: string;
+    };
     expect(plan.agents.map((agent) => [agent.id, agent.disabledAfter])).toEqual([
       ["pr-reviewer", true],
       ["report-reader", true],
@@ -204,7 +263,9 @@ describe("agent-iam offboard (the command)", () => {
         ["pr-reviewer", "disabled"],
         ["report-reader", "disabled"],
       ]);
-      expect(cli("offboard", KEISHA, dir).stdout).toContain("keisha@acme.example is already in agent-iam:departedOwners of stack prod; there is nothing to change.");
+      expect(cli("offboard", KEISHA, dir).stdout).toContain(
+        "keisha@acme.example is already in agent-iam:departedOwners of stack prod; there is nothing to change.",
+      );
     } finally {
       writeFileSync(join(dir, "Pulumi.prod.yaml"), STACK_FILE);
     }

@@ -70,7 +70,13 @@ describe("reports", () => {
     const project = loadProject(dir);
     const recorded = await runProject(project);
     const urnOf = (name: string) => recorded.resources.find((resource) => resource.name === name)!.urn;
-    const diagnostic = (policyName: string, policyPackName: string, enforcementLevel: string, urn: string | undefined, message: string): DiagnosticLike => ({
+    const diagnostic = (
+      policyName: string,
+      policyPackName: string,
+      enforcementLevel: string,
+      urn: string | undefined,
+      message: string,
+    ): DiagnosticLike => ({
       policyName,
       policyPackName,
       policyPackVersion: "1.0.0",
@@ -81,15 +87,28 @@ describe("reports", () => {
     });
     const violations = violationsFrom(
       [
-        diagnostic("no-keys", "security", "mandatory", urnOf("deployer-key"), "Remove the key.\nUse OIDC federation instead."),
+        diagnostic(
+          "no-keys",
+          "security",
+          "mandatory",
+          urnOf("deployer-key"),
+          "Remove the key.\nUse OIDC federation instead.",
+        ),
         diagnostic("no-keys", "team", "advisory", urnOf("deployer-key"), "The team prefers no keys."),
         diagnostic("stack-size", "team", "remediate", undefined, "The stack is large."),
-        diagnostic("no-keys", "security", "mandatory", urnOf("deployer-key"), "Remove the key.\nUse OIDC federation instead."),
+        diagnostic(
+          "no-keys",
+          "security",
+          "mandatory",
+          urnOf("deployer-key"),
+          "Remove the key.\nUse OIDC federation instead.",
+        ),
         diagnostic("muted", "team", "disabled", urnOf("deployer"), "never shown"),
       ],
       recorded.resources[0]!.urn,
     );
-    const policies = (names: string[]) => names.map((name) => ({ name, description: `${name} description.`, enforcementLevel: "advisory" }));
+    const policies = (names: string[]) =>
+      names.map((name) => ({ name, description: `${name} description.`, enforcementLevel: "advisory" }));
     result = {
       project,
       recorded,
@@ -104,7 +123,9 @@ describe("reports", () => {
   });
 
   it("merges duplicate diagnostics, drops disabled ones, and puts a stack-wide one on the stack", () => {
-    expect(result.violations.map((violation) => [violation.policyPack, violation.policy, violation.enforcementLevel])).toEqual([
+    expect(
+      result.violations.map((violation) => [violation.policyPack, violation.policy, violation.enforcementLevel]),
+    ).toEqual([
       ["security", "no-keys", "mandatory"],
       ["team", "stack-size", "remediate"],
       ["team", "no-keys", "advisory"],
@@ -120,7 +141,9 @@ describe("reports", () => {
     expect(plain).toMatch(/aws:iam\/accessKey:AccessKey "deployer-key" index\.ts:\d+/);
     expect(plain).toContain("      Remove the key.\n      Use OIDC federation instead.");
     expect(plain).toContain("    the stack index.ts:1");
-    expect(plain.trim().split("\n").pop()).toBe("✖ FAILED: 1 mandatory violation, 1 advisory, 1 remediate (0 agents, 2 resources, 4 policies)");
+    expect(plain.trim().split("\n").pop()).toBe(
+      "✖ FAILED: 1 mandatory violation, 1 advisory, 1 remediate (0 agents, 2 resources, 4 policies)",
+    );
     const coloured = humanReport(result, colorsFor({ isTTY: true, write: () => undefined }, {}), dir);
     // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are what the test looks for
     expect(coloured).toMatch(/\u001b\[31m/);
@@ -130,7 +153,12 @@ describe("reports", () => {
     const log = sarifLog(result, dir);
     expect(sarifLogSchema.safeParse(JSON.parse(JSON.stringify(log))).success).toBe(true);
     const [run] = log.runs;
-    expect(run!.tool.driver.rules.map((rule) => rule.id)).toEqual(["security/no-keys", "team/no-keys", "stack-size", "muted"]);
+    expect(run!.tool.driver.rules.map((rule) => rule.id)).toEqual([
+      "security/no-keys",
+      "team/no-keys",
+      "stack-size",
+      "muted",
+    ]);
     expect(run!.results.map((result) => [result.ruleId, result.level])).toEqual([
       ["security/no-keys", "error"],
       ["stack-size", "note"],

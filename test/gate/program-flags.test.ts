@@ -39,7 +39,9 @@ describe("programs run with the young generation they need", () => {
   it("keeps a young generation size the user chose in NODE_OPTIONS, and starts once", async () => {
     const dir = flagReporter();
     const out = join(dir, "seen.json");
-    const run = await runCli(["check", dir], { env: { AGENT_IAM_TEST_OUT: out, NODE_OPTIONS: "--max-semi-space-size=8" } });
+    const run = await runCli(["check", dir], {
+      env: { AGENT_IAM_TEST_OUT: out, NODE_OPTIONS: "--max-semi-space-size=8" },
+    });
     expect(run.code, run.stderr).toBe(0);
     const seen = JSON.parse(readFileSync(out, "utf8")) as { execArgv: string[]; nodeOptions: string };
     expect(seen.execArgv.some((flag) => flag.startsWith("--max-semi-space-size"))).toBe(false);
@@ -61,9 +63,16 @@ describe("programs run with the young generation they need", () => {
     });
     dirs.push(dir);
     const out = join(dir, "pid.txt");
-    const command = spawn(process.execPath, [BIN, "check", dir], { cwd: REPO, env: { ...process.env, AGENT_IAM_TEST_OUT: out, NODE_OPTIONS: "" }, stdio: "ignore" });
-    const exited = new Promise<NodeJS.Signals | number | null>((done) => command.once("exit", (code, signal) => done(signal ?? code)));
-    for (let waited = 0; !existsSync(out) && waited < 60_000; waited += 100) await new Promise((done) => setTimeout(done, 100));
+    const command = spawn(process.execPath, [BIN, "check", dir], {
+      cwd: REPO,
+      env: { ...process.env, AGENT_IAM_TEST_OUT: out, NODE_OPTIONS: "" },
+      stdio: "ignore",
+    });
+    const exited = new Promise<NodeJS.Signals | number | null>((done) =>
+      command.once("exit", (code, signal) => done(signal ?? code)),
+    );
+    for (let waited = 0; !existsSync(out) && waited < 60_000; waited += 100)
+      await new Promise((done) => setTimeout(done, 100));
     const programPid = Number(readFileSync(out, "utf8"));
     expect(programPid).not.toBe(command.pid);
     command.kill("SIGTERM");

@@ -18,8 +18,10 @@ import { PROJECT, writeProgram } from "../support/cli";
 describe("finding the program and its stack", () => {
   it("reads the only stack's config, qualifies project keys, keeps provider keys, and hides secure values", () => {
     const dir = writeProgram({
-      "Pulumi.yaml": "name: shop\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nconfig:\n  team:\n    default: payments\n  region:\n    type: string\n",
-      "Pulumi.prod.yaml": "config:\n  shop:size: 3\n  aws:region: eu-west-1\n  shop:owners:\n    - a@acme.example\n  shop:dbPassword:\n    secure: v1:abc\n",
+      "Pulumi.yaml":
+        "name: shop\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nconfig:\n  team:\n    default: payments\n  region:\n    type: string\n",
+      "Pulumi.prod.yaml":
+        "config:\n  shop:size: 3\n  aws:region: eu-west-1\n  shop:owners:\n    - a@acme.example\n  shop:dbPassword:\n    secure: v1:abc\n",
       "index.ts": "export {};\n",
     });
     const project = loadProject(dir);
@@ -38,7 +40,12 @@ describe("finding the program and its stack", () => {
   });
 
   it("defaults to dev when several stacks have files, and takes --stack by name (org/project/stack too)", () => {
-    const dir = writeProgram({ "Pulumi.yaml": PROJECT("multi"), "Pulumi.dev.yaml": "config:\n  multi:x: dev\n", "Pulumi.prod.yaml": "config:\n  multi:x: prod\n", "index.ts": "" });
+    const dir = writeProgram({
+      "Pulumi.yaml": PROJECT("multi"),
+      "Pulumi.dev.yaml": "config:\n  multi:x: dev\n",
+      "Pulumi.prod.yaml": "config:\n  multi:x: prod\n",
+      "index.ts": "",
+    });
     expect(loadProject(dir).config["multi:x"]).toBe("dev");
     expect(loadProject(dir, { stack: "acme/multi/prod" }).config["multi:x"]).toBe("prod");
   });
@@ -48,7 +55,11 @@ describe("finding the program and its stack", () => {
     expect(loadProject(both).main).toBe(join(both, "index.js"));
     const withMain = writeProgram({ "Pulumi.yaml": `${PROJECT()}main: infra/\n`, "infra/index.ts": "" });
     expect(loadProject(withMain).main).toBe(join(withMain, "infra", "index.ts"));
-    const withPackage = writeProgram({ "Pulumi.yaml": PROJECT(), "package.json": '{ "main": "src/program.ts" }', "src/program.ts": "" });
+    const withPackage = writeProgram({
+      "Pulumi.yaml": PROJECT(),
+      "package.json": '{ "main": "src/program.ts" }',
+      "src/program.ts": "",
+    });
     expect(loadProject(withPackage).main).toBe(join(withPackage, "src", "program.ts"));
     const empty = writeProgram({ "Pulumi.yaml": PROJECT() });
     expect(() => loadProject(empty)).toThrow(/no program in .*: add an index\.ts/);
@@ -125,7 +136,12 @@ describe("running a program under the recording monitor", () => {
     const view = new AnalyzerView({ project: project.name, stack: project.stack, config: project.config });
     view.all(recorded.resources, "analyze");
     const analyzed = view.resource(attach, "analyze");
-    expect(analyzed.provider).toEqual({ type: "pulumi:providers:aws", name: "default", urn: "urn:pulumi:dev::acme::pulumi:providers:aws::default", properties: { region: "eu-central-1" } });
+    expect(analyzed.provider).toEqual({
+      type: "pulumi:providers:aws",
+      name: "default",
+      urn: "urn:pulumi:dev::acme::pulumi:providers:aws::default",
+      properties: { region: "eu-central-1" },
+    });
     expect(analyzed.options).toMatchObject({ protect: false, aliases: [], deleteBeforeReplaceDefined: false });
     expect(view.resource(role, "analyze").options).toMatchObject({ protect: true, parent: component.urn });
   });
@@ -182,9 +198,18 @@ describe("provider functions under mocks", () => {
           {
             effect: "Allow",
             actions: ["sts:AssumeRoleWithWebIdentity"],
-            principals: [{ type: "Federated", identifiers: ["arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"] }],
+            principals: [
+              {
+                type: "Federated",
+                identifiers: ["arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"],
+              },
+            ],
             conditions: [
-              { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
+              {
+                test: "StringEquals",
+                variable: "token.actions.githubusercontent.com:aud",
+                values: ["sts.amazonaws.com"],
+              },
               { test: "StringLike", variable: "token.actions.githubusercontent.com:sub", values: ["repo:acme/*"] },
             ],
           },
@@ -199,9 +224,16 @@ describe("provider functions under mocks", () => {
           Effect: "Allow",
           Action: "sts:AssumeRoleWithWebIdentity",
           Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" },
-          Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/*" } },
+          Condition: {
+            StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+            StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/*" },
+          },
         },
-        { Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::a", "arn:aws:s3:::a/*"] },
+        {
+          Effect: "Allow",
+          Action: ["s3:GetObject", "s3:ListBucket"],
+          Resource: ["arn:aws:s3:::a", "arn:aws:s3:::a/*"],
+        },
       ],
     });
   });

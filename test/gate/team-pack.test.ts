@@ -57,7 +57,19 @@ describe("a team's own pack on a temporary program", () => {
       [["check", dir, "--policy-pack", TEAM_PACK, "--preview", "--json"]],
       [["check", dir, "--policy-pack", TEAM_PACK, "--policy-pack", join(REPO, "policy-pack"), "--json"]],
       [["check", dir, "--policy-pack", TEAM_PACK, "--config", join(dir, "bad-property.json")]],
-      [["check", dir, "--policy-pack", TEAM_PACK, "--policy-pack", join(REPO, "policy-pack"), "--config", join(dir, "split.json"), "--json"]],
+      [
+        [
+          "check",
+          dir,
+          "--policy-pack",
+          TEAM_PACK,
+          "--policy-pack",
+          join(REPO, "policy-pack"),
+          "--config",
+          join(dir, "split.json"),
+          "--json",
+        ],
+      ],
     ]);
   }, SHARED_RUNS_TIMEOUT);
 
@@ -66,7 +78,9 @@ describe("a team's own pack on a temporary program", () => {
     // The program's own console output goes to stderr: stdout holds only the JSON document.
     expect(plain.stderr).toContain("team-infra: declaring resources");
     const violations = violationsOf(plain);
-    expect(violations.map((violation) => [violation.policy, violation.enforcementLevel, nameOf(violation.urn)])).toEqual([
+    expect(
+      violations.map((violation) => [violation.policy, violation.enforcementLevel, nameOf(violation.urn)]),
+    ).toEqual([
       ["team-no-iam-users", "mandatory", "legacy-bot"],
       ["team-role-description", "advisory", "undescribed"],
     ]);
@@ -75,7 +89,9 @@ describe("a team's own pack on a temporary program", () => {
 
   it("takes Pulumi's policy config: a policy lowered to advisory no longer fails the check", () => {
     expect(relaxed.code, relaxed.stderr).toBe(0);
-    expect(violationsOf(relaxed).find((violation) => violation.policy === "team-no-iam-users")?.enforcementLevel).toBe("advisory");
+    expect(violationsOf(relaxed).find((violation) => violation.policy === "team-no-iam-users")?.enforcementLevel).toBe(
+      "advisory",
+    );
   });
 
   it("passes policy properties and `all`: the stack policy sees its threshold and reports on the stack", () => {
@@ -83,12 +99,16 @@ describe("a team's own pack on a temporary program", () => {
     const stackWide = violationsOf(strict).find((violation) => violation.policy === "team-max-resources")!;
     expect(stackWide.enforcementLevel).toBe("mandatory");
     expect(stackWide.urn).toBe("urn:pulumi:dev::team-infra::pulumi:pulumi:Stack::team-infra-dev");
-    expect(violationsOf(strict).find((violation) => violation.policy === "team-role-description")?.enforcementLevel).toBe("mandatory");
+    expect(
+      violationsOf(strict).find((violation) => violation.policy === "team-role-description")?.enforcementLevel,
+    ).toBe("mandatory");
   });
 
   it("refuses config for a policy no pack has (a typo would leave the policy at its default)", () => {
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toMatch(/^error: --config .*typo\.json: "team-no-iam-user" is not a policy of the pack; the policies are team-max-resources, team-no-iam-users, team-role-description/m);
+    expect(typo.stderr).toMatch(
+      /^error: --config .*typo\.json: "team-no-iam-user" is not a policy of the pack; the policies are team-max-resources, team-no-iam-users, team-role-description/m,
+    );
   });
 
   it("--preview still finds what does not depend on unknown values", () => {
@@ -105,7 +125,9 @@ describe("a team's own pack on a temporary program", () => {
 
   it("refuses a property that breaks the policy's config schema", () => {
     expect(badProperty.code).toBe(2);
-    expect(badProperty.stderr).toMatch(/^error: --config .*bad-property\.json: [\s\S]*team-max-resources\.maximum: expected number/m);
+    expect(badProperty.stderr).toMatch(
+      /^error: --config .*bad-property\.json: [\s\S]*team-max-resources\.maximum: expected number/m,
+    );
     expect(badProperty.stderr).toContain("maximum");
   });
 
@@ -113,6 +135,8 @@ describe("a team's own pack on a temporary program", () => {
     expect(split.code, split.stderr).toBe(0);
     const violations = violationsOf(split);
     expect(violations.find((violation) => violation.policy === "team-no-iam-users")?.enforcementLevel).toBe("advisory");
-    expect(violations.find((violation) => violation.policy === "no-static-credentials")?.enforcementLevel).toBe("advisory");
+    expect(violations.find((violation) => violation.policy === "no-static-credentials")?.enforcementLevel).toBe(
+      "advisory",
+    );
   });
 });

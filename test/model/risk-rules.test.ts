@@ -3,7 +3,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planAgent } from "../../src/clouds/plan";
 import { githubActions } from "../../src/model/issuers";
-import { RISK_RULES, riskFactsOf, riskTableMarkdown, scoreRisk, type RiskFacts, type RiskTier } from "../../src/reports/risk";
+import {
+  RISK_RULES,
+  riskFactsOf,
+  riskTableMarkdown,
+  scoreRisk,
+  type RiskFacts,
+  type RiskTier,
+} from "../../src/reports/risk";
 
 /** A harmless agent: every case below changes only the facts it is about. */
 const BASE: RiskFacts = {
@@ -26,11 +33,26 @@ const CASES: Case[] = [
   ["write in dev", { highestAccess: "write" }, "medium", ["writes"]],
   ["write in prod", { highestAccess: "write", reachesProd: true }, "high", ["prod", "writes", "writes-prod"]],
   ["permissions in dev", { highestAccess: "permissions" }, "high", ["writes", "changes-permissions"]],
-  ["permissions in prod", { highestAccess: "permissions", reachesProd: true }, "critical", ["prod", "writes", "changes-permissions", "writes-prod"]],
+  [
+    "permissions in prod",
+    { highestAccess: "permissions", reachesProd: true },
+    "critical",
+    ["prod", "writes", "changes-permissions", "writes-prod"],
+  ],
   ["lists a PII bucket", { sensitiveAccess: "list" }, "medium", ["lists-sensitive"]],
   ["reads PII in dev", { sensitiveAccess: "read" }, "high", ["lists-sensitive", "reads-sensitive"]],
-  ["reads PII in prod (read-only agents are not raised)", { sensitiveAccess: "read", reachesProd: true }, "high", ["prod", "lists-sensitive", "reads-sensitive"]],
-  ["writes financial data", { highestAccess: "write", sensitiveAccess: "write" }, "critical", ["writes", "lists-sensitive", "reads-sensitive", "writes-sensitive"]],
+  [
+    "reads PII in prod (read-only agents are not raised)",
+    { sensitiveAccess: "read", reachesProd: true },
+    "high",
+    ["prod", "lists-sensitive", "reads-sensitive"],
+  ],
+  [
+    "writes financial data",
+    { highestAccess: "write", sensitiveAccess: "write" },
+    "critical",
+    ["writes", "lists-sensitive", "reads-sensitive", "writes-sensitive"],
+  ],
   ["deletes in dev", { highestAccess: "write", deletesOrExports: true }, "high", ["writes", "deletes-or-exports"]],
   ["12-hour sessions", { sessionSeconds: 43_200 }, "medium", ["long-sessions"]],
   ["exactly one hour is not long", { sessionSeconds: 3600 }, "low", []],
@@ -38,8 +60,18 @@ const CASES: Case[] = [
   ["review date exactly a year away", { daysToExpiry: 365 }, "low", []],
   ["review date passed", { daysToExpiry: -1 }, "high", ["expired"]],
   ["review date today", { daysToExpiry: 0 }, "low", []],
-  ["raises stack, capped at critical", { highestAccess: "write", reachesProd: true, sessionSeconds: 43_200, daysToExpiry: 900, deletesOrExports: true }, "critical", ["prod", "writes", "writes-prod", "deletes-or-exports", "long-sessions", "far-expiry"]],
-  ["write in dev with long sessions", { highestAccess: "write", sessionSeconds: 7200 }, "high", ["writes", "long-sessions"]],
+  [
+    "raises stack, capped at critical",
+    { highestAccess: "write", reachesProd: true, sessionSeconds: 43_200, daysToExpiry: 900, deletesOrExports: true },
+    "critical",
+    ["prod", "writes", "writes-prod", "deletes-or-exports", "long-sessions", "far-expiry"],
+  ],
+  [
+    "write in dev with long sessions",
+    { highestAccess: "write", sessionSeconds: 7200 },
+    "high",
+    ["writes", "long-sessions"],
+  ],
 ];
 
 describe("scoreRisk", () => {
@@ -55,7 +87,14 @@ describe("scoreRisk", () => {
   });
 
   it("applies whatever table it is given (data, not code)", () => {
-    const table = [{ id: "all-prod-critical", when: [{ fact: "reachesProd", is: true }], effect: { floor: "critical" }, reason: "test" }] as const;
+    const table = [
+      {
+        id: "all-prod-critical",
+        when: [{ fact: "reachesProd", is: true }],
+        effect: { floor: "critical" },
+        reason: "test",
+      },
+    ] as const;
     expect(scoreRisk({ ...BASE, reachesProd: true }, table).tier).toBe("critical");
     expect(scoreRisk({ ...BASE }, table).tier).toBe("low");
   });
@@ -102,7 +141,11 @@ describe("riskFactsOf", () => {
   });
 
   it("counts account-wide AWS actions by their catalog access level", () => {
-    const agent = planAgent("monitor", { ...spec, environment: "dev", grants: [{ role: "read-only-monitor" }] }, { today: "2026-06-30" });
+    const agent = planAgent(
+      "monitor",
+      { ...spec, environment: "dev", grants: [{ role: "read-only-monitor" }] },
+      { today: "2026-06-30" },
+    );
     const facts = riskFactsOf(agent, "2026-06-30");
     expect(["list", "read"]).toContain(facts.highestAccess);
     expect(facts.reachesProd).toBe(false);

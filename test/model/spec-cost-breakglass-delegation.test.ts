@@ -16,7 +16,12 @@ const BASE = {
   runsOn: githubActions({ repository: "acme/api" }),
   aws: { oidcProvider: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" },
 };
-const BREAK_GLASS = { grants: [{ resource: "arn:aws:s3:::acme-prod-orders", access: "write" }], reason: "INC-4521: restore the orders table", approvedBy: "sam@acme.example", until: "2026-11-24T06:00:00Z" };
+const BREAK_GLASS = {
+  grants: [{ resource: "arn:aws:s3:::acme-prod-orders", access: "write" }],
+  reason: "INC-4521: restore the orders table",
+  approvedBy: "sam@acme.example",
+  until: "2026-11-24T06:00:00Z",
+};
 
 function problems(spec: Record<string, unknown>): { path: string; message: string }[] {
   try {
@@ -30,7 +35,11 @@ function problems(spec: Record<string, unknown>): { path: string; message: strin
 
 describe("budget", () => {
   it("defaults the currency to USD and the stop to 100 %, and keeps each email once", () => {
-    const agent = planAgent("restorer", { ...BASE, budget: { monthly: 250, notify: ["keisha@acme.example", "keisha@acme.example"] } }, { now: NOW });
+    const agent = planAgent(
+      "restorer",
+      { ...BASE, budget: { monthly: 250, notify: ["keisha@acme.example", "keisha@acme.example"] } },
+      { now: NOW },
+    );
     expect(agent.budget).toEqual({ monthly: 250, currency: "USD", notify: ["keisha@acme.example"], stopAt: 100 });
     expect(budgetThresholds(agent.budget!)).toEqual([80, 100]);
     expect(budgetThresholds({ stopAt: 90 })).toEqual([80, 90, 100]);
@@ -43,8 +52,26 @@ describe("budget", () => {
     [{ notify: ["a@acme.example"] }, "budget.monthly", /is required/],
     [{ monthly: 10, notify: [] }, "budget.notify", /at least one email/],
     [{ monthly: 10, notify: ["finops"] }, "budget.notify[0]", /email address/],
-    [{ monthly: 10, notify: ["a@acme.example", "b@acme.example", "c@acme.example", "d@acme.example", "e@acme.example", "f@acme.example"] }, "budget.notify", /at most 5/],
-    [{ monthly: 10, notify: ["a@acme.example"], stopAt: 120 }, "budget.stopAt", /at most 100: an agent stops when it reaches its budget/],
+    [
+      {
+        monthly: 10,
+        notify: [
+          "a@acme.example",
+          "b@acme.example",
+          "c@acme.example",
+          "d@acme.example",
+          "e@acme.example",
+          "f@acme.example",
+        ],
+      },
+      "budget.notify",
+      /at most 5/,
+    ],
+    [
+      { monthly: 10, notify: ["a@acme.example"], stopAt: 120 },
+      "budget.stopAt",
+      /at most 100: an agent stops when it reaches its budget/,
+    ],
     [{ monthly: 10, notify: ["a@acme.example"], stopAt: 0 }, "budget.stopAt", /from 1 to 100/],
     [{ monthly: 10, notify: ["a@acme.example"], currency: "usd" }, "budget.currency", /ISO 4217/],
     [{ monthly: 10, notify: ["a@acme.example"], limit: 3 }, "budget", /limit/],
@@ -54,22 +81,51 @@ describe("budget", () => {
   });
 
   it("on GCP needs the billing account, and a stopper needs a budget", () => {
-    const gcp = { project: "acme-agents-prod", pool: { name: "projects/123456789012/locations/global/workloadIdentityPools/agents", provider: "projects/123456789012/locations/global/workloadIdentityPools/agents/providers/github-acme" } };
-    expect(problems({ gcp, budget: { monthly: 10, notify: ["a@acme.example"] } })).toContainEqual({ path: "gcp.billingAccount", message: expect.stringMatching(/billing account/) });
-    expect(problems({ gcp: { ...gcp, billingAccount: "not-an-account" } })).toContainEqual({ path: "gcp.billingAccount", message: expect.stringMatching(/01A2B3-C4D5E6-F7A8B9/) });
-    expect(problems({ gcp: { ...gcp, budgetStopper: { protect: () => undefined } } })).toContainEqual({ path: "gcp.budgetStopper", message: expect.stringMatching(/add budget/) });
+    const gcp = {
+      project: "acme-agents-prod",
+      pool: {
+        name: "projects/123456789012/locations/global/workloadIdentityPools/agents",
+        provider: "projects/123456789012/locations/global/workloadIdentityPools/agents/providers/github-acme",
+      },
+    };
+    expect(problems({ gcp, budget: { monthly: 10, notify: ["a@acme.example"] } })).toContainEqual({
+      path: "gcp.billingAccount",
+      message: expect.stringMatching(/billing account/),
+    });
+    expect(problems({ gcp: { ...gcp, billingAccount: "not-an-account" } })).toContainEqual({
+      path: "gcp.billingAccount",
+      message: expect.stringMatching(/01A2B3-C4D5E6-F7A8B9/),
+    });
+    expect(problems({ gcp: { ...gcp, budgetStopper: { protect: () => undefined } } })).toContainEqual({
+      path: "gcp.budgetStopper",
+      message: expect.stringMatching(/add budget/),
+    });
   });
 });
 
 describe("breakGlass", () => {
   it("marks its grants, which end at until, and records the elevation", () => {
     const agent = planAgent("restorer", { ...BASE, breakGlass: BREAK_GLASS }, { now: NOW });
-    expect(agent.breakGlass).toEqual({ reason: BREAK_GLASS.reason, approvedBy: "sam@acme.example", until: "2026-11-24T06:00:00Z" });
-    expect(agent.grants).toEqual([expect.objectContaining({ resource: expect.objectContaining({ ref: "arn:aws:s3:::acme-prod-orders" }), endsAt: "2026-11-24T06:00:00Z", breakGlass: true })]);
+    expect(agent.breakGlass).toEqual({
+      reason: BREAK_GLASS.reason,
+      approvedBy: "sam@acme.example",
+      until: "2026-11-24T06:00:00Z",
+    });
+    expect(agent.grants).toEqual([
+      expect.objectContaining({
+        resource: expect.objectContaining({ ref: "arn:aws:s3:::acme-prod-orders" }),
+        endsAt: "2026-11-24T06:00:00Z",
+        breakGlass: true,
+      }),
+    ]);
   });
 
   it("takes any ISO 8601 date-time with a zone and keeps it in UTC", () => {
-    const agent = planAgent("restorer", { ...BASE, breakGlass: { ...BREAK_GLASS, until: "2026-11-24T08:30+02:00" } }, { now: NOW });
+    const agent = planAgent(
+      "restorer",
+      { ...BASE, breakGlass: { ...BREAK_GLASS, until: "2026-11-24T08:30+02:00" } },
+      { now: NOW },
+    );
     expect(agent.breakGlass!.until).toBe("2026-11-24T06:30:00Z");
     expect(normalizeInstant("2026-02-30T10:00:00Z")).toBeUndefined();
     expect(normalizeInstant("2026-11-24")).toBeUndefined();
@@ -77,33 +133,89 @@ describe("breakGlass", () => {
   });
 
   it.each([
-    ["until more than 24 hours ahead", { until: "2026-11-24T10:00:01Z" }, "breakGlass.until", /more than 24 hours ahead \(now is 2026-11-23T10:00:00Z\); end the elevation by 2026-11-24T10:00:00Z/],
+    [
+      "until more than 24 hours ahead",
+      { until: "2026-11-24T10:00:01Z" },
+      "breakGlass.until",
+      /more than 24 hours ahead \(now is 2026-11-23T10:00:00Z\); end the elevation by 2026-11-24T10:00:00Z/,
+    ],
     ["until passed", { until: "2026-11-23T09:59:59Z" }, "breakGlass.until", /ended at 2026-11-23T09:59:59Z/],
     ["until without a zone", { until: "2026-11-24T06:00:00" }, "breakGlass.until", /ISO 8601 date-time with a zone/],
-    ["until after the review date", { until: "2026-11-24T06:00:00Z" }, "breakGlass.until", /outlives the identity/, { expires: "2026-11-24" }],
+    [
+      "until after the review date",
+      { until: "2026-11-24T06:00:00Z" },
+      "breakGlass.until",
+      /outlives the identity/,
+      { expires: "2026-11-24" },
+    ],
     ["no reason", { reason: " " }, "breakGlass.reason", /needs a reason/],
-    ["the owner approving", { approvedBy: "Keisha@acme.example" }, "breakGlass.approvedBy", /owner \(keisha@acme\.example\) cannot approve/],
-    ["an approver who is not an email", { approvedBy: "sam" }, "breakGlass.approvedBy", /email of the person who approved/],
-    ["a grant with its own until", { grants: [{ resource: "arn:aws:s3:::acme-prod-orders", access: "write", until: "2026-11-24" }] }, "breakGlass.grants[0].until", /ends at breakGlass.until/],
+    [
+      "the owner approving",
+      { approvedBy: "Keisha@acme.example" },
+      "breakGlass.approvedBy",
+      /owner \(keisha@acme\.example\) cannot approve/,
+    ],
+    [
+      "an approver who is not an email",
+      { approvedBy: "sam" },
+      "breakGlass.approvedBy",
+      /email of the person who approved/,
+    ],
+    [
+      "a grant with its own until",
+      { grants: [{ resource: "arn:aws:s3:::acme-prod-orders", access: "write", until: "2026-11-24" }] },
+      "breakGlass.grants[0].until",
+      /ends at breakGlass.until/,
+    ],
     ["no grants", { grants: [] }, "breakGlass.grants", /at least one grant/],
-    ["a grant on a cloud the agent is not on", { grants: [{ resource: "//storage.googleapis.com/projects/_/buckets/acme", access: "read" }] }, "breakGlass.grants[0].resource", /no "gcp" block/],
-  ] as [string, Record<string, unknown>, string, RegExp, Record<string, unknown>?][])("%s is refused at the field", (_label, change, path, message, extra) => {
-    const found = problems({ ...extra, breakGlass: { ...BREAK_GLASS, ...change } });
-    expect(found.find((problem) => problem.path === path)?.message ?? JSON.stringify(found)).toMatch(message);
-  });
+    [
+      "a grant on a cloud the agent is not on",
+      { grants: [{ resource: "//storage.googleapis.com/projects/_/buckets/acme", access: "read" }] },
+      "breakGlass.grants[0].resource",
+      /no "gcp" block/,
+    ],
+  ] as [string, Record<string, unknown>, string, RegExp, Record<string, unknown>?][])(
+    "%s is refused at the field",
+    (_label, change, path, message, extra) => {
+      const found = problems({ ...extra, breakGlass: { ...BREAK_GLASS, ...change } });
+      expect(found.find((problem) => problem.path === path)?.message ?? JSON.stringify(found)).toMatch(message);
+    },
+  );
 
   it("reports the elevation's rules even when another field fails to parse", () => {
-    const found = problems({ purpose: "short", breakGlass: { ...BREAK_GLASS, until: "2026-11-26T00:00:00Z", approvedBy: "keisha@acme.example" } });
-    expect(found.map((problem) => problem.path).sort()).toEqual(["breakGlass.approvedBy", "breakGlass.until", "purpose"]);
+    const found = problems({
+      purpose: "short",
+      breakGlass: { ...BREAK_GLASS, until: "2026-11-26T00:00:00Z", approvedBy: "keisha@acme.example" },
+    });
+    expect(found.map((problem) => problem.path).sort()).toEqual([
+      "breakGlass.approvedBy",
+      "breakGlass.until",
+      "purpose",
+    ]);
   });
 
   it("on Azure is refused, saying why the API cannot end it", () => {
     const found = problems({
       aws: undefined,
       azure: { subscriptionId: SUBSCRIPTION, resourceGroupName: "agents", location: "westeurope" },
-      breakGlass: { ...BREAK_GLASS, grants: [{ resource: `/subscriptions/${SUBSCRIPTION}/resourceGroups/data/providers/Microsoft.KeyVault/vaults/acme-prod`, access: "read" }] },
+      breakGlass: {
+        ...BREAK_GLASS,
+        grants: [
+          {
+            resource: `/subscriptions/${SUBSCRIPTION}/resourceGroups/data/providers/Microsoft.KeyVault/vaults/acme-prod`,
+            access: "read",
+          },
+        ],
+      },
     });
-    expect(found).toEqual([{ path: "breakGlass.grants[0]", message: expect.stringMatching(/roleAssignmentScheduleRequests.*pulumi-azure-native#2073.*Elevate the agent on AWS or GCP/) }]);
+    expect(found).toEqual([
+      {
+        path: "breakGlass.grants[0]",
+        message: expect.stringMatching(
+          /roleAssignmentScheduleRequests.*pulumi-azure-native#2073.*Elevate the agent on AWS or GCP/,
+        ),
+      },
+    ]);
   });
 
   it("judges a hand-written elevation by the same rules, without naming the current time when asked", () => {
@@ -116,8 +228,16 @@ describe("breakGlass", () => {
 describe("delegatesTo", () => {
   it("takes ids, components and { agent, clouds }", () => {
     const other = { agentId: "deployer", agent: { clouds: ["aws"] } };
-    const agent = planAgent("restorer", { ...BASE, delegatesTo: ["reporter", other, { agent: "auditor", clouds: ["aws"] }] }, { now: NOW });
-    expect(agent.delegatesTo).toEqual([{ agent: "reporter" }, { agent: "deployer" }, { agent: "auditor", clouds: ["aws"] }]);
+    const agent = planAgent(
+      "restorer",
+      { ...BASE, delegatesTo: ["reporter", other, { agent: "auditor", clouds: ["aws"] }] },
+      { now: NOW },
+    );
+    expect(agent.delegatesTo).toEqual([
+      { agent: "reporter" },
+      { agent: "deployer" },
+      { agent: "auditor", clouds: ["aws"] },
+    ]);
     expect(planAgent("restorer", BASE, { now: NOW }).delegatesTo).toEqual([]);
   });
 
@@ -125,7 +245,12 @@ describe("delegatesTo", () => {
     ["itself", ["restorer"], "delegatesTo[0]", /cannot delegate to itself/],
     ["twice the same agent", ["deployer", "deployer"], "delegatesTo[1]", /listed twice/],
     ["not an id", ["Deploy Bot"], "delegatesTo[0]", /by its id/],
-    ["Azure named", [{ agent: "deployer", clouds: ["azure"] }], "delegatesTo[0].clouds[0]", /delegation works on aws and gcp only: Azure has no native way/],
+    [
+      "Azure named",
+      [{ agent: "deployer", clouds: ["azure"] }],
+      "delegatesTo[0].clouds[0]",
+      /delegation works on aws and gcp only: Azure has no native way/,
+    ],
     ["an unknown key", [{ agent: "deployer", via: "aws" }], "delegatesTo[0]", /via/],
   ])("%s is refused at the field", (_label, delegatesTo, path, message) => {
     const found = problems({ delegatesTo });
@@ -134,16 +259,26 @@ describe("delegatesTo", () => {
 
   it("refuses an agent that is only on Azure, and a pair that shares Azure unless the entry leaves it out", () => {
     const azure = { subscriptionId: SUBSCRIPTION, resourceGroupName: "agents", location: "westeurope" };
-    expect(problems({ aws: undefined, azure, delegatesTo: ["deployer"] })).toEqual([{ path: "delegatesTo[0]", message: expect.stringMatching(/no identity on aws or gcp.*Azure has no native way/) }]);
+    expect(problems({ aws: undefined, azure, delegatesTo: ["deployer"] })).toEqual([
+      { path: "delegatesTo[0]", message: expect.stringMatching(/no identity on aws or gcp.*Azure has no native way/) },
+    ]);
     const onBoth = { agentId: "deployer", agent: { clouds: ["aws", "azure"] } };
-    expect(problems({ azure, delegatesTo: [onBoth] })).toEqual([{ path: "delegatesTo[0]", message: expect.stringMatching(/both agents are on Azure.*clouds: \["aws"\]/) }]);
+    expect(problems({ azure, delegatesTo: [onBoth] })).toEqual([
+      { path: "delegatesTo[0]", message: expect.stringMatching(/both agents are on Azure.*clouds: \["aws"\]/) },
+    ]);
     expect(problems({ azure, delegatesTo: [{ agent: onBoth, clouds: ["aws"] }] })).toEqual([]);
   });
 
   it("plans the clouds of one delegation", () => {
-    expect(delegationClouds(["aws", "gcp"], ["aws", "gcp", "azure"], { agent: "b" })).toEqual({ clouds: ["aws", "gcp"] });
-    expect(delegationClouds(["aws"], ["gcp"], { agent: "b" })).toEqual({ problem: expect.stringMatching(/shares no cloud/) });
-    expect(delegationClouds(["aws", "gcp"], ["aws"], { agent: "b", clouds: ["gcp"] })).toEqual({ problem: expect.stringMatching(/need an identity on gcp/) });
+    expect(delegationClouds(["aws", "gcp"], ["aws", "gcp", "azure"], { agent: "b" })).toEqual({
+      clouds: ["aws", "gcp"],
+    });
+    expect(delegationClouds(["aws"], ["gcp"], { agent: "b" })).toEqual({
+      problem: expect.stringMatching(/shares no cloud/),
+    });
+    expect(delegationClouds(["aws", "gcp"], ["aws"], { agent: "b", clouds: ["gcp"] })).toEqual({
+      problem: expect.stringMatching(/need an identity on gcp/),
+    });
   });
 
   it("finds cycles and chains on the graph", () => {
@@ -154,7 +289,21 @@ describe("delegatesTo", () => {
     ]);
     expect(delegationCycle(graph, "a")).toEqual(["a", "b", "c", "a"]);
     expect(delegationCycle(graph, "d")).toBeUndefined();
-    expect(delegationCycle(new Map([["a", ["b"]], ["b", ["b"]]]), "a")).toBeUndefined();
-    expect(reachableAgents(graph, "a")).toEqual(new Map([["b", ["a", "b"]], ["c", ["a", "b", "c"]], ["d", ["a", "b", "c", "d"]]]));
+    expect(
+      delegationCycle(
+        new Map([
+          ["a", ["b"]],
+          ["b", ["b"]],
+        ]),
+        "a",
+      ),
+    ).toBeUndefined();
+    expect(reachableAgents(graph, "a")).toEqual(
+      new Map([
+        ["b", ["a", "b"]],
+        ["c", ["a", "b", "c"]],
+        ["d", ["a", "b", "c", "d"]],
+      ]),
+    );
   });
 });

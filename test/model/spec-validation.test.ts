@@ -50,16 +50,28 @@ describe("agent spec validation", () => {
     expect(problems.map((problem) => problem.path).sort()).toEqual(["expires", "maxSessionDuration", "owner"]);
   });
 
-  it.each(["keisha", "keisha@", "@acme.example", "keisha@acme", "keisha acme@acme.example", "team-bots"])("owner %j is not an email", (owner) => {
-    expect(problemsOf({ ...VALID, owner })[0]).toMatchObject({ path: "owner", message: expect.stringMatching(/email/) });
-  });
+  it.each(["keisha", "keisha@", "@acme.example", "keisha@acme", "keisha acme@acme.example", "team-bots"])(
+    "owner %j is not an email",
+    (owner) => {
+      expect(problemsOf({ ...VALID, owner })[0]).toMatchObject({
+        path: "owner",
+        message: expect.stringMatching(/email/),
+      });
+    },
+  );
 
   it.each(["2026-11-22", "2001-01-01"])("expires %s in the past is refused", (expires) => {
-    expect(problemsOf({ ...VALID, expires })[0]).toMatchObject({ path: "expires", message: expect.stringMatching(/passed/) });
+    expect(problemsOf({ ...VALID, expires })[0]).toMatchObject({
+      path: "expires",
+      message: expect.stringMatching(/passed/),
+    });
   });
 
   it.each(["2027-02-30", "01/02/2027", "2027-2-1", "tomorrow"])("expires %j is not a date", (expires) => {
-    expect(problemsOf({ ...VALID, expires })[0]).toMatchObject({ path: "expires", message: expect.stringMatching(/YYYY-MM-DD/) });
+    expect(problemsOf({ ...VALID, expires })[0]).toMatchObject({
+      path: "expires",
+      message: expect.stringMatching(/YYYY-MM-DD/),
+    });
   });
 
   it.each([
@@ -68,14 +80,26 @@ describe("agent spec validation", () => {
     ["a missing repository", { kind: "github-actions" }, "runsOn.repository"],
     ["a wildcard environment", githubActions({ repository: "acme/api", environment: "prod*" }), "runsOn.environment"],
     ["a wildcard ref", githubActions({ repository: "acme/api", ref: "refs/heads/*" }), "runsOn.ref"],
-    ["environment and ref", githubActions({ repository: "acme/api", environment: "prod", ref: "refs/heads/main" }), "runsOn.ref"],
+    [
+      "environment and ref",
+      githubActions({ repository: "acme/api", environment: "prod", ref: "refs/heads/main" }),
+      "runsOn.ref",
+    ],
     ["only one GitHub id", githubActions({ repository: "acme/api", ownerId: 1 }), "runsOn.repositoryId"],
     ["a wildcard GitLab project", gitlabCi({ project: "acme/*" }), "runsOn.project"],
-    ["an http issuer", kubernetes({ issuerUrl: "http://oidc.example", namespace: "a", serviceAccount: "b" }), "runsOn.issuerUrl"],
+    [
+      "an http issuer",
+      kubernetes({ issuerUrl: "http://oidc.example", namespace: "a", serviceAccount: "b" }),
+      "runsOn.issuerUrl",
+    ],
     ["an issuer with a query", oidc({ issuerUrl: "https://auth.example?x=1", subject: "s" }), "runsOn.issuerUrl"],
     ["an unknown scheme", oidc({ issuerUrl: "ftp://auth.example", subject: "s" }), "runsOn.issuerUrl"],
     ["a wildcard subject", oidc({ issuerUrl: "https://auth.example", subject: "agent:*" }), "runsOn.subject"],
-    ["a wildcard namespace", kubernetes({ issuerUrl: "https://oidc.example", namespace: "*", serviceAccount: "b" }), "runsOn.namespace"],
+    [
+      "a wildcard namespace",
+      kubernetes({ issuerUrl: "https://oidc.example", namespace: "*", serviceAccount: "b" }),
+      "runsOn.namespace",
+    ],
     ["an unknown preset", { kind: "jenkins" }, "runsOn.kind"],
   ])("runsOn with %s is refused at %s", (_label, runsOn, path) => {
     const problems = problemsOf({ ...VALID, runsOn });
@@ -88,8 +112,14 @@ describe("agent spec validation", () => {
   });
 
   it("a role applied to a kind it does not cover is refused", () => {
-    const [problem] = problemsOf({ ...VALID, grants: [{ role: "data-reader", resources: ["arn:aws:sqs:us-east-1:123456789012:q"] }] });
-    expect(problem).toMatchObject({ path: "grants[0].resources[0]", message: expect.stringMatching(/does not cover a queue/) });
+    const [problem] = problemsOf({
+      ...VALID,
+      grants: [{ role: "data-reader", resources: ["arn:aws:sqs:us-east-1:123456789012:q"] }],
+    });
+    expect(problem).toMatchObject({
+      path: "grants[0].resources[0]",
+      message: expect.stringMatching(/does not cover a queue/),
+    });
   });
 
   it.each([
@@ -98,32 +128,73 @@ describe("agent spec validation", () => {
     ["s3://acme", "grants[0].resource", /neither an AWS ARN/],
     ["arn:aws:nosuchservice:us-east-1:123456789012:thing/x", "grants[0].resource", /matches no resource type/],
   ])("resource %j is refused", (resource, path, message) => {
-    expect(problemsOf({ ...VALID, grants: [{ resource, access: "read" }] })[0]).toMatchObject({ path, message: expect.stringMatching(message) });
+    expect(problemsOf({ ...VALID, grants: [{ resource, access: "read" }] })[0]).toMatchObject({
+      path,
+      message: expect.stringMatching(message),
+    });
   });
 
   it("actions on * are allowed only for wildcard-only actions", () => {
-    expect(() => planAgent("pr-reviewer", { ...VALID, grants: [{ actions: ["cloudwatch:DescribeAlarmsForMetric"], resource: "*" }] }, { today: TODAY })).not.toThrow();
-    expect(problemsOf({ ...VALID, grants: [{ actions: ["s3:GetObject"], resource: "*" }] })[0]).toMatchObject({ path: "grants[0].actions[0]", message: expect.stringMatching(/can be scoped/) });
-    expect(problemsOf({ ...VALID, grants: [{ actions: ["s3:NoSuchThing"], resource: "*" }] })[0]).toMatchObject({ path: "grants[0].actions[0]" });
+    expect(() =>
+      planAgent(
+        "pr-reviewer",
+        { ...VALID, grants: [{ actions: ["cloudwatch:DescribeAlarmsForMetric"], resource: "*" }] },
+        { today: TODAY },
+      ),
+    ).not.toThrow();
+    expect(problemsOf({ ...VALID, grants: [{ actions: ["s3:GetObject"], resource: "*" }] })[0]).toMatchObject({
+      path: "grants[0].actions[0]",
+      message: expect.stringMatching(/can be scoped/),
+    });
+    expect(problemsOf({ ...VALID, grants: [{ actions: ["s3:NoSuchThing"], resource: "*" }] })[0]).toMatchObject({
+      path: "grants[0].actions[0]",
+    });
   });
 
   it("a grant on a cloud without its block is refused", () => {
-    const [problem] = problemsOf({ ...VALID, grants: [{ resource: "//storage.googleapis.com/projects/_/buckets/acme-data", access: "read" }] });
+    const [problem] = problemsOf({
+      ...VALID,
+      grants: [{ resource: "//storage.googleapis.com/projects/_/buckets/acme-data", access: "read" }],
+    });
     expect(problem).toMatchObject({ path: "grants[0].resource", message: expect.stringMatching(/no "gcp" block/) });
   });
 
   it("permissions-level grants and deletes need an approval", () => {
-    expect(problemsOf({ ...VALID, grants: [{ resource: "arn:aws:s3:::acme-prod-source", access: "permissions" }] })[0]!.path).toBe("approval");
-    expect(problemsOf({ ...VALID, grants: [{ resource: "arn:aws:s3:::acme-prod-source", access: "write", include: ["delete"] }] })[0]!.path).toBe("approval");
-    expect(() => planAgent("pr-reviewer", { ...VALID, approval: "SEC-1234", grants: [{ resource: "arn:aws:s3:::acme-prod-source", access: "write", include: ["delete"] }] }, { today: TODAY })).not.toThrow();
+    expect(
+      problemsOf({ ...VALID, grants: [{ resource: "arn:aws:s3:::acme-prod-source", access: "permissions" }] })[0]!.path,
+    ).toBe("approval");
+    expect(
+      problemsOf({
+        ...VALID,
+        grants: [{ resource: "arn:aws:s3:::acme-prod-source", access: "write", include: ["delete"] }],
+      })[0]!.path,
+    ).toBe("approval");
+    expect(() =>
+      planAgent(
+        "pr-reviewer",
+        {
+          ...VALID,
+          approval: "SEC-1234",
+          grants: [{ resource: "arn:aws:s3:::acme-prod-source", access: "write", include: ["delete"] }],
+        },
+        { today: TODAY },
+      ),
+    ).not.toThrow();
   });
 
   it("sessions: 15 minutes allowed, above an hour only with allowLongSessions, never above 12 hours", () => {
-    expect(planAgent("pr-reviewer", { ...VALID, maxSessionDuration: 900 }, { today: TODAY }).maxSessionDuration).toBe(900);
+    expect(planAgent("pr-reviewer", { ...VALID, maxSessionDuration: 900 }, { today: TODAY }).maxSessionDuration).toBe(
+      900,
+    );
     expect(problemsOf({ ...VALID, maxSessionDuration: 600 })[0]!.path).toBe("maxSessionDuration");
     expect(problemsOf({ ...VALID, maxSessionDuration: 7200 })[0]!.message).toMatch(/allowLongSessions/);
-    expect(planAgent("pr-reviewer", { ...VALID, maxSessionDuration: 7200, allowLongSessions: true }, { today: TODAY }).maxSessionDuration).toBe(7200);
-    expect(problemsOf({ ...VALID, maxSessionDuration: 50_000, allowLongSessions: true })[0]!.path).toBe("maxSessionDuration");
+    expect(
+      planAgent("pr-reviewer", { ...VALID, maxSessionDuration: 7200, allowLongSessions: true }, { today: TODAY })
+        .maxSessionDuration,
+    ).toBe(7200);
+    expect(problemsOf({ ...VALID, maxSessionDuration: 50_000, allowLongSessions: true })[0]!.path).toBe(
+      "maxSessionDuration",
+    );
   });
 
   it("unknown fields are refused, not ignored", () => {

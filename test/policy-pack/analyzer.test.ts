@@ -21,7 +21,10 @@ function packFor(stack: PolicyCase["stack"]): Promise<PolicyPackProcess> {
   const key = JSON.stringify(stack ?? null);
   let pack = packs.get(key);
   if (!pack) {
-    pack = PolicyPackProcess.start(PACK, stack ? { stack: { name: stack.name, project: "fixtures", config: stack.config } } : {});
+    pack = PolicyPackProcess.start(
+      PACK,
+      stack ? { stack: { name: stack.name, project: "fixtures", config: stack.config } } : {},
+    );
     packs.set(key, pack);
   }
   return pack;
@@ -35,7 +38,11 @@ async function diagnose(policy: string, testCase: PolicyCase): Promise<AnalyzerD
   return diagnoseWith(await packFor(testCase.stack), policy, testCase);
 }
 
-async function diagnoseWith(pack: PolicyPackProcess, policy: string, testCase: PolicyCase): Promise<AnalyzerDiagnostic[]> {
+async function diagnoseWith(
+  pack: PolicyPackProcess,
+  policy: string,
+  testCase: PolicyCase,
+): Promise<AnalyzerDiagnostic[]> {
   await pack.configure({ all: "mandatory", ...(testCase.config ? { [policy]: testCase.config } : {}) });
   const diagnostics: AnalyzerDiagnostic[] = [];
   for (const resource of testCase.resources) diagnostics.push(...(await pack.analyze(resource)));
@@ -45,15 +52,18 @@ async function diagnoseWith(pack: PolicyPackProcess, policy: string, testCase: P
 
 for (const fixture of FIXTURES)
   describe(`${fixture.policy} through the analyzer`, () => {
-    it.each(fixture.cases.map((testCase) => [testCase.verdict, testCase.name, testCase] as const))("%s: %s", async (_verdict, _name, testCase) => {
-      const diagnostics = await diagnose(fixture.policy, testCase);
-      expect(verdictProblems(testCase, fixture.policy, diagnostics)).toEqual([]);
-      for (const diagnostic of diagnostics) {
-        expect(diagnostic.policyPackName).toBe("agent-iam");
-        expect(diagnostic.policyPackVersion).toBe(packageJson.version);
-        expect(diagnostic.description.length).toBeGreaterThan(40);
-      }
-    });
+    it.each(fixture.cases.map((testCase) => [testCase.verdict, testCase.name, testCase] as const))(
+      "%s: %s",
+      async (_verdict, _name, testCase) => {
+        const diagnostics = await diagnose(fixture.policy, testCase);
+        expect(verdictProblems(testCase, fixture.policy, diagnostics)).toEqual([]);
+        for (const diagnostic of diagnostics) {
+          expect(diagnostic.policyPackName).toBe("agent-iam");
+          expect(diagnostic.policyPackVersion).toBe(packageJson.version);
+          expect(diagnostic.description.length).toBeGreaterThan(40);
+        }
+      },
+    );
   });
 
 describe("the pack's process", () => {
@@ -63,7 +73,9 @@ describe("the pack's process", () => {
       expect(PACK_PRIORITY_BELOW_CHECK).toBeGreaterThan(0);
       expect(getPriority(pack.pid!)).toBe(Math.min(19, getPriority() + PACK_PRIORITY_BELOW_CHECK));
       const [first] = FIXTURES[0]!.cases.filter((testCase) => testCase.verdict === "violation" && !testCase.stack);
-      expect(verdictProblems(first!, FIXTURES[0]!.policy, await diagnoseWith(pack, FIXTURES[0]!.policy, first!))).toEqual([]);
+      expect(
+        verdictProblems(first!, FIXTURES[0]!.policy, await diagnoseWith(pack, FIXTURES[0]!.policy, first!)),
+      ).toEqual([]);
     } finally {
       await pack.close();
     }

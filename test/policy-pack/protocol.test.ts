@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PackConfigError, PolicyPackError, PolicyPackProcess, secretValue, UNKNOWN, type AnalyzerResource } from "../../src/gate/analyzer";
+import {
+  PackConfigError,
+  PolicyPackError,
+  PolicyPackProcess,
+  secretValue,
+  UNKNOWN,
+  type AnalyzerResource,
+} from "../../src/gate/analyzer";
 import packageJson from "../../policy-pack/package.json";
 import { agentRole, resource } from "../fixtures/policy/build";
 
@@ -53,7 +60,9 @@ describe("GetAnalyzerInfo", () => {
   });
 
   it("lists the twelve policies of the issue, at their default levels (later issues may add more)", async () => {
-    const levels = Object.fromEntries((await pack.info()).policies.map((policy) => [policy.name, policy.enforcementLevel]));
+    const levels = Object.fromEntries(
+      (await pack.info()).policies.map((policy) => [policy.name, policy.enforcementLevel]),
+    );
     expect(Object.fromEntries(Object.keys(POLICY_TABLE).map((name) => [name, levels[name]]))).toEqual(POLICY_TABLE);
   });
 
@@ -68,7 +77,9 @@ describe("GetAnalyzerInfo", () => {
   });
 
   it("publishes safe defaults for the thresholds", async () => {
-    const schemas = Object.fromEntries((await pack.info()).policies.map((policy) => [policy.name, policy.configSchema!.properties]));
+    const schemas = Object.fromEntries(
+      (await pack.info()).policies.map((policy) => [policy.name, policy.configSchema!.properties]),
+    );
     expect(schemas["short-lived-credentials"]!.maxSessionSeconds!.default).toBe(3600);
     expect(schemas["agent-identity-expiry"]!.maxExpiryDays!.default).toBe(90);
     expect(schemas["agent-must-have-owner"]!.departedOwners!.default).toEqual([]);
@@ -90,7 +101,9 @@ describe("Configure", () => {
     await pack.configure({ "no-static-credentials": "disabled" });
     expect(await pack.analyze(ACCESS_KEY)).toEqual([]);
     await pack.configure({});
-    expect((await pack.analyze(ACCESS_KEY)).map((diagnostic) => [diagnostic.policyName, diagnostic.enforcementLevel])).toEqual([["no-static-credentials", "mandatory"]]);
+    expect(
+      (await pack.analyze(ACCESS_KEY)).map((diagnostic) => [diagnostic.policyName, diagnostic.enforcementLevel]),
+    ).toEqual([["no-static-credentials", "mandatory"]]);
   });
 
   it("all sets every level, and a policy's own entry wins", async () => {
@@ -103,17 +116,41 @@ describe("Configure", () => {
 
   it("the boundary policy is advisory, and mandatory once the team names a boundary", async () => {
     const role = agentRole("bot");
-    expect((await pack.analyze(role)).filter((d) => d.policyName === "permissions-boundary-required").map((d) => d.enforcementLevel)).toEqual(["advisory"]);
-    await pack.configure({ "permissions-boundary-required": { permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/agent-iam-boundary" } });
-    expect((await pack.analyze(role)).filter((d) => d.policyName === "permissions-boundary-required").map((d) => d.enforcementLevel)).toEqual(["mandatory"]);
+    expect(
+      (await pack.analyze(role))
+        .filter((d) => d.policyName === "permissions-boundary-required")
+        .map((d) => d.enforcementLevel),
+    ).toEqual(["advisory"]);
+    await pack.configure({
+      "permissions-boundary-required": {
+        permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/agent-iam-boundary",
+      },
+    });
+    expect(
+      (await pack.analyze(role))
+        .filter((d) => d.policyName === "permissions-boundary-required")
+        .map((d) => d.enforcementLevel),
+    ).toEqual(["mandatory"]);
     await pack.configure({});
   });
 
   it.each([
-    [{ "no-such-policy": "mandatory" }, /"no-such-policy" is not a policy of this pack; its policies are .*no-static-credentials/],
-    [{ "short-lived-credentials": { maxSessionSeconds: "an hour" } }, /short-lived-credentials\.maxSessionSeconds: expected integer, got string/],
-    [{ "short-lived-credentials": { maxSessionSeconds: 60 } }, /short-lived-credentials\.maxSessionSeconds: must be at least 900/],
-    [{ "agent-identity-expiry": { maxExpiryDay: 30 } }, /agent-identity-expiry\.maxExpiryDay: is not a known property \(known: maxExpiryDays\)/],
+    [
+      { "no-such-policy": "mandatory" },
+      /"no-such-policy" is not a policy of this pack; its policies are .*no-static-credentials/,
+    ],
+    [
+      { "short-lived-credentials": { maxSessionSeconds: "an hour" } },
+      /short-lived-credentials\.maxSessionSeconds: expected integer, got string/,
+    ],
+    [
+      { "short-lived-credentials": { maxSessionSeconds: 60 } },
+      /short-lived-credentials\.maxSessionSeconds: must be at least 900/,
+    ],
+    [
+      { "agent-identity-expiry": { maxExpiryDay: 30 } },
+      /agent-identity-expiry\.maxExpiryDay: is not a known property \(known: maxExpiryDays\)/,
+    ],
     [{ "agent-must-have-owner": "strict" }, /"strict" is not an enforcement level/],
     [{ all: { maxExpiryDays: 1 } }, /all: takes only an enforcement level/],
   ])("refuses %j with a message naming the field", async (config, message) => {
@@ -124,21 +161,32 @@ describe("Configure", () => {
 
 describe("values as the engine sends them", () => {
   it("an unknown value never crashes a policy and never passes silently: it is an advisory", async () => {
-    const diagnostics = await pack.analyze(agentRole("bot", { maxSessionDuration: UNKNOWN, assumeRolePolicy: UNKNOWN }));
+    const diagnostics = await pack.analyze(
+      agentRole("bot", { maxSessionDuration: UNKNOWN, assumeRolePolicy: UNKNOWN }),
+    );
     expect(diagnostics.length).toBeGreaterThan(0);
     expect(diagnostics.every((diagnostic) => diagnostic.enforcementLevel === "advisory")).toBe(true);
-    expect(diagnostics.map((diagnostic) => diagnostic.policyName)).toEqual(expect.arrayContaining(["federated-trust-pinned", "short-lived-credentials"]));
+    expect(diagnostics.map((diagnostic) => diagnostic.policyName)).toEqual(
+      expect.arrayContaining(["federated-trust-pinned", "short-lived-credentials"]),
+    );
   });
 
   it("a stack whose every reference is unknown still gets an answer", async () => {
-    const diagnostics = await pack.analyzeStack([agentRole("bot", { name: UNKNOWN, tags: UNKNOWN }), resource("aws:iam/rolePolicy:RolePolicy", "p", { role: UNKNOWN, policy: UNKNOWN })]);
-    expect(diagnostics.map((diagnostic) => diagnostic.policyName)).toEqual(expect.arrayContaining(["agent-must-have-owner", "agent-identity-expiry"]));
+    const diagnostics = await pack.analyzeStack([
+      agentRole("bot", { name: UNKNOWN, tags: UNKNOWN }),
+      resource("aws:iam/rolePolicy:RolePolicy", "p", { role: UNKNOWN, policy: UNKNOWN }),
+    ]);
+    expect(diagnostics.map((diagnostic) => diagnostic.policyName)).toEqual(
+      expect.arrayContaining(["agent-must-have-owner", "agent-identity-expiry"]),
+    );
     expect(diagnostics.every((diagnostic) => diagnostic.enforcementLevel === "advisory")).toBe(true);
   });
 
   it("a secret input is judged by its value", async () => {
     const key = ["AKIA", "Q3EGRZN7VWBTX2HK"].join("");
-    const diagnostics = await pack.analyze(resource("aws:lambda/function:Function", "sync", { environment: { variables: { KEY: secretValue(key) } } }));
+    const diagnostics = await pack.analyze(
+      resource("aws:lambda/function:Function", "sync", { environment: { variables: { KEY: secretValue(key) } } }),
+    );
     expect(diagnostics.map((diagnostic) => diagnostic.policyName)).toEqual(["no-static-credentials"]);
     expect(diagnostics[0]!.message).not.toContain(key);
   });
@@ -146,30 +194,40 @@ describe("values as the engine sends them", () => {
 
 describe("the harness's errors", () => {
   it("an unknown folder", async () => {
-    await expect(PolicyPackProcess.start("no/such/pack")).rejects.toThrow(new PolicyPackError('policy pack "no/such/pack" not found: no such folder'));
+    await expect(PolicyPackProcess.start("no/such/pack")).rejects.toThrow(
+      new PolicyPackError('policy pack "no/such/pack" not found: no such folder'),
+    );
   });
 
   it("a folder that is not a pack", async () => {
-    await expect(PolicyPackProcess.start("test")).rejects.toThrow('"test" is not a policy pack: it has no PulumiPolicy.yaml');
+    await expect(PolicyPackProcess.start("test")).rejects.toThrow(
+      '"test" is not a policy pack: it has no PulumiPolicy.yaml',
+    );
   });
 
   it("a pack of another runtime", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pack-"));
     writeFileSync(join(dir, "PulumiPolicy.yaml"), "runtime: python\n");
-    await expect(PolicyPackProcess.start(dir)).rejects.toThrow(/has runtime "python"; this harness runs nodejs packs only/);
+    await expect(PolicyPackProcess.start(dir)).rejects.toThrow(
+      /has runtime "python"; this harness runs nodejs packs only/,
+    );
   });
 
   it("a pack whose dependencies are not installed", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pack-"));
     writeFileSync(join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
     writeFileSync(join(dir, "package.json"), '{ "name": "p", "version": "1.0.0" }');
-    await expect(PolicyPackProcess.start(dir)).rejects.toThrow(/are not installed \(no @pulumi\/pulumi\); run npm install in/);
+    await expect(PolicyPackProcess.start(dir)).rejects.toThrow(
+      /are not installed \(no @pulumi\/pulumi\); run npm install in/,
+    );
   });
 
   it("a pack that fails to start, with its own error in one message", async () => {
     const error = await PolicyPackProcess.start("test/fixtures/policy-broken-pack").catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PolicyPackError);
-    expect((error as Error).message).toMatch(/^policy pack "test\/fixtures\/policy-broken-pack" failed to start: it exited with code \d+/);
+    expect((error as Error).message).toMatch(
+      /^policy pack "test\/fixtures\/policy-broken-pack" failed to start: it exited with code \d+/,
+    );
     expect((error as Error).message).toContain("the team's policy table is missing a column");
   });
 
@@ -182,17 +240,24 @@ describe("the harness's errors", () => {
 
 describe("another team's pack", () => {
   it("runs a TypeScript pack written like Pulumi's template (index.ts, no main), the CLI's way", async () => {
-    const team = await PolicyPackProcess.start("test/fixtures/policy-team-pack", { config: { "bucket-names-start-with-acme": { prefix: "acme-prod-" } } });
+    const team = await PolicyPackProcess.start("test/fixtures/policy-team-pack", {
+      config: { "bucket-names-start-with-acme": { prefix: "acme-prod-" } },
+    });
     try {
       const info = await team.info();
       expect([info.name, info.version]).toEqual(["acme-buckets", "1.2.3"]);
       const bucket = (name: string) => resource("aws:s3/bucket:Bucket", name, { bucket: name });
       expect(await team.analyze(bucket("acme-prod-logs"))).toEqual([]);
       const [violation] = await team.analyze(bucket("acme-dev-logs"));
-      expect([violation!.policyName, violation!.enforcementLevel]).toEqual(["bucket-names-start-with-acme", "mandatory"]);
+      expect([violation!.policyName, violation!.enforcementLevel]).toEqual([
+        "bucket-names-start-with-acme",
+        "mandatory",
+      ]);
       expect(violation!.message).toMatch(/must start with acme-prod-/);
       const stack = await team.analyzeStack([bucket("a"), bucket("b"), bucket("c")]);
-      expect(stack.map((diagnostic) => [diagnostic.policyName, diagnostic.enforcementLevel])).toEqual([["at-most-two-buckets", "advisory"]]);
+      expect(stack.map((diagnostic) => [diagnostic.policyName, diagnostic.enforcementLevel])).toEqual([
+        ["at-most-two-buckets", "advisory"],
+      ]);
     } finally {
       await team.close();
     }

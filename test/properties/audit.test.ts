@@ -53,9 +53,13 @@ beforeAll(async () => {
   agents = inventoryDocument(recorded.resources, "2026-05-01").agents;
   known = agents.map((agent) => ({
     id: agent.id,
-    ...(agent.identities.aws ? { aws: { roleArn: agent.identities.aws.roleArn, roleName: agent.identities.aws.roleName } } : {}),
+    ...(agent.identities.aws
+      ? { aws: { roleArn: agent.identities.aws.roleArn, roleName: agent.identities.aws.roleName } }
+      : {}),
     ...(agent.identities.gcp ? { gcp: { email: agent.identities.gcp.serviceAccountEmail } } : {}),
-    ...(agent.identities.azure ? { azure: { clientId: agent.identities.azure.clientId, principalId: agent.identities.azure.principalId } } : {}),
+    ...(agent.identities.azure
+      ? { azure: { clientId: agent.identities.azure.clientId, principalId: agent.identities.azure.principalId } }
+      : {}),
   }));
   dir = mkdtempSync(join(tmpdir(), "agent-iam-audit-property-"));
 }, 60_000);
@@ -64,7 +68,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("property 7: the audit reader loses nothing", () => {
   it("the generator reaches agents on every cloud", () => {
-    for (const cloud of ["aws", "gcp", "azure"] as const) expect(known.some((agent) => agent[cloud] !== undefined), cloud).toBe(true);
+    for (const cloud of ["aws", "gcp", "azure"] as const)
+      expect(
+        known.some((agent) => agent[cloud] !== undefined),
+        cloud,
+      ).toBe(true);
   });
 
   it("every fixture: events in = attributed + unattributed, and nothing else", async () => {
@@ -116,7 +124,12 @@ describe("property 7: the audit reader loses nothing", () => {
           expect(values).toEqual(before.map((record) => record.value));
           const rest = log.bytes.subarray(cut).toString("utf8");
           const onlyBlankCut = rest.trim() === "";
-          const betweenLines = log.lineDelimited && log.bytes.subarray(before.at(-1)?.end ?? 0, cut).toString("utf8").trim() === "";
+          const betweenLines =
+            log.lineDelimited &&
+            log.bytes
+              .subarray(before.at(-1)?.end ?? 0, cut)
+              .toString("utf8")
+              .trim() === "";
           if (onlyBlankCut || betweenLines) return; // Nothing was cut off, or nothing a line-delimited file can tell.
           expect(error, `cut at ${cut} of ${log.bytes.length} (${log.format})`).toBeDefined();
           expect(error!.offset).toBe(cut);
@@ -133,7 +146,11 @@ describe("property 7: the audit reader loses nothing", () => {
       fc.asyncProperty(
         logFile(known).chain((log) => {
           const compressed = gzipSync(log.bytes);
-          return fc.tuple(fc.constant(log), fc.constant(compressed), fc.integer({ min: 2, max: compressed.length - 1 }));
+          return fc.tuple(
+            fc.constant(log),
+            fc.constant(compressed),
+            fc.integer({ min: 2, max: compressed.length - 1 }),
+          );
         }),
         async ([log, compressed, cut]) => {
           const { values, error } = await readAll(write(compressed.subarray(0, cut), "log.json.gz"));
@@ -153,7 +170,13 @@ describe("property 7: the audit reader loses nothing", () => {
   it("a corrupted byte: never a crash; every record before it delivered; an error names its byte offset", async () => {
     await fc.assert(
       fc.asyncProperty(
-        logFile(known).chain((log) => fc.tuple(fc.constant(log), fc.integer({ min: 0, max: log.bytes.length - 1 }), fc.constantFrom(0x7b, 0x7d, 0x5b, 0x5d, 0x22, 0x2c, 0x3a, 0x5c, 0x00, 0xff, 0x78, 0x0a))),
+        logFile(known).chain((log) =>
+          fc.tuple(
+            fc.constant(log),
+            fc.integer({ min: 0, max: log.bytes.length - 1 }),
+            fc.constantFrom(0x7b, 0x7d, 0x5b, 0x5d, 0x22, 0x2c, 0x3a, 0x5c, 0x00, 0xff, 0x78, 0x0a),
+          ),
+        ),
         async ([log, at, byte]) => {
           const corrupted = Buffer.from(log.bytes);
           corrupted[at] = byte;
@@ -164,7 +187,9 @@ describe("property 7: the audit reader loses nothing", () => {
             // The offset is where the reader saw the problem: the corrupted byte, or the start of the record it broke.
             expect(error.offset).toBeGreaterThanOrEqual(0);
             expect(error.offset).toBeLessThanOrEqual(corrupted.length);
-            expect(error.message.slice(error.message.indexOf(": ") + 2), "the error names the offset").toContain(`byte ${error.offset}`);
+            expect(error.message.slice(error.message.indexOf(": ") + 2), "the error names the offset").toContain(
+              `byte ${error.offset}`,
+            );
             expect(error.recordsRead).toBe(values.length);
           }
         },
@@ -174,7 +199,10 @@ describe("property 7: the audit reader loses nothing", () => {
   });
 
   it("a broken key after good records in the same chunk: the good records, then the byte (found by this property)", async () => {
-    const lines = [{ insertId: "a", protoPayload: { methodName: "x" } }, { insertId: "b", protoPayload: { methodName: "y" } }].map((record) => JSON.stringify(record));
+    const lines = [
+      { insertId: "a", protoPayload: { methodName: "x" } },
+      { insertId: "b", protoPayload: { methodName: "y" } },
+    ].map((record) => JSON.stringify(record));
     const text = `${lines.join("\n")}\n{"insert\nId":"c"}\n`;
     const { values, error } = await readAll(write(Buffer.from(text)));
     expect(values).toHaveLength(2);
@@ -184,17 +212,25 @@ describe("property 7: the audit reader loses nothing", () => {
   });
 
   it("agent-iam audit on a truncated file: the events before it, then the error with its byte offset, exit 2", async () => {
-    const [log] = fc.sample(logFile(known).filter((candidate) => candidate.cloud === "aws" && candidate.records.length >= 4), { numRuns: 1, seed: 7 });
+    const [log] = fc.sample(
+      logFile(known).filter((candidate) => candidate.cloud === "aws" && candidate.records.length >= 4),
+      { numRuns: 1, seed: 7 },
+    );
     const cut = log!.records[2]!.end + 5;
     const file = write(log!.bytes.subarray(0, cut), "trail.json");
     const inventory = write(Buffer.from(JSON.stringify({ agents })), "inventory.json");
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-      execFile(process.execPath, [join(REPO, "bin", "agent-iam.js"), "audit", file, "--inventory", inventory, "--format", "ndjson"], { cwd: REPO, env: { ...process.env, NO_COLOR: "1" } }, (failure, out, err) =>
-        done({ code: failure ? Number(failure.code) : 0, stdout: out, stderr: err }),
+      execFile(
+        process.execPath,
+        [join(REPO, "bin", "agent-iam.js"), "audit", file, "--inventory", inventory, "--format", "ndjson"],
+        { cwd: REPO, env: { ...process.env, NO_COLOR: "1" } },
+        (failure, out, err) => done({ code: failure ? Number(failure.code) : 0, stdout: out, stderr: err }),
       ),
     );
     expect(code).toBe(2);
-    expect(stdout.trim().split("\n")).toHaveLength(log!.records.slice(0, 3).filter((record) => record.agent !== undefined).length);
+    expect(stdout.trim().split("\n")).toHaveLength(
+      log!.records.slice(0, 3).filter((record) => record.agent !== undefined).length,
+    );
     expect(stderr).toContain(file);
     expect(stderr).toContain(`byte ${cut}`);
   }, 60_000);

@@ -35,7 +35,13 @@ function check(program: string, stack: string): Promise<Outputs> {
     execFile(
       process.execPath,
       [BIN, "check", program, "--stack", stack, "--json", "--sarif", sarif, "--inventory", inventory],
-      { cwd: REPO, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "" }, encoding: "buffer", maxBuffer: 256 * 1024 * 1024, timeout: 120_000 },
+      {
+        cwd: REPO,
+        env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "" },
+        encoding: "buffer",
+        maxBuffer: 256 * 1024 * 1024,
+        timeout: 120_000,
+      },
       (error, stdout, stderr) =>
         done({
           code: error ? Number(error.code) : 0,
@@ -63,7 +69,9 @@ function expectSameBytes(what: string, a: Buffer, b: Buffer): void {
   const textB = b.toString("utf8");
   let at = 0;
   while (at < textA.length && textA[at] === textB[at]) at++;
-  expect.fail(`${what} differs between two runs at character ${at}: …${JSON.stringify(textA.slice(Math.max(0, at - 80), at + 80))} vs …${JSON.stringify(textB.slice(Math.max(0, at - 80), at + 80))}`);
+  expect.fail(
+    `${what} differs between two runs at character ${at}: …${JSON.stringify(textA.slice(Math.max(0, at - 80), at + 80))} vs …${JSON.stringify(textB.slice(Math.max(0, at - 80), at + 80))}`,
+  );
 }
 
 describe("property 8: the same program gives byte-identical reports", () => {
@@ -71,17 +79,28 @@ describe("property 8: the same program gives byte-identical reports", () => {
   it.each([
     ["examples/fleet", "prod", 0, 6],
     ["examples/insecure", "prod", 1, 0],
-  ] as const)("%s (stack %s): --json, SARIF and inventory are the same bytes on two runs", async (program, stack, exitCode, agents) => {
-    const [first, second] = await twice(program, stack);
-    expect(first.code, first.stderr).toBe(exitCode);
-    expect(second.code, second.stderr).toBe(exitCode);
-    // Outputs that are empty would be equal for nothing.
-    expect((JSON.parse(first.json.toString("utf8")) as { resources: unknown[] }).resources.length).toBeGreaterThan(10);
-    expect((JSON.parse(first.sarif.toString("utf8")) as { version: string }).version).toBe("2.1.0");
-    expect((JSON.parse(first.inventory.toString("utf8")) as { agents: unknown[] }).agents.length).toBeGreaterThanOrEqual(agents);
-    if (exitCode === 1) expect((JSON.parse(first.json.toString("utf8")) as { violations: unknown[] }).violations.length).toBeGreaterThan(5);
-    expectSameBytes("--json", first.json, second.json);
-    expectSameBytes("SARIF", first.sarif, second.sarif);
-    expectSameBytes("inventory", first.inventory, second.inventory);
-  }, 240_000);
+  ] as const)(
+    "%s (stack %s): --json, SARIF and inventory are the same bytes on two runs",
+    async (program, stack, exitCode, agents) => {
+      const [first, second] = await twice(program, stack);
+      expect(first.code, first.stderr).toBe(exitCode);
+      expect(second.code, second.stderr).toBe(exitCode);
+      // Outputs that are empty would be equal for nothing.
+      expect((JSON.parse(first.json.toString("utf8")) as { resources: unknown[] }).resources.length).toBeGreaterThan(
+        10,
+      );
+      expect((JSON.parse(first.sarif.toString("utf8")) as { version: string }).version).toBe("2.1.0");
+      expect(
+        (JSON.parse(first.inventory.toString("utf8")) as { agents: unknown[] }).agents.length,
+      ).toBeGreaterThanOrEqual(agents);
+      if (exitCode === 1)
+        expect(
+          (JSON.parse(first.json.toString("utf8")) as { violations: unknown[] }).violations.length,
+        ).toBeGreaterThan(5);
+      expectSameBytes("--json", first.json, second.json);
+      expectSameBytes("SARIF", first.sarif, second.sarif);
+      expectSameBytes("inventory", first.inventory, second.inventory);
+    },
+    240_000,
+  );
 });

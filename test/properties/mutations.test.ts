@@ -2,7 +2,13 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { PolicyPackProcess } from "../../src/gate/analyzer";
 import { judgeThroughPack, shown } from "../support/analyzer-run";
-import { packConfigOf, programArbitrary, recordProgram, type JudgeableProgram, type ProgramPlan } from "../support/compliant-programs";
+import {
+  packConfigOf,
+  programArbitrary,
+  recordProgram,
+  type JudgeableProgram,
+  type ProgramPlan,
+} from "../support/compliant-programs";
 import { OPERATORS, type MutationContext, type Mutant, type MutationOperator } from "../support/mutations";
 import { judgeDirectly, type DirectConfig } from "../support/pack-direct";
 import { runs, table } from "../support/property";
@@ -21,7 +27,9 @@ import { anyToken } from "../support/secret-tokens";
  * assignment; a team that refuses those says so).
  */
 
-const score = new Map<string, { owner: string; mutants: number; killed: number }>(OPERATORS.map((operator) => [operator.name, { owner: operator.owner, mutants: 0, killed: 0 }]));
+const score = new Map<string, { owner: string; mutants: number; killed: number }>(
+  OPERATORS.map((operator) => [operator.name, { owner: operator.owner, mutants: 0, killed: 0 }]),
+);
 const survivors: string[] = [];
 
 function configFor(plan: ProgramPlan): DirectConfig {
@@ -30,19 +38,46 @@ function configFor(plan: ProgramPlan): DirectConfig {
 
 function contextFor(plan: ProgramPlan, secret: string): MutationContext {
   const config = packConfigOf(plan) as Record<string, { maxSessionSeconds?: number; maxExpiryDays?: number }>;
-  return { maxSessionSeconds: config["short-lived-credentials"]!.maxSessionSeconds!, maxExpiryDays: config["agent-identity-expiry"]!.maxExpiryDays!, secret };
+  return {
+    maxSessionSeconds: config["short-lived-credentials"]!.maxSessionSeconds!,
+    maxExpiryDays: config["agent-identity-expiry"]!.maxExpiryDays!,
+    secret,
+  };
 }
 
 /** Whether the owner of the operator reports a mandatory violation for the mutant. */
-function killed(operator: MutationOperator, mutant: Mutant, program: JudgeableProgram): { killed: boolean; said: string[] } {
-  const { diagnostics, crashes } = judgeDirectly(mutant.analyze, mutant.stack, { config: configFor(program.plan), stack: { name: program.plan.environment, config: program.stackConfig }, policies: [operator.owner] });
+function killed(
+  operator: MutationOperator,
+  mutant: Mutant,
+  program: JudgeableProgram,
+): { killed: boolean; said: string[] } {
+  const { diagnostics, crashes } = judgeDirectly(mutant.analyze, mutant.stack, {
+    config: configFor(program.plan),
+    stack: { name: program.plan.environment, config: program.stackConfig },
+    policies: [operator.owner],
+  });
   if (crashes.length > 0) throw crashes[0]!.error;
-  return { killed: diagnostics.some((diagnostic) => diagnostic.enforcementLevel === "mandatory"), said: shown(diagnostics) };
+  return {
+    killed: diagnostics.some((diagnostic) => diagnostic.enforcementLevel === "mandatory"),
+    said: shown(diagnostics),
+  };
 }
 
 afterAll(() => {
-  const rows = [...score].map(([name, entry]) => [name, entry.owner, entry.mutants, entry.killed, entry.mutants === 0 ? "n/a" : `${((100 * entry.killed) / entry.mutants).toFixed(1)} %`] as const);
-  const total = [...score.values()].reduce((sum, entry) => ({ mutants: sum.mutants + entry.mutants, killed: sum.killed + entry.killed }), { mutants: 0, killed: 0 });
+  const rows = [...score].map(
+    ([name, entry]) =>
+      [
+        name,
+        entry.owner,
+        entry.mutants,
+        entry.killed,
+        entry.mutants === 0 ? "n/a" : `${((100 * entry.killed) / entry.mutants).toFixed(1)} %`,
+      ] as const,
+  );
+  const total = [...score.values()].reduce(
+    (sum, entry) => ({ mutants: sum.mutants + entry.mutants, killed: sum.killed + entry.killed }),
+    { mutants: 0, killed: 0 },
+  );
   console.log(
     `property 4 (completeness): mutation score ${total.killed}/${total.mutants}` +
       (total.mutants > 0 ? ` (${((100 * total.killed) / total.mutants).toFixed(1)} %)` : "") +
@@ -58,8 +93,13 @@ describe("property 4: every insecure mutation of a compliant program is caught b
         const program = await recordProgram(plan);
         const config = configFor(plan);
         // The unmutated program passes: a kill is the mutation's doing.
-        const baseline = judgeDirectly(program.analyze, program.stack, { config, stack: { name: plan.environment, config: program.stackConfig } });
-        expect(shown(baseline.diagnostics.filter((diagnostic) => diagnostic.enforcementLevel === "mandatory"))).toEqual([]);
+        const baseline = judgeDirectly(program.analyze, program.stack, {
+          config,
+          stack: { name: plan.environment, config: program.stackConfig },
+        });
+        expect(shown(baseline.diagnostics.filter((diagnostic) => diagnostic.enforcementLevel === "mandatory"))).toEqual(
+          [],
+        );
         const lost: string[] = [];
         for (const operator of OPERATORS) {
           for (const mutant of operator.mutants(program, contextFor(plan, secret.text))) {
@@ -68,7 +108,10 @@ describe("property 4: every insecure mutation of a compliant program is caught b
             const verdict = killed(operator, mutant, program);
             if (verdict.killed) entry.killed++;
             else {
-              const agent = plan.agents.find((candidate) => mutant.target.endsWith(`::${candidate.name}`) || mutant.target.includes(`::${candidate.name}-`));
+              const agent = plan.agents.find(
+                (candidate) =>
+                  mutant.target.endsWith(`::${candidate.name}`) || mutant.target.includes(`::${candidate.name}-`),
+              );
               const line = `${operator.name} on ${mutant.target}${operator.name === "plant-literal-secret" ? ` (${secret.id})` : ""}${agent?.disabled ? " (agent disabled)" : ""}: ${operator.owner} said ${JSON.stringify(verdict.said)}`;
               survivors.push(line);
               lost.push(line);
@@ -87,24 +130,40 @@ describe("property 4: every insecure mutation of a compliant program is caught b
   it("through the pack's analyzer (gRPC): the first mutant of each operator on generated prod programs", async () => {
     // Generated prod programs, until every operator has found something to change.
     const found = new Map<string, { program: JudgeableProgram; mutant: Mutant }>();
-    for (const plan of fc.sample(programArbitrary({ environment: fc.constant("prod"), maxAgents: 2, rich: true }), { numRuns: 60, seed: 20261123 })) {
+    for (const plan of fc.sample(programArbitrary({ environment: fc.constant("prod"), maxAgents: 2, rich: true }), {
+      numRuns: 60,
+      seed: 20261123,
+    })) {
       if (found.size === OPERATORS.length) break;
       const program = await recordProgram(plan);
       for (const operator of OPERATORS) {
-        const first = found.has(operator.name) ? undefined : operator.mutants(program, contextFor(plan, "ghp_" + "R8sQ2nVx7LkP4mZt9WcY1bHd6FgJ3aEu5NiO"))[0];
+        const first = found.has(operator.name)
+          ? undefined
+          : operator.mutants(program, contextFor(plan, "ghp_" + "R8sQ2nVx7LkP4mZt9WcY1bHd6FgJ3aEu5NiO"))[0];
         if (first) found.set(operator.name, { program, mutant: first });
       }
     }
     expect(OPERATORS.filter((operator) => !found.has(operator.name)).map((operator) => operator.name)).toEqual([]);
     const stackConfig = [...found.values()][0]!.program.stackConfig;
-    const pack = await PolicyPackProcess.start("policy-pack", { stack: { name: "prod", project: "generated", config: stackConfig } });
+    const pack = await PolicyPackProcess.start("policy-pack", {
+      stack: { name: "prod", project: "generated", config: stackConfig },
+    });
     try {
       for (const operator of OPERATORS) {
         const { program, mutant } = found.get(operator.name)!;
         await pack.configure(configFor(program.plan));
-        expect(shown((await judgeThroughPack(pack, program.analyze, program.stack)).filter((diagnostic) => diagnostic.enforcementLevel === "mandatory")), `${operator.name}: before`).toEqual([]);
+        expect(
+          shown(
+            (await judgeThroughPack(pack, program.analyze, program.stack)).filter(
+              (diagnostic) => diagnostic.enforcementLevel === "mandatory",
+            ),
+          ),
+          `${operator.name}: before`,
+        ).toEqual([]);
         const diagnostics = await judgeThroughPack(pack, mutant.analyze, mutant.stack);
-        const mine = diagnostics.filter((diagnostic) => diagnostic.policyName === operator.owner && diagnostic.enforcementLevel === "mandatory");
+        const mine = diagnostics.filter(
+          (diagnostic) => diagnostic.policyName === operator.owner && diagnostic.enforcementLevel === "mandatory",
+        );
         expect(mine.length, `${operator.name}: ${JSON.stringify(shown(diagnostics))}`).toBeGreaterThan(0);
       }
     } finally {

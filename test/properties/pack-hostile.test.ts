@@ -4,7 +4,15 @@ import { PolicyPackProcess, secretValue, type AnalyzerResource } from "../../src
 import { FIXTURES } from "../fixtures/policy";
 import { judgeThroughPack } from "../support/analyzer-run";
 import { programArb, recordProgram } from "../support/compliant-programs";
-import { anyHostile, corruptedResource, DOCUMENT_KEYS, hostileValue, nested, propertyNamesReadByPack, unknownValue } from "../support/hostile-json";
+import {
+  anyHostile,
+  corruptedResource,
+  DOCUMENT_KEYS,
+  hostileValue,
+  nested,
+  propertyNamesReadByPack,
+  unknownValue,
+} from "../support/hostile-json";
 import { POLICY_NAMES, judgeDirectly, type DirectConfig, type Judged } from "../support/pack-direct";
 import { literalTypesReadByPack, typesToFuzz } from "../support/pack-types";
 import { verdictProblems } from "../support/policy-fixtures";
@@ -31,7 +39,10 @@ const unknownValueUrn = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** Resources of the fixture corpus and of generated programs: valid shapes to corrupt. */
 let bases: AnalyzerResource[] = [];
 
-const hostileName = fc.oneof(fc.constantFrom("agent", "reviewer", "a::b", "x$y", "", " ", "é", "名前"), fc.string({ maxLength: 12 }));
+const hostileName = fc.oneof(
+  fc.constantFrom("agent", "reviewer", "a::b", "x$y", "", " ", "é", "名前"),
+  fc.string({ maxLength: 12 }),
+);
 
 function urnOf(type: string, name: string, parents: readonly string[] = []): string {
   return `urn:pulumi:${STACK}::hostile::${[...parents, type].join("$")}::${name}`;
@@ -43,10 +54,27 @@ function freshResource(hostile: fc.Arbitrary<unknown>): fc.Arbitrary<AnalyzerRes
     .record({
       type: fc.constantFrom(...TYPES),
       name: hostileName,
-      parents: fc.array(fc.constantFrom("agent-iam:index:AgentIdentity", "agent-iam:aws:AgentRole", "my:component:Thing"), { maxLength: 2 }),
-      entries: fc.array(fc.tuple(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...PROPERTY_NAMES) }, { weight: 1, arbitrary: fc.constantFrom(...DOCUMENT_KEYS) }), hostile), { maxLength: 8 }),
+      parents: fc.array(
+        fc.constantFrom("agent-iam:index:AgentIdentity", "agent-iam:aws:AgentRole", "my:component:Thing"),
+        { maxLength: 2 },
+      ),
+      entries: fc.array(
+        fc.tuple(
+          fc.oneof(
+            { weight: 4, arbitrary: fc.constantFrom(...PROPERTY_NAMES) },
+            { weight: 1, arbitrary: fc.constantFrom(...DOCUMENT_KEYS) },
+          ),
+          hostile,
+        ),
+        { maxLength: 8 },
+      ),
     })
-    .map(({ type, name, parents, entries }) => ({ urn: urnOf(type, name, parents), type, name, properties: Object.fromEntries(entries) }));
+    .map(({ type, name, parents, entries }) => ({
+      urn: urnOf(type, name, parents),
+      type,
+      name,
+      properties: Object.fromEntries(entries),
+    }));
 }
 
 /** A stack of such resources, linked by parents and property dependencies that may dangle, loop or point at themselves. */
@@ -54,16 +82,28 @@ function hostileStack(hostile: fc.Arbitrary<unknown>, maxResources: number): fc.
   const resource = fc.oneof(freshResource(hostile), corruptedResource(fc.constantFrom(...bases), hostile));
   return fc.array(resource, { minLength: 1, maxLength: maxResources }).chain((resources) => {
     const urns = resources.map((entry) => entry.urn);
-    const target = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...urns) }, { weight: 1, arbitrary: fc.constantFrom("urn:pulumi:prod::hostile::missing::gone", "", unknownValueUrn) });
+    const target = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...urns) },
+      { weight: 1, arbitrary: fc.constantFrom("urn:pulumi:prod::hostile::missing::gone", "", unknownValueUrn) },
+    );
     const links = fc.array(
       fc.record({
         parent: fc.option(target, { nil: undefined }),
         dependencies: fc.array(target, { maxLength: 3 }),
-        propertyDependencies: fc.array(fc.tuple(fc.constantFrom(...PROPERTY_NAMES), fc.array(target, { maxLength: 2 })), { maxLength: 3 }).map((entries) => Object.fromEntries(entries)),
+        propertyDependencies: fc
+          .array(fc.tuple(fc.constantFrom(...PROPERTY_NAMES), fc.array(target, { maxLength: 2 })), { maxLength: 3 })
+          .map((entries) => Object.fromEntries(entries)),
       }),
       { minLength: resources.length, maxLength: resources.length },
     );
-    return links.map((linked) => resources.map((entry, index) => ({ ...entry, ...(linked[index]!.parent ? { parent: linked[index]!.parent } : {}), dependencies: linked[index]!.dependencies, propertyDependencies: linked[index]!.propertyDependencies })));
+    return links.map((linked) =>
+      resources.map((entry, index) => ({
+        ...entry,
+        ...(linked[index]!.parent ? { parent: linked[index]!.parent } : {}),
+        dependencies: linked[index]!.dependencies,
+        propertyDependencies: linked[index]!.propertyDependencies,
+      })),
+    );
   });
 }
 
@@ -87,32 +127,62 @@ beforeAll(async () => {
   // One program at a time: the Pulumi runtime of a process runs one program.
   const programs = [];
   for (const plan of fc.sample(programArb, { numRuns: 2, seed: 42 })) programs.push(await recordProgram(plan));
-  bases = [...FIXTURES.flatMap((fixture) => fixture.cases.flatMap((testCase) => testCase.resources)), ...programs.flatMap((program) => program.stack)].filter(
-    (resource) => Object.keys(resource.properties).length > 0,
-  );
+  bases = [
+    ...FIXTURES.flatMap((fixture) => fixture.cases.flatMap((testCase) => testCase.resources)),
+    ...programs.flatMap((program) => program.stack),
+  ].filter((resource) => Object.keys(resource.properties).length > 0);
 }, 60_000);
 
 describe("property 2: hostile inputs never make a policy throw", () => {
   it("the resource types come from the pack's code, and cover every family it judges", () => {
     const literal = literalTypesReadByPack();
-    for (const type of ["aws:iam/role:Role", "aws:iam/accessKey:AccessKey", "gcp:serviceaccount/account:Account", "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider", "azure-native:authorization:RoleAssignment", "azure-native:managedidentity:FederatedIdentityCredential", "agent-iam:index:AgentIdentity"])
+    for (const type of [
+      "aws:iam/role:Role",
+      "aws:iam/accessKey:AccessKey",
+      "gcp:serviceaccount/account:Account",
+      "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+      "azure-native:authorization:RoleAssignment",
+      "azure-native:managedidentity:FederatedIdentityCredential",
+      "agent-iam:index:AgentIdentity",
+    ])
       expect(literal).toContain(type);
     // GCP IAM members, bindings and policies at every level, read by pattern.
     expect(TYPES.filter((type) => /^gcp:.*IAM(Member|Binding|Policy)$/.test(type)).length).toBeGreaterThan(40);
     expect(TYPES).toContain("gcp:projects/iAMPolicy:IAMPolicy");
-    expect(PROPERTY_NAMES).toEqual(expect.arrayContaining(["assumeRolePolicy", "tags", "member", "role", "scope", "attributeCondition", "subject", "audiences"]));
+    expect(PROPERTY_NAMES).toEqual(
+      expect.arrayContaining([
+        "assumeRolePolicy",
+        "tags",
+        "member",
+        "role",
+        "scope",
+        "attributeCondition",
+        "subject",
+        "audiences",
+      ]),
+    );
     expect(bases.length).toBeGreaterThan(100);
   });
 
   it("pure checks: generated hostile stacks, every policy, default and all-mandatory config", () => {
     let diagnosticsSeen = 0;
     fc.assert(
-      fc.property(hostileStack(anyHostile({ maxDepth: 300, maxString: 200_000 }), 8), fc.constantFrom(...CONFIGS), fc.constantFrom<string | undefined>(STACK, "dev", undefined), (stack, config, stackName) => {
-        const { diagnostics, crashes } = judgeDirectly(stack, stack, { config, stack: stackName ? { name: stackName, config: { "agent-iam:departedOwners": "[\"keisha@acme.example\"]" } } : undefined });
-        expect(crashes.map((crash) => `${crash.kind} in ${crash.policyName}: ${crash.error.stack}`)).toEqual([]);
-        expectWellFormed(diagnostics);
-        diagnosticsSeen += diagnostics.length;
-      }),
+      fc.property(
+        hostileStack(anyHostile({ maxDepth: 300, maxString: 200_000 }), 8),
+        fc.constantFrom(...CONFIGS),
+        fc.constantFrom<string | undefined>(STACK, "dev", undefined),
+        (stack, config, stackName) => {
+          const { diagnostics, crashes } = judgeDirectly(stack, stack, {
+            config,
+            stack: stackName
+              ? { name: stackName, config: { "agent-iam:departedOwners": '["keisha@acme.example"]' } }
+              : undefined,
+          });
+          expect(crashes.map((crash) => `${crash.kind} in ${crash.policyName}: ${crash.error.stack}`)).toEqual([]);
+          expectWellFormed(diagnostics);
+          diagnosticsSeen += diagnostics.length;
+        },
+      ),
       runs(1000),
     );
     // Hostile stacks reach the checks, not only their early exits.
@@ -126,7 +196,9 @@ describe("property 2: hostile inputs never make a policy throw", () => {
       const properties = Object.fromEntries(PROPERTY_NAMES.map((name, index) => [name, index % 2 === 0 ? deep : long]));
       const resource: AnalyzerResource = { urn: urnOf(type, "deep"), type, name: "deep", properties };
       const { diagnostics, crashes } = judgeDirectly([resource], [resource], { config: { all: "mandatory" } });
-      expect(crashes.map((crash) => `${type}: ${crash.kind} in ${crash.policyName}: ${crash.error.message}`)).toEqual([]);
+      expect(crashes.map((crash) => `${type}: ${crash.kind} in ${crash.policyName}: ${crash.error.message}`)).toEqual(
+        [],
+      );
       expectWellFormed(diagnostics);
     }
   });
@@ -136,8 +208,12 @@ describe("property 2: hostile inputs never make a policy throw", () => {
     for (const [index, base] of bases.entries()) {
       for (const key of Object.keys(base.properties)) {
         const resource = { ...base, properties: { ...base.properties, [key]: sentinels[index % sentinels.length] } };
-        const { diagnostics, crashes } = judgeDirectly([resource], [resource, ...bases.slice(0, 3)], { config: { all: "mandatory" } });
-        expect(crashes.map((crash) => `${base.type}.${key}: ${crash.kind} in ${crash.policyName}: ${crash.error.message}`)).toEqual([]);
+        const { diagnostics, crashes } = judgeDirectly([resource], [resource, ...bases.slice(0, 3)], {
+          config: { all: "mandatory" },
+        });
+        expect(
+          crashes.map((crash) => `${base.type}.${key}: ${crash.kind} in ${crash.policyName}: ${crash.error.message}`),
+        ).toEqual([]);
         expectWellFormed(diagnostics);
       }
     }
@@ -147,7 +223,9 @@ describe("property 2: hostile inputs never make a policy throw", () => {
     let pack: PolicyPackProcess;
 
     beforeAll(async () => {
-      pack = await PolicyPackProcess.start("policy-pack", { stack: { name: STACK, project: "hostile", config: { "agent-iam:environment": STACK } } });
+      pack = await PolicyPackProcess.start("policy-pack", {
+        stack: { name: STACK, project: "hostile", config: { "agent-iam:environment": STACK } },
+      });
     }, 60_000);
 
     afterAll(async () => {
@@ -159,8 +237,19 @@ describe("property 2: hostile inputs never make a policy throw", () => {
     const wireHostile = fc.oneof(
       { weight: 6, arbitrary: anyHostile({ maxDepth: 60, maxString: 100_000 }) },
       { weight: 1, arbitrary: hostileValue.map((value) => secretValue(value)) },
-      { weight: 1, arbitrary: fc.string({ maxLength: 200 }).map((text) => ({ [SIG]: "c44067f5952c0a294b673a41bacd8c17", text: `x${text}` })) },
-      { weight: 1, arbitrary: fc.constant({ [SIG]: "0def7320c3a5731c473e5ecbe6d01bc7", assets: { "index.js": { [SIG]: "c44067f5952c0a294b673a41bacd8c17", text: "exports.handler = 1" } } }) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .string({ maxLength: 200 })
+          .map((text) => ({ [SIG]: "c44067f5952c0a294b673a41bacd8c17", text: `x${text}` })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constant({
+          [SIG]: "0def7320c3a5731c473e5ecbe6d01bc7",
+          assets: { "index.js": { [SIG]: "c44067f5952c0a294b673a41bacd8c17", text: "exports.handler = 1" } },
+        }),
+      },
     );
 
     it("Analyze and AnalyzeStack answer every hostile stack, with no policy error", async () => {
@@ -178,10 +267,14 @@ describe("property 2: hostile inputs never make a policy throw", () => {
       expect((await pack.info()).policies.map((policy) => policy.name)).toEqual([...POLICY_NAMES]);
       await pack.configure({ all: "mandatory" });
       let checked = 0;
-      for (const fixture of FIXTURES.filter((entry) => ["no-static-credentials", "federated-trust-pinned", "no-overbroad-aws-scopes"].includes(entry.policy)))
+      for (const fixture of FIXTURES.filter((entry) =>
+        ["no-static-credentials", "federated-trust-pinned", "no-overbroad-aws-scopes"].includes(entry.policy),
+      ))
         for (const testCase of fixture.cases.filter((entry) => !entry.stack && !entry.config)) {
           const diagnostics = await judgeThroughPack(pack, testCase.resources, testCase.resources);
-          expect(verdictProblems(testCase, fixture.policy, diagnostics), `${fixture.policy}: ${testCase.name}`).toEqual([]);
+          expect(verdictProblems(testCase, fixture.policy, diagnostics), `${fixture.policy}: ${testCase.name}`).toEqual(
+            [],
+          );
           checked++;
         }
       expect(checked).toBeGreaterThan(10);

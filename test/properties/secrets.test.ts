@@ -4,7 +4,15 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SECRET_PATTERNS, findSecrets, findSecretsInText } from "../../src/rules/support/secret-patterns";
 import { runs } from "../support/property";
-import { TOKENS_BY_ID, anyToken, awsSecretAccessKey, benign, context, serviceAccountKeyObject, type Token } from "../support/secret-tokens";
+import {
+  TOKENS_BY_ID,
+  anyToken,
+  awsSecretAccessKey,
+  benign,
+  context,
+  serviceAccountKeyObject,
+  type Token,
+} from "../support/secret-tokens";
 
 /**
  * Hostile input, property 6: the secret detector (`src/rules/support/secret-patterns.ts`) finds every credential
@@ -29,13 +37,18 @@ describe("property 6: the secret detector", () => {
 
   it("every generated token holds its row's anchor, the cheap test that lets other strings skip the patterns", () => {
     for (const [id, generators] of Object.entries(TOKENS_BY_ID)) {
-      const anchors = SECRET_PATTERNS.filter((pattern) => pattern.id === id && pattern.anchor).map((pattern) => pattern.anchor!);
+      const anchors = SECRET_PATTERNS.filter((pattern) => pattern.id === id && pattern.anchor).map(
+        (pattern) => pattern.anchor!,
+      );
       // The base64 key file is found by decoding, not by a row's pattern.
       if (id === "gcp-service-account-key") anchors.push(/[A-Za-z0-9+/]{200,}|service_account/);
       expect(anchors.length, `${id} has an anchor`).toBeGreaterThan(0);
       fc.assert(
         fc.property(fc.oneof(...generators), (token: Token) => {
-          expect(anchors.some((anchor) => anchor.test(token.text)), `${id}: ${JSON.stringify(token.text)}`).toBe(true);
+          expect(
+            anchors.some((anchor) => anchor.test(token.text)),
+            `${id}: ${JSON.stringify(token.text)}`,
+          ).toBe(true);
         }),
         runs(200),
       );
@@ -49,7 +62,8 @@ describe("property 6: the secret detector", () => {
           const text = around(token.text);
           expect(ids(findSecretsInText(text)), JSON.stringify(text)).toContain(id);
           // The report points at the secret without repeating it.
-          for (const match of findSecretsInText(text)) expect(token.text.length < 12 || !match.hint.includes(token.text)).toBe(true);
+          for (const match of findSecretsInText(text))
+            expect(token.text.length < 12 || !match.hint.includes(token.text)).toBe(true);
         }),
         runs(300),
       );
@@ -57,14 +71,21 @@ describe("property 6: the secret detector", () => {
 
   it("finds them as resource inputs, in nested properties and lists, and names the path", () => {
     fc.assert(
-      fc.property(anyToken, fc.constantFrom("environment.variables.TOKEN", "tags.note", "userData", "containers[0].env[1].value"), (token, where) => {
-        const path = where.split(/\.|\[(\d+)\]/).filter((part) => part !== undefined && part !== "");
-        let value: unknown = token.text;
-        for (const part of [...path].reverse()) value = /^\d+$/.test(part) ? Object.assign(new Array(Number(part) + 1).fill("x"), { [Number(part)]: value }) : { [part]: value };
-        const found = findSecrets(value);
-        expect(ids(found)).toContain(token.id);
-        expect(found.find((match) => match.id === token.id)!.path).toBe(where);
-      }),
+      fc.property(
+        anyToken,
+        fc.constantFrom("environment.variables.TOKEN", "tags.note", "userData", "containers[0].env[1].value"),
+        (token, where) => {
+          const path = where.split(/\.|\[(\d+)\]/).filter((part) => part !== undefined && part !== "");
+          let value: unknown = token.text;
+          for (const part of [...path].reverse())
+            value = /^\d+$/.test(part)
+              ? Object.assign(new Array(Number(part) + 1).fill("x"), { [Number(part)]: value })
+              : { [part]: value };
+          const found = findSecrets(value);
+          expect(ids(found)).toContain(token.id);
+          expect(found.find((match) => match.id === token.id)!.path).toBe(where);
+        },
+      ),
       runs(300),
     );
   });
@@ -73,7 +94,9 @@ describe("property 6: the secret detector", () => {
     fc.assert(
       fc.property(awsSecretAccessKey, (token) => {
         const key = token.text.replace(/^[^:=]*[:=]\s*["']?/, "").replace(/["']$/, "");
-        const definitions = JSON.stringify([{ name: "web", image: "acme/web", environment: [{ name: "AWS_SECRET_ACCESS_KEY", value: key }] }]);
+        const definitions = JSON.stringify([
+          { name: "web", image: "acme/web", environment: [{ name: "AWS_SECRET_ACCESS_KEY", value: key }] },
+        ]);
         const found = findSecrets({ containerDefinitions: definitions });
         expect(ids(found)).toContain("aws-secret-access-key");
         expect(found[0]!.path).toBe("containerDefinitions[0].environment[0].value");

@@ -5,7 +5,14 @@ import { planAgent } from "../../src/clouds/plan";
 import { PolicyPackProcess } from "../../src/gate/analyzer";
 import type { Cloud } from "../../src/model/resources";
 import { judgeThroughPack, shown } from "../support/analyzer-run";
-import { BOUNDARY, packConfigOf, programArbitrary, recordProgram, wildcardOnlyActionsCheck, type ProgramPlan } from "../support/compliant-programs";
+import {
+  BOUNDARY,
+  packConfigOf,
+  programArbitrary,
+  recordProgram,
+  wildcardOnlyActionsCheck,
+  type ProgramPlan,
+} from "../support/compliant-programs";
 import { judgeDirectly } from "../support/pack-direct";
 import { runs, table } from "../support/property";
 
@@ -18,7 +25,14 @@ import { runs, table } from "../support/property";
  * say which decisions wait for apply.
  */
 
-const coverage = { programs: 0, created: 0, resources: 0, clouds: new Map<Cloud, number>(), presets: new Map<string, number>(), forms: new Map<string, number>() };
+const coverage = {
+  programs: 0,
+  created: 0,
+  resources: 0,
+  clouds: new Map<Cloud, number>(),
+  presets: new Map<string, number>(),
+  forms: new Map<string, number>(),
+};
 
 function count(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
@@ -28,11 +42,28 @@ function note(plan: ProgramPlan, created: readonly string[]): void {
   coverage.programs++;
   for (const agent of plan.agents.filter((candidate) => created.includes(candidate.name))) {
     for (const cloud of agent.clouds) count(coverage.clouds as Map<string, number>, cloud);
-    const runsOn = agent.runsOn.runsOn as { kind: string; ownerId?: unknown; ref?: string; refType?: string; environment?: string; issuerUrl?: string };
+    const runsOn = agent.runsOn.runsOn as {
+      kind: string;
+      ownerId?: unknown;
+      ref?: string;
+      refType?: string;
+      environment?: string;
+      issuerUrl?: string;
+    };
     const github = runsOn.kind === "github-actions";
     const variant = !github
-      ? runsOn.refType === "tag" ? " (tag)" : ""
-      : runsOn.ownerId !== undefined ? " (immutable subject)" : runsOn.ref ? ` (ref ${runsOn.ref.startsWith("refs/tags") ? "tag" : "branch"})` : runsOn.issuerUrl ? " (enterprise issuer)" : runsOn.environment ? " (named environment)" : " (agent's environment)";
+      ? runsOn.refType === "tag"
+        ? " (tag)"
+        : ""
+      : runsOn.ownerId !== undefined
+        ? " (immutable subject)"
+        : runsOn.ref
+          ? ` (ref ${runsOn.ref.startsWith("refs/tags") ? "tag" : "branch"})`
+          : runsOn.issuerUrl
+            ? " (enterprise issuer)"
+            : runsOn.environment
+              ? " (named environment)"
+              : " (agent's environment)";
     count(coverage.presets, `${runsOn.kind}${variant}`);
     for (const grant of agent.grants) count(coverage.forms, grant.form === "role" ? `role ${grant.role}` : grant.form);
   }
@@ -52,7 +83,13 @@ describe("property 3: agent-iam's own output passes the whole pack in mandatory 
   });
 
   it("regressions found by this property are refused at spec time, with the field", () => {
-    const base = { owner: "keisha@acme.example", environment: "prod", expires: "2099-01-01", runsOn: { kind: "github-actions", repository: "acme/api" }, aws: { oidcProvider: "arn:aws:iam::123456789012:oidc-provider/x" } };
+    const base = {
+      owner: "keisha@acme.example",
+      environment: "prod",
+      expires: "2099-01-01",
+      runsOn: { kind: "github-actions", repository: "acme/api" },
+      aws: { oidcProvider: "arn:aws:iam::123456789012:oidc-provider/x" },
+    };
     const refusal = (spec: object) => {
       try {
         planAgent("regression", spec, { today: "2026-11-23" });
@@ -66,8 +103,20 @@ describe("property 3: agent-iam's own output passes the whole pack in mandatory 
     expect(refusal({ ...base, purpose: "the Slack &" })).toEqual(["purpose"]);
     expect(refusal({ ...base, purpose: "the Slack & more" })).toEqual([]);
     // Write on a Lambda function: updating its code runs code as the function's role.
-    expect(refusal({ ...base, purpose: "Deploys the api", grants: [{ resource: "arn:aws:lambda:us-east-1:123456789012:function:web", access: ["write"] }] })).toEqual(["grants[0]"]);
-    expect(refusal({ ...base, purpose: "Deploys the api", grants: [{ resource: "arn:aws:lambda:us-east-1:123456789012:function:web", access: ["read"] }] })).toEqual([]);
+    expect(
+      refusal({
+        ...base,
+        purpose: "Deploys the api",
+        grants: [{ resource: "arn:aws:lambda:us-east-1:123456789012:function:web", access: ["write"] }],
+      }),
+    ).toEqual(["grants[0]"]);
+    expect(
+      refusal({
+        ...base,
+        purpose: "Deploys the api",
+        grants: [{ resource: "arn:aws:lambda:us-east-1:123456789012:function:web", access: ["read"] }],
+      }),
+    ).toEqual([]);
   });
 
   it("generated programs: no diagnostic at all, every policy mandatory (pure checks, many programs)", async () => {
@@ -78,7 +127,10 @@ describe("property 3: agent-iam's own output passes the whole pack in mandatory 
         coverage.created += program.declared.created.length;
         coverage.resources += program.stack.length;
         note(plan, program.declared.created);
-        const { diagnostics, crashes } = judgeDirectly(program.analyze, program.stack, { config: packConfigOf(plan, { strict: true }), stack: { name: plan.environment, config: program.stackConfig } });
+        const { diagnostics, crashes } = judgeDirectly(program.analyze, program.stack, {
+          config: packConfigOf(plan, { strict: true }),
+          stack: { name: plan.environment, config: program.stackConfig },
+        });
         expect(crashes.map((crash) => `${crash.policyName}: ${crash.error.message}`)).toEqual([]);
         expect(shown(diagnostics)).toEqual([]);
       }),
@@ -86,21 +138,37 @@ describe("property 3: agent-iam's own output passes the whole pack in mandatory 
     );
     console.log(
       `property 3 (soundness): ${coverage.programs} programs, ${coverage.created} agents judged, ${coverage.resources} resources\n` +
-        table(["covered", "agents"], [...[...coverage.clouds].map(([cloud, n]) => [`cloud ${cloud}`, n]), ...[...coverage.presets].sort().map(([preset, n]) => [`preset ${preset}`, n]), ...[...coverage.forms].sort().map(([form, n]) => [`grant ${form}`, n])]),
+        table(
+          ["covered", "agents"],
+          [
+            ...[...coverage.clouds].map(([cloud, n]) => [`cloud ${cloud}`, n]),
+            ...[...coverage.presets].sort().map(([preset, n]) => [`preset ${preset}`, n]),
+            ...[...coverage.forms].sort().map(([form, n]) => [`grant ${form}`, n]),
+          ],
+        ),
     );
     // The property says something only if the generator reached every cloud and preset.
-    for (const cloud of ["aws", "gcp", "azure"] as const) expect(coverage.clouds.get(cloud) ?? 0, cloud).toBeGreaterThan(3);
-    for (const preset of ["github-actions", "gitlab-ci", "kubernetes", "oidc"]) expect([...coverage.presets.keys()].some((key) => key.startsWith(preset)), preset).toBe(true);
+    for (const cloud of ["aws", "gcp", "azure"] as const)
+      expect(coverage.clouds.get(cloud) ?? 0, cloud).toBeGreaterThan(3);
+    for (const preset of ["github-actions", "gitlab-ci", "kubernetes", "oidc"])
+      expect(
+        [...coverage.presets.keys()].some((key) => key.startsWith(preset)),
+        preset,
+      ).toBe(true);
   });
 
   it("generated programs in a preview: only advisories, each saying what waits for apply", async () => {
     await fc.assert(
       fc.asyncProperty(programArbitrary({ maxAgents: 2 }), async (plan) => {
         const program = await recordProgram(plan, { preview: true });
-        const { diagnostics, crashes } = judgeDirectly(program.analyze, program.stack, { config: packConfigOf(plan, { strict: true }), stack: { name: plan.environment, config: program.stackConfig } });
+        const { diagnostics, crashes } = judgeDirectly(program.analyze, program.stack, {
+          config: packConfigOf(plan, { strict: true }),
+          stack: { name: plan.environment, config: program.stackConfig },
+        });
         expect(crashes.map((crash) => `${crash.policyName}: ${crash.error.message}`)).toEqual([]);
         expect(shown(diagnostics.filter((diagnostic) => diagnostic.enforcementLevel !== "advisory"))).toEqual([]);
-        for (const diagnostic of diagnostics) expect(diagnostic.message).toMatch(/not known until apply|only known at apply|judged (again )?then/);
+        for (const diagnostic of diagnostics)
+          expect(diagnostic.message).toMatch(/not known until apply|only known at apply|judged (again )?then/);
       }),
       runs(12),
     );
@@ -111,7 +179,14 @@ describe("property 3: agent-iam's own output passes the whole pack in mandatory 
     const STACK = "prod";
 
     beforeAll(async () => {
-      pack = await PolicyPackProcess.start("policy-pack", { config: { all: "mandatory" }, stack: { name: STACK, project: "generated", config: { "agent-iam:environment": STACK, "agent-iam:permissionsBoundary": BOUNDARY } } });
+      pack = await PolicyPackProcess.start("policy-pack", {
+        config: { all: "mandatory" },
+        stack: {
+          name: STACK,
+          project: "generated",
+          config: { "agent-iam:environment": STACK, "agent-iam:permissionsBoundary": BOUNDARY },
+        },
+      });
     }, 60_000);
 
     afterAll(async () => {

@@ -5,7 +5,13 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { AuditFileError, RecordScanError, RecordScanner, readLogRecords, type ScannedRecord } from "../../src/reports/audit";
+import {
+  AuditFileError,
+  RecordScanError,
+  RecordScanner,
+  readLogRecords,
+  type ScannedRecord,
+} from "../../src/reports/audit";
 
 /** Feeds `bytes` to a scanner in chunks cut at `cuts`, and returns what it read (or the error). */
 function scan(bytes: Buffer, cuts: readonly number[] = []): { records: ScannedRecord[]; error?: RecordScanError } {
@@ -28,14 +34,25 @@ function scan(bytes: Buffer, cuts: readonly number[] = []): { records: ScannedRe
 
 const record = fc.dictionary(
   fc.string({ minLength: 1, maxLength: 8 }),
-  fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string(), { maxKeys: 3 })),
+  fc.oneof(
+    fc.string(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string(), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 5 }), fc.string(), { maxKeys: 3 }),
+  ),
   { maxKeys: 6 },
 );
 
 type Shape = "Records" | "records" | "value" | "entries" | "array" | "ndjson";
 
 /** Writes records in one of the shapes logs come in; returns the bytes and where each record starts. */
-function layout(records: Record<string, unknown>[], shape: Shape, extra: Record<string, unknown>): { bytes: Buffer; starts: number[] } {
+function layout(
+  records: Record<string, unknown>[],
+  shape: Shape,
+  extra: Record<string, unknown>,
+): { bytes: Buffer; starts: number[] } {
   const texts = records.map((value) => JSON.stringify(value));
   let head: string;
   let separator: string;
@@ -44,7 +61,11 @@ function layout(records: Record<string, unknown>[], shape: Shape, extra: Record<
   else if (shape === "array") [head, separator, tail] = ["[\n", ",\n", "\n]\n"];
   else {
     const before = JSON.stringify(extra).slice(1, -1);
-    [head, separator, tail] = [`{${before}${before ? "," : ""}"${shape}": [`, ", ", `], "after": ${JSON.stringify(extra)}}`];
+    [head, separator, tail] = [
+      `{${before}${before ? "," : ""}"${shape}": [`,
+      ", ",
+      `], "after": ${JSON.stringify(extra)}}`,
+    ];
   }
   const starts: number[] = [];
   let text = head;
@@ -62,7 +83,11 @@ describe("RecordScanner", () => {
       fc.property(
         fc.array(record, { maxLength: 8 }),
         fc.constantFrom<Shape>("Records", "records", "value", "entries", "array", "ndjson"),
-        fc.dictionary(fc.constantFrom("nextLink", "meta", "Records2"), fc.oneof(fc.string(), fc.array(fc.integer(), { maxLength: 3 })), { maxKeys: 2 }),
+        fc.dictionary(
+          fc.constantFrom("nextLink", "meta", "Records2"),
+          fc.oneof(fc.string(), fc.array(fc.integer(), { maxLength: 3 })),
+          { maxKeys: 2 },
+        ),
         fc.array(fc.nat({ max: 2000 }), { maxLength: 12 }),
         (records, shape, extra, cuts) => {
           const { bytes, starts } = layout(records, shape, extra);
@@ -78,15 +103,22 @@ describe("RecordScanner", () => {
 
   it("delivers the records completed before a truncation, then names the byte where the data ended", () => {
     fc.assert(
-      fc.property(fc.array(record, { minLength: 1, maxLength: 6 }), fc.constantFrom<Shape>("Records", "array"), fc.nat(), (records, shape, at) => {
-        const { bytes, starts } = layout(records, shape, {});
-        const cut = 1 + (at % (bytes.length - 2));
-        const result = scan(bytes.subarray(0, cut), [Math.floor(cut / 2)]);
-        expect(result.error).toBeDefined();
-        expect(result.error!.offset).toBeLessThanOrEqual(cut);
-        const complete = records.filter((value, index) => starts[index]! + Buffer.byteLength(JSON.stringify(value)) <= cut);
-        expect(result.records.map((item) => item.value)).toEqual(complete);
-      }),
+      fc.property(
+        fc.array(record, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom<Shape>("Records", "array"),
+        fc.nat(),
+        (records, shape, at) => {
+          const { bytes, starts } = layout(records, shape, {});
+          const cut = 1 + (at % (bytes.length - 2));
+          const result = scan(bytes.subarray(0, cut), [Math.floor(cut / 2)]);
+          expect(result.error).toBeDefined();
+          expect(result.error!.offset).toBeLessThanOrEqual(cut);
+          const complete = records.filter(
+            (value, index) => starts[index]! + Buffer.byteLength(JSON.stringify(value)) <= cut,
+          );
+          expect(result.records.map((item) => item.value)).toEqual(complete);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -111,11 +143,12 @@ describe("RecordScanner", () => {
   it("skips a UTF-8 byte order mark, and keeps multi-byte characters split across chunks", () => {
     const text = '{"Records":[{"user":"Zoë 🚀"}]}';
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
-    for (let cut = 1; cut < bytes.length; cut++) expect(scan(bytes, [cut]).records.map((item) => item.value)).toEqual([{ user: "Zoë 🚀" }]);
+    for (let cut = 1; cut < bytes.length; cut++)
+      expect(scan(bytes, [cut]).records.map((item) => item.value)).toEqual([{ user: "Zoë 🚀" }]);
   });
 
   it("treats brackets and quotes inside strings as text", () => {
-    const records = [{ message: 'a "}]{[" b \\', key: "Records" }, { "Rec\"ords": ["[", "{"] }];
+    const records = [{ message: 'a "}]{[" b \\', key: "Records" }, { 'Rec"ords': ["[", "{"] }];
     expect(scan(Buffer.from(JSON.stringify({ Records: records }))).records.map((item) => item.value)).toEqual(records);
   });
 });

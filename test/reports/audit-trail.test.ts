@@ -30,7 +30,12 @@ import { runProject } from "../../src/gate/program/run";
 const ROOT = join(__dirname, "..", "..");
 const FIXTURES = join(__dirname, "..", "fixtures", "audit");
 const CLI = join(ROOT, "bin", "agent-iam.js");
-const LOGS = ["aws-cloudtrail.json", "gcp-audit-log.ndjson", "azure-activity-log.json", "azure-activity-export.json"].map((file) => join(FIXTURES, file));
+const LOGS = [
+  "aws-cloudtrail.json",
+  "gcp-audit-log.ndjson",
+  "azure-activity-log.json",
+  "azure-activity-export.json",
+].map((file) => join(FIXTURES, file));
 
 let agents: InventoryRecord[];
 let dir: string;
@@ -39,7 +44,8 @@ let inventoryFile: string;
 /** How many records a fixture file holds, counted without the audit code. */
 function recordsIn(file: string): number {
   const text = readFileSync(file, "utf8");
-  if (file.endsWith(".ndjson") || !text.trimStart().startsWith("{\n")) return text.split("\n").filter((line) => line.trim() !== "").length;
+  if (file.endsWith(".ndjson") || !text.trimStart().startsWith("{\n"))
+    return text.split("\n").filter((line) => line.trim() !== "").length;
   const json = JSON.parse(text) as Record<string, unknown[]>;
   return (json.Records ?? json.value ?? []).length;
 }
@@ -96,10 +102,20 @@ describe("audit over fixture logs of all three clouds", () => {
       requested_by: "repo:acme/api:environment:prod",
       attributed_via: "identity",
     });
-    expect(feedLine(read)).toBe("2026-05-04T10:12:03Z pr-reviewer (owner keisha.okafor@acme.example, prod) read s3://acme-prod-source/README.md — allowed");
+    expect(feedLine(read)).toBe(
+      "2026-05-04T10:12:03Z pr-reviewer (owner keisha.okafor@acme.example, prod) read s3://acme-prod-source/README.md — allowed",
+    );
     const denied = byId(records, "3f0a1b2c-0004-4a5b-9c8d-000000000004");
-    expect(denied).toMatchObject({ agent_id: "pr-reviewer", action: "iam:CreateUser", policy_decision: "denied", result: "failure", error_code: "AccessDenied" });
-    expect(feedLine(denied)).toBe("2026-05-04T10:13:07Z pr-reviewer (owner keisha.okafor@acme.example, prod) tried iam:CreateUser — denied");
+    expect(denied).toMatchObject({
+      agent_id: "pr-reviewer",
+      action: "iam:CreateUser",
+      policy_decision: "denied",
+      result: "failure",
+      error_code: "AccessDenied",
+    });
+    expect(feedLine(denied)).toBe(
+      "2026-05-04T10:13:07Z pr-reviewer (owner keisha.okafor@acme.example, prod) tried iam:CreateUser — denied",
+    );
   });
 
   it("CloudTrail: getting credentials names the token's subject as the requester", async () => {
@@ -115,8 +131,14 @@ describe("audit over fixture logs of all three clouds", () => {
   it("CloudTrail: an assumed-role chain stays the agent's, by the access key its AssumeRole handed out", async () => {
     const { records } = await audit([LOGS[0]!]);
     const chained = byId(records, "3f0a1b2c-0006-4a5b-9c8d-000000000006");
-    expect(chained).toMatchObject({ agent_id: "pr-reviewer", attributed_via: "role-chain", principal: "arn:aws:sts::123456789012:assumed-role/shared-reports-reader/pr-reviewer-reports" });
-    expect(feedLine(chained)).toContain("[via a role it assumed, as arn:aws:sts::123456789012:assumed-role/shared-reports-reader/pr-reviewer-reports]");
+    expect(chained).toMatchObject({
+      agent_id: "pr-reviewer",
+      attributed_via: "role-chain",
+      principal: "arn:aws:sts::123456789012:assumed-role/shared-reports-reader/pr-reviewer-reports",
+    });
+    expect(feedLine(chained)).toContain(
+      "[via a role it assumed, as arn:aws:sts::123456789012:assumed-role/shared-reports-reader/pr-reviewer-reports]",
+    );
     const sourced = byId(records, "3f0a1b2c-0007-4a5b-9c8d-000000000007");
     expect(sourced).toMatchObject({ agent_id: "pr-reviewer", attributed_via: "source-identity" });
   });
@@ -132,17 +154,39 @@ describe("audit over fixture logs of all three clouds", () => {
   it("CloudTrail: the offboarded agent is refused credentials", async () => {
     const { records } = await audit([LOGS[0]!]);
     const refused = byId(records, "3f0a1b2c-0008-4a5b-9c8d-000000000008");
-    expect(refused).toMatchObject({ agent_id: "deploy-bot", owner: "marco.rossi@acme.example", policy_decision: "denied", action: "sts:AssumeRoleWithWebIdentity" });
-    expect(agents.find((agent) => agent.id === "deploy-bot")).toMatchObject({ status: "disabled", disabledReason: "owner-departed" });
+    expect(refused).toMatchObject({
+      agent_id: "deploy-bot",
+      owner: "marco.rossi@acme.example",
+      policy_decision: "denied",
+      action: "sts:AssumeRoleWithWebIdentity",
+    });
+    expect(agents.find((agent) => agent.id === "deploy-bot")).toMatchObject({
+      status: "disabled",
+      disabledReason: "owner-departed",
+    });
   });
 
   it("CloudTrail: identities without an agent are listed as unattributed, with who they are", async () => {
     const { records, summary } = await audit([LOGS[0]!]);
     const legacy = byId(records, "3f0a1b2c-0009-4a5b-9c8d-000000000009");
-    expect(legacy).toMatchObject({ agent_id: null, owner: null, environment: null, principal: "arn:aws:iam::123456789012:user/legacy-ci", action: "s3:PutObject" });
-    expect(feedLine(legacy)).toBe("2026-05-05T09:30:00Z unattributed arn:aws:iam::123456789012:user/legacy-ci called s3:PutObject on s3://acme-prod-artifacts/api/v1.4.2.tgz — allowed");
-    expect(byId(records, "3f0a1b2c-0010-4a5b-9c8d-000000000010")).toMatchObject({ agent_id: null, principal: "cloudtrail.amazonaws.com" });
-    expect([...summary.unattributedPrincipals.keys()].sort()).toEqual(["arn:aws:iam::123456789012:user/legacy-ci", "cloudtrail.amazonaws.com"]);
+    expect(legacy).toMatchObject({
+      agent_id: null,
+      owner: null,
+      environment: null,
+      principal: "arn:aws:iam::123456789012:user/legacy-ci",
+      action: "s3:PutObject",
+    });
+    expect(feedLine(legacy)).toBe(
+      "2026-05-05T09:30:00Z unattributed arn:aws:iam::123456789012:user/legacy-ci called s3:PutObject on s3://acme-prod-artifacts/api/v1.4.2.tgz — allowed",
+    );
+    expect(byId(records, "3f0a1b2c-0010-4a5b-9c8d-000000000010")).toMatchObject({
+      agent_id: null,
+      principal: "cloudtrail.amazonaws.com",
+    });
+    expect([...summary.unattributedPrincipals.keys()].sort()).toEqual([
+      "arn:aws:iam::123456789012:user/legacy-ci",
+      "cloudtrail.amazonaws.com",
+    ]);
   });
 
   it("Cloud Audit Logs: the agent's service account, its federated requester, denials and delegation", async () => {
@@ -154,24 +198,47 @@ describe("audit over fixture logs of all three clouds", () => {
       cloud: "gcp",
       action: "storage.objects.get",
       resource: "gs://acme-finance-reports/2026/q1.pdf",
-      requested_by: "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/agent-iam/subject/repo:acme/analytics:environment:prod",
+      requested_by:
+        "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/agent-iam/subject/repo:acme/analytics:environment:prod",
       attributed_via: "identity",
     });
-    expect(byId(records, "1x9fk2e1abcf")).toMatchObject({ agent_id: "report-reader", policy_decision: "denied", error_code: "PERMISSION_DENIED" });
+    expect(byId(records, "1x9fk2e1abcf")).toMatchObject({
+      agent_id: "report-reader",
+      policy_decision: "denied",
+      error_code: "PERMISSION_DENIED",
+    });
     expect(feedLine(byId(records, "1x9fk2e1abcf"))).toBe(
       "2026-05-04T02:01:44.500000Z report-reader (owner dana.levi@acme.example, prod) tried storage.objects.delete on gs://acme-finance-reports/2026/q1.pdf — denied",
     );
-    expect(byId(records, "1x9fk2e1abd1")).toMatchObject({ agent_id: "report-reader", attributed_via: "delegation", principal: "etl-runner@acme-agents-prod.iam.gserviceaccount.com" });
+    expect(byId(records, "1x9fk2e1abd1")).toMatchObject({
+      agent_id: "report-reader",
+      attributed_via: "delegation",
+      principal: "etl-runner@acme-agents-prod.iam.gserviceaccount.com",
+    });
     expect(byId(records, "1x9fk2e1abd2")).toMatchObject({ agent_id: "report-reader", attributed_via: "subject" });
-    expect(records.filter((record) => record.agent_id === null).map((record) => record.principal)).toEqual(["jordan@acme.example", "legacy-exporter@acme-agents-prod.iam.gserviceaccount.com"]);
+    expect(records.filter((record) => record.agent_id === null).map((record) => record.principal)).toEqual([
+      "jordan@acme.example",
+      "legacy-exporter@acme-agents-prod.iam.gserviceaccount.com",
+    ]);
   });
 
   it("Activity Log (REST and storage-export shapes): the managed identity by its claims, denied role assignment, unattributed person", async () => {
     const { records } = await audit([LOGS[2]!, LOGS[3]!]);
     const read = byId(records, "a1f2c3d4-0001-4b5c-8d9e-0f1a2b3c4d01");
-    expect(read).toMatchObject({ agent_id: "report-reader", cloud: "azure", action: "Microsoft.Storage/storageAccounts/blobServices/containers/read", policy_decision: "allowed" });
-    expect(feedLine(read)).toMatch(/^2026-05-04T02:10:00\.1234567Z report-reader \(owner dana\.levi@acme\.example, prod\) read \/subscriptions\/.*\/containers\/finance — allowed$/);
-    expect(byId(records, "a1f2c3d4-0002-4b5c-8d9e-0f1a2b3c4d02")).toMatchObject({ agent_id: "report-reader", policy_decision: "denied", action: "Microsoft.Authorization/roleAssignments/write" });
+    expect(read).toMatchObject({
+      agent_id: "report-reader",
+      cloud: "azure",
+      action: "Microsoft.Storage/storageAccounts/blobServices/containers/read",
+      policy_decision: "allowed",
+    });
+    expect(feedLine(read)).toMatch(
+      /^2026-05-04T02:10:00\.1234567Z report-reader \(owner dana\.levi@acme\.example, prod\) read \/subscriptions\/.*\/containers\/finance — allowed$/,
+    );
+    expect(byId(records, "a1f2c3d4-0002-4b5c-8d9e-0f1a2b3c4d02")).toMatchObject({
+      agent_id: "report-reader",
+      policy_decision: "denied",
+      action: "Microsoft.Authorization/roleAssignments/write",
+    });
     const person = records.filter((record) => record.principal === "jordan@acme.example");
     expect(person.map((record) => [record.agent_id, record.result])).toEqual([
       [null, "started"],
@@ -182,7 +249,9 @@ describe("audit over fixture logs of all three clouds", () => {
       ["report-reader", "denied"],
       ["report-reader", "allowed"],
     ]);
-    expect(exported[0]!.resource).toBe("/subscriptions/5f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b/resourceGroups/reports/providers/Microsoft.Storage/storageAccounts/acmereports");
+    expect(exported[0]!.resource).toBe(
+      "/subscriptions/5f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b/resourceGroups/reports/providers/Microsoft.Storage/storageAccounts/acmereports",
+    );
   });
 
   it("every event's source points at its bytes in the file", async () => {
@@ -200,7 +269,17 @@ describe("audit over fixture logs of all three clouds", () => {
     const trail = join(dir, "trail.json.gz");
     writeFileSync(trail, gzipSync(readFileSync(LOGS[0]!)));
     const array = join(dir, "gcp.json");
-    writeFileSync(array, JSON.stringify(readFileSync(LOGS[1]!, "utf8").trim().split("\n").map((line) => JSON.parse(line)), null, 2));
+    writeFileSync(
+      array,
+      JSON.stringify(
+        readFileSync(LOGS[1]!, "utf8")
+          .trim()
+          .split("\n")
+          .map((line) => JSON.parse(line)),
+        null,
+        2,
+      ),
+    );
     const plain = await audit([LOGS[0]!, LOGS[1]!]);
     const other = await audit([trail, array]);
     const strip = (records: ActionRecord[]) => records.map(({ source: _source, ...rest }) => rest);
@@ -214,7 +293,9 @@ describe("audit over fixture logs of all three clouds", () => {
     const { records, summary } = await audit([file]);
     expect(records).toHaveLength(1);
     expect(summary.records).toBe(2);
-    expect(summary.unrecognized).toEqual([{ file, offset: Buffer.byteLength(readFileSync(LOGS[1]!, "utf8").split("\n")[0]!) + 1 }]);
+    expect(summary.unrecognized).toEqual([
+      { file, offset: Buffer.byteLength(readFileSync(LOGS[1]!, "utf8").split("\n")[0]!) + 1 },
+    ]);
   });
 });
 
@@ -227,8 +308,12 @@ describe("agent-iam audit (the command)", () => {
     const result = run([...LOGS, "--inventory", inventoryFile]);
     expect(result.status).toBe(0);
     const lines = result.stdout.trim().split("\n");
-    expect(lines).toContain("2026-05-04T10:13:07Z pr-reviewer (owner keisha.okafor@acme.example, prod) tried iam:CreateUser — denied");
-    expect(result.stdout).toContain("24 events read from 4 files: 18 attributed to 3 agents, 6 unattributed, 6 denied.");
+    expect(lines).toContain(
+      "2026-05-04T10:13:07Z pr-reviewer (owner keisha.okafor@acme.example, prod) tried iam:CreateUser — denied",
+    );
+    expect(result.stdout).toContain(
+      "24 events read from 4 files: 18 attributed to 3 agents, 6 unattributed, 6 denied.",
+    );
     expect(result.stdout).toContain("  jordan@acme.example (3 events)");
   });
 
@@ -239,7 +324,12 @@ describe("agent-iam audit (the command)", () => {
     expect(records).toHaveLength(24);
     for (const record of records) expect(actionRecordSchema.parse(record)).toBeTruthy();
     const ndjson = run([...LOGS, "--inventory", inventoryFile, "--format", "ndjson"]);
-    expect(ndjson.stdout.trim().split("\n").map((line) => JSON.parse(line))).toEqual(records);
+    expect(
+      ndjson.stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line)),
+    ).toEqual(records);
   });
 
   it("a truncated file: the events before it are printed, then the byte offset, exit 2", () => {
@@ -249,7 +339,10 @@ describe("agent-iam audit (the command)", () => {
     writeFileSync(file, text.slice(0, cut));
     const result = run([file, LOGS[1]!, "--inventory", inventoryFile, "--format", "ndjson"]);
     expect(result.status).toBe(2);
-    const printed = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as ActionRecord);
+    const printed = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as ActionRecord);
     expect(printed.filter((record) => record.source.file === file).map((record) => record.action_id)).toEqual([
       "3f0a1b2c-0001-4a5b-9c8d-000000000001",
       "3f0a1b2c-0002-4a5b-9c8d-000000000002",
@@ -257,17 +350,24 @@ describe("agent-iam audit (the command)", () => {
       "3f0a1b2c-0004-4a5b-9c8d-000000000004",
     ]);
     expect(printed.filter((record) => record.cloud === "gcp")).toHaveLength(8);
-    expect(result.stderr).toMatch(new RegExp(`error: .*truncated\\.json: the data ends at byte ${Buffer.byteLength(text.slice(0, cut))} inside the record that starts at byte \\d+ \\(truncated\\?\\) \\(the 4 records before it are reported above\\)`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `error: .*truncated\\.json: the data ends at byte ${Buffer.byteLength(text.slice(0, cut))} inside the record that starts at byte \\d+ \\(truncated\\?\\) \\(the 4 records before it are reported above\\)`,
+      ),
+    );
   });
 
   it("a corrupt file: the byte offset of the broken record", () => {
     const file = join(dir, "corrupt.json");
-    const text = '{"Records":[{"eventVersion":"1.09","eventTime":"2026-05-04T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject"},{"eventID": nope}]}';
+    const text =
+      '{"Records":[{"eventVersion":"1.09","eventTime":"2026-05-04T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject"},{"eventID": nope}]}';
     writeFileSync(file, text);
     const result = run([file, "--inventory", inventoryFile]);
     expect(result.status).toBe(2);
     expect(result.stdout).toContain("unattributed unknown read (s3:GetObject) — allowed");
-    expect(result.stderr).toContain(`corrupt.json: invalid JSON in the record that starts at byte ${text.indexOf('{"eventID"')}:`);
+    expect(result.stderr).toContain(
+      `corrupt.json: invalid JSON in the record that starts at byte ${text.indexOf('{"eventID"')}:`,
+    );
     expect(result.stderr).toContain("(the 1 record before it is reported above)");
   });
 
@@ -276,21 +376,44 @@ describe("agent-iam audit (the command)", () => {
     writeFileSync(bad, JSON.stringify({ agents: [{ id: "x", owner: "a@b.example" }] }));
     const result = run([LOGS[0]!, "--inventory", bad]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/--inventory: the inventory .*bad-inventory\.json is not an agent-iam inventory: agents\[0\]\.\w+: .*agent-iam inventory PROGRAM_DIR --format json/);
+    expect(result.stderr).toMatch(
+      /--inventory: the inventory .*bad-inventory\.json is not an agent-iam inventory: agents\[0\]\.\w+: .*agent-iam inventory PROGRAM_DIR --format json/,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("reads an inventory written by another version: only the fields attribution needs are required", () => {
     const older = join(dir, "older.json");
-    writeFileSync(older, JSON.stringify({ agents: agents.map(({ id, owner, environment, approval, issuer, clouds, identities }) => ({ id, owner, environment, approval, issuer, clouds, identities, somethingNew: 1 })) }));
+    writeFileSync(
+      older,
+      JSON.stringify({
+        agents: agents.map(({ id, owner, environment, approval, issuer, clouds, identities }) => ({
+          id,
+          owner,
+          environment,
+          approval,
+          issuer,
+          clouds,
+          identities,
+          somethingNew: 1,
+        })),
+      }),
+    );
     expect(loadInventoryFile(older).map((agent) => agent.id)).toEqual(agents.map((agent) => agent.id));
     const result = run([LOGS[0]!, "--inventory", older, "--format", "ndjson"]);
     expect(result.status).toBe(0);
-    expect(result.stdout.trim().split("\n").filter((line) => (JSON.parse(line) as ActionRecord).agent_id === "pr-reviewer").length).toBeGreaterThan(0);
+    expect(
+      result.stdout
+        .trim()
+        .split("\n")
+        .filter((line) => (JSON.parse(line) as ActionRecord).agent_id === "pr-reviewer").length,
+    ).toBeGreaterThan(0);
   });
 
   it("reads the inventory agent-iam inventory writes", () => {
-    const out = execFileSync(process.execPath, [CLI, "inventory", join(FIXTURES, "program"), "--format", "json"], { encoding: "utf8" });
+    const out = execFileSync(process.execPath, [CLI, "inventory", join(FIXTURES, "program"), "--format", "json"], {
+      encoding: "utf8",
+    });
     const file = join(dir, "from-cli.json");
     writeFileSync(file, out);
     expect(loadInventoryFile(file).map((agent) => agent.id)).toEqual(["deploy-bot", "pr-reviewer", "report-reader"]);
@@ -305,7 +428,20 @@ describe("action record JSON Schema", () => {
   it("has the mission's fields, with tool/action named action", () => {
     const schema = actionRecordJsonSchema() as { required: string[] };
     expect(schema.required).toEqual(
-      expect.arrayContaining(["action_id", "agent_id", "requested_by", "owner", "action", "resource", "policy_decision", "approval", "timestamp", "result", "cloud", "environment"]),
+      expect.arrayContaining([
+        "action_id",
+        "agent_id",
+        "requested_by",
+        "owner",
+        "action",
+        "resource",
+        "policy_decision",
+        "approval",
+        "timestamp",
+        "result",
+        "cloud",
+        "environment",
+      ]),
     );
   });
 });
@@ -318,7 +454,9 @@ describe("the fleet example's inventory attributes the same logs", () => {
     const summary = await auditFiles(LOGS, fleet, (record) => viaFleet.push(record));
     const { records } = await audit(LOGS);
     expect(summary.records).toBe(records.length);
-    expect(viaFleet.map((record) => [record.action_id, record.agent_id, record.owner])).toEqual(records.map((record) => [record.action_id, record.agent_id, record.owner]));
+    expect(viaFleet.map((record) => [record.action_id, record.agent_id, record.owner])).toEqual(
+      records.map((record) => [record.action_id, record.agent_id, record.owner]),
+    );
     expect(summary.agents).toEqual(new Set(["deploy-bot", "pr-reviewer", "report-reader"]));
   });
 });

@@ -55,7 +55,9 @@ const requests: string[] = [];
 let workDir: string;
 
 function visibleAgentIds(): Promise<string[]> {
-  return page.locator("tr.agent-row:visible").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-agent") ?? ""));
+  return page
+    .locator("tr.agent-row:visible")
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-agent") ?? ""));
 }
 
 /** A property of the focused element. */
@@ -68,22 +70,36 @@ function expectedIds(keep: (record: InventoryRecord) => boolean): string[] {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh (npm test runs it as pretest)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh (npm test runs it as pretest)`);
   workDir = mkdtempSync(join(tmpdir(), "agent-iam-dashboard-"));
   writeFileSync(join(workDir, "Pulumi.yaml"), "name: dashboard-test\nruntime: nodejs\n");
   writeFileSync(join(workDir, "Pulumi.dev.yaml"), "config:\n  agent-iam:departedOwners:\n    - omar@acme.example\n");
   writeFileSync(join(workDir, "index.ts"), PROGRAM);
   mkdirSync(OUTPUT, { recursive: true });
   const html = join(OUTPUT, "dashboard-filters.html");
-  execFileSync(process.execPath, [join(ROOT, "bin", "agent-iam.js"), "inventory", workDir, "--format", "html", "--out", html], { stdio: "pipe" });
-  const json = execFileSync(process.execPath, [join(ROOT, "bin", "agent-iam.js"), "inventory", workDir, "--format", "json"], { encoding: "utf8" });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, "bin", "agent-iam.js"), "inventory", workDir, "--format", "html", "--out", html],
+    { stdio: "pipe" },
+  );
+  const json = execFileSync(
+    process.execPath,
+    [join(ROOT, "bin", "agent-iam.js"), "inventory", workDir, "--format", "json"],
+    { encoding: "utf8" },
+  );
   inventory = JSON.parse(json) as InventoryDocument;
 
   // A fresh profile in a new folder: nothing cached, no extension, no sign-in.
-  browser = await chromium.launchPersistentContext(join(workDir, "profile"), { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+  browser = await chromium.launchPersistentContext(join(workDir, "profile"), {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
   page = browser.pages()[0] ?? (await browser.newPage());
   page.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") problems.push(`${message.type()}: ${message.text()}`);
+    if (message.type() === "error" || message.type() === "warning")
+      problems.push(`${message.type()}: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("request", (request) => requests.push(request.url()));
@@ -117,13 +133,29 @@ describe("the risk dashboard in Chromium, on a program written for its filters",
   });
 
   it.each<[string, (page: Page) => Promise<unknown>, (record: InventoryRecord) => boolean]>([
-    ["environment dev", (p) => p.getByLabel("Environment", { exact: true }).selectOption("dev"), (r) => r.environment === "dev"],
-    ["owner lena", (p) => p.getByLabel("Owner", { exact: true }).selectOption("lena@acme.example"), (r) => r.owner === "lena@acme.example"],
+    [
+      "environment dev",
+      (p) => p.getByLabel("Environment", { exact: true }).selectOption("dev"),
+      (r) => r.environment === "dev",
+    ],
+    [
+      "owner lena",
+      (p) => p.getByLabel("Owner", { exact: true }).selectOption("lena@acme.example"),
+      (r) => r.owner === "lena@acme.example",
+    ],
     ["risk high", (p) => p.getByLabel("Risk", { exact: true }).selectOption("high"), (r) => r.risk.tier === "high"],
     ["can write to prod", (p) => p.getByLabel("Can write to prod").check(), (r) => r.writesProd],
     ["touches sensitive data", (p) => p.getByLabel("Touches sensitive data").check(), (r) => r.touchesSensitiveData],
-    ["search by resource", (p) => p.getByLabel("Search", { exact: true }).fill("acme-prod-source"), (r) => r.id === "pr-reviewer"],
-    ["search by two words", (p) => p.getByLabel("Search", { exact: true }).fill("lena pii"), (r) => r.id === "customer-reader"],
+    [
+      "search by resource",
+      (p) => p.getByLabel("Search", { exact: true }).fill("acme-prod-source"),
+      (r) => r.id === "pr-reviewer",
+    ],
+    [
+      "search by two words",
+      (p) => p.getByLabel("Search", { exact: true }).fill("lena pii"),
+      (r) => r.id === "customer-reader",
+    ],
   ])("filter %s changes the rows to the matching agents", async (_label, act, keep) => {
     await page.getByRole("button", { name: "Clear filters" }).click();
     await expect.poll(visibleAgentIds).toHaveLength(5);
@@ -189,7 +221,10 @@ describe("the risk dashboard in Chromium, on a program written for its filters",
   });
 
   it("lists agents expiring soon, and opening one shows its details even when filtered out", async () => {
-    const soon = inventory.agents.filter((record) => record.daysToExpiry <= 30).map((record) => record.id).sort();
+    const soon = inventory.agents
+      .filter((record) => record.daysToExpiry <= 30)
+      .map((record) => record.id)
+      .sort();
     expect(soon).toEqual(["deploy-bot", "support-refunds"]);
     const list = page.getByRole("region", { name: /Review date within 30 days/ });
     expect((await list.getByRole("link").allInnerTexts()).sort()).toEqual(soon);
@@ -201,7 +236,15 @@ describe("the risk dashboard in Chromium, on a program written for its filters",
   });
 
   it("labels every control for screen readers", async () => {
-    for (const label of ["Search", "Environment", "Owner", "Cloud", "Risk", "Can write to prod", "Touches sensitive data"])
+    for (const label of [
+      "Search",
+      "Environment",
+      "Owner",
+      "Cloud",
+      "Risk",
+      "Can write to prod",
+      "Touches sensitive data",
+    ])
       expect(await page.getByLabel(label, { exact: true }).count(), label).toBe(1);
     expect(await page.getByRole("status").textContent()).toMatch(/agents shown$/);
     expect(await page.getByRole("table").count()).toBeGreaterThan(0);
@@ -225,23 +268,48 @@ describe("the fleet example's dashboard in Chromium (prod and dev in one page)",
   const fleetProblems: string[] = [];
   const fleetRequests: string[] = [];
 
-  const visibleKeys = () => fleet.locator("tr.agent-row:visible").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-key") ?? ""));
+  const visibleKeys = () =>
+    fleet.locator("tr.agent-row:visible").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-key") ?? ""));
   /** The page's keys of the agents a predicate keeps (rows are keyed by their position, as embedded). */
-  const keysWhere = (keep: (record: InventoryRecord) => boolean) => fleetInventory.agents.flatMap((record, index) => (keep(record) ? [`a${index}`] : []));
+  const keysWhere = (keep: (record: InventoryRecord) => boolean) =>
+    fleetInventory.agents.flatMap((record, index) => (keep(record) ? [`a${index}`] : []));
 
   beforeAll(async () => {
     const html = join(OUTPUT, "dashboard.html");
     const fleetDir = join(ROOT, "examples", "fleet");
-    execFileSync(process.execPath, [join(ROOT, "bin", "agent-iam.js"), "inventory", fleetDir, "--stack", "prod", "--stack", "dev", "--format", "html", "--out", html], { stdio: "pipe" });
-    fleetBrowser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "agent-iam-fleet-profile-")), { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, "bin", "agent-iam.js"),
+        "inventory",
+        fleetDir,
+        "--stack",
+        "prod",
+        "--stack",
+        "dev",
+        "--format",
+        "html",
+        "--out",
+        html,
+      ],
+      { stdio: "pipe" },
+    );
+    fleetBrowser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "agent-iam-fleet-profile-")), {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 900 },
+    });
     fleet = fleetBrowser.pages()[0] ?? (await fleetBrowser.newPage());
     fleet.on("console", (message) => {
-      if (message.type() === "error" || message.type() === "warning") fleetProblems.push(`${message.type()}: ${message.text()}`);
+      if (message.type() === "error" || message.type() === "warning")
+        fleetProblems.push(`${message.type()}: ${message.text()}`);
     });
     fleet.on("pageerror", (error) => fleetProblems.push(`page error: ${error.message}`));
     fleet.on("request", (request) => fleetRequests.push(request.url()));
     await fleet.goto(`file://${html}`);
-    fleetInventory = JSON.parse(await fleet.locator("#inventory-data").evaluate((element) => element.textContent ?? "")) as InventoryDocument;
+    fleetInventory = JSON.parse(
+      await fleet.locator("#inventory-data").evaluate((element) => element.textContent ?? ""),
+    ) as InventoryDocument;
   }, 120_000);
 
   afterAll(async () => {
@@ -251,7 +319,9 @@ describe("the fleet example's dashboard in Chromium (prod and dev in one page)",
   it("shows both environments' agents", async () => {
     expect(new Set(fleetInventory.agents.map((record) => record.environment))).toEqual(new Set(["prod", "dev"]));
     expect(await visibleKeys()).toEqual(keysWhere(() => true));
-    expect(await fleet.locator("#result-count").textContent()).toBe(`${fleetInventory.agents.length} of ${fleetInventory.agents.length} agents shown`);
+    expect(await fleet.locator("#result-count").textContent()).toBe(
+      `${fleetInventory.agents.length} of ${fleetInventory.agents.length} agents shown`,
+    );
   });
 
   it("every option of every filter shows exactly the agents it names, and most of them narrow the table", async () => {
@@ -265,7 +335,11 @@ describe("the fleet example's dashboard in Chromium (prod and dev in one page)",
     let tried = 0;
     for (const [label, keep] of filters) {
       const select = fleet.getByLabel(label, { exact: true });
-      const values = (await select.locator("option").evaluateAll((options) => options.map((option) => option.getAttribute("value") ?? ""))).filter(Boolean);
+      const values = (
+        await select
+          .locator("option")
+          .evaluateAll((options) => options.map((option) => option.getAttribute("value") ?? ""))
+      ).filter(Boolean);
       expect(values.length, label).toBeGreaterThan(0);
       for (const value of values) {
         await fleet.getByRole("button", { name: "Clear filters" }).click();
@@ -290,7 +364,9 @@ describe("the fleet example's dashboard in Chromium (prod and dev in one page)",
     }
     await fleet.getByRole("button", { name: "Clear filters" }).click();
     await fleet.getByLabel("Search", { exact: true }).fill("refund");
-    await expect.poll(visibleKeys).toEqual(keysWhere((record) => JSON.stringify(record).toLowerCase().includes("refund")));
+    await expect
+      .poll(visibleKeys)
+      .toEqual(keysWhere((record) => JSON.stringify(record).toLowerCase().includes("refund")));
     await fleet.getByRole("button", { name: "Clear filters" }).click();
   });
 

@@ -1,6 +1,14 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { DASHBOARD_SCRIPT, RISK_BADGES, WCAG_AA_CONTRAST, contrastRatio, escapeHtml, jsonForScript, renderDashboard } from "../../src/reports/dashboard";
+import {
+  DASHBOARD_SCRIPT,
+  RISK_BADGES,
+  WCAG_AA_CONTRAST,
+  contrastRatio,
+  escapeHtml,
+  jsonForScript,
+  renderDashboard,
+} from "../../src/reports/dashboard";
 import { buildInventoryRecord } from "../../src/reports/inventory";
 import { githubActions } from "../../src/model/issuers";
 import { RISK_TIERS } from "../../src/reports/risk";
@@ -24,7 +32,11 @@ function record(id: string, extra: Record<string, unknown> = {}) {
     },
     { today: TODAY },
   );
-  return buildInventoryRecord(agent, { aws: { roleArn: `arn:aws:iam::123456789012:role/agents/agent-${id}-prod`, roleName: `agent-${id}-prod` } }, { today: TODAY });
+  return buildInventoryRecord(
+    agent,
+    { aws: { roleArn: `arn:aws:iam::123456789012:role/agents/agent-${id}-prod`, roleName: `agent-${id}-prod` } },
+    { today: TODAY },
+  );
 }
 
 describe("risk badge colours", () => {
@@ -46,7 +58,13 @@ describe("risk badge colours", () => {
 });
 
 describe("the dashboard page", () => {
-  const page = renderDashboard({ generated: TODAY, agents: [record("pr-reviewer"), record("deploy-bot", { grants: [{ resource: "arn:aws:s3:::acme-prod-artifacts", access: "write" }] })] });
+  const page = renderDashboard({
+    generated: TODAY,
+    agents: [
+      record("pr-reviewer"),
+      record("deploy-bot", { grants: [{ resource: "arn:aws:s3:::acme-prod-artifacts", access: "write" }] }),
+    ],
+  });
 
   it("embeds the inventory as JSON that cannot close its script element", () => {
     const json = /<script type="application\/json" id="inventory-data">([\s\S]*?)<\/script>/.exec(page)![1]!;
@@ -77,12 +95,19 @@ describe("the dashboard page", () => {
   });
 
   it("renders the rows without JavaScript: riskiest first, worded badges, labelled controls", () => {
-    const rows = [...page.matchAll(/<tr class="agent-row" data-key="a\d+" data-agent="([^"]+)"/g)].map((match) => match[1]);
+    const rows = [...page.matchAll(/<tr class="agent-row" data-key="a\d+" data-agent="([^"]+)"/g)].map(
+      (match) => match[1],
+    );
     expect(rows).toEqual(["deploy-bot", "pr-reviewer"]);
-    expect(page).toContain('<span class="badge badge-high"><span aria-hidden="true">◆ </span>High<span class="visually-hidden"> risk</span></span>');
-    for (const id of ["f-search", "f-environment", "f-owner", "f-cloud", "f-risk"]) expect(page).toContain(`<label for="${id}">`);
+    expect(page).toContain(
+      '<span class="badge badge-high"><span aria-hidden="true">◆ </span>High<span class="visually-hidden"> risk</span></span>',
+    );
+    for (const id of ["f-search", "f-environment", "f-owner", "f-cloud", "f-risk"])
+      expect(page).toContain(`<label for="${id}">`);
     expect(page).toContain('role="status" aria-live="polite"');
-    expect(page).toContain(`<tr class="agent-row" data-key="a0" data-agent="deploy-bot" id="agent-a0"><th scope="row"><button type="button" class="agent-toggle" aria-expanded="false" aria-controls="detail-a0">deploy-bot</button>`);
+    expect(page).toContain(
+      `<tr class="agent-row" data-key="a0" data-agent="deploy-bot" id="agent-a0"><th scope="row"><button type="button" class="agent-toggle" aria-expanded="false" aria-controls="detail-a0">deploy-bot</button>`,
+    );
     expect(page).toContain("<details><summary>Technical details</summary>");
   });
 

@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { todayUtc } from "../../src/model/dates";
-import { inventoryDocument, inventoryDocumentSchema, inventoryRecordSchema, type InventoryDocument, type InventoryRecord } from "../../src/reports/inventory";
+import {
+  inventoryDocument,
+  inventoryDocumentSchema,
+  inventoryRecordSchema,
+  type InventoryDocument,
+  type InventoryRecord,
+} from "../../src/reports/inventory";
 import { loadProject } from "../../src/gate/program/project";
 import { runProject } from "../../src/gate/program/run";
 
@@ -26,7 +32,8 @@ describe.each(["prod", "dev"])("examples/fleet, stack %s", (stack) => {
       expect(record.environment).toBe(stack);
       expect(Object.keys(record.identities).sort()).toEqual([...record.clouds].sort());
       if (record.identities.aws) expect(record.identities.aws.roleArn).toMatch(/^arn:aws:iam::\d{12}:role\/.+/);
-      if (record.identities.gcp) expect(record.identities.gcp.serviceAccountEmail).toMatch(/@[a-z0-9-]+\.iam\.gserviceaccount\.com$/);
+      if (record.identities.gcp)
+        expect(record.identities.gcp.serviceAccountEmail).toMatch(/@[a-z0-9-]+\.iam\.gserviceaccount\.com$/);
       if (record.identities.azure) expect(record.identities.azure.clientId).toMatch(/^[0-9a-f-]{36}$/);
       expect(record.canDo.length).toBeGreaterThan(0);
     }
@@ -52,7 +59,9 @@ describe("the inventory commands on the fleet", () => {
   });
 
   it("--format md and csv list every agent; --out writes the file and says so", () => {
-    const json = JSON.parse(run("inventory", FLEET, "--stack", "prod", "--as-of", "2026-12-01").stdout) as InventoryDocument;
+    const json = JSON.parse(
+      run("inventory", FLEET, "--stack", "prod", "--as-of", "2026-12-01").stdout,
+    ) as InventoryDocument;
     expect(json.generated).toBe("2026-12-01");
     const md = run("inventory", FLEET, "--stack", "prod", "--format", "md").stdout;
     for (const record of json.agents) expect(md).toContain(`| ${record.id} | ${record.owner} | prod |`);

@@ -31,7 +31,11 @@ describe("the fixture corpus covers the pack", () => {
   it("has one fixture per policy of the table, each with violations, passes and (where a decision can wait) a preview case", () => {
     const covered = FIXTURES.map((fixture) => fixture.policy);
     for (const name of TABLE) expect(covered, `a fixture for ${name}`).toContain(name);
-    for (const name of covered) expect(POLICIES.map((policy) => policy.name), `${name} is a policy of the pack`).toContain(name);
+    for (const name of covered)
+      expect(
+        POLICIES.map((policy) => policy.name),
+        `${name} is a policy of the pack`,
+      ).toContain(name);
     expect(new Set(covered).size).toBe(covered.length);
     for (const fixture of FIXTURES) {
       const verdicts = new Set(fixture.cases.map((testCase) => testCase.verdict));
@@ -43,7 +47,10 @@ describe("the fixture corpus covers the pack", () => {
 
 for (const fixture of FIXTURES)
   describe(fixture.policy, () => {
-    it.each(fixture.cases.map((testCase) => [testCase.verdict, testCase.name, testCase] as const))("%s: %s", (_verdict, _name, testCase) => {
-      expect(verdictProblems(testCase, fixture.policy, runDirectly(fixture.policy, testCase))).toEqual([]);
-    });
+    it.each(fixture.cases.map((testCase) => [testCase.verdict, testCase.name, testCase] as const))(
+      "%s: %s",
+      (_verdict, _name, testCase) => {
+        expect(verdictProblems(testCase, fixture.policy, runDirectly(fixture.policy, testCase))).toEqual([]);
+      },
+    );
   });

@@ -85,7 +85,12 @@ const REFS: Record<Cloud, Partial<Record<ResourceKind, string>>> = {
   })(),
 };
 
-const ROLE_ABBREVIATIONS: Record<string, string> = { "read-only-monitor": "mon", "code-reviewer": "rev", "deployment-agent": "dep", "data-reader": "dat" };
+const ROLE_ABBREVIATIONS: Record<string, string> = {
+  "read-only-monitor": "mon",
+  "code-reviewer": "rev",
+  "deployment-agent": "dep",
+  "data-reader": "dat",
+};
 
 /** What the program declared, and the combinations a component refused at spec time (not the pack's business). */
 interface Declared {
@@ -96,7 +101,10 @@ interface Declared {
 function declareAll(): Declared {
   const declared: Declared = { created: [], refused: [] };
   const provider = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
-  const pool = new GcpWorkloadIdentityPool("agents", { project: PROJECT, issuers: [githubActions({ repository: "acme/agents" })] });
+  const pool = new GcpWorkloadIdentityPool("agents", {
+    project: PROJECT,
+    issuers: [githubActions({ repository: "acme/agents" })],
+  });
   const stopper = new GcpBudgetStopper("budget-stopper", { project: PROJECT, region: "europe-west1" });
   const blocks = {
     aws: { aws: { oidcProvider: provider } },
@@ -126,7 +134,9 @@ function declareAll(): Declared {
   for (const role of CATALOG_ROLE_NAMES) {
     const kinds = Object.keys(ROLE_CATALOG[role].access) as ResourceKind[];
     for (const cloud of ["aws", "gcp", "azure"] as const) {
-      const refs = kinds.map((kind) => [kind, REFS[cloud][kind]] as const).filter((entry): entry is readonly [ResourceKind, string] => entry[1] !== undefined);
+      const refs = kinds
+        .map((kind) => [kind, REFS[cloud][kind]] as const)
+        .filter((entry): entry is readonly [ResourceKind, string] => entry[1] !== undefined);
       for (const [kind, ref] of refs) {
         const name = `${ROLE_ABBREVIATIONS[role]}-${cloud}-${kind}`;
         declare(name, cloud, { ...base(name), grants: [{ role, resources: [ref] }], ...blocks[cloud] }, role);
@@ -143,20 +153,40 @@ function declareAll(): Declared {
   // Each issuer with its own IAM OIDC provider, as a program declares them.
   const presets: [string, RunsOn, AwsOidcProvider][] = [
     ["immutable", githubActions({ repository: "acme/api", ownerId: 123456, repositoryId: 456789 }), provider],
-    ["gitlab", gitlabCi({ project: "acme/platform/api", ref: "main" }), new AwsOidcProvider("gitlab", { issuerUrl: "https://gitlab.com" })],
+    [
+      "gitlab",
+      gitlabCi({ project: "acme/platform/api", ref: "main" }),
+      new AwsOidcProvider("gitlab", { issuerUrl: "https://gitlab.com" }),
+    ],
     [
       "cluster",
-      kubernetes({ issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC123", namespace: "agents", serviceAccount: "cluster" }),
+      kubernetes({
+        issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC123",
+        namespace: "agents",
+        serviceAccount: "cluster",
+      }),
       new AwsOidcProvider("cluster", { issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC123" }),
     ],
-    ["custom-oidc", oidc({ issuerUrl: "https://auth.acme.example", subject: "agent:custom-oidc" }), new AwsOidcProvider("acme-auth", { issuerUrl: "https://auth.acme.example" })],
+    [
+      "custom-oidc",
+      oidc({ issuerUrl: "https://auth.acme.example", subject: "agent:custom-oidc" }),
+      new AwsOidcProvider("acme-auth", { issuerUrl: "https://auth.acme.example" }),
+    ],
   ];
   for (const [name, runsOn, issuer] of presets)
-    declare(name, "all", { ...base(name), runsOn, grants: [{ role: "data-reader", resources: [REFS.aws.bucket!, REFS.gcp.bucket!, REFS.azure.bucket!] }], ...all, aws: { oidcProvider: issuer } });
+    declare(name, "all", {
+      ...base(name),
+      runsOn,
+      grants: [{ role: "data-reader", resources: [REFS.aws.bucket!, REFS.gcp.bucket!, REFS.azure.bucket!] }],
+      ...all,
+      aws: { oidcProvider: issuer },
+    });
   declare("approved-cleanup", "all", {
     ...base("approved-cleanup"),
     approval: "SEC-1234",
-    grants: [REFS.aws.bucket!, REFS.gcp.bucket!, REFS.azure.bucket!].map((resource) => ({ resource, access: ["read", "write"] as const, include: ["delete"] as const })).map((grant) => ({ ...grant, access: [...grant.access], include: [...grant.include] })),
+    grants: [REFS.aws.bucket!, REFS.gcp.bucket!, REFS.azure.bucket!]
+      .map((resource) => ({ resource, access: ["read", "write"] as const, include: ["delete"] as const }))
+      .map((grant) => ({ ...grant, access: [...grant.access], include: [...grant.include] })),
     ...all,
   });
   declare("approved-admin", "all", {
@@ -165,11 +195,20 @@ function declareAll(): Declared {
     grants: [{ resource: REFS.aws.bucket!, access: ["read", "permissions"] }],
     ...blocks.aws,
   });
-  declare("killed", "all", { ...base("killed"), disabled: true, grants: [{ role: "code-reviewer", resources: [REFS.aws.bucket!, REFS.gcp.bucket!, REFS.azure.bucket!] }], ...all });
+  declare("killed", "all", {
+    ...base("killed"),
+    disabled: true,
+    grants: [{ role: "code-reviewer", resources: [REFS.aws.bucket!, REFS.gcp.bucket!, REFS.azure.bucket!] }],
+    ...all,
+  });
   return declared;
 }
 
-async function judge(pack: PolicyPackProcess, recorded: RecordedStack, config: Record<string, string>): Promise<AnalyzerDiagnostic[]> {
+async function judge(
+  pack: PolicyPackProcess,
+  recorded: RecordedStack,
+  config: Record<string, string>,
+): Promise<AnalyzerDiagnostic[]> {
   const view = new AnalyzerView({ project: recorded.project, stack: recorded.stack, config });
   const diagnostics: AnalyzerDiagnostic[] = [];
   for (const resource of view.all(recorded.resources, "analyze")) diagnostics.push(...(await pack.analyze(resource)));
@@ -177,7 +216,8 @@ async function judge(pack: PolicyPackProcess, recorded: RecordedStack, config: R
   return diagnostics;
 }
 
-const shown = (diagnostics: readonly AnalyzerDiagnostic[]) => diagnostics.map((diagnostic) => `${diagnostic.enforcementLevel} ${diagnostic.policyName}: ${diagnostic.message}`);
+const shown = (diagnostics: readonly AnalyzerDiagnostic[]) =>
+  diagnostics.map((diagnostic) => `${diagnostic.enforcementLevel} ${diagnostic.policyName}: ${diagnostic.message}`);
 
 describe("everything the components produce passes the whole pack, every policy mandatory", () => {
   let pack: PolicyPackProcess;
@@ -186,9 +226,21 @@ describe("everything the components produce passes the whole pack, every policy 
   let preview: RecordedStack;
 
   beforeAll(async () => {
-    pack = await PolicyPackProcess.start(PACK, { config: { all: "mandatory" }, stack: { name: STACK, project: "invariant", config: STACK_CONFIG } });
-    update = await recordStack(() => void (declared = declareAll()), { project: "invariant", stack: STACK, config: STACK_CONFIG });
-    preview = await recordStack(() => void declareAll(), { project: "invariant", stack: STACK, config: STACK_CONFIG, preview: true });
+    pack = await PolicyPackProcess.start(PACK, {
+      config: { all: "mandatory" },
+      stack: { name: STACK, project: "invariant", config: STACK_CONFIG },
+    });
+    update = await recordStack(() => void (declared = declareAll()), {
+      project: "invariant",
+      stack: STACK,
+      config: STACK_CONFIG,
+    });
+    preview = await recordStack(() => void declareAll(), {
+      project: "invariant",
+      stack: STACK,
+      config: STACK_CONFIG,
+      preview: true,
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -197,12 +249,34 @@ describe("everything the components produce passes the whole pack, every policy 
 
   it("declares every catalog role on every cloud (only combinations a cloud cannot grant are refused, at spec time)", () => {
     for (const role of CATALOG_ROLE_NAMES)
-      for (const cloud of ["aws", "gcp", "azure"] as const) expect(declared.created.some((entry) => entry.role === role && entry.cloud === cloud), `${role} on ${cloud}`).toBe(true);
-    for (const variant of ["immutable", "gitlab", "cluster", "custom-oidc", "approved-cleanup", "approved-admin", "killed"])
-      expect(declared.created.map((entry) => entry.name), `${variant}: ${JSON.stringify(declared.refused)}`).toContain(variant);
-    for (const refusal of declared.refused) expect(refusal.reason, refusal.name).toMatch(/cannot grant|no role gives|does not cover|no .* action at level/);
+      for (const cloud of ["aws", "gcp", "azure"] as const)
+        expect(
+          declared.created.some((entry) => entry.role === role && entry.cloud === cloud),
+          `${role} on ${cloud}`,
+        ).toBe(true);
+    for (const variant of [
+      "immutable",
+      "gitlab",
+      "cluster",
+      "custom-oidc",
+      "approved-cleanup",
+      "approved-admin",
+      "killed",
+    ])
+      expect(
+        declared.created.map((entry) => entry.name),
+        `${variant}: ${JSON.stringify(declared.refused)}`,
+      ).toContain(variant);
+    for (const refusal of declared.refused)
+      expect(refusal.reason, refusal.name).toMatch(/cannot grant|no role gives|does not cover|no .* action at level/);
     const types = new Set(update.resources.map((resource) => resource.type));
-    for (const type of ["aws:iam/role:Role", "gcp:serviceaccount/account:Account", "azure-native:managedidentity:UserAssignedIdentity", "azure-native:managedidentity:FederatedIdentityCredential", "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider"])
+    for (const type of [
+      "aws:iam/role:Role",
+      "gcp:serviceaccount/account:Account",
+      "azure-native:managedidentity:UserAssignedIdentity",
+      "azure-native:managedidentity:FederatedIdentityCredential",
+      "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+    ])
       expect(types, type).toContain(type);
   });
 
@@ -213,16 +287,22 @@ describe("everything the components produce passes the whole pack, every policy 
   it("a preview: only advisories, for decisions that wait for apply", async () => {
     const diagnostics = await judge(pack, preview, STACK_CONFIG);
     expect(shown(diagnostics.filter((diagnostic) => diagnostic.enforcementLevel !== "advisory"))).toEqual([]);
-    for (const diagnostic of diagnostics) expect(diagnostic.message).toMatch(/not known until apply|only known at apply/);
+    for (const diagnostic of diagnostics)
+      expect(diagnostic.message).toMatch(/not known until apply|only known at apply/);
   });
 });
 
 /** The example programs (the insecure one is expected to fail, see below). */
-const EXAMPLES = existsSync("examples") ? readdirSync("examples").filter((name) => existsSync(join("examples", name, "Pulumi.yaml"))) : [];
-const stacksOf = (example: string) => readdirSync(join("examples", example)).flatMap((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1] ?? []);
+const EXAMPLES = existsSync("examples")
+  ? readdirSync("examples").filter((name) => existsSync(join("examples", name, "Pulumi.yaml")))
+  : [];
+const stacksOf = (example: string) =>
+  readdirSync(join("examples", example)).flatMap((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1] ?? []);
 
 describe("every example passes the whole pack, every policy mandatory", () => {
-  const cases = EXAMPLES.filter((example) => example !== "insecure").flatMap((example) => stacksOf(example).map((stack) => [example, stack] as const));
+  const cases = EXAMPLES.filter((example) => example !== "insecure").flatMap((example) =>
+    stacksOf(example).map((stack) => [example, stack] as const),
+  );
 
   it("has examples to check", () => {
     expect(cases.length).toBeGreaterThan(0);
@@ -243,20 +323,43 @@ describe("every example passes the whole pack, every policy mandatory", () => {
 });
 
 describe("the insecure example fails on every block it shows", () => {
-  it.runIf(EXAMPLES.includes("insecure"))("blocks it through the analyzer, each policy naming its resource", async () => {
-    const [stack] = stacksOf("insecure");
-    const project = loadProject("examples/insecure", { stack });
-    const pack = await PolicyPackProcess.start(PACK, { stack: { name: stack!, project: project.name, config: project.config } });
-    try {
-      const diagnostics = await judge(pack, await runProject(project), project.config);
-      const mandatory = new Set(diagnostics.filter((diagnostic) => diagnostic.enforcementLevel === "mandatory").map((diagnostic) => diagnostic.policyName));
-      for (const policy of ["no-static-credentials", "agent-must-have-owner", "no-overbroad-aws-scopes", "no-overbroad-gcp-scopes", "no-overbroad-azure-scopes", "federated-trust-pinned", "short-lived-credentials", "agent-identity-expiry", "high-risk-requires-approval"])
-        expect(mandatory, policy).toContain(policy);
-      const advisory = new Set(diagnostics.filter((diagnostic) => diagnostic.enforcementLevel === "advisory").map((diagnostic) => diagnostic.policyName));
-      expect(advisory).toContain("agent-identity-registered");
-      expect(advisory).toContain("permissions-boundary-required");
-    } finally {
-      await pack.close();
-    }
-  });
+  it.runIf(EXAMPLES.includes("insecure"))(
+    "blocks it through the analyzer, each policy naming its resource",
+    async () => {
+      const [stack] = stacksOf("insecure");
+      const project = loadProject("examples/insecure", { stack });
+      const pack = await PolicyPackProcess.start(PACK, {
+        stack: { name: stack!, project: project.name, config: project.config },
+      });
+      try {
+        const diagnostics = await judge(pack, await runProject(project), project.config);
+        const mandatory = new Set(
+          diagnostics
+            .filter((diagnostic) => diagnostic.enforcementLevel === "mandatory")
+            .map((diagnostic) => diagnostic.policyName),
+        );
+        for (const policy of [
+          "no-static-credentials",
+          "agent-must-have-owner",
+          "no-overbroad-aws-scopes",
+          "no-overbroad-gcp-scopes",
+          "no-overbroad-azure-scopes",
+          "federated-trust-pinned",
+          "short-lived-credentials",
+          "agent-identity-expiry",
+          "high-risk-requires-approval",
+        ])
+          expect(mandatory, policy).toContain(policy);
+        const advisory = new Set(
+          diagnostics
+            .filter((diagnostic) => diagnostic.enforcementLevel === "advisory")
+            .map((diagnostic) => diagnostic.policyName),
+        );
+        expect(advisory).toContain("agent-identity-registered");
+        expect(advisory).toContain("permissions-boundary-required");
+      } finally {
+        await pack.close();
+      }
+    },
+  );
 });

@@ -6,7 +6,13 @@ import { UNKNOWN } from "../../src/model/unknown";
 // Test values are assembled at run time so that no scanner mistakes this file for a leak.
 const join = (...parts: string[]) => parts.join("");
 const AWS_KEY_ID = join("AKIA", "Q3EGRZN7VWBTX2HK");
-const SA_KEY = { type: "service_account", project_id: "acme-prod", private_key_id: "0123abcd", private_key: join("-----BEGIN ", "PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"), client_email: "bot@acme-prod.iam.gserviceaccount.com" };
+const SA_KEY = {
+  type: "service_account",
+  project_id: "acme-prod",
+  private_key_id: "0123abcd",
+  private_key: join("-----BEGIN ", "PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),
+  client_email: "bot@acme-prod.iam.gserviceaccount.com",
+};
 
 const POSITIVES: [string, string][] = [
   ["aws-access-key-id", `AWS_ACCESS_KEY_ID=${AWS_KEY_ID}`],
@@ -57,14 +63,28 @@ describe("the secret pattern table", () => {
   });
 
   it("recognises a secret access key by the property that holds it", () => {
-    expect(findSecrets({ environment: { variables: { AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKE" } } }).map((match) => match.id)).toEqual(["aws-secret-access-key"]);
+    expect(
+      findSecrets({
+        environment: { variables: { AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKE" } },
+      }).map((match) => match.id),
+    ).toEqual(["aws-secret-access-key"]);
   });
 });
 
 describe("scanning resource inputs", () => {
   it("walks nested inputs and names the property path, without echoing the secret", () => {
-    const found = findSecrets({ environment: { variables: { TOKEN: AWS_KEY_ID } }, tags: { owner: "keisha@acme.example" } });
-    expect(found).toEqual([{ id: "aws-access-key-id", description: "an AWS access key id", path: "environment.variables.TOKEN", hint: expect.any(String) }]);
+    const found = findSecrets({
+      environment: { variables: { TOKEN: AWS_KEY_ID } },
+      tags: { owner: "keisha@acme.example" },
+    });
+    expect(found).toEqual([
+      {
+        id: "aws-access-key-id",
+        description: "an AWS access key id",
+        path: "environment.variables.TOKEN",
+        hint: expect.any(String),
+      },
+    ]);
     expect(found[0]!.hint).not.toContain(AWS_KEY_ID);
   });
 

@@ -14,7 +14,8 @@ export const propertyKey = fc.string({ unit: "grapheme" }).filter((name) => name
 
 function withoutProtoKeys(value: unknown): boolean {
   if (Array.isArray(value)) return value.every(withoutProtoKeys);
-  if (typeof value === "object" && value !== null) return Object.entries(value).every(([name, item]) => name !== "__proto__" && withoutProtoKeys(item));
+  if (typeof value === "object" && value !== null)
+    return Object.entries(value).every(([name, item]) => name !== "__proto__" && withoutProtoKeys(item));
   return true;
 }
 
@@ -37,7 +38,10 @@ export const propertyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }
 })).value;
 
 /** A property map. */
-export const propertiesArbitrary = fc.dictionary(propertyKey, fc.oneof(jsonValue.filter(withoutProtoKeys), propertyValue));
+export const propertiesArbitrary = fc.dictionary(
+  propertyKey,
+  fc.oneof(jsonValue.filter(withoutProtoKeys), propertyValue),
+);
 
 /** Every field of a resource, options and provider included, each one present or not. */
 export const resourceArbitrary: fc.Arbitrary<AnalyzerResource> = fc.record(
@@ -56,7 +60,10 @@ export const resourceArbitrary: fc.Arbitrary<AnalyzerResource> = fc.record(
         deleteBeforeReplace: fc.boolean(),
         additionalSecretOutputs: fc.array(fc.string(), { maxLength: 2 }),
         aliases: fc.array(fc.string(), { maxLength: 2 }),
-        customTimeouts: fc.record({ create: fc.double(), update: fc.double(), delete: fc.double() }, { requiredKeys: [] }),
+        customTimeouts: fc.record(
+          { create: fc.double(), update: fc.double(), delete: fc.double() },
+          { requiredKeys: [] },
+        ),
         parent: fc.string({ minLength: 1 }),
       },
       { requiredKeys: [] },

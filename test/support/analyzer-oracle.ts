@@ -38,7 +38,10 @@ function provider(resource: AnalyzerResource): analyzerPb.AnalyzerProviderResour
 }
 
 /** The setters `AnalyzeRequest` and `AnalyzerResource` share (fields 1–6, numbered alike). */
-type ResourceFieldsMessage = Pick<analyzerPb.AnalyzeRequest, "setType" | "setProperties" | "setUrn" | "setName" | "setOptions" | "setProvider">;
+type ResourceFieldsMessage = Pick<
+  analyzerPb.AnalyzeRequest,
+  "setType" | "setProperties" | "setUrn" | "setName" | "setOptions" | "setProvider"
+>;
 
 function setResourceFields<M extends ResourceFieldsMessage>(message: M, resource: AnalyzerResource): M {
   message.setType(resource.type);
@@ -77,4 +80,3 @@ export function analyzeStackRequest(resources: readonly AnalyzerResource[]): ana
   request.setResourcesList(resources.map(analyzerResourceMessage));
   return request;
 }
-

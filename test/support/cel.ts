@@ -87,7 +87,9 @@ function tokenize(source: string): Token[] {
       at += ident[0].length;
       continue;
     }
-    const op = ["==", "!=", "&&", "||"].find((candidate) => source.startsWith(candidate, at)) ?? (".[](),!".includes(char) ? char : undefined);
+    const op =
+      ["==", "!=", "&&", "||"].find((candidate) => source.startsWith(candidate, at)) ??
+      (".[](),!".includes(char) ? char : undefined);
     if (!op) throw new CelError(`unexpected character ${JSON.stringify(char)} at ${at}`);
     tokens.push({ type: "op", text: op });
     at += op.length;
@@ -104,7 +106,8 @@ export function parseCel(source: string): Node {
   const take = () => tokens[position++]!;
   const expect = (text: string) => {
     const token = take();
-    if (token.text !== text || token.type === "string") throw new CelError(`expected ${text}, found ${JSON.stringify(token.text)}`);
+    if (token.text !== text || token.type === "string")
+      throw new CelError(`expected ${text}, found ${JSON.stringify(token.text)}`);
   };
 
   const primary = (): Node => {
@@ -216,8 +219,13 @@ function isMap(value: Value): value is { readonly [key: string]: Value } {
 }
 
 function equal(a: Value, b: Value): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => equal(item, b[index]!));
-  if (isMap(a) && isMap(b)) return Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((key) => key in b && equal(a[key]!, b[key]!));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((item, index) => equal(item, b[index]!));
+  if (isMap(a) && isMap(b))
+    return (
+      Object.keys(a).length === Object.keys(b).length &&
+      Object.keys(a).every((key) => key in b && equal(a[key]!, b[key]!))
+    );
   return a === b;
 }
 
@@ -249,7 +257,7 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
         key = evaluated.value;
       }
       if (!isMap(target.value)) return fail(`cannot select '${key}' of a non-map`);
-      return  Object.hasOwn(target.value, key) ? ok(target.value[key]!) : fail(`no such key: ${key}`);
+      return Object.hasOwn(target.value, key) ? ok(target.value[key]!) : fail(`no such key: ${key}`);
     }
     case "call": {
       const target = evaluate(node.target, variables);
@@ -266,10 +274,17 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
         return fail("size() of an unsupported type");
       }
       if (["startsWith", "endsWith", "contains"].includes(node.method)) {
-        if (typeof target.value !== "string" || args.length !== 1 || typeof args[0] !== "string") return fail(`no matching overload for ${node.method}`);
+        if (typeof target.value !== "string" || args.length !== 1 || typeof args[0] !== "string")
+          return fail(`no matching overload for ${node.method}`);
         const text = target.value;
         const arg = args[0];
-        return ok(node.method === "startsWith" ? text.startsWith(arg) : node.method === "endsWith" ? text.endsWith(arg) : text.includes(arg));
+        return ok(
+          node.method === "startsWith"
+            ? text.startsWith(arg)
+            : node.method === "endsWith"
+              ? text.endsWith(arg)
+              : text.includes(arg),
+        );
       }
       return fail(`unsupported function ${node.method}`);
     }
@@ -287,21 +302,28 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
         if ((left.ok && left.value === absorbing) || (right.ok && right.value === absorbing)) return ok(absorbing);
         if (!left.ok) return left;
         if (!right.ok) return right;
-        if (typeof left.value !== "boolean" || typeof right.value !== "boolean") return fail(`${node.op} of a non-bool`);
+        if (typeof left.value !== "boolean" || typeof right.value !== "boolean")
+          return fail(`${node.op} of a non-bool`);
         return ok(!absorbing);
       }
       const left = evaluate(node.left, variables);
       if (!left.ok) return left;
       const right = evaluate(node.right, variables);
       if (!right.ok) return right;
-      if (node.op === "in") return Array.isArray(right.value) ? ok(right.value.some((item) => equal(item, left.value))) : fail("in needs a list");
+      if (node.op === "in")
+        return Array.isArray(right.value)
+          ? ok(right.value.some((item) => equal(item, left.value)))
+          : fail("in needs a list");
       return ok(node.op === "==" ? equal(left.value, right.value) : !equal(left.value, right.value));
     }
   }
 }
 
 /** Evaluates an expression; an error is a value `{ error }`, as CEL carries it. */
-export function evaluateCel(source: string, variables: Readonly<Record<string, unknown>>): { value: unknown } | { error: string } {
+export function evaluateCel(
+  source: string,
+  variables: Readonly<Record<string, unknown>>,
+): { value: unknown } | { error: string } {
   const result = evaluate(parseCel(source), variables as Record<string, Value>);
   return result.ok ? { value: result.value } : { error: result.error };
 }
@@ -325,11 +347,18 @@ const SUBJECT_LIMIT = 127;
  * accepted, or why it is refused. Audience: one of `allowedAudiences`, or (when none are set) the
  * provider's resource name as `//iam.googleapis.com/NAME` or `https://iam.googleapis.com/NAME`.
  */
-export function exchange(provider: ProviderUnderTest, claims: Readonly<Record<string, unknown>>): { subject: string } | { refused: string } {
+export function exchange(
+  provider: ProviderUnderTest,
+  claims: Readonly<Record<string, unknown>>,
+): { subject: string } | { refused: string } {
   if (claims.iss !== provider.issuerUri) return { refused: "issuer" };
-  const audiences = provider.allowedAudiences.length > 0 ? provider.allowedAudiences : [`//iam.googleapis.com/${provider.name}`, `https://iam.googleapis.com/${provider.name}`];
+  const audiences =
+    provider.allowedAudiences.length > 0
+      ? provider.allowedAudiences
+      : [`//iam.googleapis.com/${provider.name}`, `https://iam.googleapis.com/${provider.name}`];
   const tokenAudiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!tokenAudiences.some((audience) => typeof audience === "string" && audiences.includes(audience))) return { refused: "audience" };
+  if (!tokenAudiences.some((audience) => typeof audience === "string" && audiences.includes(audience)))
+    return { refused: "audience" };
   const google: Record<string, unknown> = {};
   const attribute: Record<string, unknown> = {};
   for (const [target, expression] of Object.entries(provider.attributeMapping)) {

@@ -17,12 +17,20 @@ export interface CliRun {
 }
 
 /** Runs `node bin/agent-iam.js ARGS` and resolves with its exit code and output (never rejects on a non-zero exit). */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: options.cwd ?? REPO, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "", ...options.env }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 },
+      {
+        cwd: options.cwd ?? REPO,
+        env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "", ...options.env },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 300_000,
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
         done({ code, stdout, stderr });
@@ -35,7 +43,10 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
  * Runs several CLI invocations, a few at a time (each one also starts a policy pack process), and
  * resolves with their results in order.
  */
-export async function runAll(invocations: readonly (readonly [readonly string[], { cwd?: string; env?: Record<string, string> }?])[], concurrency = 3): Promise<CliRun[]> {
+export async function runAll(
+  invocations: readonly (readonly [readonly string[], { cwd?: string; env?: Record<string, string> }?])[],
+  concurrency = 3,
+): Promise<CliRun[]> {
   const results = new Array<CliRun>(invocations.length);
   let next = 0;
   const worker = async () => {

@@ -1,5 +1,12 @@
 import fc from "fast-check";
-import { AgentIdentity, AgentSpecError, AwsOidcProvider, GcpWorkloadIdentityPool, type AgentIdentityArgs, type RunsOn } from "../../components";
+import {
+  AgentIdentity,
+  AgentSpecError,
+  AwsOidcProvider,
+  GcpWorkloadIdentityPool,
+  type AgentIdentityArgs,
+  type RunsOn,
+} from "../../components";
 import type { AnalyzerResource } from "../../src/gate/analyzer";
 import { ACCESS_LEVELS, type AccessLevel } from "../../src/model/access";
 import { awsActionInfo } from "../../src/clouds/aws/iam-catalog";
@@ -92,13 +99,43 @@ export function resourceRef(cloud: Cloud, kind: ResourceKind, id: string, projec
 
 /** Kinds each cloud can name. */
 export const KINDS_BY_CLOUD: Record<Cloud, readonly ResourceKind[]> = {
-  aws: ["bucket", "object", "table", "secret", "queue", "topic", "logs", "function", "service", "container-repo", "key"],
+  aws: [
+    "bucket",
+    "object",
+    "table",
+    "secret",
+    "queue",
+    "topic",
+    "logs",
+    "function",
+    "service",
+    "container-repo",
+    "key",
+  ],
   gcp: ["bucket", "secret", "topic", "queue", "table", "service", "container-repo", "key", "logs", "metrics"],
-  azure: ["bucket", "table", "secret", "queue", "topic", "container-repo", "service", "function", "logs", "key", "resource-group"],
+  azure: [
+    "bucket",
+    "table",
+    "secret",
+    "queue",
+    "topic",
+    "container-repo",
+    "service",
+    "function",
+    "logs",
+    "key",
+    "resource-group",
+  ],
 };
 
 /** AWS actions the IAM catalog offers only on `*` (checked by the soundness test against the catalog). */
-export const WILDCARD_ONLY_ACTIONS: readonly string[] = ["sts:GetCallerIdentity", "s3:ListAllMyBuckets", "cloudwatch:ListDashboards", "ec2:DescribeInstances", "logs:DescribeLogGroups"];
+export const WILDCARD_ONLY_ACTIONS: readonly string[] = [
+  "sts:GetCallerIdentity",
+  "s3:ListAllMyBuckets",
+  "cloudwatch:ListDashboards",
+  "ec2:DescribeInstances",
+  "logs:DescribeLogGroups",
+];
 
 /** A resource reference symbolically, resolved once the program's project is known. */
 interface RefPlan {
@@ -108,8 +145,20 @@ interface RefPlan {
 }
 
 type GrantPlan =
-  | { readonly form: "role"; readonly role: (typeof CATALOG_ROLE_NAMES)[number]; readonly refs: readonly RefPlan[]; readonly untilDays?: number; readonly dataClass?: "pii" | "financial" }
-  | { readonly form: "resource"; readonly ref: RefPlan; readonly access: readonly AccessLevel[]; readonly include: readonly ("delete" | "export")[]; readonly untilDays?: number }
+  | {
+      readonly form: "role";
+      readonly role: (typeof CATALOG_ROLE_NAMES)[number];
+      readonly refs: readonly RefPlan[];
+      readonly untilDays?: number;
+      readonly dataClass?: "pii" | "financial";
+    }
+  | {
+      readonly form: "resource";
+      readonly ref: RefPlan;
+      readonly access: readonly AccessLevel[];
+      readonly include: readonly ("delete" | "export")[];
+      readonly untilDays?: number;
+    }
   | { readonly form: "actions"; readonly actions: readonly string[] };
 
 /** Where an agent runs, with the AWS provider its issuer needs. */
@@ -146,23 +195,72 @@ export interface ProgramPlan {
   readonly agents: readonly AgentPlan[];
 }
 
-const environmentArb = fc.oneof({ weight: 3, arbitrary: fc.constantFrom("prod", "dev", "staging") }, { weight: 1, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,9}[a-z0-9]$/) });
+const environmentArb = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom("prod", "dev", "staging") },
+  { weight: 1, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,9}[a-z0-9]$/) },
+);
 const ownerArb = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom("keisha.okafor@acme.example", "j.doe+agents@corp.example.com", "ana-maria@eu.acme.example") },
-  { weight: 1, arbitrary: fc.tuple(fc.stringMatching(/^[a-z][a-z0-9._-]{0,14}[a-z0-9]$/), fc.constantFrom("acme.example", "acme.co.uk")).map(([local, domain]) => `${local}@${domain}`) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      "keisha.okafor@acme.example",
+      "j.doe+agents@corp.example.com",
+      "ana-maria@eu.acme.example",
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.stringMatching(/^[a-z][a-z0-9._-]{0,14}[a-z0-9]$/), fc.constantFrom("acme.example", "acme.co.uk"))
+      .map(([local, domain]) => `${local}@${domain}`),
+  },
 );
 /** Purposes people write: words, punctuation, other scripts; at least 10 characters once trimmed. */
-const purposeArb = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom("Reviews pull requests and posts findings", "Reads nightly reports for the finance team", "Deploys the api service after review", "Réconcilie les paiements (EU) — nightly") },
-  {
-    weight: 2,
-    arbitrary: fc
-      .array(fc.constantFrom("reads", "the", "sales", "tables", "nightly", "posts", "findings", "to", "Slack", "for", "team-x", "v2.1", "(EU)", "&", "über", "données", "; owner", "=", "purpose", "q/a"), { minLength: 3, maxLength: 12 })
-      .map((words) => words.join(" "))
-      .filter((text) => text.trim().length >= 10 && text.length <= 200),
-  },
-  // A valid purpose still says something in a tag (spec rule; the refusal is tested on its own).
-).filter((text) => awsTagValue(text).length >= 10);
+const purposeArb = fc
+  .oneof(
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        "Reviews pull requests and posts findings",
+        "Reads nightly reports for the finance team",
+        "Deploys the api service after review",
+        "Réconcilie les paiements (EU) — nightly",
+      ),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .array(
+          fc.constantFrom(
+            "reads",
+            "the",
+            "sales",
+            "tables",
+            "nightly",
+            "posts",
+            "findings",
+            "to",
+            "Slack",
+            "for",
+            "team-x",
+            "v2.1",
+            "(EU)",
+            "&",
+            "über",
+            "données",
+            "; owner",
+            "=",
+            "purpose",
+            "q/a",
+          ),
+          { minLength: 3, maxLength: 12 },
+        )
+        .map((words) => words.join(" "))
+        .filter((text) => text.trim().length >= 10 && text.length <= 200),
+    },
+    // A valid purpose still says something in a tag (spec rule; the refusal is tested on its own).
+  )
+  .filter((text) => awsTagValue(text).length >= 10);
 
 const refArb = (cloud: Cloud, kinds: readonly ResourceKind[] = KINDS_BY_CLOUD[cloud]): fc.Arbitrary<RefPlan> =>
   fc.record({ cloud: fc.constant(cloud), kind: fc.constantFrom(...kinds), id: name(4, 12) });
@@ -174,7 +272,9 @@ function grantArb(clouds: readonly Cloud[], rich: boolean): fc.Arbitrary<GrantPl
     const refs = fc.array(
       cloud.chain((chosen) => {
         const usable = kinds.filter((kind) => KINDS_BY_CLOUD[chosen].includes(kind));
-        return usable.length > 0 ? refArb(chosen, usable).map((ref): RefPlan | undefined => ref) : fc.constant<RefPlan | undefined>(undefined);
+        return usable.length > 0
+          ? refArb(chosen, usable).map((ref): RefPlan | undefined => ref)
+          : fc.constant<RefPlan | undefined>(undefined);
       }),
       // A role without account-wide actions needs resources to apply to.
       { minLength: "accountWide" in ROLE_CATALOG[roleName] ? 0 : 1, maxLength: 3 },
@@ -183,7 +283,9 @@ function grantArb(clouds: readonly Cloud[], rich: boolean): fc.Arbitrary<GrantPl
       form: fc.constant("role" as const),
       role: fc.constant(roleName),
       refs: refs.map((list) => list.filter((ref): ref is RefPlan => ref !== undefined)),
-      untilDays: clouds.includes("azure") ? fc.constant(undefined) : fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
+      untilDays: clouds.includes("azure")
+        ? fc.constant(undefined)
+        : fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
       dataClass: fc.option(fc.constantFrom("pii" as const, "financial" as const), { nil: undefined }),
     });
   });
@@ -192,84 +294,166 @@ function grantArb(clouds: readonly Cloud[], rich: boolean): fc.Arbitrary<GrantPl
       form: fc.constant("resource" as const),
       ref: refArb(chosen),
       access: fc.oneof(
-        { weight: 3, arbitrary: fc.constantFrom<AccessLevel[]>(["read"], ["list"], ["read", "list"], ["write"], ["read", "write"], ["read", "list", "write"]) },
+        {
+          weight: 3,
+          arbitrary: fc.constantFrom<AccessLevel[]>(
+            ["read"],
+            ["list"],
+            ["read", "list"],
+            ["write"],
+            ["read", "write"],
+            ["read", "list", "write"],
+          ),
+        },
         // Changing permissions on a named resource (with the approval the spec then asks for).
-        { weight: rich ? 4 : 0, arbitrary: fc.constantFrom<AccessLevel[]>(["read", "permissions"], ["read", "write", "permissions"]) },
+        {
+          weight: rich ? 4 : 0,
+          arbitrary: fc.constantFrom<AccessLevel[]>(["read", "permissions"], ["read", "write", "permissions"]),
+        },
         { weight: 1, arbitrary: fc.subarray([...ACCESS_LEVELS], { minLength: 1 }) },
       ),
-      include: fc.oneof({ weight: 3, arbitrary: fc.constant<("delete" | "export")[]>([]) }, { weight: 1, arbitrary: fc.subarray(["delete", "export"] as const) }),
+      include: fc.oneof(
+        { weight: 3, arbitrary: fc.constant<("delete" | "export")[]>([]) },
+        { weight: 1, arbitrary: fc.subarray(["delete", "export"] as const) },
+      ),
       // Azure refuses grants that end on a date at spec time (no PIM schedule): only the other clouds get them.
-      untilDays: chosen === "azure" ? fc.constant(undefined) : fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
+      untilDays:
+        chosen === "azure" ? fc.constant(undefined) : fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
     }),
   );
-  const actions = fc.record({ form: fc.constant("actions" as const), actions: fc.subarray([...WILDCARD_ONLY_ACTIONS], { minLength: 1 }) });
-  return clouds.includes("aws") ? fc.oneof({ weight: 3, arbitrary: role }, { weight: 3, arbitrary: resource }, { weight: 1, arbitrary: actions }) : fc.oneof(role, resource);
+  const actions = fc.record({
+    form: fc.constant("actions" as const),
+    actions: fc.subarray([...WILDCARD_ONLY_ACTIONS], { minLength: 1 }),
+  });
+  return clouds.includes("aws")
+    ? fc.oneof({ weight: 3, arbitrary: role }, { weight: 3, arbitrary: resource }, { weight: 1, arbitrary: actions })
+    : fc.oneof(role, resource);
 }
 
-const githubRepo = fc.tuple(fc.constantFrom("acme", "acme-corp", "a1"), fc.constantFrom("api", "web.site", "tools_x", "api-gateway")).map(([org, repo]) => `${org}/${repo}`);
+const githubRepo = fc
+  .tuple(fc.constantFrom("acme", "acme-corp", "a1"), fc.constantFrom("api", "web.site", "tools_x", "api-gateway"))
+  .map(([org, repo]) => `${org}/${repo}`);
 
 function runsOnArb(environment: string): fc.Arbitrary<RunsOnPlan> {
   const github = "https://token.actions.githubusercontent.com";
   return fc.oneof(
     githubRepo.map((repository) => ({ runsOn: { kind: "github-actions", repository } as RunsOn, issuerUrl: github })),
-    githubRepo.map((repository) => ({ runsOn: { kind: "github-actions", repository, environment } as RunsOn, issuerUrl: github })),
-    fc.tuple(githubRepo, fc.integer({ min: 1, max: 2e9 }), fc.integer({ min: 1, max: 2e9 })).map(([repository, ownerId, repositoryId]) => ({
-      runsOn: { kind: "github-actions", repository, ownerId, repositoryId } as RunsOn,
+    githubRepo.map((repository) => ({
+      runsOn: { kind: "github-actions", repository, environment } as RunsOn,
       issuerUrl: github,
     })),
-    fc.tuple(githubRepo, fc.constantFrom("refs/heads/main", "refs/tags/v1.2.0", "refs/heads/release/2026")).map(([repository, ref]) => ({ runsOn: { kind: "github-actions", repository, ref } as RunsOn, issuerUrl: github })),
+    fc
+      .tuple(githubRepo, fc.integer({ min: 1, max: 2e9 }), fc.integer({ min: 1, max: 2e9 }))
+      .map(([repository, ownerId, repositoryId]) => ({
+        runsOn: { kind: "github-actions", repository, ownerId, repositoryId } as RunsOn,
+        issuerUrl: github,
+      })),
+    fc
+      .tuple(githubRepo, fc.constantFrom("refs/heads/main", "refs/tags/v1.2.0", "refs/heads/release/2026"))
+      .map(([repository, ref]) => ({
+        runsOn: { kind: "github-actions", repository, ref } as RunsOn,
+        issuerUrl: github,
+      })),
     fc.tuple(githubRepo, fc.constantFrom("acme")).map(([repository, slug]) => ({
       runsOn: { kind: "github-actions", repository, issuerUrl: `${github}/${slug}` } as RunsOn,
       issuerUrl: `${github}/${slug}`,
     })),
     // GitLab's subject names project and ref, not the environment (the spec refuses one).
-    fc.tuple(fc.constantFrom("acme/api", "acme/platform/api", "acme/platform/tools/bot"), fc.option(fc.constantFrom("main", "release"), { nil: undefined }), fc.option(fc.constantFrom("branch" as const, "tag" as const), { nil: undefined })).map(([project, ref, refType]) => ({
-      runsOn: { kind: "gitlab-ci", project, ...(ref ? { ref } : {}), ...(refType ? { refType } : {}) } as RunsOn,
-      issuerUrl: "https://gitlab.com",
-    })),
-    fc.tuple(fc.constantFrom("agents", "ml-prod", "default"), fc.constantFrom("bot", "pr-reviewer", "a.b")).map(([namespace, serviceAccount]) => ({
-      runsOn: { kind: "kubernetes", issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC123", namespace, serviceAccount } as RunsOn,
-      issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC123",
-    })),
-    fc.tuple(fc.constantFrom("agent:one", "svc-42", "spiffe://acme.example/agents/one"), fc.option(fc.constant("acme-agents"), { nil: undefined })).map(([subject, audience]) => ({
-      runsOn: { kind: "oidc", issuerUrl: "https://auth.acme.example", subject, ...(audience ? { audience } : {}) } as RunsOn,
-      issuerUrl: "https://auth.acme.example",
-      audience,
-    })),
+    fc
+      .tuple(
+        fc.constantFrom("acme/api", "acme/platform/api", "acme/platform/tools/bot"),
+        fc.option(fc.constantFrom("main", "release"), { nil: undefined }),
+        fc.option(fc.constantFrom("branch" as const, "tag" as const), { nil: undefined }),
+      )
+      .map(([project, ref, refType]) => ({
+        runsOn: { kind: "gitlab-ci", project, ...(ref ? { ref } : {}), ...(refType ? { refType } : {}) } as RunsOn,
+        issuerUrl: "https://gitlab.com",
+      })),
+    fc
+      .tuple(fc.constantFrom("agents", "ml-prod", "default"), fc.constantFrom("bot", "pr-reviewer", "a.b"))
+      .map(([namespace, serviceAccount]) => ({
+        runsOn: {
+          kind: "kubernetes",
+          issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC123",
+          namespace,
+          serviceAccount,
+        } as RunsOn,
+        issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC123",
+      })),
+    fc
+      .tuple(
+        fc.constantFrom("agent:one", "svc-42", "spiffe://acme.example/agents/one"),
+        fc.option(fc.constant("acme-agents"), { nil: undefined }),
+      )
+      .map(([subject, audience]) => ({
+        runsOn: {
+          kind: "oidc",
+          issuerUrl: "https://auth.acme.example",
+          subject,
+          ...(audience ? { audience } : {}),
+        } as RunsOn,
+        issuerUrl: "https://auth.acme.example",
+        audience,
+      })),
   );
 }
 
 function agentArb(environment: string, agentName: string, rich: boolean): fc.Arbitrary<AgentPlan> {
-  return fc
-    .tuple(fc.subarray(["aws", "gcp", "azure"] as Cloud[], { minLength: rich ? 2 : 1 }), runsOnArb(environment))
-    .chain(([clouds, runsOn]) =>
-      fc.record({
-        name: fc.constant(agentName),
-        owner: ownerArb,
-        purpose: purposeArb,
-        expiresInDays: fc.integer({ min: 31, max: 120 }),
-        // Azure federated credentials accept only Azure's audience.
-        runsOn: fc.constant(clouds.includes("azure") && runsOn.audience ? { ...runsOn, runsOn: { ...runsOn.runsOn, audience: undefined } as RunsOn, audience: undefined } : runsOn),
-        clouds: fc.constant(clouds),
-        grants: fc.tuple(
-          fc.array(grantArb(clouds, rich), { minLength: rich ? 2 : 0, maxLength: rich ? 6 : 4 }),
-          // Rich AWS agents often also manage who else may use one of their resources (a bucket or queue policy).
-          rich && clouds.includes("aws")
-            ? fc.option(refArb("aws", ["bucket", "queue", "topic", "secret"]).map((ref): GrantPlan => ({ form: "resource", ref, access: ["read", "permissions"], include: [] })), { nil: undefined })
-            : fc.constant(undefined),
-        ).map(([grants, extra]) => (extra ? [...grants, extra] : grants)),
-        maxSessionDuration: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(900, 1800, 3600) }, { weight: 1, arbitrary: fc.integer({ min: 3601, max: SESSION_LIMITS.maximum }) }),
-        disabled: fc.constantFrom(false, false, false, true),
-        approval: fc.option(fc.constantFrom("SEC-1234", "https://tickets.acme.example/SEC-77"), { nil: undefined, freq: 3 }),
-        budget: fc.constant(true),
-        awsProvider: fc.constantFrom("component" as const, "arn" as const),
-        gcpPool: fc.constantFrom("component" as const, "existing" as const),
-        team: fc.option(fc.constantFrom("platform", "data & ml"), { nil: undefined }),
-        costCenter: fc.option(fc.constantFrom("CC-42", "eng/platform"), { nil: undefined }),
-      }),
-    )
-    // Grants that change permissions, delete or export need an approval (else the spec is not valid).
-    .map((plan) => (plan.grants.some((grant) => grant.form === "resource" && (grant.access.includes("permissions") || grant.include.length > 0)) ? { ...plan, approval: plan.approval ?? "SEC-1234" } : plan));
+  return (
+    fc
+      .tuple(fc.subarray(["aws", "gcp", "azure"] as Cloud[], { minLength: rich ? 2 : 1 }), runsOnArb(environment))
+      .chain(([clouds, runsOn]) =>
+        fc.record({
+          name: fc.constant(agentName),
+          owner: ownerArb,
+          purpose: purposeArb,
+          expiresInDays: fc.integer({ min: 31, max: 120 }),
+          // Azure federated credentials accept only Azure's audience.
+          runsOn: fc.constant(
+            clouds.includes("azure") && runsOn.audience
+              ? { ...runsOn, runsOn: { ...runsOn.runsOn, audience: undefined } as RunsOn, audience: undefined }
+              : runsOn,
+          ),
+          clouds: fc.constant(clouds),
+          grants: fc
+            .tuple(
+              fc.array(grantArb(clouds, rich), { minLength: rich ? 2 : 0, maxLength: rich ? 6 : 4 }),
+              // Rich AWS agents often also manage who else may use one of their resources (a bucket or queue policy).
+              rich && clouds.includes("aws")
+                ? fc.option(
+                    refArb("aws", ["bucket", "queue", "topic", "secret"]).map(
+                      (ref): GrantPlan => ({ form: "resource", ref, access: ["read", "permissions"], include: [] }),
+                    ),
+                    { nil: undefined },
+                  )
+                : fc.constant(undefined),
+            )
+            .map(([grants, extra]) => (extra ? [...grants, extra] : grants)),
+          maxSessionDuration: fc.oneof(
+            { weight: 4, arbitrary: fc.constantFrom(900, 1800, 3600) },
+            { weight: 1, arbitrary: fc.integer({ min: 3601, max: SESSION_LIMITS.maximum }) },
+          ),
+          disabled: fc.constantFrom(false, false, false, true),
+          approval: fc.option(fc.constantFrom("SEC-1234", "https://tickets.acme.example/SEC-77"), {
+            nil: undefined,
+            freq: 3,
+          }),
+          budget: fc.constant(true),
+          awsProvider: fc.constantFrom("component" as const, "arn" as const),
+          gcpPool: fc.constantFrom("component" as const, "existing" as const),
+          team: fc.option(fc.constantFrom("platform", "data & ml"), { nil: undefined }),
+          costCenter: fc.option(fc.constantFrom("CC-42", "eng/platform"), { nil: undefined }),
+        }),
+      )
+      // Grants that change permissions, delete or export need an approval (else the spec is not valid).
+      .map((plan) =>
+        plan.grants.some(
+          (grant) => grant.form === "resource" && (grant.access.includes("permissions") || grant.include.length > 0),
+        )
+          ? { ...plan, approval: plan.approval ?? "SEC-1234" }
+          : plan,
+      )
+  );
 }
 
 /**
@@ -278,11 +462,19 @@ function agentArb(environment: string, agentName: string, rich: boolean): fc.Arb
  * and every agent has a budget: with all policies mandatory, the pack asks for both (the advisory
  * policies become requirements).
  */
-export function programArbitrary(options: { environment?: fc.Arbitrary<string>; maxAgents?: number; rich?: boolean } = {}): fc.Arbitrary<ProgramPlan> {
+export function programArbitrary(
+  options: { environment?: fc.Arbitrary<string>; maxAgents?: number; rich?: boolean } = {},
+): fc.Arbitrary<ProgramPlan> {
   return fc
-    .tuple(options.environment ?? environmentArb, fc.constantFrom("acme-agents-prod", "acme-agents-dev"), fc.uniqueArray(name(3, 14), { minLength: 1, maxLength: options.maxAgents ?? 3 }))
+    .tuple(
+      options.environment ?? environmentArb,
+      fc.constantFrom("acme-agents-prod", "acme-agents-dev"),
+      fc.uniqueArray(name(3, 14), { minLength: 1, maxLength: options.maxAgents ?? 3 }),
+    )
     .chain(([environment, project, names]) =>
-      fc.tuple(...names.map((agentName) => agentArb(environment, agentName, options.rich ?? false))).map((agents) => validPlan({ environment, project, boundary: true, agents })),
+      fc
+        .tuple(...names.map((agentName) => agentArb(environment, agentName, options.rich ?? false)))
+        .map((agents) => validPlan({ environment, project, boundary: true, agents })),
     );
 }
 
@@ -296,14 +488,28 @@ function inDays(days: number): string {
 const POOL_NAME = "projects/123456789012/locations/global/workloadIdentityPools/agents";
 
 /** The spec an agent plan stands for, with the shared components of the program. */
-function specOf(plan: AgentPlan, program: ProgramPlan, shared: { provider: (issuerUrl: string, audience?: string) => unknown; pool: () => unknown }): AgentIdentityArgs {
+function specOf(
+  plan: AgentPlan,
+  program: ProgramPlan,
+  shared: { provider: (issuerUrl: string, audience?: string) => unknown; pool: () => unknown },
+): AgentIdentityArgs {
   const ref = (entry: RefPlan) => resourceRef(entry.cloud, entry.kind, entry.id, program.project)!;
   const grants = plan.grants.map((grant) => {
     switch (grant.form) {
       case "role":
-        return { role: grant.role, resources: grant.refs.map(ref), ...(grant.untilDays ? { until: inDays(Math.min(grant.untilDays, plan.expiresInDays)) } : {}), ...(grant.dataClass ? { dataClass: grant.dataClass } : {}) };
+        return {
+          role: grant.role,
+          resources: grant.refs.map(ref),
+          ...(grant.untilDays ? { until: inDays(Math.min(grant.untilDays, plan.expiresInDays)) } : {}),
+          ...(grant.dataClass ? { dataClass: grant.dataClass } : {}),
+        };
       case "resource":
-        return { resource: ref(grant.ref), access: [...grant.access], ...(grant.include.length > 0 ? { include: [...grant.include] } : {}), ...(grant.untilDays ? { until: inDays(Math.min(grant.untilDays, plan.expiresInDays)) } : {}) };
+        return {
+          resource: ref(grant.ref),
+          access: [...grant.access],
+          ...(grant.include.length > 0 ? { include: [...grant.include] } : {}),
+          ...(grant.untilDays ? { until: inDays(Math.min(grant.untilDays, plan.expiresInDays)) } : {}),
+        };
       case "actions":
         return { actions: [...grant.actions], resource: "*" as const };
     }
@@ -324,14 +530,25 @@ function specOf(plan: AgentPlan, program: ProgramPlan, shared: { provider: (issu
     ...(plan.costCenter ? { costCenter: plan.costCenter } : {}),
   };
   if (plan.clouds.includes("aws"))
-    spec.aws = { oidcProvider: plan.awsProvider === "component" ? shared.provider(plan.runsOn.issuerUrl, plan.runsOn.audience) : `arn:aws:iam::${ACCOUNT}:oidc-provider/${host}` };
+    spec.aws = {
+      oidcProvider:
+        plan.awsProvider === "component"
+          ? shared.provider(plan.runsOn.issuerUrl, plan.runsOn.audience)
+          : `arn:aws:iam::${ACCOUNT}:oidc-provider/${host}`,
+    };
   if (plan.clouds.includes("gcp"))
     spec.gcp = {
       project: program.project,
-      pool: plan.gcpPool === "component" ? shared.pool() : { name: POOL_NAME, provider: `${POOL_NAME}/providers/existing` },
+      pool:
+        plan.gcpPool === "component" ? shared.pool() : { name: POOL_NAME, provider: `${POOL_NAME}/providers/existing` },
       ...(plan.budget ? { billingAccount: "012345-6789AB-CDEF01" } : {}),
     };
-  if (plan.clouds.includes("azure")) spec.azure = { subscriptionId: SUBSCRIPTION, resourceGroupName: `agents-${program.environment}`, location: "westeurope" };
+  if (plan.clouds.includes("azure"))
+    spec.azure = {
+      subscriptionId: SUBSCRIPTION,
+      resourceGroupName: `agents-${program.environment}`,
+      location: "westeurope",
+    };
   if (plan.budget) spec.budget = { monthly: 250, notify: [plan.owner] };
   return spec as AgentIdentityArgs;
 }
@@ -356,10 +573,17 @@ export function validPlan(program: ProgramPlan): ProgramPlan {
         return current;
       } catch (error) {
         if (!(error instanceof SpecError)) throw error;
-        const bad = new Set(error.problems.map((problem) => /^grants\[(\d+)\]/.exec(problem.path)?.[1]).filter((index): index is string => index !== undefined).map(Number));
+        const bad = new Set(
+          error.problems
+            .map((problem) => /^grants\[(\d+)\]/.exec(problem.path)?.[1])
+            .filter((index): index is string => index !== undefined)
+            .map(Number),
+        );
         if (bad.size === 0) return current;
         const grants = current.grants.filter((_, index) => !bad.has(index));
-        const needsApproval = grants.some((grant) => grant.form === "resource" && (grant.access.includes("permissions") || grant.include.length > 0));
+        const needsApproval = grants.some(
+          (grant) => grant.form === "resource" && (grant.access.includes("permissions") || grant.include.length > 0),
+        );
         current = { ...current, grants, approval: needsApproval ? (current.approval ?? "SEC-1234") : current.approval };
       }
     }
@@ -384,7 +608,10 @@ export function declareProgram(program: ProgramPlan): Declared {
       const key = `${issuerUrl} ${audience ?? ""}`;
       let provider = providers.get(key);
       if (!provider) {
-        provider = new AwsOidcProvider(`oidc-${providers.size}`, { issuerUrl, ...(audience ? { audiences: [audience] } : {}) });
+        provider = new AwsOidcProvider(`oidc-${providers.size}`, {
+          issuerUrl,
+          ...(audience ? { audiences: [audience] } : {}),
+        });
         providers.set(key, provider);
       }
       return provider;
@@ -405,14 +632,20 @@ export function declareProgram(program: ProgramPlan): Declared {
 
 /** The stack config a program runs with. */
 export function stackConfigOf(program: ProgramPlan): Record<string, string> {
-  return { "agent-iam:environment": program.environment, ...(program.boundary ? { "agent-iam:permissionsBoundary": BOUNDARY } : {}) };
+  return {
+    "agent-iam:environment": program.environment,
+    ...(program.boundary ? { "agent-iam:permissionsBoundary": BOUNDARY } : {}),
+  };
 }
 
 /**
  * The pack config a team that wrote this program would run: thresholds that admit the program's own
  * choices (its longest session, its latest review date), every policy mandatory when `strict`.
  */
-export function packConfigOf(program: ProgramPlan, options: { strict?: boolean; departed?: readonly string[] } = {}): DirectConfig {
+export function packConfigOf(
+  program: ProgramPlan,
+  options: { strict?: boolean; departed?: readonly string[] } = {},
+): DirectConfig {
   const longest = Math.max(SESSION_LIMITS.maximumShort, ...program.agents.map((agent) => agent.maxSessionDuration));
   const latest = Math.max(90, ...program.agents.map((agent) => agent.expiresInDays));
   const level = options.strict ? { enforcementLevel: "mandatory" as const } : {};
@@ -440,7 +673,12 @@ export interface JudgeableProgram {
 export async function recordProgram(plan: ProgramPlan, options: { preview?: boolean } = {}): Promise<JudgeableProgram> {
   let declared: Declared = { created: [], refused: [] };
   const stackConfig = stackConfigOf(plan);
-  const recorded = await recordStack(() => void (declared = declareProgram(plan)), { project: "generated", stack: plan.environment, config: stackConfig, preview: options.preview ?? false });
+  const recorded = await recordStack(() => void (declared = declareProgram(plan)), {
+    project: "generated",
+    stack: plan.environment,
+    config: stackConfig,
+    preview: options.preview ?? false,
+  });
   const target = { project: recorded.project, stack: recorded.stack, config: stackConfig };
   return {
     plan,

@@ -120,7 +120,11 @@ const MEANINGFUL_STRINGS: readonly string[] = [
 /** Unknown values as the engine sends them: each sentinel, and an output interpolated into a string. */
 export const unknownValue: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(...UNKNOWN_SENTINELS),
-  fc.constantFrom(`arn:aws:iam::123456789012:role/${UNKNOWN}`, `serviceAccount:${UNKNOWN}`, `{"Statement":[{"Resource":"${UNKNOWN}"}]}`),
+  fc.constantFrom(
+    `arn:aws:iam::123456789012:role/${UNKNOWN}`,
+    `serviceAccount:${UNKNOWN}`,
+    `{"Statement":[{"Resource":"${UNKNOWN}"}]}`,
+  ),
 );
 
 /** A string of up to `max` characters made of a repeated unit (cheap to build, costly to scan badly). */
@@ -128,7 +132,30 @@ export function hugeString(max = 200_000): fc.Arbitrary<string> {
   return fc
     .tuple(
       // Units that make a careless scanner backtrack or rescan: markers of secret formats, wildcards, separators.
-      fc.constantFrom("a", "*", " ", "\\", '"', "{", "arn:aws:", "AKIA", "-----BEGIN ", "repo:acme/", ":", "/", "ab", "é", '"type":"service_account",', '"private_key":', "aws_secret_access_key=", "ghp_", "xoxb-123456-", "; purpose=", "*a", "principal://"),
+      fc.constantFrom(
+        "a",
+        "*",
+        " ",
+        "\\",
+        '"',
+        "{",
+        "arn:aws:",
+        "AKIA",
+        "-----BEGIN ",
+        "repo:acme/",
+        ":",
+        "/",
+        "ab",
+        "é",
+        '"type":"service_account",',
+        '"private_key":',
+        "aws_secret_access_key=",
+        "ghp_",
+        "xoxb-123456-",
+        "; purpose=",
+        "*a",
+        "principal://",
+      ),
       fc.integer({ min: 1_000, max }),
     )
     .map(([unit, length]) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length));
@@ -140,12 +167,18 @@ export const hostileScalar: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: unknownValue },
   { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 20 }) },
-  { weight: 1, arbitrary: fc.constantFrom(null, true, false, 0, -1, 1.5, 3600, 7200, 43_200, Number.MAX_SAFE_INTEGER, -0) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(null, true, false, 0, -1, 1.5, 3600, 7200, 43_200, Number.MAX_SAFE_INTEGER, -0),
+  },
   { weight: 1, arbitrary: fc.double() },
   { weight: 1, arbitrary: fc.integer() },
 );
 
-const key: fc.Arbitrary<string> = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...DOCUMENT_KEYS) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
+const key: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...DOCUMENT_KEYS) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+);
 
 /** Objects built as JSON.parse builds them: own properties, `__proto__` included. */
 function objectOf(entries: readonly (readonly [string, unknown])[]): Record<string, unknown> {
@@ -165,7 +198,8 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>
 /** A value nested `depth` levels deep (alternating lists and objects), with a hostile leaf. */
 export function nested(depth: number, leaf: unknown): unknown {
   let value = leaf;
-  for (let level = 0; level < depth; level++) value = level % 2 === 0 ? [value] : { [DOCUMENT_KEYS[level % DOCUMENT_KEYS.length]!]: value };
+  for (let level = 0; level < depth; level++)
+    value = level % 2 === 0 ? [value] : { [DOCUMENT_KEYS[level % DOCUMENT_KEYS.length]!]: value };
   return value;
 }
 
@@ -221,9 +255,12 @@ export function replaceAt(value: unknown, path: readonly (string | number)[], re
     return copy;
   }
   if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value).filter(([name]) => !(replacement === DELETE && rest.length === 0 && name === head));
+    const entries = Object.entries(value).filter(
+      ([name]) => !(replacement === DELETE && rest.length === 0 && name === head),
+    );
     const copy = objectOf(entries);
-    if (!(replacement === DELETE && rest.length === 0)) copy[head as string] = replaceAt((value as Record<string, unknown>)[head as string], rest, replacement);
+    if (!(replacement === DELETE && rest.length === 0))
+      copy[head as string] = replaceAt((value as Record<string, unknown>)[head as string], rest, replacement);
     return copy;
   }
   return value;
@@ -240,7 +277,8 @@ function openDocuments(props: Record<string, unknown>): Record<string, unknown> 
       }
     }
     if (Array.isArray(value)) return value.map(open);
-    if (typeof value === "object" && value !== null) return objectOf(Object.entries(value).map(([name, item]) => [name, open(item)]));
+    if (typeof value === "object" && value !== null)
+      return objectOf(Object.entries(value).map(([name, item]) => [name, open(item)]));
     return value;
   };
   return open(props) as Record<string, unknown>;
@@ -260,12 +298,18 @@ function closeDocuments(props: unknown): unknown {
  * A valid resource with 1–4 values inside it (JSON documents in strings included) replaced by
  * hostile ones or removed: the inputs that reach the deepest code.
  */
-export function corruptedResource(base: fc.Arbitrary<AnalyzerResource>, hostile: fc.Arbitrary<unknown>): fc.Arbitrary<AnalyzerResource> {
+export function corruptedResource(
+  base: fc.Arbitrary<AnalyzerResource>,
+  hostile: fc.Arbitrary<unknown>,
+): fc.Arbitrary<AnalyzerResource> {
   return base.chain((resource) => {
     const opened = openDocuments(resource.properties);
     const paths = pathsOf(opened);
     if (paths.length === 0) return fc.constant(resource);
-    const edit = fc.tuple(fc.constantFrom(...paths), fc.oneof({ weight: 4, arbitrary: hostile }, { weight: 1, arbitrary: fc.constant<unknown>(DELETE) }));
+    const edit = fc.tuple(
+      fc.constantFrom(...paths),
+      fc.oneof({ weight: 4, arbitrary: hostile }, { weight: 1, arbitrary: fc.constant<unknown>(DELETE) }),
+    );
     return fc.array(edit, { minLength: 1, maxLength: 4 }).map((edits) => {
       let props: unknown = opened;
       for (const [path, value] of edits) props = replaceAt(props, path, value);

@@ -22,10 +22,23 @@ export interface SimulationInput {
 const PRINCIPAL = `arn:aws:iam::${MOCK_CLOUD.awsAccountId}:role/agents/agent-under-test`;
 
 /** Runs one request through the simulator; throws when the simulator rejects the input. */
-export async function decide({ policies, action, resource, context = {}, permissionBoundary, resourcePolicy, principal = PRINCIPAL }: SimulationInput): Promise<Decision> {
+export async function decide({
+  policies,
+  action,
+  resource,
+  context = {},
+  permissionBoundary,
+  resourcePolicy,
+  principal = PRINCIPAL,
+}: SimulationInput): Promise<Decision> {
   const result = await runSimulation(
     {
-      request: { principal, action, resource: { resource, accountId: MOCK_CLOUD.awsAccountId }, contextVariables: context },
+      request: {
+        principal,
+        action,
+        resource: { resource, accountId: MOCK_CLOUD.awsAccountId },
+        contextVariables: context,
+      },
       identityPolicies: policies.map((policy, index) => ({ name: `policy-${index}`, policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
@@ -34,6 +47,7 @@ export async function decide({ policies, action, resource, context = {}, permiss
     },
     {},
   );
-  if (result.resultType === "error") throw new Error(`simulator rejected ${action} on ${resource}: ${JSON.stringify(result.errors)}`);
+  if (result.resultType === "error")
+    throw new Error(`simulator rejected ${action} on ${resource}: ${JSON.stringify(result.errors)}`);
   return result.overallResult as Decision;
 }

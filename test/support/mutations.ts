@@ -65,13 +65,26 @@ export function agentOf(program: JudgeableProgram, resource: AnalyzerResource): 
 }
 
 /** Changes one resource's properties in both phases (its inputs for `Analyze`, its outputs for `AnalyzeStack`). */
-function mutate(program: JudgeableProgram, operator: string, urn: string, change: (props: Props, phase: "analyze" | "stack") => Props): Mutant {
-  const apply = (list: readonly AnalyzerResource[], phase: "analyze" | "stack") => list.map((resource) => (resource.urn === urn ? { ...resource, properties: change(clone(resource.properties), phase) } : resource));
+function mutate(
+  program: JudgeableProgram,
+  operator: string,
+  urn: string,
+  change: (props: Props, phase: "analyze" | "stack") => Props,
+): Mutant {
+  const apply = (list: readonly AnalyzerResource[], phase: "analyze" | "stack") =>
+    list.map((resource) =>
+      resource.urn === urn ? { ...resource, properties: change(clone(resource.properties), phase) } : resource,
+    );
   return { operator, target: urn, analyze: apply(program.analyze, "analyze"), stack: apply(program.stack, "stack") };
 }
 
 /** Changes several resources at once. */
-function mutateAll(program: JudgeableProgram, operator: string, target: string, change: (resource: AnalyzerResource, props: Props) => Props | undefined): Mutant {
+function mutateAll(
+  program: JudgeableProgram,
+  operator: string,
+  target: string,
+  change: (resource: AnalyzerResource, props: Props) => Props | undefined,
+): Mutant {
   const apply = (list: readonly AnalyzerResource[]) =>
     list.map((resource) => {
       const changed = change(resource, clone(resource.properties));
@@ -82,7 +95,12 @@ function mutateAll(program: JudgeableProgram, operator: string, target: string, 
 
 /** Adds resources (the same in both phases). */
 function add(program: JudgeableProgram, operator: string, resources: readonly AnalyzerResource[]): Mutant {
-  return { operator, target: resources[0]!.urn, analyze: [...program.analyze, ...resources], stack: [...program.stack, ...resources] };
+  return {
+    operator,
+    target: resources[0]!.urn,
+    analyze: [...program.analyze, ...resources],
+    stack: [...program.stack, ...resources],
+  };
 }
 
 function urnFor(program: JudgeableProgram, type: string, name: string): string {
@@ -95,33 +113,57 @@ function tags(props: Props): Record<string, string> {
 
 // The identities of the program's agents.
 
-const isAgentRole = (resource: AnalyzerResource) => resource.type === "aws:iam/role:Role" && typeof tags(resource.properties)[AGENT_TAG] === "string";
-const isAgentAccount = (program: JudgeableProgram, resource: AnalyzerResource) => resource.type === "gcp:serviceaccount/account:Account" && agentOf(program, resource) !== undefined;
-const isAgentManagedIdentity = (resource: AnalyzerResource) => resource.type === "azure-native:managedidentity:UserAssignedIdentity" && typeof tags(resource.properties)[AGENT_TAG] === "string";
+const isAgentRole = (resource: AnalyzerResource) =>
+  resource.type === "aws:iam/role:Role" && typeof tags(resource.properties)[AGENT_TAG] === "string";
+const isAgentAccount = (program: JudgeableProgram, resource: AnalyzerResource) =>
+  resource.type === "gcp:serviceaccount/account:Account" && agentOf(program, resource) !== undefined;
+const isAgentManagedIdentity = (resource: AnalyzerResource) =>
+  resource.type === "azure-native:managedidentity:UserAssignedIdentity" &&
+  typeof tags(resource.properties)[AGENT_TAG] === "string";
 
 /** Agent roles, service accounts and managed identities of agents that are not switched off. */
 function enabledIdentities(program: JudgeableProgram): AnalyzerResource[] {
-  return program.stack.filter((resource) => (isAgentRole(resource) || isAgentAccount(program, resource) || isAgentManagedIdentity(resource)) && agentOf(program, resource)?.disabled === false);
+  return program.stack.filter(
+    (resource) =>
+      (isAgentRole(resource) || isAgentAccount(program, resource) || isAgentManagedIdentity(resource)) &&
+      agentOf(program, resource)?.disabled === false,
+  );
 }
 
 /** The web-identity trust of an enabled agent role, parsed. */
-function trustOf(props: Props): { Statement: { Effect: string; Action: unknown; Condition?: Record<string, Record<string, unknown>> }[] } | undefined {
+function trustOf(
+  props: Props,
+):
+  | { Statement: { Effect: string; Action: unknown; Condition?: Record<string, Record<string, unknown>> }[] }
+  | undefined {
   if (typeof props.assumeRolePolicy !== "string") return undefined;
-  const document = JSON.parse(props.assumeRolePolicy) as { Statement: { Effect: string; Action: unknown; Condition?: Record<string, Record<string, unknown>> }[] };
-  return document.Statement.some((statement) => statement.Effect === "Allow" && statement.Action === "sts:AssumeRoleWithWebIdentity") ? document : undefined;
+  const document = JSON.parse(props.assumeRolePolicy) as {
+    Statement: { Effect: string; Action: unknown; Condition?: Record<string, Record<string, unknown>> }[];
+  };
+  return document.Statement.some(
+    (statement) => statement.Effect === "Allow" && statement.Action === "sts:AssumeRoleWithWebIdentity",
+  )
+    ? document
+    : undefined;
 }
 
 function editTrust(props: Props, edit: (condition: Record<string, Record<string, unknown>>) => void): Props {
   const document = trustOf(props);
   if (!document) return props;
-  for (const statement of document.Statement) if (statement.Effect === "Allow" && statement.Action === "sts:AssumeRoleWithWebIdentity" && statement.Condition) edit(statement.Condition);
+  for (const statement of document.Statement)
+    if (statement.Effect === "Allow" && statement.Action === "sts:AssumeRoleWithWebIdentity" && statement.Condition)
+      edit(statement.Condition);
   return { ...props, assumeRolePolicy: JSON.stringify(document) };
 }
 
 /** The condition key ending in `:sub` / `:aud` of a condition operator block. */
-const keyEnding = (block: Record<string, unknown> | undefined, suffix: string) => Object.keys(block ?? {}).find((key) => key.endsWith(suffix));
+const keyEnding = (block: Record<string, unknown> | undefined, suffix: string) =>
+  Object.keys(block ?? {}).find((key) => key.endsWith(suffix));
 
-const webIdentityRoles = (program: JudgeableProgram) => enabledIdentities(program).filter((resource) => resource.type === "aws:iam/role:Role" && trustOf(resource.properties) !== undefined);
+const webIdentityRoles = (program: JudgeableProgram) =>
+  enabledIdentities(program).filter(
+    (resource) => resource.type === "aws:iam/role:Role" && trustOf(resource.properties) !== undefined,
+  );
 
 /**
  * The IAM policy documents (managed policies attached by attachments) of the roles of enabled
@@ -130,19 +172,35 @@ const webIdentityRoles = (program: JudgeableProgram) => enabledIdentities(progra
  */
 function agentPolicies(program: JudgeableProgram): AnalyzerResource[] {
   const roles = enabledIdentities(program).filter(isAgentRole);
-  const names = new Set(roles.flatMap((role) => [role.properties.name, role.properties.arn, role.properties.id].filter((value): value is string => typeof value === "string")));
+  const names = new Set(
+    roles.flatMap((role) =>
+      [role.properties.name, role.properties.arn, role.properties.id].filter(
+        (value): value is string => typeof value === "string",
+      ),
+    ),
+  );
   const attached = new Set(
     program.stack
-      .filter((resource) => resource.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && names.has(String(resource.properties.role)))
+      .filter(
+        (resource) =>
+          resource.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" &&
+          names.has(String(resource.properties.role)),
+      )
       .map((resource) => String(resource.properties.policyArn)),
   );
-  return program.stack.filter((resource) => resource.type === "aws:iam/policy:Policy" && attached.has(String(resource.properties.arn)));
+  return program.stack.filter(
+    (resource) => resource.type === "aws:iam/policy:Policy" && attached.has(String(resource.properties.arn)),
+  );
 }
 
 /** Every action an Allow statement of a policy document names. */
 function policyActions(policy: AnalyzerResource): string[] {
-  const document = JSON.parse(String(policy.properties.policy)) as { Statement: { Effect: string; Action?: string | string[] }[] };
-  return document.Statement.filter((statement) => statement.Effect === "Allow").flatMap((statement) => ([] as string[]).concat(statement.Action ?? []));
+  const document = JSON.parse(String(policy.properties.policy)) as {
+    Statement: { Effect: string; Action?: string | string[] }[];
+  };
+  return document.Statement.filter((statement) => statement.Effect === "Allow").flatMap((statement) =>
+    ([] as string[]).concat(statement.Action ?? []),
+  );
 }
 
 function editStatements(props: Props, edit: (statement: Record<string, unknown>) => void): Props {
@@ -164,28 +222,47 @@ function inDaysFrom(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-const setOwner = (owner: string | undefined) => (props: Props, resource: AnalyzerResource): Props => {
-  if (resource.type === "gcp:serviceaccount/account:Account") {
-    const description = String(props.description ?? "");
-    return { ...props, description: owner === undefined ? description.replace(/owner=[^;]*;\s*/, "") : description.replace(/owner=[^;]*/, `owner=${owner}`) };
-  }
-  const next = { ...tags(props) };
-  if (owner === undefined) delete next.owner;
-  else next.owner = owner;
-  return { ...props, tags: next, ...(props.tagsAll ? { tagsAll: next } : {}) };
-};
+const setOwner =
+  (owner: string | undefined) =>
+  (props: Props, resource: AnalyzerResource): Props => {
+    if (resource.type === "gcp:serviceaccount/account:Account") {
+      const description = String(props.description ?? "");
+      return {
+        ...props,
+        description:
+          owner === undefined
+            ? description.replace(/owner=[^;]*;\s*/, "")
+            : description.replace(/owner=[^;]*/, `owner=${owner}`),
+      };
+    }
+    const next = { ...tags(props) };
+    if (owner === undefined) delete next.owner;
+    else next.owner = owner;
+    return { ...props, tags: next, ...(props.tagsAll ? { tagsAll: next } : {}) };
+  };
 
-const setMetadata = (field: "expires" | "environment", value: string) => (props: Props, resource: AnalyzerResource): Props => {
-  if (resource.type === "gcp:serviceaccount/account:Account") return { ...props, description: String(props.description ?? "").replace(new RegExp(`${field}=[^;]*`), `${field}=${value}`) };
-  const next = { ...tags(props), [field]: value };
-  return { ...props, tags: next, ...(props.tagsAll ? { tagsAll: next } : {}) };
-};
+const setMetadata =
+  (field: "expires" | "environment", value: string) =>
+  (props: Props, resource: AnalyzerResource): Props => {
+    if (resource.type === "gcp:serviceaccount/account:Account")
+      return {
+        ...props,
+        description: String(props.description ?? "").replace(new RegExp(`${field}=[^;]*`), `${field}=${value}`),
+      };
+    const next = { ...tags(props), [field]: value };
+    return { ...props, tags: next, ...(props.tagsAll ? { tagsAll: next } : {}) };
+  };
 
 /** Mutants that change each identity of an enabled agent (role, service account, managed identity). */
 const perIdentity =
-  (name: string, change: (props: Props, resource: AnalyzerResource, context: MutationContext, program: JudgeableProgram) => Props) =>
+  (
+    name: string,
+    change: (props: Props, resource: AnalyzerResource, context: MutationContext, program: JudgeableProgram) => Props,
+  ) =>
   (program: JudgeableProgram, context: MutationContext): Mutant[] =>
-    enabledIdentities(program).map((identity) => mutate(program, name, identity.urn, (props) => change(props, identity, context, program)));
+    enabledIdentities(program).map((identity) =>
+      mutate(program, name, identity.urn, (props) => change(props, identity, context, program)),
+    );
 
 /** The operators, each with the policy that owns what it breaks. */
 export const OPERATORS: readonly MutationOperator[] = [
@@ -193,7 +270,12 @@ export const OPERATORS: readonly MutationOperator[] = [
     name: "widen-action-to-star",
     owner: "no-overbroad-aws-scopes",
     description: "an Allow statement of a policy an agent role holds grants Action *",
-    mutants: (program) => agentPolicies(program).map((policy) => mutate(program, "widen-action-to-star", policy.urn, (props) => editStatements(props, (statement) => void (statement.Action = "*")))),
+    mutants: (program) =>
+      agentPolicies(program).map((policy) =>
+        mutate(program, "widen-action-to-star", policy.urn, (props) =>
+          editStatements(props, (statement) => void (statement.Action = "*")),
+        ),
+      ),
   },
   {
     name: "widen-action-to-service-star",
@@ -243,7 +325,12 @@ export const OPERATORS: readonly MutationOperator[] = [
     mutants: (program) =>
       program.stack.filter(isAgentRole).map((role) =>
         add(program, "attach-administrator-access", [
-          { urn: urnFor(program, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${role.name}-admin`), type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: `${role.name}-admin`, properties: { role: role.properties.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" } },
+          {
+            urn: urnFor(program, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${role.name}-admin`),
+            type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            name: `${role.name}-admin`,
+            properties: { role: role.properties.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+          },
         ]),
       ),
   },
@@ -299,30 +386,53 @@ export const OPERATORS: readonly MutationOperator[] = [
   {
     name: "add-access-key",
     owner: "no-static-credentials",
-    description: "a long-lived key is added for an agent (AWS access key, GCP service-account key, Entra ID application password)",
+    description:
+      "a long-lived key is added for an agent (AWS access key, GCP service-account key, Entra ID application password)",
     mutants: (program) =>
       enabledIdentities(program).map((identity) => {
         const name = `${identity.name}-key`;
         if (identity.type === "aws:iam/role:Role")
-          return add(program, "add-access-key", [{ urn: urnFor(program, "aws:iam/accessKey:AccessKey", name), type: "aws:iam/accessKey:AccessKey", name, properties: { user: `${identity.name}-bot` } }]);
+          return add(program, "add-access-key", [
+            {
+              urn: urnFor(program, "aws:iam/accessKey:AccessKey", name),
+              type: "aws:iam/accessKey:AccessKey",
+              name,
+              properties: { user: `${identity.name}-bot` },
+            },
+          ]);
         if (identity.type === "gcp:serviceaccount/account:Account")
-          return add(program, "add-access-key", [{ urn: urnFor(program, "gcp:serviceaccount/key:Key", name), type: "gcp:serviceaccount/key:Key", name, properties: { serviceAccountId: identity.properties.name } }]);
+          return add(program, "add-access-key", [
+            {
+              urn: urnFor(program, "gcp:serviceaccount/key:Key", name),
+              type: "gcp:serviceaccount/key:Key",
+              name,
+              properties: { serviceAccountId: identity.properties.name },
+            },
+          ]);
         return add(program, "add-access-key", [
-          { urn: urnFor(program, "azuread:index/applicationPassword:ApplicationPassword", name), type: "azuread:index/applicationPassword:ApplicationPassword", name, properties: { applicationId: `/applications/${identity.properties.clientId}` } },
+          {
+            urn: urnFor(program, "azuread:index/applicationPassword:ApplicationPassword", name),
+            type: "azuread:index/applicationPassword:ApplicationPassword",
+            name,
+            properties: { applicationId: `/applications/${identity.properties.clientId}` },
+          },
         ]);
       }),
   },
   {
     name: "plant-literal-secret",
     owner: "no-static-credentials",
-    description: "a credential is written in plain text into an input of a resource (a tag, a description, an environment variable)",
+    description:
+      "a credential is written in plain text into an input of a resource (a tag, a description, an environment variable)",
     mutants: (program, context) =>
       program.stack
         .filter((resource) => !resource.type.startsWith("pulumi:") && !resource.type.startsWith("agent-iam:"))
         .map((resource) =>
           mutate(program, "plant-literal-secret", resource.urn, (props) => {
-            if (typeof props.tags === "object" && props.tags !== null) return { ...props, tags: { ...tags(props), note: context.secret } };
-            if (typeof props.description === "string") return { ...props, description: `${props.description} ${context.secret}` };
+            if (typeof props.tags === "object" && props.tags !== null)
+              return { ...props, tags: { ...tags(props), note: context.secret } };
+            if (typeof props.description === "string")
+              return { ...props, description: `${props.description} ${context.secret}` };
             return { ...props, environment: { variables: { TOKEN: context.secret } } };
           }),
         ),
@@ -346,7 +456,12 @@ export const OPERATORS: readonly MutationOperator[] = [
     mutants: (program, context) =>
       context.maxSessionSeconds >= 43_200
         ? []
-        : program.stack.filter(isAgentRole).map((role) => mutate(program, "session-longer-than-allowed", role.urn, (props) => ({ ...props, maxSessionDuration: Math.min(43_200, context.maxSessionSeconds * 2) }))),
+        : program.stack.filter(isAgentRole).map((role) =>
+            mutate(program, "session-longer-than-allowed", role.urn, (props) => ({
+              ...props,
+              maxSessionDuration: Math.min(43_200, context.maxSessionSeconds * 2),
+            })),
+          ),
   },
   {
     name: "azure-assignment-to-subscription",
@@ -354,8 +469,16 @@ export const OPERATORS: readonly MutationOperator[] = [
     description: "an agent's role assignment moves to subscription scope",
     mutants: (program) =>
       program.stack
-        .filter((resource) => resource.type === "azure-native:authorization:RoleAssignment" && agentOf(program, resource) !== undefined)
-        .map((assignment) => mutate(program, "azure-assignment-to-subscription", assignment.urn, (props) => ({ ...props, scope: `/subscriptions/${SUBSCRIPTION}` }))),
+        .filter(
+          (resource) =>
+            resource.type === "azure-native:authorization:RoleAssignment" && agentOf(program, resource) !== undefined,
+        )
+        .map((assignment) =>
+          mutate(program, "azure-assignment-to-subscription", assignment.urn, (props) => ({
+            ...props,
+            scope: `/subscriptions/${SUBSCRIPTION}`,
+          })),
+        ),
   },
   {
     name: "azure-assignment-to-management-group",
@@ -363,8 +486,16 @@ export const OPERATORS: readonly MutationOperator[] = [
     description: "an agent's role assignment moves to a management group",
     mutants: (program) =>
       program.stack
-        .filter((resource) => resource.type === "azure-native:authorization:RoleAssignment" && agentOf(program, resource) !== undefined)
-        .map((assignment) => mutate(program, "azure-assignment-to-management-group", assignment.urn, (props) => ({ ...props, scope: "/providers/Microsoft.Management/managementGroups/acme" }))),
+        .filter(
+          (resource) =>
+            resource.type === "azure-native:authorization:RoleAssignment" && agentOf(program, resource) !== undefined,
+        )
+        .map((assignment) =>
+          mutate(program, "azure-assignment-to-management-group", assignment.urn, (props) => ({
+            ...props,
+            scope: "/providers/Microsoft.Management/managementGroups/acme",
+          })),
+        ),
   },
   {
     name: "azure-role-to-owner",
@@ -372,10 +503,20 @@ export const OPERATORS: readonly MutationOperator[] = [
     description: "an agent's role assignment gives Owner (or Contributor, User Access Administrator) instead",
     mutants: (program) =>
       program.stack
-        .filter((resource) => resource.type === "azure-native:authorization:RoleAssignment" && agentOf(program, resource) !== undefined)
+        .filter(
+          (resource) =>
+            resource.type === "azure-native:authorization:RoleAssignment" && agentOf(program, resource) !== undefined,
+        )
         .map((assignment, position) => {
-          const guid = ["8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "b24988ac-6180-42a0-ab88-20f7382dd24c", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"][position % 3]!;
-          return mutate(program, "azure-role-to-owner", assignment.urn, (props) => ({ ...props, roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${guid}` }));
+          const guid = [
+            "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+            "b24988ac-6180-42a0-ab88-20f7382dd24c",
+            "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+          ][position % 3]!;
+          return mutate(program, "azure-role-to-owner", assignment.urn, (props) => ({
+            ...props,
+            roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+          }));
         }),
   },
   {
@@ -385,7 +526,12 @@ export const OPERATORS: readonly MutationOperator[] = [
     mutants: (program) =>
       program.stack
         .filter((resource) => resource.type === "azure-native:managedidentity:FederatedIdentityCredential")
-        .map((credential) => mutate(program, "azure-subject-to-wildcard", credential.urn, (props) => ({ ...props, subject: widenSubject(String(props.subject)) }))),
+        .map((credential) =>
+          mutate(program, "azure-subject-to-wildcard", credential.urn, (props) => ({
+            ...props,
+            subject: widenSubject(String(props.subject)),
+          })),
+        ),
   },
   {
     name: "azure-other-audience",
@@ -394,7 +540,12 @@ export const OPERATORS: readonly MutationOperator[] = [
     mutants: (program) =>
       program.stack
         .filter((resource) => resource.type === "azure-native:managedidentity:FederatedIdentityCredential")
-        .map((credential) => mutate(program, "azure-other-audience", credential.urn, (props) => ({ ...props, audiences: ["api://AzureADTokenExchange", "https://management.azure.com/"] }))),
+        .map((credential) =>
+          mutate(program, "azure-other-audience", credential.urn, (props) => ({
+            ...props,
+            audiences: ["api://AzureADTokenExchange", "https://management.azure.com/"],
+          })),
+        ),
   },
   {
     name: "gcp-drop-attribute-condition",
@@ -416,9 +567,16 @@ export const OPERATORS: readonly MutationOperator[] = [
     description: "an agent's workloadIdentityUser binding names every identity of the pool (principalSet …/*)",
     mutants: (program) =>
       program.stack
-        .filter((resource) => resource.type === "gcp:serviceaccount/iAMMember:IAMMember" && String(resource.properties.member).startsWith("principal://"))
+        .filter(
+          (resource) =>
+            resource.type === "gcp:serviceaccount/iAMMember:IAMMember" &&
+            String(resource.properties.member).startsWith("principal://"),
+        )
         .map((binding) =>
-          mutate(program, "gcp-binding-to-whole-pool", binding.urn, (props) => ({ ...props, member: String(props.member).replace(/^principal:\/\/(.+?)\/subject\/.*$/, "principalSet://$1/*") })),
+          mutate(program, "gcp-binding-to-whole-pool", binding.urn, (props) => ({
+            ...props,
+            member: String(props.member).replace(/^principal:\/\/(.+?)\/subject\/.*$/, "principalSet://$1/*"),
+          })),
         ),
   },
   {
@@ -427,7 +585,13 @@ export const OPERATORS: readonly MutationOperator[] = [
     description: "a grant to an agent's service account becomes the basic role roles/editor",
     mutants: (program) =>
       program.stack
-        .filter((resource) => resource.type.startsWith("gcp:") && /IAMMember$/.test(resource.type) && String(resource.properties.member).startsWith("serviceAccount:") && agentOf(program, resource) !== undefined)
+        .filter(
+          (resource) =>
+            resource.type.startsWith("gcp:") &&
+            /IAMMember$/.test(resource.type) &&
+            String(resource.properties.member).startsWith("serviceAccount:") &&
+            agentOf(program, resource) !== undefined,
+        )
         .map((grant) => mutate(program, "gcp-basic-role", grant.urn, (props) => ({ ...props, role: "roles/editor" }))),
   },
   {
@@ -440,7 +604,16 @@ export const OPERATORS: readonly MutationOperator[] = [
         .map((account) => {
           const name = `${account.name}-project-admin`;
           return add(program, "gcp-admin-at-project", [
-            { urn: urnFor(program, "gcp:projects/iAMMember:IAMMember", name), type: "gcp:projects/iAMMember:IAMMember", name, properties: { project: account.properties.project, role: "roles/storage.admin", member: account.properties.member ?? `serviceAccount:${String(account.properties.email)}` } },
+            {
+              urn: urnFor(program, "gcp:projects/iAMMember:IAMMember", name),
+              type: "gcp:projects/iAMMember:IAMMember",
+              name,
+              properties: {
+                project: account.properties.project,
+                role: "roles/storage.admin",
+                member: account.properties.member ?? `serviceAccount:${String(account.properties.email)}`,
+              },
+            },
           ]);
         }),
   },
@@ -454,13 +627,17 @@ export const OPERATORS: readonly MutationOperator[] = [
     name: "expiry-too-far",
     owner: "agent-identity-expiry",
     description: "an agent's review date lies beyond the configured horizon",
-    mutants: perIdentity("expiry-too-far", (props, resource, context) => setMetadata("expires", inDaysFrom(context.maxExpiryDays + 30))(props, resource)),
+    mutants: perIdentity("expiry-too-far", (props, resource, context) =>
+      setMetadata("expires", inDaysFrom(context.maxExpiryDays + 30))(props, resource),
+    ),
   },
   {
     name: "environment-other-than-stack",
     owner: "environment-isolation",
     description: "an agent of another environment is declared in this stack",
-    mutants: perIdentity("environment-other-than-stack", (props, resource, _context, program) => setMetadata("environment", program.plan.environment === "sandbox" ? "prod" : "sandbox")(props, resource)),
+    mutants: perIdentity("environment-other-than-stack", (props, resource, _context, program) =>
+      setMetadata("environment", program.plan.environment === "sandbox" ? "prod" : "sandbox")(props, resource),
+    ),
   },
   {
     name: "drop-approval",
@@ -474,8 +651,16 @@ export const OPERATORS: readonly MutationOperator[] = [
           if (agent.approval === undefined) return false;
           // On AWS: the role's own documents hold a permissions-management action (IAM catalog level). On GCP
           // and Azure, permissions access always yields a role that changes permissions (else the spec refuses it).
-          if (cloud === "aws") return agentPolicies(program).some((policy) => policy.parent !== undefined && agentOf(program, policy)?.name === agent.name && policyActions(policy).some((action) => awsActionInfo(action)?.accessLevel === "permissions"));
-          return agent.grants.some((grant) => grant.form === "resource" && grant.ref.cloud === cloud && grant.access.includes("permissions"));
+          if (cloud === "aws")
+            return agentPolicies(program).some(
+              (policy) =>
+                policy.parent !== undefined &&
+                agentOf(program, policy)?.name === agent.name &&
+                policyActions(policy).some((action) => awsActionInfo(action)?.accessLevel === "permissions"),
+            );
+          return agent.grants.some(
+            (grant) => grant.form === "resource" && grant.ref.cloud === cloud && grant.access.includes("permissions"),
+          );
         })
         .map((identity) => {
           const agent = agentOf(program, identity)!;

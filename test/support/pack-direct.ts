@@ -1,4 +1,11 @@
-import type { PolicyResource as PulumiPolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  PolicyResource as PulumiPolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  StackValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { POLICIES } from "../../policy-pack/policies";
 import type { AnalyzerDiagnostic, AnalyzerResource, EnforcementLevel } from "../../src/gate/analyzer";
 
@@ -11,7 +18,10 @@ import type { AnalyzerDiagnostic, AnalyzerResource, EnforcementLevel } from "../
  * through `PolicyPackProcess`.
  */
 
-const proxy = require("@pulumi/policy/proxy") as { unknownCheckingProxy<T extends object>(value: T): T; UnknownValueError: new (...args: never[]) => Error };
+const proxy = require("@pulumi/policy/proxy") as {
+  unknownCheckingProxy<T extends object>(value: T): T;
+  UnknownValueError: new (...args: never[]) => Error;
+};
 
 /** A diagnostic as the analyzer would return it. */
 export type Judged = Pick<AnalyzerDiagnostic, "policyName" | "message" | "enforcementLevel" | "urn">;
@@ -25,7 +35,9 @@ export interface PolicyCrash {
 }
 
 /** Pack config as in `--policy-pack-config`: `all`, and per policy a level or `{ enforcementLevel, ...properties }`. */
-export type DirectConfig = Readonly<Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>>;
+export type DirectConfig = Readonly<
+  Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>
+>;
 
 export interface DirectOptions {
   readonly config?: DirectConfig;
@@ -48,7 +60,10 @@ function clone<T>(value: T): T {
 function levelOf(name: string, policyLevel: EnforcementLevel, config: DirectConfig): EnforcementLevel {
   const own = config[name];
   const all = config.all;
-  const level = (typeof own === "string" ? own : own?.enforcementLevel) ?? (typeof all === "string" ? all : all?.enforcementLevel) ?? policyLevel;
+  const level =
+    (typeof own === "string" ? own : own?.enforcementLevel) ??
+    (typeof all === "string" ? all : all?.enforcementLevel) ??
+    policyLevel;
   return level === "remediate" ? "mandatory" : level;
 }
 
@@ -60,9 +75,19 @@ function propertiesOf(name: string, config: DirectConfig): Record<string, unknow
 }
 
 function reporter(policyName: string, level: EnforcementLevel, into: Judged[], defaultUrn?: string): ReportViolation {
-  return ((violation: string | { message?: string; urn?: string; enforcementLevel?: EnforcementLevel }, urn?: string) => {
-    if (typeof violation === "string") into.push({ policyName, message: violation, urn: urn ?? defaultUrn, enforcementLevel: level });
-    else into.push({ policyName, message: violation.message ?? "", urn: violation.urn, enforcementLevel: violation.enforcementLevel ?? level });
+  return ((
+    violation: string | { message?: string; urn?: string; enforcementLevel?: EnforcementLevel },
+    urn?: string,
+  ) => {
+    if (typeof violation === "string")
+      into.push({ policyName, message: violation, urn: urn ?? defaultUrn, enforcementLevel: level });
+    else
+      into.push({
+        policyName,
+        message: violation.message ?? "",
+        urn: violation.urn,
+        enforcementLevel: violation.enforcementLevel ?? level,
+      });
   }) as ReportViolation;
 }
 
@@ -76,7 +101,10 @@ export function withStack<T>(stack: DirectOptions["stack"], run: () => T): T {
   try {
     return run();
   } finally {
-    for (const [key, value] of [["PULUMI_STACK", saved.stack], ["PULUMI_CONFIG", saved.config]] as const) {
+    for (const [key, value] of [
+      ["PULUMI_STACK", saved.stack],
+      ["PULUMI_CONFIG", saved.config],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -93,7 +121,11 @@ function crashOf(policyName: string, error: unknown): PolicyCrash {
  * policies on `stack` (outputs, all at once). Never throws for a policy's sake: what a policy
  * throws is returned in `crashes`.
  */
-export function judgeDirectly(analyze: readonly AnalyzerResource[], stack: readonly AnalyzerResource[], options: DirectOptions = {}): DirectResult {
+export function judgeDirectly(
+  analyze: readonly AnalyzerResource[],
+  stack: readonly AnalyzerResource[],
+  options: DirectOptions = {},
+): DirectResult {
   const config = options.config ?? {};
   const diagnostics: Judged[] = [];
   const crashes: PolicyCrash[] = [];
@@ -113,7 +145,14 @@ export function judgeDirectly(analyze: readonly AnalyzerResource[], stack: reado
             props: proxy.unknownCheckingProxy(clone(resource.properties)),
             urn: resource.urn,
             name: resource.name,
-            opts: { parent: resource.options?.parent ?? resource.parent, protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: {} },
+            opts: {
+              parent: resource.options?.parent ?? resource.parent,
+              protect: false,
+              ignoreChanges: [],
+              aliases: [],
+              additionalSecretOutputs: [],
+              customTimeouts: {},
+            },
             getConfig,
             notApplicable: (reason?: string) => {
               throw new Error(`notApplicable: ${reason}`);
@@ -141,15 +180,26 @@ export function judgeDirectly(analyze: readonly AnalyzerResource[], stack: reado
           return entry;
         });
         stack.forEach((resource, index) => {
-          const entry = resources[index]! as { parent?: PulumiPolicyResource; dependencies: PulumiPolicyResource[]; propertyDependencies: Record<string, PulumiPolicyResource[]> };
+          const entry = resources[index]! as {
+            parent?: PulumiPolicyResource;
+            dependencies: PulumiPolicyResource[];
+            propertyDependencies: Record<string, PulumiPolicyResource[]>;
+          };
           const parent = resource.parent ? byUrn.get(resource.parent) : undefined;
           if (parent) entry.parent = parent;
-          entry.dependencies = (resource.dependencies ?? []).map((urn) => byUrn.get(urn)).filter((found): found is PulumiPolicyResource => found !== undefined);
+          entry.dependencies = (resource.dependencies ?? [])
+            .map((urn) => byUrn.get(urn))
+            .filter((found): found is PulumiPolicyResource => found !== undefined);
           for (const [key, urns] of Object.entries(resource.propertyDependencies ?? {}))
-            entry.propertyDependencies[key] = urns.map((urn) => byUrn.get(urn)).filter((found): found is PulumiPolicyResource => found !== undefined);
+            entry.propertyDependencies[key] = urns
+              .map((urn) => byUrn.get(urn))
+              .filter((found): found is PulumiPolicyResource => found !== undefined);
         });
         try {
-          void (policy as Required<Pick<StackValidationPolicy, "validateStack">>).validateStack({ resources, getConfig } as unknown as StackValidationArgs, reporter(policy.name, level, diagnostics));
+          void (policy as Required<Pick<StackValidationPolicy, "validateStack">>).validateStack(
+            { resources, getConfig } as unknown as StackValidationArgs,
+            reporter(policy.name, level, diagnostics),
+          );
         } catch (error) {
           crashes.push(crashOf(policy.name, error));
         }

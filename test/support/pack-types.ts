@@ -18,7 +18,8 @@ const RELATIVE_IMPORT = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)["'](\.{1,2}\
 
 function resolveModule(from: string, specifier: string): string | undefined {
   const base = resolve(dirname(from), specifier);
-  for (const candidate of [base, `${base}.ts`, join(base, "index.ts")]) if (existsSync(candidate) && candidate.endsWith(".ts")) return candidate;
+  for (const candidate of [base, `${base}.ts`, join(base, "index.ts")])
+    if (existsSync(candidate) && candidate.endsWith(".ts")) return candidate;
   return undefined;
 }
 
@@ -42,7 +43,8 @@ export function packSourceFiles(entry = join(REPO, "policy-pack", "policies.ts")
 /** Type tokens written literally in the pack's sources. */
 export function literalTypesReadByPack(): string[] {
   const types = new Set<string>();
-  for (const file of packSourceFiles()) for (const match of readFileSync(file, "utf8").matchAll(TYPE_TOKEN)) types.add(match[1]!);
+  for (const file of packSourceFiles())
+    for (const match of readFileSync(file, "utf8").matchAll(TYPE_TOKEN)) types.add(match[1]!);
   return [...types].sort();
 }
 
@@ -56,7 +58,8 @@ export function gcpPackageTypes(): string[] {
       if (entry.isDirectory()) {
         if (entry.name !== "node_modules" && entry.name !== "types") walk(path);
       } else if (entry.name.endsWith(".js")) {
-        for (const match of readFileSync(path, "utf8").matchAll(/__pulumiType = ['"]([^'"]+)['"]/g)) types.add(match[1]!);
+        for (const match of readFileSync(path, "utf8").matchAll(/__pulumiType = ['"]([^'"]+)['"]/g))
+          types.add(match[1]!);
       }
     }
   };
@@ -70,7 +73,13 @@ export function gcpIamTypes(): string[] {
 }
 
 /** Types no policy singles out (only the literal-secret scan applies to them). */
-export const UNRELATED_TYPES: readonly string[] = ["aws:s3/bucket:Bucket", "aws:lambda/function:Function", "random:index/randomPassword:RandomPassword", "pulumi:pulumi:Stack", "kubernetes:core/v1:Secret"];
+export const UNRELATED_TYPES: readonly string[] = [
+  "aws:s3/bucket:Bucket",
+  "aws:lambda/function:Function",
+  "random:index/randomPassword:RandomPassword",
+  "pulumi:pulumi:Stack",
+  "kubernetes:core/v1:Secret",
+];
 
 /** Everything the hostile-input property sends the pack, each type once. */
 export function typesToFuzz(): string[] {

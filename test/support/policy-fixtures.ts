@@ -1,4 +1,9 @@
-import type { PolicyResource as PulumiPolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+import type {
+  PolicyResource as PulumiPolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  StackValidationArgs,
+} from "@pulumi/policy";
 import { POLICIES } from "../../policy-pack/policies";
 import type { AnalyzerDiagnostic, AnalyzerResource, EnforcementLevel } from "../../src/gate/analyzer";
 import type { PolicyCase } from "../fixtures/policy";
@@ -17,7 +22,11 @@ export type Reported = Pick<AnalyzerDiagnostic, "policyName" | "message" | "enfo
 /** Why a case's diagnostics do not match its verdict (empty when they do). */
 export function verdictProblems(testCase: PolicyCase, policy: string, diagnostics: readonly Reported[]): string[] {
   const mine = diagnostics.filter((diagnostic) => diagnostic.policyName === policy);
-  const shown = JSON.stringify(mine.map((diagnostic) => `${diagnostic.enforcementLevel}: ${diagnostic.message}`), null, 1);
+  const shown = JSON.stringify(
+    mine.map((diagnostic) => `${diagnostic.enforcementLevel}: ${diagnostic.message}`),
+    null,
+    1,
+  );
   const violations = mine.filter((diagnostic) => diagnostic.enforcementLevel === "mandatory");
   const matches = (diagnostic: Reported) => !testCase.message || testCase.message.test(diagnostic.message);
   switch (testCase.verdict) {
@@ -29,7 +38,11 @@ export function verdictProblems(testCase: PolicyCase, policy: string, diagnostic
       return mine.some(matches) ? [] : [`no advisory matches ${testCase.message}: ${shown}`];
     case "violation": {
       const found = violations.filter(matches).filter((diagnostic) => !testCase.on || diagnostic.urn === testCase.on);
-      return found.length > 0 ? [] : [`expected a mandatory violation${testCase.message ? ` matching ${testCase.message}` : ""}${testCase.on ? ` on ${testCase.on}` : ""}, got ${shown}`];
+      return found.length > 0
+        ? []
+        : [
+            `expected a mandatory violation${testCase.message ? ` matching ${testCase.message}` : ""}${testCase.on ? ` on ${testCase.on}` : ""}, got ${shown}`,
+          ];
     }
   }
 }
@@ -39,9 +52,19 @@ export function runDirectly(policyName: string, testCase: PolicyCase): Reported[
   const policy = POLICIES.find((candidate) => candidate.name === policyName);
   if (!policy) throw new Error(`no policy ${policyName} in the pack`);
   const reported: Reported[] = [];
-  const report = ((violation: string | { message: string; urn?: string; enforcementLevel?: EnforcementLevel }, urn?: string) => {
-    if (typeof violation === "string") reported.push({ policyName, message: violation, urn, enforcementLevel: "mandatory" });
-    else reported.push({ policyName, message: violation.message, urn: violation.urn, enforcementLevel: violation.enforcementLevel ?? "mandatory" });
+  const report = ((
+    violation: string | { message: string; urn?: string; enforcementLevel?: EnforcementLevel },
+    urn?: string,
+  ) => {
+    if (typeof violation === "string")
+      reported.push({ policyName, message: violation, urn, enforcementLevel: "mandatory" });
+    else
+      reported.push({
+        policyName,
+        message: violation.message,
+        urn: violation.urn,
+        enforcementLevel: violation.enforcementLevel ?? "mandatory",
+      });
   }) as ReportViolation;
   const getConfig = <T>() => ({ ...testCase.config }) as T;
   withStack(testCase.stack, () => {
@@ -49,11 +72,29 @@ export function runDirectly(policyName: string, testCase: PolicyCase): Reported[
       const validate = policy.validateResource;
       if (Array.isArray(validate)) throw new Error("one validation per policy");
       for (const resource of testCase.resources)
-        void validate({ urn: resource.urn, type: resource.type, name: resource.name, props: resource.properties, opts: { parent: resource.parent }, getConfig } as unknown as ResourceValidationArgs, report);
+        void validate(
+          {
+            urn: resource.urn,
+            type: resource.type,
+            name: resource.name,
+            props: resource.properties,
+            opts: { parent: resource.parent },
+            getConfig,
+          } as unknown as ResourceValidationArgs,
+          report,
+        );
     } else if ("validateStack" in policy) {
       const byUrn = new Map<string, PulumiPolicyResource>();
       const resources = testCase.resources.map((resource) => {
-        const entry = { urn: resource.urn, type: resource.type, name: resource.name, props: resource.properties, opts: {}, dependencies: [], propertyDependencies: {} } as unknown as PulumiPolicyResource;
+        const entry = {
+          urn: resource.urn,
+          type: resource.type,
+          name: resource.name,
+          props: resource.properties,
+          opts: {},
+          dependencies: [],
+          propertyDependencies: {},
+        } as unknown as PulumiPolicyResource;
         byUrn.set(resource.urn, entry);
         return entry;
       });
@@ -61,7 +102,12 @@ export function runDirectly(policyName: string, testCase: PolicyCase): Reported[
         const entry = resources[index]!;
         if (resource.parent && byUrn.has(resource.parent)) entry.parent = byUrn.get(resource.parent);
         entry.propertyDependencies = Object.fromEntries(
-          Object.entries(resource.propertyDependencies ?? {}).map(([key, urns]) => [key, urns.map((urn) => byUrn.get(urn)).filter((dependency): dependency is PulumiPolicyResource => dependency !== undefined)]),
+          Object.entries(resource.propertyDependencies ?? {}).map(([key, urns]) => [
+            key,
+            urns
+              .map((urn) => byUrn.get(urn))
+              .filter((dependency): dependency is PulumiPolicyResource => dependency !== undefined),
+          ]),
         );
       });
       void policy.validateStack({ resources, getConfig } as unknown as StackValidationArgs, report);

@@ -7,14 +7,29 @@ import { z } from "zod";
  * misspelt or invented property fails. Property bags stay open, as the schema says.
  */
 
-const propertyBag = z.looseObject({ tags: z.array(z.string()).refine((tags) => new Set(tags).size === tags.length, "tags are unique").optional() });
+const propertyBag = z.looseObject({
+  tags: z
+    .array(z.string())
+    .refine((tags) => new Set(tags).size === tags.length, "tags are unique")
+    .optional(),
+});
 
 /** `message`: `text` or `id` is required (anyOf). */
 const message = z
-  .strictObject({ text: z.string().optional(), markdown: z.string().optional(), id: z.string().optional(), arguments: z.array(z.string()).optional(), properties: propertyBag.optional() })
+  .strictObject({
+    text: z.string().optional(),
+    markdown: z.string().optional(),
+    id: z.string().optional(),
+    arguments: z.array(z.string()).optional(),
+    properties: propertyBag.optional(),
+  })
   .refine((value) => value.text !== undefined || value.id !== undefined, "a message has text or id");
 
-const multiformatMessageString = z.strictObject({ text: z.string(), markdown: z.string().optional(), properties: propertyBag.optional() });
+const multiformatMessageString = z.strictObject({
+  text: z.string(),
+  markdown: z.string().optional(),
+  properties: propertyBag.optional(),
+});
 
 const level = z.enum(["none", "note", "warning", "error"]);
 
@@ -48,7 +63,10 @@ const toolComponent = z.strictObject({
 
 /** `uri` is a URI reference: relative, no backslashes, no spaces unescaped. */
 const artifactLocation = z.strictObject({
-  uri: z.string().refine((uri) => !/[\\\s]/.test(uri), "a URI reference has no backslash or white space").optional(),
+  uri: z
+    .string()
+    .refine((uri) => !/[\\\s]/.test(uri), "a URI reference has no backslash or white space")
+    .optional(),
   uriBaseId: z.string().optional(),
   index: z.number().int().min(-1).optional(),
   description: message.optional(),
@@ -67,10 +85,17 @@ const region = z
     message: message.optional(),
     properties: propertyBag.optional(),
   })
-  .refine((value) => value.startLine !== undefined || value.charOffset !== undefined || value.byteOffset !== undefined, "a region has startLine, charOffset or byteOffset");
+  .refine(
+    (value) => value.startLine !== undefined || value.charOffset !== undefined || value.byteOffset !== undefined,
+    "a region has startLine, charOffset or byteOffset",
+  );
 
 /** `physicalLocation`: address or artifactLocation is required (anyOf). */
-const physicalLocation = z.strictObject({ artifactLocation, region: region.optional(), properties: propertyBag.optional() });
+const physicalLocation = z.strictObject({
+  artifactLocation,
+  region: region.optional(),
+  properties: propertyBag.optional(),
+});
 
 const logicalLocation = z.strictObject({
   name: z.string().optional(),
@@ -103,7 +128,11 @@ const result = z.strictObject({
 });
 
 const run = z.strictObject({
-  tool: z.strictObject({ driver: toolComponent, extensions: z.array(toolComponent).optional(), properties: propertyBag.optional() }),
+  tool: z.strictObject({
+    driver: toolComponent,
+    extensions: z.array(toolComponent).optional(),
+    properties: propertyBag.optional(),
+  }),
   results: z.array(result).optional(),
   columnKind: z.enum(["utf16CodeUnits", "unicodeCodePoints"]).optional(),
   originalUriBaseIds: z.record(z.string(), artifactLocation).optional(),

@@ -21,7 +21,8 @@ import fc from "fast-check";
  */
 
 const chars = (alphabet: string) => fc.constantFrom(...alphabet.split(""));
-const string = (alphabet: string, min: number, max = min) => fc.string({ unit: chars(alphabet), minLength: min, maxLength: max });
+const string = (alphabet: string, min: number, max = min) =>
+  fc.string({ unit: chars(alphabet), minLength: min, maxLength: max });
 
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
@@ -37,30 +38,60 @@ export interface Token {
   readonly text: string;
 }
 
-const token = (id: string, text: fc.Arbitrary<string>): fc.Arbitrary<Token> => text.map((value) => ({ id, text: value }));
+const token = (id: string, text: fc.Arbitrary<string>): fc.Arbitrary<Token> =>
+  text.map((value) => ({ id, text: value }));
 
 export const awsAccessKeyId = token(
   "aws-access-key-id",
-  fc.tuple(fc.constantFrom("AKIA", "ASIA", "ABIA", "ACCA"), string(BASE32, 16)).map(([prefix, body]) => prefix + body).filter((key) => !key.endsWith("EXAMPLE")),
+  fc
+    .tuple(fc.constantFrom("AKIA", "ASIA", "ABIA", "ACCA"), string(BASE32, 16))
+    .map(([prefix, body]) => prefix + body)
+    .filter((key) => !key.endsWith("EXAMPLE")),
 );
 
 const secretKey = string(BASE64, 40).filter((key) => /[A-Z]/.test(key) && /[a-z]/.test(key) && /[0-9]/.test(key));
 
 export const awsSecretAccessKey = token(
   "aws-secret-access-key",
-  fc.tuple(fc.constantFrom("aws_secret_access_key = ", "AWS_SECRET_ACCESS_KEY=", '"aws_secret_access_key": "', "aws_secret_access_key: '"), secretKey).map(([lead, key]) => `${lead}${key}${lead.endsWith('"') ? '"' : lead.endsWith("'") ? "'" : ""}`),
+  fc
+    .tuple(
+      fc.constantFrom(
+        "aws_secret_access_key = ",
+        "AWS_SECRET_ACCESS_KEY=",
+        '"aws_secret_access_key": "',
+        "aws_secret_access_key: '",
+      ),
+      secretKey,
+    )
+    .map(([lead, key]) => `${lead}${key}${lead.endsWith('"') ? '"' : lead.endsWith("'") ? "'" : ""}`),
 );
 
 export const privateKey = token(
   "private-key",
-  fc.tuple(fc.constantFrom("PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "DSA PRIVATE KEY"), string(BASE64, 64, 200)).map(
-    ([label, body]) => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`,
-  ),
+  fc
+    .tuple(
+      fc.constantFrom(
+        "PRIVATE KEY",
+        "RSA PRIVATE KEY",
+        "EC PRIVATE KEY",
+        "OPENSSH PRIVATE KEY",
+        "ENCRYPTED PRIVATE KEY",
+        "DSA PRIVATE KEY",
+      ),
+      string(BASE64, 64, 200),
+    )
+    .map(([label, body]) => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`),
 );
 
 /** A service-account key file, as Google writes it. */
 export const serviceAccountKeyObject = fc
-  .record({ project: fc.stringMatching(/^[a-z][a-z0-9-]{4,20}[a-z0-9]$/), account: fc.stringMatching(/^[a-z][a-z0-9-]{4,20}[a-z0-9]$/), keyId: string(HEX, 40), clientId: string(DIGITS, 21), body: string(BASE64, 64, 120) })
+  .record({
+    project: fc.stringMatching(/^[a-z][a-z0-9-]{4,20}[a-z0-9]$/),
+    account: fc.stringMatching(/^[a-z][a-z0-9-]{4,20}[a-z0-9]$/),
+    keyId: string(HEX, 40),
+    clientId: string(DIGITS, 21),
+    body: string(BASE64, 64, 120),
+  })
   .map(({ project, account, keyId, clientId, body }) => ({
     type: "service_account",
     project_id: project,
@@ -74,7 +105,9 @@ export const serviceAccountKeyObject = fc
 
 export const serviceAccountKeyText = token(
   "gcp-service-account-key",
-  fc.tuple(serviceAccountKeyObject, fc.boolean()).map(([key, pretty]) => JSON.stringify(key, null, pretty ? 2 : undefined)),
+  fc
+    .tuple(serviceAccountKeyObject, fc.boolean())
+    .map(([key, pretty]) => JSON.stringify(key, null, pretty ? 2 : undefined)),
 );
 
 /** The key file base64-encoded, as `gcp.serviceaccount.Key` returns `privateKey`. */
@@ -86,27 +119,45 @@ export const serviceAccountKeyBase64 = token(
 export const githubToken = token(
   "github-token",
   fc.oneof(
-    fc.tuple(fc.constantFrom("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), string(BASE62, 36)).map(([prefix, body]) => prefix + body),
+    fc
+      .tuple(fc.constantFrom("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), string(BASE62, 36))
+      .map(([prefix, body]) => prefix + body),
     fc.tuple(string(BASE62, 22), string(BASE62, 59)).map(([head, tail]) => `github_pat_${head}_${tail}`),
   ),
 );
 
 export const gitlabToken = token(
   "gitlab-token",
-  fc.tuple(fc.constantFrom("glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glsoat-", "gloas-"), string(`${BASE62}_-`, 20, 40)).map(([prefix, body]) => prefix + body),
+  fc
+    .tuple(
+      fc.constantFrom("glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glsoat-", "gloas-"),
+      string(`${BASE62}_-`, 20, 40),
+    )
+    .map(([prefix, body]) => prefix + body),
 );
 
 export const slackToken = token(
   "slack-token",
   fc.oneof(
-    fc.tuple(fc.constantFrom("xoxb", "xoxp", "xoxa", "xoxo", "xoxs", "xoxr"), string(DIGITS, 10, 13), string(DIGITS, 10, 13), string(BASE62, 24, 32)).map(([kind, team, user, secret]) => `${kind}-${team}-${user}-${secret}`),
-    fc.tuple(string(DIGITS, 1), string(`${UPPER}${DIGITS}`, 9, 11), string(DIGITS, 13), string(HEX, 64)).map(([level, app, ts, secret]) => `xapp-${level}-${app}-${ts}-${secret}`),
+    fc
+      .tuple(
+        fc.constantFrom("xoxb", "xoxp", "xoxa", "xoxo", "xoxs", "xoxr"),
+        string(DIGITS, 10, 13),
+        string(DIGITS, 10, 13),
+        string(BASE62, 24, 32),
+      )
+      .map(([kind, team, user, secret]) => `${kind}-${team}-${user}-${secret}`),
+    fc
+      .tuple(string(DIGITS, 1), string(`${UPPER}${DIGITS}`, 9, 11), string(DIGITS, 13), string(HEX, 64))
+      .map(([level, app, ts, secret]) => `xapp-${level}-${app}-${ts}-${secret}`),
   ),
 );
 
 export const slackWebhook = token(
   "slack-webhook",
-  fc.tuple(string(`${UPPER}${DIGITS}`, 8, 10), string(`${UPPER}${DIGITS}`, 8, 10), string(BASE62, 24)).map(([team, hook, secret]) => `https://hooks.slack.com/services/T${team}/B${hook}/${secret}`),
+  fc
+    .tuple(string(`${UPPER}${DIGITS}`, 8, 10), string(`${UPPER}${DIGITS}`, 8, 10), string(BASE62, 24))
+    .map(([team, hook, secret]) => `https://hooks.slack.com/services/T${team}/B${hook}/${secret}`),
 );
 
 /** Every credential format, one arbitrary each (keyed by the detector's pattern id). */
@@ -135,7 +186,10 @@ export const context: fc.Arbitrary<(secret: string) => string> = fc.constantFrom
   (secret: string) => `see ${secret}, then rotate`,
   (secret: string) => `#!/bin/sh\n# bootstrap\n${secret}\n`,
   // JSON inside JSON: an ECS container definition whose environment holds a config document.
-  (secret: string) => JSON.stringify([{ name: "web", environment: [{ name: "APP_CONFIG", value: JSON.stringify({ credentials: secret }) }] }]),
+  (secret: string) =>
+    JSON.stringify([
+      { name: "web", environment: [{ name: "APP_CONFIG", value: JSON.stringify({ credentials: secret }) }] },
+    ]),
 );
 
 // Identifiers that are not secrets.
@@ -149,43 +203,79 @@ export const arn = fc.oneof(
   fc.tuple(accountId, pathSegment).map(([account, name]) => `arn:aws:iam::${account}:role/agents/${name}`),
   fc.tuple(accountId, awsAccessKeyId).map(([account, key]) => `arn:aws:iam::${account}:user/${key.text}`),
   fc.tuple(accountId, pathSegment).map(([account, name]) => `arn:aws:iam::${account}:policy/${name}`),
-  fc.tuple(awsRegion, accountId, fc.uuid()).map(([region, account, id]) => `arn:aws:kms:${region}:${account}:key/${id}`),
-  fc.tuple(awsRegion, accountId, pathSegment, string(BASE62, 6)).map(([region, account, name, suffix]) => `arn:aws:secretsmanager:${region}:${account}:secret:${name}-${suffix}`),
+  fc
+    .tuple(awsRegion, accountId, fc.uuid())
+    .map(([region, account, id]) => `arn:aws:kms:${region}:${account}:key/${id}`),
+  fc
+    .tuple(awsRegion, accountId, pathSegment, string(BASE62, 6))
+    .map(([region, account, name, suffix]) => `arn:aws:secretsmanager:${region}:${account}:secret:${name}-${suffix}`),
   fc.tuple(accountId, pathSegment).map(([account, name]) => `arn:aws:sts::${account}:assumed-role/${name}/session`),
   pathSegment.map((name) => `arn:aws:s3:::${name.toLowerCase()}/reports/*`),
-  fc.tuple(awsRegion, accountId, pathSegment).map(([region, account, name]) => `arn:aws-us-gov:lambda:${region}:${account}:function:${name}`),
+  fc
+    .tuple(awsRegion, accountId, pathSegment)
+    .map(([region, account, name]) => `arn:aws-us-gov:lambda:${region}:${account}:function:${name}`),
   fc.tuple(accountId, githubToken).map(([account, gh]) => `arn:aws:ssm:us-east-1:${account}:parameter/${gh.text}`),
 );
 
 /** AWS unique ids of roles, users, policies, instance profiles (not keys). */
-export const awsUniqueId = fc.tuple(fc.constantFrom("AROA", "AIDA", "ANPA", "ANVA", "AIPA", "AGPA"), string(BASE32, 16, 17)).map(([prefix, body]) => prefix + body);
+export const awsUniqueId = fc
+  .tuple(fc.constantFrom("AROA", "AIDA", "ANPA", "ANVA", "AIPA", "AGPA"), string(BASE32, 16, 17))
+  .map(([prefix, body]) => prefix + body);
 
 export const sha1 = string(HEX, 40);
 export const sha256 = string(HEX, 64);
 export const digest = sha256.map((hex) => `sha256:${hex}`);
 export const upperThumbprint = string("0123456789ABCDEF", 40);
 export const uuid = fc.uuid();
-export const base64Blob = fc.uint8Array({ minLength: 16, maxLength: 1500 }).map((bytes) => Buffer.from(bytes).toString("base64"));
-export const base64UrlBlob = fc.uint8Array({ minLength: 16, maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString("base64url"));
+export const base64Blob = fc
+  .uint8Array({ minLength: 16, maxLength: 1500 })
+  .map((bytes) => Buffer.from(bytes).toString("base64"));
+export const base64UrlBlob = fc
+  .uint8Array({ minLength: 16, maxLength: 300 })
+  .map((bytes) => Buffer.from(bytes).toString("base64url"));
 /** JSON that is not a key file, base64-encoded (a Kubernetes config, a budget payload). */
 export const base64Json = fc
-  .record({ type: fc.constantFrom("authorized_user", "external_account", "service_account_info"), client_email: fc.emailAddress(), project_id: fc.string() })
+  .record({
+    type: fc.constantFrom("authorized_user", "external_account", "service_account_info"),
+    client_email: fc.emailAddress(),
+    project_id: fc.string(),
+  })
   .map((value) => Buffer.from(JSON.stringify(value, null, 2).padEnd(260, " ")).toString("base64"));
 
 const gcpProject = fc.stringMatching(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
 export const gcpId = fc.oneof(
-  fc.tuple(fc.stringMatching(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/), gcpProject).map(([account, project]) => `${account}@${project}.iam.gserviceaccount.com`),
+  fc
+    .tuple(fc.stringMatching(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/), gcpProject)
+    .map(([account, project]) => `${account}@${project}.iam.gserviceaccount.com`),
   string(DIGITS, 21),
-  fc.tuple(gcpProject, fc.stringMatching(/^[a-z0-9][a-z0-9._-]{2,40}$/)).map(([project, name]) => `//storage.googleapis.com/projects/${project}/buckets/${name}`),
-  fc.tuple(string(DIGITS, 12), fc.stringMatching(/^[a-z0-9-]{4,20}$/), fc.string({ unit: chars(`${BASE62}:/_-`), maxLength: 60 })).map(
-    ([number, pool, subject]) => `principal://iam.googleapis.com/projects/${number}/locations/global/workloadIdentityPools/${pool}/subject/${subject}`,
-  ),
-  fc.tuple(gcpProject, string(HEX, 40)).map(([project, key]) => `projects/${project}/serviceAccounts/bot@${project}.iam.gserviceaccount.com/keys/${key}`),
+  fc
+    .tuple(gcpProject, fc.stringMatching(/^[a-z0-9][a-z0-9._-]{2,40}$/))
+    .map(([project, name]) => `//storage.googleapis.com/projects/${project}/buckets/${name}`),
+  fc
+    .tuple(
+      string(DIGITS, 12),
+      fc.stringMatching(/^[a-z0-9-]{4,20}$/),
+      fc.string({ unit: chars(`${BASE62}:/_-`), maxLength: 60 }),
+    )
+    .map(
+      ([number, pool, subject]) =>
+        `principal://iam.googleapis.com/projects/${number}/locations/global/workloadIdentityPools/${pool}/subject/${subject}`,
+    ),
+  fc
+    .tuple(gcpProject, string(HEX, 40))
+    .map(([project, key]) => `projects/${project}/serviceAccounts/bot@${project}.iam.gserviceaccount.com/keys/${key}`),
 );
 
 export const azureId = fc.oneof(
-  fc.tuple(fc.uuid(), fc.stringMatching(/^[-\w.()]{1,40}$/)).map(([subscription, group]) => `/subscriptions/${subscription}/resourceGroups/${group}`),
-  fc.tuple(fc.uuid(), fc.stringMatching(/^[a-z0-9]{3,24}$/)).map(([subscription, account]) => `/subscriptions/${subscription}/resourceGroups/data/providers/Microsoft.Storage/storageAccounts/${account}`),
+  fc
+    .tuple(fc.uuid(), fc.stringMatching(/^[-\w.()]{1,40}$/))
+    .map(([subscription, group]) => `/subscriptions/${subscription}/resourceGroups/${group}`),
+  fc
+    .tuple(fc.uuid(), fc.stringMatching(/^[a-z0-9]{3,24}$/))
+    .map(
+      ([subscription, account]) =>
+        `/subscriptions/${subscription}/resourceGroups/data/providers/Microsoft.Storage/storageAccounts/${account}`,
+    ),
   fc.uuid().map((id) => `/providers/Microsoft.Authorization/roleDefinitions/${id}`),
   fc.uuid().map((tenant) => `https://login.microsoftonline.com/${tenant}/v2.0`),
   fc.uuid(),

@@ -16,12 +16,23 @@ export interface WebIdentityRequest {
   context: Record<string, string>;
 }
 
-type Statement = { Effect: string; Principal?: { Federated?: string | string[] }; Action: string | string[]; Condition?: Record<string, Record<string, string | string[]>> };
+type Statement = {
+  Effect: string;
+  Principal?: { Federated?: string | string[] };
+  Action: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+};
 
-const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asList = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 function globMatches(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
   return regex.test(value);
 }
 
@@ -34,14 +45,17 @@ function conditionHolds(condition: Statement["Condition"], context: Record<strin
       const values = asList(expected);
       if (operator === "StringEquals" && !values.includes(actual)) return false;
       else if (operator === "StringLike" && !values.some((pattern) => globMatches(pattern, actual))) return false;
-      else if (operator !== "StringEquals" && operator !== "StringLike") throw new Error(`operator ${operator} not modelled`);
+      else if (operator !== "StringEquals" && operator !== "StringLike")
+        throw new Error(`operator ${operator} not modelled`);
     }
   }
   return true;
 }
 
 function statementMatches(statement: Statement, request: WebIdentityRequest): boolean {
-  const actionMatches = asList(statement.Action).some((action) => globMatches(action.toLowerCase(), "sts:assumerolewithwebidentity"));
+  const actionMatches = asList(statement.Action).some((action) =>
+    globMatches(action.toLowerCase(), "sts:assumerolewithwebidentity"),
+  );
   const principalMatches = asList(statement.Principal?.Federated).includes(request.providerArn);
   return actionMatches && principalMatches && conditionHolds(statement.Condition, request.context);
 }

@@ -26,7 +26,12 @@ export interface AwsStatement {
  * The catalog actions of `service` that can be scoped to `resourceType` and sit at one of the given
  * access levels, leaving out high-risk classes (delete, export) the grant did not opt into.
  */
-export function awsActionsFor(service: string, resourceType: string, levels: readonly AccessLevel[], include: readonly HighRiskClass[] = []): string[] {
+export function awsActionsFor(
+  service: string,
+  resourceType: string,
+  levels: readonly AccessLevel[],
+  include: readonly HighRiskClass[] = [],
+): string[] {
   const wanted = new Set(levels);
   const allowedRisk = new Set(include);
   const actions: string[] = [];
@@ -43,7 +48,9 @@ export function awsActionsFor(service: string, resourceType: string, levels: rea
  * or at the exact instant `endsAt` (a break-glass grant).
  */
 export function untilCondition(until: string | undefined, endsAt?: string): AwsStatement["Condition"] {
-  const end = endsAt ?? (until ? new Date(Date.parse(`${until}T00:00:00Z`) + 86_400_000).toISOString().replace(".000Z", "Z") : undefined);
+  const end =
+    endsAt ??
+    (until ? new Date(Date.parse(`${until}T00:00:00Z`) + 86_400_000).toISOString().replace(".000Z", "Z") : undefined);
   if (!end) return undefined;
   return { DateLessThan: { "aws:CurrentTime": end } };
 }
@@ -71,7 +78,9 @@ export function awsStatementsForGrants(
     const arn = grant.resource.ref;
     const parsed = parseArn(arn)!;
     const type = awsResourceTypeOf(arn)!;
-    const targets: { arn: string; type: string; levels: readonly AccessLevel[] }[] = [{ arn, type, levels: grant.access }];
+    const targets: { arn: string; type: string; levels: readonly AccessLevel[] }[] = [
+      { arn, type, levels: grant.access },
+    ];
     const child = AWS_CHILD_RESOURCES[`${parsed.service}:${type}`];
     if (child) targets.push({ arn: arn + child.suffix, type: child.type, levels: grant.access });
     let produced = 0;
@@ -111,7 +120,13 @@ export function awsStatementsForGrants(
     if (grant.cloud !== "aws") return;
     const actions = grant.actions.map((action) => awsActionInfo(action)?.action ?? action).sort();
     const condition = untilCondition(grant.until, grant.endsAt);
-    statements.push({ Sid: `${grant.breakGlass ? "BreakGlass" : ""}AccountWide${index}`, Effect: "Allow", Action: actions, Resource: ["*"], ...(condition ? { Condition: condition } : {}) });
+    statements.push({
+      Sid: `${grant.breakGlass ? "BreakGlass" : ""}AccountWide${index}`,
+      Effect: "Allow",
+      Action: actions,
+      Resource: ["*"],
+      ...(condition ? { Condition: condition } : {}),
+    });
   });
   return { statements: mergeSameActions(statements), problems };
 }
@@ -125,7 +140,8 @@ export function mergeSameActions(statements: readonly AwsStatement[]): AwsStatem
   for (const statement of statements) {
     const key = JSON.stringify([statement.Effect, statement.Action, statement.Condition ?? null]);
     const existing = merged.get(key);
-    if (existing) existing.Resource.push(...statement.Resource.filter((resource) => !existing.Resource.includes(resource)));
+    if (existing)
+      existing.Resource.push(...statement.Resource.filter((resource) => !existing.Resource.includes(resource)));
     else merged.set(key, { ...statement, Resource: [...statement.Resource] });
   }
   return [...merged.values()];

@@ -33,7 +33,9 @@ function compileArnPattern(pattern: string): { regex: RegExp; literalLength: num
   const cached = patternCache.get(pattern);
   if (cached) return cached;
   const pieces = pattern.split(/(\$\{[^}]+\})/);
-  const lastVariable = pieces.map((piece, index) => (piece.startsWith("${") ? index : -1)).reduce((a, b) => Math.max(a, b), -1);
+  const lastVariable = pieces
+    .map((piece, index) => (piece.startsWith("${") ? index : -1))
+    .reduce((a, b) => Math.max(a, b), -1);
   let source = "^";
   let literalLength = 0;
   pieces.forEach((piece, index) => {

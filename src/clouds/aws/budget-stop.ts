@@ -9,14 +9,20 @@ import type { AwsPolicyDocument } from "./policy-packing";
 
 /** The policy the budget action attaches: deny everything. */
 export function budgetDenyAllPolicy(): AwsPolicyDocument {
-  return { Version: "2012-10-17", Statement: [{ Sid: "AgentBudgetExhausted", Effect: "Deny", Action: ["*"], Resource: ["*"] }] };
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "AgentBudgetExhausted", Effect: "Deny", Action: ["*"], Resource: ["*"] }],
+  };
 }
 
 /**
  * Trust of the role AWS Budgets runs the action with. `aws:SourceAccount` keeps another account's
  * budget from using it (the confused-deputy guard the Budgets guide recommends).
  */
-export function budgetExecutionTrustPolicy(accountId: string): { Version: "2012-10-17"; Statement: Record<string, unknown>[] } {
+export function budgetExecutionTrustPolicy(accountId: string): {
+  Version: "2012-10-17";
+  Statement: Record<string, unknown>[];
+} {
   return {
     Version: "2012-10-17",
     Statement: [

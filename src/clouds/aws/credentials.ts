@@ -13,7 +13,10 @@ export interface AwsCredentialInstructions {
  * The exact configuration an agent uses to assume its role. The session name must be the agent id:
  * the role's trust requires it (see `webIdentityTrustPolicy`).
  */
-export function awsCredentialInstructions(agent: Pick<Agent, "id" | "maxSessionDuration"> & { trust: Trust }, roleArn: string): AwsCredentialInstructions {
+export function awsCredentialInstructions(
+  agent: Pick<Agent, "id" | "maxSessionDuration"> & { trust: Trust },
+  roleArn: string,
+): AwsCredentialInstructions {
   const environment: Record<string, string> = { AWS_ROLE_ARN: roleArn, AWS_ROLE_SESSION_NAME: agent.id };
   const audience = awsAudience(agent.trust);
   switch (agent.trust.kind) {
@@ -47,7 +50,10 @@ export function awsCredentialInstructions(agent: Pick<Agent, "id" | "maxSessionD
       };
     case "kubernetes":
       return {
-        environment: { ...environment, AWS_WEB_IDENTITY_TOKEN_FILE: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token" },
+        environment: {
+          ...environment,
+          AWS_WEB_IDENTITY_TOKEN_FILE: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
+        },
         snippet: [
           "# On the pod's service account (EKS IAM roles for service accounts):",
           "metadata:",

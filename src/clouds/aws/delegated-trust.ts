@@ -7,10 +7,17 @@ import type { AwsTrustPolicy } from "./trust-policy";
  * kill switch's deny) and, when other agents may act as it and it is not disabled, the delegation
  * statement of `src/clouds/aws/delegation.ts` naming exactly their roles.
  */
-export function trustWithDelegators(trust: AwsTrustPolicy, delegatorRoleArns: readonly string[], disabled: boolean): AwsTrustPolicy {
+export function trustWithDelegators(
+  trust: AwsTrustPolicy,
+  delegatorRoleArns: readonly string[],
+  disabled: boolean,
+): AwsTrustPolicy {
   const arns = [...new Set(delegatorRoleArns)];
   if (disabled || arns.length === 0) return trust;
-  const policy: AwsTrustPolicy = { Version: "2012-10-17", Statement: [...trust.Statement, delegationTrustStatement(arns)] };
+  const policy: AwsTrustPolicy = {
+    Version: "2012-10-17",
+    Statement: [...trust.Statement, delegationTrustStatement(arns)],
+  };
   const size = policySize(policy);
   if (size > AWS_LIMITS.trustPolicyCharacters)
     throw new Error(

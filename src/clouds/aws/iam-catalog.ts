@@ -94,7 +94,9 @@ export function awsResourceTypes(service: string): readonly AwsResourceTypeInfo[
   const key = service.toLowerCase();
   const cached = resourceTypeCache.get(key);
   if (cached) return cached;
-  const raw = SERVICE_NAME.test(key) ? readJson<Record<string, RawResourceType>>("resourceTypes", `${key}.json`) : undefined;
+  const raw = SERVICE_NAME.test(key)
+    ? readJson<Record<string, RawResourceType>>("resourceTypes", `${key}.json`)
+    : undefined;
   const types = Object.values(raw ?? {}).map((entry) => ({ service: key, key: entry.key, arnPattern: entry.arn }));
   resourceTypeCache.set(key, types);
   return types;

@@ -15,9 +15,24 @@ export interface ManagedPolicyRule {
 }
 
 export const AWS_MANAGED_POLICY_RULES: readonly ManagedPolicyRule[] = [
-  { pattern: /^AdministratorAccess(-.+)?$/, gives: "every action on every resource", prodOnly: false, risks: ["permissions", "delete", "export"] },
-  { pattern: /^PowerUserAccess$/, gives: "every action of every service but IAM and Organizations", prodOnly: false, risks: ["delete", "export"] },
-  { pattern: /^IAMFullAccess$/, gives: "every IAM action: it can grant itself anything", prodOnly: false, risks: ["permissions", "delete"] },
+  {
+    pattern: /^AdministratorAccess(-.+)?$/,
+    gives: "every action on every resource",
+    prodOnly: false,
+    risks: ["permissions", "delete", "export"],
+  },
+  {
+    pattern: /^PowerUserAccess$/,
+    gives: "every action of every service but IAM and Organizations",
+    prodOnly: false,
+    risks: ["delete", "export"],
+  },
+  {
+    pattern: /^IAMFullAccess$/,
+    gives: "every IAM action: it can grant itself anything",
+    prodOnly: false,
+    risks: ["permissions", "delete"],
+  },
   { pattern: /FullAccess$/, gives: "every action of a whole service", prodOnly: true, risks: ["delete"] },
 ];
 

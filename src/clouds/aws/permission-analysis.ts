@@ -80,20 +80,37 @@ function where(entry: SourcedStatement): string {
 }
 
 /** Analyses the statements of every policy a role holds. */
-export function analyzePermissions(entries: readonly SourcedStatement[], options: PermissionOptions = {}): PermissionAnalysis {
+export function analyzePermissions(
+  entries: readonly SourcedStatement[],
+  options: PermissionOptions = {},
+): PermissionAnalysis {
   const allows = entries.filter((entry) => entry.statement.effect === "Allow");
   const denies = entries.filter((entry) => entry.statement.effect === "Deny").map((entry) => entry.statement);
-  const unknownSources = [...new Set(entries.filter((entry) => entry.statement.effect === "unknown" || entry.statement.hasUnknown).map((entry) => entry.source))];
+  const unknownSources = [
+    ...new Set(
+      entries
+        .filter((entry) => entry.statement.effect === "unknown" || entry.statement.hasUnknown)
+        .map((entry) => entry.source),
+    ),
+  ];
   const deniedEverywhere = (action: string) => denies.some((statement) => statementDeniesEverywhere(statement, action));
   // An unconditional `Deny *` on every resource (the kill switch) leaves nothing to judge.
-  const denyAll = denies.some((statement) => statement.actions.some((pattern) => pattern.trim() === "*") && statementDeniesEverywhere(statement, "iam:passrole"));
+  const denyAll = denies.some(
+    (statement) =>
+      statement.actions.some((pattern) => pattern.trim() === "*") &&
+      statementDeniesEverywhere(statement, "iam:passrole"),
+  );
 
   const serviceWildcards: PermissionProblem[] = [];
   const notActionAllows: PermissionProblem[] = [];
   const unscopedWrites: PermissionProblem[] = [];
   const roleHopping: PermissionProblem[] = [];
   const credentialsExposure: PermissionProblem[] = [];
-  const highRisk: Record<"permissions" | HighRiskClass, Set<string>> = { permissions: new Set(), delete: new Set(), export: new Set() };
+  const highRisk: Record<"permissions" | HighRiskClass, Set<string>> = {
+    permissions: new Set(),
+    delete: new Set(),
+    export: new Set(),
+  };
   const allowedCredentials = new Set((options.allowedCredentialActions ?? []).map((action) => action.toLowerCase()));
 
   for (const entry of denyAll ? [] : allows) {
@@ -101,12 +118,20 @@ export function analyzePermissions(entries: readonly SourcedStatement[], options
     const allResources = statementCoversAllResources(statement);
     const wildcards = statement.actions.filter((pattern) => !isUnknown(pattern) && isServiceWildcard(pattern));
     if (wildcards.length > 0)
-      serviceWildcards.push({ source: entry.source, message: `${where(entry)} allows ${wildcards.map((pattern) => `"${pattern}"`).join(", ")}: every action of ${wildcards.includes("*") ? "every service" : "a service"}; list the exact actions the agent needs` });
+      serviceWildcards.push({
+        source: entry.source,
+        message: `${where(entry)} allows ${wildcards.map((pattern) => `"${pattern}"`).join(", ")}: every action of ${wildcards.includes("*") ? "every service" : "a service"}; list the exact actions the agent needs`,
+      });
     if (statement.notActions.length > 0)
-      notActionAllows.push({ source: entry.source, message: `${where(entry)} allows everything except ${listed(statement.notActions)} (NotAction); list the actions the agent needs with Action instead` });
+      notActionAllows.push({
+        source: entry.source,
+        message: `${where(entry)} allows everything except ${listed(statement.notActions)} (NotAction); list the actions the agent needs with Action instead`,
+      });
 
     // Everything this statement allows, expanded against the catalog.
-    const everything = statement.notActions.length > 0 || statement.actions.some((pattern) => !isUnknown(pattern) && expandActionPattern(pattern).everyService);
+    const everything =
+      statement.notActions.length > 0 ||
+      statement.actions.some((pattern) => !isUnknown(pattern) && expandActionPattern(pattern).everyService);
     const infos: AwsActionInfo[] = [];
     if (everything) {
       const what = statement.notActions.length > 0 ? "everything but the NotAction list" : "*";
@@ -121,26 +146,37 @@ export function analyzePermissions(entries: readonly SourcedStatement[], options
       for (const info of expanded) {
         if (info.accessLevel === "permissions") highRisk.permissions.add(named(info));
         for (const risk of highRiskClasses(info.action)) highRisk[risk].add(named(info));
-        if (allResources && READ_ONLY_DATA_EXFILTRATION_ACTIONS.includes(info.action.toLowerCase())) highRisk.export.add(`${named(info)} on every resource`);
+        if (allResources && READ_ONLY_DATA_EXFILTRATION_ACTIONS.includes(info.action.toLowerCase()))
+          highRisk.export.add(`${named(info)} on every resource`);
       }
     }
     const live = infos;
     if (allResources) {
-      const scopable = live.filter((info) => accessRank(info.accessLevel) >= accessRank("write") && !info.isWildcardOnly).map((info) => info.action);
+      const scopable = live
+        .filter((info) => accessRank(info.accessLevel) >= accessRank("write") && !info.isWildcardOnly)
+        .map((info) => info.action);
       if (scopable.length > 0 && wildcards.length === 0)
         unscopedWrites.push({
           source: entry.source,
           message: `${where(entry)} allows ${listed([...new Set(scopable)])} on every resource ("*"), though ${scopable.length === 1 ? "it" : "they"} can be scoped; name the resources' ARNs in Resource`,
         });
       for (const action of CREDENTIALS_EXPOSURE_ACTIONS) {
-        if (allowedCredentials.has(action) || deniedEverywhere(action) || ROLE_HOPPING_ACTIONS.includes(action)) continue;
+        if (allowedCredentials.has(action) || deniedEverywhere(action) || ROLE_HOPPING_ACTIONS.includes(action))
+          continue;
         if (statementCoversAction(statement, action))
-          credentialsExposure.push({ source: entry.source, message: `${where(entry)} allows ${action} on every resource, which returns credentials; scope it to the named resource or remove it` });
+          credentialsExposure.push({
+            source: entry.source,
+            message: `${where(entry)} allows ${action} on every resource, which returns credentials; scope it to the named resource or remove it`,
+          });
       }
     }
     for (const action of ROLE_HOPPING_ACTIONS) {
       if (!statementCoversAction(statement, action) || deniedEverywhere(action)) continue;
-      const broad = statement.notResources.length > 0 || statement.resources.some((resource) => resourceBreadth(resource) === "all" || /:role\/(.*\/)?\*$/.test(resource));
+      const broad =
+        statement.notResources.length > 0 ||
+        statement.resources.some(
+          (resource) => resourceBreadth(resource) === "all" || /:role\/(.*\/)?\*$/.test(resource),
+        );
       if (broad)
         roleHopping.push({
           source: entry.source,
@@ -156,14 +192,21 @@ export function analyzePermissions(entries: readonly SourcedStatement[], options
   const patternAllows: PolicyStatement[] = [];
   for (const { statement } of allows) {
     if (statement.resources.length === 0 && statement.notResources.length === 0) continue;
-    if (statement.notActions.length > 0 || statement.actions.some((pattern) => !isUnknown(pattern) && /[*?]/.test(pattern))) patternAllows.push(statement);
+    if (
+      statement.notActions.length > 0 ||
+      statement.actions.some((pattern) => !isUnknown(pattern) && /[*?]/.test(pattern))
+    )
+      patternAllows.push(statement);
     else for (const pattern of statement.actions) if (!isUnknown(pattern)) exactlyAllowed.add(pattern.toLowerCase());
   }
   const judged = new Map<string, boolean>();
   const allowed = (action: string) => {
     let verdict = judged.get(action);
     if (verdict === undefined) {
-      verdict = !deniedEverywhere(action) && (exactlyAllowed.has(action.toLowerCase()) || patternAllows.some((statement) => statementCoversAction(statement, action)));
+      verdict =
+        !deniedEverywhere(action) &&
+        (exactlyAllowed.has(action.toLowerCase()) ||
+          patternAllows.some((statement) => statementCoversAction(statement, action)));
       judged.set(action, verdict);
     }
     return verdict;

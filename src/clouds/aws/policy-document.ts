@@ -63,19 +63,34 @@ function readCondition(value: unknown): Record<string, Record<string, unknown>> 
   if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
   const result: Record<string, Record<string, unknown>> = {};
   for (const [operator, block] of Object.entries(value)) {
-    if (typeof block === "object" && block !== null && !Array.isArray(block)) result[operator] = { ...(block as Record<string, unknown>) };
+    if (typeof block === "object" && block !== null && !Array.isArray(block))
+      result[operator] = { ...(block as Record<string, unknown>) };
   }
   return result;
 }
 
 function readStatement(raw: unknown, index: number): PolicyStatement | { error: string } {
   if (isUnknown(raw)) {
-    return { index, effect: "unknown", actions: [], notActions: [], resources: [], notResources: [], condition: {}, hasUnknown: true };
+    return {
+      index,
+      effect: "unknown",
+      actions: [],
+      notActions: [],
+      resources: [],
+      notResources: [],
+      condition: {},
+      hasUnknown: true,
+    };
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { error: `Statement[${index}] is not an object` };
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    return { error: `Statement[${index}] is not an object` };
   const object = raw as Record<string, unknown>;
   const effectRaw = field(object, "Effect");
-  const effect = isUnknown(effectRaw) ? "unknown" : effectRaw === "Allow" || effectRaw === "Deny" ? effectRaw : undefined;
+  const effect = isUnknown(effectRaw)
+    ? "unknown"
+    : effectRaw === "Allow" || effectRaw === "Deny"
+      ? effectRaw
+      : undefined;
   if (effect === undefined) return { error: `Statement[${index}].Effect must be "Allow" or "Deny"` };
   const sid = field(object, "Sid");
   return {
@@ -109,7 +124,8 @@ export function readPolicyDocument(input: unknown): PolicyDocumentReading {
       return { kind: "invalid", error: "the policy is not valid JSON" };
     }
   }
-  if (typeof document !== "object" || document === null || Array.isArray(document)) return { kind: "invalid", error: "the policy is not a JSON object" };
+  if (typeof document !== "object" || document === null || Array.isArray(document))
+    return { kind: "invalid", error: "the policy is not a JSON object" };
   const rawStatements = field(document as Record<string, unknown>, "Statement");
   if (isUnknown(rawStatements)) return { kind: "unknown" };
   if (rawStatements === undefined) return { kind: "invalid", error: "the policy has no Statement" };
@@ -133,7 +149,8 @@ export function actionMatches(pattern: string, action: string): boolean {
 
 /** Whether a statement's action element covers an action (`Action` matches, or `NotAction` does not). */
 export function statementCoversAction(statement: PolicyStatement, action: string): boolean {
-  if (statement.notActions.length > 0) return !statement.notActions.some((pattern) => !isUnknown(pattern) && actionMatches(pattern, action));
+  if (statement.notActions.length > 0)
+    return !statement.notActions.some((pattern) => !isUnknown(pattern) && actionMatches(pattern, action));
   return statement.actions.some((pattern) => !isUnknown(pattern) && actionMatches(pattern, action));
 }
 
@@ -158,7 +175,8 @@ export interface ActionExpansion {
 /** Expands an action pattern to the catalog actions it matches. */
 export function expandActionPattern(pattern: string): ActionExpansion {
   const colon = pattern.indexOf(":");
-  if (pattern.trim() === "*" || (colon > 0 && /[*?]/.test(pattern.slice(0, colon)))) return { everyService: true, actions: [] };
+  if (pattern.trim() === "*" || (colon > 0 && /[*?]/.test(pattern.slice(0, colon))))
+    return { everyService: true, actions: [] };
   if (colon <= 0) return { everyService: false, actions: [] };
   if (!/[*?]/.test(pattern)) {
     const info = awsActionInfo(pattern);

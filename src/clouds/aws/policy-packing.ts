@@ -14,7 +14,11 @@ function document(statements: AwsStatement[]): AwsPolicyDocument {
 }
 
 /** Greedily cuts `items` into runs whose built statement fits the limit. */
-function chunkToFit<T>(items: readonly T[], build: (chunk: T[], index: number) => AwsStatement, limit: number): AwsStatement[] {
+function chunkToFit<T>(
+  items: readonly T[],
+  build: (chunk: T[], index: number) => AwsStatement,
+  limit: number,
+): AwsStatement[] {
   const parts: AwsStatement[] = [];
   let current: T[] = [];
   for (const item of items) {
@@ -38,11 +42,21 @@ function splitOversized(statement: AwsStatement, limit: number): AwsStatement[] 
   const actionRuns =
     EMPTY_DOCUMENT_SIZE + policySize(withOneResource) <= limit
       ? [statement]
-      : chunkToFit(statement.Action, (actions, index) => ({ ...withOneResource, Sid: `${statement.Sid}A${index}`, Action: actions }), limit).map((part) => ({
+      : chunkToFit(
+          statement.Action,
+          (actions, index) => ({ ...withOneResource, Sid: `${statement.Sid}A${index}`, Action: actions }),
+          limit,
+        ).map((part) => ({
           ...part,
           Resource: statement.Resource,
         }));
-  return actionRuns.flatMap((run) => chunkToFit(run.Resource, (resources, index) => ({ ...run, Sid: `${run.Sid}R${index}`, Resource: resources }), limit));
+  return actionRuns.flatMap((run) =>
+    chunkToFit(
+      run.Resource,
+      (resources, index) => ({ ...run, Sid: `${run.Sid}R${index}`, Resource: resources }),
+      limit,
+    ),
+  );
 }
 
 /**
@@ -51,9 +65,15 @@ function splitOversized(statement: AwsStatement, limit: number): AwsStatement[] 
  * Throws when more than the 10 managed policies a role can hold would be needed, less `reserved`
  * slots kept for other managed policies on the role (the budget stop policy).
  */
-export function packPolicies(statements: readonly AwsStatement[], limit: number = AWS_LIMITS.managedPolicyCharacters, reserved = 0): AwsPolicyDocument[] {
+export function packPolicies(
+  statements: readonly AwsStatement[],
+  limit: number = AWS_LIMITS.managedPolicyCharacters,
+  reserved = 0,
+): AwsPolicyDocument[] {
   const pieces = statements.flatMap((statement) => splitOversized(statement, limit));
-  const sized = pieces.map((statement) => ({ statement, size: policySize(statement) })).sort((a, b) => b.size - a.size || a.statement.Sid.localeCompare(b.statement.Sid));
+  const sized = pieces
+    .map((statement) => ({ statement, size: policySize(statement) }))
+    .sort((a, b) => b.size - a.size || a.statement.Sid.localeCompare(b.statement.Sid));
   const bins: { statements: AwsStatement[]; size: number }[] = [];
   for (const { statement, size } of sized) {
     // A comma separates statements inside the array.
@@ -73,7 +93,10 @@ export function packPolicies(statements: readonly AwsStatement[], limit: number 
 }
 
 /** The fewest policies any packing could use: total characters over the limit, rounded up. */
-export function packingLowerBound(statements: readonly AwsStatement[], limit: number = AWS_LIMITS.managedPolicyCharacters): number {
+export function packingLowerBound(
+  statements: readonly AwsStatement[],
+  limit: number = AWS_LIMITS.managedPolicyCharacters,
+): number {
   const total = statements.reduce((sum, statement) => sum + policySize(statement), 0);
   return Math.max(1, Math.ceil(total / (limit - EMPTY_DOCUMENT_SIZE)));
 }

@@ -45,7 +45,11 @@ const METHODS: Readonly<Record<string, readonly string[]>> = {
     "dynamodb:createtable",
     "dynamodb:putitem",
   ],
-  PassExistingRoleToNewLambdaThenTriggerWithExistingDynamo: ["iam:passrole", "lambda:createfunction", "lambda:createeventsourcemapping"],
+  PassExistingRoleToNewLambdaThenTriggerWithExistingDynamo: [
+    "iam:passrole",
+    "lambda:createfunction",
+    "lambda:createeventsourcemapping",
+  ],
   PassExistingRoleToNewGlueDevEndpoint: ["iam:passrole", "glue:createdevendpoint"],
   PassExistingRoleToCloudFormation: ["iam:passrole", "cloudformation:createstack"],
   PassExistingRoleToNewDataPipeline: ["iam:passrole", "datapipeline:createpipeline"],
@@ -53,7 +57,10 @@ const METHODS: Readonly<Record<string, readonly string[]>> = {
   UpdateExistingGlueDevEndpoint: ["glue:updatedevendpoint"],
   EditExistingLambdaFunctionWithRole: ["lambda:updatefunctioncode"],
   // pathfinding.cloud: existing-passrole / update-existing-resource
-  AccessExistingBedrockCodeInterpreterSession: ["bedrock-agentcore:startcodeinterpretersession", "bedrock-agentcore:invokecodeinterpreter"],
+  AccessExistingBedrockCodeInterpreterSession: [
+    "bedrock-agentcore:startcodeinterpretersession",
+    "bedrock-agentcore:invokecodeinterpreter",
+  ],
   ExecuteCloudFormationChangeSet: ["cloudformation:createchangeset", "cloudformation:executechangeset"],
   ModifyEC2InstanceUserDataThenRestart: ["ec2:modifyinstanceattribute", "ec2:stopinstances", "ec2:startinstances"],
   ModifyExistingEC2LaunchTemplate: ["ec2:createlaunchtemplateversion", "ec2:modifylaunchtemplate"],
@@ -76,13 +83,31 @@ const METHODS: Readonly<Record<string, readonly string[]>> = {
     "bedrock-agentcore:startcodeinterpretersession",
     "bedrock-agentcore:invokecodeinterpreter",
   ],
-  PassExistingRoleToNewCloudFormationStackSet: ["iam:passrole", "cloudformation:createstackset", "cloudformation:createstackinstances"],
+  PassExistingRoleToNewCloudFormationStackSet: [
+    "iam:passrole",
+    "cloudformation:createstackset",
+    "cloudformation:createstackinstances",
+  ],
   PassRoleToUpdateCloudFormationStackSet: ["iam:passrole", "cloudformation:updatestackset"],
   PassExistingRoleToNewCodeBuildProjectThenBuild: ["iam:passrole", "codebuild:createproject", "codebuild:startbuild"],
-  PassExistingRoleToNewCodeBuildProjectThenBuildBatch: ["iam:passrole", "codebuild:createproject", "codebuild:startbuildbatch"],
+  PassExistingRoleToNewCodeBuildProjectThenBuildBatch: [
+    "iam:passrole",
+    "codebuild:createproject",
+    "codebuild:startbuildbatch",
+  ],
   PassExistingRoleToNewEC2SpotInstance: ["iam:passrole", "ec2:requestspotinstances"],
-  PassExistingRoleToNewECSClusterServiceTask: ["iam:passrole", "ecs:createcluster", "ecs:registertaskdefinition", "ecs:createservice"],
-  PassExistingRoleToNewECSClusterRunTask: ["iam:passrole", "ecs:createcluster", "ecs:registertaskdefinition", "ecs:runtask"],
+  PassExistingRoleToNewECSClusterServiceTask: [
+    "iam:passrole",
+    "ecs:createcluster",
+    "ecs:registertaskdefinition",
+    "ecs:createservice",
+  ],
+  PassExistingRoleToNewECSClusterRunTask: [
+    "iam:passrole",
+    "ecs:createcluster",
+    "ecs:registertaskdefinition",
+    "ecs:runtask",
+  ],
   PassExistingRoleToNewECSService: ["iam:passrole", "ecs:registertaskdefinition", "ecs:createservice"],
   PassExistingRoleToNewECSTaskViaRunTask: ["iam:passrole", "ecs:registertaskdefinition", "ecs:runtask"],
   PassExistingRoleToNewECSTaskViaStartTask: ["iam:passrole", "ecs:registertaskdefinition", "ecs:starttask"],
@@ -105,7 +130,9 @@ const METHODS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Every published method, in the published order. */
-export const PRIVILEGE_ESCALATION_METHODS: readonly EscalationMethod[] = Object.entries(METHODS).map(([name, actions]) => ({ name, actions }));
+export const PRIVILEGE_ESCALATION_METHODS: readonly EscalationMethod[] = Object.entries(METHODS).map(
+  ([name, actions]) => ({ name, actions }),
+);
 
 /** AWS API calls that return credentials (cloudsplaining `ACTIONS_THAT_RETURN_CREDENTIALS`). */
 export const CREDENTIALS_EXPOSURE_ACTIONS: readonly string[] = [
@@ -172,7 +199,11 @@ export const READ_ONLY_DATA_EXFILTRATION_ACTIONS: readonly string[] = [
  * Token actions whose credential carries no more than the caller's own permissions (a registry or
  * package-repository login); the default exceptions to the credentials-exposure rule.
  */
-export const SELF_SCOPED_TOKEN_ACTIONS: readonly string[] = ["ecr:getauthorizationtoken", "ecr-public:getauthorizationtoken", "codeartifact:getauthorizationtoken"];
+export const SELF_SCOPED_TOKEN_ACTIONS: readonly string[] = [
+  "ecr:getauthorizationtoken",
+  "ecr-public:getauthorizationtoken",
+  "codeartifact:getauthorizationtoken",
+];
 
 /** Actions that let a principal become another role when allowed on every role (`iam:PassRole`, `sts:AssumeRole`). */
 export const ROLE_HOPPING_ACTIONS: readonly string[] = ["iam:passrole", "sts:assumerole"];
@@ -181,7 +212,12 @@ export const ROLE_HOPPING_ACTIONS: readonly string[] = ["iam:passrole", "sts:ass
  * The methods whose every action `isAllowed` accepts (given lower-case action names), except those
  * named in `ignore` (method names, compared case-insensitively).
  */
-export function escalationMethodsAllowed(isAllowed: (action: string) => boolean, ignore: readonly string[] = []): EscalationMethod[] {
+export function escalationMethodsAllowed(
+  isAllowed: (action: string) => boolean,
+  ignore: readonly string[] = [],
+): EscalationMethod[] {
   const ignored = new Set(ignore.map((name) => name.toLowerCase()));
-  return PRIVILEGE_ESCALATION_METHODS.filter((method) => !ignored.has(method.name.toLowerCase()) && method.actions.every((action) => isAllowed(action)));
+  return PRIVILEGE_ESCALATION_METHODS.filter(
+    (method) => !ignored.has(method.name.toLowerCase()) && method.actions.every((action) => isAllowed(action)),
+  );
 }

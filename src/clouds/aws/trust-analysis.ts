@@ -1,5 +1,10 @@
 import { isUnknown } from "../../model/unknown";
-import { readPolicyDocument, statementCoversAction, type PolicyDocumentReading, type PolicyStatement } from "./policy-document";
+import {
+  readPolicyDocument,
+  statementCoversAction,
+  type PolicyDocumentReading,
+  type PolicyStatement,
+} from "./policy-document";
 
 /**
  * Judges AWS role trust policies that let an OIDC issuer's tokens assume a role
@@ -64,7 +69,11 @@ export function webIdentityStatements(reading: PolicyDocumentReading): WebIdenti
     if (statement.effect !== "Allow" || !statementCoversAction(statement, WEB_IDENTITY_ACTION)) continue;
     const { providers, any } = federatedPrincipals(statement.principal);
     const issuerHosts = providers.map(issuerHostOfProvider).filter((host): host is string => host !== undefined);
-    const endUserOnly = !any && providers.length > 0 && issuerHosts.length === providers.length && issuerHosts.every((host) => END_USER_FEDERATION_HOSTS.includes(host));
+    const endUserOnly =
+      !any &&
+      providers.length > 0 &&
+      issuerHosts.length === providers.length &&
+      issuerHosts.every((host) => END_USER_FEDERATION_HOSTS.includes(host));
     if (endUserOnly) continue;
     found.push({ statement, providers, issuerHosts, anyPrincipal: any });
   }
@@ -78,7 +87,12 @@ export function trustAllowsWebIdentity(trust: unknown): boolean | "unknown" {
   if (reading.kind !== "document") return false;
   if (webIdentityStatements(reading).length > 0) return true;
   // A statement whose effect or actions are not known yet might allow it.
-  return reading.statements.some((statement) => statement.effect === "unknown" || (statement.effect === "Allow" && statement.actions.some(isUnknown))) ? "unknown" : false;
+  return reading.statements.some(
+    (statement) =>
+      statement.effect === "unknown" || (statement.effect === "Allow" && statement.actions.some(isUnknown)),
+  )
+    ? "unknown"
+    : false;
 }
 
 /** How far a subject pattern reaches. */
@@ -114,19 +128,25 @@ export function subjectScope(subject: string): SubjectScopeReading {
   const github = /^repo:([^/:]*)(\/([^:]*))?(:|$)/.exec(subject);
   if (subject.startsWith("repo:") && github) {
     const repositoryEnd = "repo:".length + github[1]!.length + (github[2]?.length ?? 0);
-    if (github[2] === undefined || at < repositoryEnd) return { scope: "spans", reason: `"${subject}" matches every repository of the organisation (or more)` };
-    return { scope: "one-owner", reason: `"${subject}" matches any branch, tag, environment or pull request of one repository` };
+    if (github[2] === undefined || at < repositoryEnd)
+      return { scope: "spans", reason: `"${subject}" matches every repository of the organisation (or more)` };
+    return {
+      scope: "one-owner",
+      reason: `"${subject}" matches any branch, tag, environment or pull request of one repository`,
+    };
   }
   const gitlab = /^project_path:([^:]*)(:|$)/.exec(subject);
   if (gitlab) {
     const projectEnd = "project_path:".length + gitlab[1]!.length;
-    if (at < projectEnd) return { scope: "spans", reason: `"${subject}" matches every project of a GitLab group (or more)` };
+    if (at < projectEnd)
+      return { scope: "spans", reason: `"${subject}" matches every project of a GitLab group (or more)` };
     return { scope: "one-owner", reason: `"${subject}" matches any ref of one GitLab project` };
   }
   const kubernetes = /^system:serviceaccount:([^:]*)(:|$)/.exec(subject);
   if (kubernetes) {
     const namespaceEnd = "system:serviceaccount:".length + kubernetes[1]!.length;
-    if (at < namespaceEnd) return { scope: "spans", reason: `"${subject}" matches service accounts in every namespace` };
+    if (at < namespaceEnd)
+      return { scope: "spans", reason: `"${subject}" matches service accounts in every namespace` };
     return { scope: "one-owner", reason: `"${subject}" matches every service account of one namespace` };
   }
   return { scope: "spans", reason: `"${subject}" has a wildcard in a subject format agent-iam cannot bound` };
@@ -159,7 +179,9 @@ export function claimConditions(entry: WebIdentityStatement, claim: "sub" | "aud
       const host = lower.slice(0, -(claim.length + 1));
       // When the principal is known, only its own keys count (IAM only sets those); otherwise any.
       if (hosts.size > 0 && !hosts.has(host)) continue;
-      const values = (Array.isArray(value) ? value : [value]).map((item) => (typeof item === "string" ? item : JSON.stringify(item)));
+      const values = (Array.isArray(value) ? value : [value]).map((item) =>
+        typeof item === "string" ? item : JSON.stringify(item),
+      );
       found.push({ operator, key, values });
     }
   }
@@ -189,16 +211,27 @@ export function judgeWebIdentityStatement(entry: WebIdentityStatement): TrustPro
   const problems: TrustProblem[] = [];
   const where = entry.statement.sid ? `statement "${entry.statement.sid}"` : `statement ${entry.statement.index}`;
   if (entry.anyPrincipal)
-    problems.push({ kind: "violation", message: `${where} lets any identity provider assume the role (Principal "*"); name the issuer's IAM OIDC provider ARN as Principal.Federated` });
+    problems.push({
+      kind: "violation",
+      message: `${where} lets any identity provider assume the role (Principal "*"); name the issuer's IAM OIDC provider ARN as Principal.Federated`,
+    });
   if (entry.providers.some(isUnknown))
-    problems.push({ kind: "unknown", message: `${where}: the federated principal is not known until apply; its conditions are judged against every issuer until then` });
+    problems.push({
+      kind: "unknown",
+      message: `${where}: the federated principal is not known until apply; its conditions are judged against every issuer until then`,
+    });
 
   for (const claim of ["aud", "sub"] as const) {
     const conditions = claimConditions(entry, claim);
-    const exact = conditions.filter((condition) => (EXACT_OPERATORS[claim] as readonly string[]).includes(condition.operator.toLowerCase()));
+    const exact = conditions.filter((condition) =>
+      (EXACT_OPERATORS[claim] as readonly string[]).includes(condition.operator.toLowerCase()),
+    );
     const unknownValues = conditions.some((condition) => condition.values.some(isUnknown));
     if (unknownValues)
-      problems.push({ kind: "unknown", message: `${where}: the ${claim} condition is not known until apply; the trust is judged again then` });
+      problems.push({
+        kind: "unknown",
+        message: `${where}: the ${claim} condition is not known until apply; the trust is judged again then`,
+      });
     const exactValues = exact.flatMap((condition) => condition.values).filter((value) => !isUnknown(value));
     if (exactValues.length > 0 || unknownValues) {
       continue;
@@ -218,7 +251,9 @@ export function judgeWebIdentityStatement(entry: WebIdentityStatement): TrustPro
       });
       continue;
     }
-    const patterns = conditions.flatMap((condition) => condition.values.map((value) => ({ operator: condition.operator, value })));
+    const patterns = conditions.flatMap((condition) =>
+      condition.values.map((value) => ({ operator: condition.operator, value })),
+    );
     if (patterns.length === 0) {
       problems.push({
         kind: "violation",
@@ -230,9 +265,15 @@ export function judgeWebIdentityStatement(entry: WebIdentityStatement): TrustPro
       const reading = subjectScope(pattern.value);
       const operatorLower = pattern.operator.toLowerCase();
       if (operatorLower.startsWith("forallvalues:")) {
-        problems.push({ kind: "violation", message: `${where} checks sub with ${pattern.operator}, which passes when the claim is missing; use StringEquals with the exact subject` });
+        problems.push({
+          kind: "violation",
+          message: `${where} checks sub with ${pattern.operator}, which passes when the claim is missing; use StringEquals with the exact subject`,
+        });
       } else if (reading.scope === "spans") {
-        problems.push({ kind: "violation", message: `${where}: ${reading.reason}; pin one repository, project or namespace with StringEquals on the exact subject` });
+        problems.push({
+          kind: "violation",
+          message: `${where}: ${reading.reason}; pin one repository, project or namespace with StringEquals on the exact subject`,
+        });
       } else {
         problems.push({
           kind: "violation",
@@ -249,7 +290,9 @@ function foreignClaimKeys(entry: WebIdentityStatement, claim: "sub" | "aud"): st
   if (entry.issuerHosts.length === 0) return [];
   const hosts = new Set(entry.issuerHosts);
   const keys = Object.values(entry.statement.condition).flatMap((block) => Object.keys(block));
-  return keys.filter((key) => key.toLowerCase().endsWith(`:${claim}`) && !hosts.has(key.toLowerCase().slice(0, -(claim.length + 1))));
+  return keys.filter(
+    (key) => key.toLowerCase().endsWith(`:${claim}`) && !hosts.has(key.toLowerCase().slice(0, -(claim.length + 1))),
+  );
 }
 
 function keyFor(entry: WebIdentityStatement, claim: string): string {
@@ -269,7 +312,11 @@ export interface TrustJudgement {
 export function judgeTrustPolicy(trust: unknown): TrustJudgement {
   const reading = readPolicyDocument(trust);
   if (reading.kind === "unknown")
-    return { webIdentity: "unknown", problems: [{ kind: "unknown", message: "the trust policy is not known until apply; it is judged again then" }], subjects: [] };
+    return {
+      webIdentity: "unknown",
+      problems: [{ kind: "unknown", message: "the trust policy is not known until apply; it is judged again then" }],
+      subjects: [],
+    };
   // An unreadable trust policy is refused by IAM itself; it lets no one in.
   if (reading.kind !== "document") return { webIdentity: false, problems: [], subjects: [] };
   const entries = webIdentityStatements(reading);

@@ -52,6 +52,13 @@ export function webIdentityTrustPolicy(agent: Pick<Agent, "id" | "trust">, provi
 export function disabledTrustPolicy(providerArn: string): AwsTrustPolicy {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "AgentDisabled", Effect: "Deny", Principal: { Federated: providerArn }, Action: "sts:AssumeRoleWithWebIdentity" }],
+    Statement: [
+      {
+        Sid: "AgentDisabled",
+        Effect: "Deny",
+        Principal: { Federated: providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+      },
+    ],
   };
 }

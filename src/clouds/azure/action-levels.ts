@@ -42,7 +42,7 @@ export function azureActionLevel(operation: string): AccessLevel {
   const last = parts[parts.length - 1]!.toLowerCase();
   if (last === "read") return "read";
   if (PERMISSION_PROVIDERS.test(operation)) return "permissions";
-  if (last === "*" ) return "permissions";
+  if (last === "*") return "permissions";
   if (last === "write" || last === "delete") return parts.some((part) => part === "*") ? "permissions" : "write";
   if (last === "action") {
     const verb = parts[parts.length - 2] ?? "";
@@ -55,7 +55,8 @@ export function azureActionLevel(operation: string): AccessLevel {
 /** The high-risk classes of an operation (`…/blobs/delete` → delete, `…/purge/action` → delete, `…/export/action` → export). */
 export function azureActionRisks(operation: string): HighRiskClass[] {
   const parts = operation.split("/");
-  const verb = parts[parts.length - 1]!.toLowerCase() === "action" ? parts[parts.length - 2] ?? "" : parts[parts.length - 1]!;
+  const verb =
+    parts[parts.length - 1]!.toLowerCase() === "action" ? (parts[parts.length - 2] ?? "") : parts[parts.length - 1]!;
   const risks = new Set(highRiskClasses(verb));
   if (/^backup$/i.test(verb)) risks.add("export");
   if (verb === "*") {

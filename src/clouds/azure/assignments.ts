@@ -1,6 +1,12 @@
 import type { Agent, ResolvedGrant } from "../../model/agent";
 import { nameBasedGuid } from "./guid";
-import { AZURE_BUILT_IN_ROLES, AZURE_CUSTOM_ROLES, AZURE_FORBIDDEN_ROLES, azureRolesForGrant, type AzureCustomRole } from "./roles";
+import {
+  AZURE_BUILT_IN_ROLES,
+  AZURE_CUSTOM_ROLES,
+  AZURE_FORBIDDEN_ROLES,
+  azureRolesForGrant,
+  type AzureCustomRole,
+} from "./roles";
 import { azureTimeBoundProblem } from "./time-bound";
 import { azureResourceGroupOf, azureScopeLevel, azureSubscriptionOf, isBroadAzureScope } from "./scopes";
 
@@ -62,16 +68,25 @@ export function azureAssignmentsForGrants(
   grants.forEach((grant, index) => {
     if (grant.resource.cloud !== "azure") return;
     const scope = grant.resource.ref;
-    if (!azureScopeLevel(scope)) return void problems.push({ grant: index, message: `"${scope}" is not an Azure scope` });
+    if (!azureScopeLevel(scope))
+      return void problems.push({ grant: index, message: `"${scope}" is not an Azure scope` });
     if (isBroadAzureScope(scope) && !(options.allowBroadScopes && options.approval))
-      return void problems.push({ grant: index, message: `"${scope}" is a subscription or management group: assignments there need azure.allowBroadScopes: true and an approval` });
-    if (grant.until || grant.endsAt) return void problems.push({ grant: index, message: azureTimeBoundProblem(grant.breakGlass === true || grant.endsAt !== undefined) });
+      return void problems.push({
+        grant: index,
+        message: `"${scope}" is a subscription or management group: assignments there need azure.allowBroadScopes: true and an approval`,
+      });
+    if (grant.until || grant.endsAt)
+      return void problems.push({
+        grant: index,
+        message: azureTimeBoundProblem(grant.breakGlass === true || grant.endsAt !== undefined),
+      });
     const choice = azureRolesForGrant(grant);
     if ("error" in choice) return void problems.push({ grant: index, message: choice.error });
     const subscription = azureSubscriptionOf(scope)!;
     for (const role of choice.roles) {
       const builtIn = AZURE_BUILT_IN_ROLES[role];
-      if (builtIn && Object.values(AZURE_FORBIDDEN_ROLES).includes(builtIn.id)) throw new Error(`forbidden role ${role} in the Azure role table`);
+      if (builtIn && Object.values(AZURE_FORBIDDEN_ROLES).includes(builtIn.id))
+        throw new Error(`forbidden role ${role} in the Azure role table`);
       let customRole: AzureCustomRoleNeed | undefined;
       let guid: string;
       if (builtIn) guid = builtIn.id;
@@ -79,7 +94,13 @@ export function azureAssignmentsForGrants(
         const custom = AZURE_CUSTOM_ROLES[role]!;
         const group = azureResourceGroupOf(scope) ?? `/subscriptions/${subscription}`;
         guid = nameBasedGuid(`role-definition|${group.toLowerCase()}|${role}`);
-        customRole = { ...custom, key: role, scope: group, roleDefinitionGuid: guid, uniqueRoleName: `${custom.roleName} ${guid.slice(0, 8)}` };
+        customRole = {
+          ...custom,
+          key: role,
+          scope: group,
+          roleDefinitionGuid: guid,
+          uniqueRoleName: `${custom.roleName} ${guid.slice(0, 8)}`,
+        };
       }
       assignments.push({
         grant: index,
@@ -87,7 +108,9 @@ export function azureAssignmentsForGrants(
         role,
         roleDefinitionId: roleDefinitionId(subscription, guid),
         customRole,
-        assignmentName: nameBasedGuid(`role-assignment|${agent.id}|${agent.environment}|${scope.toLowerCase()}|${guid}`),
+        assignmentName: nameBasedGuid(
+          `role-assignment|${agent.id}|${agent.environment}|${scope.toLowerCase()}|${guid}`,
+        ),
         description: `agent-iam: agent ${agent.id} (${agent.environment}), review by ${agent.expires}`,
       });
     }

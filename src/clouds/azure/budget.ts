@@ -20,11 +20,26 @@ export function firstOfMonth(today: string): string {
 }
 
 /** The budget's notifications, keyed as the API takes them. */
-export function azureBudgetNotifications(budget: AgentBudget): Record<string, { enabled: true; operator: "GreaterThanOrEqualTo"; threshold: number; thresholdType: "Actual"; contactEmails: string[] }> {
+export function azureBudgetNotifications(budget: AgentBudget): Record<
+  string,
+  {
+    enabled: true;
+    operator: "GreaterThanOrEqualTo";
+    threshold: number;
+    thresholdType: "Actual";
+    contactEmails: string[];
+  }
+> {
   return Object.fromEntries(
     budgetThresholds(budget).map((threshold) => [
       `actual-${threshold}-percent`,
-      { enabled: true, operator: "GreaterThanOrEqualTo", threshold, thresholdType: "Actual", contactEmails: [...budget.notify] },
+      {
+        enabled: true,
+        operator: "GreaterThanOrEqualTo",
+        threshold,
+        thresholdType: "Actual",
+        contactEmails: [...budget.notify],
+      },
     ]),
   );
 }

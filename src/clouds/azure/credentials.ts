@@ -20,8 +20,15 @@ export interface AzureCredentialInstructions {
  * on GitLab, Azure Workload Identity annotations on Kubernetes, the `AZURE_*` variables of the
  * Azure Identity libraries elsewhere (learn.microsoft.com, "Workload identity federation").
  */
-export function azureCredentialInstructions(agent: Pick<Agent, "trust">, ids: AzureLoginIds): AzureCredentialInstructions {
-  const environment: Record<string, string> = { AZURE_CLIENT_ID: ids.clientId, AZURE_TENANT_ID: ids.tenantId, AZURE_SUBSCRIPTION_ID: ids.subscriptionId };
+export function azureCredentialInstructions(
+  agent: Pick<Agent, "trust">,
+  ids: AzureLoginIds,
+): AzureCredentialInstructions {
+  const environment: Record<string, string> = {
+    AZURE_CLIENT_ID: ids.clientId,
+    AZURE_TENANT_ID: ids.tenantId,
+    AZURE_SUBSCRIPTION_ID: ids.subscriptionId,
+  };
   switch (agent.trust.kind) {
     case "github-actions":
       return {
@@ -50,7 +57,10 @@ export function azureCredentialInstructions(agent: Pick<Agent, "trust">, ids: Az
       };
     case "kubernetes":
       return {
-        environment: { ...environment, AZURE_FEDERATED_TOKEN_FILE: "/var/run/secrets/azure/tokens/azure-identity-token" },
+        environment: {
+          ...environment,
+          AZURE_FEDERATED_TOKEN_FILE: "/var/run/secrets/azure/tokens/azure-identity-token",
+        },
         snippet: [
           "# Azure Workload Identity: on the pod's service account",
           "metadata:",
@@ -58,7 +68,7 @@ export function azureCredentialInstructions(agent: Pick<Agent, "trust">, ids: Az
           `    azure.workload.identity/client-id: ${ids.clientId}`,
           `    azure.workload.identity/tenant-id: ${ids.tenantId}`,
           "# and on the pod template",
-          "#   metadata.labels: { azure.workload.identity/use: \"true\" }",
+          '#   metadata.labels: { azure.workload.identity/use: "true" }',
         ].join("\n"),
       };
     case "oidc":

@@ -8,7 +8,10 @@ const NAMESPACE = "6f1c2b7e-3d4a-5e8f-9a0b-1c2d3e4f5a6b";
  * assignment and role definition names stay stable across deployments.
  */
 export function nameBasedGuid(name: string): string {
-  const hash = createHash("sha1").update(Buffer.from(NAMESPACE.replace(/-/g, ""), "hex")).update(name, "utf8").digest();
+  const hash = createHash("sha1")
+    .update(Buffer.from(NAMESPACE.replace(/-/g, ""), "hex"))
+    .update(name, "utf8")
+    .digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString("hex");

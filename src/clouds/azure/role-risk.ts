@@ -18,7 +18,9 @@ export const AZURE_PRIVILEGED_ROLE_IDS: Readonly<Record<string, string>> = Objec
 
 /** The GUID at the end of a role definition id, lower case. */
 export function azureRoleGuid(roleDefinitionId: string): string | undefined {
-  const match = /([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\/?$/.exec(roleDefinitionId.trim());
+  const match = /([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\/?$/.exec(
+    roleDefinitionId.trim(),
+  );
   return match ? match[1]!.toLowerCase() : undefined;
 }
 
@@ -41,18 +43,32 @@ export interface AzureCustomDefinition {
   readonly operations: readonly string[];
 }
 
-function judgeOperations(name: string | undefined, operations: readonly string[], privileged: boolean): AzureRoleJudgement {
+function judgeOperations(
+  name: string | undefined,
+  operations: readonly string[],
+  privileged: boolean,
+): AzureRoleJudgement {
   const risks = new Set<HighRiskClass>();
   for (const operation of operations) for (const risk of azureActionRisks(operation)) risks.add(risk);
-  return { name, privileged, level: highestAccess(operations.map(azureActionLevel)) ?? "list", risks: [...risks], known: true };
+  return {
+    name,
+    privileged,
+    level: highestAccess(operations.map(azureActionLevel)) ?? "list",
+    risks: [...risks],
+    known: true,
+  };
 }
 
 /** Judges a role definition id, using the stack's custom definitions (keyed by lower-case GUID). */
-export function judgeAzureRole(roleDefinitionId: string, custom: ReadonlyMap<string, AzureCustomDefinition> = new Map()): AzureRoleJudgement {
+export function judgeAzureRole(
+  roleDefinitionId: string,
+  custom: ReadonlyMap<string, AzureCustomDefinition> = new Map(),
+): AzureRoleJudgement {
   const guid = azureRoleGuid(roleDefinitionId);
   if (!guid) return { privileged: false, risks: [], known: false };
   const privilegedName = AZURE_PRIVILEGED_ROLE_IDS[guid];
-  if (privilegedName) return { name: privilegedName, privileged: true, level: "permissions", risks: ["delete", "export"], known: true };
+  if (privilegedName)
+    return { name: privilegedName, privileged: true, level: "permissions", risks: ["delete", "export"], known: true };
   const builtIn = Object.entries(AZURE_BUILT_IN_ROLES).find(([, role]) => role.id.toLowerCase() === guid);
   if (builtIn) return judgeOperations(builtIn[0], [...builtIn[1].actions, ...builtIn[1].dataActions], false);
   const definition = custom.get(guid);

@@ -31,7 +31,6 @@ export const AZURE_CUSTOM_ROLES: Readonly<Record<string, AzureCustomRole>> = cat
 /** Roles the components never assign, by name → id. */
 export const AZURE_FORBIDDEN_ROLES: Readonly<Record<string, string>> = catalog.forbidden;
 
-
 /** Every action and data action a role holds (not-actions are subtracted only by ARM at evaluation; agent-iam's roles use none). */
 export function azureRoleOperations(role: string): readonly string[] | undefined {
   const builtIn = AZURE_BUILT_IN_ROLES[role];

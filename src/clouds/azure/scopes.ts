@@ -7,7 +7,10 @@ export type AzureScopeLevel = "management-group" | "subscription" | "resource-gr
 const GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 const SUBSCRIPTION = new RegExp(`^/subscriptions/${GUID}$`, "i");
 const RESOURCE_GROUP = new RegExp(`^/subscriptions/${GUID}/resourceGroups/[-\\w._()]{1,90}$`, "i");
-const RESOURCE = new RegExp(`^/subscriptions/${GUID}/resourceGroups/[-\\w._()]{1,90}/providers/[A-Za-z0-9.]+/.+[^/]$`, "i");
+const RESOURCE = new RegExp(
+  `^/subscriptions/${GUID}/resourceGroups/[-\\w._()]{1,90}/providers/[A-Za-z0-9.]+/.+[^/]$`,
+  "i",
+);
 const MANAGEMENT_GROUP = /^\/providers\/Microsoft\.Management\/managementGroups\/[-\w.()]{1,90}$/i;
 
 /** The level of a scope, or undefined when the text is no Azure scope. */

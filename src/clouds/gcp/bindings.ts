@@ -36,22 +36,34 @@ export interface GcpGrantProblem {
  * The resource-level IAM members of an agent's GCP grants: the narrowest roles per grant, each with
  * the expiry condition. Returns problems instead for grants no role fits.
  */
-export function gcpBindingsForGrants(agent: Pick<Agent, "id" | "expires" | "breakGlass">, grants: readonly ResolvedGrant[]): { bindings: GcpBinding[]; problems: GcpGrantProblem[] } {
+export function gcpBindingsForGrants(
+  agent: Pick<Agent, "id" | "expires" | "breakGlass">,
+  grants: readonly ResolvedGrant[],
+): { bindings: GcpBinding[]; problems: GcpGrantProblem[] } {
   const bindings: GcpBinding[] = [];
   const problems: GcpGrantProblem[] = [];
   grants.forEach((grant, index) => {
     if (grant.resource.cloud !== "gcp") return;
     const target = gcpIamTarget(grant.resource.nativeType, grant.resource.ref);
-    if (!target) return void problems.push({ grant: index, message: `agent-iam cannot grant access to a ${grant.resource.nativeType} on GCP` });
+    if (!target)
+      return void problems.push({
+        grant: index,
+        message: `agent-iam cannot grant access to a ${grant.resource.nativeType} on GCP`,
+      });
     const choice = gcpRolesForGrant(grant);
     if ("error" in choice) return void problems.push({ grant: index, message: choice.error });
     for (const role of choice.roles) {
-      if ((GCP_BASIC_ROLES as readonly string[]).includes(role)) throw new Error(`basic role ${role} in the GCP role table`);
+      if ((GCP_BASIC_ROLES as readonly string[]).includes(role))
+        throw new Error(`basic role ${role} in the GCP role table`);
       const custom = GCP_CUSTOM_ROLES[role];
       let customRole: GcpCustomRoleNeed | undefined;
       if (custom) {
         const project = gcpTargetProject(target);
-        if (!project) return void problems.push({ grant: index, message: `${grant.resource.ref} names no project for agent-iam's custom role ${role}` });
+        if (!project)
+          return void problems.push({
+            grant: index,
+            message: `${grant.resource.ref} names no project for agent-iam's custom role ${role}`,
+          });
         customRole = { ...custom, project, roleId: role, name: `projects/${project}/roles/${role}` };
       }
       bindings.push({
@@ -72,6 +84,11 @@ export function gcpBindingsForGrants(agent: Pick<Agent, "id" | "expires" | "brea
 export function gcpTrustProblems(agent: Pick<Agent, "trust">): { path: string; message: string }[] {
   const bytes = Buffer.byteLength(agent.trust.subject, "utf8");
   if (bytes > GCP_SUBJECT_LIMIT)
-    return [{ path: "runsOn", message: `the subject "${agent.trust.subject}" has ${bytes} bytes; Google's google.subject holds at most ${GCP_SUBJECT_LIMIT}: use a shorter repository, branch or environment name` }];
+    return [
+      {
+        path: "runsOn",
+        message: `the subject "${agent.trust.subject}" has ${bytes} bytes; Google's google.subject holds at most ${GCP_SUBJECT_LIMIT}: use a shorter repository, branch or environment name`,
+      },
+    ];
   return [];
 }

@@ -56,7 +56,14 @@ require("@google-cloud/functions-framework").cloudEvent("stopAgent", stopAgent);
 
 /** The `package.json` deployed with the source: Cloud Build installs the Functions Framework. */
 export const GCP_BUDGET_STOPPER_PACKAGE = JSON.stringify(
-  { name: "agent-iam-budget-stopper", version: "1.0.0", private: true, main: "index.js", engines: { node: ">=20" }, dependencies: { "@google-cloud/functions-framework": "^3.4.0" } },
+  {
+    name: "agent-iam-budget-stopper",
+    version: "1.0.0",
+    private: true,
+    main: "index.js",
+    engines: { node: ">=20" },
+    dependencies: { "@google-cloud/functions-framework": "^3.4.0" },
+  },
   null,
   2,
 );

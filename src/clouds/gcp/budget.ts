@@ -13,7 +13,6 @@ import { gcpLabelValue } from "../../model/tags";
 /** The label key the budget filters on (labels allow no `:`; see `agentLabels`). */
 export const GCP_BUDGET_LABEL = "agent-iam-agent";
 
-
 /**
  * The budget's display name, which the stopper reads: `agent-iam ACCOUNT_ID stop N%`. Display names
  * hold at most 60 characters; an account id at most 30.
@@ -43,6 +42,9 @@ export function gcpBudgetInputs(agent: Pick<Agent, "id">, budget: AgentBudget, a
     displayName: gcpBudgetDisplayName(accountId, budget.stopAt),
     amount: { specifiedAmount: { currencyCode: budget.currency, ...gcpMoney(budget.monthly) } },
     budgetFilter: { labels: { [GCP_BUDGET_LABEL]: gcpLabelValue(agent.id) }, calendarPeriod: "MONTH" },
-    thresholdRules: budgetThresholds(budget).map((percent) => ({ thresholdPercent: percent / 100, spendBasis: "CURRENT_SPEND" })),
+    thresholdRules: budgetThresholds(budget).map((percent) => ({
+      thresholdPercent: percent / 100,
+      spendBasis: "CURRENT_SPEND",
+    })),
   };
 }

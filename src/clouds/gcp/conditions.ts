@@ -28,11 +28,21 @@ export function gcpAccessEnd(agent: Pick<Agent, "expires">, grant?: Pick<Resolve
  * on the review date (or the grant's end) even if nobody runs Pulumi again. A break-glass binding's
  * title says so (`agent-iam break-glass until …`), which the pack and the inventory read.
  */
-export function gcpExpiryCondition(agent: Pick<Agent, "id" | "expires" | "breakGlass">, grant?: Pick<ResolvedGrant, "until" | "endsAt" | "breakGlass">): GcpIamCondition {
+export function gcpExpiryCondition(
+  agent: Pick<Agent, "id" | "expires" | "breakGlass">,
+  grant?: Pick<ResolvedGrant, "until" | "endsAt" | "breakGlass">,
+): GcpIamCondition {
   const end = gcpAccessEnd(agent, grant);
   if (grant?.breakGlass && agent.breakGlass)
-    return { title: `${GCP_BREAK_GLASS_TITLE} ${end}`, description: gcpBreakGlassDescription(agent.breakGlass), expression: `request.time < timestamp("${end}")` };
-  const why = grant?.until && end.slice(0, 10) !== agent.expires ? `the grant ends after ${grant.until}` : `the agent's review date is ${agent.expires}`;
+    return {
+      title: `${GCP_BREAK_GLASS_TITLE} ${end}`,
+      description: gcpBreakGlassDescription(agent.breakGlass),
+      expression: `request.time < timestamp("${end}")`,
+    };
+  const why =
+    grant?.until && end.slice(0, 10) !== agent.expires
+      ? `the grant ends after ${grant.until}`
+      : `the agent's review date is ${agent.expires}`;
   return {
     title: `agent-iam expiry ${end.slice(0, 10)}`,
     description: `Access of agent ${agent.id} ends at ${end}: ${why}.`.slice(0, 256),

@@ -74,7 +74,10 @@ export function gcpCredentialInstructions(
             'echo "$GCP_CREDENTIAL_CONFIG" > "$CI_BUILDS_DIR/gcp-credentials.json"',
             'export GOOGLE_APPLICATION_CREDENTIALS="$CI_BUILDS_DIR/gcp-credentials.json"',
           ],
-          trailer: ["# GCP_CREDENTIAL_CONFIG (a CI/CD variable; it holds no secret):", ...config.split("\n").map((line) => `#   ${line}`)],
+          trailer: [
+            "# GCP_CREDENTIAL_CONFIG (a CI/CD variable; it holds no secret):",
+            ...config.split("\n").map((line) => `#   ${line}`),
+          ],
         }),
       };
     case "kubernetes":
@@ -101,7 +104,10 @@ export function gcpCredentialInstructions(
       return {
         audience,
         credentialConfig,
-        snippet: [`# Write the issuer's token (audience ${audience}) to ${tokenFile}, save this file and point GOOGLE_APPLICATION_CREDENTIALS at it:`, config].join("\n"),
+        snippet: [
+          `# Write the issuer's token (audience ${audience}) to ${tokenFile}, save this file and point GOOGLE_APPLICATION_CREDENTIALS at it:`,
+          config,
+        ].join("\n"),
       };
   }
 }

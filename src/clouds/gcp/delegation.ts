@@ -13,9 +13,16 @@ import { gcpExpiryCondition, type GcpIamCondition } from "./conditions";
 export const GCP_DELEGATION_ROLE = "roles/iam.serviceAccountTokenCreator";
 
 /** The condition of a delegation binding: it ends when either agent's review date comes. */
-export function gcpDelegationCondition(from: Pick<Agent, "id" | "expires">, to: Pick<Agent, "id" | "expires">): GcpIamCondition {
+export function gcpDelegationCondition(
+  from: Pick<Agent, "id" | "expires">,
+  to: Pick<Agent, "id" | "expires">,
+): GcpIamCondition {
   // biome-ignore lint/complexity/useMathMinMax: ISO dates compare as strings; Math.min would make them NaN
   const expires = from.expires < to.expires ? from.expires : to.expires;
   const condition = gcpExpiryCondition({ id: from.id, expires });
-  return { ...condition, description: `Agent ${from.id} may act as agent ${to.id} until ${expires}T00:00:00Z (the earlier review date).`.slice(0, 256) };
+  return {
+    ...condition,
+    description:
+      `Agent ${from.id} may act as agent ${to.id} until ${expires}T00:00:00Z (the earlier review date).`.slice(0, 256),
+  };
 }

@@ -67,12 +67,30 @@ export function gcpGrantsOf(type: string, props: Readonly<Record<string, unknown
     return [{ level, role, member, conditioned: conditionState(props.condition), memberProperty: "member" }];
   }
   if (type.endsWith("IAMBinding")) {
-    if (isUnknown(props.members)) return [{ level, role, member: props.members as string, conditioned: conditionState(props.condition), memberProperty: "members" }];
+    if (isUnknown(props.members))
+      return [
+        {
+          level,
+          role,
+          member: props.members as string,
+          conditioned: conditionState(props.condition),
+          memberProperty: "members",
+        },
+      ];
     const members = Array.isArray(props.members) ? props.members : [];
-    return members.map((member) => ({ level, role, member: typeof member === "string" ? member : "", conditioned: conditionState(props.condition), memberProperty: "members" }));
+    return members.map((member) => ({
+      level,
+      role,
+      member: typeof member === "string" ? member : "",
+      conditioned: conditionState(props.condition),
+      memberProperty: "members",
+    }));
   }
   const data = props.policyData;
-  if (isUnknown(data)) return [{ level, role: data as string, member: data as string, conditioned: "unknown", memberProperty: "policyData" }];
+  if (isUnknown(data))
+    return [
+      { level, role: data as string, member: data as string, conditioned: "unknown", memberProperty: "policyData" },
+    ];
   let policy: unknown = data;
   if (typeof data === "string") {
     try {
@@ -81,13 +99,20 @@ export function gcpGrantsOf(type: string, props: Readonly<Record<string, unknown
       return [];
     }
   }
-  const bindings = typeof policy === "object" && policy !== null ? (policy as { bindings?: unknown }).bindings : undefined;
+  const bindings =
+    typeof policy === "object" && policy !== null ? (policy as { bindings?: unknown }).bindings : undefined;
   if (!Array.isArray(bindings)) return [];
   return bindings.flatMap((binding: unknown) => {
     const entry = (typeof binding === "object" && binding !== null ? binding : {}) as Record<string, unknown>;
     const members = Array.isArray(entry.members) ? entry.members : [];
     const bindingRole = typeof entry.role === "string" ? entry.role : "";
-    return members.map((member) => ({ level, role: bindingRole, member: typeof member === "string" ? member : "", conditioned: conditionState(entry.condition), memberProperty: "policyData" }));
+    return members.map((member) => ({
+      level,
+      role: bindingRole,
+      member: typeof member === "string" ? member : "",
+      conditioned: conditionState(entry.condition),
+      memberProperty: "policyData",
+    }));
   });
 }
 
@@ -122,7 +147,16 @@ export function readPoolPrincipal(member: string): PoolPrincipal | undefined {
  * maps, `src/clouds/gcp/workload-identity.ts`, and GitHub's and GitLab's claim names). Any other attribute
  * (`repository_owner`, `namespace_path`, `environment`, `ref`, …) spans repositories or namespaces.
  */
-export const GCP_ONE_OWNER_ATTRIBUTES: readonly string[] = ["repository", "repository_id", "project_path", "project_id", "job_workflow_ref", "namespace", "sub", "subject"];
+export const GCP_ONE_OWNER_ATTRIBUTES: readonly string[] = [
+  "repository",
+  "repository_id",
+  "project_path",
+  "project_id",
+  "job_workflow_ref",
+  "namespace",
+  "sub",
+  "subject",
+];
 
 /** The email a `serviceAccount:EMAIL` member names. */
 export function serviceAccountEmailOf(member: string): string | undefined {

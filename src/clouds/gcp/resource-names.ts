@@ -11,7 +11,12 @@ export type GcpIamTarget =
   | { readonly type: "subscription"; readonly project: string; readonly subscription: string }
   | { readonly type: "dataset"; readonly project: string; readonly datasetId: string }
   | { readonly type: "run-service"; readonly project: string; readonly location: string; readonly name: string }
-  | { readonly type: "artifact-repository"; readonly project: string; readonly location: string; readonly repository: string }
+  | {
+      readonly type: "artifact-repository";
+      readonly project: string;
+      readonly location: string;
+      readonly repository: string;
+    }
   | { readonly type: "crypto-key"; readonly project: string; readonly cryptoKeyId: string }
   | { readonly type: "project"; readonly project: string };
 

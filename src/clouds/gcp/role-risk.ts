@@ -59,12 +59,19 @@ export interface GcpRoleJudgement {
  * Judges a role. `customPermissions` gives the permissions of custom roles the stack declares
  * (`projects/P/roles/ID` → permissions).
  */
-export function judgeGcpRole(role: string, customPermissions: ReadonlyMap<string, readonly string[]> = new Map()): GcpRoleJudgement {
-  if ((GCP_BASIC_ROLES as readonly string[]).includes(role)) return { role, class: "basic", level: "permissions", risks: ["delete", "export"], fromPermissions: false };
-  if (GCP_IAM_ADMIN_ROLES.includes(role)) return { role, class: "iam-admin", level: "permissions", risks: [], fromPermissions: false };
-  if (GCP_TOKEN_CREATOR_ROLES.includes(role)) return { role, class: "token-creator", level: "permissions", risks: [], fromPermissions: false };
+export function judgeGcpRole(
+  role: string,
+  customPermissions: ReadonlyMap<string, readonly string[]> = new Map(),
+): GcpRoleJudgement {
+  if ((GCP_BASIC_ROLES as readonly string[]).includes(role))
+    return { role, class: "basic", level: "permissions", risks: ["delete", "export"], fromPermissions: false };
+  if (GCP_IAM_ADMIN_ROLES.includes(role))
+    return { role, class: "iam-admin", level: "permissions", risks: [], fromPermissions: false };
+  if (GCP_TOKEN_CREATOR_ROLES.includes(role))
+    return { role, class: "token-creator", level: "permissions", risks: [], fromPermissions: false };
   const customId = /\/roles\/([^/]+)$/.exec(role)?.[1];
-  const permissions = customPermissions.get(role) ?? gcpRolePermissions(role) ?? (customId ? gcpRolePermissions(customId) : undefined);
+  const permissions =
+    customPermissions.get(role) ?? gcpRolePermissions(role) ?? (customId ? gcpRolePermissions(customId) : undefined);
   if (permissions) {
     const risks = new Set<HighRiskClass>();
     for (const permission of permissions) for (const risk of gcpPermissionRisks(permission)) risks.add(risk);
@@ -81,7 +88,8 @@ export function judgeGcpRole(role: string, customPermissions: ReadonlyMap<string
             : "read";
     return { role, class: cls, level, risks: [...risks], fromPermissions: true };
   }
-  if (ADMIN_NAME.test(role)) return { role, class: "admin", level: "permissions", risks: ["delete"], fromPermissions: false };
+  if (ADMIN_NAME.test(role))
+    return { role, class: "admin", level: "permissions", risks: ["delete"], fromPermissions: false };
   if (READ_ONLY_NAME.test(role)) return { role, class: "read", level: "read", risks: [], fromPermissions: false };
   return { role, class: "write", risks: [], fromPermissions: false };
 }

@@ -17,7 +17,6 @@ export const GCP_CONDITION_LIMIT = 4096;
 /** Provider display names hold at most 32 characters. */
 const DISPLAY_NAME_LIMIT = 32;
 
-
 /** Per issuer kind: the CEL expression of each claim, the provider id prefix and how the subject starts. */
 interface IssuerProfile {
   readonly prefix: string;
@@ -87,15 +86,24 @@ export interface GcpProviderSpec {
  */
 export function gcpProviderSpec(trust: Trust): GcpProviderSpec {
   const profile = GCP_ISSUER_PROFILES[trust.kind];
-  const ownerExpression = trust.kind === "oidc" ? "assertion.sub" : profile.claims[trust.ownerClaim.claim] ?? `assertion.${trust.ownerClaim.claim}`;
+  const ownerExpression =
+    trust.kind === "oidc"
+      ? "assertion.sub"
+      : (profile.claims[trust.ownerClaim.claim] ?? `assertion.${trust.ownerClaim.claim}`);
   const parts = [`${ownerExpression} == ${celString(trust.ownerClaim.value)}`];
   const subjectPrefix = profile.subjectPrefix(trust);
-  if (subjectPrefix !== undefined && trust.kind !== "oidc") parts.push(`assertion.sub.startsWith(${celString(subjectPrefix)})`);
+  if (subjectPrefix !== undefined && trust.kind !== "oidc")
+    parts.push(`assertion.sub.startsWith(${celString(subjectPrefix)})`);
   const attributeCondition = parts.join(" && ");
   const attributeMapping: Record<string, string> = { "google.subject": "assertion.sub" };
   for (const [name, expression] of Object.entries(profile.claims)) attributeMapping[`attribute.${name}`] = expression;
   const key = JSON.stringify([trust.issuerUrl, attributeCondition, trust.audience ?? ""]);
-  const slug = trust.ownerClaim.value.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 18).replace(/-+$/, "");
+  const slug = trust.ownerClaim.value
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 18)
+    .replace(/-+$/, "");
   const providerId = [profile.prefix, slug, shortHash(key)].filter(Boolean).join("-");
   return {
     key,

@@ -15,7 +15,9 @@ const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate
 /** A pack config that names no policy of the pack, or breaks a policy's schema. */
 export class PackConfigError extends Error {
   constructor(pack: string, problems: readonly string[]) {
-    super(`the config of policy pack "${pack}" is not valid:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    super(
+      `the config of policy pack "${pack}" is not valid:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
+    );
     this.name = "PackConfigError";
   }
 }
@@ -27,7 +29,8 @@ interface Given {
 
 function readEntry(name: string, value: unknown, problems: string[]): Given | undefined {
   if (typeof value === "string") {
-    if ((LEVELS as readonly string[]).includes(value)) return { enforcementLevel: value as EnforcementLevel, properties: {} };
+    if ((LEVELS as readonly string[]).includes(value))
+      return { enforcementLevel: value as EnforcementLevel, properties: {} };
     problems.push(`${name}: "${value}" is not an enforcement level (${LEVELS.join(", ")})`);
     return undefined;
   }
@@ -37,7 +40,9 @@ function readEntry(name: string, value: unknown, problems: string[]): Given | un
   }
   const { enforcementLevel, ...properties } = value as Record<string, unknown>;
   if (enforcementLevel !== undefined && !(LEVELS as readonly unknown[]).includes(enforcementLevel)) {
-    problems.push(`${name}.enforcementLevel: ${JSON.stringify(enforcementLevel)} is not an enforcement level (${LEVELS.join(", ")})`);
+    problems.push(
+      `${name}.enforcementLevel: ${JSON.stringify(enforcementLevel)} is not an enforcement level (${LEVELS.join(", ")})`,
+    );
     return undefined;
   }
   return { enforcementLevel: enforcementLevel as EnforcementLevel | undefined, properties };
@@ -50,7 +55,8 @@ export function reconcilePackConfig(info: AnalyzerInfo, config: PackConfig = {})
   const result: Record<string, PolicyConfigEntry> = {};
   for (const policy of info.policies) {
     const properties: Record<string, unknown> = {};
-    for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) if ("default" in schema) properties[key] = schema.default;
+    for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {}))
+      if ("default" in schema) properties[key] = schema.default;
     result[policy.name] = { enforcementLevel: policy.enforcementLevel, properties };
   }
   const apply = (source: Record<string, Given>) => {
@@ -63,7 +69,8 @@ export function reconcilePackConfig(info: AnalyzerInfo, config: PackConfig = {})
     }
   };
   const initial: Record<string, Given> = {};
-  for (const [name, entry] of Object.entries(info.initialConfig)) initial[name] = { enforcementLevel: entry.enforcementLevel, properties: { ...entry.properties } };
+  for (const [name, entry] of Object.entries(info.initialConfig))
+    initial[name] = { enforcementLevel: entry.enforcementLevel, properties: { ...entry.properties } };
   apply(initial);
 
   const given: Record<string, Given> = {};
@@ -73,14 +80,22 @@ export function reconcilePackConfig(info: AnalyzerInfo, config: PackConfig = {})
       continue;
     }
     const entry = readEntry(name, value, problems);
-    if (entry && name === "all" && Object.keys(entry.properties).length > 0) problems.push(`all: takes only an enforcement level ("all": "mandatory")`);
+    if (entry && name === "all" && Object.keys(entry.properties).length > 0)
+      problems.push(`all: takes only an enforcement level ("all": "mandatory")`);
     if (entry) given[name] = entry;
   }
   apply(given);
 
   for (const policy of info.policies) {
-    const schema = { type: "object", properties: policy.configSchema?.properties ?? {}, required: policy.configSchema?.required ?? [], additionalProperties: false };
-    problems.push(...validateObject(schema, result[policy.name]!.properties, "").map((problem) => `${policy.name}.${problem}`));
+    const schema = {
+      type: "object",
+      properties: policy.configSchema?.properties ?? {},
+      required: policy.configSchema?.required ?? [],
+      additionalProperties: false,
+    };
+    problems.push(
+      ...validateObject(schema, result[policy.name]!.properties, "").map((problem) => `${policy.name}.${problem}`),
+    );
   }
   if (problems.length > 0) throw new PackConfigError(info.name, problems);
   return result;

@@ -24,7 +24,9 @@ import { diagnosticsOf, infoOf, levelNumber, toStruct } from "./wire";
 const sdkRoot = dirname(require.resolve("@pulumi/pulumi/package.json"));
 // The gRPC and protobuf copies the SDK's generated client uses.
 const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdkRoot] })) as typeof grpcJs;
-const empty = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [sdkRoot] })) as typeof emptyPb;
+const empty = require(
+  require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [sdkRoot] }),
+) as typeof emptyPb;
 
 /** The stack a pack judges, as the CLI tells a pack (environment variables and `ConfigureStack`). */
 export interface PackStack {
@@ -82,22 +84,33 @@ function call<Request, Response>(
 function locate(packDir: string): { dir: string; runner: string } {
   const dir = resolve(packDir);
   if (!existsSync(dir)) throw new PolicyPackError(`policy pack "${packDir}" not found: no such folder`);
-  if (!statSync(dir).isDirectory()) throw new PolicyPackError(`policy pack "${packDir}" is a file; give the folder that holds PulumiPolicy.yaml`);
+  if (!statSync(dir).isDirectory())
+    throw new PolicyPackError(`policy pack "${packDir}" is a file; give the folder that holds PulumiPolicy.yaml`);
   const manifest = join(dir, "PulumiPolicy.yaml");
-  if (!existsSync(manifest)) throw new PolicyPackError(`"${packDir}" is not a policy pack: it has no PulumiPolicy.yaml`);
+  if (!existsSync(manifest))
+    throw new PolicyPackError(`"${packDir}" is not a policy pack: it has no PulumiPolicy.yaml`);
   let runtime: unknown;
   try {
     const parsed = parseYaml(readFileSync(manifest, "utf8")) as { runtime?: unknown } | null;
-    runtime = typeof parsed?.runtime === "object" && parsed.runtime !== null ? (parsed.runtime as { name?: unknown }).name : parsed?.runtime;
+    runtime =
+      typeof parsed?.runtime === "object" && parsed.runtime !== null
+        ? (parsed.runtime as { name?: unknown }).name
+        : parsed?.runtime;
   } catch (error) {
     throw new PolicyPackError(`"${manifest}" is not valid YAML: ${(error as Error).message}`);
   }
-  if (runtime !== "nodejs") throw new PolicyPackError(`policy pack "${packDir}" has runtime ${JSON.stringify(runtime)}; this harness runs nodejs packs only`);
-  if (!existsSync(join(dir, "package.json"))) throw new PolicyPackError(`policy pack "${packDir}" has no package.json (the pack's version lives there)`);
+  if (runtime !== "nodejs")
+    throw new PolicyPackError(
+      `policy pack "${packDir}" has runtime ${JSON.stringify(runtime)}; this harness runs nodejs packs only`,
+    );
+  if (!existsSync(join(dir, "package.json")))
+    throw new PolicyPackError(`policy pack "${packDir}" has no package.json (the pack's version lives there)`);
   try {
     return { dir, runner: require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] }) };
   } catch {
-    throw new PolicyPackError(`the dependencies of policy pack "${packDir}" are not installed (no @pulumi/pulumi); run npm install in ${dir}`);
+    throw new PolicyPackError(
+      `the dependencies of policy pack "${packDir}" are not installed (no @pulumi/pulumi); run npm install in ${dir}`,
+    );
   }
 }
 
@@ -105,7 +118,8 @@ function stackEnvironment(stack: PackStack | undefined): Record<string, string> 
   if (!stack) return {};
   const env: Record<string, string> = { PULUMI_STACK: stack.name, PULUMI_NODEJS_STACK: stack.name };
   if (stack.project) Object.assign(env, { PULUMI_PROJECT: stack.project, PULUMI_NODEJS_PROJECT: stack.project });
-  if (stack.organization) Object.assign(env, { PULUMI_ORGANIZATION: stack.organization, PULUMI_NODEJS_ORGANIZATION: stack.organization });
+  if (stack.organization)
+    Object.assign(env, { PULUMI_ORGANIZATION: stack.organization, PULUMI_NODEJS_ORGANIZATION: stack.organization });
   if (stack.config && Object.keys(stack.config).length > 0) env.PULUMI_CONFIG = JSON.stringify(stack.config);
   env.PULUMI_DRY_RUN = env.PULUMI_NODEJS_DRY_RUN = String(stack.preview ?? true);
   return env;
@@ -136,12 +150,16 @@ function waitForPort(child: ChildProcess, packDir: string, timeoutMs: number): P
     const onStderr = (chunk: Buffer) => {
       stderr += chunk.toString("utf8");
     };
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => fail(signal ? `it was stopped by ${signal}` : `it exited with code ${code}`);
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      fail(signal ? `it was stopped by ${signal}` : `it exited with code ${code}`);
     const onError = (error: Error) => fail(error.message);
     // A process that runs a program under mocks keeps its event loop busy for long stretches (the
     // registrations are one chain of promises): when the timer fires after such a stretch, the port
     // may be waiting unread in the pipe. One more turn lets the poll phase read it first.
-    const timer = setTimeout(() => setImmediate(() => fail(`it printed no port within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    const timer = setTimeout(
+      () => setImmediate(() => fail(`it printed no port within ${Math.round(timeoutMs / 1000)} s`)),
+      timeoutMs,
+    );
     function cleanup() {
       clearTimeout(timer);
       child.stdout?.off("data", onStdout);
@@ -157,7 +175,10 @@ function waitForPort(child: ChildProcess, packDir: string, timeoutMs: number): P
 }
 
 /** `Configure` with a reconciled config. */
-async function sendConfigure(client: AnalyzerClient, config: Readonly<Record<string, PolicyConfigEntry>>): Promise<void> {
+async function sendConfigure(
+  client: AnalyzerClient,
+  config: Readonly<Record<string, PolicyConfigEntry>>,
+): Promise<void> {
   const request = new analyzerPb.ConfigureAnalyzerRequest();
   for (const [name, entry] of Object.entries(config)) {
     const message = new analyzerPb.PolicyConfig();
@@ -222,8 +243,13 @@ export class PolicyPackProcess {
     const { dir, runner } = locate(packDir);
     const env: NodeJS.ProcessEnv = { ...process.env, ...stackEnvironment(options.stack), ...options.env };
     // The engine address is the runner's first argument; a pack never calls it back.
-    const child = spawn(process.execPath, [...PACK_NODE_FLAGS, runner, "127.0.0.1:0", "."], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
-    if (options.lowerPriorityBy && options.lowerPriorityBy > 0 && child.pid !== undefined) lowerPriority(child.pid, options.lowerPriorityBy);
+    const child = spawn(process.execPath, [...PACK_NODE_FLAGS, runner, "127.0.0.1:0", "."], {
+      cwd: dir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    if (options.lowerPriorityBy && options.lowerPriorityBy > 0 && child.pid !== undefined)
+      lowerPriority(child.pid, options.lowerPriorityBy);
     let client: AnalyzerClient | undefined;
     try {
       const port = await waitForPort(child, packDir, options.startTimeoutMs ?? 60_000);
@@ -289,7 +315,11 @@ export class PolicyPackProcess {
   }
 
   /** A call whose request is already encoded (the analyzer's requests are encoded by `wire.ts` without message objects). */
-  private encodedCall(method: typeof AnalyzerService.analyze | typeof AnalyzerService.analyzeStack, request: Uint8Array, what: string): Promise<AnalyzerDiagnostic[]> {
+  private encodedCall(
+    method: typeof AnalyzerService.analyze | typeof AnalyzerService.analyzeStack,
+    request: Uint8Array,
+    what: string,
+  ): Promise<AnalyzerDiagnostic[]> {
     return new Promise((resolvePromise, reject) => {
       this.client.makeUnaryRequest(
         method.path,

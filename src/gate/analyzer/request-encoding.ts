@@ -37,7 +37,15 @@ function writeBoolField(writer: ByteWriter, tag: number, value: boolean): void {
 }
 
 /** Fields 1–4 of `AnalyzeRequest`, `AnalyzerResource` and `AnalyzerProviderResource`: type, properties, urn, name. */
-function writeNamingFields(writer: ByteWriter, resource: { readonly type: string; readonly properties: Record<string, unknown>; readonly urn: string; readonly name: string }): void {
+function writeNamingFields(
+  writer: ByteWriter,
+  resource: {
+    readonly type: string;
+    readonly properties: Record<string, unknown>;
+    readonly urn: string;
+    readonly name: string;
+  },
+): void {
   writer.stringField(0x0a, resource.type);
   writer.byte(0x12); // properties = 2, always set
   writer.nested((struct) => writeStruct(struct, resource.properties));

@@ -7,7 +7,12 @@
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 
 /** The protocol's enforcement levels, by number. */
-export const ENFORCEMENT_LEVELS_BY_NUMBER: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
+export const ENFORCEMENT_LEVELS_BY_NUMBER: readonly EnforcementLevel[] = [
+  "advisory",
+  "mandatory",
+  "disabled",
+  "remediate",
+];
 
 /** `AnalyzerResourceOptions`. */
 export interface AnalyzerResourceOptions {

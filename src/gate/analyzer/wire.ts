@@ -2,7 +2,13 @@ import { dirname } from "node:path";
 import type * as structPb from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import { SIGNATURES } from "../../model/contract";
-import { ENFORCEMENT_LEVELS_BY_NUMBER, type AnalyzerDiagnostic, type AnalyzerInfo, type AnalyzerPolicyInfo, type EnforcementLevel } from "./types";
+import {
+  ENFORCEMENT_LEVELS_BY_NUMBER,
+  type AnalyzerDiagnostic,
+  type AnalyzerInfo,
+  type AnalyzerPolicyInfo,
+  type EnforcementLevel,
+} from "./types";
 
 /**
  * Plain values ↔ the analyzer protocol's protobuf messages, built with the very protobuf classes
@@ -11,8 +17,9 @@ import { ENFORCEMENT_LEVELS_BY_NUMBER, type AnalyzerDiagnostic, type AnalyzerInf
  */
 
 const sdkRoot = dirname(require.resolve("@pulumi/pulumi/package.json"));
-const struct = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkRoot] })) as typeof structPb;
-
+const struct = require(
+  require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkRoot] }),
+) as typeof structPb;
 
 /** A secret as the engine sends it to a pack (the pack sees the plain value). */
 export function secretValue(value: unknown): Record<string, unknown> {
@@ -25,7 +32,14 @@ function plain(value: unknown): unknown {
   if (typeof value === "object" && value !== null) {
     const result: Record<string, unknown> = {};
     // Defined, not assigned: a property named `__proto__` is a property like any other, not the prototype.
-    for (const [key, item] of Object.entries(value)) if (item !== undefined) Object.defineProperty(result, key, { value: plain(item), enumerable: true, writable: true, configurable: true });
+    for (const [key, item] of Object.entries(value))
+      if (item !== undefined)
+        Object.defineProperty(result, key, {
+          value: plain(item),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     return result;
   }
   return value;
@@ -73,10 +87,19 @@ export function infoOf(message: analyzerPb.AnalyzerInfo): AnalyzerInfo {
       name: policy.getName(),
       description: policy.getDescription(),
       enforcementLevel: levelName(policy.getEnforcementlevel()),
-      type: policy.getPolicyType() === analyzerPb.PolicyType.POLICY_TYPE_RESOURCE ? "resource" : policy.getPolicyType() === analyzerPb.PolicyType.POLICY_TYPE_STACK ? "stack" : "unknown",
+      type:
+        policy.getPolicyType() === analyzerPb.PolicyType.POLICY_TYPE_RESOURCE
+          ? "resource"
+          : policy.getPolicyType() === analyzerPb.PolicyType.POLICY_TYPE_STACK
+            ? "stack"
+            : "unknown",
     };
     if (policy.getDisplayname()) info.displayName = policy.getDisplayname();
-    if (schema) info.configSchema = { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>, required: schema.getRequiredList() };
+    if (schema)
+      info.configSchema = {
+        properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>,
+        required: schema.getRequiredList(),
+      };
     const severity = SEVERITIES[policy.getSeverity()];
     if (severity) info.severity = severity;
     if (policy.getRemediationSteps()) info.remediationSteps = policy.getRemediationSteps();
@@ -84,9 +107,18 @@ export function infoOf(message: analyzerPb.AnalyzerInfo): AnalyzerInfo {
   });
   const initialConfig: AnalyzerInfo["initialConfig"] = {};
   message.getInitialconfigMap().forEach((config, name) => {
-    initialConfig[name] = { enforcementLevel: levelName(config.getEnforcementlevel()), properties: (config.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> };
+    initialConfig[name] = {
+      enforcementLevel: levelName(config.getEnforcementlevel()),
+      properties: (config.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+    };
   });
-  const info: AnalyzerInfo = { name: message.getName(), version: message.getVersion(), supportsConfig: message.getSupportsconfig(), policies, initialConfig };
+  const info: AnalyzerInfo = {
+    name: message.getName(),
+    version: message.getVersion(),
+    supportsConfig: message.getSupportsconfig(),
+    policies,
+    initialConfig,
+  };
   if (message.getDisplayname()) info.displayName = message.getDisplayname();
   if (message.getDescription()) info.description = message.getDescription();
   return info;

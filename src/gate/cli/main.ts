@@ -10,7 +10,9 @@ import { formatFailure } from "./report/failure";
 
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0";
+    return (
+      (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0"
+    );
   } catch {
     return "0.0.0";
   }
@@ -27,7 +29,10 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   for (const register of COMMANDS) register(program, io, setExitCode);
   for (const command of program.commands) {
     command.exitOverride();
-    command.configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) });
+    command.configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+    });
     command.showHelpAfterError(`(run agent-iam ${command.name()} --help for usage)`);
   }
   return program;
@@ -52,7 +57,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return EXIT.ok;
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      )
+        return EXIT.ok;
       return EXIT.usage;
     }
     const colors = colorsFor(io.stderr, io.env);

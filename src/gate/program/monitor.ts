@@ -98,7 +98,16 @@ interface SourcePositionMessage {
 interface AliasMessage {
   getUrn(): string;
   hasSpec(): boolean;
-  getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
 }
 interface RegisterRequest {
   getType(): string;
@@ -142,14 +151,20 @@ function frameOf(position: SourcePositionMessage | undefined): SourceFrame | und
   const uri = position?.getUri();
   if (!uri?.startsWith("file:")) return undefined;
   try {
-    return { file: decodeURIComponent(new URL(uri).pathname), line: position!.getLine(), column: position!.getColumn() };
+    return {
+      file: decodeURIComponent(new URL(uri).pathname),
+      line: position!.getLine(),
+      column: position!.getColumn(),
+    };
   } catch {
     return undefined;
   }
 }
 
 function sourceOf(request: RegisterRequest | ReadRequest): SourceFrame[] {
-  const frames = (request.getStacktrace()?.getFramesList() ?? []).map((frame) => frameOf(frame.getPc())).filter((frame): frame is SourceFrame => frame !== undefined);
+  const frames = (request.getStacktrace()?.getFramesList() ?? [])
+    .map((frame) => frameOf(frame.getPc()))
+    .filter((frame): frame is SourceFrame => frame !== undefined);
   if (frames.length > 0) return frames;
   const position = frameOf(request.getSourceposition());
   return position ? [position] : [];
@@ -161,7 +176,8 @@ function optionsOf(request: RegisterRequest, aliases: string[]): RecordedOptions
   if (request.getProtect?.()) options.protect = true;
   if (request.getIgnorechangesList().length > 0) options.ignoreChanges = request.getIgnorechangesList();
   if (request.getDeletebeforereplace()) options.deleteBeforeReplace = true;
-  if (request.getAdditionalsecretoutputsList().length > 0) options.additionalSecretOutputs = request.getAdditionalsecretoutputsList();
+  if (request.getAdditionalsecretoutputsList().length > 0)
+    options.additionalSecretOutputs = request.getAdditionalsecretoutputsList();
   if (aliases.length > 0) options.aliases = aliases;
   const timeouts = request.getCustomtimeouts();
   if (timeouts && (timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete())) {
@@ -174,7 +190,7 @@ function optionsOf(request: RegisterRequest, aliases: string[]): RecordedOptions
   if (request.getDeletedwith()) options.deletedWith = request.getDeletedwith();
   if (request.getReplaceonchangesList().length > 0) options.replaceOnChanges = request.getReplaceonchangesList();
   if (request.getImportid()) options.importId = request.getImportid();
-  
+
   return options;
 }
 
@@ -219,13 +235,24 @@ export class RecordingMonitor extends MockMonitor {
       if (!spec) continue;
       const parent = spec.getNoparent() ? undefined : spec.getParenturn() || request.getParent() || undefined;
       urns.push(
-        resourceUrn(spec.getStack() || this.target.stack, spec.getProject() || this.target.project, spec.getType() || request.getType(), spec.getName() || request.getName(), parent),
+        resourceUrn(
+          spec.getStack() || this.target.stack,
+          spec.getProject() || this.target.project,
+          spec.getType() || request.getType(),
+          spec.getName() || request.getName(),
+          parent,
+        ),
       );
     }
     return urns;
   }
 
-  private outputsFor(type: string, name: string, custom: boolean, inputs: Record<string, unknown>): { id?: string; state: Record<string, unknown> } {
+  private outputsFor(
+    type: string,
+    name: string,
+    custom: boolean,
+    inputs: Record<string, unknown>,
+  ): { id?: string; state: Record<string, unknown> } {
     if (!custom) return { state: {} };
     return this.target.preview ? previewOutputs(type, name, inputs) : realisticOutputs(type, name, inputs);
   }

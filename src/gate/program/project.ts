@@ -31,9 +31,12 @@ const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.yml"];
 /** The parts of `Pulumi.yaml` that decide how the program runs (other keys are allowed and ignored). */
 const projectFileSchema = z.looseObject({
   name: z.string({ error: "name is required (the project name)" }).min(1, { message: "name must not be empty" }),
-  runtime: z.union([z.string(), z.looseObject({ name: z.string(), options: z.record(z.string(), z.unknown()).optional() })], {
-    error: 'runtime is required: "nodejs" for a TypeScript or JavaScript program',
-  }),
+  runtime: z.union(
+    [z.string(), z.looseObject({ name: z.string(), options: z.record(z.string(), z.unknown()).optional() })],
+    {
+      error: 'runtime is required: "nodejs" for a TypeScript or JavaScript program',
+    },
+  ),
   main: z.string().optional(),
   stackConfigDir: z.string().optional(),
   config: z.record(z.string(), z.unknown()).nullish(),
@@ -70,7 +73,13 @@ function configString(value: unknown): string {
 }
 
 function isSecure(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    "secure" in value
+  );
 }
 
 /** Replaces secure values nested in structured config with the placeholder; says whether it found any. */
@@ -112,14 +121,21 @@ function resolveMain(dir: string, main: string | undefined): string {
       entry =
         typeof exported === "string"
           ? exported
-          : typeof exported === "object" && exported !== null && typeof (exported as Record<string, unknown>)["."] === "string"
+          : typeof exported === "object" &&
+              exported !== null &&
+              typeof (exported as Record<string, unknown>)["."] === "string"
             ? (exported as Record<string, unknown>)["."]
             : manifest.main;
     } catch (error) {
       throw new UsageError(`${packageFile} is not valid JSON: ${(error as Error).message}`);
     }
     if (typeof entry === "string") {
-      for (const candidate of [resolve(base, entry), `${resolve(base, entry)}.ts`, `${resolve(base, entry)}.js`, join(resolve(base, entry), "index.ts")])
+      for (const candidate of [
+        resolve(base, entry),
+        `${resolve(base, entry)}.ts`,
+        `${resolve(base, entry)}.js`,
+        join(resolve(base, entry), "index.ts"),
+      ])
         if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
     }
   }
@@ -151,22 +167,32 @@ export interface LoadProjectOptions {
 export function loadProject(programDir: string, options: LoadProjectOptions = {}): ProgramProject {
   const dir = resolve(programDir);
   if (!existsSync(dir)) throw new UsageError(`${programDir} does not exist`);
-  if (!statSync(dir).isDirectory()) throw new UsageError(`${programDir} is not a folder; give the folder that holds Pulumi.yaml`);
+  if (!statSync(dir).isDirectory())
+    throw new UsageError(`${programDir} is not a folder; give the folder that holds Pulumi.yaml`);
   const projectFile = PROJECT_FILES.map((file) => join(dir, file)).find((file) => existsSync(file));
-  if (!projectFile) throw new UsageError(`no Pulumi.yaml in ${programDir}: give the folder of a Pulumi program (agent-iam check PROGRAM_DIR)`);
+  if (!projectFile)
+    throw new UsageError(
+      `no Pulumi.yaml in ${programDir}: give the folder of a Pulumi program (agent-iam check PROGRAM_DIR)`,
+    );
 
   const parsed = projectFileSchema.safeParse(readYaml(projectFile, "project file"));
   if (!parsed.success) throw new UsageError(`${basename(projectFile)} is not valid: ${issuesOf(parsed.error)}`);
   const project = parsed.data;
   const runtime = typeof project.runtime === "string" ? project.runtime : project.runtime.name;
-  if (runtime !== "nodejs") throw new UsageError(`${basename(projectFile)} has runtime: ${runtime}; agent-iam check runs Node.js programs (runtime: nodejs)`);
+  if (runtime !== "nodejs")
+    throw new UsageError(
+      `${basename(projectFile)} has runtime: ${runtime}; agent-iam check runs Node.js programs (runtime: nodejs)`,
+    );
 
   const stackDir = project.stackConfigDir ? resolve(dir, project.stackConfigDir) : dir;
   const stacks = stackFilesIn(stackDir);
   const stack = options.stack ? options.stack.split("/").pop()! : stacks.length === 1 ? stacks[0]! : "dev";
-  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack ${options.stack}: a stack name has letters, digits, "-", "_" or "."`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack))
+    throw new UsageError(`--stack ${options.stack}: a stack name has letters, digits, "-", "_" or "."`);
   if (options.stack && stacks.length > 0 && !stacks.includes(stack))
-    throw new UsageError(`--stack ${options.stack}: no Pulumi.${stack}.yaml in ${programDir}; the stacks there are ${stacks.join(", ")}`);
+    throw new UsageError(
+      `--stack ${options.stack}: no Pulumi.${stack}.yaml in ${programDir}; the stacks there are ${stacks.join(", ")}`,
+    );
 
   const config: Record<string, string> = {};
   const secretKeys = new Set<string>();
@@ -177,27 +203,48 @@ export function loadProject(programDir: string, options: LoadProjectOptions = {}
     config[qualified] = configString(value);
     if (secret) {
       secretKeys.add(qualified);
-      notes.push(`config ${qualified} in ${source} is encrypted; checked with a placeholder value (there is no key to decrypt it offline)`);
+      notes.push(
+        `config ${qualified} in ${source} is encrypted; checked with a placeholder value (there is no key to decrypt it offline)`,
+      );
     }
   };
 
   // The project's config block: plain values, or { value | default, type, secret, description }.
   for (const [key, declaration] of Object.entries(project.config ?? {})) {
-    if (typeof declaration === "object" && declaration !== null && !Array.isArray(declaration) && !isSecure(declaration)) {
+    if (
+      typeof declaration === "object" &&
+      declaration !== null &&
+      !Array.isArray(declaration) &&
+      !isSecure(declaration)
+    ) {
       const described = declaration as Record<string, unknown>;
       if ("value" in described) set(key, described.value, "Pulumi.yaml");
       else if ("default" in described) set(key, described.default, "Pulumi.yaml");
-      else if (!("type" in described || "description" in described || "secret" in described)) set(key, described, "Pulumi.yaml");
+      else if (!("type" in described || "description" in described || "secret" in described))
+        set(key, described, "Pulumi.yaml");
     } else set(key, declaration, "Pulumi.yaml");
   }
 
-  const stackFile = [join(stackDir, `Pulumi.${stack}.yaml`), join(stackDir, `Pulumi.${stack}.yml`)].find((file) => existsSync(file));
+  const stackFile = [join(stackDir, `Pulumi.${stack}.yaml`), join(stackDir, `Pulumi.${stack}.yml`)].find((file) =>
+    existsSync(file),
+  );
   if (stackFile) {
     const stackParsed = stackFileSchema.safeParse(readYaml(stackFile, "stack file"));
-    if (!stackParsed.success) throw new UsageError(`${basename(stackFile)} is not valid: ${issuesOf(stackParsed.error)}`);
+    if (!stackParsed.success)
+      throw new UsageError(`${basename(stackFile)} is not valid: ${issuesOf(stackParsed.error)}`);
     for (const [key, value] of Object.entries(stackParsed.data.config ?? {})) set(key, value, basename(stackFile));
-    if ("environment" in stackParsed.data) notes.push(`${basename(stackFile)} imports ESC environments; their values are not available offline`);
+    if ("environment" in stackParsed.data)
+      notes.push(`${basename(stackFile)} imports ESC environments; their values are not available offline`);
   }
 
-  return { dir, name: project.name, main: resolveMain(dir, project.main), stack, ...(stackFile ? { stackFile } : {}), config, secretKeys: [...secretKeys].sort(), notes };
+  return {
+    dir,
+    name: project.name,
+    main: resolveMain(dir, project.main),
+    stack,
+    ...(stackFile ? { stackFile } : {}),
+    config,
+    secretKeys: [...secretKeys].sort(),
+    notes,
+  };
 }

@@ -9,7 +9,8 @@ import { MOCK_CLOUD, stableGuid } from "./realistic-outputs";
 
 type Values = Record<string, unknown>;
 
-const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [String(value)]);
+const list = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [String(value)];
 
 /** One value stays a string, several a list: how the AWS provider renders policy documents. */
 const oneOrMany = (values: string[]): string | string[] => (values.length === 1 ? values[0]! : values);
@@ -73,10 +74,20 @@ export const REALISTIC_INVOKES: Readonly<Record<string, (inputs: Values) => Valu
     id: MOCK_CLOUD.awsAccountId,
   }),
   "aws:index/getRegion:getRegion": (inputs) => {
-    const region = typeof inputs.region === "string" ? inputs.region : typeof inputs.name === "string" ? inputs.name : MOCK_CLOUD.awsRegion;
+    const region =
+      typeof inputs.region === "string"
+        ? inputs.region
+        : typeof inputs.name === "string"
+          ? inputs.name
+          : MOCK_CLOUD.awsRegion;
     return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
   },
-  "aws:index/getPartition:getPartition": () => ({ partition: "aws", id: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
+  "aws:index/getPartition:getPartition": () => ({
+    partition: "aws",
+    id: "aws",
+    dnsSuffix: "amazonaws.com",
+    reverseDnsPrefix: "com.amazonaws",
+  }),
   "aws:iam/getPolicyDocument:getPolicyDocument": (inputs) => {
     const json = renderPolicyDocument(inputs);
     return { ...inputs, json, minifiedJson: JSON.stringify(JSON.parse(json)), id: stableGuid(json) };
@@ -85,7 +96,12 @@ export const REALISTIC_INVOKES: Readonly<Record<string, (inputs: Values) => Valu
     const projectId = typeof inputs.projectId === "string" ? inputs.projectId : "mock-project";
     return { ...inputs, projectId, name: projectId, number: MOCK_CLOUD.gcpProjectNumber, id: `projects/${projectId}` };
   },
-  "gcp:organizations/getClientConfig:getClientConfig": () => ({ project: "mock-project", region: "us-central1", zone: "us-central1-a", id: "mock-client" }),
+  "gcp:organizations/getClientConfig:getClientConfig": () => ({
+    project: "mock-project",
+    region: "us-central1",
+    zone: "us-central1-a",
+    id: "mock-client",
+  }),
   "azure-native:authorization:getClientConfig": () => ({
     clientId: stableGuid("client:agent-iam-check"),
     objectId: stableGuid("object:agent-iam-check"),

@@ -37,27 +37,58 @@ function iamArn(kind: string, path: unknown, name: string): string {
 export const REALISTIC_OUTPUTS: Readonly<Record<string, OutputFactory>> = {
   "aws:iam/role:Role": (name, inputs) => {
     const roleName = str(inputs.name, name);
-    return { name: roleName, arn: iamArn("role", inputs.path, roleName), uniqueId: `AROA${stableGuid(roleName).replace(/-/g, "").slice(0, 17).toUpperCase()}` };
+    return {
+      name: roleName,
+      arn: iamArn("role", inputs.path, roleName),
+      uniqueId: `AROA${stableGuid(roleName).replace(/-/g, "").slice(0, 17).toUpperCase()}`,
+    };
   },
   "aws:iam/policy:Policy": (name, inputs) => {
     const policyName = str(inputs.name, name);
-    return { name: policyName, arn: iamArn("policy", inputs.path, policyName), policyId: `ANPA${stableGuid(policyName).replace(/-/g, "").slice(0, 17).toUpperCase()}` };
+    return {
+      name: policyName,
+      arn: iamArn("policy", inputs.path, policyName),
+      policyId: `ANPA${stableGuid(policyName).replace(/-/g, "").slice(0, 17).toUpperCase()}`,
+    };
   },
-  "aws:iam/user:User": (name, inputs) => ({ name: str(inputs.name, name), arn: iamArn("user", inputs.path, str(inputs.name, name)) }),
+  "aws:iam/user:User": (name, inputs) => ({
+    name: str(inputs.name, name),
+    arn: iamArn("user", inputs.path, str(inputs.name, name)),
+  }),
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (name, inputs) => ({
     arn: `arn:aws:iam::${MOCK_CLOUD.awsAccountId}:oidc-provider/${str(inputs.url, name).replace(/^https:\/\//, "")}`,
   }),
-  "aws:s3/bucket:Bucket": (name, inputs) => ({ bucket: str(inputs.bucket, name), arn: `arn:aws:s3:::${str(inputs.bucket, name)}` }),
-  "aws:s3/bucketV2:BucketV2": (name, inputs) => ({ bucket: str(inputs.bucket, name), arn: `arn:aws:s3:::${str(inputs.bucket, name)}` }),
-  "aws:lambda/function:Function": (name, inputs) => ({ arn: `arn:aws:lambda:${MOCK_CLOUD.awsRegion}:${MOCK_CLOUD.awsAccountId}:function:${str(inputs.name, name)}` }),
-  "aws:sqs/queue:Queue": (name, inputs) => ({ arn: `arn:aws:sqs:${MOCK_CLOUD.awsRegion}:${MOCK_CLOUD.awsAccountId}:${str(inputs.name, name)}` }),
-  "aws:sns/topic:Topic": (name, inputs) => ({ arn: `arn:aws:sns:${MOCK_CLOUD.awsRegion}:${MOCK_CLOUD.awsAccountId}:${str(inputs.name, name)}` }),
-  "aws:budgets/budget:Budget": (name, inputs) => ({ name: str(inputs.name, name), arn: `arn:aws:budgets::${MOCK_CLOUD.awsAccountId}:budget/${str(inputs.name, name)}` }),
+  "aws:s3/bucket:Bucket": (name, inputs) => ({
+    bucket: str(inputs.bucket, name),
+    arn: `arn:aws:s3:::${str(inputs.bucket, name)}`,
+  }),
+  "aws:s3/bucketV2:BucketV2": (name, inputs) => ({
+    bucket: str(inputs.bucket, name),
+    arn: `arn:aws:s3:::${str(inputs.bucket, name)}`,
+  }),
+  "aws:lambda/function:Function": (name, inputs) => ({
+    arn: `arn:aws:lambda:${MOCK_CLOUD.awsRegion}:${MOCK_CLOUD.awsAccountId}:function:${str(inputs.name, name)}`,
+  }),
+  "aws:sqs/queue:Queue": (name, inputs) => ({
+    arn: `arn:aws:sqs:${MOCK_CLOUD.awsRegion}:${MOCK_CLOUD.awsAccountId}:${str(inputs.name, name)}`,
+  }),
+  "aws:sns/topic:Topic": (name, inputs) => ({
+    arn: `arn:aws:sns:${MOCK_CLOUD.awsRegion}:${MOCK_CLOUD.awsAccountId}:${str(inputs.name, name)}`,
+  }),
+  "aws:budgets/budget:Budget": (name, inputs) => ({
+    name: str(inputs.name, name),
+    arn: `arn:aws:budgets::${MOCK_CLOUD.awsAccountId}:budget/${str(inputs.name, name)}`,
+  }),
   "gcp:serviceaccount/account:Account": (name, inputs) => {
     const accountId = str(inputs.accountId, name);
     const project = str(inputs.project, "mock-project");
     const email = `${accountId}@${project}.iam.gserviceaccount.com`;
-    return { email, name: `projects/${project}/serviceAccounts/${email}`, member: `serviceAccount:${email}`, uniqueId: stableGuid(email).replace(/\D/g, "").slice(0, 21) };
+    return {
+      email,
+      name: `projects/${project}/serviceAccounts/${email}`,
+      member: `serviceAccount:${email}`,
+      uniqueId: stableGuid(email).replace(/\D/g, "").slice(0, 21),
+    };
   },
   "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": (name, inputs) => ({
     name: `projects/${MOCK_CLOUD.gcpProjectNumber}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId, name)}`,
@@ -66,18 +97,35 @@ export const REALISTIC_OUTPUTS: Readonly<Record<string, OutputFactory>> = {
     name: `projects/${MOCK_CLOUD.gcpProjectNumber}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId, "pool")}/providers/${str(inputs.workloadIdentityPoolProviderId, name)}`,
   }),
   "gcp:serviceaccount/key:Key": (name, inputs) => {
-    const account = str(inputs.serviceAccountId, `projects/mock-project/serviceAccounts/${name}@mock-project.iam.gserviceaccount.com`);
-    return { name: `${account}/keys/${stableGuid(`key:${account}:${name}`).replace(/-/g, "").slice(0, 40)}`, keyAlgorithm: str(inputs.keyAlgorithm, "KEY_ALG_RSA_2048") };
+    const account = str(
+      inputs.serviceAccountId,
+      `projects/mock-project/serviceAccounts/${name}@mock-project.iam.gserviceaccount.com`,
+    );
+    return {
+      name: `${account}/keys/${stableGuid(`key:${account}:${name}`).replace(/-/g, "").slice(0, 40)}`,
+      keyAlgorithm: str(inputs.keyAlgorithm, "KEY_ALG_RSA_2048"),
+    };
   },
-  "azure-native:authorization:RoleAssignment": (name, inputs) => ({ name: str(inputs.roleAssignmentName, stableGuid(`assignment:${name}`)) }),
-  "azure-native:authorization:RoleDefinition": (name, inputs) => ({ name: str(inputs.roleDefinitionId, stableGuid(`definition:${name}`)) }),
-  "azure-native:managedidentity:FederatedIdentityCredential": (name, inputs) => ({ name: str(inputs.federatedIdentityCredentialResourceName, name) }),
+  "azure-native:authorization:RoleAssignment": (name, inputs) => ({
+    name: str(inputs.roleAssignmentName, stableGuid(`assignment:${name}`)),
+  }),
+  "azure-native:authorization:RoleDefinition": (name, inputs) => ({
+    name: str(inputs.roleDefinitionId, stableGuid(`definition:${name}`)),
+  }),
+  "azure-native:managedidentity:FederatedIdentityCredential": (name, inputs) => ({
+    name: str(inputs.federatedIdentityCredentialResourceName, name),
+  }),
   "gcp:projects/iAMCustomRole:IAMCustomRole": (name, inputs) => ({
     name: `projects/${str(inputs.project, "mock-project")}/roles/${str(inputs.roleId, name)}`,
     deleted: false,
   }),
-  "gcp:serviceaccount/iAMMember:IAMMember": (name) => ({ etag: `BwY${stableGuid(`etag:${name}`).replace(/-/g, "").slice(0, 9)}=` }),
-  "gcp:pubsub/topic:Topic": (name, inputs) => ({ name: str(inputs.name, name), id: `projects/${str(inputs.project, "mock-project")}/topics/${str(inputs.name, name)}` }),
+  "gcp:serviceaccount/iAMMember:IAMMember": (name) => ({
+    etag: `BwY${stableGuid(`etag:${name}`).replace(/-/g, "").slice(0, 9)}=`,
+  }),
+  "gcp:pubsub/topic:Topic": (name, inputs) => ({
+    name: str(inputs.name, name),
+    id: `projects/${str(inputs.project, "mock-project")}/topics/${str(inputs.name, name)}`,
+  }),
   "azure-native:managedidentity:UserAssignedIdentity": (name, inputs) => {
     const resourceName = str(inputs.resourceName, name);
     return {
@@ -107,7 +155,8 @@ function azureId(type: string, name: string, outputs: Inputs): string {
   const armType = AZURE_ARM_TYPES[type] ?? `Microsoft.${type.split(":")[1]}/${type.split(":")[2]}`;
   const resourceName = str(outputs.resourceName ?? outputs.name, name);
   // Role assignments and definitions live at their scope, not in a resource group.
-  if (typeof outputs.scope === "string" && armType.startsWith("Microsoft.Authorization/")) return `${outputs.scope}/providers/${armType}/${resourceName}`;
+  if (typeof outputs.scope === "string" && armType.startsWith("Microsoft.Authorization/"))
+    return `${outputs.scope}/providers/${armType}/${resourceName}`;
   return `/subscriptions/${subscription}/resourceGroups/${group}/providers/${armType}/${resourceName}`;
 }
 
@@ -150,6 +199,7 @@ export function previewOutputs(type: string, name: string, inputs: Inputs): { id
   const added = REALISTIC_OUTPUTS[type]?.(name, inputs) ?? {};
   const autoname = autonameProperty(type);
   const state: Inputs = { ...inputs };
-  for (const [key, value] of Object.entries(added)) if (!(key in inputs)) state[key] = key === autoname ? value : UNKNOWN;
+  for (const [key, value] of Object.entries(added))
+    if (!(key in inputs)) state[key] = key === autoname ? value : UNKNOWN;
   return { id: undefined, state };
 }

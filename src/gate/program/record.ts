@@ -35,7 +35,9 @@ const settings = require("@pulumi/pulumi/runtime/settings") as {
   waitForRPCs(): Promise<void>;
   setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
 };
-const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> & { logErrorCount: number } };
+const state = require("@pulumi/pulumi/runtime/state") as {
+  getStore(): Record<string, unknown> & { logErrorCount: number };
+};
 
 /** Points the Pulumi runtime of this process at a recording monitor (what `pulumi.runtime.setMocks` does). */
 function installMonitor(monitor: RecordingMonitor, project: string, stack: string, preview: boolean): void {
@@ -83,7 +85,10 @@ export async function recordStack(program: () => unknown, options: RecordOptions
  * registered, in registration order (the stack resource left out). Errors thrown by the program
  * propagate.
  */
-export async function recordResources(program: () => unknown, options: RecordOptions = {}): Promise<RecordedResource[]> {
+export async function recordResources(
+  program: () => unknown,
+  options: RecordOptions = {},
+): Promise<RecordedResource[]> {
   const recorded = await recordStack(program, options);
   return recorded.resources.filter((resource) => resource.type !== STACK_TYPE);
 }

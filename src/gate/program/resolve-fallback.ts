@@ -4,7 +4,13 @@ import { isAbsolute, join, resolve } from "node:path";
 /** The root of the agent-iam package (where `components/`, `policy-pack/` and `node_modules/` are). */
 export const PACKAGE_ROOT = resolve(__dirname, "..", "..", "..");
 
-type ResolveFilename = (this: unknown, request: string, parent: unknown, isMain: boolean, options?: { paths?: string[] }) => string;
+type ResolveFilename = (
+  this: unknown,
+  request: string,
+  parent: unknown,
+  isMain: boolean,
+  options?: { paths?: string[] },
+) => string;
 const moduleInternals = Module as unknown as { _resolveFilename: ResolveFilename };
 let installed = false;
 
@@ -22,10 +28,18 @@ export function installResolveFallback(): void {
     try {
       return original.call(this, request, parent, isMain, options);
     } catch (error) {
-      if ((error as { code?: string }).code !== "MODULE_NOT_FOUND" || request.startsWith(".") || isAbsolute(request)) throw error;
-      const own = request === "agent-iam" ? join(PACKAGE_ROOT, "components", "index.ts") : request.startsWith("agent-iam/") ? join(PACKAGE_ROOT, request.slice("agent-iam/".length)) : undefined;
+      if ((error as { code?: string }).code !== "MODULE_NOT_FOUND" || request.startsWith(".") || isAbsolute(request))
+        throw error;
+      const own =
+        request === "agent-iam"
+          ? join(PACKAGE_ROOT, "components", "index.ts")
+          : request.startsWith("agent-iam/")
+            ? join(PACKAGE_ROOT, request.slice("agent-iam/".length))
+            : undefined;
       try {
-        return own ? original.call(this, own, parent, isMain) : original.call(this, request, parent, isMain, { paths: [PACKAGE_ROOT] });
+        return own
+          ? original.call(this, own, parent, isMain)
+          : original.call(this, request, parent, isMain, { paths: [PACKAGE_ROOT] });
       } catch {
         throw error;
       }

@@ -33,11 +33,19 @@ export function programFailureOf(error: unknown, programDir: string): ProgramFai
   const head = error.name === "SyntaxError" ? COMPILE_ERROR_HEAD.exec(error.stack ?? "") : null;
   if (head) {
     const caret = (error.stack ?? "").split("\n")[2]?.indexOf("^") ?? -1;
-    return new ProgramFailure(error.message, { file: head[1]!, line: Number(head[2]), column: caret >= 0 ? caret + 1 : 1 }, "syntax error");
+    return new ProgramFailure(
+      error.message,
+      { file: head[1]!, line: Number(head[2]), column: caret >= 0 ? caret + 1 : 1 },
+      "syntax error",
+    );
   }
   const code = (error as { code?: string }).code;
   const message = code === "MODULE_NOT_FOUND" ? error.message.split("\n")[0]! : error.message;
-  return new ProgramFailure(message, userFrame(stackFrames(error.stack), programDir), error.name === "Error" ? "error" : error.name);
+  return new ProgramFailure(
+    message,
+    userFrame(stackFrames(error.stack), programDir),
+    error.name === "Error" ? "error" : error.name,
+  );
 }
 
 /** Makes Node's own `require` load TypeScript (the CLI's entry does this already; a library caller may not have). */
@@ -51,14 +59,20 @@ function ensureTypeScriptLoader(): void {
 function forgetProgramModules(dir: string): void {
   const prefix = dir.endsWith(sep) ? dir : `${dir}${sep}`;
   for (const file of Object.keys((Module as unknown as { _cache: Record<string, unknown> })._cache))
-    if (file.startsWith(prefix) && !file.includes(`${sep}node_modules${sep}`)) delete (Module as unknown as { _cache: Record<string, unknown> })._cache[file];
+    if (file.startsWith(prefix) && !file.includes(`${sep}node_modules${sep}`))
+      delete (Module as unknown as { _cache: Record<string, unknown> })._cache[file];
 }
 
 /** Loads the entry module with Node's own `require` and returns what Pulumi takes as the stack's outputs. */
 async function runEntry(main: string): Promise<unknown> {
   let exported = createRequire(main)(main) as unknown;
   // A module whose only export is a default function runs that function, as Pulumi does for ES modules.
-  if (typeof exported === "object" && exported !== null && Object.keys(exported).length === 1 && typeof (exported as { default?: unknown }).default === "function")
+  if (
+    typeof exported === "object" &&
+    exported !== null &&
+    Object.keys(exported).length === 1 &&
+    typeof (exported as { default?: unknown }).default === "function"
+  )
     exported = (exported as { default: unknown }).default;
   return typeof exported === "function" ? await (exported as () => unknown)() : exported;
 }
@@ -97,7 +111,8 @@ export async function runProject(project: ProgramProject, options: RunProjectOpt
     await new Promise((done) => setImmediate(done));
     if (unhandled !== undefined) throw unhandled;
     const logged = loggedErrorCount() - errorsBefore;
-    if (logged > 0) throw new ProgramFailure(`the program logged ${logged} error${logged === 1 ? "" : "s"} (see above)`);
+    if (logged > 0)
+      throw new ProgramFailure(`the program logged ${logged} error${logged === 1 ? "" : "s"} (see above)`);
     process.off("unhandledRejection", onRejection);
     return recorded;
   } catch (error) {

@@ -10,7 +10,10 @@ import { RISK_TIERS } from "../risk/rules";
  * (`z.toJSONSchema`) and a test keeps the two equal.
  */
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("A calendar date, YYYY-MM-DD (UTC)");
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .describe("A calendar date, YYYY-MM-DD (UTC)");
 
 /** One grant, in plain words and in detail. */
 export const inventoryGrantSchema = z
@@ -71,10 +74,15 @@ export const inventoryRecordSchema = z
      * identities (AWS IAM role `createDate`, Azure `systemData.createdAt`). `null` when it is not
      * deployed, or when the inventory was built offline (`agent-iam inventory`, `check`): no cloud was asked.
      */
-    created: z.string().nullable().describe("First deploy (ISO 8601) as the cloud reports it; null when not deployed or built offline"),
+    created: z
+      .string()
+      .nullable()
+      .describe("First deploy (ISO 8601) as the cloud reports it; null when not deployed or built offline"),
     expires: isoDate.describe("Review date: the identity must be reviewed or removed by then"),
     daysToExpiry: z.number().int().describe("Days from the inventory date to the review date; negative once passed"),
-    status: z.enum(["active", "disabled"]).describe("disabled: the kill switch is on (disabled: true, or the owner is in departedOwners)"),
+    status: z
+      .enum(["active", "disabled"])
+      .describe("disabled: the kill switch is on (disabled: true, or the owner is in departedOwners)"),
     /** Why the agent is disabled: `disabled` (the spec says so) or `owner-departed` (its owner is listed in `agent-iam:departedOwners`). */
     disabledReason: z.enum(["disabled", "owner-departed"]).nullable(),
     approval: z.string().nullable(),
@@ -90,7 +98,11 @@ export const inventoryRecordSchema = z
     maxSessionSeconds: z.number().int(),
     clouds: z.array(z.enum(CLOUDS)),
     identities: z
-      .object({ aws: awsIdentitySchema.optional(), gcp: gcpIdentitySchema.optional(), azure: azureIdentitySchema.optional() })
+      .object({
+        aws: awsIdentitySchema.optional(),
+        gcp: gcpIdentitySchema.optional(),
+        azure: azureIdentitySchema.optional(),
+      })
       .strict()
       .describe("Per cloud, the identity the agent uses; absent for a cloud it is not on"),
     grants: z.array(inventoryGrantSchema),

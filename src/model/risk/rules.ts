@@ -63,7 +63,12 @@ export const FAR_EXPIRY_DAYS = 365;
 /** The risk table. Order does not change the result; it is the order reports list reasons in. */
 export const RISK_RULES: readonly RiskRule[] = [
   { id: "prod", when: [{ fact: "reachesProd", is: true }], effect: { floor: "medium" }, reason: "runs in production" },
-  { id: "writes", when: [{ fact: "highestAccess", atLeast: "write" }], effect: { floor: "medium" }, reason: "can change resources (write access)" },
+  {
+    id: "writes",
+    when: [{ fact: "highestAccess", atLeast: "write" }],
+    effect: { floor: "medium" },
+    reason: "can change resources (write access)",
+  },
   {
     id: "changes-permissions",
     when: [{ fact: "highestAccess", atLeast: "permissions" }],
@@ -88,7 +93,12 @@ export const RISK_RULES: readonly RiskRule[] = [
     effect: { floor: "critical" },
     reason: "can change sensitive data (PII, financial, credentials)",
   },
-  { id: "expired", when: [{ fact: "daysToExpiry", below: 0 }], effect: { floor: "high" }, reason: "its review date has passed" },
+  {
+    id: "expired",
+    when: [{ fact: "daysToExpiry", below: 0 }],
+    effect: { floor: "high" },
+    reason: "its review date has passed",
+  },
   {
     id: "writes-prod",
     when: [
@@ -98,7 +108,12 @@ export const RISK_RULES: readonly RiskRule[] = [
     effect: { raise: 1 },
     reason: "can write to production",
   },
-  { id: "deletes-or-exports", when: [{ fact: "deletesOrExports", is: true }], effect: { raise: 1 }, reason: "may delete or export data" },
+  {
+    id: "deletes-or-exports",
+    when: [{ fact: "deletesOrExports", is: true }],
+    effect: { raise: 1 },
+    reason: "may delete or export data",
+  },
   {
     id: "long-sessions",
     when: [{ fact: "sessionSeconds", above: LONG_SESSION_SECONDS }],

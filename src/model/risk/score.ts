@@ -1,5 +1,14 @@
 import { accessRank, type AccessLevel } from "../access";
-import { PRODUCTION_ENVIRONMENTS, RISK_RULES, RISK_TIERS, type AccessOrNone, type RiskCondition, type RiskFacts, type RiskRule, type RiskTier } from "./rules";
+import {
+  PRODUCTION_ENVIRONMENTS,
+  RISK_RULES,
+  RISK_TIERS,
+  type AccessOrNone,
+  type RiskCondition,
+  type RiskFacts,
+  type RiskRule,
+  type RiskTier,
+} from "./rules";
 
 /** A scored agent: its tier and the rules that produced it. */
 export interface RiskScore {

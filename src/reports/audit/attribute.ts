@@ -7,7 +7,10 @@ import type { ActionRecord } from "./schema";
 type Via = NonNullable<ActionRecord["attributed_via"]>;
 
 /** What attribution needs of an inventory record. */
-export type AttributionAgent = Pick<InventoryRecord, "id" | "owner" | "environment" | "approval" | "issuer" | "clouds" | "identities"> & {
+export type AttributionAgent = Pick<
+  InventoryRecord,
+  "id" | "owner" | "environment" | "approval" | "issuer" | "clouds" | "identities"
+> & {
   /** The agent's break-glass elevation (absent in inventories written before it existed). */
   readonly breakGlass?: InventoryRecord["breakGlass"];
 };
@@ -42,7 +45,9 @@ export class Attributor {
         if (parsed) this.byAwsRole.set(`${parsed.accountId}:${parsed.roleName.toLowerCase()}`, agent);
       }
       if (gcp) this.byGcpEmail.set(gcp.serviceAccountEmail.toLowerCase(), agent);
-      if (azure) for (const id of [azure.clientId, azure.principalId, azure.resourceId]) this.byAzureId.set(id.toLowerCase(), agent);
+      if (azure)
+        for (const id of [azure.clientId, azure.principalId, azure.resourceId])
+          this.byAzureId.set(id.toLowerCase(), agent);
       const list = this.bySubject.get(agent.issuer.subject) ?? [];
       list.push(agent);
       this.bySubject.set(agent.issuer.subject, list);
@@ -52,7 +57,10 @@ export class Attributor {
   private awsAgent(event: CloudEvent): { agent: AttributionAgent; via: Via } | undefined {
     const { identity } = event;
     const byArn = identity.awsRoleArn ? this.byAwsRole.get(identity.awsRoleArn.toLowerCase()) : undefined;
-    const byName = identity.awsRoleName && identity.awsAccountId ? this.byAwsRole.get(`${identity.awsAccountId}:${identity.awsRoleName.toLowerCase()}`) : undefined;
+    const byName =
+      identity.awsRoleName && identity.awsAccountId
+        ? this.byAwsRole.get(`${identity.awsAccountId}:${identity.awsRoleName.toLowerCase()}`)
+        : undefined;
     const direct = byArn ?? byName;
     if (direct) return { agent: direct, via: "identity" };
     const source = identity.awsSourceIdentity ? this.byId.get(identity.awsSourceIdentity) : undefined;
@@ -64,7 +72,9 @@ export class Attributor {
 
   private gcpAgent(event: CloudEvent): { agent: AttributionAgent; via: Via } | undefined {
     const { identity } = event;
-    const direct = identity.gcpPrincipalEmail ? this.byGcpEmail.get(identity.gcpPrincipalEmail.toLowerCase()) : undefined;
+    const direct = identity.gcpPrincipalEmail
+      ? this.byGcpEmail.get(identity.gcpPrincipalEmail.toLowerCase())
+      : undefined;
     if (direct) return { agent: direct, via: "identity" };
     for (const delegate of identity.gcpDelegation ?? []) {
       const agent = this.byGcpEmail.get(delegate.toLowerCase());
@@ -72,7 +82,9 @@ export class Attributor {
     }
     for (const principal of [identity.gcpPrincipalSubject, ...(identity.gcpDelegation ?? [])]) {
       const subject = principal ? gcpSubjectOf(principal) : undefined;
-      const candidates = subject ? (this.bySubject.get(subject) ?? []).filter((agent) => agent.clouds.includes("gcp")) : [];
+      const candidates = subject
+        ? (this.bySubject.get(subject) ?? []).filter((agent) => agent.clouds.includes("gcp"))
+        : [];
       // A subject trusted by several agents does not say which one acted.
       if (candidates.length === 1) return { agent: candidates[0]!, via: "subject" };
     }
@@ -89,10 +101,19 @@ export class Attributor {
 
   /** The action record of one event read at `source`. */
   attribute(event: CloudEvent, source: ActionRecord["source"]): ActionRecord {
-    const found = event.cloud === "aws" ? this.awsAgent(event) : event.cloud === "gcp" ? this.gcpAgent(event) : this.azureAgent(event);
+    const found =
+      event.cloud === "aws"
+        ? this.awsAgent(event)
+        : event.cloud === "gcp"
+          ? this.gcpAgent(event)
+          : this.azureAgent(event);
     const agent = found?.agent;
-    if (agent && event.issuedAccessKeyId && event.result === "success") this.chained.set(event.issuedAccessKeyId, { agent, role: event.issuedForRole });
-    const requestedBy = event.requestedBy !== null && event.requestedBy !== agent?.id ? event.requestedBy : (agent?.issuer.subject ?? event.requestedBy);
+    if (agent && event.issuedAccessKeyId && event.result === "success")
+      this.chained.set(event.issuedAccessKeyId, { agent, role: event.issuedForRole });
+    const requestedBy =
+      event.requestedBy !== null && event.requestedBy !== agent?.id
+        ? event.requestedBy
+        : (agent?.issuer.subject ?? event.requestedBy);
     return {
       action_id: event.actionId,
       agent_id: agent?.id ?? null,
@@ -111,7 +132,13 @@ export class Attributor {
       attributed_via: found?.via ?? null,
       source,
       ...(agent?.breakGlass && madeUnderBreakGlass(agent.breakGlass, event.timestamp)
-        ? { break_glass: { until: agent.breakGlass.until, approved_by: agent.breakGlass.approvedBy, reason: agent.breakGlass.reason } }
+        ? {
+            break_glass: {
+              until: agent.breakGlass.until,
+              approved_by: agent.breakGlass.approvedBy,
+              reason: agent.breakGlass.reason,
+            },
+          }
         : {}),
     };
   }

@@ -10,18 +10,41 @@ import { obj, str, type CloudEvent, type EventIdentity } from "./event";
  */
 
 /** Error codes that mean the authorization said no (CloudTrail writes the service's error code). */
-export const AWS_DENIED_ERROR_CODES: readonly RegExp[] = [/AccessDenied/i, /UnauthorizedOperation/i, /^Unauthorized/i, /Forbidden/i, /AuthorizationError/i, /NotAuthorized/i];
+export const AWS_DENIED_ERROR_CODES: readonly RegExp[] = [
+  /AccessDenied/i,
+  /UnauthorizedOperation/i,
+  /^Unauthorized/i,
+  /Forbidden/i,
+  /AuthorizationError/i,
+  /NotAuthorized/i,
+];
 
 /** Request parameters that name the resource of a call, when the record has no `resources`. */
-const RESOURCE_PARAMETERS: readonly string[] = ["roleArn", "policyArn", "topicArn", "queueUrl", "secretId", "functionName", "logGroupArn", "keyId", "tableArn"];
+const RESOURCE_PARAMETERS: readonly string[] = [
+  "roleArn",
+  "policyArn",
+  "topicArn",
+  "queueUrl",
+  "secretId",
+  "functionName",
+  "logGroupArn",
+  "keyId",
+  "tableArn",
+];
 
 /** Whether a record is a CloudTrail event. */
 export function isCloudTrailRecord(record: Record<string, unknown>): boolean {
-  return typeof record.eventSource === "string" && typeof record.eventName === "string" && typeof record.eventTime === "string";
+  return (
+    typeof record.eventSource === "string" &&
+    typeof record.eventName === "string" &&
+    typeof record.eventTime === "string"
+  );
 }
 
 /** `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` → its parts. */
-export function parseAssumedRoleArn(arn: string): { accountId: string; roleName: string; sessionName: string } | undefined {
+export function parseAssumedRoleArn(
+  arn: string,
+): { accountId: string; roleName: string; sessionName: string } | undefined {
   const match = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
   return match ? { accountId: match[1]!, roleName: match[2]!, sessionName: match[3]! } : undefined;
 }
@@ -82,7 +105,13 @@ export function cloudTrailEvent(record: Record<string, unknown>): CloudEvent {
     // AssumeRoleWithWebIdentity: the caller is the token's subject, asking for a role.
     const roleArn = str(parameters.roleArn);
     const parsed = roleArn ? parseRoleArn(roleArn) : undefined;
-    identity = { awsRoleArn: roleArn, awsRoleName: parsed?.roleName, awsAccountId: parsed?.accountId, awsSessionName: str(parameters.roleSessionName), awsSourceIdentity: sourceIdentity };
+    identity = {
+      awsRoleArn: roleArn,
+      awsRoleName: parsed?.roleName,
+      awsAccountId: parsed?.accountId,
+      awsSessionName: str(parameters.roleSessionName),
+      awsSourceIdentity: sourceIdentity,
+    };
     requestedBy = str(user.userName) ?? str(response.subjectFromWebIdentityToken) ?? null;
   } else {
     identity = { awsAccessKeyId: str(user.accessKeyId), awsSourceIdentity: sourceIdentity };

@@ -12,7 +12,13 @@ import { obj, str, type CloudEvent } from "./event";
  */
 
 /** Claims that identify the calling principal. */
-export const AZURE_IDENTITY_CLAIMS: readonly string[] = ["appid", "azp", "oid", "http://schemas.microsoft.com/identity/claims/objectidentifier", "xms_mirid"];
+export const AZURE_IDENTITY_CLAIMS: readonly string[] = [
+  "appid",
+  "azp",
+  "oid",
+  "http://schemas.microsoft.com/identity/claims/objectidentifier",
+  "xms_mirid",
+];
 
 /** Status words of each result. */
 const RESULTS: Readonly<Record<string, CloudEvent["result"]>> = {
@@ -28,7 +34,13 @@ const RESULTS: Readonly<Record<string, CloudEvent["result"]>> = {
 /** Whether a record is an Activity Log event (either shape). */
 export function isAzureActivityRecord(record: Record<string, unknown>): boolean {
   const hasOperation = typeof record.operationName === "string" || typeof obj(record.operationName)?.value === "string";
-  return hasOperation && (typeof record.resourceId === "string" || record.authorization !== undefined || record.identity !== undefined || record.caller !== undefined);
+  return (
+    hasOperation &&
+    (typeof record.resourceId === "string" ||
+      record.authorization !== undefined ||
+      record.identity !== undefined ||
+      record.caller !== undefined)
+  );
 }
 
 function text(value: unknown): string | undefined {
@@ -48,16 +60,25 @@ export function azureActivityEvent(record: Record<string, unknown>): CloudEvent 
   const authorization = obj(record.authorization) ?? obj(identityBlock.authorization) ?? {};
   const properties = obj(record.properties) ?? {};
   const caller = str(record.caller);
-  const ids = [caller, ...AZURE_IDENTITY_CLAIMS.map((claim) => str(claims[claim]))].filter((value): value is string => value !== undefined);
+  const ids = [caller, ...AZURE_IDENTITY_CLAIMS.map((claim) => str(claims[claim]))].filter(
+    (value): value is string => value !== undefined,
+  );
   const statusWord = (text(record.status) ?? str(record.resultType) ?? "").toLowerCase();
   const result = RESULTS[statusWord] ?? "success";
   const subStatus = text(record.subStatus) ?? str(record.resultSignature) ?? str(properties.statusCode) ?? "";
   const message = str(properties.statusMessage) ?? "";
-  const denied = result === "failure" && (/forbidden/i.test(subStatus) || /AuthorizationFailed/.test(message) || /forbidden/i.test(String(properties.statusCode ?? "")));
+  const denied =
+    result === "failure" &&
+    (/forbidden/i.test(subStatus) ||
+      /AuthorizationFailed/.test(message) ||
+      /forbidden/i.test(String(properties.statusCode ?? "")));
   const action = str(authorization.action) ?? text(record.operationName) ?? "unknown";
   return {
     cloud: "azure",
-    actionId: str(record.eventDataId) ?? str(properties.eventDataId) ?? `${str(record.correlationId) ?? ""}:${text(record.eventTimestamp) ?? str(record.time) ?? ""}:${action}`,
+    actionId:
+      str(record.eventDataId) ??
+      str(properties.eventDataId) ??
+      `${str(record.correlationId) ?? ""}:${text(record.eventTimestamp) ?? str(record.time) ?? ""}:${action}`,
     timestamp: str(record.eventTimestamp) ?? str(record.time) ?? "",
     action,
     resource: resourceOf(str(record.resourceId), str(authorization.scope)),
@@ -65,7 +86,10 @@ export function azureActivityEvent(record: Record<string, unknown>): CloudEvent 
     identity: { azureIds: ids },
     decision: denied ? "denied" : "allowed",
     result,
-    errorCode: result === "failure" ? subStatus || (/AuthorizationFailed/.test(message) ? "AuthorizationFailed" : "Failed") : null,
+    errorCode:
+      result === "failure"
+        ? subStatus || (/AuthorizationFailed/.test(message) ? "AuthorizationFailed" : "Failed")
+        : null,
     requestedBy: null,
   };
 }

@@ -24,17 +24,28 @@ export const GCP_VERB_LEVELS: Readonly<Record<string, AccessLevel>> = {
 };
 
 /** Azure actions end with what they do (`.../read`, `.../write`, `.../delete`, `.../action`). */
-export const AZURE_VERB_LEVELS: Readonly<Record<string, AccessLevel>> = { read: "read", write: "write", delete: "write", action: "write" };
+export const AZURE_VERB_LEVELS: Readonly<Record<string, AccessLevel>> = {
+  read: "read",
+  write: "write",
+  delete: "write",
+  action: "write",
+};
 
 /** How a feed line says an allowed action of each level; `null` names the action itself. */
-export const LEVEL_VERBS: Readonly<Record<AccessLevel, string | null>> = { list: "listed", read: "read", tag: "tagged", write: null, permissions: null };
+export const LEVEL_VERBS: Readonly<Record<AccessLevel, string | null>> = {
+  list: "listed",
+  read: "read",
+  tag: "tagged",
+  write: null,
+  permissions: null,
+};
 
 /** Actions with a verb of their own when allowed: getting credentials is not "calling" an API. */
 export const ACTION_VERBS: Readonly<Record<string, string>> = {
   "sts:AssumeRoleWithWebIdentity": "got credentials for",
   "sts:AssumeRole": "assumed",
   "iam.serviceAccounts.getAccessToken": "got a token for",
-  "GenerateAccessToken": "got a token for",
+  GenerateAccessToken: "got a token for",
 };
 
 /** The access level of an action on its cloud, when known. */
@@ -44,7 +55,9 @@ export function actionLevel(record: Pick<ActionRecord, "cloud" | "action">): Acc
       return awsActionInfo(record.action)?.accessLevel;
     case "gcp": {
       const last = record.action.split(".").pop()?.toLowerCase() ?? "";
-      return GCP_VERB_LEVELS[last] ?? (/^(get|list)/.test(last) ? (last.startsWith("list") ? "list" : "read") : undefined);
+      return (
+        GCP_VERB_LEVELS[last] ?? (/^(get|list)/.test(last) ? (last.startsWith("list") ? "list" : "read") : undefined)
+      );
     }
     case "azure":
       return AZURE_VERB_LEVELS[record.action.split("/").pop()?.toLowerCase() ?? ""];
@@ -70,12 +83,20 @@ const VIA_WORDS: Readonly<Record<NonNullable<ActionRecord["attributed_via"]>, st
 export function feedLine(record: ActionRecord): string {
   const on = record.resource ? ` ${record.resource}` : "";
   let what: string;
-  if (record.policy_decision === "denied") what = `tried ${record.action}${record.resource ? ` on ${record.resource}` : ""} — denied`;
+  if (record.policy_decision === "denied")
+    what = `tried ${record.action}${record.resource ? ` on ${record.resource}` : ""} — denied`;
   else {
     const own = ACTION_VERBS[record.action] ?? ACTION_VERBS[record.action.split(".").pop() ?? ""];
     const verb = own ?? LEVEL_VERBS[actionLevel(record) ?? "write"];
-    const did = verb ? `${verb}${on || ` (${record.action})`}` : `called ${record.action}${record.resource ? ` on ${record.resource}` : ""}`;
-    const outcome = record.result === "failure" ? `allowed, failed (${record.error_code ?? "error"})` : record.result === "started" ? "allowed, started" : "allowed";
+    const did = verb
+      ? `${verb}${on || ` (${record.action})`}`
+      : `called ${record.action}${record.resource ? ` on ${record.resource}` : ""}`;
+    const outcome =
+      record.result === "failure"
+        ? `allowed, failed (${record.error_code ?? "error"})`
+        : record.result === "started"
+          ? "allowed, started"
+          : "allowed";
     what = `${did} — ${outcome}`;
   }
   const via = record.attributed_via ? VIA_WORDS[record.attributed_via] : null;

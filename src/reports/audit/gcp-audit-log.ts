@@ -34,7 +34,10 @@ const PERMISSION_DENIED = 7;
 /** Whether a record is a Cloud Audit Logs entry. */
 export function isGcpAuditLogEntry(record: Record<string, unknown>): boolean {
   const payload = obj(record.protoPayload);
-  return payload !== undefined && (String(payload["@type"] ?? "").endsWith("google.cloud.audit.AuditLog") || typeof payload.methodName === "string");
+  return (
+    payload !== undefined &&
+    (String(payload["@type"] ?? "").endsWith("google.cloud.audit.AuditLog") || typeof payload.methodName === "string")
+  );
 }
 
 /** `projects/_/buckets/B/objects/O` → `gs://B/O`; other names as Google full resource names. */
@@ -53,7 +56,9 @@ export function gcpAuditLogEvent(record: Record<string, unknown>): CloudEvent {
   const status = obj(payload.status);
   const code = typeof status?.code === "number" ? status.code : 0;
   const authorization = Array.isArray(payload.authorizationInfo) ? payload.authorizationInfo.map(obj) : [];
-  const delegation = (Array.isArray(authentication.serviceAccountDelegationInfo) ? authentication.serviceAccountDelegationInfo : [])
+  const delegation = (
+    Array.isArray(authentication.serviceAccountDelegationInfo) ? authentication.serviceAccountDelegationInfo : []
+  )
     .map((entry) => {
       const item = obj(entry) ?? {};
       return str(obj(item.firstPartyPrincipal)?.principalEmail) ?? str(item.principalSubject);

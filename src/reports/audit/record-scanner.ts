@@ -62,7 +62,9 @@ function isSpace(byte: number): boolean {
 }
 
 function describeByte(byte: number): string {
-  return byte >= 0x20 && byte < 0x7f ? `"${String.fromCharCode(byte)}"` : `byte 0x${byte.toString(16).padStart(2, "0")}`;
+  return byte >= 0x20 && byte < 0x7f
+    ? `"${String.fromCharCode(byte)}"`
+    : `byte 0x${byte.toString(16).padStart(2, "0")}`;
 }
 
 /** Incremental scanner: `push` chunks, then `end`. */
@@ -126,9 +128,15 @@ export class RecordScanner {
         return out;
       case Mode.TopObject:
       case Mode.Element:
-        throw new RecordScanError(`the data ends at byte ${this.base} inside the record that starts at byte ${this.valueStart} (truncated?)`, this.base);
+        throw new RecordScanError(
+          `the data ends at byte ${this.base} inside the record that starts at byte ${this.valueStart} (truncated?)`,
+          this.base,
+        );
       default:
-        throw new RecordScanError(`the data ends at byte ${this.base} before the record array is closed (truncated?)`, this.base);
+        throw new RecordScanError(
+          `the data ends at byte ${this.base} before the record array is closed (truncated?)`,
+          this.base,
+        );
     }
   }
 
@@ -144,7 +152,8 @@ export class RecordScanner {
 
   /** Completes the current value, which ends before `endIndex` of `chunk` (or with the data, at `end()`). */
   private emit(out: ScannedRecord[], chunk?: Buffer, endIndex?: number): void {
-    if (chunk !== undefined && endIndex !== undefined && this.partStart >= 0) this.parts.push(chunk.subarray(this.partStart, endIndex));
+    if (chunk !== undefined && endIndex !== undefined && this.partStart >= 0)
+      this.parts.push(chunk.subarray(this.partStart, endIndex));
     this.partStart = -1;
     const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
     this.parts = [];
@@ -155,9 +164,14 @@ export class RecordScanner {
     } catch (error) {
       const message = (error as Error).message;
       const position = /position (\d+)/.exec(message);
-      const offset = position ? this.valueStart + Buffer.byteLength(text.slice(0, Number(position[1])), "utf8") : this.valueStart;
+      const offset = position
+        ? this.valueStart + Buffer.byteLength(text.slice(0, Number(position[1])), "utf8")
+        : this.valueStart;
       const where = position ? ` (at byte ${offset})` : "";
-      throw new RecordScanError(`invalid JSON in the record that starts at byte ${this.valueStart}${where}: ${message}`, offset);
+      throw new RecordScanError(
+        `invalid JSON in the record that starts at byte ${this.valueStart}${where}: ${message}`,
+        offset,
+      );
     }
     out.push({ value, offset: this.valueStart });
   }
@@ -201,7 +215,10 @@ export class RecordScanner {
           this.valueStart = this.at(index);
           return;
         }
-        throw new RecordScanError(`expected a JSON object or array at byte ${this.at(index)}, found ${describeByte(byte)}`, this.at(index));
+        throw new RecordScanError(
+          `expected a JSON object or array at byte ${this.at(index)}, found ${describeByte(byte)}`,
+          this.at(index),
+        );
 
       case Mode.TopObject: {
         if (this.depth === 1 && this.keyParts !== null) {
@@ -213,7 +230,10 @@ export class RecordScanner {
             try {
               this.lastKey = JSON.parse(`"${Buffer.from(this.keyParts).toString("utf8")}"`) as string;
             } catch (error) {
-              throw new RecordScanError(`invalid key at byte ${this.keyStart} in the object that starts at byte ${this.valueStart}: ${(error as Error).message}`, this.keyStart);
+              throw new RecordScanError(
+                `invalid key at byte ${this.keyStart} in the object that starts at byte ${this.valueStart}: ${(error as Error).message}`,
+                this.keyStart,
+              );
             }
             this.keyParts = null;
             this.expectKey = false;
@@ -241,7 +261,11 @@ export class RecordScanner {
             this.awaitingValueOf = null;
             return;
           }
-          if (byte === OPEN_ARRAY && this.awaitingValueOf !== null && RECORD_ARRAY_KEYS.includes(this.awaitingValueOf)) {
+          if (
+            byte === OPEN_ARRAY &&
+            this.awaitingValueOf !== null &&
+            RECORD_ARRAY_KEYS.includes(this.awaitingValueOf)
+          ) {
             // A holder object: its record array streams; what was collected is not a record.
             this.parts = [];
             this.partStart = -1;
@@ -273,7 +297,8 @@ export class RecordScanner {
           } else this.mode = Mode.Top;
           return;
         }
-        if (byte === CLOSE_OBJECT) throw new RecordScanError(`unexpected "}" at byte ${this.at(index)} inside the record array`, this.at(index));
+        if (byte === CLOSE_OBJECT)
+          throw new RecordScanError(`unexpected "}" at byte ${this.at(index)} inside the record array`, this.at(index));
         this.mode = Mode.Element;
         this.startValue(index);
         this.depth = 0;

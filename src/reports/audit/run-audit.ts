@@ -27,7 +27,15 @@ export const auditInventorySchema = z
   .object({
     agents: z.array(
       inventoryRecordSchema
-        .pick({ id: true, owner: true, environment: true, approval: true, issuer: true, clouds: true, identities: true })
+        .pick({
+          id: true,
+          owner: true,
+          environment: true,
+          approval: true,
+          issuer: true,
+          clouds: true,
+          identities: true,
+        })
         .extend({ breakGlass: inventoryRecordSchema.shape.breakGlass.optional() })
         .loose(),
     ),
@@ -40,13 +48,17 @@ export function loadInventoryFile(file: string): AttributionAgent[] {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new InventoryFileError(`cannot read the inventory ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new InventoryFileError(
+      `cannot read the inventory ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InventoryFileError(`the inventory ${file} is not JSON (${(error as Error).message}); write it with agent-iam inventory PROGRAM_DIR --format json`);
+    throw new InventoryFileError(
+      `the inventory ${file} is not JSON (${(error as Error).message}); write it with agent-iam inventory PROGRAM_DIR --format json`,
+    );
   }
   const parsed = auditInventorySchema.safeParse(json);
   if (!parsed.success) {
@@ -98,7 +110,16 @@ export async function auditFiles(
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<AuditSummary> {
   const attributor = new Attributor(agents);
-  const summary: AuditSummary = { records: 0, attributed: 0, unattributed: 0, unrecognized: [], denied: 0, agents: new Set(), unattributedPrincipals: new Map(), errors: [] };
+  const summary: AuditSummary = {
+    records: 0,
+    attributed: 0,
+    unattributed: 0,
+    unrecognized: [],
+    denied: 0,
+    agents: new Set(),
+    unattributedPrincipals: new Map(),
+    errors: [],
+  };
   for (const file of files) {
     if (options.signal?.aborted) break;
     try {
@@ -116,7 +137,10 @@ export async function auditFiles(
           summary.agents.add(record.agent_id);
         } else {
           summary.unattributed++;
-          summary.unattributedPrincipals.set(record.principal, (summary.unattributedPrincipals.get(record.principal) ?? 0) + 1);
+          summary.unattributedPrincipals.set(
+            record.principal,
+            (summary.unattributedPrincipals.get(record.principal) ?? 0) + 1,
+          );
         }
         if (record.policy_decision === "denied") summary.denied++;
         onRecord(record);

@@ -11,8 +11,13 @@ import { CLOUDS } from "../../model/resources";
  */
 export const actionRecordSchema = z
   .object({
-    action_id: z.string().describe("The event's own id: CloudTrail eventID, Cloud Audit Logs insertId, Activity Log eventDataId"),
-    agent_id: z.string().nullable().describe("The agent that made the call; null when no agent of the inventory matches (unattributed)"),
+    action_id: z
+      .string()
+      .describe("The event's own id: CloudTrail eventID, Cloud Audit Logs insertId, Activity Log eventDataId"),
+    agent_id: z
+      .string()
+      .nullable()
+      .describe("The agent that made the call; null when no agent of the inventory matches (unattributed)"),
     requested_by: z
       .string()
       .nullable()
@@ -20,12 +25,23 @@ export const actionRecordSchema = z
         "On whose behalf: the source identity (AWS), the federated subject that impersonated the service account (GCP), else the exact subject the agent's identity trusts; null when unknown",
       ),
     owner: z.string().nullable().describe("The person accountable for the agent (from the inventory)"),
-    action: z.string().describe("The tool/action: the API operation called (s3:GetObject, storage.objects.get, Microsoft.Storage/storageAccounts/read)"),
-    resource: z.string().nullable().describe("What it was called on (s3://bucket/key, an ARN, gs://bucket/object, an Azure resource id); null when the log names none"),
+    action: z
+      .string()
+      .describe(
+        "The tool/action: the API operation called (s3:GetObject, storage.objects.get, Microsoft.Storage/storageAccounts/read)",
+      ),
+    resource: z
+      .string()
+      .nullable()
+      .describe(
+        "What it was called on (s3://bucket/key, an ARN, gs://bucket/object, an Azure resource id); null when the log names none",
+      ),
     policy_decision: z.enum(["allowed", "denied"]).describe("What the cloud's authorization decided"),
     approval: z.string().nullable().describe("The agent's approval ticket, when it has one (from the inventory)"),
     timestamp: z.string().describe("When the call was made, as the log says (ISO 8601)"),
-    result: z.enum(["success", "failure", "started"]).describe("success, failure (denied or failed), or started (an Azure operation's start record)"),
+    result: z
+      .enum(["success", "failure", "started"])
+      .describe("success, failure (denied or failed), or started (an Azure operation's start record)"),
     cloud: z.enum(CLOUDS),
     environment: z.string().nullable().describe("The agent's environment (from the inventory)"),
     principal: z.string().describe("The identity as the log names it (assumed-role ARN, principal email, caller)"),
@@ -36,12 +52,17 @@ export const actionRecordSchema = z
       .describe(
         "How the agent was found: its own identity (role, service account, managed identity), AWS source identity, a role chain from its session, GCP delegation from its service account, or its federated subject",
       ),
-    source: z.object({ file: z.string(), offset: z.number().int().nonnegative() }).strict().describe("The log file and the byte offset of the event in it (decompressed)"),
+    source: z
+      .object({ file: z.string(), offset: z.number().int().nonnegative() })
+      .strict()
+      .describe("The log file and the byte offset of the event in it (decompressed)"),
     break_glass: z
       .object({ until: z.string(), approved_by: z.string(), reason: z.string() })
       .strict()
       .optional()
-      .describe("Present when the agent made the call under a break-glass elevation (the inventory's breakGlass): when it ended, who approved it and why"),
+      .describe(
+        "Present when the agent made the call under a break-glass elevation (the inventory's breakGlass): when it ended, who approved it and why",
+      ),
   })
   .strict()
   .describe("One cloud audit-log event attributed to an agent");

@@ -5,7 +5,12 @@ import type { RiskTier } from "../../model/risk/rules";
  * contrast ratio of at least 4.5:1, WCAG 2.2 success criterion 1.4.3 (AA) for normal text.
  * `test/reports/dashboard-html.test.ts` computes the ratios.
  */
-export const RISK_BADGES: Readonly<Record<RiskTier, { readonly label: string; readonly symbol: string; readonly foreground: string; readonly background: string }>> = {
+export const RISK_BADGES: Readonly<
+  Record<
+    RiskTier,
+    { readonly label: string; readonly symbol: string; readonly foreground: string; readonly background: string }
+  >
+> = {
   low: { label: "Low", symbol: "●", foreground: "#0b4f1f", background: "#dcf3e3" },
   medium: { label: "Medium", symbol: "▲", foreground: "#5a3f00", background: "#fff1c2" },
   high: { label: "High", symbol: "◆", foreground: "#7a2400", background: "#ffdcc8" },

@@ -25,7 +25,10 @@ export function escapeHtml(text: string): string {
  * reads it back unchanged.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /** A CSP source for an inline element's exact text. */
@@ -47,12 +50,18 @@ export function riskBadge(tier: RiskTier): string {
 }
 
 function statusBadge(record: InventoryRecord): string {
-  const text = record.status === "active" ? "Active" : record.disabledReason === "owner-departed" ? "Disabled (owner left)" : "Disabled";
+  const text =
+    record.status === "active"
+      ? "Active"
+      : record.disabledReason === "owner-departed"
+        ? "Disabled (owner left)"
+        : "Disabled";
   return `<span class="badge badge-status-${record.status}">${text}</span>`;
 }
 
 function expiryWords(record: InventoryRecord): string {
-  if (record.daysToExpiry < 0) return `${record.expires} (passed ${-record.daysToExpiry} day${record.daysToExpiry === -1 ? "" : "s"} ago)`;
+  if (record.daysToExpiry < 0)
+    return `${record.expires} (passed ${-record.daysToExpiry} day${record.daysToExpiry === -1 ? "" : "s"} ago)`;
   if (record.daysToExpiry === 0) return `${record.expires} (today)`;
   return `${record.expires} (in ${record.daysToExpiry} day${record.daysToExpiry === 1 ? "" : "s"})`;
 }
@@ -68,7 +77,8 @@ function keyOf(index: number): string {
 function identityRows(record: InventoryRecord): string {
   const rows: string[] = [];
   const { aws, gcp, azure } = record.identities;
-  const row = (term: string, value: string) => rows.push(`<dt>${escapeHtml(term)}</dt><dd><code>${escapeHtml(value)}</code></dd>`);
+  const row = (term: string, value: string) =>
+    rows.push(`<dt>${escapeHtml(term)}</dt><dd><code>${escapeHtml(value)}</code></dd>`);
   if (aws) row("AWS role ARN", aws.roleArn);
   if (gcp) row("Google service account", gcp.serviceAccountEmail);
   if (azure) {
@@ -76,7 +86,9 @@ function identityRows(record: InventoryRecord): string {
     row("Azure managed identity principal id", azure.principalId);
     row("Azure managed identity resource id", azure.resourceId);
   }
-  for (const cloud of record.clouds) if (!record.identities[cloud]) rows.push(`<dt>${CLOUD_NAMES[cloud]} identity</dt><dd>not known until deployed</dd>`);
+  for (const cloud of record.clouds)
+    if (!record.identities[cloud])
+      rows.push(`<dt>${CLOUD_NAMES[cloud]} identity</dt><dd>not known until deployed</dd>`);
   row("Issuer", record.issuer.url);
   row("Subject (exact)", record.issuer.subject);
   if (record.issuer.audience) row("Audience", record.issuer.audience);
@@ -96,7 +108,13 @@ function grantsTable(record: InventoryRecord): string {
 }
 
 function detailPanel(record: InventoryRecord, key: string): string {
-  const owner = [escapeHtml(record.owner), record.team ? `team ${escapeHtml(record.team)}` : "", record.costCenter ? `cost center ${escapeHtml(record.costCenter)}` : ""].filter(Boolean).join(", ");
+  const owner = [
+    escapeHtml(record.owner),
+    record.team ? `team ${escapeHtml(record.team)}` : "",
+    record.costCenter ? `cost center ${escapeHtml(record.costCenter)}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
   const reasons =
     record.risk.reasons.length > 0
       ? `<ul class="reasons">${record.risk.reasons.map((reason) => `<li>${escapeHtml(reason.text)} <span class="visually-hidden">(rule ${escapeHtml(reason.rule)})</span></li>`).join("")}</ul>`
@@ -118,7 +136,10 @@ function detailPanel(record: InventoryRecord, key: string): string {
     ["First deployed", record.created ? escapeHtml(record.created) : "not deployed, or not asked (offline inventory)"],
     ...(record.approval ? [["Approval", escapeHtml(record.approval)]] : []),
   ];
-  const can = record.canDo.length > 0 ? `<ul>${record.canDo.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ul>` : "<p>Nothing.</p>";
+  const can =
+    record.canDo.length > 0
+      ? `<ul>${record.canDo.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ul>`
+      : "<p>Nothing.</p>";
   return [
     `<div class="detail" id="detail-${key}" role="region" aria-label="Details of ${escapeHtml(record.id)} in ${escapeHtml(record.environment)}" tabindex="-1">`,
     `<p class="purpose">${escapeHtml(record.purpose)}</p>`,
@@ -131,7 +152,10 @@ function detailPanel(record: InventoryRecord, key: string): string {
 
 function agentRows(record: InventoryRecord, index: number): string {
   const key = keyOf(index);
-  const flags = [record.writesProd ? `<span class="flag">writes to prod</span>` : "", record.touchesSensitiveData ? `<span class="flag">sensitive data</span>` : ""].join("");
+  const flags = [
+    record.writesProd ? `<span class="flag">writes to prod</span>` : "",
+    record.touchesSensitiveData ? `<span class="flag">sensitive data</span>` : "",
+  ].join("");
   const id = escapeHtml(record.id);
   return [
     `<tr class="agent-row" data-key="${key}" data-agent="${id}" id="agent-${key}">`,
@@ -148,8 +172,15 @@ function agentRows(record: InventoryRecord, index: number): string {
   ].join("");
 }
 
-function selectOptions(values: readonly string[], all: string, label: (value: string) => string = (value) => value): string {
-  return [`<option value="">${all}</option>`, ...values.map((value) => `<option value="${escapeHtml(value)}">${escapeHtml(label(value))}</option>`)].join("");
+function selectOptions(
+  values: readonly string[],
+  all: string,
+  label: (value: string) => string = (value) => value,
+): string {
+  return [
+    `<option value="">${all}</option>`,
+    ...values.map((value) => `<option value="${escapeHtml(value)}">${escapeHtml(label(value))}</option>`),
+  ].join("");
 }
 
 const unique = (values: readonly string[]) => [...new Set(values)].sort();
@@ -162,7 +193,10 @@ export interface DashboardOptions {
 /** Agents riskiest first, then by id and environment. */
 export function dashboardOrder(records: readonly InventoryRecord[]): InventoryRecord[] {
   return [...records].sort(
-    (a, b) => RISK_TIERS.indexOf(b.risk.tier) - RISK_TIERS.indexOf(a.risk.tier) || a.id.localeCompare(b.id) || a.environment.localeCompare(b.environment),
+    (a, b) =>
+      RISK_TIERS.indexOf(b.risk.tier) - RISK_TIERS.indexOf(a.risk.tier) ||
+      a.id.localeCompare(b.id) ||
+      a.environment.localeCompare(b.environment),
   );
 }
 
@@ -172,7 +206,10 @@ export function renderDashboard(document: InventoryDocument, options: DashboardO
   const records = dashboardOrder(document.agents);
   const counts = RISK_TIERS.slice()
     .reverse()
-    .map((tier) => `<li>${riskBadge(tier)} <span>${records.filter((record) => record.risk.tier === tier).length}</span></li>`)
+    .map(
+      (tier) =>
+        `<li>${riskBadge(tier)} <span>${records.filter((record) => record.risk.tier === tier).length}</span></li>`,
+    )
     .join("");
   const soon = expiringSoon(records);
   const expiring =

@@ -1,7 +1,10 @@
 import { RISK_TIERS } from "../../model/risk/rules";
 import { RISK_BADGES } from "./colours";
 
-const badgeRules = RISK_TIERS.map((tier) => `.badge-${tier}{color:${RISK_BADGES[tier].foreground};background:${RISK_BADGES[tier].background};border-color:${RISK_BADGES[tier].foreground}}`).join("\n");
+const badgeRules = RISK_TIERS.map(
+  (tier) =>
+    `.badge-${tier}{color:${RISK_BADGES[tier].foreground};background:${RISK_BADGES[tier].background};border-color:${RISK_BADGES[tier].foreground}}`,
+).join("\n");
 
 /** The dashboard's style sheet: system fonts, visible focus, AA contrast everywhere. */
 export const DASHBOARD_CSS = `

@@ -1,7 +1,10 @@
 import type { InventoryRecord } from "../../model/inventory/schema";
 
 /** The CSV columns of the inventory, in order: a header name and how to read it from a record. */
-export const CSV_COLUMNS: readonly (readonly [string, (record: InventoryRecord) => string | number | boolean | null])[] = [
+export const CSV_COLUMNS: readonly (readonly [
+  string,
+  (record: InventoryRecord) => string | number | boolean | null,
+])[] = [
   ["id", (r) => r.id],
   ["owner", (r) => r.owner],
   ["team", (r) => r.team],
@@ -47,6 +50,9 @@ export function csvCell(value: string | number | boolean | null): string {
 
 /** The inventory as CSV: a header row, then one row per agent, CRLF line ends as RFC 4180 says. */
 export function inventoryCsv(records: readonly InventoryRecord[]): string {
-  const rows = [CSV_COLUMNS.map(([name]) => name), ...records.map((record) => CSV_COLUMNS.map(([, read]) => csvCell(read(record))))];
+  const rows = [
+    CSV_COLUMNS.map(([name]) => name),
+    ...records.map((record) => CSV_COLUMNS.map(([, read]) => csvCell(read(record)))),
+  ];
   return `${rows.map((row) => row.join(",")).join("\r\n")}\r\n`;
 }

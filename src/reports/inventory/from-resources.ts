@@ -62,7 +62,8 @@ function tagsOf(resource: ResourceLike): Record<string, unknown> {
 
 /** Children of the agent's component, or, for resources recorded without parents, those tagged with its id. */
 function resourcesOf(agent: Agent, component: ResourceLike, resources: readonly ResourceLike[]): ResourceLike[] {
-  if (component.urn !== undefined && resources.some((resource) => resource.parent !== undefined)) return descendants(resources, component.urn);
+  if (component.urn !== undefined && resources.some((resource) => resource.parent !== undefined))
+    return descendants(resources, component.urn);
   return resources.filter((resource) => tagsOf(resource)["agent-iam:agent"] === agent.id || resource.name === agent.id);
 }
 
@@ -74,13 +75,18 @@ function resourcesOf(agent: Agent, component: ResourceLike, resources: readonly 
 export function isAgentsIdentity(resource: ResourceLike, agent: Pick<Agent, "id" | "owner">): boolean {
   if (resource.type === IDENTITY_RESOURCE_TYPES.gcp) {
     const description = text(resource.state.description) ?? text(resource.inputs.description);
-    return description !== undefined && parseGcpDescription(description).owner?.toLowerCase() === agent.owner.toLowerCase();
+    return (
+      description !== undefined && parseGcpDescription(description).owner?.toLowerCase() === agent.owner.toLowerCase()
+    );
   }
   return tagsOf(resource)[TAG_KEYS.agent] === agent.id;
 }
 
 /** The agent's identity resources among the resources of its component: those that are its own, else (older components) the first of each type. */
-function identityResources(children: readonly ResourceLike[], agent: Pick<Agent, "id" | "owner"> | undefined): ResourceLike[] {
+function identityResources(
+  children: readonly ResourceLike[],
+  agent: Pick<Agent, "id" | "owner"> | undefined,
+): ResourceLike[] {
   const types = Object.values(IDENTITY_RESOURCE_TYPES) as string[];
   const candidates = children.filter((resource) => types.includes(resource.type));
   if (!agent) return candidates;
@@ -92,7 +98,10 @@ function identityResources(children: readonly ResourceLike[], agent: Pick<Agent,
 }
 
 /** The identities an agent's cloud resources report; a value a preview does not know is left out. */
-export function identitiesFrom(children: readonly ResourceLike[], agent?: Pick<Agent, "id" | "owner">): { identities: AgentCloudIdentities; created: string | null } {
+export function identitiesFrom(
+  children: readonly ResourceLike[],
+  agent?: Pick<Agent, "id" | "owner">,
+): { identities: AgentCloudIdentities; created: string | null } {
   const identities: { -readonly [K in keyof AgentCloudIdentities]: AgentCloudIdentities[K] } = {};
   const created: (string | undefined)[] = [];
   for (const resource of identityResources(children, agent)) {
@@ -104,12 +113,18 @@ export function identitiesFrom(children: readonly ResourceLike[], agent?: Pick<A
       created.push(text(state.createDate));
     } else if (resource.type === IDENTITY_RESOURCE_TYPES.gcp && !identities.gcp) {
       const email = text(state.email);
-      if (email) identities.gcp = { serviceAccountEmail: email, project: text(state.project) ?? null, uniqueId: text(state.uniqueId) ?? null };
+      if (email)
+        identities.gcp = {
+          serviceAccountEmail: email,
+          project: text(state.project) ?? null,
+          uniqueId: text(state.uniqueId) ?? null,
+        };
     } else if (resource.type === IDENTITY_RESOURCE_TYPES.azure && !identities.azure) {
       const clientId = text(state.clientId);
       const principalId = text(state.principalId);
       const resourceId = text(resource.id) ?? text(state.id) ?? azureIdentityId(state);
-      if (clientId && principalId && resourceId) identities.azure = { clientId, principalId, resourceId, tenantId: text(state.tenantId) ?? null };
+      if (clientId && principalId && resourceId)
+        identities.azure = { clientId, principalId, resourceId, tenantId: text(state.tenantId) ?? null };
       const systemData = state.systemData as Record<string, unknown> | undefined;
       created.push(text(systemData?.createdAt));
     }
@@ -138,7 +153,10 @@ export interface InventoryOptions {
  * the agent model the component registered as its input, and the identities from its cloud
  * resources' outputs. Throws {@link InventoryError} when a component carries no agent model.
  */
-export function inventoryFromResources(resources: readonly ResourceLike[], options: InventoryOptions = {}): InventoryRecord[] {
+export function inventoryFromResources(
+  resources: readonly ResourceLike[],
+  options: InventoryOptions = {},
+): InventoryRecord[] {
   return resources
     .filter((resource) => resource.type === AGENT_IDENTITY_TYPE)
     .map((component) => {
@@ -148,7 +166,11 @@ export function inventoryFromResources(resources: readonly ResourceLike[], optio
           `the AgentIdentity "${component.name}" registered no agent model as its input; build the program against this version of agent-iam's components`,
         );
       const { identities, created } = identitiesFrom(resourcesOf(agent, component, resources), agent);
-      return buildInventoryRecord(agent, identities, { today: options.today, created, ownerDeparted: component.inputs.ownerDeparted === true });
+      return buildInventoryRecord(agent, identities, {
+        today: options.today,
+        created,
+        ownerDeparted: component.inputs.ownerDeparted === true,
+      });
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -7,11 +7,17 @@ export const EXPIRING_SOON_DAYS = 30;
 
 /** Text safe inside a Markdown table cell. */
 function cell(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
+  return text
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/[\r\n]+/g, " ");
 }
 
 /** Agents that expire within {@link EXPIRING_SOON_DAYS} days (or already have), soonest first. */
-export function expiringSoon(records: readonly InventoryRecord[], days: number = EXPIRING_SOON_DAYS): InventoryRecord[] {
+export function expiringSoon(
+  records: readonly InventoryRecord[],
+  days: number = EXPIRING_SOON_DAYS,
+): InventoryRecord[] {
   return records.filter((record) => record.daysToExpiry <= days).sort((a, b) => a.daysToExpiry - b.daysToExpiry);
 }
 
@@ -20,17 +26,29 @@ function identityLines(record: InventoryRecord): string[] {
   const { aws, gcp, azure } = record.identities;
   if (aws) lines.push(`- ${CLOUD_NAMES.aws}: role \`${aws.roleArn}\``);
   if (gcp) lines.push(`- ${CLOUD_NAMES.gcp}: service account \`${gcp.serviceAccountEmail}\``);
-  if (azure) lines.push(`- ${CLOUD_NAMES.azure}: managed identity client id \`${azure.clientId}\`, principal id \`${azure.principalId}\``);
-  for (const cloud of record.clouds) if (!record.identities[cloud]) lines.push(`- ${CLOUD_NAMES[cloud]}: not known until deployed`);
+  if (azure)
+    lines.push(
+      `- ${CLOUD_NAMES.azure}: managed identity client id \`${azure.clientId}\`, principal id \`${azure.principalId}\``,
+    );
+  for (const cloud of record.clouds)
+    if (!record.identities[cloud]) lines.push(`- ${CLOUD_NAMES[cloud]}: not known until deployed`);
   return lines;
 }
 
 /** The inventory as a Markdown report: counts by tier, one table row per agent, expiring agents, then details. */
 export function inventoryMarkdown(records: readonly InventoryRecord[], generated?: string): string {
-  const counts = RISK_TIERS.map((tier) => `${records.filter((record) => record.risk.tier === tier).length} ${tier}`).join(", ");
+  const counts = RISK_TIERS.map(
+    (tier) => `${records.filter((record) => record.risk.tier === tier).length} ${tier}`,
+  ).join(", ");
   const out: string[] = ["# Agent inventory", ""];
-  out.push(`${records.length} agent${records.length === 1 ? "" : "s"}${generated ? ` on ${generated}` : ""}: ${counts}.`, "");
-  out.push("| Agent | Owner | Environment | Risk | Status | Clouds | Expires | Can do |", "| --- | --- | --- | --- | --- | --- | --- | --- |");
+  out.push(
+    `${records.length} agent${records.length === 1 ? "" : "s"}${generated ? ` on ${generated}` : ""}: ${counts}.`,
+    "",
+  );
+  out.push(
+    "| Agent | Owner | Environment | Risk | Status | Clouds | Expires | Can do |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+  );
   for (const r of records)
     out.push(
       `| ${cell(r.id)} | ${cell(r.owner)} | ${cell(r.environment)} | ${r.risk.tier} | ${r.status} | ${r.clouds.map((c) => CLOUD_NAMES[c]).join(", ")} | ${r.expires} | ${cell(r.canDo.join("; ") || "nothing")} |`,
@@ -38,18 +56,32 @@ export function inventoryMarkdown(records: readonly InventoryRecord[], generated
   const soon = expiringSoon(records);
   out.push("", `## Expiring within ${EXPIRING_SOON_DAYS} days`, "");
   if (soon.length === 0) out.push("None.");
-  for (const r of soon) out.push(`- **${cell(r.id)}** (owner ${r.owner}): ${r.daysToExpiry < 0 ? `expired ${-r.daysToExpiry} days ago` : `expires ${r.expires}, in ${r.daysToExpiry} days`}`);
+  for (const r of soon)
+    out.push(
+      `- **${cell(r.id)}** (owner ${r.owner}): ${r.daysToExpiry < 0 ? `expired ${-r.daysToExpiry} days ago` : `expires ${r.expires}, in ${r.daysToExpiry} days`}`,
+    );
   for (const r of records) {
     out.push("", `## ${r.id} (${r.environment})`, "", r.purpose, "");
-    out.push(`- Owner: ${r.owner}${r.team ? ` (team ${r.team})` : ""}${r.costCenter ? `, cost center ${r.costCenter}` : ""}`);
+    out.push(
+      `- Owner: ${r.owner}${r.team ? ` (team ${r.team})` : ""}${r.costCenter ? `, cost center ${r.costCenter}` : ""}`,
+    );
     out.push(`- Environment: ${r.environment}; status: ${r.status}${r.disabledReason ? ` (${r.disabledReason})` : ""}`);
-    out.push(`- Risk: **${r.risk.tier}**${r.risk.reasons.length ? `: ${r.risk.reasons.map((reason) => reason.text).join("; ")}` : ""}`);
+    out.push(
+      `- Risk: **${r.risk.tier}**${r.risk.reasons.length ? `: ${r.risk.reasons.map((reason) => reason.text).join("; ")}` : ""}`,
+    );
     out.push(`- Runs on: ${r.issuer.url}, subject \`${r.issuer.subject}\``);
-    out.push(`- Sessions: at most ${r.maxSessionSeconds} seconds; created: ${r.created ?? "not deployed (offline inventory)"}; expires ${r.expires}`);
+    out.push(
+      `- Sessions: at most ${r.maxSessionSeconds} seconds; created: ${r.created ?? "not deployed (offline inventory)"}; expires ${r.expires}`,
+    );
     if (r.approval) out.push(`- Approval: ${r.approval}`);
-    if (r.budget) out.push(`- Budget: ${r.budget.monthly} ${r.budget.currency} a month; told at 80 % and 100 %, stopped at ${r.budget.stopAt} % (${r.budget.notify.join(", ")})`);
+    if (r.budget)
+      out.push(
+        `- Budget: ${r.budget.monthly} ${r.budget.currency} a month; told at 80 % and 100 %, stopped at ${r.budget.stopAt} % (${r.budget.notify.join(", ")})`,
+      );
     if (r.breakGlass)
-      out.push(`- **Break-glass** ${r.breakGlass.active ? "in force" : "ended"} until ${r.breakGlass.until}, approved by ${r.breakGlass.approvedBy}: ${cell(r.breakGlass.reason)}`);
+      out.push(
+        `- **Break-glass** ${r.breakGlass.active ? "in force" : "ended"} until ${r.breakGlass.until}, approved by ${r.breakGlass.approvedBy}: ${cell(r.breakGlass.reason)}`,
+      );
     if (r.delegatesTo.length > 0) out.push(`- May act as: ${r.delegatesTo.join(", ")}`);
     out.push(...identityLines(r));
     out.push("", "Can:", "", ...(r.canDo.length ? r.canDo.map((line) => `- ${cell(line)}`) : ["- nothing"]));

@@ -11,7 +11,10 @@ function describeCondition(condition: RiskCondition): string {
 export function riskTableMarkdown(rules: readonly RiskRule[] = RISK_RULES): string {
   const rows = rules.map((rule) => {
     const effect = "floor" in rule.effect ? `at least **${rule.effect.floor}**` : "one step up";
-    return `| \`${rule.id}\` | ${rule.when.map(describeCondition).map((text) => `\`${text}\``).join(" and ")} | ${effect} | ${rule.reason} |`;
+    return `| \`${rule.id}\` | ${rule.when
+      .map(describeCondition)
+      .map((text) => `\`${text}\``)
+      .join(" and ")} | ${effect} | ${rule.reason} |`;
   });
   return ["| Rule | When | Effect | Why |", "| --- | --- | --- | --- |", ...rows].join("\n");
 }

@@ -25,10 +25,17 @@ export const AZURE_IDENTITY_TYPE = "azure-native:managedidentity:UserAssignedIde
 export const AZURE_FEDERATED_CREDENTIAL_TYPE = "azure-native:managedidentity:FederatedIdentityCredential";
 
 /** Roles on a service account that let a pool principal act as it. */
-export const GCP_IMPERSONATION_ROLES: readonly string[] = ["roles/iam.workloadIdentityUser", "roles/iam.serviceAccountTokenCreator", "roles/iam.serviceAccountOpenIdTokenCreator"];
+export const GCP_IMPERSONATION_ROLES: readonly string[] = [
+  "roles/iam.workloadIdentityUser",
+  "roles/iam.serviceAccountTokenCreator",
+  "roles/iam.serviceAccountOpenIdTokenCreator",
+];
 
 /** A metadata field as read from tags or a description. */
-export type FieldValue = { readonly state: "value"; readonly value: string } | { readonly state: "missing" } | { readonly state: "unknown" };
+export type FieldValue =
+  | { readonly state: "value"; readonly value: string }
+  | { readonly state: "missing" }
+  | { readonly state: "unknown" };
 
 const MISSING: FieldValue = { state: "missing" };
 const UNKNOWN_FIELD: FieldValue = { state: "unknown" };
@@ -98,7 +105,14 @@ function metadataFromTags(props: Readonly<Record<string, unknown>>): AgentMetada
 
 /** A service account's metadata: `owner=…; environment=…; expires=…; [approval=…;] purpose=…` in its description. */
 function metadataFromDescription(description: unknown): AgentMetadata {
-  if (isUnknown(description)) return { owner: UNKNOWN_FIELD, purpose: UNKNOWN_FIELD, environment: UNKNOWN_FIELD, expires: UNKNOWN_FIELD, approval: UNKNOWN_FIELD };
+  if (isUnknown(description))
+    return {
+      owner: UNKNOWN_FIELD,
+      purpose: UNKNOWN_FIELD,
+      environment: UNKNOWN_FIELD,
+      expires: UNKNOWN_FIELD,
+      approval: UNKNOWN_FIELD,
+    };
   const text = typeof description === "string" ? description : "";
   const parsed = parseGcpDescription(text);
   const purposeAt = text.search(/(^|;\s*)purpose=/);
@@ -114,35 +128,61 @@ function metadataFromDescription(description: unknown): AgentMetadata {
 }
 
 /** Whether a role is an agent role: `true`, `false`, or `unknown` (its trust is not known yet). */
-export function awsRoleAgentStatus(resource: PolicyResource): { agent: boolean | "unknown"; why: string; subjects: string[] } {
+export function awsRoleAgentStatus(resource: PolicyResource): {
+  agent: boolean | "unknown";
+  why: string;
+  subjects: string[];
+} {
   // Roles an AgentIdentity makes for other jobs (a budget action's execution role) trust a service,
   // carry no agent tag, and are no agent: being inside the component is not enough.
   const trust = judgeTrustPolicy(resource.props.assumeRolePolicy);
   const tagged = tagValue(readTags(resource.props), TAG_KEYS.agent);
-  if (trust.webIdentity === true) return { agent: true, why: "its trust policy lets an OIDC issuer's tokens assume it", subjects: [...trust.subjects] };
-  if (tagged.state === "value") return { agent: true, why: `it is tagged ${TAG_KEYS.agent}`, subjects: [...trust.subjects] };
+  if (trust.webIdentity === true)
+    return {
+      agent: true,
+      why: "its trust policy lets an OIDC issuer's tokens assume it",
+      subjects: [...trust.subjects],
+    };
+  if (tagged.state === "value")
+    return { agent: true, why: `it is tagged ${TAG_KEYS.agent}`, subjects: [...trust.subjects] };
   if (trust.webIdentity === "unknown" || tagged.state === "unknown")
-    return { agent: "unknown", why: "its trust policy or tags are not known until apply and may make it an agent", subjects: [] };
+    return {
+      agent: "unknown",
+      why: "its trust policy or tags are not known until apply and may make it an agent",
+      subjects: [],
+    };
   return { agent: false, why: "", subjects: [] };
 }
 
 /** Keys a reference to a service account may use: its resource name, email, unique id. */
 export function gcpServiceAccountKeys(account: PolicyResource): string[] {
-  const keys = ["name", "email", "uniqueId", "id", "member"].map((key) => knownString(account.props[key])).filter((key): key is string => key !== undefined);
+  const keys = ["name", "email", "uniqueId", "id", "member"]
+    .map((key) => knownString(account.props[key]))
+    .filter((key): key is string => key !== undefined);
   const accountId = knownString(account.props.accountId);
   const project = knownString(account.props.project);
   if (accountId && project) {
     const email = `${accountId}@${project}.iam.gserviceaccount.com`;
     keys.push(email, `projects/${project}/serviceAccounts/${email}`, `serviceAccount:${email}`);
   }
-  for (const key of [...keys]) if (/@/.test(key) && !key.startsWith("serviceAccount:") && !key.startsWith("projects/")) keys.push(`serviceAccount:${key}`);
+  for (const key of [...keys])
+    if (/@/.test(key) && !key.startsWith("serviceAccount:") && !key.startsWith("projects/"))
+      keys.push(`serviceAccount:${key}`);
   return keys;
 }
 
 /** The pool principals allowed to act as a service account, and the grant resources that say so. */
-export function gcpImpersonators(account: PolicyResource, index: StackIndex): { principal: PoolPrincipal; member: string; grant: PolicyResource; role: string }[] {
+export function gcpImpersonators(
+  account: PolicyResource,
+  index: StackIndex,
+): { principal: PoolPrincipal; member: string; grant: PolicyResource; role: string }[] {
   const found: { principal: PoolPrincipal; member: string; grant: PolicyResource; role: string }[] = [];
-  for (const resource of index.referencing(index.typesStartingWith("gcp:serviceaccount/iAM"), "serviceAccountId", account, gcpServiceAccountKeys)) {
+  for (const resource of index.referencing(
+    index.typesStartingWith("gcp:serviceaccount/iAM"),
+    "serviceAccountId",
+    account,
+    gcpServiceAccountKeys,
+  )) {
     for (const grant of gcpGrantsOf(resource.type, resource.props)) {
       if (!GCP_IMPERSONATION_ROLES.includes(grant.role)) continue;
       const principal = readPoolPrincipal(grant.member);
@@ -154,16 +194,25 @@ export function gcpImpersonators(account: PolicyResource, index: StackIndex): { 
 
 /** Keys a reference to a managed identity may use (`resourceName` of a federated credential). */
 export function azureIdentityKeys(identity: PolicyResource): string[] {
-  return ["resourceName", "name", "id"].map((key) => knownString(identity.props[key])).filter((key): key is string => key !== undefined);
+  return ["resourceName", "name", "id"]
+    .map((key) => knownString(identity.props[key]))
+    .filter((key): key is string => key !== undefined);
 }
 
 /** The federated identity credentials of a managed identity. */
 export function azureFederatedCredentials(identity: PolicyResource, index: StackIndex): PolicyResource[] {
   const group = knownString(identity.props.resourceGroupName);
-  return index.referencing([AZURE_FEDERATED_CREDENTIAL_TYPE], "resourceName", identity, azureIdentityKeys).filter((credential) => {
-    const credentialGroup = knownString(credential.props.resourceGroupName);
-    return !group || !credentialGroup || group.toLowerCase() === credentialGroup.toLowerCase() || (credential.propertyDependencies?.resourceName ?? []).includes(identity.urn);
-  });
+  return index
+    .referencing([AZURE_FEDERATED_CREDENTIAL_TYPE], "resourceName", identity, azureIdentityKeys)
+    .filter((credential) => {
+      const credentialGroup = knownString(credential.props.resourceGroupName);
+      return (
+        !group ||
+        !credentialGroup ||
+        group.toLowerCase() === credentialGroup.toLowerCase() ||
+        (credential.propertyDependencies?.resourceName ?? []).includes(identity.urn)
+      );
+    });
 }
 
 /**
@@ -176,13 +225,16 @@ function approvalFromComponent(resource: PolicyResource, index: StackIndex): Fie
   for (const key of ["inventoryRecord", "agent"]) {
     const record = component.props[key];
     if (isUnknown(record)) return UNKNOWN_FIELD;
-    if (typeof record === "object" && record !== null && "approval" in record) return fieldFrom((record as { approval?: unknown }).approval);
+    if (typeof record === "object" && record !== null && "approval" in record)
+      return fieldFrom((record as { approval?: unknown }).approval);
   }
   return MISSING;
 }
 
 function withComponentApproval(metadata: AgentMetadata, resource: PolicyResource, index: StackIndex): AgentMetadata {
-  return metadata.approval.state === "missing" ? { ...metadata, approval: approvalFromComponent(resource, index) } : metadata;
+  return metadata.approval.state === "missing"
+    ? { ...metadata, approval: approvalFromComponent(resource, index) }
+    : metadata;
 }
 
 /** Every agent identity of a stack, on every cloud (found once per index; do not modify the list). */
@@ -218,7 +270,10 @@ function readAgentIdentities(index: StackIndex): AgentIdentityResource[] {
       resource: account,
       registered: declaredInside,
       certain: true,
-      why: impersonators.length > 0 ? `a Workload Identity pool principal may act as it (${impersonators[0]!.role})` : "it is declared inside an AgentIdentity",
+      why:
+        impersonators.length > 0
+          ? `a Workload Identity pool principal may act as it (${impersonators[0]!.role})`
+          : "it is declared inside an AgentIdentity",
       metadata: withComponentApproval(metadataFromDescription(account.props.description), account, index),
       metadataWhere: "description",
       subjects: impersonators.flatMap(({ principal }) => (principal.kind === "subject" ? [principal.subject] : [])),
@@ -235,10 +290,15 @@ function readAgentIdentities(index: StackIndex): AgentIdentityResource[] {
       resource: identity,
       registered: inside,
       certain: true,
-      why: credentials.length > 0 ? "it has a federated identity credential (an OIDC issuer's tokens sign in as it)" : `it is tagged ${TAG_KEYS.agent}`,
+      why:
+        credentials.length > 0
+          ? "it has a federated identity credential (an OIDC issuer's tokens sign in as it)"
+          : `it is tagged ${TAG_KEYS.agent}`,
       metadata: withComponentApproval(metadataFromTags(identity.props), identity, index),
       metadataWhere: "tags",
-      subjects: credentials.map((credential) => knownString(credential.props.subject)).filter((subject): subject is string => subject !== undefined),
+      subjects: credentials
+        .map((credential) => knownString(credential.props.subject))
+        .filter((subject): subject is string => subject !== undefined),
       disabled: credentials.length === 0,
     });
   }

@@ -1,5 +1,10 @@
 import { readPolicyDocument, type PolicyDocumentReading } from "../../clouds/aws/policy-document";
-import { analyzePermissions, type PermissionAnalysis, type PermissionOptions, type SourcedStatement } from "../../clouds/aws/permission-analysis";
+import {
+  analyzePermissions,
+  type PermissionAnalysis,
+  type PermissionOptions,
+  type SourcedStatement,
+} from "../../clouds/aws/permission-analysis";
 import { type StackIndex, knownString, type PolicyResource } from "./stack";
 import { isUnknown } from "../../model/unknown";
 
@@ -14,7 +19,8 @@ import { isUnknown } from "../../model/unknown";
 export const ROLE_POLICY_TYPE = "aws:iam/rolePolicy:RolePolicy";
 export const ROLE_POLICY_ATTACHMENT_TYPE = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 export const POLICY_ATTACHMENT_TYPE = "aws:iam/policyAttachment:PolicyAttachment";
-export const ROLE_POLICY_ATTACHMENTS_EXCLUSIVE_TYPE = "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive";
+export const ROLE_POLICY_ATTACHMENTS_EXCLUSIVE_TYPE =
+  "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive";
 export const POLICY_TYPE = "aws:iam/policy:Policy";
 
 /** One policy a role holds. */
@@ -33,7 +39,9 @@ export interface RolePolicySource {
 
 /** Keys a reference to a role may use: its name, id or ARN. */
 export function roleKeys(role: PolicyResource): string[] {
-  return ["name", "id", "arn"].map((key) => knownString(role.props[key])).filter((key): key is string => key !== undefined);
+  return ["name", "id", "arn"]
+    .map((key) => knownString(role.props[key]))
+    .filter((key): key is string => key !== undefined);
 }
 
 function policyKeys(policy: PolicyResource): string[] {
@@ -49,13 +57,32 @@ function fromArn(index: StackIndex, holder: PolicyResource, arn: unknown, proper
   if (typeof arn === "string" && !isUnknown(arn) && awsManagedPolicyName(arn))
     return { what: `AWS managed policy ${awsManagedPolicyName(arn)}`, urn: holder.urn, policyArn: arn };
   const policies = index.ofType(POLICY_TYPE);
-  const probe: PolicyResource = { ...holder, props: { [property]: arn }, propertyDependencies: holder.propertyDependencies };
+  const probe: PolicyResource = {
+    ...holder,
+    props: { [property]: arn },
+    propertyDependencies: holder.propertyDependencies,
+  };
   const { targets, unknown } = index.references(probe, property, policies, policyKeys);
   const policy = targets[0];
-  if (policy) return { what: `policy "${policy.name}"`, urn: policy.urn, document: readPolicyDocument(policy.props.policy), policyArn: knownString(policy.props.arn) };
-  if (unknown || isUnknown(arn)) return { what: `a policy attached by ${holder.type.split(":").pop()} "${holder.name}"`, urn: holder.urn, unresolved: "unknown" };
+  if (policy)
+    return {
+      what: `policy "${policy.name}"`,
+      urn: policy.urn,
+      document: readPolicyDocument(policy.props.policy),
+      policyArn: knownString(policy.props.arn),
+    };
+  if (unknown || isUnknown(arn))
+    return {
+      what: `a policy attached by ${holder.type.split(":").pop()} "${holder.name}"`,
+      urn: holder.urn,
+      unresolved: "unknown",
+    };
   if (typeof arn !== "string")
-    return { what: `the policy attached by ${holder.type.split(":").pop()} "${holder.name}" (its ${property} is ${JSON.stringify(arn) ?? String(arn)}, not an ARN)`, urn: holder.urn, unresolved: "external" };
+    return {
+      what: `the policy attached by ${holder.type.split(":").pop()} "${holder.name}" (its ${property} is ${JSON.stringify(arn) ?? String(arn)}, not an ARN)`,
+      urn: holder.urn,
+      unresolved: "external",
+    };
   return { what: `customer policy ${arn}`, urn: holder.urn, policyArn: arn, unresolved: "external" };
 }
 
@@ -67,25 +94,38 @@ export function rolePolicySources(role: PolicyResource, index: StackIndex): Role
 function readRolePolicySources(role: PolicyResource, index: StackIndex): RolePolicySource[] {
   const sources: RolePolicySource[] = [];
   const inline = role.props.inlinePolicies;
-  if (isUnknown(inline)) sources.push({ what: "the role's inline policies", urn: role.urn, document: { kind: "unknown" } });
+  if (isUnknown(inline))
+    sources.push({ what: "the role's inline policies", urn: role.urn, document: { kind: "unknown" } });
   else if (Array.isArray(inline))
     for (const entry of inline) {
       const record = (typeof entry === "object" && entry !== null ? entry : {}) as Record<string, unknown>;
-      sources.push({ what: `inline policy "${knownString(record.name) ?? "(unnamed)"}"`, urn: role.urn, document: readPolicyDocument(record.policy) });
+      sources.push({
+        what: `inline policy "${knownString(record.name) ?? "(unnamed)"}"`,
+        urn: role.urn,
+        document: readPolicyDocument(record.policy),
+      });
     }
   const managed = role.props.managedPolicyArns;
   if (isUnknown(managed)) sources.push({ what: "the role's managedPolicyArns", urn: role.urn, unresolved: "unknown" });
-  else if (Array.isArray(managed)) for (const arn of managed) sources.push(fromArn(index, role, arn, "managedPolicyArns"));
+  else if (Array.isArray(managed))
+    for (const arn of managed) sources.push(fromArn(index, role, arn, "managedPolicyArns"));
 
   // The resources of a type whose property names the role (looked up by key: a stack holds thousands of roles).
   const linked = (type: string, property: string) => index.referencing([type], property, role, roleKeys);
   for (const resource of linked(ROLE_POLICY_TYPE, "role"))
-    sources.push({ what: `inline policy "${knownString(resource.props.name) ?? resource.name}"`, urn: resource.urn, document: readPolicyDocument(resource.props.policy) });
-  for (const resource of linked(ROLE_POLICY_ATTACHMENT_TYPE, "role")) sources.push(fromArn(index, resource, resource.props.policyArn, "policyArn"));
-  for (const resource of linked(POLICY_ATTACHMENT_TYPE, "roles")) sources.push(fromArn(index, resource, resource.props.policyArn, "policyArn"));
+    sources.push({
+      what: `inline policy "${knownString(resource.props.name) ?? resource.name}"`,
+      urn: resource.urn,
+      document: readPolicyDocument(resource.props.policy),
+    });
+  for (const resource of linked(ROLE_POLICY_ATTACHMENT_TYPE, "role"))
+    sources.push(fromArn(index, resource, resource.props.policyArn, "policyArn"));
+  for (const resource of linked(POLICY_ATTACHMENT_TYPE, "roles"))
+    sources.push(fromArn(index, resource, resource.props.policyArn, "policyArn"));
   for (const resource of linked(ROLE_POLICY_ATTACHMENTS_EXCLUSIVE_TYPE, "roleName")) {
     const arns = resource.props.policyArns;
-    if (isUnknown(arns)) sources.push({ what: `the policies of ${resource.name}`, urn: resource.urn, unresolved: "unknown" });
+    if (isUnknown(arns))
+      sources.push({ what: `the policies of ${resource.name}`, urn: resource.urn, unresolved: "unknown" });
     else if (Array.isArray(arns)) for (const arn of arns) sources.push(fromArn(index, resource, arn, "policyArns"));
   }
   return sources;
@@ -108,14 +148,22 @@ export function unlinkedAttachments(index: StackIndex): { attachment: PolicyReso
 
 /** The statements of every readable document among the sources. */
 export function statementsOf(sources: readonly RolePolicySource[]): SourcedStatement[] {
-  return sources.flatMap((source) => (source.document?.kind === "document" ? source.document.statements.map((statement) => ({ statement, source: source.what })) : []));
+  return sources.flatMap((source) =>
+    source.document?.kind === "document"
+      ? source.document.statements.map((statement) => ({ statement, source: source.what }))
+      : [],
+  );
 }
 
 /**
  * What the policies a role holds allow, analysed once per index and options: `no-overbroad-aws-scopes`
  * and `high-risk-requires-approval` both read it, and in one `AnalyzeStack` they share the index.
  */
-export function rolePermissions(role: PolicyResource, index: StackIndex, options: PermissionOptions = {}): PermissionAnalysis {
+export function rolePermissions(
+  role: PolicyResource,
+  index: StackIndex,
+  options: PermissionOptions = {},
+): PermissionAnalysis {
   const key = `rolePermissions ${JSON.stringify([options.allowedEscalationMethods ?? [], options.allowedCredentialActions ?? []])}`;
   return index.memoFor(role, key, () => analyzePermissions(statementsOf(rolePolicySources(role, index)), options));
 }

@@ -1,5 +1,15 @@
-import { azureRoleGuid, judgeAzureRole, type AzureCustomDefinition, type AzureRoleJudgement } from "../../clouds/azure/role-risk";
-import { gcpGrantsOf, isGcpIamResourceType, serviceAccountEmailOf, type GcpGrant } from "../../clouds/gcp/iam-resources";
+import {
+  azureRoleGuid,
+  judgeAzureRole,
+  type AzureCustomDefinition,
+  type AzureRoleJudgement,
+} from "../../clouds/azure/role-risk";
+import {
+  gcpGrantsOf,
+  isGcpIamResourceType,
+  serviceAccountEmailOf,
+  type GcpGrant,
+} from "../../clouds/gcp/iam-resources";
 import { judgeGcpRole, type GcpRoleJudgement } from "../../clouds/gcp/role-risk";
 import { gcpServiceAccountKeys } from "./agents";
 import { type StackIndex, knownString, type PolicyResource } from "./stack";
@@ -9,7 +19,10 @@ import { isUnknown } from "../../model/unknown";
  * What an agent's GCP service account or Azure managed identity has been granted in the stack.
  */
 
-export const GCP_CUSTOM_ROLE_TYPES = ["gcp:projects/iAMCustomRole:IAMCustomRole", "gcp:organizations/iAMCustomRole:IAMCustomRole"];
+export const GCP_CUSTOM_ROLE_TYPES = [
+  "gcp:projects/iAMCustomRole:IAMCustomRole",
+  "gcp:organizations/iAMCustomRole:IAMCustomRole",
+];
 export const AZURE_ROLE_ASSIGNMENT_TYPE = "azure-native:authorization:RoleAssignment";
 export const AZURE_ROLE_DEFINITION_TYPE = "azure-native:authorization:RoleDefinition";
 
@@ -22,17 +35,25 @@ export interface GcpAgentGrant {
 }
 
 /** Permissions of the custom roles a stack declares, by the names bindings use and by URN. */
-export function gcpCustomRoles(index: StackIndex): { byName: Map<string, readonly string[]>; byUrn: Map<string, { name?: string; permissions: readonly string[] }> } {
+export function gcpCustomRoles(index: StackIndex): {
+  byName: Map<string, readonly string[]>;
+  byUrn: Map<string, { name?: string; permissions: readonly string[] }>;
+} {
   return index.memo("gcpCustomRoles", () => readGcpCustomRoles(index));
 }
 
-function readGcpCustomRoles(index: StackIndex): { byName: Map<string, readonly string[]>; byUrn: Map<string, { name?: string; permissions: readonly string[] }> } {
+function readGcpCustomRoles(index: StackIndex): {
+  byName: Map<string, readonly string[]>;
+  byUrn: Map<string, { name?: string; permissions: readonly string[] }>;
+} {
   const byName = new Map<string, readonly string[]>();
   const byUrn = new Map<string, { name?: string; permissions: readonly string[] }>();
   for (const role of index.ofType(...GCP_CUSTOM_ROLE_TYPES)) {
     const raw = role.props.permissions;
     if (!Array.isArray(raw)) continue;
-    const permissions = raw.filter((permission): permission is string => typeof permission === "string" && !isUnknown(permission));
+    const permissions = raw.filter(
+      (permission): permission is string => typeof permission === "string" && !isUnknown(permission),
+    );
     const roleId = knownString(role.props.roleId);
     const project = knownString(role.props.project);
     const orgId = knownString(role.props.orgId);
@@ -57,7 +78,10 @@ interface GcpGrantEntry {
  * `serviceAccount:EMAIL` under its email and its member, and a grant whose member is not known yet
  * under the URNs its member property depends on. Built once per index.
  */
-function gcpGrantTable(index: StackIndex): { byMember: Map<string, GcpGrantEntry[]>; byDependency: Map<string, GcpGrantEntry[]> } {
+function gcpGrantTable(index: StackIndex): {
+  byMember: Map<string, GcpGrantEntry[]>;
+  byDependency: Map<string, GcpGrantEntry[]>;
+} {
   return index.memo("gcpGrantTable", () => {
     const byMember = new Map<string, GcpGrantEntry[]>();
     const byDependency = new Map<string, GcpGrantEntry[]>();
@@ -73,7 +97,9 @@ function gcpGrantTable(index: StackIndex): { byMember: Map<string, GcpGrantEntry
         const entry = { grant, resource, order: order++ };
         const email = serviceAccountEmailOf(grant.member);
         if (email !== undefined) for (const key of new Set([email, grant.member])) add(byMember, key, entry);
-        if (isUnknown(grant.member) || grant.member === "") for (const urn of new Set(resource.propertyDependencies?.[grant.memberProperty] ?? [])) add(byDependency, urn, entry);
+        if (isUnknown(grant.member) || grant.member === "")
+          for (const urn of new Set(resource.propertyDependencies?.[grant.memberProperty] ?? []))
+            add(byDependency, urn, entry);
       }
     }
     return { byMember, byDependency };
@@ -85,15 +111,22 @@ export function gcpGrantsToAccount(account: PolicyResource, index: StackIndex): 
   const custom = gcpCustomRoles(index);
   const table = gcpGrantTable(index);
   const matches = new Set<GcpGrantEntry>();
-  for (const key of new Set(gcpServiceAccountKeys(account))) for (const entry of table.byMember.get(key) ?? []) matches.add(entry);
+  for (const key of new Set(gcpServiceAccountKeys(account)))
+    for (const entry of table.byMember.get(key) ?? []) matches.add(entry);
   for (const entry of table.byDependency.get(account.urn) ?? []) matches.add(entry);
   const found: GcpAgentGrant[] = [];
   for (const { grant, resource } of [...matches].sort((a, b) => a.order - b.order)) {
     let judgement: GcpRoleJudgement | undefined;
     if (!isUnknown(grant.role) && grant.role !== "") judgement = judgeGcpRole(grant.role, custom.byName);
     else {
-      const customRole = (resource.propertyDependencies?.role ?? []).map((urn) => custom.byUrn.get(urn)).find((role) => role !== undefined);
-      if (customRole) judgement = judgeGcpRole(customRole.name ?? "custom role", new Map([[customRole.name ?? "custom role", customRole.permissions]]));
+      const customRole = (resource.propertyDependencies?.role ?? [])
+        .map((urn) => custom.byUrn.get(urn))
+        .find((role) => role !== undefined);
+      if (customRole)
+        judgement = judgeGcpRole(
+          customRole.name ?? "custom role",
+          new Map([[customRole.name ?? "custom role", customRole.permissions]]),
+        );
     }
     found.push({ grant, resource, judgement });
   }
@@ -101,21 +134,32 @@ export function gcpGrantsToAccount(account: PolicyResource, index: StackIndex): 
 }
 
 /** Custom role definitions of the stack, by lower-case GUID and by URN. */
-export function azureCustomDefinitions(index: StackIndex): { byGuid: Map<string, AzureCustomDefinition>; byUrn: Map<string, AzureCustomDefinition> } {
+export function azureCustomDefinitions(index: StackIndex): {
+  byGuid: Map<string, AzureCustomDefinition>;
+  byUrn: Map<string, AzureCustomDefinition>;
+} {
   return index.memo("azureCustomDefinitions", () => readAzureCustomDefinitions(index));
 }
 
-function readAzureCustomDefinitions(index: StackIndex): { byGuid: Map<string, AzureCustomDefinition>; byUrn: Map<string, AzureCustomDefinition> } {
+function readAzureCustomDefinitions(index: StackIndex): {
+  byGuid: Map<string, AzureCustomDefinition>;
+  byUrn: Map<string, AzureCustomDefinition>;
+} {
   const byGuid = new Map<string, AzureCustomDefinition>();
   const byUrn = new Map<string, AzureCustomDefinition>();
   for (const definition of index.ofType(AZURE_ROLE_DEFINITION_TYPE)) {
     const permissions = Array.isArray(definition.props.permissions) ? definition.props.permissions : [];
     const operations: string[] = [];
     for (const permission of permissions) {
-      const record = (typeof permission === "object" && permission !== null ? permission : {}) as Record<string, unknown>;
+      const record = (typeof permission === "object" && permission !== null ? permission : {}) as Record<
+        string,
+        unknown
+      >;
       for (const key of ["actions", "dataActions"]) {
         const list = record[key];
-        if (Array.isArray(list)) for (const operation of list) if (typeof operation === "string" && !isUnknown(operation)) operations.push(operation);
+        if (Array.isArray(list))
+          for (const operation of list)
+            if (typeof operation === "string" && !isUnknown(operation)) operations.push(operation);
       }
     }
     const entry: AzureCustomDefinition = { name: knownString(definition.props.roleName), operations };
@@ -137,21 +181,28 @@ export interface AzureAgentAssignment {
 
 /** Keys a role assignment's `principalId` uses for a managed identity. */
 function principalKeys(identity: PolicyResource): string[] {
-  return ["principalId"].map((key) => knownString(identity.props[key])).filter((key): key is string => key !== undefined);
+  return ["principalId"]
+    .map((key) => knownString(identity.props[key]))
+    .filter((key): key is string => key !== undefined);
 }
 
 /** The role assignments whose principal is the managed identity. */
 export function azureAssignmentsTo(identity: PolicyResource, index: StackIndex): AzureAgentAssignment[] {
   const custom = azureCustomDefinitions(index);
-  return index
-    .referencing([AZURE_ROLE_ASSIGNMENT_TYPE], "principalId", identity, principalKeys)
-    .map((assignment) => {
-      const roleDefinitionId = assignment.props.roleDefinitionId;
-      if (typeof roleDefinitionId === "string" && !isUnknown(roleDefinitionId)) return { assignment, judgement: judgeAzureRole(roleDefinitionId, custom.byGuid) };
-      const definition = (assignment.propertyDependencies?.roleDefinitionId ?? []).map((urn) => custom.byUrn.get(urn)).find((entry) => entry !== undefined);
-      if (definition) return { assignment, judgement: { name: definition.name, privileged: false, known: true, ...judgeFromDefinition(definition) } };
-      return { assignment };
-    });
+  return index.referencing([AZURE_ROLE_ASSIGNMENT_TYPE], "principalId", identity, principalKeys).map((assignment) => {
+    const roleDefinitionId = assignment.props.roleDefinitionId;
+    if (typeof roleDefinitionId === "string" && !isUnknown(roleDefinitionId))
+      return { assignment, judgement: judgeAzureRole(roleDefinitionId, custom.byGuid) };
+    const definition = (assignment.propertyDependencies?.roleDefinitionId ?? [])
+      .map((urn) => custom.byUrn.get(urn))
+      .find((entry) => entry !== undefined);
+    if (definition)
+      return {
+        assignment,
+        judgement: { name: definition.name, privileged: false, known: true, ...judgeFromDefinition(definition) },
+      };
+    return { assignment };
+  });
 }
 
 function judgeFromDefinition(definition: AzureCustomDefinition): Pick<AzureRoleJudgement, "level" | "risks"> {

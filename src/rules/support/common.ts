@@ -7,7 +7,9 @@ import type { Finding } from "./stack";
 /** A policy's configuration, invalid: names the policy, the field and what to change. */
 export class PolicyConfigError extends Error {
   constructor(policy: string, problems: readonly string[]) {
-    super(`the configuration of policy "${policy}" is not valid:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    super(
+      `the configuration of policy "${policy}" is not valid:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
+    );
     this.name = "PolicyConfigError";
   }
 }
@@ -26,7 +28,10 @@ export function parsePolicyConfig<T extends z.ZodType>(policy: string, schema: T
  * The findings of an identity that may be an agent (known at apply): advisories that say what
  * would be wrong if it is one.
  */
-export function forIdentity(agent: Pick<AgentIdentityResource, "certain" | "resource" | "why">, findings: readonly Finding[]): Finding[] {
+export function forIdentity(
+  agent: Pick<AgentIdentityResource, "certain" | "resource" | "why">,
+  findings: readonly Finding[],
+): Finding[] {
   const urn = agent.resource.urn;
   if (agent.certain) return findings.map((finding) => ({ urn, ...finding }));
   return findings.map((finding) => ({

@@ -77,7 +77,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: "github-token",
     description: "a GitHub token",
-    pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g,
+    pattern:
+      /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g,
     anchor: /gh[pousr]_|github_pat_/,
   },
   {
@@ -89,7 +90,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: "slack-token",
     description: "a Slack token",
-    pattern: /(?<![A-Za-z0-9-])(?:xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{8,}|xapp-[0-9]-[A-Z0-9]{6,}-[0-9]{6,}-[a-f0-9]{32,})(?![A-Za-z0-9-])/g,
+    pattern:
+      /(?<![A-Za-z0-9-])(?:xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{8,}|xapp-[0-9]-[A-Z0-9]{6,}-[0-9]{6,}-[a-f0-9]{32,})(?![A-Za-z0-9-])/g,
     anchor: /xox[abposr]-|xapp-/,
   },
   {
@@ -105,7 +107,10 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
  * backslash before a quote, slash or backslash, or turns `\\n` into a line break: an anchor holding
  * none of those characters is in a view only if it is in the text itself.
  */
-const ANY_ANCHOR = new RegExp(SECRET_PATTERNS.flatMap((entry) => (entry.anchor ? [entry.anchor.source] : [])).join("|"), "i");
+const ANY_ANCHOR = new RegExp(
+  SECRET_PATTERNS.flatMap((entry) => (entry.anchor ? [entry.anchor.source] : [])).join("|"),
+  "i",
+);
 
 /** ARNs name resources; text inside them is never a credential (masked before matching). */
 const ARN_TOKEN = /arn:aws[a-z-]*:[^\s"',;]*/g;
@@ -160,7 +165,13 @@ function findByPatterns(text: string, propertyName: string, path: string, found:
   // JSON written into a string (an ECS task definition, a config file) escapes its quotes: read it
   // unescaped too, up to three levels deep.
   const views = [masked];
-  while (views.length < 4 && views.at(-1)!.includes('\\"')) views.push(views.at(-1)!.replace(/\\(["\\/])/g, "$1").replace(/\\n/g, "\n"));
+  while (views.length < 4 && views.at(-1)!.includes('\\"'))
+    views.push(
+      views
+        .at(-1)!
+        .replace(/\\(["\\/])/g, "$1")
+        .replace(/\\n/g, "\n"),
+    );
   for (const entry of SECRET_PATTERNS) {
     if (entry.propertyName && !entry.propertyName.test(propertyName)) continue;
     search: for (const view of views) {
@@ -177,18 +188,33 @@ function findByPatterns(text: string, propertyName: string, path: string, found:
 /** The secrets inside one string; `propertyName` is the name of the property holding it. */
 export function findSecretsInText(text: string, propertyName = "", path = ""): SecretMatch[] {
   const found: SecretMatch[] = [];
-  if (ANY_ANCHOR.test(text) || SECRET_PATTERNS.some((entry) => entry.propertyName?.test(propertyName))) findByPatterns(text, propertyName, path, found);
+  if (ANY_ANCHOR.test(text) || SECRET_PATTERNS.some((entry) => entry.propertyName?.test(propertyName)))
+    findByPatterns(text, propertyName, path, found);
   if (found.length === 0 && BASE64_BLOB.test(text)) {
     const decoded = Buffer.from(text.replace(/\s+/g, ""), "base64").toString("utf8");
     try {
       if (isServiceAccountKeyObject(JSON.parse(decoded)))
-        found.push({ id: "gcp-service-account-key", description: "a GCP service-account key file (base64)", path, hint: hintOf(text) });
+        found.push({
+          id: "gcp-service-account-key",
+          description: "a GCP service-account key file (base64)",
+          path,
+          hint: hintOf(text),
+        });
     } catch {
       // Not JSON: random base64 is not a key file.
     }
   }
-  if (found.length === 0 && EMBEDDED_KEY_FILE.type.some((fragment) => text.includes(fragment)) && EMBEDDED_KEY_FILE.privateKey.some((fragment) => text.includes(fragment)))
-    found.push({ id: "gcp-service-account-key", description: "a GCP service-account key file (base64, inside the text)", path, hint: hintOf(text) });
+  if (
+    found.length === 0 &&
+    EMBEDDED_KEY_FILE.type.some((fragment) => text.includes(fragment)) &&
+    EMBEDDED_KEY_FILE.privateKey.some((fragment) => text.includes(fragment))
+  )
+    found.push({
+      id: "gcp-service-account-key",
+      description: "a GCP service-account key file (base64, inside the text)",
+      path,
+      hint: hintOf(text),
+    });
   return found;
 }
 
@@ -200,13 +226,17 @@ interface Place {
 
 /** `["environment", "variables", 0]` → `environment.variables[0]`. */
 function formatKeys(keys: readonly (string | number)[]): string {
-  return keys.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key), "");
+  return keys.reduce<string>(
+    (text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key),
+    "",
+  );
 }
 
 /** The name of the nearest property holding a place (the innermost string key), `` at the top. */
 function nearestName(place: Place | undefined, base: readonly (string | number)[]): string {
   for (let at = place; at; at = at.parent) if (typeof at.key === "string") return at.key;
-  for (let index = base.length - 1; index >= 0; index--) if (typeof base[index] === "string") return base[index] as string;
+  for (let index = base.length - 1; index >= 0; index--)
+    if (typeof base[index] === "string") return base[index] as string;
   return "";
 }
 
@@ -242,19 +272,31 @@ export function findSecrets(value: unknown, path: readonly (string | number)[] =
         }
       }
     } else if (Array.isArray(current)) {
-      for (let index = current.length - 1; index >= 0; index--) pending.push({ value: current[index], place: { key: index, parent: place } });
+      for (let index = current.length - 1; index >= 0; index--)
+        pending.push({ value: current[index], place: { key: index, parent: place } });
     } else if (typeof current === "object" && current !== null) {
       if (isServiceAccountKeyObject(current)) {
         const where = formatKeys(keysOf(place, path));
-        found.push({ id: "gcp-service-account-key", description: "a GCP service-account key file", path: where, hint: "{type: service_account…}" });
+        found.push({
+          id: "gcp-service-account-key",
+          description: "a GCP service-account key file",
+          path: where,
+          hint: "{type: service_account…}",
+        });
         continue;
       }
       const entries = Object.entries(current);
       const record = current as Record<string, unknown>;
-      const label = [record.name, record.Name, record.key, record.Key].find((candidate): candidate is string => typeof candidate === "string");
+      const label = [record.name, record.Name, record.key, record.Key].find(
+        (candidate): candidate is string => typeof candidate === "string",
+      );
       for (let index = entries.length - 1; index >= 0; index--) {
         const [key, item] = entries[index]!;
-        pending.push({ value: item, place: { key, parent: place }, ...(label !== undefined && (key === "value" || key === "Value") ? { name: label } : {}) });
+        pending.push({
+          value: item,
+          place: { key, parent: place },
+          ...(label !== undefined && (key === "value" || key === "Value") ? { name: label } : {}),
+        });
       }
     }
   }

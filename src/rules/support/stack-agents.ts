@@ -13,7 +13,14 @@ import { RISK_TIERS, type RiskTier } from "../../model/risk/rules";
 import { isProductionEnvironment, scoreRisk } from "../../model/risk/score";
 import { riskFactsOf } from "../../clouds/risk-facts";
 import { TAG_KEYS } from "../../model/tags";
-import { findAgentIdentities, gcpServiceAccountKeys, readTags, tagValue, type AgentIdentityResource, type FieldValue } from "./agents";
+import {
+  findAgentIdentities,
+  gcpServiceAccountKeys,
+  readTags,
+  tagValue,
+  type AgentIdentityResource,
+  type FieldValue,
+} from "./agents";
 import { awsManagedPolicyName, roleKeys, rolePolicySources, statementsOf } from "./aws-role-policies";
 import { azureAssignmentsTo, gcpGrantsToAccount } from "./cloud-grants";
 import { AGENT_IDENTITY_TYPE } from "../../model/contract";
@@ -65,7 +72,14 @@ export function readRecordView(value: unknown): AgentRecordView | undefined {
   const parsed = recordViewSchema.safeParse(value);
   if (!parsed.success) return undefined;
   const { risk, breakGlass, ...rest } = parsed.data;
-  return { ...rest, tier: risk.tier, reasons: risk.reasons.map((reason) => reason.text), breakGlass: breakGlass ? { reason: breakGlass.reason, approvedBy: breakGlass.approvedBy, until: breakGlass.until } : null };
+  return {
+    ...rest,
+    tier: risk.tier,
+    reasons: risk.reasons.map((reason) => reason.text),
+    breakGlass: breakGlass
+      ? { reason: breakGlass.reason, approvedBy: breakGlass.approvedBy, until: breakGlass.until }
+      : null,
+  };
 }
 
 /** The resource a finding about the agent is reported on: its component, else its first identity. */
@@ -100,14 +114,30 @@ export function identityAgentId(identity: AgentIdentityResource): string {
 
 /** Every agent of a stack, in the order its first identity (or component) appears (found once per index when `identities` is not given). */
 export function stackAgents(index: StackIndex, identities?: readonly AgentIdentityResource[]): StackAgent[] {
-  if (identities === undefined) return index.memo("stackAgents", () => readStackAgents(index, findAgentIdentities(index)));
+  if (identities === undefined)
+    return index.memo("stackAgents", () => readStackAgents(index, findAgentIdentities(index)));
   return readStackAgents(index, identities);
 }
 
 function readStackAgents(index: StackIndex, identities: readonly AgentIdentityResource[]): StackAgent[] {
-  const byId = new Map<string, { id: string; identities: AgentIdentityResource[]; component?: PolicyResource; model?: Agent; record?: AgentRecordView }>();
+  const byId = new Map<
+    string,
+    {
+      id: string;
+      identities: AgentIdentityResource[];
+      component?: PolicyResource;
+      model?: Agent;
+      record?: AgentRecordView;
+    }
+  >();
   for (const component of index.ofType(AGENT_IDENTITY_TYPE))
-    byId.set(component.name, { id: component.name, identities: [], component, model: readAgentModel(component.props.agent), record: readRecordView(component.props.inventoryRecord) });
+    byId.set(component.name, {
+      id: component.name,
+      identities: [],
+      component,
+      model: readAgentModel(component.props.agent),
+      record: readRecordView(component.props.inventoryRecord),
+    });
   for (const identity of identities) {
     const component = enclosingComponent(identity.resource, index);
     const id = component?.name ?? identityAgentId(identity);
@@ -119,7 +149,9 @@ function readStackAgents(index: StackIndex, identities: readonly AgentIdentityRe
 }
 
 /** An agent's risk tier and why, or `unknown` when values it depends on are not known until apply. */
-export type TierReading = { readonly tier: RiskTier; readonly reasons: readonly string[] } | { readonly tier: "unknown"; readonly reasons: readonly string[] };
+export type TierReading =
+  | { readonly tier: RiskTier; readonly reasons: readonly string[] }
+  | { readonly tier: "unknown"; readonly reasons: readonly string[] };
 
 /** Rank of a tier (higher is riskier). */
 export function tierRank(tier: RiskTier): number {
@@ -134,7 +166,11 @@ function awsPatternLevel(pattern: string): AccessLevel | undefined {
 }
 
 /** The actions of assuming another role (lower case): delegation, not access of the agent's own. */
-const ROLE_CHAINING_ACTIONS: ReadonlySet<string> = new Set(["sts:assumerole", "sts:setsourceidentity", "sts:tagsession"]);
+const ROLE_CHAINING_ACTIONS: ReadonlySet<string> = new Set([
+  "sts:assumerole",
+  "sts:setsourceidentity",
+  "sts:tagsession",
+]);
 
 interface GrantFacts {
   levels: AccessLevel[];
@@ -148,11 +184,18 @@ function awsGrantFacts(identity: AgentIdentityResource, index: StackIndex): Gran
   let unknown = false;
   for (const source of sources) {
     const name = source.policyArn ? awsManagedPolicyName(source.policyArn) : undefined;
-    if (name && managedPolicyRule(name)) levels.push(managedPolicyRule(name)!.risks.includes("permissions") ? "permissions" : "write");
+    if (name && managedPolicyRule(name))
+      levels.push(managedPolicyRule(name)!.risks.includes("permissions") ? "permissions" : "write");
     if (source.unresolved === "unknown" || source.document?.kind === "unknown") unknown = true;
   }
   // Acting as another role is judged through the agent it reaches (delegation-within-approval), not as the agent's own access.
-  const statements = statementsOf(sources).filter(({ statement }) => !(statement.actions.length > 0 && statement.actions.every((action) => ROLE_CHAINING_ACTIONS.has(action.toLowerCase()))));
+  const statements = statementsOf(sources).filter(
+    ({ statement }) =>
+      !(
+        statement.actions.length > 0 &&
+        statement.actions.every((action) => ROLE_CHAINING_ACTIONS.has(action.toLowerCase()))
+      ),
+  );
   for (const { statement } of statements) {
     if (statement.effect !== "Allow") continue;
     if (statement.notActions.length > 0) levels.push("permissions");
@@ -165,7 +208,11 @@ function awsGrantFacts(identity: AgentIdentityResource, index: StackIndex): Gran
     }
   }
   const analysis = analyzePermissions(statements);
-  return { levels, deletesOrExports: analysis.highRisk.delete.length > 0 || analysis.highRisk.export.length > 0, unknown: unknown || analysis.unknownSources.length > 0 };
+  return {
+    levels,
+    deletesOrExports: analysis.highRisk.delete.length > 0 || analysis.highRisk.export.length > 0,
+    unknown: unknown || analysis.unknownSources.length > 0,
+  };
 }
 
 function gcpGrantFacts(identity: AgentIdentityResource, index: StackIndex): GrantFacts {
@@ -177,7 +224,9 @@ function gcpGrantFacts(identity: AgentIdentityResource, index: StackIndex): Gran
       facts.unknown = true;
       continue;
     }
-    facts.levels.push(judgement.level ?? (judgement.class === "read" ? "read" : judgement.class === "write" ? "write" : "permissions"));
+    facts.levels.push(
+      judgement.level ?? (judgement.class === "read" ? "read" : judgement.class === "write" ? "write" : "permissions"),
+    );
     if (judgement.risks.length > 0) facts.deletesOrExports = true;
   }
   return facts;
@@ -196,7 +245,11 @@ function azureGrantFacts(identity: AgentIdentityResource, index: StackIndex): Gr
   return facts;
 }
 
-const GRANT_READERS: Record<Cloud, (identity: AgentIdentityResource, index: StackIndex) => GrantFacts> = { aws: awsGrantFacts, gcp: gcpGrantFacts, azure: azureGrantFacts };
+const GRANT_READERS: Record<Cloud, (identity: AgentIdentityResource, index: StackIndex) => GrantFacts> = {
+  aws: awsGrantFacts,
+  gcp: gcpGrantFacts,
+  azure: azureGrantFacts,
+};
 
 function fieldText(field: FieldValue): string | undefined {
   return field.state === "value" ? field.value : undefined;
@@ -233,7 +286,14 @@ export function agentTier(agent: StackAgent, index: StackIndex, today: string): 
     if (expires && isIsoDate(expires)) daysToExpiry = daysBetween(today, expires);
   }
   const highest = highestAccess(levels);
-  const score = scoreRisk({ highestAccess: highest ?? "none", reachesProd, sensitiveAccess: "none", deletesOrExports, sessionSeconds, daysToExpiry });
+  const score = scoreRisk({
+    highestAccess: highest ?? "none",
+    reachesProd,
+    sensitiveAccess: "none",
+    deletesOrExports,
+    sessionSeconds,
+    daysToExpiry,
+  });
   // An unknown grant can only raise the tier: a known tier is a floor, not the answer.
   if (unknown && (highest === undefined || accessRank(highest) < accessRank("permissions")))
     return { tier: "unknown", reasons: [`at least ${score.tier}; some of its grants are not known until apply`] };
@@ -252,7 +312,8 @@ function trustedRoleArns(role: PolicyResource): string[] {
   if (reading.kind !== "document") return [];
   const arns: string[] = [];
   for (const statement of reading.statements) {
-    if (statement.effect !== "Allow" || !statement.actions.some((action) => /^sts:(AssumeRole|\*)$|^\*$/i.test(action))) continue;
+    if (statement.effect !== "Allow" || !statement.actions.some((action) => /^sts:(AssumeRole|\*)$|^\*$/i.test(action)))
+      continue;
     const principal = statement.principal;
     const aws = typeof principal === "object" && principal !== null ? (principal as { AWS?: unknown }).AWS : undefined;
     for (const arn of Array.isArray(aws) ? aws : [aws]) if (typeof arn === "string" && !isUnknown(arn)) arns.push(arn);
@@ -279,21 +340,43 @@ export function delegationEdges(agents: readonly StackAgent[], index: StackIndex
     const targets = agent.model?.delegatesTo.map((target) => target.agent) ?? agent.record?.delegatesTo ?? [];
     for (const target of targets) edges.push({ from: agent.id, to: target, via: `delegatesTo of ${agent.id}` });
   }
-  const roles = agents.flatMap((agent) => agent.identities.filter((identity) => identity.cloud === "aws").map((identity) => identity.resource));
-  const accounts = agents.flatMap((agent) => agent.identities.filter((identity) => identity.cloud === "gcp").map((identity) => identity.resource));
+  const roles = agents.flatMap((agent) =>
+    agent.identities.filter((identity) => identity.cloud === "aws").map((identity) => identity.resource),
+  );
+  const accounts = agents.flatMap((agent) =>
+    agent.identities.filter((identity) => identity.cloud === "gcp").map((identity) => identity.resource),
+  );
   for (const role of roles)
     for (const arn of trustedRoleArns(role)) {
       const from = roles.find((candidate) => candidate !== role && roleMatches(candidate, arn));
-      if (from) edges.push({ from: owner.get(from.urn)!, to: owner.get(role.urn)!, via: `the trust of role "${role.name}" lets ${arn} assume it` });
+      if (from)
+        edges.push({
+          from: owner.get(from.urn)!,
+          to: owner.get(role.urn)!,
+          via: `the trust of role "${role.name}" lets ${arn} assume it`,
+        });
     }
   for (const account of accounts) {
     // The IAM resources on the account, by its keys or the engine's dependency (looked up by key, not by scanning the stack).
-    for (const resource of index.referencing(index.typesStartingWith("gcp:serviceaccount/iAM"), "serviceAccountId", account, gcpServiceAccountKeys)) {
+    for (const resource of index.referencing(
+      index.typesStartingWith("gcp:serviceaccount/iAM"),
+      "serviceAccountId",
+      account,
+      gcpServiceAccountKeys,
+    )) {
       for (const grant of gcpGrantsOf(resource.type, resource.props)) {
         if (grant.role !== GCP_DELEGATION_ROLE) continue;
         const email = serviceAccountEmailOf(grant.member);
-        const from = accounts.find((candidate) => candidate !== account && email !== undefined && gcpServiceAccountKeys(candidate).includes(email));
-        if (from) edges.push({ from: owner.get(from.urn)!, to: owner.get(account.urn)!, via: `${resource.type.split(":").pop()} "${resource.name}" gives ${email} ${GCP_DELEGATION_ROLE} on ${account.name}` });
+        const from = accounts.find(
+          (candidate) =>
+            candidate !== account && email !== undefined && gcpServiceAccountKeys(candidate).includes(email),
+        );
+        if (from)
+          edges.push({
+            from: owner.get(from.urn)!,
+            to: owner.get(account.urn)!,
+            via: `${resource.type.split(":").pop()} "${resource.name}" gives ${email} ${GCP_DELEGATION_ROLE} on ${account.name}`,
+          });
       }
     }
   }

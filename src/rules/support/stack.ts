@@ -94,7 +94,10 @@ export class StackIndex {
   private readonly position = new Map<PolicyResource, number>();
   private readonly byType = new Map<string, PolicyResource[]>();
   /** Per `types|property`, who refers to what: by known value and by property dependency. */
-  private readonly referrers = new Map<string, { byValue: Map<string, PolicyResource[]>; byDependency: Map<string, PolicyResource[]> }>();
+  private readonly referrers = new Map<
+    string,
+    { byValue: Map<string, PolicyResource[]>; byDependency: Map<string, PolicyResource[]> }
+  >();
   /** Long candidate lists handed to {@link references}, indexed. */
   private readonly candidateTables = new WeakMap<readonly PolicyResource[], CandidateTable>();
   private readonly memos = new Map<string, unknown>();
@@ -160,14 +163,20 @@ export class StackIndex {
    * `keys`), or by the engine's property dependencies. In stack order; the same as filtering
    * `ofType(...types)` with {@link references} against `[target]`, answered by key.
    */
-  referencing(types: readonly string[], property: string, target: PolicyResource, keys: ReferenceKeys): PolicyResource[] {
+  referencing(
+    types: readonly string[],
+    property: string,
+    target: PolicyResource,
+    keys: ReferenceKeys,
+  ): PolicyResource[] {
     const cacheKey = `${types.join(",")}|${property}`;
     let table = this.referrers.get(cacheKey);
     if (!table) {
       table = { byValue: new Map(), byDependency: new Map() };
       for (const resource of this.ofType(...types)) {
         for (const value of new Set(knownValues(resource.props[property]))) pushTo(table.byValue, value, resource);
-        for (const urn of new Set(resource.propertyDependencies?.[property] ?? [])) pushTo(table.byDependency, urn, resource);
+        for (const urn of new Set(resource.propertyDependencies?.[property] ?? []))
+          pushTo(table.byDependency, urn, resource);
       }
       this.referrers.set(cacheKey, table);
     }
@@ -191,7 +200,12 @@ export class StackIndex {
     return table;
   }
 
-  private candidatesWithKey(table: CandidateTable, candidates: readonly PolicyResource[], keys: ReferenceKeys, value: string): PolicyResource[] {
+  private candidatesWithKey(
+    table: CandidateTable,
+    candidates: readonly PolicyResource[],
+    keys: ReferenceKeys,
+    value: string,
+  ): PolicyResource[] {
     let byKey = table.byKeys.get(keys);
     if (!byKey) {
       byKey = new Map();
@@ -234,7 +248,12 @@ export class StackIndex {
    * candidate's `keys`), and by the engine's property dependencies. `unknown` is true when the
    * value is not known yet and no dependency names a candidate.
    */
-  references(from: PolicyResource, property: string, candidates: readonly PolicyResource[], keys: ReferenceKeys): { targets: PolicyResource[]; unknown: boolean } {
+  references(
+    from: PolicyResource,
+    property: string,
+    candidates: readonly PolicyResource[],
+    keys: ReferenceKeys,
+  ): { targets: PolicyResource[]; unknown: boolean } {
     const raw = from.props[property];
     const values = (Array.isArray(raw) ? raw : [raw]).filter((value) => value !== undefined && value !== null);
     const known = values.map(knownString).filter((value): value is string => value !== undefined);
@@ -242,9 +261,14 @@ export class StackIndex {
     if (candidates.length > SCAN_LIMIT) {
       // The same targets in the same order as the scan below: by value first, then by dependency, each in candidate order.
       const table = this.candidateTable(candidates);
-      const sorted = (found: PolicyResource[]) => [...new Set(found)].sort((a, b) => table.order.get(a)! - table.order.get(b)!);
-      for (const candidate of sorted(known.flatMap((value) => this.candidatesWithKey(table, candidates, keys, value)))) targets.add(candidate);
-      for (const candidate of sorted((from.propertyDependencies?.[property] ?? []).flatMap((urn) => table.byUrn.get(urn) ?? []))) targets.add(candidate);
+      const sorted = (found: PolicyResource[]) =>
+        [...new Set(found)].sort((a, b) => table.order.get(a)! - table.order.get(b)!);
+      for (const candidate of sorted(known.flatMap((value) => this.candidatesWithKey(table, candidates, keys, value))))
+        targets.add(candidate);
+      for (const candidate of sorted(
+        (from.propertyDependencies?.[property] ?? []).flatMap((urn) => table.byUrn.get(urn) ?? []),
+      ))
+        targets.add(candidate);
     } else {
       for (const candidate of candidates) {
         const candidateKeys = keys(candidate);

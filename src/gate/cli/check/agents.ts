@@ -26,7 +26,12 @@ export interface AgentSummary {
 }
 
 /** Which cloud a provider type token belongs to. */
-const CLOUD_OF_PACKAGE: Readonly<Record<string, Cloud>> = { aws: "aws", gcp: "gcp", "azure-native": "azure", azure: "azure" };
+const CLOUD_OF_PACKAGE: Readonly<Record<string, Cloud>> = {
+  aws: "aws",
+  gcp: "gcp",
+  "azure-native": "azure",
+  azure: "azure",
+};
 
 function text(value: unknown): string | null {
   return typeof value === "string" && value !== "" && value !== UNKNOWN ? value : null;
@@ -97,7 +102,9 @@ export function agentSummaries(resources: readonly RecordedResource[]): AgentSum
     .filter((resource) => resource.type === AGENT_IDENTITY_TYPE)
     .map((component) => {
       const agent = readAgentModel(component.inputs.agent) ?? readAgentModel(component.state.agent);
-      return agent ? summaryOf(agent, component.urn) : summaryFromState(component, descendantsOf(resources, component.urn));
+      return agent
+        ? summaryOf(agent, component.urn)
+        : summaryFromState(component, descendantsOf(resources, component.urn));
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.urn < b.urn ? -1 : 1));
 }

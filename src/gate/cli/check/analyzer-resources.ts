@@ -97,7 +97,9 @@ export class AnalyzerView {
       properties: phase === "analyze" ? resource.inputs : resource.state,
       options: optionsOf(resource),
       dependencies: [...resource.dependencies],
-      propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, [...urns]])),
+      propertyDependencies: Object.fromEntries(
+        Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, [...urns]]),
+      ),
     };
     if (resource.parent) result.parent = resource.parent;
     const provider = this.providerOf(resource);

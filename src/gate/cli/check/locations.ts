@@ -15,7 +15,12 @@ export interface ReportLocation {
  * children point at the `new AgentIdentity(...)` line); the stack and anything else at the entry
  * module's first line.
  */
-export function locator(resources: readonly RecordedResource[], programDir: string, main: string, cwd: string): (urn: string) => ReportLocation {
+export function locator(
+  resources: readonly RecordedResource[],
+  programDir: string,
+  main: string,
+  cwd: string,
+): (urn: string) => ReportLocation {
   const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
   const cache = new Map<string, ReportLocation>();
   const fallback: ReportLocation = { file: displayPath(main, cwd), line: 1, column: 1 };

@@ -33,9 +33,15 @@ export interface SerializedError {
 /** Messages to the worker. */
 export type PackThreadRequest =
   /** Registered resources, in order: each one's inputs for `Analyze`, its outputs so far for `AnalyzeStack`. */
-  | { readonly kind: "resources"; readonly resources: readonly { readonly resource: AnalyzerResource; readonly stack: AnalyzerResource }[] }
+  | {
+      readonly kind: "resources";
+      readonly resources: readonly { readonly resource: AnalyzerResource; readonly stack: AnalyzerResource }[];
+    }
   /** The program has finished: the resources (by registration index) whose outputs changed since they were sent. */
-  | { readonly kind: "finish"; readonly changed: readonly { readonly index: number; readonly resource: AnalyzerResource }[] }
+  | {
+      readonly kind: "finish";
+      readonly changed: readonly { readonly index: number; readonly resource: AnalyzerResource }[];
+    }
   | { readonly kind: "close" };
 
 /** Messages from the worker. */
@@ -70,7 +76,10 @@ export interface PackThread {
    * resource sent, with the outputs in `changed` for those whose outputs changed since); rejects
    * with the first failure.
    */
-  finish(changed: readonly { readonly index: number; readonly resource: AnalyzerResource }[], onAnalyzed?: (count: number) => void): Promise<DiagnosticLike[]>;
+  finish(
+    changed: readonly { readonly index: number; readonly resource: AnalyzerResource }[],
+    onAnalyzed?: (count: number) => void,
+  ): Promise<DiagnosticLike[]>;
   /** Progress: resources analyzed so far. */
   onProgress(listener: (analyzed: number) => void): void;
   /** Stops the packs and the thread. */
@@ -84,7 +93,11 @@ const WORKER_SOURCE = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); r
 export function startPackThread(setup: PackThreadSetup): PackThread {
   // A young generation three times Node's default (3 × 32 MiB semi-spaces): the thread encodes a
   // request per resource, garbage that a small young generation scavenges over and over.
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: setup,
+    resourceLimits: { maxYoungGenerationSizeMb: 96 },
+  });
   const listeners = new Set<(reply: PackThreadReply) => void>();
   let exited: Error | undefined;
   const broadcast = (reply: PackThreadReply) => listeners.forEach((listener) => listener(reply));
@@ -97,7 +110,9 @@ export function startPackThread(setup: PackThreadSetup): PackThread {
   };
   worker.on("error", (error) => fail(error));
   worker.on("exit", (code) => fail(new Error(`the policy packs' thread stopped (exit code ${code})`)));
-  const next = <K extends PackThreadReply["kind"]>(kinds: readonly K[]): Promise<Extract<PackThreadReply, { kind: K }>> =>
+  const next = <K extends PackThreadReply["kind"]>(
+    kinds: readonly K[],
+  ): Promise<Extract<PackThreadReply, { kind: K }>> =>
     new Promise((resolvePromise) => {
       const listener = (reply: PackThreadReply) => {
         if (!(kinds as readonly string[]).includes(reply.kind)) return;

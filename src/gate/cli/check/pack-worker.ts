@@ -16,7 +16,9 @@ import type { DiagnosticLike } from "./violations";
 const IN_FLIGHT = 64;
 
 function serialize(error: unknown): SerializedError {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: "Error", message: String(error) };
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: "Error", message: String(error) };
 }
 
 const port = parentPort;
@@ -29,7 +31,13 @@ const started: Promise<{ packs: PackSession[] } | { error: unknown }> = starting
   (packs) => ({ packs }),
   (error: unknown) => ({ error }),
 );
-void started.then((outcome) => send("packs" in outcome ? { kind: "started", infos: outcome.packs.map((pack) => pack.info) } : { kind: "start-failed", error: serialize(outcome.error) }));
+void started.then((outcome) =>
+  send(
+    "packs" in outcome
+      ? { kind: "started", infos: outcome.packs.map((pack) => pack.info) }
+      : { kind: "start-failed", error: serialize(outcome.error) },
+  ),
+);
 
 type Outcome = { diagnostics: DiagnosticLike[] } | { error: unknown };
 
@@ -61,7 +69,9 @@ function analyze(resource: AnalyzerResource): void {
         return Promise.all(
           outcome.packs.map((pack) =>
             // A resource policy's diagnostic names no URN: the engine knows which resource it asked about.
-            limited(() => pack.analyze(resource)).then((found) => found.map((diagnostic) => ({ ...diagnostic, urn: diagnostic.urn || resource.urn }))),
+            limited(() => pack.analyze(resource)).then((found) =>
+              found.map((diagnostic) => ({ ...diagnostic, urn: diagnostic.urn || resource.urn })),
+            ),
           ),
         ).then((found): Outcome => ({ diagnostics: found.flat() }));
       })

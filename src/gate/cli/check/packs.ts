@@ -2,7 +2,13 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../../program/errors";
 import { PACKAGE_ROOT } from "../../program/resolve-fallback";
-import { PackConfigError, PolicyPackError, PolicyPackProcess, type AnalyzerInfo, type AnalyzerResource } from "../../analyzer";
+import {
+  PackConfigError,
+  PolicyPackError,
+  PolicyPackProcess,
+  type AnalyzerInfo,
+  type AnalyzerResource,
+} from "../../analyzer";
 import type { PolicyConfig } from "./policy-config";
 import type { DiagnosticLike } from "./violations";
 
@@ -38,7 +44,8 @@ export interface PackSession {
 export function resolvePackDir(dir: string, cwd: string): string {
   const absolute = resolve(cwd, dir);
   if (!existsSync(absolute)) throw new UsageError(`--policy-pack ${dir}: no such folder`);
-  if (!statSync(absolute).isDirectory()) throw new UsageError(`--policy-pack ${dir}: not a folder; give the folder that holds PulumiPolicy.yaml`);
+  if (!statSync(absolute).isDirectory())
+    throw new UsageError(`--policy-pack ${dir}: not a folder; give the folder that holds PulumiPolicy.yaml`);
   if (!existsSync(join(absolute, "PulumiPolicy.yaml")))
     throw new UsageError(`--policy-pack ${dir}: not a CrossGuard policy pack (no PulumiPolicy.yaml in it)`);
   return absolute;
@@ -50,7 +57,11 @@ export function packInfoOf(dir: string, info: AnalyzerInfo): PackInfo {
     dir,
     name: info.name,
     version: info.version,
-    policies: info.policies.map((policy) => ({ name: policy.name, description: policy.description, enforcementLevel: policy.enforcementLevel })),
+    policies: info.policies.map((policy) => ({
+      name: policy.name,
+      description: policy.description,
+      enforcementLevel: policy.enforcementLevel,
+    })),
   };
 }
 
@@ -86,12 +97,19 @@ export interface PackStackInfo {
 export const PACK_PRIORITY_BELOW_CHECK = 10;
 
 /** Starts one pack, configured with its policies' defaults; a pack that cannot start is a {@link UsageError} with the harness's message. */
-export async function startPack(dir: string, stack: PackStackInfo): Promise<PackSession & { configure(config: PolicyConfig): Promise<void> }> {
+export async function startPack(
+  dir: string,
+  stack: PackStackInfo,
+): Promise<PackSession & { configure(config: PolicyConfig): Promise<void> }> {
   let process: PolicyPackProcess;
   try {
     process = await PolicyPackProcess.start(dir, { stack, lowerPriorityBy: PACK_PRIORITY_BELOW_CHECK });
   } catch (error) {
-    throw new UsageError(error instanceof PolicyPackError ? error.message : `policy pack "${dir}" did not start: ${(error as Error).message}`);
+    throw new UsageError(
+      error instanceof PolicyPackError
+        ? error.message
+        : `policy pack "${dir}" did not start: ${(error as Error).message}`,
+    );
   }
   return {
     info: packInfoOf(dir, process.startInfo),
@@ -108,11 +126,20 @@ export async function startPack(dir: string, stack: PackStackInfo): Promise<Pack
  * file that name its policies (and `all`). An entry that names a policy of no pack, or that breaks
  * a policy's config schema, is a {@link UsageError} naming the file.
  */
-export async function startPacks(dirs: readonly string[], config: PolicyConfig | undefined, stack: PackStackInfo, configLabel: string): Promise<PackSession[]> {
+export async function startPacks(
+  dirs: readonly string[],
+  config: PolicyConfig | undefined,
+  stack: PackStackInfo,
+  configLabel: string,
+): Promise<PackSession[]> {
   const packs = await settleAll(dirs.map((dir) => startPack(dir, stack)));
   if (!config) return packs;
   try {
-    checkConfigNames(config, packs.map((pack) => pack.info), configLabel);
+    checkConfigNames(
+      config,
+      packs.map((pack) => pack.info),
+      configLabel,
+    );
     for (const pack of packs) {
       const names = new Set(pack.info.policies.map((policy) => policy.name));
       const own = Object.fromEntries(Object.entries(config).filter(([name]) => name === "all" || names.has(name)));

@@ -6,24 +6,37 @@ import { UsageError } from "../../program/errors";
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
 export type EnforcementLevel = (typeof ENFORCEMENT_LEVELS)[number];
 
-const levelSchema = z.enum(ENFORCEMENT_LEVELS, { error: `an enforcement level is one of ${ENFORCEMENT_LEVELS.join(", ")}` });
+const levelSchema = z.enum(ENFORCEMENT_LEVELS, {
+  error: `an enforcement level is one of ${ENFORCEMENT_LEVELS.join(", ")}`,
+});
 
 /**
  * Pulumi's policy pack config file (`pulumi preview --policy-pack-config FILE`): per policy name an
  * enforcement level, or an object with an optional `enforcementLevel` and the policy's own
  * properties; `all` sets every policy's level.
  */
-const entrySchema = z.unknown().transform((value, ctx): EnforcementLevel | { enforcementLevel?: EnforcementLevel; [property: string]: unknown } => {
-  const schema = typeof value === "string" ? levelSchema : z.looseObject({ enforcementLevel: levelSchema.optional() });
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  if (typeof value !== "string" && (typeof value !== "object" || value === null || Array.isArray(value)))
-    ctx.addIssue({ code: "custom", message: 'each entry is an enforcement level ("mandatory") or an object ({ "enforcementLevel": "advisory", ...properties })' });
-  else for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
-  return z.NEVER;
-});
+const entrySchema = z
+  .unknown()
+  .transform((value, ctx): EnforcementLevel | { enforcementLevel?: EnforcementLevel; [property: string]: unknown } => {
+    const schema =
+      typeof value === "string" ? levelSchema : z.looseObject({ enforcementLevel: levelSchema.optional() });
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    if (typeof value !== "string" && (typeof value !== "object" || value === null || Array.isArray(value)))
+      ctx.addIssue({
+        code: "custom",
+        message:
+          'each entry is an enforcement level ("mandatory") or an object ({ "enforcementLevel": "advisory", ...properties })',
+      });
+    else
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+    return z.NEVER;
+  });
 
-export const policyConfigSchema = z.record(z.string(), entrySchema, { error: "the file must hold a JSON object: policy names to levels or settings" });
+export const policyConfigSchema = z.record(z.string(), entrySchema, {
+  error: "the file must hold a JSON object: policy names to levels or settings",
+});
 
 export type PolicyConfig = z.infer<typeof policyConfigSchema>;
 
@@ -39,7 +52,9 @@ export function readPolicyConfig(file: string, label: string = file): PolicyConf
   const parsed = policyConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UsageError(`--config ${label}: ${issue.path.length > 0 ? `"${issue.path.join(".")}": ` : ""}${issue.message}`);
+    throw new UsageError(
+      `--config ${label}: ${issue.path.length > 0 ? `"${issue.path.join(".")}": ` : ""}${issue.message}`,
+    );
   }
   return parsed.data;
 }

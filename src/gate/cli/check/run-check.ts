@@ -46,10 +46,16 @@ export interface CheckResult {
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const progress = options.progress ?? SILENT_PROGRESS;
   const packDirs =
-    options.packDirs && options.packDirs.length > 0 ? options.packDirs.map((dir) => resolvePackDir(dir, options.cwd)) : [DEFAULT_PACK_DIR];
+    options.packDirs && options.packDirs.length > 0
+      ? options.packDirs.map((dir) => resolvePackDir(dir, options.cwd))
+      : [DEFAULT_PACK_DIR];
   if (!existsSync(DEFAULT_PACK_DIR) && packDirs[0] === DEFAULT_PACK_DIR)
-    throw new UsageError(`the default policy pack is missing (${DEFAULT_PACK_DIR}); reinstall agent-iam or pass --policy-pack DIR`);
-  const config = options.configFile ? readPolicyConfig(resolve(options.cwd, options.configFile), options.configFile) : undefined;
+    throw new UsageError(
+      `the default policy pack is missing (${DEFAULT_PACK_DIR}); reinstall agent-iam or pass --policy-pack DIR`,
+    );
+  const config = options.configFile
+    ? readPolicyConfig(resolve(options.cwd, options.configFile), options.configFile)
+    : undefined;
   const project = loadProject(options.programDir ?? options.cwd, { stack: options.stack });
 
   progress.phase("starting policy packs and running the program");
@@ -84,7 +90,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     if ("error" in outcome) throw outcome.error;
     const { recorded } = ran;
 
-    const changed = recorded.resources.flatMap((resource, index) => (resource.state === sentState[index] ? [] : [{ index, resource: view.resource(resource, "stack") }]));
+    const changed = recorded.resources.flatMap((resource, index) =>
+      resource.state === sentState[index] ? [] : [{ index, resource: view.resource(resource, "stack") }],
+    );
     const diagnostics: DiagnosticLike[] = await thread.finish(changed, () => progress.phase("checking the stack"));
     const stackUrn = recorded.resources[0]?.urn ?? "";
     const violations = violationsFrom(diagnostics, stackUrn);

@@ -54,7 +54,13 @@ export function violationsFrom(diagnostics: readonly DiagnosticLike[], stackUrn:
       urn: diagnostic.urn || stackUrn,
       message: diagnostic.message,
     };
-    const key = JSON.stringify([violation.policyPack, violation.policy, violation.urn, violation.message, violation.enforcementLevel]);
+    const key = JSON.stringify([
+      violation.policyPack,
+      violation.policy,
+      violation.urn,
+      violation.message,
+      violation.enforcementLevel,
+    ]);
     if (seen.has(key)) continue;
     seen.add(key);
     violations.push(violation);
@@ -77,13 +83,34 @@ export function sortViolations(violations: readonly Violation[]): Violation[] {
 }
 
 /** Violations grouped by policy (keeping the order of {@link sortViolations}). */
-export function groupByPolicy(violations: readonly Violation[]): { policy: string; policyPack: string; description: string; enforcementLevel: EnforcementLevel; violations: Violation[] }[] {
-  const groups = new Map<string, { policy: string; policyPack: string; description: string; enforcementLevel: EnforcementLevel; violations: Violation[] }>();
+export function groupByPolicy(violations: readonly Violation[]): {
+  policy: string;
+  policyPack: string;
+  description: string;
+  enforcementLevel: EnforcementLevel;
+  violations: Violation[];
+}[] {
+  const groups = new Map<
+    string,
+    {
+      policy: string;
+      policyPack: string;
+      description: string;
+      enforcementLevel: EnforcementLevel;
+      violations: Violation[];
+    }
+  >();
   for (const violation of violations) {
     const key = `${violation.policyPack}\u0000${violation.policy}\u0000${violation.enforcementLevel}`;
     let group = groups.get(key);
     if (!group) {
-      group = { policy: violation.policy, policyPack: violation.policyPack, description: violation.description, enforcementLevel: violation.enforcementLevel, violations: [] };
+      group = {
+        policy: violation.policy,
+        policyPack: violation.policyPack,
+        description: violation.description,
+        enforcementLevel: violation.enforcementLevel,
+        violations: [],
+      };
       groups.set(key, group);
     }
     group.violations.push(violation);

@@ -29,7 +29,9 @@ export function auditSummaryText(summary: AuditSummary, files: number): string {
   ];
   if (summary.unattributedPrincipals.size > 0) {
     lines.push("Identities not in the inventory:");
-    for (const [principal, count] of [...summary.unattributedPrincipals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))
+    for (const [principal, count] of [...summary.unattributedPrincipals].sort(
+      (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
+    ))
       lines.push(`  ${principal} (${plural(count, "event")})`);
   }
   return `${lines.join("\n")}\n`;
@@ -43,10 +45,22 @@ export function auditSummaryText(summary: AuditSummary, files: number): string {
 export const registerAudit: CommandRegistration = (program: Command, io: CliIO, setExitCode) => {
   program
     .command("audit")
-    .description("Attribute cloud audit-log events (AWS CloudTrail, GCP Cloud Audit Logs, Azure Activity Log) to agents and their owners")
-    .argument("<FILES...>", "log files: CloudTrail .json/.json.gz, Cloud Logging exports (JSON array or NDJSON), Activity Log exports")
+    .description(
+      "Attribute cloud audit-log events (AWS CloudTrail, GCP Cloud Audit Logs, Azure Activity Log) to agents and their owners",
+    )
+    .argument(
+      "<FILES...>",
+      "log files: CloudTrail .json/.json.gz, Cloud Logging exports (JSON array or NDJSON), Activity Log exports",
+    )
     .requiredOption("--inventory <FILE>", "the inventory JSON (agent-iam inventory PROGRAM_DIR --format json)")
-    .addOption(new Option("--format <FORMAT>", "text (a feed for people), json (an array of action records) or ndjson (one record a line)").choices([...AUDIT_FORMATS]).default("text"))
+    .addOption(
+      new Option(
+        "--format <FORMAT>",
+        "text (a feed for people), json (an array of action records) or ndjson (one record a line)",
+      )
+        .choices([...AUDIT_FORMATS])
+        .default("text"),
+    )
     .addHelpText(
       "after",
       "\nExit codes: 0 every file was read, 2 a file could not be read to its end (what was read before is still printed) or a usage error.\n\nExamples:\n  agent-iam inventory examples/fleet --format json > inventory.json\n  agent-iam audit trail/*.json.gz --inventory inventory.json\n  agent-iam audit gcp-audit.ndjson --inventory inventory.json --format ndjson",
@@ -61,7 +75,9 @@ export const registerAudit: CommandRegistration = (program: Command, io: CliIO, 
       }
       // A reader that goes away (agent-iam audit ... | head) ends the run quietly.
       const stop = new AbortController();
-      const stdout = io.stdout as { on?: (event: "error", listener: (error: NodeJS.ErrnoException) => void) => unknown };
+      const stdout = io.stdout as {
+        on?: (event: "error", listener: (error: NodeJS.ErrnoException) => void) => unknown;
+      };
       stdout.on?.("error", (error) => {
         if (error.code === "EPIPE") stop.abort();
       });
@@ -87,9 +103,14 @@ export const registerAudit: CommandRegistration = (program: Command, io: CliIO, 
       if (stop.signal.aborted) return setExitCode(EXIT.ok);
       if (flags.format === "json") io.stdout.write(first ? "[]\n" : "\n]\n");
       if (flags.format === "text") io.stdout.write(auditSummaryText(summary, files.length));
-      for (const { file, offset } of summary.unrecognized) io.stderr.write(`warning: ${file}: the record at byte ${offset} is not a CloudTrail, Cloud Audit Logs or Activity Log event; skipped\n`);
+      for (const { file, offset } of summary.unrecognized)
+        io.stderr.write(
+          `warning: ${file}: the record at byte ${offset} is not a CloudTrail, Cloud Audit Logs or Activity Log event; skipped\n`,
+        );
       for (const error of summary.errors)
-        io.stderr.write(`error: ${error.message}${error.recordsRead > 0 ? ` (the ${plural(error.recordsRead, "record")} before it ${error.recordsRead === 1 ? "is" : "are"} reported above)` : ""}\n`);
+        io.stderr.write(
+          `error: ${error.message}${error.recordsRead > 0 ? ` (the ${plural(error.recordsRead, "record")} before it ${error.recordsRead === 1 ? "is" : "are"} reported above)` : ""}\n`,
+        );
       setExitCode(summary.errors.length > 0 ? EXIT.usage : EXIT.ok);
     });
 };

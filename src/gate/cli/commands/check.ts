@@ -42,9 +42,16 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export const registerCheck: CommandRegistration = (program: Command, io: CliIO, setExitCode) => {
   program
     .command("check")
-    .description("Run a Pulumi program offline (no cloud, no credentials, no Pulumi CLI) and check it against the policy pack")
+    .description(
+      "Run a Pulumi program offline (no cloud, no credentials, no Pulumi CLI) and check it against the policy pack",
+    )
     .argument("[PROGRAM_DIR]", "folder holding Pulumi.yaml (default: the current folder)")
-    .option("--policy-pack <DIR>", "CrossGuard policy pack folder; repeat for several (default: agent-iam's own pack)", collect, [])
+    .option(
+      "--policy-pack <DIR>",
+      "CrossGuard policy pack folder; repeat for several (default: agent-iam's own pack)",
+      collect,
+      [],
+    )
     .option("--config <FILE>", "policy pack config, in the JSON format of pulumi --policy-pack-config")
     .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config to use (default: the only one, else dev)")
     .option("--preview", "leave values a real preview would not know yet (ids, ARNs, computed outputs) unknown")
@@ -69,7 +76,9 @@ export const registerCheck: CommandRegistration = (program: Command, io: CliIO, 
       for (const note of flags.json ? result.project.notes : []) io.stderr.write(`note: ${note}\n`);
       if (flags.sarif) writeReport(flags.sarif, sarifReport(result, io.cwd), io.cwd, "--sarif");
       if (flags.inventory) writeReport(flags.inventory, inventoryReport(result), io.cwd, "--inventory");
-      io.stdout.write(flags.json ? jsonReport(result, io.cwd) : humanReport(result, colorsFor(io.stdout, io.env), io.cwd));
+      io.stdout.write(
+        flags.json ? jsonReport(result, io.cwd) : humanReport(result, colorsFor(io.stdout, io.env), io.cwd),
+      );
       setExitCode(result.exitCode);
     });
 };

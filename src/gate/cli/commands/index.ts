@@ -7,4 +7,9 @@ import type { CommandRegistration } from "./registration";
 export type { CommandRegistration, SetExitCode } from "./registration";
 
 /** Every subcommand of `agent-iam`, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandRegistration[] = [registerCheck, registerInventory, registerAudit, registerOffboard];
+export const COMMANDS: readonly CommandRegistration[] = [
+  registerCheck,
+  registerInventory,
+  registerAudit,
+  registerOffboard,
+];

@@ -2,7 +2,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { isIsoDate } from "../../../model/dates";
-import { formatInventory, INVENTORY_FORMATS, inventoryDocument, type InventoryFormat } from "../../../reports/inventory/document";
+import {
+  formatInventory,
+  INVENTORY_FORMATS,
+  inventoryDocument,
+  type InventoryFormat,
+} from "../../../reports/inventory/document";
 import { InventoryError } from "../../../reports/inventory/from-resources";
 import type { InventoryDocument } from "../../../model/inventory/schema";
 import { UsageError } from "../../program/errors";
@@ -49,11 +54,22 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export const registerInventory: CommandRegistration = (program: Command, io: CliIO, setExitCode) => {
   program
     .command("inventory")
-    .description("Write the agent inventory of a Pulumi program (offline): owner, purpose, identities, grants in plain words, risk tier")
+    .description(
+      "Write the agent inventory of a Pulumi program (offline): owner, purpose, identities, grants in plain words, risk tier",
+    )
     .argument("[PROGRAM_DIR]", "folder holding Pulumi.yaml (default: the current folder)")
-    .addOption(new Option("--format <FORMAT>", "json, csv, md (Markdown) or html (the risk dashboard)").choices([...INVENTORY_FORMATS]).default("json"))
+    .addOption(
+      new Option("--format <FORMAT>", "json, csv, md (Markdown) or html (the risk dashboard)")
+        .choices([...INVENTORY_FORMATS])
+        .default("json"),
+    )
     .option("--out <FILE>", "write to FILE instead of stdout")
-    .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config to use (default: the only one, else dev); repeat to cover several stacks in one inventory", collect, [])
+    .option(
+      "--stack <NAME>",
+      "stack whose Pulumi.<stack>.yaml config to use (default: the only one, else dev); repeat to cover several stacks in one inventory",
+      collect,
+      [],
+    )
     .option("--as-of <DATE>", "compute days to expiry and risk as of this date, YYYY-MM-DD (default: today, UTC)")
     .addHelpText(
       "after",
@@ -71,17 +87,23 @@ export const registerInventory: CommandRegistration = (program: Command, io: Cli
         try {
           documents.push(inventoryDocument(recorded.resources, asOf));
         } catch (error) {
-          if (error instanceof InventoryError) throw new UsageError(stack ? `stack ${stack}: ${error.message}` : error.message);
+          if (error instanceof InventoryError)
+            throw new UsageError(stack ? `stack ${stack}: ${error.message}` : error.message);
           throw error;
         }
       }
       // Several stacks: one inventory, an agent per stack it is declared in.
       const document: InventoryDocument = {
         generated: documents[0]!.generated,
-        agents: documents.flatMap((item) => item.agents).sort((a, b) => a.id.localeCompare(b.id) || a.environment.localeCompare(b.environment)),
+        agents: documents
+          .flatMap((item) => item.agents)
+          .sort((a, b) => a.id.localeCompare(b.id) || a.environment.localeCompare(b.environment)),
       };
       writeOutput(io, formatInventory(document, flags.format), flags.out);
-      if (flags.out) io.stderr.write(`wrote the inventory of ${document.agents.length} agent${document.agents.length === 1 ? "" : "s"} to ${flags.out}\n`);
+      if (flags.out)
+        io.stderr.write(
+          `wrote the inventory of ${document.agents.length} agent${document.agents.length === 1 ? "" : "s"} to ${flags.out}\n`,
+        );
       setExitCode(EXIT.ok);
     });
 };

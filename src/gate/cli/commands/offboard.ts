@@ -58,7 +58,9 @@ function describeChange(change: ResourceChange): string {
 export const registerOffboard: CommandRegistration = (program: Command, io: CliIO, setExitCode) => {
   program
     .command("offboard")
-    .description("Show which agents a departing owner's offboarding disables, what changes in their identities, and the config change to make")
+    .description(
+      "Show which agents a departing owner's offboarding disables, what changes in their identities, and the config change to make",
+    )
     .argument("<OWNER>", "the departing person's email, as the agents' owner field has it")
     .argument("[PROGRAM_DIR]", "folder holding Pulumi.yaml (default: the current folder)")
     .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config to use (default: the only one, else dev)")
@@ -74,15 +76,23 @@ export const registerOffboard: CommandRegistration = (program: Command, io: CliI
       for (const note of project.notes) io.stderr.write(`note: ${note}\n`);
       let current: string[];
       try {
-        current = parseDepartedOwners(project.config[DEPARTED_OWNERS_KEY] === undefined ? undefined : JSON.parse(project.config[DEPARTED_OWNERS_KEY]!));
+        current = parseDepartedOwners(
+          project.config[DEPARTED_OWNERS_KEY] === undefined
+            ? undefined
+            : JSON.parse(project.config[DEPARTED_OWNERS_KEY]!),
+        );
       } catch (error) {
-        if (error instanceof DepartedOwnersError || error instanceof SyntaxError) throw new UsageError(`stack ${project.stack}: ${(error as Error).message}`);
+        if (error instanceof DepartedOwnersError || error instanceof SyntaxError)
+          throw new UsageError(`stack ${project.stack}: ${(error as Error).message}`);
         throw error;
       }
       const change = offboardConfigChange(owner, current, project.stack);
       const listed = change.alreadyListed ? current : [...current, owner];
 
-      const before = await runWithConfig(project, { ...project.config, [DEPARTED_OWNERS_KEY]: JSON.stringify(current.filter((departed) => !sameOwner(departed, owner))) });
+      const before = await runWithConfig(project, {
+        ...project.config,
+        [DEPARTED_OWNERS_KEY]: JSON.stringify(current.filter((departed) => !sameOwner(departed, owner))),
+      });
       const after = await runWithConfig(project, { ...project.config, [DEPARTED_OWNERS_KEY]: JSON.stringify(listed) });
       const owned = inventoryDocument(before.resources).agents.filter((agent) => sameOwner(agent.owner, owner));
       const afterById = new Map(inventoryDocument(after.resources).agents.map((agent) => [agent.id, agent]));
@@ -103,7 +113,13 @@ export const registerOffboard: CommandRegistration = (program: Command, io: CliI
               owner,
               stack: project.stack,
               alreadyListed: change.alreadyListed,
-              agents: affected.map((item) => ({ id: item.agent.id, environment: item.agent.environment, clouds: item.agent.clouds, disabledAfter: item.disabledAfter, changes: item.changes })),
+              agents: affected.map((item) => ({
+                id: item.agent.id,
+                environment: item.agent.environment,
+                clouds: item.agent.clouds,
+                disabledAfter: item.disabledAfter,
+                changes: item.changes,
+              })),
               command: change.command,
               yaml: change.yaml,
             },
@@ -115,10 +131,18 @@ export const registerOffboard: CommandRegistration = (program: Command, io: CliI
         const c = colorsFor(io.stdout, io.env);
         const stackFile = project.stackFile ? basename(project.stackFile) : `Pulumi.${project.stack}.yaml`;
         const out: string[] = [c.bold(`Offboarding ${owner} from stack ${project.stack} of ${project.name}`), ""];
-        if (affected.length === 0) out.push(`No agent in this program is owned by ${owner}: nothing is disabled now; listing them keeps any agent they are later made owner of disabled.`);
+        if (affected.length === 0)
+          out.push(
+            `No agent in this program is owned by ${owner}: nothing is disabled now; listing them keeps any agent they are later made owner of disabled.`,
+          );
         else {
           const count = `${affected.length} agent${affected.length === 1 ? " is" : "s are"} owned by ${owner}`;
-          out.push(change.alreadyListed ? `${count}, who is already in ${DEPARTED_OWNERS_KEY}: the program deploys ${affected.length === 1 ? "it" : "them"} disabled.` : `${count} and will be disabled on the next pulumi up:`, "");
+          out.push(
+            change.alreadyListed
+              ? `${count}, who is already in ${DEPARTED_OWNERS_KEY}: the program deploys ${affected.length === 1 ? "it" : "them"} disabled.`
+              : `${count} and will be disabled on the next pulumi up:`,
+            "",
+          );
           for (const item of affected) {
             const clouds = item.agent.clouds.map((cloud) => CLOUD_NAMES[cloud]).join(", ") || "no cloud";
             out.push(`  ${c.bold(item.agent.id)} (${item.agent.environment}; ${clouds}): ${item.agent.purpose}`);
@@ -128,12 +152,29 @@ export const registerOffboard: CommandRegistration = (program: Command, io: CliI
           }
         }
         out.push("");
-        if (change.alreadyListed) out.push(`${owner} is already in ${DEPARTED_OWNERS_KEY} of stack ${project.stack}; there is nothing to change.`);
+        if (change.alreadyListed)
+          out.push(
+            `${owner} is already in ${DEPARTED_OWNERS_KEY} of stack ${project.stack}; there is nothing to change.`,
+          );
         else {
-          out.push("Make the change:", "", `  ${change.command}`, "", `or in ${stackFile}:`, "", ...change.yaml.split("\n").map((line) => `  ${line}`), "");
+          out.push(
+            "Make the change:",
+            "",
+            `  ${change.command}`,
+            "",
+            `or in ${stackFile}:`,
+            "",
+            ...change.yaml.split("\n").map((line) => `  ${line}`),
+            "",
+          );
           out.push("Then run agent-iam check and pulumi up. To enable an agent again, give it a new owner.");
         }
-        for (const item of stillActive) out.push(c.red(`warning: ${item.agent.id} stays active after the change: its AgentIdentity does not read ${DEPARTED_OWNERS_KEY} (update agent-iam)`));
+        for (const item of stillActive)
+          out.push(
+            c.red(
+              `warning: ${item.agent.id} stays active after the change: its AgentIdentity does not read ${DEPARTED_OWNERS_KEY} (update agent-iam)`,
+            ),
+          );
         io.stdout.write(`${out.join("\n")}\n`);
       }
       setExitCode(stillActive.length > 0 ? EXIT.violations : EXIT.ok);

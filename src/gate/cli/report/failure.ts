@@ -21,8 +21,16 @@ function sourceLine(file: string, line: number, column: number): string[] {
  */
 export function formatFailure(error: UsageError | ProgramFailure, colors: Colors, cwd: string): string {
   if (!(error instanceof ProgramFailure)) return `${colors.red("error:")} ${error.message}\n`;
-  const where = error.location ? ` at ${displayPath(error.location.file, cwd)}:${error.location.line}:${error.location.column}` : "";
-  const lines = [`${colors.red("error:")} the program failed to run${where}`, `${colors.bold(error.kind === "error" ? "Error" : error.kind)}: ${error.message}`];
-  if (error.location) lines.push(...sourceLine(error.location.file, error.location.line, error.location.column).map((line) => colors.dim(line)));
+  const where = error.location
+    ? ` at ${displayPath(error.location.file, cwd)}:${error.location.line}:${error.location.column}`
+    : "";
+  const lines = [
+    `${colors.red("error:")} the program failed to run${where}`,
+    `${colors.bold(error.kind === "error" ? "Error" : error.kind)}: ${error.message}`,
+  ];
+  if (error.location)
+    lines.push(
+      ...sourceLine(error.location.file, error.location.line, error.location.column).map((line) => colors.dim(line)),
+    );
   return `${lines.join("\n")}\n`;
 }

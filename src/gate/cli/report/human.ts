@@ -28,12 +28,20 @@ function resourceLabel(urn: string): string {
 
 function agentLines(agent: AgentSummary, colors: Colors): string[] {
   const clouds = agent.clouds.map((cloud) => CLOUD_NAMES[cloud]).join(", ") || "no cloud";
-  const head = [colors.bold(agent.id), agent.environment ?? "no environment", clouds, `owner ${agent.owner ?? colors.red("none")}`];
+  const head = [
+    colors.bold(agent.id),
+    agent.environment ?? "no environment",
+    clouds,
+    `owner ${agent.owner ?? colors.red("none")}`,
+  ];
   if (agent.expires) head.push(`expires ${agent.expires}`);
   if (agent.disabled) head.push(colors.yellow("DISABLED (kill switch on)"));
   const lines = [`  ${head.join(colors.dim(" · "))}`];
   if (agent.purpose) lines.push(`    ${agent.purpose}`);
-  if (agent.runsOn) lines.push(`    ${colors.dim("runs on")} ${RUNS_ON_WORDS[agent.runsOn.kind] ?? agent.runsOn.kind} ${colors.dim("as")} ${agent.runsOn.subject}`);
+  if (agent.runsOn)
+    lines.push(
+      `    ${colors.dim("runs on")} ${RUNS_ON_WORDS[agent.runsOn.kind] ?? agent.runsOn.kind} ${colors.dim("as")} ${agent.runsOn.subject}`,
+    );
   if (agent.canDo.length > 0) {
     lines.push(`    ${colors.dim("can")}`);
     for (const item of agent.canDo) lines.push(`      - ${item}`);
@@ -74,8 +82,13 @@ export function humanReport(result: CheckResult, colors: Colors, cwd: string): s
     out.push(colors.bold(`Violations (${plural(groups.length, "policy", "policies")})`));
     for (const group of groups) {
       const mark = group.enforcementLevel === "mandatory" ? colors.red("✖") : colors.yellow("⚠");
-      const level = group.enforcementLevel === "mandatory" ? colors.red(group.enforcementLevel) : colors.yellow(group.enforcementLevel);
-      out.push(`  ${mark} ${colors.bold(group.policy)} ${colors.dim("·")} ${level} ${colors.dim("·")} ${group.violations.length}${packs.length > 1 ? colors.dim(` · ${group.policyPack}`) : ""}`);
+      const level =
+        group.enforcementLevel === "mandatory"
+          ? colors.red(group.enforcementLevel)
+          : colors.yellow(group.enforcementLevel);
+      out.push(
+        `  ${mark} ${colors.bold(group.policy)} ${colors.dim("·")} ${level} ${colors.dim("·")} ${group.violations.length}${packs.length > 1 ? colors.dim(` · ${group.policyPack}`) : ""}`,
+      );
       if (group.description) out.push(...indent(group.description, "    ").map((line) => colors.dim(line)));
       for (const violation of group.violations) {
         const where = locate(violation.urn);
@@ -95,7 +108,12 @@ export function summaryLine(result: CheckResult, colors: Colors): string {
   const counts = countByLevel(result.violations);
   const policies = result.packs.reduce((sum, pack) => sum + pack.policies.length, 0);
   const checked = `${plural(result.agents.length, "agent")}, ${plural(result.recorded.resources.filter((resource) => resource.type !== STACK_TYPE).length, "resource")}, ${plural(policies, "policy", "policies")}`;
-  const others = [counts.advisory > 0 ? `${counts.advisory} advisory` : "", counts.remediate > 0 ? `${counts.remediate} remediate` : ""].filter(Boolean).join(", ");
+  const others = [
+    counts.advisory > 0 ? `${counts.advisory} advisory` : "",
+    counts.remediate > 0 ? `${counts.remediate} remediate` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
   if (counts.mandatory > 0)
     return `${colors.red(colors.bold("✖ FAILED"))}: ${plural(counts.mandatory, "mandatory violation")}${others ? `, ${others}` : ""} (${checked})`;
   return `${colors.green(colors.bold("✔ PASSED"))}: no mandatory violation${others ? ` (${others})` : ""} (${checked})`;

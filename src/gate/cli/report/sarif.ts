@@ -24,20 +24,29 @@ export const SARIF_LEVELS: Readonly<Record<EnforcementLevel, "error" | "warning"
 };
 
 /** GitHub's `security-severity` (0–10) per level, which code scanning shows as High / Medium / Low. */
-const SECURITY_SEVERITY: Readonly<Record<EnforcementLevel, string>> = { mandatory: "8.0", advisory: "5.0", remediate: "3.0", disabled: "0.0" };
+const SECURITY_SEVERITY: Readonly<Record<EnforcementLevel, string>> = {
+  mandatory: "8.0",
+  advisory: "5.0",
+  remediate: "3.0",
+  disabled: "0.0",
+};
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
 function toolVersion(): string {
   try {
-    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0";
+    return (
+      (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0"
+    );
   } catch {
     return "0.0.0";
   }
 }
 
 function levelOf(value: string): EnforcementLevel {
-  return value === "mandatory" || value === "advisory" || value === "remediate" || value === "disabled" ? value : "advisory";
+  return value === "mandatory" || value === "advisory" || value === "remediate" || value === "disabled"
+    ? value
+    : "advisory";
 }
 
 /** The SARIF log of a check. */
@@ -47,7 +56,8 @@ export function sarifLog(result: CheckResult, cwd: string) {
   // Rules: every policy of every pack; a policy name two packs share is qualified with its pack.
   const shared = new Set<string>();
   const seenNames = new Set<string>();
-  for (const pack of result.packs) for (const policy of pack.policies) (seenNames.has(policy.name) ? shared : seenNames).add(policy.name);
+  for (const pack of result.packs)
+    for (const policy of pack.policies) (seenNames.has(policy.name) ? shared : seenNames).add(policy.name);
   const ruleId = (pack: string, policy: string) => (shared.has(policy) ? `${pack}/${policy}` : policy);
   const rules: { id: string; pack: string; description: string; level: EnforcementLevel }[] = [];
   const ruleIndex = new Map<string, number>();
@@ -57,8 +67,11 @@ export function sarifLog(result: CheckResult, cwd: string) {
     ruleIndex.set(id, rules.length);
     rules.push({ id, pack, description, level });
   };
-  for (const pack of result.packs) for (const policy of pack.policies) addRule(pack.name, policy.name, policy.description, levelOf(policy.enforcementLevel));
-  for (const violation of result.violations) addRule(violation.policyPack, violation.policy, violation.description, violation.enforcementLevel);
+  for (const pack of result.packs)
+    for (const policy of pack.policies)
+      addRule(pack.name, policy.name, policy.description, levelOf(policy.enforcementLevel));
+  for (const violation of result.violations)
+    addRule(violation.policyPack, violation.policy, violation.description, violation.enforcementLevel);
 
   const results = result.violations.map((violation) => {
     const id = ruleId(violation.policyPack, violation.policy);
@@ -77,13 +90,21 @@ export function sarifLog(result: CheckResult, cwd: string) {
             artifactLocation: { uri: where.file, uriBaseId: "%SRCROOT%" },
             region: { startLine: where.line, startColumn: where.column },
           },
-          logicalLocations: [{ name: type === STACK_TYPE ? recorded.stack : name, fullyQualifiedName: violation.urn, kind: "resource" }],
+          logicalLocations: [
+            { name: type === STACK_TYPE ? recorded.stack : name, fullyQualifiedName: violation.urn, kind: "resource" },
+          ],
         },
       ],
       partialFingerprints: {
-        "agentIamViolation/v1": createHash("sha256").update(`${violation.policyPack}\n${violation.policy}\n${violation.urn}\n${violation.message}`).digest("hex"),
+        "agentIamViolation/v1": createHash("sha256")
+          .update(`${violation.policyPack}\n${violation.policy}\n${violation.urn}\n${violation.message}`)
+          .digest("hex"),
       },
-      properties: { policyPack: violation.policyPack, enforcementLevel: violation.enforcementLevel, resourceType: type },
+      properties: {
+        policyPack: violation.policyPack,
+        enforcementLevel: violation.enforcementLevel,
+        resourceType: type,
+      },
     };
   });
 
@@ -103,7 +124,12 @@ export function sarifLog(result: CheckResult, cwd: string) {
               fullDescription: { text: rule.description || rule.id },
               defaultConfiguration: { level: SARIF_LEVELS[rule.level] },
               help: { text: `${rule.description}\nPolicy ${rule.id} of the CrossGuard pack ${rule.pack}.` },
-              properties: { tags: ["security", "iam"], "security-severity": SECURITY_SEVERITY[rule.level], policyPack: rule.pack, enforcementLevel: rule.level },
+              properties: {
+                tags: ["security", "iam"],
+                "security-severity": SECURITY_SEVERITY[rule.level],
+                policyPack: rule.pack,
+                enforcementLevel: rule.level,
+              },
             })),
           },
         },
