@@ -1,7 +1,6 @@
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { loadProject } from "../src/gate/program/project";
-import { skipUnreadPromiseStacks } from "../src/gate/program/promise-stacks";
 import { realisticInvoke } from "../src/gate/program/realistic-invokes";
 import { realisticOutputs } from "../src/gate/program/realistic-outputs";
 import { installResolveFallback } from "../src/gate/program/resolve-fallback";
@@ -24,7 +23,6 @@ export async function runFloor(programDir: string): Promise<FloorResult> {
   const project = loadProject(programDir);
   // The same process settings `agent-iam check` runs a program with.
   installResolveFallback();
-  skipUnreadPromiseStacks();
   let resources = 0;
   await pulumi.runtime.setMocks(
     {

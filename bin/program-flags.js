@@ -5,9 +5,8 @@
 // A program under mocks makes a burst of short-lived objects for every resource it registers (the
 // SDK's outputs, promises and serialized properties). With Node's default young generation (16 MiB
 // semi-spaces on 64-bit) half of each burst is still alive at a scavenge and gets copied, and each
-// scavenge also scans the old generation's pointers into the young one: on a 3,000-agent fleet the
-// scavenges took 36 s of 90, and each took longer as the heap grew, so the run grew faster than the
-// fleet. 64 MiB semi-spaces cut that run to 72 s (bench/README.md). V8 sizes the young generation
+// scavenge also scans the old generation's pointers into the young one, so large programs spend
+// much of their run in scavenges that grow with the heap (measured in bench/README.md). V8 sizes the young generation
 // when the process starts (`v8.setFlagsFromString` has no effect on it later), so the process
 // starts itself once more with the flags.
 

@@ -192,8 +192,7 @@ async function sendConfigure(
 /**
  * Node flags of a pack's process. A pack answers one request per resource, each a burst of
  * short-lived protobuf and property objects: a young generation of 32 MiB semi-spaces (Node's
- * default is 16 on 64-bit) halves the scavenges, which took a fifth of a pack's time on a
- * 1,000-agent fleet (bench/README.md).
+ * default is 16 on 64-bit) keeps most of each burst from being copied at a scavenge.
  */
 const PACK_NODE_FLAGS = ["--max-semi-space-size=32"];
 

@@ -7,8 +7,8 @@ import type { AnalyzerResource } from "./types";
  * `src/gate/analyzer/wire.ts` builds (`test/gate/analyzer-wire.test.ts` compares them): fields in number
  * order, proto3 defaults ("" strings, false bools, 0 doubles, empty lists) left out, a message
  * field that is set written even when empty, map entries sorted by key with both key and value
- * written. `agent-iam check` encodes every resource twice; the message objects it built first were
- * the largest part of its packs' thread after the property values (bench/README.md).
+ * written. `agent-iam check` encodes every resource twice, on the thread the user waits for at the
+ * end of a check, so it writes bytes without building message objects first.
  *
  * Field numbers: pulumi/proto/pulumi/analyzer.proto.
  */

@@ -1,8 +1,7 @@
 /**
  * Plain values written straight to the protobuf wire format of `google.protobuf.Struct`, without
- * building the message objects `Struct.fromJavaScript` builds first. `agent-iam check` encodes every
- * resource's properties twice (for `Analyze` and for `AnalyzeStack`); profiling a 1,000-agent fleet
- * showed those message objects as a quarter of the packs' thread (bench/README.md). The bytes are
+ * building the message objects `Struct.fromJavaScript` builds first: `agent-iam check` encodes every
+ * resource's properties twice (for `Analyze` and for `AnalyzeStack`). The bytes are
  * the ones google-protobuf writes (`test/gate/analyzer-wire.test.ts` compares them), so a pack reads the
  * same values.
  *

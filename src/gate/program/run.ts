@@ -5,7 +5,6 @@ import { ProgramFailure } from "./errors";
 import type { SourceFrame } from "./monitor";
 import type { ProgramProject } from "./project";
 import { loggedErrorCount, recordStack, type RecordedResource, type RecordedStack } from "./record";
-import { skipUnreadPromiseStacks } from "./promise-stacks";
 import { installResolveFallback } from "./resolve-fallback";
 import { stackFrames, userFrame } from "./source-location";
 
@@ -86,7 +85,6 @@ async function runEntry(main: string): Promise<unknown> {
 export async function runProject(project: ProgramProject, options: RunProjectOptions = {}): Promise<RecordedStack> {
   ensureTypeScriptLoader();
   installResolveFallback();
-  skipUnreadPromiseStacks();
   const cwd = process.cwd();
   const saved = { log: console.log, info: console.info, debug: console.debug };
   const toStderr = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);

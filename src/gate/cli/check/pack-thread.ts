@@ -9,9 +9,8 @@ import type { DiagnosticLike } from "./violations";
 /**
  * The policy packs of a check, driven from a worker thread (`pack-worker.ts`). A program run under
  * mocks keeps its thread busy for long stretches (its registrations are one chain of promises),
- * so packs spoken to from that thread only got their requests, and answered, after the program had
- * finished. Profiling `agent-iam check` on a 1,000-agent fleet (bench/README.md) also showed the
- * requests' protobuf encoding and gRPC traffic adding a third to the program thread's garbage
+ * so packs spoken to from that thread would only get their requests, and answer, after the program
+ * had finished; and the requests' encoding and gRPC traffic would add to that thread's garbage
  * collection. Here the program's thread only posts each resource to the worker; the worker encodes,
  * sends and collects while the program runs, on another core.
  */

@@ -91,8 +91,7 @@ export interface PackStackInfo {
  * How much lower than the check's own a pack process runs (Unix niceness). The program's thread is
  * the check's critical path, and on a machine with few cores the packs compete with it for CPU
  * while the program runs; at a lower priority they use what it leaves and finish at the end, when
- * nothing else runs. On two cores, a 1,000-agent fleet's check took 29.3 s instead of 31.1 s
- * (three runs each, bench/README.md).
+ * nothing else runs (measured in bench/README.md).
  */
 export const PACK_PRIORITY_BELOW_CHECK = 10;
 
