@@ -1,12 +1,8 @@
 import { createRequire } from "node:module";
-import * as pulumi from "@pulumi/pulumi";
 import { loadProject } from "../src/gate/program/project";
 import { realisticInvoke } from "../src/gate/program/realistic-invokes";
 import { realisticOutputs } from "../src/gate/program/realistic-outputs";
-import { installResolveFallback } from "../src/gate/program/resolve-fallback";
-
-// Internal to the SDK: what `disconnect()` waits on, the only way to know every registration is in.
-const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+import { programSdk } from "../src/gate/program/sdk";
 
 /** What the floor run registered. */
 export interface FloorResult {
@@ -21,8 +17,8 @@ export interface FloorResult {
  */
 export async function runFloor(programDir: string): Promise<FloorResult> {
   const project = loadProject(programDir);
-  // The same process settings `agent-iam check` runs a program with.
-  installResolveFallback();
+  // The Pulumi SDK the program resolves, as `agent-iam check` runs it with.
+  const { pulumi, settings } = programSdk(project.dir);
   let resources = 0;
   await pulumi.runtime.setMocks(
     {

@@ -1,15 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { PolicyPackProcess, type AnalyzerResource } from "../src/gate/analyzer";
 import { median } from "./measure";
-import type { RecordedForPacks } from "./recorded";
 
 /**
  * Figures 3 and 4: what a pack costs through the analyzer path `agent-iam check` uses
  * (`src/gate/analyzer`, the Pulumi engine's protocol): per resource, and to start.
  */
-
-/** Analyze requests in flight at once, as `agent-iam check` sends them (src/gate/cli/check/run-check.ts). */
-const IN_FLIGHT = 64;
 
 /** What one pack costs per resource: a pass is what the engine sends, `Analyze` of each resource, then one `AnalyzeStack` of them all. */
 export interface PackCost {
@@ -63,72 +59,6 @@ export function processCpuMs(pid: number | undefined): number | undefined {
   return Number.isFinite(ticks) ? ticks * 10 : undefined;
 }
 
-async function analyzePass(pack: PolicyPackProcess, resources: readonly AnalyzerResource[]): Promise<number> {
-  let running = 0;
-  let diagnostics = 0;
-  const waiting: (() => void)[] = [];
-  await Promise.all(
-    resources.map(async (resource) => {
-      if (running >= IN_FLIGHT) await new Promise<void>((ready) => waiting.push(ready));
-      running += 1;
-      try {
-        diagnostics += (await pack.analyze(resource)).length;
-      } finally {
-        running -= 1;
-        waiting.shift()?.();
-      }
-    }),
-  );
-  return diagnostics;
-}
-
-/** Pack CPU (ms) a piece of work costs, from /proc; undefined where there is none. */
-async function cpuOf<T>(pid: number | undefined, work: () => Promise<T>): Promise<{ value: T; cpuMs?: number }> {
-  const before = processCpuMs(pid);
-  const value = await work();
-  const after = processCpuMs(pid);
-  return { value, ...(before !== undefined && after !== undefined ? { cpuMs: after - before } : {}) };
-}
-
-/** One pass of a pack: its CPU for `Analyze` of each resource and for `AnalyzeStack` of all, and the wall time. */
-interface Pass {
-  readonly wall: number;
-  readonly analyze?: number;
-  readonly stack?: number;
-}
-
-async function onePass(
-  pack: PolicyPackProcess,
-  analyze: readonly AnalyzerResource[],
-  stack: AnalyzerResource[],
-): Promise<Pass> {
-  const started = process.hrtime.bigint();
-  const resources = await cpuOf(pack.pid, () => analyzePass(pack, analyze));
-  const stackWide = await cpuOf(pack.pid, () => pack.analyzeStack(stack));
-  return { wall: Number(process.hrtime.bigint() - started) / 1e6, analyze: resources.cpuMs, stack: stackWide.cpuMs };
-}
-
-/** The cheapest of a pack's passes (by CPU where /proc gives it, else by wall time), per resource. */
-function packCost(pack: PolicyPackProcess, passes: readonly Pass[], resources: number, diagnostics: number): PackCost {
-  const cost = (pass: Pass) =>
-    pass.analyze !== undefined && pass.stack !== undefined ? pass.analyze + pass.stack : pass.wall;
-  const best = passes.reduce((cheapest, pass) => (cost(pass) < cost(cheapest) ? pass : cheapest));
-  const perResource = (ms: number) => (ms * 1000) / resources;
-  return {
-    pack: `${pack.startInfo.name}@${pack.startInfo.version}`,
-    policies: pack.startInfo.policies.length,
-    ...(best.analyze !== undefined && best.stack !== undefined
-      ? {
-          cpuUsPerResource: perResource(best.analyze + best.stack),
-          analyzeCpuUsPerResource: perResource(best.analyze),
-          stackCpuUsPerResource: perResource(best.stack),
-        }
-      : {}),
-    wallUsPerResource: perResource(best.wall),
-    diagnostics,
-  };
-}
-
 /**
  * The resources `AnalyzeStack` gets for the AWS part of a program: the AWS resources and the
  * components and stack they belong to (a pack may read an agent's metadata off its component), in
@@ -150,64 +80,6 @@ export function withAncestors(
       kept.add(at.urn);
   }
   return resources.filter((resource) => kept.has(resource.urn));
-}
-
-/**
- * Figure 3: both packs started as the gate starts a pack for the recorded stack, one warm-up pass
- * each, then `passes` passes of each, alternating (the machine's drift falls on both alike); the
- * cheapest pass of each counts (noise only ever adds time). One pack works at a time.
- */
-export async function measurePolicyCost(
-  recording: RecordedForPacks,
-  agents: number,
-  packs: { ours: string; awsguard: string },
-  passes: number,
-): Promise<PolicyCostFigure> {
-  const isAws = (resource: AnalyzerResource) => resource.type.startsWith("aws:");
-  const resources = recording.analyze.filter(isAws);
-  const stack = withAncestors(recording.stackResources, isAws);
-  const types: Record<string, number> = {};
-  for (const resource of resources) types[resource.type] = (types[resource.type] ?? 0) + 1;
-  const stackInfo = { name: recording.stack, project: recording.project, config: recording.config, preview: false };
-  const started: PolicyPackProcess[] = [];
-  try {
-    for (const dir of [packs.ours, packs.awsguard])
-      started.push(await PolicyPackProcess.start(dir, { stack: stackInfo }));
-    const [ourPack, theirPack] = started as [PolicyPackProcess, PolicyPackProcess];
-    const diagnostics: number[] = [];
-    for (const pack of started)
-      diagnostics.push((await analyzePass(pack, resources)) + (await pack.analyzeStack(stack)).length);
-    const ourPasses: Pass[] = [];
-    const theirPasses: Pass[] = [];
-    for (let pass = 0; pass < passes; pass += 1) {
-      ourPasses.push(await onePass(ourPack, resources, stack));
-      theirPasses.push(await onePass(theirPack, resources, stack));
-    }
-    const ours = packCost(ourPack, ourPasses, resources.length, diagnostics[0]!);
-    const awsguard = packCost(theirPack, theirPasses, resources.length, diagnostics[1]!);
-    const basis = ours.cpuUsPerResource !== undefined && awsguard.cpuUsPerResource !== undefined ? "cpu" : "wall";
-    const ratio =
-      basis === "cpu"
-        ? ours.cpuUsPerResource! / awsguard.cpuUsPerResource!
-        : ours.wallUsPerResource / awsguard.wallUsPerResource;
-    const analyzeRatio =
-      ours.analyzeCpuUsPerResource !== undefined && awsguard.analyzeCpuUsPerResource
-        ? ours.analyzeCpuUsPerResource / awsguard.analyzeCpuUsPerResource
-        : undefined;
-    return {
-      agents,
-      resources: resources.length,
-      types,
-      passes,
-      ours,
-      awsguard,
-      ratio,
-      ...(analyzeRatio !== undefined ? { analyzeRatio } : {}),
-      basis,
-    };
-  } finally {
-    await Promise.all(started.map((pack) => pack.close()));
-  }
 }
 
 async function coldStart(dir: string): Promise<number> {

@@ -5,7 +5,8 @@ import { parseArgs } from "node:util";
 import { AWSGUARD_PACK_DIR, ensureAwsguard } from "./awsguard";
 import { measureCheckRow, type CheckRow } from "./check-figures";
 import { FLEET_SEED, writeFleetProgram } from "./fleet";
-import { measureColdStart, measurePolicyCost, type ColdStartFigure, type PolicyCostFigure } from "./pack-figures";
+import { measureColdStart, type ColdStartFigure, type PolicyCostFigure } from "./pack-figures";
+import { awsguardPack, measurePolicyCost, ourPack } from "./policy-cost";
 import { measurePacking } from "./packing-figure";
 import { recordForPacks } from "./recorded";
 import { evaluateTargets, type BenchResults, type Skipped } from "./results";
@@ -80,7 +81,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       const dir = join(workDir, `recorded-${policyCostAgents}`);
       writeFleetProgram(dir, policyCostAgents);
       const recording = await recordForPacks(dir);
-      policyCost = await measurePolicyCost(recording, policyCostAgents, packs, options.policyCostPasses ?? 5);
+      policyCost = measurePolicyCost(
+        recording,
+        policyCostAgents,
+        { ours: ourPack(join(__dirname, "..")), awsguard: awsguardPack(AWSGUARD_PACK_DIR) },
+        options.policyCostPasses ?? 5,
+      );
       log(`  per resource: ratio ${policyCost.ratio.toFixed(2)} over ${policyCost.resources} AWS resources`);
     } else {
       policyCost = { skipped: awsguard.reason };

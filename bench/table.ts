@@ -84,20 +84,21 @@ export function formatTable(results: BenchResults): string {
         : "";
     rows.push([
       "3",
-      `per AWS resource: ${count(figure.resources)} recorded (fleet of ${count(figure.agents)}), ${figure.basis === "cpu" ? "pack CPU" : "wall"} per resource for Analyze of each + AnalyzeStack of all`,
+      `policies called in process as @pulumi/policy's server calls them, on ${count(figure.resources)} AWS resources (a fleet of ${count(figure.agents)} agents and its workload); CPU per resource, resource policies + stack policies`,
       `ours ${micro(figure.basis === "cpu" ? figure.ours.cpuUsPerResource : figure.ours.wallUsPerResource)}${split(figure.ours)} (${figure.ours.policies} policies), awsguard ${micro(figure.basis === "cpu" ? figure.awsguard.cpuUsPerResource : figure.awsguard.wallUsPerResource)}${split(figure.awsguard)} (${figure.awsguard.policies} policies); wall ${micro(figure.ours.wallUsPerResource)} / ${micro(figure.awsguard.wallUsPerResource)}`,
       "",
       "",
     ]);
     if (figure.analyzeRatio !== undefined)
-      rows.push([
-        "3",
-        "Analyze alone (resource policies), ours / awsguard, for context",
-        figure.analyzeRatio.toFixed(2),
-        "",
-        "",
-      ]);
-    rows.push(["3", cost.name, figure.ratio.toFixed(2), cost.target, status(cost)]);
+      rows.push(["3", "resource policies alone, ours / awsguard, for context", figure.analyzeRatio.toFixed(2), "", ""]);
+    rows.push([
+      "3",
+      "all policies, ours / awsguard, for context (awsguard judges a few properties of the types it names)",
+      figure.ratio.toFixed(2),
+      "",
+      "",
+    ]);
+    rows.push(["3", cost.name, cost.value === null ? "—" : cost.value.toFixed(2), cost.target, status(cost)]);
   }
 
   const cold = target(4)!;

@@ -1,28 +1,16 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { ProgramFailure, UsageError } from "../program/errors";
-import { PACKAGE_ROOT } from "../program/resolve-fallback";
+import { PACKAGE_VERSION } from "../program/package-root";
 import { COMMANDS } from "./commands";
 import { EXIT } from "./exit-codes";
 import { colorsFor, processIO, type CliIO } from "./io";
 import { formatFailure } from "./report/failure";
 
-function packageVersion(): string {
-  try {
-    return (
-      (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0"
-    );
-  } catch {
-    return "0.0.0";
-  }
-}
-
 /** The `agent-iam` program with every registered command. */
 export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
   const program = new Command("agent-iam")
     .description("Every AI agent gets its own least-privilege, federated, attributable cloud identity.")
-    .version(packageVersion(), "-V, --version")
+    .version(PACKAGE_VERSION, "-V, --version")
     .showHelpAfterError("(run agent-iam --help for usage)")
     .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
     .exitOverride();

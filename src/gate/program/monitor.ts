@@ -1,6 +1,6 @@
-import { dirname } from "node:path";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { realisticInvoke } from "./realistic-invokes";
+import type { ProgramSdk } from "./sdk";
 import { previewOutputs, realisticOutputs } from "./realistic-outputs";
 import { propertiesFromWire } from "../../model/engine-values";
 
@@ -75,16 +75,6 @@ export function resourceUrn(stack: string, project: string, type: string, name: 
   }
   return `urn:pulumi:${stack}::${project}::${qualifiedType}::${name}`;
 }
-
-// The protobuf classes the SDK itself uses, from the SDK's own dependency tree.
-const sdkRoot = dirname(require.resolve("@pulumi/pulumi/package.json"));
-const structproto = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkRoot] })) as {
-  Struct: { fromJavaScript(value: Record<string, unknown>): unknown };
-};
-const resproto = require("@pulumi/pulumi/proto/resource_pb") as {
-  RegisterResourceResponse: new () => { setUrn(v: string): void; setId(v: string): void; setObject(v: unknown): void };
-  ReadResourceResponse: new () => { setUrn(v: string): void; setProperties(v: unknown): void };
-};
 
 /* The request objects are generated protobuf classes; these are the getters read here. */
 interface StructMessage {
@@ -204,151 +194,165 @@ export interface MonitorTarget {
 }
 
 /** A mock monitor that records every registration in order. */
-export class RecordingMonitor extends MockMonitor {
+export interface RecordingMonitor extends MockMonitor {
   /** Every registered or read resource, in registration order. */
-  readonly recorded: RecordedResource[] = [];
-  private readonly byUrn = new Map<string, RecordedResource>();
-
-  constructor(private readonly target: MonitorTarget) {
-    super({
-      newResource: () => {
-        throw new Error("RecordingMonitor registers resources itself");
-      },
-      call: (args) => realisticInvoke(args.token, args.inputs as Record<string, unknown>),
-    });
-  }
-
+  readonly recorded: RecordedResource[];
   /** The resource registered under a URN. */
-  get(urn: string): RecordedResource | undefined {
-    return this.byUrn.get(urn);
-  }
+  get(urn: string): RecordedResource | undefined;
+}
 
-  private urnOf(type: string, name: string, parent: string): string {
-    return resourceUrn(this.target.stack, this.target.project, type, name, parent || undefined);
-  }
+/**
+ * A recording monitor for a program run with `sdk`: it extends that SDK's own `MockMonitor` and
+ * answers with that SDK's protobuf messages, whichever copy of the SDK the program loaded.
+ */
+export function createRecordingMonitor(sdk: ProgramSdk, target: MonitorTarget): RecordingMonitor {
+  const structproto = sdk.structPb;
+  const resproto = sdk.resourcePb;
+  class Recording extends sdk.MockMonitor implements RecordingMonitor {
+    readonly recorded: RecordedResource[] = [];
+    private readonly byUrn = new Map<string, RecordedResource>();
 
-  private aliasUrns(request: RegisterRequest): string[] {
-    const urns = [...request.getAliasurnsList()];
-    for (const alias of request.getAliasesList()) {
-      if (alias.getUrn()) urns.push(alias.getUrn());
-      const spec = alias.hasSpec() ? alias.getSpec() : undefined;
-      if (!spec) continue;
-      const parent = spec.getNoparent() ? undefined : spec.getParenturn() || request.getParent() || undefined;
-      urns.push(
-        resourceUrn(
-          spec.getStack() || this.target.stack,
-          spec.getProject() || this.target.project,
-          spec.getType() || request.getType(),
-          spec.getName() || request.getName(),
-          parent,
-        ),
-      );
-    }
-    return urns;
-  }
-
-  private outputsFor(
-    type: string,
-    name: string,
-    custom: boolean,
-    inputs: Record<string, unknown>,
-  ): { id?: string; state: Record<string, unknown> } {
-    if (!custom) return { state: {} };
-    return this.target.preview ? previewOutputs(type, name, inputs) : realisticOutputs(type, name, inputs);
-  }
-
-  private store(resource: RecordedResource): void {
-    this.recorded.push(resource);
-    this.byUrn.set(resource.urn, resource);
-    this.resources.set(resource.urn, { urn: resource.urn, id: resource.id ?? null, state: resource.state });
-    this.target.onResource?.(resource);
-  }
-
-  override async registerResource(req: unknown, callback: Callback): Promise<void> {
-    try {
-      const request = req as RegisterRequest;
-      const type = request.getType();
-      const name = request.getName();
-      const custom = request.getCustom();
-      const inputs = propertiesFromWire(request.getObject()?.toJavaScript() ?? {});
-      const urn = this.urnOf(type, name, request.getParent());
-      const { id, state } = this.outputsFor(type, name, custom, inputs);
-      const propertyDependencies: Record<string, string[]> = {};
-      request.getPropertydependenciesMap().forEach((value, key) => {
-        propertyDependencies[key] = value.getUrnsList();
+    constructor(private readonly target: MonitorTarget) {
+      super({
+        newResource: () => {
+          throw new Error("RecordingMonitor registers resources itself");
+        },
+        call: (args) => realisticInvoke(args.token, args.inputs as Record<string, unknown>),
       });
-      const resource: RecordedResource = {
-        urn,
-        type,
-        name,
-        custom,
-        ...(request.getParent() ? { parent: request.getParent() } : {}),
-        ...(id !== undefined ? { id } : {}),
-        inputs,
-        state,
-        dependencies: request.getDependenciesList(),
-        propertyDependencies,
-        ...(request.getProvider() ? { provider: request.getProvider() } : {}),
-        options: optionsOf(request, this.aliasUrns(request)),
-        source: sourceOf(request),
-      };
-      this.store(resource);
-      const response = new resproto.RegisterResourceResponse();
-      response.setUrn(urn);
-      response.setId(id ?? "");
-      response.setObject(structproto.Struct.fromJavaScript(state));
-      callback(null, response);
-    } catch (err) {
-      callback(err, undefined);
     }
-  }
 
-  override async readResource(req: unknown, callback: Callback): Promise<void> {
-    try {
-      const request = req as ReadRequest;
-      const type = request.getType();
-      const name = request.getName();
-      const inputs = propertiesFromWire(request.getProperties()?.toJavaScript() ?? {});
-      const urn = this.urnOf(type, name, request.getParent());
-      const { state } = realisticOutputs(type, name, inputs);
-      const resource: RecordedResource = {
-        urn,
-        type,
-        name,
-        custom: true,
-        ...(request.getParent() ? { parent: request.getParent() } : {}),
-        id: request.getId(),
-        inputs,
-        state,
-        dependencies: request.getDependenciesList(),
-        propertyDependencies: {},
-        ...(request.getProvider() ? { provider: request.getProvider() } : {}),
-        options: {},
-        read: true,
-        source: sourceOf(request),
-      };
-      this.store(resource);
-      const response = new resproto.ReadResourceResponse();
-      response.setUrn(urn);
-      response.setProperties(structproto.Struct.fromJavaScript(state));
-      callback(null, response);
-    } catch (err) {
-      callback(err, undefined);
+    get(urn: string): RecordedResource | undefined {
+      return this.byUrn.get(urn);
     }
-  }
 
-  override registerResourceOutputs(req: unknown, callback: Callback): void {
-    try {
-      const request = req as { getUrn(): string; getOutputs(): StructMessage | undefined };
-      const resource = this.byUrn.get(request.getUrn());
-      if (!resource) throw new Error(`unknown resource ${request.getUrn()}`);
-      const outputs = propertiesFromWire(request.getOutputs()?.toJavaScript() ?? {});
-      // Custom resources keep their provider outputs; components and the stack get what they registered.
-      resource.state = resource.custom ? { ...resource.state, ...outputs } : outputs;
+    private urnOf(type: string, name: string, parent: string): string {
+      return resourceUrn(this.target.stack, this.target.project, type, name, parent || undefined);
+    }
+
+    private aliasUrns(request: RegisterRequest): string[] {
+      const urns = [...request.getAliasurnsList()];
+      for (const alias of request.getAliasesList()) {
+        if (alias.getUrn()) urns.push(alias.getUrn());
+        const spec = alias.hasSpec() ? alias.getSpec() : undefined;
+        if (!spec) continue;
+        const parent = spec.getNoparent() ? undefined : spec.getParenturn() || request.getParent() || undefined;
+        urns.push(
+          resourceUrn(
+            spec.getStack() || this.target.stack,
+            spec.getProject() || this.target.project,
+            spec.getType() || request.getType(),
+            spec.getName() || request.getName(),
+            parent,
+          ),
+        );
+      }
+      return urns;
+    }
+
+    private outputsFor(
+      type: string,
+      name: string,
+      custom: boolean,
+      inputs: Record<string, unknown>,
+    ): { id?: string; state: Record<string, unknown> } {
+      if (!custom) return { state: {} };
+      return this.target.preview ? previewOutputs(type, name, inputs) : realisticOutputs(type, name, inputs);
+    }
+
+    private store(resource: RecordedResource): void {
+      this.recorded.push(resource);
+      this.byUrn.set(resource.urn, resource);
       this.resources.set(resource.urn, { urn: resource.urn, id: resource.id ?? null, state: resource.state });
-      callback(null, {});
-    } catch (err) {
-      callback(err, undefined);
+      this.target.onResource?.(resource);
+    }
+
+    override async registerResource(req: unknown, callback: Callback): Promise<void> {
+      try {
+        const request = req as RegisterRequest;
+        const type = request.getType();
+        const name = request.getName();
+        const custom = request.getCustom();
+        const inputs = propertiesFromWire(request.getObject()?.toJavaScript() ?? {});
+        const urn = this.urnOf(type, name, request.getParent());
+        const { id, state } = this.outputsFor(type, name, custom, inputs);
+        const propertyDependencies: Record<string, string[]> = {};
+        request.getPropertydependenciesMap().forEach((value, key) => {
+          propertyDependencies[key] = value.getUrnsList();
+        });
+        const resource: RecordedResource = {
+          urn,
+          type,
+          name,
+          custom,
+          ...(request.getParent() ? { parent: request.getParent() } : {}),
+          ...(id !== undefined ? { id } : {}),
+          inputs,
+          state,
+          dependencies: request.getDependenciesList(),
+          propertyDependencies,
+          ...(request.getProvider() ? { provider: request.getProvider() } : {}),
+          options: optionsOf(request, this.aliasUrns(request)),
+          source: sourceOf(request),
+        };
+        this.store(resource);
+        const response = new resproto.RegisterResourceResponse();
+        response.setUrn(urn);
+        response.setId(id ?? "");
+        response.setObject(structproto.Struct.fromJavaScript(state));
+        callback(null, response);
+      } catch (err) {
+        callback(err, undefined);
+      }
+    }
+
+    override async readResource(req: unknown, callback: Callback): Promise<void> {
+      try {
+        const request = req as ReadRequest;
+        const type = request.getType();
+        const name = request.getName();
+        const inputs = propertiesFromWire(request.getProperties()?.toJavaScript() ?? {});
+        const urn = this.urnOf(type, name, request.getParent());
+        const { state } = realisticOutputs(type, name, inputs);
+        const resource: RecordedResource = {
+          urn,
+          type,
+          name,
+          custom: true,
+          ...(request.getParent() ? { parent: request.getParent() } : {}),
+          id: request.getId(),
+          inputs,
+          state,
+          dependencies: request.getDependenciesList(),
+          propertyDependencies: {},
+          ...(request.getProvider() ? { provider: request.getProvider() } : {}),
+          options: {},
+          read: true,
+          source: sourceOf(request),
+        };
+        this.store(resource);
+        const response = new resproto.ReadResourceResponse();
+        response.setUrn(urn);
+        response.setProperties(structproto.Struct.fromJavaScript(state));
+        callback(null, response);
+      } catch (err) {
+        callback(err, undefined);
+      }
+    }
+
+    override registerResourceOutputs(req: unknown, callback: Callback): void {
+      try {
+        const request = req as { getUrn(): string; getOutputs(): StructMessage | undefined };
+        const resource = this.byUrn.get(request.getUrn());
+        if (!resource) throw new Error(`unknown resource ${request.getUrn()}`);
+        const outputs = propertiesFromWire(request.getOutputs()?.toJavaScript() ?? {});
+        // Custom resources keep their provider outputs; components and the stack get what they registered.
+        resource.state = resource.custom ? { ...resource.state, ...outputs } : outputs;
+        this.resources.set(resource.urn, { urn: resource.urn, id: resource.id ?? null, state: resource.state });
+        callback(null, {});
+      } catch (err) {
+        callback(err, undefined);
+      }
     }
   }
+  return new Recording(target);
 }

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { UsageError } from "./errors";
@@ -16,6 +16,11 @@ export interface ProgramProject {
   readonly name: string;
   /** Absolute path of the entry module. */
   readonly main: string;
+  /**
+   * How Node loads the entry: `esm` for `.mjs`/`.mts` files and in a package whose `package.json`
+   * says `"type": "module"` (as Pulumi's Node.js host decides), else `commonjs`.
+   */
+  readonly moduleKind: "commonjs" | "esm";
   readonly stack: string;
   /** Absolute path of `Pulumi.<stack>.yaml`, when there is one. */
   readonly stackFile?: string;
@@ -144,6 +149,23 @@ function resolveMain(dir: string, main: string | undefined): string {
   throw new UsageError(`no program in ${base}: add an index.ts (or set main in Pulumi.yaml)`);
 }
 
+/** Whether Node loads `main` as an ES module: by its extension, else by the nearest `package.json`'s `type`. */
+function moduleKindOf(main: string): "commonjs" | "esm" {
+  if (/\.m[jt]s$/.test(main)) return "esm";
+  if (/\.c[jt]s$/.test(main)) return "commonjs";
+  for (let dir = dirname(main); ; dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, "utf8")) as { type?: unknown }).type === "module" ? "esm" : "commonjs";
+      } catch {
+        return "commonjs";
+      }
+    }
+    if (dirname(dir) === dir) return "commonjs";
+  }
+}
+
 /** Stacks that have a configuration file in a folder (`Pulumi.dev.yaml` → `dev`). */
 export function stackFilesIn(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -237,10 +259,12 @@ export function loadProject(programDir: string, options: LoadProjectOptions = {}
       notes.push(`${basename(stackFile)} imports ESC environments; their values are not available offline`);
   }
 
+  const main = resolveMain(dir, project.main);
   return {
     dir,
     name: project.name,
-    main: resolveMain(dir, project.main),
+    main,
+    moduleKind: moduleKindOf(main),
     stack,
     ...(stackFile ? { stackFile } : {}),
     config,

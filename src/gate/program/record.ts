@@ -1,5 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import { RecordingMonitor, STACK_TYPE, type RecordedResource } from "./monitor";
+import { createRecordingMonitor, STACK_TYPE, type RecordedResource, type RecordingMonitor } from "./monitor";
+import { ownSdk, type ProgramSdk } from "./sdk";
 
 export type { RecordedOptions, RecordedResource, SourceFrame } from "./monitor";
 export { STACK_TYPE, resourceUrn } from "./monitor";
@@ -16,6 +16,8 @@ export interface RecordOptions {
   readonly secretKeys?: readonly string[];
   /** Called for each resource as it is registered (before the program has finished). */
   readonly onResource?: (resource: RecordedResource) => void;
+  /** The Pulumi SDK the program uses (default: the one agent-iam itself resolves). */
+  readonly sdk?: ProgramSdk;
 }
 
 /** What a program registered: every resource (the stack first) and the stack's outputs. */
@@ -29,20 +31,10 @@ export interface RecordedStack {
   readonly outputs: Record<string, unknown>;
 }
 
-// Internal to the Pulumi SDK, but the only way to know that every registration has reached the
-// monitor: `disconnect()` uses it the same way (runtime/settings.js).
-const settings = require("@pulumi/pulumi/runtime/settings") as {
-  waitForRPCs(): Promise<void>;
-  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
-};
-const state = require("@pulumi/pulumi/runtime/state") as {
-  getStore(): Record<string, unknown> & { logErrorCount: number };
-};
-
 /** Points the Pulumi runtime of this process at a recording monitor (what `pulumi.runtime.setMocks` does). */
-function installMonitor(monitor: RecordingMonitor, project: string, stack: string, preview: boolean): void {
-  settings.setMockOptions(monitor, project, stack, preview);
-  const store = state.getStore();
+function installMonitor(sdk: ProgramSdk, monitor: RecordingMonitor, project: string, stack: string, preview: boolean): void {
+  sdk.settings.setMockOptions(monitor, project, stack, preview);
+  const store = sdk.state.getStore();
   // The features `setMocks` enables: everything but output values, so inputs arrive resolved.
   Object.assign(store, {
     supportsSecrets: true,
@@ -68,13 +60,16 @@ export async function recordStack(program: () => unknown, options: RecordOptions
   const project = options.project ?? "agent-iam-test";
   const stack = options.stack ?? "test";
   const preview = options.preview ?? false;
-  const monitor = new RecordingMonitor({ project, stack, preview, onResource: options.onResource });
-  installMonitor(monitor, project, stack, preview);
-  pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
+  const sdk = options.sdk ?? ownSdk();
+  const monitor = createRecordingMonitor(sdk, { project, stack, preview, onResource: options.onResource });
+  installMonitor(sdk, monitor, project, stack, preview);
+  sdk.pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
   try {
-    await pulumi.runtime.runInPulumiStack(async () => program());
+    await sdk.pulumi.runtime.runInPulumiStack(async () => program());
   } finally {
-    await settings.waitForRPCs();
+    // Internal to the SDK, but the only way to know that every registration has reached the
+    // monitor: `disconnect()` waits on it the same way (runtime/settings.js).
+    await sdk.settings.waitForRPCs();
   }
   const root = monitor.recorded.find((resource) => resource.type === STACK_TYPE && resource.parent === undefined);
   return { project, stack, preview, resources: monitor.recorded, outputs: root?.state ?? {} };
@@ -94,6 +89,6 @@ export async function recordResources(
 }
 
 /** How many errors the program logged through `pulumi.log.error` (a run with any fails, as in Pulumi). */
-export function loggedErrorCount(): number {
-  return state.getStore().logErrorCount ?? 0;
+export function loggedErrorCount(sdk: ProgramSdk = ownSdk()): number {
+  return sdk.state.getStore().logErrorCount ?? 0;
 }

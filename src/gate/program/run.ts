@@ -1,11 +1,12 @@
 import Module, { createRequire } from "node:module";
 import { sep } from "node:path";
+import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 import { ProgramFailure } from "./errors";
 import type { SourceFrame } from "./monitor";
 import type { ProgramProject } from "./project";
 import { loggedErrorCount, recordStack, type RecordedResource, type RecordedStack } from "./record";
-import { installResolveFallback } from "./resolve-fallback";
+import { programSdk } from "./sdk";
 import { stackFrames, userFrame } from "./source-location";
 
 /** Options of {@link runProject}. */
@@ -39,11 +40,35 @@ export function programFailureOf(error: unknown, programDir: string): ProgramFai
     );
   }
   const code = (error as { code?: string }).code;
-  const message = code === "MODULE_NOT_FOUND" ? error.message.split("\n")[0]! : error.message;
+  if (code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND") return missingModuleFailure(error, programDir);
   return new ProgramFailure(
-    message,
+    error.message,
     userFrame(stackFrames(error.stack), programDir),
     error.name === "Error" ? "error" : error.name,
+  );
+}
+
+/** Node's "Cannot find module 'X'" (CommonJS) or "Cannot find package 'X'" (ES modules). */
+const MISSING_MODULE = /Cannot find (?:module|package) '([^']+)'/;
+
+/**
+ * A module the program imports that its own folders cannot resolve: `pulumi preview` fails the
+ * same way. Names the module and, for a package, the install command to run in the program's folder.
+ */
+function missingModuleFailure(error: Error, programDir: string): ProgramFailure {
+  const specifier = MISSING_MODULE.exec(error.message)?.[1];
+  const location = userFrame(stackFrames(error.stack), programDir);
+  if (!specifier) return new ProgramFailure(error.message.split("\n")[0]!, location, "missing module");
+  const isPackage = !/^(\.|\/|file:|[A-Za-z]:\\)/.test(specifier);
+  if (!isPackage) return new ProgramFailure(`cannot find module '${specifier}'`, location, "missing module");
+  const packageName = specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
+  return new ProgramFailure(
+    `cannot find module '${specifier}': ${packageName} is not installed where the program can load it; run npm install ${packageName} in ${programDir} (pulumi preview would fail the same way)`,
+    location,
+    "missing module",
   );
 }
 
@@ -62,9 +87,20 @@ function forgetProgramModules(dir: string): void {
       delete (Module as unknown as { _cache: Record<string, unknown> })._cache[file];
 }
 
-/** Loads the entry module with Node's own `require` and returns what Pulumi takes as the stack's outputs. */
-async function runEntry(main: string): Promise<unknown> {
-  let exported = createRequire(main)(main) as unknown;
+/** tsx's loader for ES modules (`tsx/esm/api`), registered once per process when a program needs it. */
+let esmLoader: { tsImport(specifier: string, options: { parentURL: string }): Promise<unknown> } | undefined;
+
+/**
+ * Loads the entry module with Node's own `require` (CommonJS) or `import()` (ES modules), from the
+ * program's own folder, and returns what Pulumi takes as the stack's outputs.
+ */
+async function runEntry(main: string, moduleKind: "commonjs" | "esm"): Promise<unknown> {
+  let exported: unknown;
+  if (moduleKind === "esm") {
+    esmLoader ??= require("tsx/esm/api") as NonNullable<typeof esmLoader>;
+    // tsImport loads the program afresh on every run (a module namespace of its own), as require does after forgetProgramModules.
+    exported = await esmLoader.tsImport(pathToFileURL(main).href, { parentURL: pathToFileURL(__filename).href });
+  } else exported = createRequire(main)(main) as unknown;
   // A module whose only export is a default function runs that function, as Pulumi does for ES modules.
   if (
     typeof exported === "object" &&
@@ -83,8 +119,8 @@ async function runEntry(main: string): Promise<unknown> {
  * and line.
  */
 export async function runProject(project: ProgramProject, options: RunProjectOptions = {}): Promise<RecordedStack> {
+  const sdk = programSdk(project.dir);
   ensureTypeScriptLoader();
-  installResolveFallback();
   const cwd = process.cwd();
   const saved = { log: console.log, info: console.info, debug: console.debug };
   const toStderr = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
@@ -92,13 +128,14 @@ export async function runProject(project: ProgramProject, options: RunProjectOpt
   const onRejection = (reason: unknown) => {
     unhandled ??= reason;
   };
-  const errorsBefore = loggedErrorCount();
+  const errorsBefore = loggedErrorCount(sdk);
   process.on("unhandledRejection", onRejection);
   console.log = console.info = console.debug = toStderr;
   try {
     process.chdir(project.dir);
     forgetProgramModules(project.dir);
-    const recorded = await recordStack(() => runEntry(project.main), {
+    const recorded = await recordStack(() => runEntry(project.main, project.moduleKind), {
+      sdk,
       project: project.name,
       stack: project.stack,
       preview: options.preview ?? false,
@@ -108,7 +145,7 @@ export async function runProject(project: ProgramProject, options: RunProjectOpt
     });
     await new Promise((done) => setImmediate(done));
     if (unhandled !== undefined) throw unhandled;
-    const logged = loggedErrorCount() - errorsBefore;
+    const logged = loggedErrorCount(sdk) - errorsBefore;
     if (logged > 0)
       throw new ProgramFailure(`the program logged ${logged} error${logged === 1 ? "" : "s"} (see above)`);
     process.off("unhandledRejection", onRejection);

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { SourceFrame } from "./monitor";
-import { PACKAGE_ROOT } from "./resolve-fallback";
+import { PACKAGE_ROOT } from "./package-root";
 
 /**
  * Where in the user's own files something happened: the innermost stack frame that lies in the
@@ -8,7 +8,7 @@ import { PACKAGE_ROOT } from "./resolve-fallback";
  * points at the `new AgentIdentity(...)` line, not at the validator).
  */
 
-const OWN_SOURCES = ["src", "components", "bin", "policy-pack"].map((dir) => resolve(PACKAGE_ROOT, dir) + sep);
+const OWN_SOURCES = ["src", "components", "bin", "policy-pack", "dist"].map((dir) => resolve(PACKAGE_ROOT, dir) + sep);
 
 function inside(file: string, dir: string): boolean {
   const path = relative(dir, file);

@@ -85,8 +85,13 @@ export interface PackThread {
   close(): Promise<void>;
 }
 
-/** The worker's code: TypeScript, loaded through tsx as the CLI loads its own sources. */
-const WORKER_SOURCE = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(require.resolve("./pack-worker.ts"))});`;
+/**
+ * The worker's code: the compiled module beside this one, or (when this module runs from its
+ * TypeScript source, as in the tests) the source through tsx.
+ */
+const WORKER_SOURCE = __filename.endsWith(".ts")
+  ? `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(require.resolve("./pack-worker.ts"))});`
+  : `require(${JSON.stringify(require.resolve("./pack-worker.js"))});`;
 
 /** Starts the packs in a worker thread; they start while the caller runs the program. */
 export function startPackThread(setup: PackThreadSetup): PackThread {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../../program/errors";
-import { PACKAGE_ROOT } from "../../program/resolve-fallback";
+import { PACKAGE_ROOT } from "../../program/package-root";
 import {
   PackConfigError,
   PolicyPackError,

@@ -1,3 +1,4 @@
+import { PACKAGE_VERSION } from "../../program/package-root";
 import { CLOUD_NAMES } from "../../../model/plain-words";
 import { STACK_TYPE } from "../../program/record";
 import { displayPath } from "../../program/source-location";
@@ -63,10 +64,10 @@ function indent(text: string, prefix: string): string[] {
 export function humanReport(result: CheckResult, colors: Colors, cwd: string): string {
   const { recorded, project, packs, violations, agents } = result;
   const out: string[] = [];
-  const packNames = packs.map((pack) => `${pack.name}${pack.version ? `@${pack.version}` : ""}`).join(", ");
+  const packNames = packs.map((pack) => `${pack.name}${pack.version ? ` ${pack.version}` : ""}`).join(", ");
   const resourceCount = recorded.resources.filter((resource) => resource.type !== STACK_TYPE).length;
   out.push(
-    `${colors.bold("agent-iam check")} ${displayPath(project.dir, cwd) || "."} ${colors.dim("·")} stack ${project.stack}${recorded.preview ? " (preview)" : ""} ${colors.dim("·")} ${plural(resourceCount, "resource")} ${colors.dim("·")} ${packNames}`,
+    `${colors.bold(`agent-iam ${PACKAGE_VERSION} check`)} ${displayPath(project.dir, cwd) || "."} ${colors.dim("·")} stack ${project.stack}${recorded.preview ? " (preview)" : ""} ${colors.dim("·")} ${plural(resourceCount, "resource")} ${colors.dim("·")} ${packs.length === 1 ? "policy pack" : "policy packs"} ${packNames}`,
   );
   for (const note of project.notes) out.push(colors.dim(`note: ${note}`));
   out.push("");

@@ -1,3 +1,4 @@
+import { PACKAGE_VERSION } from "../../program/package-root";
 import { STACK_TYPE } from "../../program/record";
 import { locator } from "../check/locations";
 import type { CheckResult } from "../check/run-check";
@@ -16,6 +17,7 @@ export function jsonDocument(result: CheckResult, cwd: string) {
   const counts = countByLevel(result.violations);
   return {
     check: {
+      agentIam: PACKAGE_VERSION,
       project: project.name,
       stack: project.stack,
       preview: recorded.preview,

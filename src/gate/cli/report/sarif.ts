@@ -1,7 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { PACKAGE_ROOT } from "../../program/resolve-fallback";
+import { PACKAGE_VERSION } from "../../program/package-root";
 import { STACK_TYPE } from "../../program/record";
 import { locator } from "../check/locations";
 import type { EnforcementLevel } from "../check/policy-config";
@@ -32,16 +30,6 @@ const SECURITY_SEVERITY: Readonly<Record<EnforcementLevel, string>> = {
 };
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-
-function toolVersion(): string {
-  try {
-    return (
-      (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0"
-    );
-  } catch {
-    return "0.0.0";
-  }
-}
 
 function levelOf(value: string): EnforcementLevel {
   return value === "mandatory" || value === "advisory" || value === "remediate" || value === "disabled"
@@ -116,7 +104,7 @@ export function sarifLog(result: CheckResult, cwd: string) {
         tool: {
           driver: {
             name: "agent-iam",
-            version: toolVersion(),
+            version: PACKAGE_VERSION,
             rules: rules.map((rule) => ({
               id: rule.id,
               name: rule.id,
