@@ -15,7 +15,7 @@ import {
   GcpBudgetStopper,
   GcpWorkloadIdentityPool,
   type AgentIdentityArgs,
-} from "../components";
+} from "@agent-iam/pulumi";
 import { SITES, type FleetAgent } from "./fleet";
 
 interface SiteResources {
@@ -72,31 +72,42 @@ function declareAgents(agents: readonly FleetAgent[], sites: Map<string, SiteRes
         : agent.spec.runsOn.kind === "gitlab-ci"
           ? "https://gitlab.com"
           : "https://token.actions.githubusercontent.com";
-    const args: AgentIdentityArgs = {
-      ...agent.spec,
-      runsOn: agent.spec.runsOn,
-      grants: agent.spec.grants.map((grant) => ({ role: grant.role, resources: [...grant.resources] })),
-      ...(agent.spec.budget ? { budget: { ...agent.spec.budget, notify: [...agent.spec.budget.notify] } } : {}),
-    };
-    if (agent.clouds.includes("aws"))
-      args.aws = { oidcProvider: oidcProvider(env, issuerUrl), permissionsBoundary: settings.permissionsBoundaryArn };
+    let gcp: AgentIdentityArgs["gcp"];
     if (agent.clouds.includes("gcp")) {
       site.pool ??= new GcpWorkloadIdentityPool(`${env}-agents`, { project: settings.gcpProject });
-      args.gcp = { project: settings.gcpProject, pool: site.pool };
+      gcp = { project: settings.gcpProject, pool: site.pool };
       if (agent.spec.budget) {
         site.stopper ??= new GcpBudgetStopper(`${env}-budget-stopper`, {
           project: settings.gcpProject,
           region: settings.gcpRegion,
         });
-        args.gcp = { ...args.gcp, billingAccount: settings.gcpBillingAccount, budgetStopper: site.stopper };
+        gcp = { ...gcp, billingAccount: settings.gcpBillingAccount, budgetStopper: site.stopper };
       }
     }
-    if (agent.clouds.includes("azure"))
-      args.azure = {
-        subscriptionId: settings.azureSubscriptionId,
-        resourceGroupName: settings.azureResourceGroup,
-        location: settings.azureLocation,
-      };
+    const args: AgentIdentityArgs = {
+      ...agent.spec,
+      runsOn: agent.spec.runsOn,
+      grants: agent.spec.grants.map((grant) => ({ role: grant.role, resources: [...grant.resources] })),
+      ...(agent.spec.budget ? { budget: { ...agent.spec.budget, notify: [...agent.spec.budget.notify] } } : {}),
+      ...(agent.clouds.includes("aws")
+        ? {
+            aws: {
+              oidcProvider: oidcProvider(env, issuerUrl),
+              permissionsBoundary: settings.permissionsBoundaryArn,
+            },
+          }
+        : {}),
+      ...(gcp ? { gcp } : {}),
+      ...(agent.clouds.includes("azure")
+        ? {
+            azure: {
+              subscriptionId: settings.azureSubscriptionId,
+              resourceGroupName: settings.azureResourceGroup,
+              location: settings.azureLocation,
+            },
+          }
+        : {}),
+    };
     return new AgentIdentity(agent.name, args);
   });
 }

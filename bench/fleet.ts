@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import type { CatalogRoleName } from "../src/model/role-catalog";
-import { githubActions, gitlabCi, kubernetes, type RunsOn } from "../src/model/issuers";
+import { githubActions, gitlabCi, kubernetes, type RunsOn } from "../src/model/runs-on";
 import type { Cloud } from "../src/model/resources";
 
 /**
@@ -364,6 +364,9 @@ export function writeFleetProgram(
   );
   writeFileSync(join(dir, `Pulumi.${FLEET_STACK}.yaml`), "config:\n  aws:region: us-east-1\n");
   writeFileSync(join(dir, "fleet.json"), JSON.stringify(agents));
+  // The program's own dependencies are this repository's: as if installed in the program's folder.
+  const modules = join(dir, "node_modules");
+  if (!existsSync(modules)) symlinkSync(join(__dirname, "..", "node_modules"), modules, "dir");
   let declaration = relative(dir, join(__dirname, "fleet-program")).split(sep).join("/");
   if (!declaration.startsWith(".")) declaration = `./${declaration}`;
   writeFileSync(

@@ -2,7 +2,7 @@ import { awsStatementsForGrants } from "../src/clouds/aws/actions";
 import { AWS_LIMITS, policySize } from "../src/model/cloud-limits";
 import { packingLowerBound, packPolicies } from "../src/clouds/aws/policy-packing";
 import { CATALOG_ROLE_NAMES, type CatalogRoleName } from "../src/model/role-catalog";
-import { githubActions } from "../src/model/issuers";
+import { githubActions } from "../src/model/runs-on";
 import { planAgent } from "../src/clouds/plan";
 import { ROLE_RESOURCES, SITES } from "./fleet";
 

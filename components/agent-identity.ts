@@ -4,8 +4,9 @@ import type { Agent } from "../src/model/agent";
 import { todayUtc } from "../src/model/dates";
 import { applyDepartedOwners, parseDepartedOwners } from "../src/model/offboarding";
 import { buildInventoryRecord } from "../src/clouds/inventory-record";
-import type { AgentCloudIdentities, InventoryRecord } from "../src/model/inventory/schema";
-import { azureBlockSchema, type AgentSpec } from "../src/model/spec";
+import type { AgentCloudIdentities, InventoryRecord } from "../src/model/inventory/record";
+import { azureBlockSchema } from "../src/model/spec";
+import type { AgentSpec } from "../src/model/agent-spec";
 import { planAgent } from "../src/clouds/plan";
 import { awsBudgetPolicySlots } from "../src/clouds/aws/budget";
 import { AwsAgentBudget } from "./aws/agent-budget";
@@ -65,6 +66,21 @@ function gcpPoolOf(
   }
   const existing = value as { name: string; provider: string };
   return { poolName: existing.name, providerName: existing.provider };
+}
+
+/**
+ * The identities of each cloud the agent is on, each value as the cloud returned it, or `null`
+ * where it has not (yet): under the simplest unit-test mocks an IAM role has no `arn`.
+ */
+function knownIdentities(values: Record<string, Record<string, unknown> | undefined>): AgentCloudIdentities {
+  const identities: Record<string, Record<string, string | null>> = {};
+  for (const [cloud, fields] of Object.entries(values)) {
+    if (fields === undefined) continue;
+    identities[cloud] = Object.fromEntries(
+      Object.entries(fields).map(([key, value]) => [key, typeof value === "string" && value !== "" ? value : null]),
+    );
+  }
+  return identities as AgentCloudIdentities;
 }
 
 /** Stack configuration read under the `agent-iam` namespace. */
@@ -261,11 +277,7 @@ export class AgentIdentity extends pulumi.ComponentResource {
         : undefined,
     });
     this.inventoryRecord = identities.apply((known) =>
-      buildInventoryRecord(
-        agent,
-        Object.fromEntries(Object.entries(known).filter(([, value]) => value !== undefined)) as AgentCloudIdentities,
-        { ownerDeparted },
-      ),
+      buildInventoryRecord(agent, knownIdentities(known), { ownerDeparted }),
     );
 
     this.registerOutputs({

@@ -1,12 +1,11 @@
-import * as aws from "@pulumi/aws";
-import * as serviceaccount from "@pulumi/gcp/serviceaccount";
+import { aws, gcpServiceAccount as serviceaccount } from "./providers";
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent, DelegationTarget } from "../src/model/agent";
 import { delegationIdentityStatement } from "../src/clouds/aws/delegation";
 import { delegationClouds, delegationCycle } from "../src/model/delegation";
 import { GCP_DELEGATION_ROLE, gcpDelegationCondition } from "../src/clouds/gcp/delegation";
 import type { Cloud } from "../src/model/resources";
-import { AgentSpecError } from "../src/model/spec";
+import { AgentSpecError } from "../src/model/agent-spec";
 import { sharedResource } from "./shared-resources";
 
 /**

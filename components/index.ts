@@ -22,8 +22,32 @@ export { GcpAgentBudget, type GcpAgentBudgetArgs } from "./gcp/agent-budget";
 export { GcpBudgetStopper, type GcpBudgetStopperArgs } from "./gcp/budget-stopper";
 export { AzureAgentBudget, type AzureAgentBudgetArgs } from "./azure/agent-budget";
 export type { DelegationRecord } from "./delegation";
-export { githubActions, gitlabCi, kubernetes, oidc, type RunsOn } from "../src/model/issuers";
+export {
+  githubActions,
+  gitlabCi,
+  kubernetes,
+  oidc,
+  type GithubActionsArgs,
+  type GitlabCiArgs,
+  type KubernetesArgs,
+  type OidcArgs,
+  type RunsOn,
+} from "../src/model/runs-on";
 export { ROLE_CATALOG, CATALOG_ROLE_NAMES } from "../src/model/role-catalog";
-export { AgentSpecError, type AgentSpec } from "../src/model/spec";
+export {
+  AgentSpecError,
+  type ActionsGrant,
+  type AgentSpec,
+  type AwsBlock,
+  type AzureBlock,
+  type BreakGlassSpec,
+  type BudgetSpec,
+  type DelegationSpec,
+  type GcpBlock,
+  type GrantSpec,
+  type ResourceGrant,
+  type RoleGrant,
+  type SpecProblem,
+} from "../src/model/agent-spec";
 export { planAgent } from "../src/clouds/plan";
 export type { Agent } from "../src/model/agent";

@@ -28,7 +28,10 @@ function copyAssets(from, to) {
 
 function buildLibrary() {
   rmSync(join(root, "dist"), { recursive: true, force: true });
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], { stdio: "inherit", cwd: root });
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], {
+    stdio: "inherit",
+    cwd: root,
+  });
   copyAssets(join(root, "src"), join(root, "dist", "src"));
 }
 
@@ -52,10 +55,22 @@ async function buildPack() {
   });
   const external = new Set();
   for (const output of Object.values(result.metafile.outputs))
-    for (const imported of output.imports) if (imported.external) external.add(imported.path.split("/").slice(0, imported.path.startsWith("@") ? 2 : 1).join("/"));
+    for (const imported of output.imports)
+      if (imported.external)
+        external.add(
+          imported.path
+            .split("/")
+            .slice(0, imported.path.startsWith("@") ? 2 : 1)
+            .join("/"),
+        );
   const manifest = JSON.parse(readFileSync(join(root, "policy-pack", "package.json"), "utf8"));
-  const undeclared = [...external].filter((name) => !name.startsWith("node:") && !builtinModules.includes(name) && !(name in manifest.dependencies));
-  if (undeclared.length > 0) throw new Error(`policy-pack/dist/index.js imports ${undeclared.join(", ")}, which policy-pack/package.json does not list as dependencies`);
+  const undeclared = [...external].filter(
+    (name) => !name.startsWith("node:") && !builtinModules.includes(name) && !(name in manifest.dependencies),
+  );
+  if (undeclared.length > 0)
+    throw new Error(
+      `policy-pack/dist/index.js imports ${undeclared.join(", ")}, which policy-pack/package.json does not list as dependencies`,
+    );
   console.error(`built ${relative(root, join(outdir, "index.js"))}: imports ${[...external].sort().join(", ")}`);
 }
 

@@ -1,5 +1,5 @@
+import { aws } from "../providers";
 import { COMPONENT_TYPES } from "../../src/model/contract";
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent } from "../../src/model/agent";
 import { awsStatementsForGrants } from "../../src/clouds/aws/actions";

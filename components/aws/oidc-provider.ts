@@ -1,9 +1,9 @@
+import { aws } from "../providers";
 import { COMPONENT_TYPES } from "../../src/model/contract";
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { issuerUrlSchema } from "../../src/model/issuers";
 import { DEFAULT_AWS_AUDIENCE } from "../../src/clouds/aws/trust-policy";
-import { formatPath } from "../../src/model/spec";
+import { formatPath } from "../../src/model/agent-spec";
 
 /** Arguments of {@link AwsOidcProvider}. */
 export interface AwsOidcProviderArgs {

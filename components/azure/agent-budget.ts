@@ -1,6 +1,5 @@
+import { azureConsumption as consumption, azureMonitor as monitor } from "../providers";
 import { COMPONENT_TYPES } from "../../src/model/contract";
-import * as consumption from "@pulumi/azure-native/consumption";
-import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent, AgentBudget } from "../../src/model/agent";
 import {

@@ -1,6 +1,5 @@
+import { azureAuthorization as authorization, azureManagedIdentity as managedidentity } from "../providers";
 import { COMPONENT_TYPES } from "../../src/model/contract";
-import * as authorization from "@pulumi/azure-native/authorization";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent } from "../../src/model/agent";
 import {
@@ -10,7 +9,7 @@ import {
 } from "../../src/clouds/azure/assignments";
 import { azureCredentialInstructions } from "../../src/clouds/azure/credentials";
 import { azureFederatedCredentials, type AzureFederatedCredentialSpec } from "../../src/clouds/azure/federated";
-import type { Trust } from "../../src/model/issuers";
+import type { Trust } from "../../src/model/runs-on";
 import { agentTags } from "../../src/model/tags";
 import { sharedResource } from "../shared-resources";
 
@@ -33,7 +32,7 @@ export function azureIdentityName(agent: Pick<Agent, "id" | "environment">): str
 }
 
 /** A custom role definition, registered once per resource group and role for the whole deployment. */
-function customRoleDefinition(need: AzureCustomRoleNeed): authorization.RoleDefinition {
+function customRoleDefinition(need: AzureCustomRoleNeed): InstanceType<typeof authorization.RoleDefinition> {
   return sharedResource(
     `azure-role-definition|${need.roleDefinitionGuid}`,
     () =>

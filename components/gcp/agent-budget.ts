@@ -1,7 +1,5 @@
+import { gcpBilling as billing, gcpMonitoring as monitoring, gcpPubSub as pubsub } from "../providers";
 import { COMPONENT_TYPES } from "../../src/model/contract";
-import * as billing from "@pulumi/gcp/billing";
-import * as monitoring from "@pulumi/gcp/monitoring";
-import * as pubsub from "@pulumi/gcp/pubsub";
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent, AgentBudget } from "../../src/model/agent";
 import { gcpAccountId } from "../../src/clouds/gcp/account-id";

@@ -1,6 +1,5 @@
+import { gcpProjects as projects, gcpServiceAccount as serviceaccount } from "../providers";
 import { COMPONENT_TYPES } from "../../src/model/contract";
-import * as projects from "@pulumi/gcp/projects";
-import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent } from "../../src/model/agent";
 import { gcpAccountDisplayName, gcpAccountId } from "../../src/clouds/gcp/account-id";
@@ -25,7 +24,7 @@ export interface GcpAgentServiceAccountArgs {
 }
 
 /** The custom role a binding needs, registered once per project and role for the whole deployment. */
-function customRole(need: GcpCustomRoleNeed): projects.IAMCustomRole {
+function customRole(need: GcpCustomRoleNeed): InstanceType<typeof projects.IAMCustomRole> {
   return sharedResource(
     `gcp-custom-role|${need.project}|${need.roleId}`,
     () =>

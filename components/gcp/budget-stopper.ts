@@ -1,10 +1,12 @@
+import {
+  gcpCloudFunctionsV2 as cloudfunctionsv2,
+  gcpCloudRunV2 as cloudrunv2,
+  gcpProjects as projects,
+  gcpPubSub as pubsub,
+  gcpServiceAccount as serviceaccount,
+  gcpStorage as storage,
+} from "../providers";
 import { COMPONENT_TYPES } from "../../src/model/contract";
-import * as cloudfunctionsv2 from "@pulumi/gcp/cloudfunctionsv2";
-import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
-import * as projects from "@pulumi/gcp/projects";
-import * as pubsub from "@pulumi/gcp/pubsub";
-import * as serviceaccount from "@pulumi/gcp/serviceaccount";
-import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Agent } from "../../src/model/agent";
@@ -16,7 +18,7 @@ import {
   GCP_BUDGET_STOPPER_SOURCE,
 } from "../../src/clouds/gcp/budget-stopper-source";
 import { gcpExpiryCondition } from "../../src/clouds/gcp/conditions";
-import { formatPath } from "../../src/model/spec";
+import { formatPath } from "../../src/model/agent-spec";
 
 /** Arguments of {@link GcpBudgetStopper}. */
 export interface GcpBudgetStopperArgs {
@@ -60,7 +62,7 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
   readonly functionName: pulumi.Output<string>;
   readonly project: string;
   private readonly componentName: string;
-  private readonly role: projects.IAMCustomRole;
+  private readonly role: InstanceType<typeof projects.IAMCustomRole>;
   private readonly protectedAgents = new Set<string>();
 
   constructor(name: string, args: GcpBudgetStopperArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -193,7 +195,7 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
     agent: Agent,
     serviceAccountName: pulumi.Input<string>,
     opts?: pulumi.CustomResourceOptions,
-  ): serviceaccount.IAMMember | undefined {
+  ): pulumi.CustomResource | undefined {
     if (this.protectedAgents.has(agent.id)) return undefined;
     this.protectedAgents.add(agent.id);
     return new serviceaccount.IAMMember(

@@ -1,11 +1,13 @@
-import * as artifactregistry from "@pulumi/gcp/artifactregistry";
-import * as bigquery from "@pulumi/gcp/bigquery";
-import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
-import * as kms from "@pulumi/gcp/kms";
-import * as projects from "@pulumi/gcp/projects";
-import * as pubsub from "@pulumi/gcp/pubsub";
-import * as secretmanager from "@pulumi/gcp/secretmanager";
-import * as storage from "@pulumi/gcp/storage";
+import {
+  gcpArtifactRegistry as artifactregistry,
+  gcpBigQuery as bigquery,
+  gcpCloudRunV2 as cloudrunv2,
+  gcpKms as kms,
+  gcpProjects as projects,
+  gcpPubSub as pubsub,
+  gcpSecretManager as secretmanager,
+  gcpStorage as storage,
+} from "../providers";
 import type * as pulumi from "@pulumi/pulumi";
 import type { GcpIamCondition } from "../../src/clouds/gcp/conditions";
 import type { GcpIamTarget } from "../../src/clouds/gcp/resource-names";

@@ -1,11 +1,12 @@
+import { gcpIam as iam } from "../providers";
 import { COMPONENT_TYPES } from "../../src/model/contract";
-import * as iam from "@pulumi/gcp/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { GCP_POOL_NAME } from "../../src/model/cloud-limits";
 import { GCP_WIF_ID, gcpProviderSpec, type GcpProviderSpec } from "../../src/clouds/gcp/workload-identity";
-import { resolveTrust, runsOnSchema, type RunsOn, type Trust } from "../../src/model/issuers";
-import { formatPath } from "../../src/model/spec";
+import { resolveTrust, runsOnSchema } from "../../src/model/issuers";
+import type { RunsOn, Trust } from "../../src/model/runs-on";
+import { formatPath } from "../../src/model/agent-spec";
 
 /** Arguments of {@link GcpWorkloadIdentityPool}. */
 export interface GcpWorkloadIdentityPoolArgs {

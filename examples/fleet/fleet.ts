@@ -12,7 +12,7 @@ import {
   gitlabCi,
   kubernetes,
   type AgentIdentityArgs,
-} from "../../components";
+} from "@agent-iam/pulumi";
 
 /** Where one environment's agents live. */
 export interface FleetSettings {

@@ -5,12 +5,8 @@ import { daysBetween, todayUtc } from "../model/dates";
 import { scoreRisk } from "../model/risk/score";
 import { riskFactsOf } from "./risk-facts";
 import { describeAccountWide, describeGrant } from "../model/plain-words";
-import {
-  inventoryRecordSchema,
-  type AgentCloudIdentities,
-  type InventoryGrant,
-  type InventoryRecord,
-} from "../model/inventory/schema";
+import { inventoryRecordSchema } from "../model/inventory/schema";
+import type { AgentCloudIdentities, InventoryGrant, InventoryRecord } from "../model/inventory/record";
 
 /** Options of {@link buildInventoryRecord}. */
 export interface InventoryRecordOptions {

@@ -11,17 +11,14 @@ import { CLOUDS, type Cloud } from "../model/resources";
 import {
   AGENT_ID,
   agentSpecSchema,
-  AgentSpecError,
   checkDelegation,
   checkFieldRules,
   checkGrantRules,
   checkRawBreakGlass,
-  formatPath,
   type GrantInput,
   type ParsedSpec,
-  type ParseOptions,
-  type SpecProblem,
 } from "../model/spec";
+import { AgentSpecError, formatPath, type ParseOptions, type SpecProblem } from "../model/agent-spec";
 import { awsStatementsForGrants } from "./aws/actions";
 import { awsBudgetPolicySlots } from "./aws/budget";
 import { packPolicies } from "./aws/policy-packing";

@@ -1,6 +1,6 @@
 import type { AccessLevel } from "./access";
 import type { HighRiskClass } from "./action-classes";
-import type { Trust } from "./issuers";
+import type { Trust } from "./runs-on";
 import type { Cloud, ResolvedResource } from "./resources";
 
 /** A data class that makes a resource sensitive: grants on it raise the agent's risk. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Trust } from "./runs-on";
 
 /**
  * Where an agent runs, as an OIDC issuer preset. A preset only records what the user said; the
@@ -161,67 +162,11 @@ export const runsOnSchema = z.discriminatedUnion(
     error: "runsOn must come from a preset: githubActions(...), gitlabCi(...), kubernetes(...) or oidc(...)",
   },
 );
-export type RunsOn = z.input<typeof runsOnSchema>;
-
-/** Arguments of {@link githubActions}. */
-export type GithubActionsArgs = Omit<z.input<typeof githubActionsSchema>, "kind">;
-/** Arguments of {@link gitlabCi}. */
-export type GitlabCiArgs = Omit<z.input<typeof gitlabCiSchema>, "kind">;
-/** Arguments of {@link kubernetes}. */
-export type KubernetesArgs = Omit<z.input<typeof kubernetesSchema>, "kind">;
-/** Arguments of {@link oidc}. */
-export type OidcArgs = Omit<z.input<typeof genericOidcSchema>, "kind">;
-
-/**
- * A GitHub Actions workflow. Without `environment` or `ref`, the subject pins the GitHub
- * environment named like the agent's environment (`repo:ORG/REPO:environment:prod`).
- * With `ownerId` and `repositoryId`, the immutable subject form is used.
- */
-export function githubActions(args: GithubActionsArgs): RunsOn {
-  return { kind: "github-actions", ...args };
-}
-
-/** A GitLab CI job on `project` (default ref `main`, a branch). */
-export function gitlabCi(args: GitlabCiArgs): RunsOn {
-  return { kind: "gitlab-ci", ...args };
-}
-
-/** A pod running as `serviceAccount` in `namespace` of a cluster whose OIDC issuer is `issuerUrl`. */
-export function kubernetes(args: KubernetesArgs): RunsOn {
-  return { kind: "kubernetes", ...args };
-}
-
-/** Any other OIDC issuer, with the exact subject its token carries. */
-export function oidc(args: OidcArgs): RunsOn {
-  return { kind: "oidc", ...args };
-}
-
 /** The default issuer URLs of the hosted presets. */
 export const DEFAULT_ISSUER_URLS = {
   "github-actions": "https://token.actions.githubusercontent.com",
   "gitlab-ci": "https://gitlab.com",
 } as const;
-
-/**
- * The exact trust an agent's identity accepts: the issuer, the one subject, the audience when the
- * user fixed it, and the claim that pins the issuer's owner (organisation, namespace) for clouds that
- * filter on attributes (GCP's attribute condition).
- */
-export interface Trust {
-  readonly kind: RunsOn["kind"];
-  readonly issuerUrl: string;
-  /** The issuer URL without its scheme: the prefix of AWS condition keys (`token.actions.githubusercontent.com:sub`). */
-  readonly issuerHost: string;
-  readonly subject: string;
-  /** A fixed audience; each cloud uses its own default when absent. */
-  readonly audience?: string;
-  /** The claim that names the issuer-side owner, and its value (`repository_owner` = `acme`). */
-  readonly ownerClaim: { readonly claim: string; readonly value: string };
-  /** Further claims the token must carry, exactly (repository, environment, namespace …). */
-  readonly claims: Readonly<Record<string, string>>;
-  /** The environment the subject names, when it names one (used by environment isolation). */
-  readonly subjectEnvironment?: string;
-}
 
 type ParsedRunsOn = z.output<typeof runsOnSchema>;
 

@@ -110,3 +110,6 @@ export function describeAccountWide(grant: AccountWideGrant): string {
   ].filter(Boolean);
   return notes.length > 0 ? `${what} (${notes.join(", ")})` : what;
 }
+
+/** What reports show for a value the cloud assigns when it creates an identity, before it is known. */
+export const KNOWN_AFTER_DEPLOY = "known after deploy";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SpecProblem } from "./agent-spec";
 import { ACCESS_LEVELS, type AccessLevel } from "./access";
 import { DATA_CLASSES, type ResolvedGrant } from "./agent";
 import { breakGlassProblems } from "./break-glass";
@@ -328,45 +329,8 @@ export const agentSpecSchema = z
   })
   .strict();
 
-/** What `new AgentIdentity(name, args)` accepts. */
-export type AgentSpec = z.input<typeof agentSpecSchema>;
 /** A spec after its schema has parsed it (defaults filled in). */
 export type ParsedSpec = z.output<typeof agentSpecSchema>;
-
-/** One problem in a spec: where it is and what to change. */
-export interface SpecProblem {
-  readonly path: string;
-  readonly message: string;
-}
-
-/** Thrown for an invalid spec: one message that lists every problem with its field path. */
-export class AgentSpecError extends Error {
-  constructor(
-    readonly agent: string,
-    readonly problems: readonly SpecProblem[],
-  ) {
-    super(
-      `agent "${agent}" is not valid:\n${problems.map((problem) => `  - ${problem.path || "(spec)"}: ${problem.message}`).join("\n")}`,
-    );
-    this.name = "AgentSpecError";
-  }
-}
-
-/** `["grants", 0, "resource"]` → `grants[0].resource`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
-    "",
-  );
-}
-
-/** Options of `planAgent` (src/clouds/plan.ts). */
-export interface ParseOptions {
-  /** The day to judge expiry against (default: today, UTC; or the day of `now`). */
-  readonly today?: string;
-  /** The instant to judge a break-glass elevation against (ISO 8601, default: now). */
-  readonly now?: string;
-}
 
 /** The break-glass rules on the fields that parsed, when another part of the spec did not. */
 export function checkRawBreakGlass(

@@ -4,7 +4,7 @@ import { awsStatementsForGrants } from "../../src/clouds/aws/actions";
 import { awsServiceActions } from "../../src/clouds/aws/iam-catalog";
 import { packPolicies } from "../../src/clouds/aws/policy-packing";
 import { killSwitchPolicy } from "../../src/clouds/aws/kill-switch";
-import { githubActions } from "../../src/model/issuers";
+import { githubActions } from "../../src/model/runs-on";
 import { planAgent } from "../../src/clouds/plan";
 import { decide } from "../support/iam-simulator";
 

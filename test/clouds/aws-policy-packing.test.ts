@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { awsStatementsForGrants, type AwsStatement } from "../../src/clouds/aws/actions";
 import { AWS_LIMITS, policySize } from "../../src/model/cloud-limits";
 import { packingLowerBound, packPolicies } from "../../src/clouds/aws/policy-packing";
-import { githubActions } from "../../src/model/issuers";
+import { githubActions } from "../../src/model/runs-on";
 import { planAgent } from "../../src/clouds/plan";
 
 function statement(index: number, actions: number): AwsStatement {

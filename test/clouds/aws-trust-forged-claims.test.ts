@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { disabledTrustPolicy, webIdentityTrustPolicy } from "../../src/clouds/aws/trust-policy";
-import { githubActions, gitlabCi, kubernetes, oidc, type RunsOn } from "../../src/model/issuers";
+import { githubActions, gitlabCi, kubernetes, oidc, type RunsOn } from "../../src/model/runs-on";
 import { planAgent } from "../../src/clouds/plan";
 import { trustAllows } from "../support/web-identity-evaluator";
 

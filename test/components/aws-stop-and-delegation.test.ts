@@ -5,7 +5,7 @@ import { awsStatementsForGrants } from "../../src/clouds/aws/actions";
 import { budgetDenyAllPolicy, budgetExecutionPolicy } from "../../src/clouds/aws/budget-stop";
 import { delegationIdentityStatement, delegationTrustStatement } from "../../src/clouds/aws/delegation";
 import { packPolicies } from "../../src/clouds/aws/policy-packing";
-import { githubActions } from "../../src/model/issuers";
+import { githubActions } from "../../src/model/runs-on";
 import { planAgent } from "../../src/clouds/plan";
 import { decide } from "../support/iam-simulator";
 

@@ -1,3 +1,4 @@
+import type { AgentSpec, BreakGlassSpec } from "../../src/model/agent-spec";
 import { describe, expect, it } from "vitest";
 import {
   AgentIdentity,
@@ -12,7 +13,7 @@ import { inventoryCsv } from "../../src/reports/inventory/csv";
 import { inventoryFromResources } from "../../src/reports/inventory/from-resources";
 import { inventoryMarkdown } from "../../src/reports/inventory/markdown";
 import { recordResources, type RecordedResource } from "../../src/gate/program/record";
-import { AgentSpecError } from "../../src/model/spec";
+import { AgentSpecError } from "../../src/model/agent-spec";
 
 /**
  * Break-glass as the components register it: the elevated grants end at `until` on AWS and GCP,
@@ -22,7 +23,7 @@ import { AgentSpecError } from "../../src/model/spec";
 const PROJECT = "acme-agents-prod";
 const SUBSCRIPTION = "11111111-2222-4333-8444-555555555555";
 const UNTIL = new Date(Date.now() + 5 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
-const ELEVATION = {
+const ELEVATION: BreakGlassSpec = {
   grants: [
     { resource: "arn:aws:dynamodb:us-east-1:123456789012:table/orders", access: "write" },
     { resource: "//storage.googleapis.com/projects/_/buckets/acme-prod-orders", access: ["read", "write"] },
@@ -31,7 +32,7 @@ const ELEVATION = {
   approvedBy: "sam@acme.example",
   until: UNTIL,
 };
-const BASE = {
+const BASE: AgentSpec = {
   owner: "keisha@acme.example",
   purpose: "Repairs data after incidents and reports what it changed",
   environment: "prod",

@@ -1,3 +1,4 @@
+import type { ResourceGrant } from "../../src/model/agent-spec";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import {
@@ -11,7 +12,7 @@ import {
 import { awsStatementsForGrants } from "../../src/clouds/aws/actions";
 import { budgetDenyAllPolicy } from "../../src/clouds/aws/budget-stop";
 import { packPolicies } from "../../src/clouds/aws/policy-packing";
-import { AgentSpecError } from "../../src/model/spec";
+import { AgentSpecError } from "../../src/model/agent-spec";
 import { planAgent } from "../../src/clouds/plan";
 import { GCP_BUDGET_STOPPER_SOURCE } from "../../src/clouds/gcp/budget-stopper-source";
 import { recordResources, type RecordedResource } from "../../src/gate/program/record";
@@ -154,7 +155,7 @@ describe("AWS: a budget action stops the agent", () => {
 
   it("keeps a managed policy slot for the stop policy: grants that need ten policies fail with a budget, not without", async () => {
     // Grants that end on different days never merge: the fewest that need exactly ten policies.
-    const grant = (index: number) => ({
+    const grant = (index: number): ResourceGrant => ({
       resource: `arn:aws:dynamodb:us-east-1:123456789012:table/orders-${index}`,
       access: ["read", "write", "list", "tag"],
       until: `2030-01-${String(1 + (index % 28)).padStart(2, "0")}`,

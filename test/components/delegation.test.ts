@@ -7,7 +7,7 @@ import {
   type AgentIdentityArgs,
 } from "../../components";
 import { loggedErrorCount, recordResources, type RecordedResource } from "../../src/gate/program/record";
-import { AgentSpecError } from "../../src/model/spec";
+import { AgentSpecError } from "../../src/model/agent-spec";
 
 /**
  * Delegation between AgentIdentity components under mocks: which resources make A able to act as B

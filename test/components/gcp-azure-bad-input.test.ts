@@ -3,7 +3,7 @@ import { AgentIdentity, GcpWorkloadIdentityPool, githubActions, oidc } from "../
 import { azureAssignmentsForGrants } from "../../src/clouds/azure/assignments";
 import { azureFederatedCredentials } from "../../src/clouds/azure/federated";
 import { recordResources } from "../../src/gate/program/record";
-import { AgentSpecError } from "../../src/model/spec";
+import { AgentSpecError } from "../../src/model/agent-spec";
 import { planAgent } from "../../src/clouds/plan";
 
 const SUB = "11111111-2222-4333-8444-555555555555";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PROJECT, runCli, STACK_FRAME, TEAM_PACK, writeProgram } from "../support/cli";
+import { PROJECT, runCli, STACK_FRAME, shown, TEAM_PACK, writeProgram } from "../support/cli";
 
 /**
  * Every way `agent-iam check` cannot check ends with exit code 2 and one clear message naming what
@@ -24,7 +24,7 @@ describe.concurrent("agent-iam check: exit 2 with one clear message", { timeout:
     });
     const run = await runCli(["check", dir, "--policy-pack", TEAM_PACK]);
     expectOneClearError(run);
-    expect(run.stderr).toContain(`${dir}/index.ts:3:`);
+    expect(run.stderr).toContain(`${shown(dir)}/index.ts:3:`);
     expect(run.stderr).toMatch(/syntax error: Expected identifier but found ","/);
     expect(run.stderr).toContain('region: "us-east-1",,');
   });
@@ -33,7 +33,7 @@ describe.concurrent("agent-iam check: exit 2 with one clear message", { timeout:
     const dir = writeProgram({ "Pulumi.yaml": PROJECT(), "index.js": "const a = {\n  b: 1,,\n};\n" });
     const run = await runCli(["check", dir, "--policy-pack", TEAM_PACK]);
     expectOneClearError(run);
-    expect(run.stderr).toContain(`${dir}/index.js:2:`);
+    expect(run.stderr).toContain(`${shown(dir)}/index.js:2:`);
     expect(run.stderr).toMatch(/syntax error: Unexpected token ','/);
   });
 
@@ -41,7 +41,7 @@ describe.concurrent("agent-iam check: exit 2 with one clear message", { timeout:
     const dir = writeProgram({
       "Pulumi.yaml": PROJECT(),
       "index.ts": [
-        'import { AgentIdentity, githubActions } from "agent-iam";',
+        'import { AgentIdentity, githubActions } from "@agent-iam/pulumi";',
         "",
         'new AgentIdentity("bad-bot", {',
         '  owner: "not-an-email",',
@@ -55,7 +55,7 @@ describe.concurrent("agent-iam check: exit 2 with one clear message", { timeout:
     });
     const run = await runCli(["check", dir, "--policy-pack", TEAM_PACK]);
     expectOneClearError(run);
-    expect(run.stderr).toContain(`${dir}/index.ts:3:1`);
+    expect(run.stderr).toContain(`${shown(dir)}/index.ts:3:1`);
     expect(run.stderr).toContain('AgentSpecError: agent "bad-bot" is not valid');
     expect(run.stderr).toMatch(/- owner: owner must be a person's email address/);
     expect(run.stderr).toMatch(/- purpose: purpose must say in plain words/);
@@ -71,7 +71,7 @@ describe.concurrent("agent-iam check: exit 2 with one clear message", { timeout:
     });
     const run = await runCli(["check", dir, "--policy-pack", TEAM_PACK]);
     expectOneClearError(run);
-    expect(run.stderr).toContain(`${dir}/bots.ts:2:`);
+    expect(run.stderr).toContain(`${shown(dir)}/bots.ts:2:`);
     expect(run.stderr).toContain("every bot needs a name");
   });
 
@@ -81,6 +81,18 @@ describe.concurrent("agent-iam check: exit 2 with one clear message", { timeout:
     expectOneClearError(run);
     expect(run.stderr).toContain("Cannot find module './does-not-exist'");
     expect(run.stderr).not.toContain("Require stack");
+  });
+
+  it("a package the program's folder cannot resolve: exit 2, naming it and the install command, as pulumi preview would fail", async () => {
+    const dir = writeProgram({
+      "Pulumi.yaml": PROJECT(),
+      "index.ts": 'import * as k8s from "@pulumi/digitalocean/droplet";\nexport const kind = typeof k8s;\n',
+    });
+    const run = await runCli(["check", dir, "--policy-pack", TEAM_PACK]);
+    expectOneClearError(run);
+    expect(run.stderr).toContain("Cannot find module '@pulumi/digitalocean/droplet'");
+    expect(run.stderr).toContain(`run npm install @pulumi/digitalocean in ${dir}`);
+    expect(run.stderr).toContain(`${shown(dir)}/index.ts:1`);
   });
 
   it("a program that logs an error through pulumi.log.error fails as it would in Pulumi", async () => {

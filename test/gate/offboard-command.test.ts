@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runWithConfig } from "../../src/gate/cli/commands/offboard";
+import { programFolder } from "../support/cli";
 import {
   inventoryFromResources,
   offboardConfigChange,
@@ -27,7 +27,7 @@ const LENA = "lena@acme.example";
 
 /** The program under test: two owners, agents on all three clouds. */
 const PROGRAM = `
-import { AgentIdentity, AwsOidcProvider, GcpWorkloadIdentityPool, githubActions, kubernetes } from ${JSON.stringify(join(ROOT, "components"))};
+import { AgentIdentity, AwsOidcProvider, GcpWorkloadIdentityPool, githubActions, kubernetes } from "@agent-iam/pulumi";
 const SUBSCRIPTION = ${JSON.stringify(SUBSCRIPTION)};
 const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
 const pool = new GcpWorkloadIdentityPool("agents", { project: "acme-data-prod" });
@@ -64,7 +64,7 @@ let dir: string;
 let project: ProgramProject;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "agent-iam-offboard-"));
+  dir = programFolder("agent-iam-offboard-");
   writeFileSync(join(dir, "Pulumi.yaml"), "name: offboard-test\nruntime: nodejs\n");
   writeFileSync(join(dir, "Pulumi.prod.yaml"), STACK_FILE);
   writeFileSync(join(dir, "index.ts"), PROGRAM);

@@ -162,7 +162,7 @@ describe("agents in a recorded run", () => {
     const dir = writeProgram({
       "Pulumi.yaml": PROJECT("agents"),
       "index.ts": `
-import { AgentIdentity, AwsOidcProvider, githubActions } from "agent-iam";
+import { AgentIdentity, AwsOidcProvider, githubActions } from "@agent-iam/pulumi";
 const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
 new AgentIdentity("pr-reviewer", {
   owner: "keisha@acme.example",

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planAgent } from "../../src/clouds/plan";
-import { githubActions } from "../../src/model/issuers";
+import { githubActions } from "../../src/model/runs-on";
 import {
   RISK_RULES,
   riskFactsOf,

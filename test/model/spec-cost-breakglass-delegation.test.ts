@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AgentSpecError } from "../../src/model/spec";
+import { AgentSpecError } from "../../src/model/agent-spec";
 import { planAgent } from "../../src/clouds/plan";
-import { githubActions } from "../../src/model/issuers";
+import { githubActions } from "../../src/model/runs-on";
 import { breakGlassProblems, normalizeInstant } from "../../src/model/break-glass";
 import { budgetThresholds, stopAmount } from "../../src/model/budget";
 import { delegationClouds, delegationCycle, reachableAgents } from "../../src/model/delegation";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AgentSpecError } from "../../src/model/spec";
+import { AgentSpecError } from "../../src/model/agent-spec";
 import { planAgent } from "../../src/clouds/plan";
-import { githubActions, gitlabCi, kubernetes, oidc } from "../../src/model/issuers";
+import { githubActions, gitlabCi, kubernetes, oidc } from "../../src/model/runs-on";
 
 const TODAY = "2026-11-23";
 const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";

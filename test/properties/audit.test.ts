@@ -54,11 +54,11 @@ beforeAll(async () => {
   known = agents.map((agent) => ({
     id: agent.id,
     ...(agent.identities.aws
-      ? { aws: { roleArn: agent.identities.aws.roleArn, roleName: agent.identities.aws.roleName } }
+      ? { aws: { roleArn: agent.identities.aws.roleArn!, roleName: agent.identities.aws.roleName! } }
       : {}),
-    ...(agent.identities.gcp ? { gcp: { email: agent.identities.gcp.serviceAccountEmail } } : {}),
+    ...(agent.identities.gcp ? { gcp: { email: agent.identities.gcp.serviceAccountEmail! } } : {}),
     ...(agent.identities.azure
-      ? { azure: { clientId: agent.identities.azure.clientId, principalId: agent.identities.azure.principalId } }
+      ? { azure: { clientId: agent.identities.azure.clientId!, principalId: agent.identities.azure.principalId! } }
       : {}),
   }));
   dir = mkdtempSync(join(tmpdir(), "agent-iam-audit-property-"));

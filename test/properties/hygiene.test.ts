@@ -40,6 +40,7 @@ const ALLOWED_RUNTIME = [
 
 function packageJson(path: string): {
   dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 } {
   return JSON.parse(readFileSync(join(REPO, path), "utf8")) as { dependencies?: Record<string, string> };
@@ -67,7 +68,16 @@ function packageOf(specifier: string): string {
 
 describe("supply chain", () => {
   it("runtime dependencies are the allowed few, and the pack's package adds none", () => {
-    expect(Object.keys(packageJson("package.json").dependencies ?? {}).sort()).toEqual([...ALLOWED_RUNTIME].sort());
+    const manifest = packageJson("package.json");
+    const runtime = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})];
+    expect(runtime.sort()).toEqual([...ALLOWED_RUNTIME].sort());
+    // The Pulumi SDK and the cloud providers are the user's own (one copy of the SDK in a program).
+    expect(Object.keys(manifest.peerDependencies ?? {}).sort()).toEqual([
+      "@pulumi/aws",
+      "@pulumi/azure-native",
+      "@pulumi/gcp",
+      "@pulumi/pulumi",
+    ]);
     for (const name of Object.keys(packageJson("policy-pack/package.json").dependencies ?? {}))
       expect(ALLOWED_RUNTIME, `policy-pack depends on ${name}`).toContain(name);
   });

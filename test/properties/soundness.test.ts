@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AgentSpecError } from "../../src/model/spec";
+import { AgentSpecError } from "../../src/model/agent-spec";
 import { planAgent } from "../../src/clouds/plan";
 import { PolicyPackProcess } from "../../src/gate/analyzer";
 import type { Cloud } from "../../src/model/resources";

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AgentIdentity } from "../../components";
 import { recordResources } from "../../src/gate/program/record";
-import { AgentSpecError } from "../../src/model/spec";
+import { AgentSpecError } from "../../src/model/agent-spec";
 import { planAgent } from "../../src/clouds/plan";
 import { anySpec as fuzzedSpec, TODAY, validAwsSpec } from "../support/arbitraries";
 

@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { programFolder } from "../support/cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { InventoryDocument, InventoryRecord } from "../../src/model/inventory/schema";
+import type { InventoryDocument, InventoryRecord } from "../../src/model/inventory/record";
 
 /**
  * The dashboard in a real headless Chromium (Debian's `chromium`, driven by playwright-core):
@@ -27,7 +28,7 @@ const CHROMIUM_ARGS = [
 ];
 
 const PROGRAM = `
-import { AgentIdentity, AwsOidcProvider, githubActions, gitlabCi, kubernetes } from ${JSON.stringify(join(ROOT, "components"))};
+import { AgentIdentity, AwsOidcProvider, githubActions, gitlabCi, kubernetes } from "@agent-iam/pulumi";
 const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
 const day = (n: number) => new Date(Date.parse(new Date().toISOString().slice(0, 10)) + n * 86400000).toISOString().slice(0, 10);
 const eks = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC123";
@@ -72,7 +73,7 @@ function expectedIds(keep: (record: InventoryRecord) => boolean): string[] {
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh (npm test runs it as pretest)`);
-  workDir = mkdtempSync(join(tmpdir(), "agent-iam-dashboard-"));
+  workDir = programFolder("agent-iam-dashboard-");
   writeFileSync(join(workDir, "Pulumi.yaml"), "name: dashboard-test\nruntime: nodejs\n");
   writeFileSync(join(workDir, "Pulumi.dev.yaml"), "config:\n  agent-iam:departedOwners:\n    - omar@acme.example\n");
   writeFileSync(join(workDir, "index.ts"), PROGRAM);
@@ -191,7 +192,7 @@ describe("the risk dashboard in Chromium, on a program written for its filters",
     expect(text).toContain("read and list the S3 bucket acme-prod-source");
     const technical = panel.locator("details");
     expect(await technical.getAttribute("open")).toBeNull();
-    const roleArn = inventory.agents.find((record) => record.id === "pr-reviewer")!.identities.aws!.roleArn;
+    const roleArn = inventory.agents.find((record) => record.id === "pr-reviewer")!.identities.aws!.roleArn!;
     expect(await panel.getByText(roleArn).isVisible()).toBe(false);
     await technical.locator("summary").click();
     expect(await panel.getByText(roleArn).isVisible()).toBe(true);
@@ -379,7 +380,8 @@ describe("the fleet example's dashboard in Chromium (prod and dev in one page)",
     expect(await panel.innerText()).toContain(first.purpose);
     for (const line of first.canDo) expect(await panel.innerText()).toContain(line);
     await panel.locator("summary").click();
-    if (first.identities.aws) expect(await panel.getByText(first.identities.aws.roleArn).isVisible()).toBe(true);
+    if (first.identities.aws?.roleArn)
+      expect(await panel.getByText(first.identities.aws.roleArn).isVisible()).toBe(true);
     await fleet.screenshot({ path: join(OUTPUT, "dashboard.png"), fullPage: true });
     expect(fleetRequests.filter((url) => !url.startsWith("file://"))).toEqual([]);
     expect(fleetProblems).toEqual([]);

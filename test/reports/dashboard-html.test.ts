@@ -10,7 +10,7 @@ import {
   renderDashboard,
 } from "../../src/reports/dashboard";
 import { buildInventoryRecord } from "../../src/reports/inventory";
-import { githubActions } from "../../src/model/issuers";
+import { githubActions } from "../../src/model/runs-on";
 import { RISK_TIERS } from "../../src/reports/risk";
 import { planAgent } from "../../src/clouds/plan";
 

@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 
 /** Helpers for the CLI's end-to-end tests: spawn the real `bin/agent-iam.js` and write throwaway programs. */
 
@@ -63,9 +62,25 @@ export async function runAll(
 /** How long a test file may take to run its shared CLI invocations. */
 export const SHARED_RUNS_TIMEOUT = 600_000;
 
-/** Writes a program folder under a fresh temporary folder: `{ "Pulumi.yaml": "...", "index.ts": "..." }`. */
+/**
+ * A fresh folder for a test's Pulumi program, inside this repository (under `test-output/`, which
+ * git ignores), so that the program resolves `@agent-iam/pulumi` and `@pulumi/*` from the
+ * repository's own `node_modules` and package, as a program in a user's repository resolves them.
+ */
+export function programFolder(prefix = "agent-iam-cli-"): string {
+  const parent = join(REPO, "test-output", "programs");
+  mkdirSync(parent, { recursive: true });
+  return mkdtempSync(join(parent, prefix));
+}
+
+/** A folder as the CLI shows it when run from the repository: relative to it. */
+export function shown(dir: string): string {
+  return relative(REPO, dir).split(sep).join("/");
+}
+
+/** Writes a program folder under a fresh folder: `{ "Pulumi.yaml": "...", "index.ts": "..." }`. */
 export function writeProgram(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "agent-iam-cli-"));
+  const dir = programFolder();
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);

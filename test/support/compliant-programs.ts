@@ -15,7 +15,7 @@ import { AnalyzerView } from "../../src/gate/cli/check/analyzer-resources";
 import { todayUtc } from "../../src/model/dates";
 import { recordStack, type RecordedStack } from "../../src/gate/program/record";
 import type { Cloud, ResourceKind } from "../../src/model/resources";
-import { AgentSpecError as SpecError } from "../../src/model/spec";
+import { AgentSpecError as SpecError } from "../../src/model/agent-spec";
 import { planAgent } from "../../src/clouds/plan";
 import { SESSION_LIMITS } from "../../src/model/cloud-limits";
 import { awsTagValue } from "../../src/model/tags";
@@ -550,7 +550,7 @@ function specOf(
       location: "westeurope",
     };
   if (plan.budget) spec.budget = { monthly: 250, notify: [plan.owner] };
-  return spec as AgentIdentityArgs;
+  return spec as unknown as AgentIdentityArgs;
 }
 
 /** Shared components stood in for by what they resolve to: enough to validate a spec without a Pulumi run. */

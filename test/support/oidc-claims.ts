@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import type { RunsOn } from "../../src/model/issuers";
+import type { RunsOn } from "../../src/model/runs-on";
 
 /**
  * OIDC tokens as the issuers mint them, derived from the situation a job runs in (which repository,

@@ -1,5 +1,5 @@
 import type { Agent } from "../../model/agent";
-import type { Trust } from "../../model/issuers";
+import type { Trust } from "../../model/runs-on";
 import { githubActionsLoginSnippet, gitlabIdTokenSnippet } from "../ci-snippets";
 import { awsAudience } from "./trust-policy";
 

@@ -1,5 +1,5 @@
 import type { Agent } from "../../model/agent";
-import type { Trust } from "../../model/issuers";
+import type { Trust } from "../../model/runs-on";
 
 /** The audience GitHub's and most tools' AWS credential actions request (aws-actions/configure-aws-credentials). */
 export const DEFAULT_AWS_AUDIENCE = "sts.amazonaws.com";

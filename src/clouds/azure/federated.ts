@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Trust } from "../../model/issuers";
+import type { Trust } from "../../model/runs-on";
 import { AZURE_FEDERATED_CREDENTIAL_LIMIT, AZURE_TOKEN_EXCHANGE_AUDIENCE } from "../../model/cloud-limits";
 
 /** One federated identity credential: exact issuer, exact subject, Azure's token-exchange audience. */

@@ -1,4 +1,4 @@
-import type { Trust } from "../../model/issuers";
+import type { Trust } from "../../model/runs-on";
 import { shortHash } from "./account-id";
 
 /**

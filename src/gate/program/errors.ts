@@ -1,5 +1,3 @@
-import type { SourceFrame } from "./monitor";
-
 /**
  * The two ways a check can fail before any policy runs; both end with exit code 2 and one clear
  * message, never a stack dump.
@@ -25,4 +23,11 @@ export class ProgramFailure extends Error {
     super(message);
     this.name = "ProgramFailure";
   }
+}
+
+/** A position in a source file (an absolute path, 1-based line and column). */
+export interface SourceFrame {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
 }

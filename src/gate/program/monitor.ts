@@ -1,5 +1,6 @@
 import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { realisticInvoke } from "./realistic-invokes";
+import type { SourceFrame } from "./errors";
 import type { ProgramSdk } from "./sdk";
 import { previewOutputs, realisticOutputs } from "./realistic-outputs";
 import { propertiesFromWire } from "../../model/engine-values";
@@ -23,13 +24,6 @@ export interface RecordedOptions {
   deletedWith?: string;
   replaceOnChanges?: string[];
   importId?: string;
-}
-
-/** A position in a source file (an absolute path, 1-based line and column). */
-export interface SourceFrame {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
 }
 
 /** A resource registered by a program run under mocks. */

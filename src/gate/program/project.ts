@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -157,7 +157,9 @@ function moduleKindOf(main: string): "commonjs" | "esm" {
     const manifest = join(dir, "package.json");
     if (existsSync(manifest)) {
       try {
-        return (JSON.parse(readFileSync(manifest, "utf8")) as { type?: unknown }).type === "module" ? "esm" : "commonjs";
+        return (JSON.parse(readFileSync(manifest, "utf8")) as { type?: unknown }).type === "module"
+          ? "esm"
+          : "commonjs";
       } catch {
         return "commonjs";
       }
@@ -187,8 +189,9 @@ export interface LoadProjectOptions {
  * has no configuration while others do.
  */
 export function loadProject(programDir: string, options: LoadProjectOptions = {}): ProgramProject {
-  const dir = resolve(programDir);
-  if (!existsSync(dir)) throw new UsageError(`${programDir} does not exist`);
+  if (!existsSync(resolve(programDir))) throw new UsageError(`${programDir} does not exist`);
+  // The real path, as Node resolves a program's modules from its files' real paths.
+  const dir = realpathSync(resolve(programDir));
   if (!statSync(dir).isDirectory())
     throw new UsageError(`${programDir} is not a folder; give the folder that holds Pulumi.yaml`);
   const projectFile = PROJECT_FILES.map((file) => join(dir, file)).find((file) => existsSync(file));

@@ -1,7 +1,8 @@
 import { createRecordingMonitor, STACK_TYPE, type RecordedResource, type RecordingMonitor } from "./monitor";
 import { ownSdk, type ProgramSdk } from "./sdk";
 
-export type { RecordedOptions, RecordedResource, SourceFrame } from "./monitor";
+export type { SourceFrame } from "./errors";
+export type { RecordedOptions, RecordedResource } from "./monitor";
 export { STACK_TYPE, resourceUrn } from "./monitor";
 
 /** Options of {@link recordResources} and {@link recordStack}. */
@@ -32,7 +33,13 @@ export interface RecordedStack {
 }
 
 /** Points the Pulumi runtime of this process at a recording monitor (what `pulumi.runtime.setMocks` does). */
-function installMonitor(sdk: ProgramSdk, monitor: RecordingMonitor, project: string, stack: string, preview: boolean): void {
+function installMonitor(
+  sdk: ProgramSdk,
+  monitor: RecordingMonitor,
+  project: string,
+  stack: string,
+  preview: boolean,
+): void {
   sdk.settings.setMockOptions(monitor, project, stack, preview);
   const store = sdk.state.getStore();
   // The features `setMocks` enables: everything but output values, so inputs arrive resolved.

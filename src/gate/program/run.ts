@@ -3,7 +3,7 @@ import { sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 import { ProgramFailure } from "./errors";
-import type { SourceFrame } from "./monitor";
+import type { SourceFrame } from "./errors";
 import type { ProgramProject } from "./project";
 import { loggedErrorCount, recordStack, type RecordedResource, type RecordedStack } from "./record";
 import { programSdk } from "./sdk";
@@ -60,13 +60,13 @@ function missingModuleFailure(error: Error, programDir: string): ProgramFailure 
   const location = userFrame(stackFrames(error.stack), programDir);
   if (!specifier) return new ProgramFailure(error.message.split("\n")[0]!, location, "missing module");
   const isPackage = !/^(\.|\/|file:|[A-Za-z]:\\)/.test(specifier);
-  if (!isPackage) return new ProgramFailure(`cannot find module '${specifier}'`, location, "missing module");
+  if (!isPackage) return new ProgramFailure(`Cannot find module '${specifier}'`, location, "missing module");
   const packageName = specifier
     .split("/")
     .slice(0, specifier.startsWith("@") ? 2 : 1)
     .join("/");
   return new ProgramFailure(
-    `cannot find module '${specifier}': ${packageName} is not installed where the program can load it; run npm install ${packageName} in ${programDir} (pulumi preview would fail the same way)`,
+    `Cannot find module '${specifier}': ${packageName} is not installed where the program can load it; run npm install ${packageName} in ${programDir} (pulumi preview would fail the same way)`,
     location,
     "missing module",
   );
@@ -87,8 +87,20 @@ function forgetProgramModules(dir: string): void {
       delete (Module as unknown as { _cache: Record<string, unknown> })._cache[file];
 }
 
-/** tsx's loader for ES modules (`tsx/esm/api`), registered once per process when a program needs it. */
-let esmLoader: { tsImport(specifier: string, options: { parentURL: string }): Promise<unknown> } | undefined;
+/**
+ * `import()` as Node runs it. TypeScript compiles `import()` in a CommonJS module to `require`,
+ * which cannot load an ES module on Node 20; a function built at run time keeps the real one.
+ */
+const nativeImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<unknown>;
+
+/** tsx's API for ES modules: its CommonJS build cannot register the loader hooks, so its ES build is imported. */
+let esmLoader: Promise<{ tsImport(specifier: string, options: { parentURL: string }): Promise<unknown> }> | undefined;
+
+function tsxEsmApi(): NonNullable<typeof esmLoader> {
+  const esmBuild = require.resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs");
+  esmLoader ??= nativeImport(pathToFileURL(esmBuild).href) as NonNullable<typeof esmLoader>;
+  return esmLoader;
+}
 
 /**
  * Loads the entry module with Node's own `require` (CommonJS) or `import()` (ES modules), from the
@@ -97,9 +109,10 @@ let esmLoader: { tsImport(specifier: string, options: { parentURL: string }): Pr
 async function runEntry(main: string, moduleKind: "commonjs" | "esm"): Promise<unknown> {
   let exported: unknown;
   if (moduleKind === "esm") {
-    esmLoader ??= require("tsx/esm/api") as NonNullable<typeof esmLoader>;
     // tsImport loads the program afresh on every run (a module namespace of its own), as require does after forgetProgramModules.
-    exported = await esmLoader.tsImport(pathToFileURL(main).href, { parentURL: pathToFileURL(__filename).href });
+    exported = await (await tsxEsmApi()).tsImport(pathToFileURL(main).href, {
+      parentURL: pathToFileURL(__filename).href,
+    });
   } else exported = createRequire(main)(main) as unknown;
   // A module whose only export is a default function runs that function, as Pulumi does for ES modules.
   if (

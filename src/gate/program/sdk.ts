@@ -26,7 +26,11 @@ export interface ProgramSdk {
   readonly MockMonitor: typeof MockMonitor;
   /** The protobuf messages the SDK's own monitor client expects back. */
   readonly resourcePb: {
-    RegisterResourceResponse: new () => { setUrn(v: string): void; setId(v: string): void; setObject(v: unknown): void };
+    RegisterResourceResponse: new () => {
+      setUrn(v: string): void;
+      setId(v: string): void;
+      setObject(v: unknown): void;
+    };
     ReadResourceResponse: new () => { setUrn(v: string): void; setProperties(v: unknown): void };
   };
   readonly structPb: { Struct: { fromJavaScript(value: Record<string, unknown>): unknown } };

@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import type { SourceFrame } from "./monitor";
+import type { SourceFrame } from "./errors";
 import { PACKAGE_ROOT } from "./package-root";
 
 /**

@@ -39,23 +39,27 @@ export const inventoryGrantSchema = z
 
 /** The agent's identity on AWS: its IAM role. */
 export const awsIdentitySchema = z
-  .object({ roleArn: z.string(), roleName: z.string() })
+  .object({ roleArn: z.string().nullable(), roleName: z.string().nullable() })
   .strict()
   .describe("AWS: the IAM role the agent assumes with its OIDC token");
 
 /** The agent's identity on Google Cloud: its service account. */
 export const gcpIdentitySchema = z
-  .object({ serviceAccountEmail: z.string(), project: z.string().nullable(), uniqueId: z.string().nullable() })
+  .object({
+    serviceAccountEmail: z.string().nullable(),
+    project: z.string().nullable(),
+    uniqueId: z.string().nullable(),
+  })
   .strict()
   .describe("Google Cloud: the service account the agent's federated identity acts as");
 
 /** The agent's identity on Azure: its user-assigned managed identity. */
 export const azureIdentitySchema = z
   .object({
-    clientId: z.string(),
-    principalId: z.string(),
+    clientId: z.string().nullable(),
+    principalId: z.string().nullable(),
     /** The managed identity's Azure resource id. */
-    resourceId: z.string(),
+    resourceId: z.string().nullable(),
     tenantId: z.string().nullable(),
   })
   .strict()
@@ -150,11 +154,6 @@ export const inventoryRecordSchema = z
   .strict()
   .describe("One agent identity in the agent-iam inventory");
 
-/** One agent in the inventory. */
-export type InventoryRecord = z.infer<typeof inventoryRecordSchema>;
-export type InventoryGrant = z.infer<typeof inventoryGrantSchema>;
-export type AgentCloudIdentities = InventoryRecord["identities"];
-
 /** The inventory document: `{ "generated": DATE, "agents": [record, ...] }`. */
 export const inventoryDocumentSchema = z
   .object({
@@ -163,5 +162,3 @@ export const inventoryDocumentSchema = z
     agents: z.array(inventoryRecordSchema),
   })
   .describe("The agent-iam inventory");
-
-export type InventoryDocument = z.infer<typeof inventoryDocumentSchema>;

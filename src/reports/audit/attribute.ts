@@ -1,5 +1,5 @@
 import { madeUnderBreakGlass } from "../../model/break-glass";
-import type { InventoryRecord } from "../../model/inventory/schema";
+import type { InventoryRecord } from "../../model/inventory/record";
 import { parseRoleArn } from "./aws-cloudtrail";
 import type { CloudEvent } from "./event";
 import type { ActionRecord } from "./schema";
@@ -39,15 +39,16 @@ export class Attributor {
     for (const agent of agents) {
       this.byId.set(agent.id, agent);
       const { aws, gcp, azure } = agent.identities;
-      if (aws) {
+      // Identities not known yet (an inventory built before deploy) attribute nothing.
+      if (aws?.roleArn) {
         const parsed = parseRoleArn(aws.roleArn);
         this.byAwsRole.set(aws.roleArn.toLowerCase(), agent);
         if (parsed) this.byAwsRole.set(`${parsed.accountId}:${parsed.roleName.toLowerCase()}`, agent);
       }
-      if (gcp) this.byGcpEmail.set(gcp.serviceAccountEmail.toLowerCase(), agent);
+      if (gcp?.serviceAccountEmail) this.byGcpEmail.set(gcp.serviceAccountEmail.toLowerCase(), agent);
       if (azure)
         for (const id of [azure.clientId, azure.principalId, azure.resourceId])
-          this.byAzureId.set(id.toLowerCase(), agent);
+          if (id) this.byAzureId.set(id.toLowerCase(), agent);
       const list = this.bySubject.get(agent.issuer.subject) ?? [];
       list.push(agent);
       this.bySubject.set(agent.issuer.subject, list);

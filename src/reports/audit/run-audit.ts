@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { formatPath } from "../../model/spec";
+import { formatPath } from "../../model/agent-spec";
 import { inventoryRecordSchema } from "../../model/inventory/schema";
 import { Attributor, type AttributionAgent } from "./attribute";
 import { cloudTrailEvent, isCloudTrailRecord } from "./aws-cloudtrail";

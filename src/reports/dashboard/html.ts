@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { RISK_TIERS, type RiskTier } from "../../model/risk/rules";
-import { CLOUD_NAMES, DATA_CLASS_WORDS } from "../../model/plain-words";
+import { CLOUD_NAMES, DATA_CLASS_WORDS, KNOWN_AFTER_DEPLOY } from "../../model/plain-words";
 import { EXPIRING_SOON_DAYS, expiringSoon } from "../inventory/markdown";
-import type { InventoryDocument, InventoryRecord } from "../../model/inventory/schema";
+import type { InventoryDocument, InventoryRecord } from "../../model/inventory/record";
 import { DASHBOARD_SCRIPT } from "./client-script";
 import { RISK_BADGES } from "./colours";
 import { DASHBOARD_CSS } from "./style";
@@ -77,8 +77,10 @@ function keyOf(index: number): string {
 function identityRows(record: InventoryRecord): string {
   const rows: string[] = [];
   const { aws, gcp, azure } = record.identities;
-  const row = (term: string, value: string) =>
-    rows.push(`<dt>${escapeHtml(term)}</dt><dd><code>${escapeHtml(value)}</code></dd>`);
+  const row = (term: string, value: string | null) =>
+    rows.push(
+      `<dt>${escapeHtml(term)}</dt><dd>${value === null ? escapeHtml(KNOWN_AFTER_DEPLOY) : `<code>${escapeHtml(value)}</code>`}</dd>`,
+    );
   if (aws) row("AWS role ARN", aws.roleArn);
   if (gcp) row("Google service account", gcp.serviceAccountEmail);
   if (azure) {

@@ -1,4 +1,4 @@
-import type { InventoryRecord } from "../../model/inventory/schema";
+import type { InventoryRecord } from "../../model/inventory/record";
 
 /** The CSV columns of the inventory, in order: a header name and how to read it from a record. */
 export const CSV_COLUMNS: readonly (readonly [

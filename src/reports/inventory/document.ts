@@ -3,7 +3,7 @@ import { renderDashboard } from "../dashboard/html";
 import { inventoryCsv } from "./csv";
 import { inventoryFromResources, type ResourceLike } from "./from-resources";
 import { inventoryMarkdown } from "./markdown";
-import type { InventoryDocument } from "../../model/inventory/schema";
+import type { InventoryDocument } from "../../model/inventory/record";
 
 /** The formats `agent-iam inventory` writes. */
 export const INVENTORY_FORMATS = ["json", "csv", "md", "html"] as const;

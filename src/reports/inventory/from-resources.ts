@@ -3,7 +3,7 @@ import type { Agent } from "../../model/agent";
 import { TAG_KEYS, parseGcpDescription } from "../../model/tags";
 import { readAgentModel } from "../../model/agent-model";
 import { buildInventoryRecord, earliestCreated } from "../../clouds/inventory-record";
-import type { AgentCloudIdentities, InventoryRecord } from "../../model/inventory/schema";
+import type { AgentCloudIdentities, InventoryRecord } from "../../model/inventory/record";
 
 /**
  * The offline inventory: built from the resources a program run registered (the gate's recorder,

@@ -1,5 +1,6 @@
 /** The agent inventory: one record per agent identity, its formats, and offboarding by owner. */
 export * from "../../model/inventory/schema";
+export type * from "../../model/inventory/record";
 export {
   buildInventoryRecord,
   earliestCreated,

@@ -1,6 +1,6 @@
 import { RISK_TIERS } from "../../model/risk/rules";
-import { CLOUD_NAMES } from "../../model/plain-words";
-import type { InventoryRecord } from "../../model/inventory/schema";
+import { CLOUD_NAMES, KNOWN_AFTER_DEPLOY } from "../../model/plain-words";
+import type { InventoryRecord } from "../../model/inventory/record";
 
 /** Agents whose review date is this many days away or less count as expiring soon. */
 export const EXPIRING_SOON_DAYS = 30;
@@ -24,11 +24,12 @@ export function expiringSoon(
 function identityLines(record: InventoryRecord): string[] {
   const lines: string[] = [];
   const { aws, gcp, azure } = record.identities;
-  if (aws) lines.push(`- ${CLOUD_NAMES.aws}: role \`${aws.roleArn}\``);
-  if (gcp) lines.push(`- ${CLOUD_NAMES.gcp}: service account \`${gcp.serviceAccountEmail}\``);
+  const code = (value: string | null) => (value === null ? KNOWN_AFTER_DEPLOY : `\`${value}\``);
+  if (aws) lines.push(`- ${CLOUD_NAMES.aws}: role ${code(aws.roleArn)}`);
+  if (gcp) lines.push(`- ${CLOUD_NAMES.gcp}: service account ${code(gcp.serviceAccountEmail)}`);
   if (azure)
     lines.push(
-      `- ${CLOUD_NAMES.azure}: managed identity client id \`${azure.clientId}\`, principal id \`${azure.principalId}\``,
+      `- ${CLOUD_NAMES.azure}: managed identity client id ${code(azure.clientId)}, principal id ${code(azure.principalId)}`,
     );
   for (const cloud of record.clouds)
     if (!record.identities[cloud]) lines.push(`- ${CLOUD_NAMES[cloud]}: not known until deployed`);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatPath } from "../../model/spec";
+import { formatPath } from "../../model/agent-spec";
 import type { AgentIdentityResource } from "./agents";
 import { describeIdentity } from "./agents";
 import type { Finding } from "./stack";

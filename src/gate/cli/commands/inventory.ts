@@ -9,7 +9,7 @@ import {
   type InventoryFormat,
 } from "../../../reports/inventory/document";
 import { InventoryError } from "../../../reports/inventory/from-resources";
-import type { InventoryDocument } from "../../../model/inventory/schema";
+import type { InventoryDocument } from "../../../model/inventory/record";
 import { UsageError } from "../../program/errors";
 import { loadProject } from "../../program/project";
 import { runProject } from "../../program/run";

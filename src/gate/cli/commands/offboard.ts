@@ -12,7 +12,7 @@ import {
   type ResourceChange,
 } from "../../../model/offboarding";
 import { AGENT_IDENTITY_TYPE } from "../../../model/contract";
-import type { InventoryRecord } from "../../../model/inventory/schema";
+import type { InventoryRecord } from "../../../model/inventory/record";
 import { UsageError } from "../../program/errors";
 import { loadProject, type ProgramProject } from "../../program/project";
 import type { RecordedStack } from "../../program/record";

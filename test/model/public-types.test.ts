@@ -1,0 +1,58 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type { z } from "zod";
+import type { AgentSpec, AwsBlock, AzureBlock, BreakGlassSpec, BudgetSpec, GcpBlock } from "../../src/model/agent-spec";
+import type { budgetSchema } from "../../src/model/budget";
+import type { AgentCloudIdentities, InventoryGrant, InventoryRecord } from "../../src/model/inventory/record";
+import type {
+  awsIdentitySchema,
+  azureIdentitySchema,
+  gcpIdentitySchema,
+  inventoryGrantSchema,
+  inventoryRecordSchema,
+} from "../../src/model/inventory/schema";
+import type { genericOidcSchema, githubActionsSchema, gitlabCiSchema, kubernetesSchema } from "../../src/model/issuers";
+import type { GithubActionsArgs, GitlabCiArgs, KubernetesArgs, OidcArgs } from "../../src/model/runs-on";
+import type { agentSpecSchema, awsBlockSchema, azureBlockSchema, gcpBlockSchema } from "../../src/model/spec";
+
+/**
+ * The package's public types are written by hand (so that its declarations carry no schema
+ * library's types into a user's compile); the schemas are what every spec is checked against.
+ * These compile-time checks keep the two from drifting: the same fields on every object, and the
+ * inventory record's shape the same both ways. `npm run typecheck` runs them.
+ */
+
+type Keys<T> = keyof T & string;
+
+describe("public types against the schemas", () => {
+  it("the agent spec and its blocks have exactly the schema's fields", () => {
+    expectTypeOf<Keys<AgentSpec>>().toEqualTypeOf<Keys<z.input<typeof agentSpecSchema>>>();
+    expectTypeOf<Keys<AwsBlock>>().toEqualTypeOf<Keys<z.input<typeof awsBlockSchema>>>();
+    expectTypeOf<Keys<GcpBlock>>().toEqualTypeOf<Keys<z.input<typeof gcpBlockSchema>>>();
+    expectTypeOf<Keys<AzureBlock>>().toEqualTypeOf<Keys<z.input<typeof azureBlockSchema>>>();
+    expectTypeOf<Keys<BudgetSpec>>().toEqualTypeOf<Keys<z.input<typeof budgetSchema>>>();
+    expectTypeOf<Keys<BreakGlassSpec>>().toEqualTypeOf<
+      Keys<NonNullable<z.input<typeof agentSpecSchema>["breakGlass"]>>
+    >();
+  });
+
+  it("each runsOn preset has exactly its schema's fields", () => {
+    expectTypeOf<Keys<GithubActionsArgs>>().toEqualTypeOf<Exclude<Keys<z.input<typeof githubActionsSchema>>, "kind">>();
+    expectTypeOf<Keys<GitlabCiArgs>>().toEqualTypeOf<Exclude<Keys<z.input<typeof gitlabCiSchema>>, "kind">>();
+    expectTypeOf<Keys<KubernetesArgs>>().toEqualTypeOf<Exclude<Keys<z.input<typeof kubernetesSchema>>, "kind">>();
+    expectTypeOf<Keys<OidcArgs>>().toEqualTypeOf<Exclude<Keys<z.input<typeof genericOidcSchema>>, "kind">>();
+  });
+
+  it("the inventory record is the schema's record, both ways", () => {
+    expectTypeOf<z.infer<typeof inventoryRecordSchema>>().toExtend<InventoryRecord>();
+    expectTypeOf<InventoryRecord>().toExtend<z.infer<typeof inventoryRecordSchema>>();
+    expectTypeOf<z.infer<typeof inventoryGrantSchema>>().toExtend<InventoryGrant>();
+    expectTypeOf<InventoryGrant>().toExtend<z.infer<typeof inventoryGrantSchema>>();
+    expectTypeOf<Keys<InventoryRecord>>().toEqualTypeOf<Keys<z.infer<typeof inventoryRecordSchema>>>();
+    expectTypeOf<NonNullable<AgentCloudIdentities["aws"]>>().toExtend<z.infer<typeof awsIdentitySchema>>();
+    expectTypeOf<z.infer<typeof awsIdentitySchema>>().toExtend<NonNullable<AgentCloudIdentities["aws"]>>();
+    expectTypeOf<NonNullable<AgentCloudIdentities["gcp"]>>().toExtend<z.infer<typeof gcpIdentitySchema>>();
+    expectTypeOf<z.infer<typeof gcpIdentitySchema>>().toExtend<NonNullable<AgentCloudIdentities["gcp"]>>();
+    expectTypeOf<NonNullable<AgentCloudIdentities["azure"]>>().toExtend<z.infer<typeof azureIdentitySchema>>();
+    expectTypeOf<z.infer<typeof azureIdentitySchema>>().toExtend<NonNullable<AgentCloudIdentities["azure"]>>();
+  });
+});
