@@ -26,10 +26,17 @@ export const ROLE_CATALOG = {
     summary: "Watches services: reads metrics, alarms and the named log groups; changes nothing.",
     access: { logs: ["read", "list"], metrics: ["read", "list"] },
     accountWide: {
+      // What a dashboard reads from CloudWatch (Grafana's CloudWatch data source documents the same
+      // reads): metrics, alarms and dashboards of the account, none of which IAM scopes to a named resource.
       aws: [
         "cloudwatch:GetMetricStatistics",
+        "cloudwatch:GetMetricData",
+        "cloudwatch:ListMetrics",
+        "cloudwatch:DescribeAlarms",
         "cloudwatch:DescribeAlarmsForMetric",
+        "cloudwatch:DescribeAlarmHistory",
         "cloudwatch:ListDashboards",
+        "cloudwatch:GetDashboard",
         "logs:DescribeLogGroups",
       ],
     },
@@ -43,12 +50,13 @@ export const ROLE_CATALOG = {
   "deployment-agent": {
     name: "deployment-agent",
     summary:
-      "Ships releases: uploads artifacts and images to the named buckets and registries and rolls out the named services; deletes nothing.",
+      "Ships releases: uploads artifacts and images to the named buckets and registries and rolls out the named services, running them as the named runtime identities; deletes nothing.",
     access: {
       bucket: ["read", "list", "write"],
       object: ["read", "write"],
       "container-repo": ["read", "list", "write"],
       service: ["read", "write"],
+      runtime: ["write"],
     },
   },
   "data-reader": {

@@ -1,4 +1,5 @@
 import type { AccessLevel } from "../access";
+import type { ActionClass } from "../action-classes";
 import type { DataClass } from "../agent";
 import type { IssuerKind } from "../runs-on";
 import type { Cloud } from "../resources";
@@ -20,7 +21,7 @@ export interface InventoryGrant {
   readonly resourceType: string;
   readonly access: AccessLevel[];
   /** High-risk action classes the grant opted into. */
-  readonly include: ("delete" | "export")[];
+  readonly include: ActionClass[];
   /** The exact actions of an account-wide grant; empty for a grant on a named resource. */
   readonly actions: string[];
   readonly dataClass: DataClass | null;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ACCESS_LEVELS } from "../access";
+import { ACTION_CLASSES } from "../action-classes";
 import { DATA_CLASSES } from "../agent";
 import { CLOUDS } from "../resources";
 import { RISK_TIERS } from "../risk/rules";
@@ -25,7 +26,7 @@ export const inventoryGrantSchema = z
     resourceType: z.string(),
     access: z.array(z.enum(ACCESS_LEVELS)),
     /** High-risk action classes the grant opted into. */
-    include: z.array(z.enum(["delete", "export"])),
+    include: z.array(z.enum(ACTION_CLASSES)),
     /** The exact actions of an account-wide grant; empty for a grant on a named resource (its actions follow from the access levels). */
     actions: z.array(z.string()),
     dataClass: z.enum(DATA_CLASSES).nullable(),
