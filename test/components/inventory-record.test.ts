@@ -26,6 +26,7 @@ const inDays = (days: number) =>
   new Date(Date.parse(`${TODAY}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const SUBSCRIPTION = "11111111-2222-4333-8444-555555555555";
 const PROVIDER_ARN = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+const EKS_PROVIDER_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC123";
 
 function fleet(components: AgentIdentity[] = []) {
   return () => {
@@ -60,7 +61,7 @@ function fleet(components: AgentIdentity[] = []) {
         grants: [
           { resource: "arn:aws:dynamodb:us-east-1:123456789012:table/customers", access: "read", dataClass: "pii" },
         ],
-        aws: { oidcProvider: PROVIDER_ARN },
+        aws: { oidcProvider: EKS_PROVIDER_ARN },
       }),
       new AgentIdentity("report-reader", {
         owner: "lena@acme.example",
