@@ -106,10 +106,10 @@ const VIEW_SQL = [
 type DuckDBModule = typeof import("@duckdb/node-api");
 
 /** Loads `@duckdb/node-api`, or says which package to install. */
-export function loadDuckDB(): DuckDBModule {
+export function loadDuckDB(load: (name: string) => unknown = require): DuckDBModule {
   try {
     // A plain require: the package is an optional peer, resolved only when this engine runs.
-    return require(DUCKDB_PACKAGE) as DuckDBModule;
+    return load(DUCKDB_PACKAGE) as DuckDBModule;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") throw new DuckDBMissingError();
     throw error;

@@ -82,7 +82,10 @@ function identityRows(record: InventoryRecord): string {
     rows.push(
       `<dt>${escapeHtml(term)}</dt><dd>${value === null ? escapeHtml(KNOWN_AFTER_DEPLOY) : `<code>${escapeHtml(value)}</code>`}</dd>`,
     );
-  if (aws) row("AWS role ARN", aws.roleArn);
+  if (aws) {
+    row("AWS role ARN", aws.roleArn);
+    row("AWS role name", aws.roleName);
+  }
   if (gcp) {
     row("Google service account", gcp.serviceAccountEmail);
     row("Google service account unique id", gcp.uniqueId);

@@ -45,11 +45,11 @@ export function agentCtes(source: AgentSource): string {
   const keyRows = tables.keys.map((row) => `(${sqlString(row.kind)}, ${sqlString(row.key)}, ${row.agent})`);
   const agents =
     agentRows.length > 0
-      ? `agents (${columns.join(", ")}) AS (\n  VALUES\n    ${agentRows.join(",\n    ")}\n)`
+      ? `agents AS (\n  SELECT * FROM (VALUES\n    ${agentRows.join(",\n    ")}\n  ) AS t (${columns.join(", ")})\n)`
       : `agents AS (SELECT ${columns.map((name) => `${name === "agent" ? "CAST(NULL AS INTEGER)" : "CAST(NULL AS VARCHAR)"} AS ${name}`).join(", ")} WHERE 1 = 0)`;
   const keys =
     keyRows.length > 0
-      ? `agent_keys (kind, key, agent) AS (\n  VALUES\n    ${keyRows.join(",\n    ")}\n)`
+      ? `agent_keys AS (\n  SELECT * FROM (VALUES\n    ${keyRows.join(",\n    ")}\n  ) AS t (kind, key, agent)\n)`
       : "agent_keys AS (SELECT CAST(NULL AS VARCHAR) AS kind, CAST(NULL AS VARCHAR) AS key, CAST(NULL AS INTEGER) AS agent WHERE 1 = 0)";
   return `${agents},\n${keys}`;
 }
@@ -157,13 +157,14 @@ trail AS (
     coalesce(${RESOURCE_PARAMETERS.map(param).join(", ")}) AS param_resource,
     nullif(json_extract_scalar(responseelements, '$.subjectFromWebIdentityToken'), '') AS response_subject,
     nullif(json_extract_scalar(responseelements, '$.credentials.accessKeyId'), '') AS issued_access_key_id,
-    element_at(filter(resources, r -> r.arn IS NOT NULL AND r.arn <> ''), 1).arn AS resource_arn
+    element_at(filter(resources, r -> r.arn IS NOT NULL AND r.arn <> ''), 1) AS first_resource
   FROM ${table}
 ),
 parsed AS (
   SELECT
     t.*,
     t.service || ':' || t.eventname AS action,
+    t.first_resource.arn AS resource_arn,
     nullif(regexp_extract(t.user_arn, '${ASSUMED_ROLE_ARN}', 1), '') AS assumed_account,
     nullif(regexp_extract(t.user_arn, '${ASSUMED_ROLE_ARN}', 2), '') AS assumed_role,
     nullif(regexp_extract(t.issuer_arn, '${ROLE_ARN}', 2), '') AS issuer_role,
@@ -279,7 +280,7 @@ entries AS (
     ${jsonText("$.protoPayload.resourceName")} AS resource_name,
     ${jsonText("$.protoPayload.authenticationInfo.principalEmail")} AS email,
     ${jsonText("$.protoPayload.authenticationInfo.principalSubject")} AS subject,
-    coalesce(TRY_CAST(json_extract(record, '$.protoPayload.status.code') AS BIGINT), 0) AS code,
+    coalesce(try(CAST(json_extract(record, '$.protoPayload.status.code') AS BIGINT)), 0) AS code,
     regexp_like(coalesce(json_format(json_extract(record, '$.protoPayload.authorizationInfo')), ''), '"granted":\\s*false') AS refused,
     filter(ARRAY[${slots.join(", ")}], d -> d IS NOT NULL) AS delegates
   FROM ${table}
