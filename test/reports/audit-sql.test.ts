@@ -229,7 +229,7 @@ describe("the queries parse as their engines' dialects", () => {
     ]) {
       expect(() => parser.astify(query, { database: "athena" })).not.toThrow();
       expect(() =>
-        parser.astify(query.replace("FROM agent_keys", "FROM agent_keys agent_keys agent_keys"), {
+        parser.astify(query.replace(" WHERE ", " WHERE WHERE "), {
           database: "athena",
         }),
       ).toThrow();
