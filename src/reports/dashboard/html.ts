@@ -146,6 +146,19 @@ function detailPanel(record: InventoryRecord, key: string): string {
     ["First deployed", record.created ? escapeHtml(record.created) : escapeHtml(KNOWN_AFTER_DEPLOY)],
     ...(record.stack ? [["Stack", escapeHtml(record.stack)]] : []),
     ...(record.approval ? [["Approval", escapeHtml(record.approval)]] : []),
+    [
+      "Budget",
+      record.budget
+        ? `${record.budget.monthly} ${escapeHtml(record.budget.currency)} a month; owner and FinOps told at 80 % and 100 % (${record.budget.notify.map(escapeHtml).join(", ")}); the cloud stops the agent at ${record.budget.stopAt} %`
+        : "none: nothing caps what it spends",
+    ],
+    [
+      "Break-glass",
+      record.breakGlass
+        ? `<span class="break-glass">${record.breakGlass.active ? "In force" : "Ended"} until ${escapeHtml(record.breakGlass.until)}</span>, approved by ${escapeHtml(record.breakGlass.approvedBy)}: ${escapeHtml(record.breakGlass.reason)}${record.breakGlass.grants.length > 0 ? `<ul>${record.breakGlass.grants.map((grant) => `<li>${escapeHtml(grant)}</li>`).join("")}</ul>` : ""}`
+        : "no elevation",
+    ],
+    ["May act as", record.delegatesTo.length > 0 ? record.delegatesTo.map(escapeHtml).join(", ") : "no other agent"],
   ];
   const can =
     record.canDo.length > 0
@@ -195,6 +208,26 @@ function selectOptions(
 }
 
 const unique = (values: readonly string[]) => [...new Set(values)].sort();
+
+/**
+ * The per-owner view: for each person, the agents they are accountable for, what each can touch,
+ * and when each must be reviewed (soonest first).
+ */
+function ownerView(records: readonly InventoryRecord[]): string {
+  const owners = unique(records.map((record) => record.owner));
+  return owners
+    .map((owner) => {
+      const owned = records.filter((record) => record.owner === owner).sort((a, b) => a.daysToExpiry - b.daysToExpiry);
+      const rows = owned
+        .map(
+          (record) =>
+            `<tr><th scope="row">${escapeHtml(record.id)}</th><td>${escapeHtml(record.environment)}${record.stack ? ` (${escapeHtml(record.stack)})` : ""}</td><td>${riskBadge(record.risk.tier)}</td><td>${record.canDo.length > 0 ? `<ul>${record.canDo.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ul>` : "nothing"}</td><td>${expiryWords(record)}</td><td>${record.budget ? `${record.budget.monthly} ${escapeHtml(record.budget.currency)}` : "none"}</td><td>${record.breakGlass ? `${record.breakGlass.active ? "in force" : "ended"} until ${escapeHtml(record.breakGlass.until)}` : "—"}</td><td>${record.delegatesTo.length > 0 ? record.delegatesTo.map(escapeHtml).join(", ") : "—"}</td></tr>`,
+        )
+        .join("");
+      return `<details class="owner" data-owner="${escapeHtml(owner)}"><summary>${escapeHtml(owner)}: ${owned.length} agent${owned.length === 1 ? "" : "s"}</summary><table class="owned"><caption class="visually-hidden">Agents ${escapeHtml(owner)} owns</caption><thead><tr><th scope="col">Agent</th><th scope="col">Environment</th><th scope="col">Risk</th><th scope="col">Can touch</th><th scope="col">Review date</th><th scope="col">Budget</th><th scope="col">Break-glass</th><th scope="col">May act as</th></tr></thead><tbody>${rows}</tbody></table></details>`;
+    })
+    .join("\n");
+}
 
 /** Options of {@link renderDashboard}. */
 export interface DashboardOptions {
@@ -257,6 +290,11 @@ export function renderDashboard(document: InventoryDocument, options: DashboardO
 <section aria-labelledby="expiring-title">
 <h2 id="expiring-title">Review date within ${EXPIRING_SOON_DAYS} days</h2>
 ${expiring}
+</section>
+<section aria-labelledby="owners-title">
+<h2 id="owners-title">By owner</h2>
+<p>What each person owns, what it can touch, and when each must be reviewed.</p>
+${ownerView(records)}
 </section>
 <section aria-labelledby="filters-title">
 <h2 id="filters-title">Find agents</h2>
