@@ -213,7 +213,7 @@ export async function auditFilesWithDuckDB(
     const rows: Record<string, unknown>[] = [];
     for (const query of queries) {
       const result = await connection.runAndReadAll(query);
-      rows.push(...(result.getRowObjectsJS() as Record<string, unknown>[]));
+      for (const row of result.getRowObjectsJS() as Record<string, unknown>[]) rows.push(row);
     }
     rows.sort(
       (a, b) =>
