@@ -4,6 +4,7 @@ import type { Agent } from "../src/model/agent";
 import { todayUtc } from "../src/model/dates";
 import { applyDepartedOwners, parseDepartedOwners } from "../src/model/offboarding";
 import { buildInventoryRecord } from "../src/clouds/inventory-record";
+import { UNKNOWN_BECAUSE } from "../src/model/inventory/cloud-assigned";
 import type { AgentCloudIdentities, InventoryRecord } from "../src/model/inventory/record";
 import { azureBlockSchema } from "../src/model/spec";
 import type { AgentSpec } from "../src/model/agent-spec";
@@ -288,7 +289,7 @@ export class AgentIdentity extends pulumi.ComponentResource {
         : undefined,
     });
     this.inventoryRecord = identities.apply((known) =>
-      buildInventoryRecord(agent, knownIdentities(known), { ownerDeparted }),
+      buildInventoryRecord(agent, knownIdentities(known), { ownerDeparted, unknownBecause: UNKNOWN_BECAUSE.state }),
     );
 
     this.registerOutputs({

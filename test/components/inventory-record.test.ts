@@ -242,7 +242,7 @@ describe("inventory from a recorded program run", () => {
     expect(record!.identities.gcp?.serviceAccountEmail).toBe("bot-dev@p.iam.gserviceaccount.com");
   });
 
-  it("leaves out an identity a preview does not know yet, and keeps the agent", () => {
+  it("writes a value a preview does not know yet as null, with the reason, and keeps the agent", () => {
     const agent = planAgent("bot", {
       owner: "keisha@acme.example",
       purpose: "Reads the reports bucket nightly",
@@ -271,8 +271,10 @@ describe("inventory from a recorded program run", () => {
       },
     ];
     const [record] = inventoryFromResources(resources, { today: TODAY });
-    expect(record!.identities).toEqual({});
+    expect(record!.identities).toEqual({ aws: { roleArn: null, roleName: "agent-bot-dev" } });
     expect(record!.clouds).toEqual(["aws"]);
+    expect(record!.unknownValues.map((value) => value.field)).toEqual(["identities.aws.roleArn", "created"]);
+    expect(record!.unknownValues[0]!.reason).toMatch(/AWS writes the account id into the role's ARN/);
   });
 });
 

@@ -10,7 +10,15 @@ import type { CheckResult } from "../check/run-check";
  */
 export function inventoryReport(result: CheckResult): string {
   try {
-    return formatInventory(inventoryDocument(result.recorded.resources), "json");
+    const { recorded } = result;
+    return formatInventory(
+      inventoryDocument(recorded.resources, undefined, {
+        kind: "program",
+        from: [`${recorded.project} (stack ${recorded.stack})`],
+        at: new Date().toISOString(),
+      }),
+      "json",
+    );
   } catch (error) {
     throw error instanceof InventoryError ? new UsageError(`--inventory: ${error.message}`) : error;
   }
