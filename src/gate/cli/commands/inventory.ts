@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import {
   formatInventory,
@@ -19,6 +19,7 @@ import {
 } from "../../../reports/inventory/stack-export";
 import { driftLine } from "../../../reports/inventory/source";
 import { UsageError } from "../../program/errors";
+import { programSource } from "../report/inventory";
 import { loadProject } from "../../program/project";
 import { runProject } from "../../program/run";
 import { EXIT } from "../exit-codes";
@@ -80,7 +81,7 @@ async function programInventory(
     const project = loadProject(dir, { stack });
     for (const note of project.notes) io.stderr.write(`note: ${note}\n`);
     const recorded = await runProject(project);
-    read.push(`${displayDir(io, dir)} (stack ${project.stack})`);
+    read.push(programSource(io.cwd, dir, project.stack));
     try {
       documents.push(
         inventoryDocument(
@@ -102,11 +103,6 @@ async function programInventory(
     source: { kind: "program", from: read, at: new Date().toISOString() },
     agents: documents.flatMap((item) => item.agents).sort(recordOrder),
   };
-}
-
-function displayDir(io: CliIO, dir: string): string {
-  const shown = relative(io.cwd, dir);
-  return shown === "" ? "." : shown.startsWith("..") ? dir : shown;
 }
 
 /**
