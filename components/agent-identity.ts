@@ -109,6 +109,208 @@ function providerArnOf(value: unknown): pulumi.Input<string> {
   return value as pulumi.Input<string>;
 }
 
+/** An agent before anything is registered: validated, offboarding applied, delegation cycles checked. */
+export interface PreparedAgentIdentity {
+  readonly agent: Agent;
+  readonly ownerDeparted: boolean;
+  readonly permissionsBoundary?: string;
+  readonly delegations: ReturnType<typeof delegationRegistry>;
+}
+
+/** What an `AgentIdentity` component holds once its children are registered. */
+export interface AgentIdentityParts {
+  readonly aws?: AgentAwsIdentity;
+  readonly gcp?: AgentGcpIdentity;
+  readonly azure?: AgentAzureIdentity;
+  readonly inventoryRecord: pulumi.Output<InventoryRecord>;
+  readonly delegation: pulumi.Output<DelegationRecord[]>;
+}
+
+/**
+ * Validates a spec and the stack's settings before the component registers: an invalid spec throws
+ * one `AgentSpecError` and nothing is created. Shared by the TypeScript class and the class other
+ * Pulumi languages are served (`components/any-language/`), so both make the same agent.
+ */
+export function prepareAgentIdentity(name: string, args: AgentSpec): PreparedAgentIdentity {
+  const settings = stackSettings();
+  // Offboarding: an agent whose owner departed is deployed disabled, every cloud's kill switch on.
+  const { agent, ownerDeparted } = applyDepartedOwners(planAgent(name, args), settings.departedOwners);
+  const issuerProblem = args.aws && awsProviderIssuerProblem(providerIdentityOf(args.aws.oidcProvider), agent.trust);
+  if (issuerProblem) throw new AgentSpecError(name, [issuerProblem]);
+  // A delegation cycle is a spec error: found before anything is registered.
+  const delegations = delegationRegistry();
+  delegations.checkNewAgent(agent);
+  return { agent, ownerDeparted, permissionsBoundary: settings.permissionsBoundary, delegations };
+}
+
+/** The component's own inputs: the validated agent model, which recorded runs, state and the pack read. */
+export function agentIdentityInputs(prepared: PreparedAgentIdentity): pulumi.Inputs {
+  return { agent: prepared.agent, ownerDeparted: prepared.ownerDeparted };
+}
+
+/** The outputs an `AgentIdentity` registers. */
+export function agentIdentityOutputs(agent: Agent, parts: AgentIdentityParts): pulumi.Inputs {
+  return {
+    agentId: agent.id,
+    owner: agent.owner,
+    environment: agent.environment,
+    expires: agent.expires,
+    aws: parts.aws,
+    gcp: parts.gcp,
+    azure: parts.azure,
+    inventoryRecord: parts.inventoryRecord,
+    delegation: parts.delegation,
+  };
+}
+
+/** Registers an agent's children on each cloud it names, under `component`. */
+export function declareAgentIdentity(
+  component: pulumi.ComponentResource,
+  name: string,
+  args: AgentSpec,
+  prepared: PreparedAgentIdentity,
+): AgentIdentityParts {
+  const { agent, ownerDeparted, delegations } = prepared;
+  const parts: {
+    aws?: AgentAwsIdentity;
+    gcp?: AgentGcpIdentity;
+    azure?: AgentAzureIdentity;
+  } = {};
+  const tomorrow = new Date(Date.parse(`${todayUtc()}T00:00:00Z`) + 86_400_000).toISOString().replace(".000Z", "Z");
+
+  // The roles of agents that delegate to this one, collected until its trust is sent.
+  const delegators = closingList<string>();
+  if (args.aws) {
+    const role = new AwsAgentRole(
+      name,
+      {
+        agent,
+        oidcProviderArn: providerArnOf(args.aws.oidcProvider),
+        permissionsBoundary:
+          (args.aws.permissionsBoundary as pulumi.Input<string> | undefined) ?? prepared.permissionsBoundary,
+        path: args.aws.path,
+        revokeSessionsIssuedBefore: tomorrow,
+        delegatorRoleArns: delegators.output,
+        reservedPolicySlots: awsBudgetPolicySlots(agent),
+      },
+      { parent: component },
+    );
+    parts.aws = {
+      roleArn: role.roleArn,
+      roleName: role.roleName,
+      environment: role.environment,
+      snippet: role.snippet,
+    };
+    if (agent.budget)
+      new AwsAgentBudget(
+        `${name}-budget`,
+        { agent, budget: agent.budget, roleArn: role.roleArn, roleName: awsRoleName(agent), path: args.aws.path },
+        { parent: component },
+      );
+  }
+
+  let gcpAccount: GcpAgentServiceAccount | undefined;
+  if (args.gcp) {
+    gcpAccount = new GcpAgentServiceAccount(
+      name,
+      { agent, project: args.gcp.project, ...gcpPoolOf(args.gcp.pool, agent) },
+      { parent: component },
+    );
+    parts.gcp = {
+      serviceAccountEmail: gcpAccount.email,
+      providerName: gcpAccount.providerName,
+      principal: gcpAccount.principal,
+      snippet: gcpAccount.snippet,
+      labels: gcpAccount.labels,
+    };
+    if (agent.budget && args.gcp.billingAccount)
+      new GcpAgentBudget(
+        `${name}-budget`,
+        {
+          agent,
+          budget: agent.budget,
+          project: args.gcp.project,
+          billingAccount: args.gcp.billingAccount,
+          serviceAccountName: gcpAccount.serviceAccountName,
+          stopper: args.gcp.budgetStopper as GcpBudgetStopper | undefined,
+        },
+        { parent: component },
+      );
+  }
+
+  let azureIdentity: AzureAgentIdentity | undefined;
+  if (args.azure) {
+    const block = azureBlockSchema.parse(args.azure);
+    azureIdentity = new AzureAgentIdentity(
+      name,
+      {
+        agent,
+        subscriptionId: block.subscriptionId,
+        resourceGroupName: block.resourceGroupName,
+        location: block.location,
+        additionalSubjects: (block.additionalSubjects ?? []).map((runsOn) => resolveTrust(runsOn, agent.environment)),
+        allowBroadScopes: block.allowBroadScopes,
+      },
+      { parent: component },
+    );
+    parts.azure = {
+      clientId: azureIdentity.clientId,
+      tenantId: azureIdentity.tenantId,
+      principalId: azureIdentity.principalId,
+      snippet: azureIdentity.snippet,
+    };
+    if (agent.budget)
+      new AzureAgentBudget(
+        `${name}-budget`,
+        {
+          agent,
+          budget: agent.budget,
+          subscriptionId: block.subscriptionId,
+          resourceGroupName: block.resourceGroupName,
+        },
+        { parent: component },
+      );
+  }
+
+  const awsSide = parts.aws;
+  const delegation = delegations.register({
+    agent,
+    component,
+    aws: awsSide
+      ? {
+          roleArn: awsSide.roleArn,
+          roleName: awsSide.roleName,
+          acceptDelegator: (roleArn) => delegators.add(roleArn),
+        }
+      : undefined,
+    gcp: gcpAccount ? { accountName: gcpAccount.serviceAccountName, email: gcpAccount.email } : undefined,
+  });
+
+  const identities = pulumi.output({
+    aws: parts.aws ? pulumi.output({ roleArn: parts.aws.roleArn, roleName: parts.aws.roleName }) : undefined,
+    gcp:
+      gcpAccount && args.gcp
+        ? pulumi.output({
+            serviceAccountEmail: gcpAccount.email,
+            project: args.gcp.project,
+            uniqueId: gcpAccount.uniqueId,
+          })
+        : undefined,
+    azure: azureIdentity
+      ? pulumi.output({
+          clientId: azureIdentity.clientId,
+          principalId: azureIdentity.principalId,
+          resourceId: azureIdentity.resourceId,
+          tenantId: azureIdentity.tenantId,
+        })
+      : undefined,
+  });
+  const inventoryRecord = identities.apply((known) =>
+    buildInventoryRecord(agent, knownIdentities(known), { ownerDeparted, unknownBecause: UNKNOWN_BECAUSE.state }),
+  );
+  return { ...parts, inventoryRecord, delegation };
+}
+
 /**
  * One AI agent or bot as an identity: its own least-privilege, per-environment workload identity on
  * each cloud it names, federated through OIDC (no static secret), with an owner, a purpose, a review
@@ -147,161 +349,16 @@ export class AgentIdentity extends pulumi.ComponentResource {
   readonly delegation: pulumi.Output<DelegationRecord[]>;
 
   constructor(name: string, args: AgentIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
-    const settings = stackSettings();
-    // Offboarding: an agent whose owner departed is deployed disabled, every cloud's kill switch on.
-    const { agent, ownerDeparted } = applyDepartedOwners(planAgent(name, args), settings.departedOwners);
-    const issuerProblem = args.aws && awsProviderIssuerProblem(providerIdentityOf(args.aws.oidcProvider), agent.trust);
-    if (issuerProblem) throw new AgentSpecError(name, [issuerProblem]);
-    // A delegation cycle is a spec error: found before anything is registered.
-    const delegations = delegationRegistry();
-    delegations.checkNewAgent(agent);
-    // The agent model is the component's input: recorded runs and state show the validated agent.
-    super(COMPONENT_TYPES.AgentIdentity, name, { agent, ownerDeparted }, opts);
-    this.agent = agent;
-    this.agentId = agent.id;
-    const tomorrow = new Date(Date.parse(`${todayUtc()}T00:00:00Z`) + 86_400_000).toISOString().replace(".000Z", "Z");
-
-    // The roles of agents that delegate to this one, collected until its trust is sent.
-    const delegators = closingList<string>();
-    if (args.aws) {
-      const role = new AwsAgentRole(
-        name,
-        {
-          agent,
-          oidcProviderArn: providerArnOf(args.aws.oidcProvider),
-          permissionsBoundary:
-            (args.aws.permissionsBoundary as pulumi.Input<string> | undefined) ?? settings.permissionsBoundary,
-          path: args.aws.path,
-          revokeSessionsIssuedBefore: tomorrow,
-          delegatorRoleArns: delegators.output,
-          reservedPolicySlots: awsBudgetPolicySlots(agent),
-        },
-        { parent: this },
-      );
-      this.aws = {
-        roleArn: role.roleArn,
-        roleName: role.roleName,
-        environment: role.environment,
-        snippet: role.snippet,
-      };
-      if (agent.budget)
-        new AwsAgentBudget(
-          `${name}-budget`,
-          { agent, budget: agent.budget, roleArn: role.roleArn, roleName: awsRoleName(agent), path: args.aws.path },
-          { parent: this },
-        );
-    }
-
-    let gcpAccount: GcpAgentServiceAccount | undefined;
-    if (args.gcp) {
-      gcpAccount = new GcpAgentServiceAccount(
-        name,
-        { agent, project: args.gcp.project, ...gcpPoolOf(args.gcp.pool, agent) },
-        { parent: this },
-      );
-      this.gcp = {
-        serviceAccountEmail: gcpAccount.email,
-        providerName: gcpAccount.providerName,
-        principal: gcpAccount.principal,
-        snippet: gcpAccount.snippet,
-        labels: gcpAccount.labels,
-      };
-      if (agent.budget && args.gcp.billingAccount)
-        new GcpAgentBudget(
-          `${name}-budget`,
-          {
-            agent,
-            budget: agent.budget,
-            project: args.gcp.project,
-            billingAccount: args.gcp.billingAccount,
-            serviceAccountName: gcpAccount.serviceAccountName,
-            stopper: args.gcp.budgetStopper as GcpBudgetStopper | undefined,
-          },
-          { parent: this },
-        );
-    }
-
-    let azureIdentity: AzureAgentIdentity | undefined;
-    if (args.azure) {
-      const block = azureBlockSchema.parse(args.azure);
-      azureIdentity = new AzureAgentIdentity(
-        name,
-        {
-          agent,
-          subscriptionId: block.subscriptionId,
-          resourceGroupName: block.resourceGroupName,
-          location: block.location,
-          additionalSubjects: (block.additionalSubjects ?? []).map((runsOn) => resolveTrust(runsOn, agent.environment)),
-          allowBroadScopes: block.allowBroadScopes,
-        },
-        { parent: this },
-      );
-      this.azure = {
-        clientId: azureIdentity.clientId,
-        tenantId: azureIdentity.tenantId,
-        principalId: azureIdentity.principalId,
-        snippet: azureIdentity.snippet,
-      };
-      if (agent.budget)
-        new AzureAgentBudget(
-          `${name}-budget`,
-          {
-            agent,
-            budget: agent.budget,
-            subscriptionId: block.subscriptionId,
-            resourceGroupName: block.resourceGroupName,
-          },
-          { parent: this },
-        );
-    }
-
-    const awsSide = this.aws;
-    this.delegation = delegations.register({
-      agent,
-      component: this,
-      aws: awsSide
-        ? {
-            roleArn: awsSide.roleArn,
-            roleName: awsSide.roleName,
-            acceptDelegator: (roleArn) => delegators.add(roleArn),
-          }
-        : undefined,
-      gcp: gcpAccount ? { accountName: gcpAccount.serviceAccountName, email: gcpAccount.email } : undefined,
-    });
-
-    const identities = pulumi.output({
-      aws: this.aws ? pulumi.output({ roleArn: this.aws.roleArn, roleName: this.aws.roleName }) : undefined,
-      gcp:
-        gcpAccount && args.gcp
-          ? pulumi.output({
-              serviceAccountEmail: gcpAccount.email,
-              project: args.gcp.project,
-              uniqueId: gcpAccount.uniqueId,
-            })
-          : undefined,
-      azure: azureIdentity
-        ? pulumi.output({
-            clientId: azureIdentity.clientId,
-            principalId: azureIdentity.principalId,
-            resourceId: azureIdentity.resourceId,
-            tenantId: azureIdentity.tenantId,
-          })
-        : undefined,
-    });
-    this.inventoryRecord = identities.apply((known) =>
-      buildInventoryRecord(agent, knownIdentities(known), { ownerDeparted, unknownBecause: UNKNOWN_BECAUSE.state }),
-    );
-
-    this.registerOutputs({
-      agentId: agent.id,
-      owner: agent.owner,
-      environment: agent.environment,
-      expires: agent.expires,
-      aws: this.aws,
-      gcp: this.gcp,
-      azure: this.azure,
-      inventoryRecord: this.inventoryRecord,
-      delegation: this.delegation,
-    });
+    const prepared = prepareAgentIdentity(name, args);
+    super(COMPONENT_TYPES.AgentIdentity, name, agentIdentityInputs(prepared), opts);
+    this.agent = prepared.agent;
+    this.agentId = prepared.agent.id;
+    const parts = declareAgentIdentity(this, name, args, prepared);
+    this.aws = parts.aws;
+    this.gcp = parts.gcp;
+    this.azure = parts.azure;
+    this.inventoryRecord = parts.inventoryRecord;
+    this.delegation = parts.delegation;
+    this.registerOutputs(agentIdentityOutputs(prepared.agent, parts));
   }
 }

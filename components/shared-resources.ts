@@ -18,3 +18,11 @@ export function sharedResource<T>(key: string, create: () => T): T {
   if (!registry.has(key)) registry.set(key, create());
   return registry.get(key) as T;
 }
+
+/** `opts` with the component's former type token as an alias, so a stack deployed under it keeps its resources. */
+export function withFormerType(
+  opts: pulumi.ComponentResourceOptions | undefined,
+  formerType: string,
+): pulumi.ComponentResourceOptions {
+  return { ...opts, aliases: [...(opts?.aliases ?? []), { type: formerType }] };
+}

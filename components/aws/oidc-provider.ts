@@ -1,9 +1,10 @@
 import { aws } from "../providers";
-import { COMPONENT_TYPES } from "../../src/model/contract";
+import { COMPONENT_TYPES, FORMER_COMPONENT_TYPES } from "../../src/model/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { issuerUrlSchema } from "../../src/model/issuers";
 import { DEFAULT_AWS_AUDIENCE } from "../../src/clouds/aws/trust-policy";
 import { formatPath } from "../../src/model/agent-spec";
+import { withFormerType } from "../shared-resources";
 
 /** Arguments of {@link AwsOidcProvider}. */
 export interface AwsOidcProviderArgs {
@@ -34,7 +35,7 @@ export class AwsOidcProvider extends pulumi.ComponentResource {
       throw new Error(
         `AwsOidcProvider "${name}": ${parsed.error.issues.map((i) => `${formatPath(["issuerUrl", ...i.path])}: ${i.message}`).join("; ")}`,
       );
-    super(COMPONENT_TYPES.AwsOidcProvider, name, {}, opts);
+    super(COMPONENT_TYPES.AwsOidcProvider, name, {}, withFormerType(opts, FORMER_COMPONENT_TYPES.AwsOidcProvider));
     this.issuerUrl = parsed.data;
     const provider = new aws.iam.OpenIdConnectProvider(
       name,

@@ -6,7 +6,7 @@ import {
   gcpServiceAccount as serviceaccount,
   gcpStorage as storage,
 } from "../providers";
-import { COMPONENT_TYPES } from "../../src/model/contract";
+import { COMPONENT_TYPES, FORMER_COMPONENT_TYPES } from "../../src/model/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Agent } from "../../src/model/agent";
@@ -19,6 +19,7 @@ import {
 } from "../../src/clouds/gcp/budget-stopper-source";
 import { gcpExpiryCondition } from "../../src/clouds/gcp/conditions";
 import { formatPath } from "../../src/model/agent-spec";
+import { withFormerType } from "../shared-resources";
 
 /** Arguments of {@link GcpBudgetStopper}. */
 export interface GcpBudgetStopperArgs {
@@ -38,6 +39,15 @@ const argsSchema = z
       .regex(/^[a-z]+-[a-z]+\d+$/, { message: "write the region as Google names it, such as europe-west1" }),
   })
   .strict();
+
+/**
+ * What a stopper keeps for `protect`, outside its fields: every field of a component served to other
+ * Pulumi languages becomes an output of its inferred schema.
+ */
+const stopperState = new WeakMap<
+  object,
+  { componentName: string; role: InstanceType<typeof projects.IAMCustomRole>; protectedAgents: Set<string> }
+>();
 
 /** The custom role's id: it holds only the permission to disable a service account. */
 export const GCP_BUDGET_STOPPER_ROLE_ID = "agentIamBudgetStopper";
@@ -61,9 +71,6 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
   readonly serviceAccountEmail: pulumi.Output<string>;
   readonly functionName: pulumi.Output<string>;
   readonly project: string;
-  private readonly componentName: string;
-  private readonly role: InstanceType<typeof projects.IAMCustomRole>;
-  private readonly protectedAgents = new Set<string>();
 
   constructor(name: string, args: GcpBudgetStopperArgs, opts?: pulumi.ComponentResourceOptions) {
     const parsed = argsSchema.safeParse(args);
@@ -71,10 +78,9 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
       throw new Error(
         `GcpBudgetStopper "${name}" is not valid:\n${parsed.error.issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`).join("\n")}`,
       );
-    super(COMPONENT_TYPES.GcpBudgetStopper, name, {}, opts);
+    super(COMPONENT_TYPES.GcpBudgetStopper, name, {}, withFormerType(opts, FORMER_COMPONENT_TYPES.GcpBudgetStopper));
     const { project, region } = parsed.data;
     this.project = project;
-    this.componentName = name;
 
     const topic = new pubsub.Topic(
       name,
@@ -92,7 +98,7 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.role = new projects.IAMCustomRole(
+    const role = new projects.IAMCustomRole(
       `${name}-disable`,
       {
         project,
@@ -177,6 +183,7 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    stopperState.set(this, { componentName: name, role, protectedAgents: new Set() });
     this.topicId = pulumi.interpolate`projects/${topic.project}/topics/${topic.name}`;
     this.serviceAccountEmail = account.email;
     this.functionName = fn.name;
@@ -196,17 +203,18 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
     serviceAccountName: pulumi.Input<string>,
     opts?: pulumi.CustomResourceOptions,
   ): pulumi.CustomResource | undefined {
-    if (this.protectedAgents.has(agent.id)) return undefined;
-    this.protectedAgents.add(agent.id);
+    const state = stopperState.get(this)!;
+    if (state.protectedAgents.has(agent.id)) return undefined;
+    state.protectedAgents.add(agent.id);
     return new serviceaccount.IAMMember(
-      `${this.componentName}-may-stop-${agent.id}`,
+      `${state.componentName}-may-stop-${agent.id}`,
       {
         serviceAccountId: serviceAccountName,
-        role: this.role.name,
+        role: state.role.name,
         member: pulumi.interpolate`serviceAccount:${this.serviceAccountEmail}`,
         condition: gcpExpiryCondition(agent),
       },
-      { parent: this, ...opts, dependsOn: [this.role] },
+      { parent: this, ...opts, dependsOn: [state.role] },
     );
   }
 }

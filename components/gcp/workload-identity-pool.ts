@@ -1,5 +1,5 @@
 import { gcpIam as iam } from "../providers";
-import { COMPONENT_TYPES } from "../../src/model/contract";
+import { COMPONENT_TYPES, FORMER_COMPONENT_TYPES } from "../../src/model/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { GCP_POOL_NAME } from "../../src/model/cloud-limits";
@@ -7,6 +7,7 @@ import { GCP_WIF_ID, gcpProviderSpec, type GcpProviderSpec } from "../../src/clo
 import { resolveTrust, runsOnSchema } from "../../src/model/issuers";
 import type { RunsOn, Trust } from "../../src/model/runs-on";
 import { formatPath } from "../../src/model/agent-spec";
+import { withFormerType } from "../shared-resources";
 
 /** Arguments of {@link GcpWorkloadIdentityPool}. */
 export interface GcpWorkloadIdentityPoolArgs {
@@ -52,65 +53,64 @@ const argsSchema = z
   })
   .strict();
 
-/**
- * The Workload Identity Pool agents of one project share, and one OIDC provider per issuer and
- * owner, each with an attribute condition that pins the owner (a provider without a condition is
- * never created). Pass it as `gcp.pool` of each `AgentIdentity`.
- */
-export class GcpWorkloadIdentityPool extends pulumi.ComponentResource {
-  /** The pool's full resource name, the base of every agent's `principal://…` member. */
+/** A pool as its component builds it: the pool's names and the providers made on demand. */
+export interface DeclaredPool {
   readonly name: pulumi.Output<string>;
   readonly project: string;
   readonly poolId: string;
-  private readonly providers = new Map<string, GcpPoolProvider>();
-  private readonly componentName: string;
-  /** The pool id as an input that carries the dependency on the pool, when this component creates it. */
-  private readonly poolIdInput: pulumi.Input<string>;
+  providerFor(trust: Trust): GcpPoolProvider;
+}
 
-  constructor(name: string, args: GcpWorkloadIdentityPoolArgs, opts?: pulumi.ComponentResourceOptions) {
-    const parsed = argsSchema.safeParse(args);
-    if (!parsed.success)
-      throw new Error(
-        `GcpWorkloadIdentityPool "${name}" is not valid:\n${parsed.error.issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`).join("\n")}`,
-      );
-    super(COMPONENT_TYPES.GcpWorkloadIdentityPool, name, {}, opts);
-    this.componentName = name;
-    this.project = parsed.data.project;
-    const existing = parsed.data.existingPoolName;
-    this.poolId = existing ? existing.slice(existing.lastIndexOf("/") + 1) : (parsed.data.poolId ?? "agent-iam");
-    if (existing) {
-      this.name = pulumi.output(existing);
-      this.poolIdInput = this.poolId;
-    } else {
-      const pool = new iam.WorkloadIdentityPool(
-        name,
-        {
-          project: this.project,
-          workloadIdentityPoolId: this.poolId,
-          displayName: "agent-iam agents",
-          description:
-            "Workload identity federation for AI agents and bots (agent-iam); one provider per issuer and owner.",
-          disabled: false,
-        },
-        { parent: this },
-      );
-      this.name = pool.name;
-      this.poolIdInput = pool.workloadIdentityPoolId;
-    }
-    for (const runsOn of parsed.data.issuers ?? []) this.providerFor(resolveTrust(runsOn, "any"));
-    this.registerOutputs({ name: this.name });
+/** Validates a pool's arguments (issuers in either `runsOn` form); throws one message listing every problem. */
+export function parsePoolArgs(name: string, args: unknown): z.output<typeof argsSchema> {
+  const parsed = argsSchema.safeParse(args);
+  if (!parsed.success)
+    throw new Error(
+      `GcpWorkloadIdentityPool "${name}" is not valid:\n${parsed.error.issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`).join("\n")}`,
+    );
+  return parsed.data;
+}
+
+/** Registers the pool (unless it exists) and a provider per issuer under `component`. */
+export function declarePool(
+  component: pulumi.ComponentResource,
+  componentName: string,
+  args: z.output<typeof argsSchema>,
+): DeclaredPool {
+  const project = args.project;
+  const existing = args.existingPoolName;
+  const poolId = existing ? existing.slice(existing.lastIndexOf("/") + 1) : (args.poolId ?? "agent-iam");
+  let name: pulumi.Output<string>;
+  // The pool id as an input that carries the dependency on the pool, when the component creates it.
+  let poolIdInput: pulumi.Input<string>;
+  if (existing) {
+    name = pulumi.output(existing);
+    poolIdInput = poolId;
+  } else {
+    const pool = new iam.WorkloadIdentityPool(
+      componentName,
+      {
+        project,
+        workloadIdentityPoolId: poolId,
+        displayName: "agent-iam agents",
+        description: "Workload identity federation for AI agents and bots (agent-iam); one provider per issuer and owner.",
+        disabled: false,
+      },
+      { parent: component },
+    );
+    name = pool.name;
+    poolIdInput = pool.workloadIdentityPoolId;
   }
-
-  /** The provider for an agent's trust, created the first time an issuer and owner are needed. */
-  providerFor(trust: Trust): GcpPoolProvider {
+  const providers = new Map<string, GcpPoolProvider>();
+  const providerFor = (trust: Trust): GcpPoolProvider => {
     const spec = gcpProviderSpec(trust);
-    const known = this.providers.get(spec.key);
+    const known = providers.get(spec.key);
     if (known) return known;
     const provider = new iam.WorkloadIdentityPoolProvider(
-      `${this.componentName}-${spec.providerId}`,
+      `${componentName}-${spec.providerId}`,
       {
-        project: this.project,
-        workloadIdentityPoolId: this.poolIdInput,
+        project,
+        workloadIdentityPoolId: poolIdInput,
         workloadIdentityPoolProviderId: spec.providerId,
         displayName: spec.displayName,
         description: spec.description,
@@ -121,10 +121,50 @@ export class GcpWorkloadIdentityPool extends pulumi.ComponentResource {
           allowedAudiences: spec.allowedAudiences.length > 0 ? [...spec.allowedAudiences] : undefined,
         },
       },
-      { parent: this },
+      { parent: component },
     );
     const entry: GcpPoolProvider = { name: provider.name, spec };
-    this.providers.set(spec.key, entry);
+    providers.set(spec.key, entry);
     return entry;
+  };
+  return { name, project, poolId, providerFor };
+}
+
+/** The providers of a pool's `issuers`, created with the pool, in their order. */
+export function issuerProviders(pool: DeclaredPool, args: z.output<typeof argsSchema>): GcpPoolProvider[] {
+  return (args.issuers ?? []).map((runsOn) => pool.providerFor(resolveTrust(runsOn, "any")));
+}
+
+/**
+ * The Workload Identity Pool agents of one project share, and one OIDC provider per issuer and
+ * owner, each with an attribute condition that pins the owner (a provider without a condition is
+ * never created). Pass it as `gcp.pool` of each `AgentIdentity`.
+ */
+export class GcpWorkloadIdentityPool extends pulumi.ComponentResource {
+  /** The pool's full resource name, the base of every agent's `principal://…` member. */
+  readonly name: pulumi.Output<string>;
+  readonly project: string;
+  readonly poolId: string;
+  private readonly pool: DeclaredPool;
+
+  constructor(name: string, args: GcpWorkloadIdentityPoolArgs, opts?: pulumi.ComponentResourceOptions) {
+    const parsed = parsePoolArgs(name, args);
+    super(
+      COMPONENT_TYPES.GcpWorkloadIdentityPool,
+      name,
+      {},
+      withFormerType(opts, FORMER_COMPONENT_TYPES.GcpWorkloadIdentityPool),
+    );
+    this.pool = declarePool(this, name, parsed);
+    this.name = this.pool.name;
+    this.project = this.pool.project;
+    this.poolId = this.pool.poolId;
+    issuerProviders(this.pool, parsed);
+    this.registerOutputs({ name: this.name });
+  }
+
+  /** The provider for an agent's trust, created the first time an issuer and owner are needed. */
+  providerFor(trust: Trust): GcpPoolProvider {
+    return this.pool.providerFor(trust);
   }
 }

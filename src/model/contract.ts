@@ -7,15 +7,26 @@
 /** The type tokens of agent-iam's component resources, as they appear in URNs and to policy packs. */
 export const COMPONENT_TYPES = {
   AgentIdentity: "agent-iam:index:AgentIdentity",
-  AwsOidcProvider: "agent-iam:aws:OidcProvider",
+  AwsOidcProvider: "agent-iam:index:AwsOidcProvider",
   AwsAgentRole: "agent-iam:aws:AgentRole",
   AwsAgentBudget: "agent-iam:aws:AgentBudget",
-  GcpWorkloadIdentityPool: "agent-iam:gcp:WorkloadIdentityPool",
+  GcpWorkloadIdentityPool: "agent-iam:index:GcpWorkloadIdentityPool",
   GcpAgentServiceAccount: "agent-iam:gcp:AgentServiceAccount",
   GcpAgentBudget: "agent-iam:gcp:AgentBudget",
-  GcpBudgetStopper: "agent-iam:gcp:BudgetStopper",
+  GcpBudgetStopper: "agent-iam:index:GcpBudgetStopper",
   AzureAgentIdentity: "agent-iam:azure:AgentIdentity",
   AzureAgentBudget: "agent-iam:azure:AgentBudget",
+} as const;
+
+/**
+ * The tokens the shared components had before they were served to other Pulumi languages, whose
+ * component provider only accepts `agent-iam:index:<class name>`: each is an alias of its component,
+ * so a stack deployed before keeps its resources.
+ */
+export const FORMER_COMPONENT_TYPES = {
+  AwsOidcProvider: "agent-iam:aws:OidcProvider",
+  GcpWorkloadIdentityPool: "agent-iam:gcp:WorkloadIdentityPool",
+  GcpBudgetStopper: "agent-iam:gcp:BudgetStopper",
 } as const;
 
 /** The `AgentIdentity` component's type token: its inputs carry the validated agent model. */

@@ -159,13 +159,52 @@ export const genericOidcSchema = z
   })
   .strict();
 
-/** Where an agent runs: one of the four presets. */
-export const runsOnSchema = z.discriminatedUnion(
-  "kind",
-  [githubActionsSchema, gitlabCiSchema, kubernetesSchema, genericOidcSchema],
-  {
-    error: "runsOn must come from a preset: githubActions(...), gitlabCi(...), kubernetes(...) or oidc(...)",
-  },
+/**
+ * The serialisable form of `runsOn` that programs in other Pulumi languages write (a component's
+ * inputs cannot be a union): `{ githubActions: {...} }` with exactly one member set, each member
+ * holding the preset's arguments. The helpers' `{ kind, ... }` form is what it becomes.
+ */
+export const RUNS_ON_MEMBERS = {
+  githubActions: "github-actions",
+  gitlabCi: "gitlab-ci",
+  kubernetes: "kubernetes",
+  oidc: "oidc",
+} as const;
+
+const MEMBER_NAMES = Object.keys(RUNS_ON_MEMBERS) as (keyof typeof RUNS_ON_MEMBERS)[];
+
+/** `{ githubActions: {...} }` → `{ kind: "github-actions", ... }`; anything else is left to the presets' schema. */
+function fromMemberForm(value: unknown, ctx: z.core.$RefinementCtx): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || "kind" in value) return value;
+  const record = value as Record<string, unknown>;
+  const set = MEMBER_NAMES.filter((member) => record[member] !== undefined && record[member] !== null);
+  if (set.length === 0) return value;
+  if (set.length > 1) {
+    ctx.addIssue({
+      code: "custom",
+      message: `set exactly one of ${MEMBER_NAMES.join(", ")}: this runsOn sets ${set.join(" and ")}`,
+    });
+    return z.NEVER;
+  }
+  const member = set[0]!;
+  const preset = record[member];
+  if (typeof preset !== "object" || preset === null || Array.isArray(preset)) {
+    ctx.addIssue({ code: "custom", path: [member], message: `${member} holds the preset's arguments as an object` });
+    return z.NEVER;
+  }
+  const others = Object.fromEntries(
+    Object.entries(record).filter(([key, item]) => key !== member && item !== undefined && item !== null),
+  );
+  return { kind: RUNS_ON_MEMBERS[member], ...preset, ...others };
+}
+
+/** Where an agent runs: one of the four presets, from a helper (`githubActions(...)`) or in the serialisable form. */
+export const runsOnSchema = z.preprocess(
+  fromMemberForm,
+  z.discriminatedUnion("kind", [githubActionsSchema, gitlabCiSchema, kubernetesSchema, genericOidcSchema], {
+    error:
+      "runsOn must come from a preset: githubActions(...), gitlabCi(...), kubernetes(...) or oidc(...); in other Pulumi languages, { githubActions: {...} } (or gitlabCi, kubernetes, oidc) with exactly one member set",
+  }),
 );
 /** The default issuer URLs of the hosted presets. */
 export const DEFAULT_ISSUER_URLS = {

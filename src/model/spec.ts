@@ -207,6 +207,8 @@ export const gcpBlockSchema = z
           path: [key],
           message: "an existing pool is { name, provider }; remove this key",
         });
+      // From another Pulumi language the pool's names arrive as outputs of a GcpWorkloadIdentityPool.
+      if (isPulumiValue(name) && isPulumiValue(provider)) return;
       if (typeof name !== "string" || !GCP_POOL_NAME.test(name))
         ctx.addIssue({
           code: "custom",

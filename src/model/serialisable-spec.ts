@@ -1,0 +1,207 @@
+import type { Input } from "@pulumi/pulumi";
+
+/**
+ * The agent spec as programs in other Pulumi languages (Python, Go, C#, Java, YAML) write it: the
+ * arguments of the `AgentIdentity` their generated SDK declares. Pulumi infers a component's schema
+ * from these declarations (`@pulumi/pulumi/provider/experimental`), which takes interfaces, strings,
+ * numbers, booleans, arrays, maps and `Input`s but no unions: where the TypeScript spec
+ * (`./agent-spec.ts`) has a union, this form has one object whose fields are the union's members
+ * (`runsOn: { githubActions: {...} }` with exactly one member set) or the widest member (`access`
+ * as a list). The spec's schema (`./spec.ts`) reads both forms with the same rules and messages.
+ */
+
+/** Where an agent runs: set exactly one member. */
+export interface RunsOn {
+  /** A GitHub Actions workflow (the subject pins the GitHub environment named like the agent's by default). */
+  githubActions?: GithubActions;
+  /** A GitLab CI job on a protected ref. */
+  gitlabCi?: GitlabCi;
+  /** A Kubernetes pod's service account. */
+  kubernetes?: Kubernetes;
+  /** Any other OIDC issuer, with the exact subject its token carries. */
+  oidc?: Oidc;
+}
+
+/** A GitHub Actions workflow. */
+export interface GithubActions {
+  /** The repository, as `ORG/REPO`. */
+  repository: string;
+  /** The GitHub environment the job runs in (default: the agent's environment). Exclusive with `ref`. */
+  environment?: string;
+  /** A full ref (`refs/heads/main`, `refs/tags/v1.2.0`) or `pull_request`, instead of an environment. */
+  ref?: string;
+  /** GitHub's numeric id of the owner: with `repositoryId`, the immutable subject `repo:ORG@ID/REPO@ID:…`. */
+  ownerId?: number;
+  /** GitHub's numeric id of the repository (with `ownerId`). */
+  repositoryId?: number;
+  /** GitHub Enterprise Server's issuer (default `https://token.actions.githubusercontent.com`). */
+  issuerUrl?: string;
+  /** A fixed audience; each cloud uses its own default when absent. */
+  audience?: string;
+}
+
+/** A GitLab CI job. */
+export interface GitlabCi {
+  /** The project path, as `GROUP/PROJECT` (subgroups allowed). */
+  project: string;
+  /** The branch or tag the job runs on (default `main`). */
+  ref?: string;
+  /** `branch` (default) or `tag`. */
+  refType?: string;
+  /** Refused: GitLab's subject does not name the environment; pin the protected ref instead. */
+  environment?: string;
+  /** A self-managed GitLab's issuer (default `https://gitlab.com`). */
+  issuerUrl?: string;
+  /** A fixed audience; each cloud uses its own default when absent. */
+  audience?: string;
+}
+
+/** A pod running as a service account of a cluster with an OIDC issuer. */
+export interface Kubernetes {
+  /** The cluster's OIDC issuer, exactly as it publishes it. */
+  issuerUrl: string;
+  namespace: string;
+  /** The pod's service account. */
+  serviceAccount: string;
+  /** A fixed audience; each cloud uses its own default when absent. */
+  audience?: string;
+}
+
+/** Any other OIDC issuer. */
+export interface Oidc {
+  /** The issuer, exactly as it publishes it. */
+  issuerUrl: string;
+  /** The exact subject its token carries (no wildcards). */
+  subject: string;
+  /** A fixed audience; each cloud uses its own default when absent. */
+  audience?: string;
+}
+
+/**
+ * One grant: `{ resource, access }` (a named resource), `{ role, resources }` (a catalog role) or
+ * `{ actions, resource: "*" }` (wildcard-only AWS actions). Set the fields of one of the three.
+ */
+export interface Grant {
+  /** An AWS ARN, a Google full resource name (`//storage.googleapis.com/…`), an Azure resource id, or `*` with `actions`. */
+  resource?: string;
+  /** What the agent may do to `resource`: one or more of `read`, `list`, `write`, `tag`, `permissions`. */
+  access?: string[];
+  /** Action classes the grant opts into, each needing `approval`: `delete`, `export`, `tamper`, `credentials`. */
+  include?: string[];
+  /** A role of agent-iam's catalog (`agent-iam roles` lists them). */
+  role?: string;
+  /** The resources the role applies to. */
+  resources?: string[];
+  /** AWS actions the IAM catalog marks wildcard-only (with `resource: "*"`). */
+  actions?: string[];
+  /** Marks the resource as holding sensitive data (`pii`, `financial`, `credentials`): it raises the risk tier. */
+  dataClass?: string;
+  /** The last day (`YYYY-MM-DD`) the grant works, on or before `expires`. */
+  until?: string;
+}
+
+/** The AWS side of an agent. */
+export interface AwsSettings {
+  /** The ARN of the IAM OIDC provider of the agent's issuer: an `AwsOidcProvider`'s `arn`, or an existing provider's. */
+  oidcProvider: Input<string>;
+  /** A permissions boundary for the role (default: the stack config `agent-iam:permissionsBoundary`). */
+  permissionsBoundary?: Input<string>;
+  /** IAM path of the role (default `/agents/`). */
+  path?: string;
+}
+
+/** A workload identity pool and the provider of the agent's issuer, by full resource name. */
+export interface GcpPool {
+  /** `projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL_ID` (a `GcpWorkloadIdentityPool`'s `name`). */
+  name: Input<string>;
+  /** `…/workloadIdentityPools/POOL_ID/providers/PROVIDER_ID` (one of a `GcpWorkloadIdentityPool`'s `providerNames`). */
+  provider: Input<string>;
+}
+
+/** The GCP side of an agent. */
+export interface GcpSettings {
+  /** The project that holds the agent's service account. */
+  project: string;
+  /** The pool and provider the agent's issuer is federated through. */
+  pool: GcpPool;
+  /** The billing account that pays for the project (`XXXXXX-XXXXXX-XXXXXX`); required with `budget`. */
+  billingAccount?: string;
+}
+
+/** The Azure side of an agent. */
+export interface AzureSettings {
+  /** The subscription of the managed identity (a GUID). */
+  subscriptionId: string;
+  /** The resource group of the managed identity. */
+  resourceGroupName: string;
+  /** Where the managed identity lives, as Azure names it (`westeurope`). */
+  location: string;
+  /** Allows role assignments at subscription or management-group scope; needs `approval`. */
+  allowBroadScopes?: boolean;
+  /** Further places the same agent runs, trusted on Azure only (20 federated credentials per identity). */
+  additionalSubjects?: RunsOn[];
+}
+
+/** The agent's monthly cost cap. */
+export interface Budget {
+  /** The most the agent may cost in a month, in `currency`. */
+  monthly: number;
+  /** ISO 4217 code of the billing account's currency (default `USD`). */
+  currency?: string;
+  /** Who is told at 80 % and 100 % of the amount (at most 5 emails). */
+  notify: string[];
+  /** The percentage of `monthly` at which the cloud stops the agent (default 100). */
+  stopAt?: number;
+}
+
+/** A time-boxed elevation: at most 24 hours, approved by someone other than the owner. */
+export interface BreakGlass {
+  /** The grants the elevation adds; they end at `until`. */
+  grants: Grant[];
+  /** Why the agent needs the elevation. */
+  reason: string;
+  /** The email of the person who approved it. */
+  approvedBy: string;
+  /** When the elevation ends: an ISO 8601 date-time at most 24 hours ahead. */
+  until: string;
+}
+
+/** Another agent of the program this agent may act as. */
+export interface Delegation {
+  /** The other agent's id (its `agentId`). */
+  agent: string;
+  /** The clouds the delegation is set up on (`aws`, `gcp`; default: every cloud both agents are on). */
+  clouds?: string[];
+}
+
+/** Everything an `AgentIdentity` takes, in the serialisable form. */
+export interface SerialisableAgentSpec {
+  /** The email of the person accountable for the agent. */
+  owner: string;
+  team?: string;
+  /** Cost center, for cost attribution (up to 64 letters, digits or `_.:/=+@-`). */
+  costCenter?: string;
+  /** What the agent does, in plain words (10 to 200 characters). */
+  purpose: string;
+  /** The stack's environment, such as `dev`, `staging` or `prod`: one identity per environment. */
+  environment: string;
+  /** The review date (`YYYY-MM-DD`, not in the past): access ends then, even if nobody runs Pulumi. */
+  expires: string;
+  /** Where the agent runs: `{ githubActions: {...} }`, `{ gitlabCi: {...} }`, `{ kubernetes: {...} }` or `{ oidc: {...} }`. */
+  runsOn: RunsOn;
+  grants?: Grant[];
+  /** Seconds (default 3600); 900 at the least; above 3600 only with `allowLongSessions`. */
+  maxSessionDuration?: number;
+  allowLongSessions?: boolean;
+  /** The kill switch: the agent keeps its identities but can do nothing. */
+  disabled?: boolean;
+  /** The security team's approval ticket (`SEC-1234` or an https link), for high-risk grants. */
+  approval?: string;
+  aws?: AwsSettings;
+  gcp?: GcpSettings;
+  azure?: AzureSettings;
+  budget?: Budget;
+  breakGlass?: BreakGlass;
+  /** Other agents of the program this agent may act as. */
+  delegatesTo?: Delegation[];
+}
