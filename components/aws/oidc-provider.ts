@@ -17,6 +17,7 @@ export interface AwsOidcProviderArgs {
    * and no longer checks thumbprints there; other issuers may need one.
    */
   thumbprints?: string[];
+  /** Tags of the provider, besides `agent-iam:managed`. */
   tags?: Record<string, string>;
 }
 

@@ -60,6 +60,7 @@ export interface GitlabCi {
 export interface Kubernetes {
   /** The cluster's OIDC issuer, exactly as it publishes it. */
   issuerUrl: string;
+  /** The pod's namespace. */
   namespace: string;
   /** The pod's service account. */
   serviceAccount: string;
@@ -178,6 +179,7 @@ export interface Delegation {
 export interface SerialisableAgentSpec {
   /** The email of the person accountable for the agent. */
   owner: string;
+  /** The team that runs the agent. */
   team?: string;
   /** Cost center, for cost attribution (up to 64 letters, digits or `_.:/=+@-`). */
   costCenter?: string;
@@ -189,18 +191,25 @@ export interface SerialisableAgentSpec {
   expires: string;
   /** Where the agent runs: `{ githubActions: {...} }`, `{ gitlabCi: {...} }`, `{ kubernetes: {...} }` or `{ oidc: {...} }`. */
   runsOn: RunsOn;
+  /** What the agent may do: named resources, catalog roles, wildcard-only AWS actions. */
   grants?: Grant[];
   /** Seconds (default 3600); 900 at the least; above 3600 only with `allowLongSessions`. */
   maxSessionDuration?: number;
+  /** Allows `maxSessionDuration` above 3600 seconds. */
   allowLongSessions?: boolean;
   /** The kill switch: the agent keeps its identities but can do nothing. */
   disabled?: boolean;
   /** The security team's approval ticket (`SEC-1234` or an https link), for high-risk grants. */
   approval?: string;
+  /** The agent's IAM role on AWS. */
   aws?: AwsSettings;
+  /** The agent's service account on GCP. */
   gcp?: GcpSettings;
+  /** The agent's managed identity on Azure. */
   azure?: AzureSettings;
+  /** The agent's monthly cost cap. */
   budget?: Budget;
+  /** A time-boxed elevation (at most 24 hours). */
   breakGlass?: BreakGlass;
   /** Other agents of the program this agent may act as. */
   delegatesTo?: Delegation[];

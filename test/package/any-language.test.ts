@@ -1,0 +1,450 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import * as pulumi from "@pulumi/pulumi";
+import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { recordStack, type RecordedResource } from "../../src/gate/program/record";
+import { CATALOG_ROLE_NAMES } from "../../src/model/role-catalog";
+import { agentSpecSchema } from "../../src/model/spec";
+import { githubActionsSchema, gitlabCiSchema, kubernetesSchema, genericOidcSchema } from "../../src/model/issuers";
+import { declareFleet, FLEET_DEFAULTS } from "../../examples/fleet/fleet";
+import { validAwsSpec } from "../support/arbitraries";
+import { runs } from "../support/property";
+import { REPO } from "../support/package";
+
+/**
+ * agent-iam for every Pulumi language, tested as Pulumi's own SDK tests its component providers
+ * (sdk/nodejs/tests/provider/experimental/provider.spec.ts): in process, `ComponentProvider` over the
+ * package's `provider/` folder as `npm install` lays it out from the tarball, so the schema is inferred
+ * from the shipped declarations and tsconfig.json, and `construct` builds the shipped classes.
+ */
+
+type Schema = {
+  name: string;
+  resources: Record<string, SchemaResource>;
+  types: Record<string, { properties?: Record<string, SchemaProperty>; required?: string[] }>;
+};
+type SchemaProperty = {
+  type?: string;
+  $ref?: string;
+  description?: string;
+  items?: SchemaProperty;
+  additionalProperties?: SchemaProperty;
+};
+type SchemaResource = {
+  isComponent: boolean;
+  description?: string;
+  inputProperties: Record<string, SchemaProperty>;
+  requiredInputs?: string[];
+  properties: Record<string, SchemaProperty>;
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: the package's compiled modules, loaded from the tarball.
+type Module = Record<string, any>;
+
+let installed: string;
+let served: Module;
+let library: Module;
+let provider: ComponentProvider;
+let schema: Schema;
+
+beforeAll(async () => {
+  // The tarball unpacked where npm puts it; its dependencies resolve from this repository's node_modules
+  // (the same versions a consumer installs), so the components and this test share one Pulumi SDK.
+  const project = join(REPO, "test-output", "any-language");
+  rmSync(project, { recursive: true, force: true });
+  installed = join(project, "node_modules", "@agent-iam", "pulumi");
+  mkdirSync(installed, { recursive: true });
+  execFileSync("tar", ["-xzf", inject("packageTarball"), "--strip-components=1", "-C", installed]);
+  served = require(join(installed, "provider"));
+  library = require(installed);
+  const components = Object.values(served).filter((value) => typeof value === "function");
+  provider = new ComponentProvider({ components, dirname: join(installed, "provider"), name: "agent-iam" });
+  schema = JSON.parse(await provider.getSchema());
+}, 120_000);
+
+const FULL = "agent-iam:index:";
+
+/** A field of a zod object is required when the field's schema refuses `undefined`. */
+function requiredOf(shape: Record<string, z.ZodType>): string[] {
+  return Object.entries(shape)
+    .filter(([, field]) => !field.safeParse(undefined).success)
+    .map(([key]) => key)
+    .sort();
+}
+
+function typeOf(ref: string | undefined): { properties?: Record<string, SchemaProperty>; required?: string[] } {
+  return schema.types[ref!.replace("#/types/", "")]!;
+}
+
+describe("the schema Pulumi infers from the package as installed", () => {
+  it("has every served component under agent-iam:index:<class name>, and nothing else", () => {
+    expect(schema.name).toBe("agent-iam");
+    const classes = Object.entries(served)
+      .filter(([, value]) => typeof value === "function")
+      .map(([name]) => `${FULL}${name}`)
+      .sort();
+    expect(classes).toEqual(
+      expect.arrayContaining([
+        `${FULL}AgentIdentity`,
+        `${FULL}AwsOidcProvider`,
+        `${FULL}GcpWorkloadIdentityPool`,
+        `${FULL}GcpBudgetStopper`,
+      ]),
+    );
+    expect(Object.keys(schema.resources).sort()).toEqual(classes);
+    for (const resource of Object.values(schema.resources)) {
+      expect(resource.isComponent).toBe(true);
+      expect(resource.description).toBeTruthy();
+    }
+  });
+
+  it("AgentIdentity takes the spec's fields (the stopper aside), required as the spec's schema requires them", () => {
+    const identity = schema.resources[`${FULL}AgentIdentity`]!;
+    const shape = (agentSpecSchema as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
+    expect(Object.keys(identity.inputProperties).sort()).toEqual(Object.keys(shape).sort());
+    expect([...(identity.requiredInputs ?? [])].sort()).toEqual(requiredOf(shape));
+    // runsOn's members are the presets, with the presets' own fields and required flags.
+    const runsOn = typeOf(identity.inputProperties.runsOn!.$ref);
+    const presets = { githubActions: githubActionsSchema, gitlabCi: gitlabCiSchema, kubernetes: kubernetesSchema, oidc: genericOidcSchema };
+    expect(Object.keys(runsOn.properties!).sort()).toEqual(Object.keys(presets).sort());
+    for (const [member, preset] of Object.entries(presets)) {
+      const { kind: _kind, ...fields } = (preset as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
+      const type = typeOf(runsOn.properties![member]!.$ref);
+      expect(Object.keys(type.properties!).sort(), member).toEqual(Object.keys(fields).sort());
+      expect([...(type.required ?? [])].sort(), member).toEqual(requiredOf(fields));
+    }
+  });
+
+  it("every input of every component and of every type it takes is described", () => {
+    const undescribed: string[] = [];
+    const seen = new Set<string>();
+    const visit = (where: string, properties: Record<string, SchemaProperty>) => {
+      for (const [key, property] of Object.entries(properties)) {
+        if (!property.description) undescribed.push(`${where}.${key}`);
+        const ref = property.$ref ?? property.items?.$ref;
+        if (ref?.startsWith("#/types/") && !seen.has(ref)) {
+          seen.add(ref);
+          visit(ref.replace(`#/types/${FULL}`, ""), typeOf(ref).properties ?? {});
+        }
+      }
+    };
+    for (const [token, resource] of Object.entries(schema.resources)) visit(token.replace(FULL, ""), resource.inputProperties);
+    expect(undescribed).toEqual([]);
+  });
+
+  it("outputs other languages read: the role ARN, the service-account email, the managed identity's ids, the environment, the snippets, the inventory record", () => {
+    const identity = schema.resources[`${FULL}AgentIdentity`]!;
+    expect(Object.keys(identity.properties).sort()).toEqual(
+      ["agentId", "aws", "azure", "delegation", "gcp", "inventoryRecord"].sort(),
+    );
+    expect(Object.keys(typeOf(identity.properties.aws!.$ref).properties!).sort()).toEqual([
+      "environment",
+      "roleArn",
+      "roleName",
+      "snippet",
+    ]);
+    expect(typeOf(identity.properties.aws!.$ref).properties!.environment!.additionalProperties?.type).toBe("string");
+    expect(Object.keys(typeOf(identity.properties.gcp!.$ref).properties!)).toEqual(
+      expect.arrayContaining(["serviceAccountEmail", "snippet", "principal", "providerName"]),
+    );
+    expect(Object.keys(typeOf(identity.properties.azure!.$ref).properties!)).toEqual(
+      expect.arrayContaining(["clientId", "tenantId", "principalId", "snippet"]),
+    );
+    expect(identity.properties.inventoryRecord!.$ref).toBe("pulumi.json#/Any");
+    expect(Object.keys(schema.resources[`${FULL}AwsOidcProvider`]!.properties)).toEqual(["arn", "issuerUrl"]);
+    expect(Object.keys(schema.resources[`${FULL}GcpWorkloadIdentityPool`]!.properties)).toEqual(
+      expect.arrayContaining(["name", "providerNames"]),
+    );
+  });
+});
+
+const GITHUB_ARN = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+const ISSUER_ARNS: Record<string, string> = {
+  "https://token.actions.githubusercontent.com": GITHUB_ARN,
+  "https://gitlab.com": "arn:aws:iam::123456789012:oidc-provider/gitlab.com",
+  "https://auth.acme.example": "arn:aws:iam::123456789012:oidc-provider/auth.acme.example",
+  "https://oidc.eks.us-east-1.amazonaws.com/id/ABC": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
+};
+const MEMBERS: Record<string, string> = {
+  "github-actions": "githubActions",
+  "gitlab-ci": "gitlabCi",
+  kubernetes: "kubernetes",
+  oidc: "oidc",
+};
+
+/** What a Python or YAML author writes for a TypeScript spec: runsOn's member, access as a list. */
+function serialisable(spec: Record<string, unknown>): Record<string, unknown> {
+  const { kind, ...preset } = spec.runsOn as { kind: string };
+  const grants = (spec.grants as Record<string, unknown>[] | undefined)?.map((grant) =>
+    "access" in grant && !Array.isArray(grant.access) ? { ...grant, access: [grant.access] } : grant,
+  );
+  return { ...spec, runsOn: { [MEMBERS[kind]!]: preset }, ...(grants ? { grants } : {}) };
+}
+
+/** Type, name, parent and inputs of every resource but the stack, in registration order. */
+function registrations(resources: readonly RecordedResource[]): unknown[] {
+  return resources
+    .filter((resource) => resource.type !== "pulumi:pulumi:Stack")
+    .map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs }));
+}
+
+const OPTIONS = { stack: "prod", config: { "aws:region": "us-east-1" } };
+
+async function fromTypeScript(name: string, spec: Record<string, unknown>): Promise<unknown[]> {
+  const stack = await recordStack(() => new library.AgentIdentity(name, spec), OPTIONS);
+  return registrations(stack.resources);
+}
+
+async function fromConstruct(name: string, inputs: Record<string, unknown>): Promise<unknown[]> {
+  const stack = await recordStack(() => provider.construct(name, `${FULL}AgentIdentity`, inputs as pulumi.Inputs, {}), OPTIONS);
+  return registrations(stack.resources);
+}
+
+/** An AWS agent whose provider ARN matches its issuer, as `AgentIdentity` checks. */
+function withProvider(spec: Record<string, unknown>): Record<string, unknown> {
+  const runsOn = spec.runsOn as { kind: string; issuerUrl?: string };
+  const issuer = runsOn.issuerUrl ?? (runsOn.kind === "gitlab-ci" ? "https://gitlab.com" : "https://token.actions.githubusercontent.com");
+  return { ...spec, aws: { oidcProvider: ISSUER_ARNS[issuer] } };
+}
+
+describe("construct registers what the TypeScript constructor registers", () => {
+  it("for an agent of every catalog role", async () => {
+    for (const role of CATALOG_ROLE_NAMES) {
+      const spec = withProvider({
+        owner: "keisha@acme.example",
+        purpose: "Reviews pull requests and posts findings",
+        environment: "prod",
+        expires: "2027-02-15",
+        runsOn: { kind: "github-actions", repository: "acme/api" },
+        grants: [
+          {
+            role,
+            resources:
+              role === "read-only-monitor"
+                ? ["arn:aws:logs:us-east-1:123456789012:log-group:/prod/api"]
+                : ["arn:aws:s3:::acme-prod-data"],
+          },
+        ],
+        budget: { monthly: 50, notify: ["keisha@acme.example"] },
+      });
+      const expected = await fromTypeScript(role, spec);
+      expect(expected.length, role).toBeGreaterThan(2);
+      expect(await fromConstruct(role, serialisable(spec)), role).toEqual(expected);
+    }
+  });
+
+  it("for generated specs (fast-check)", async () => {
+    await fc.assert(
+      // The generators' review dates count from their own fixed day; components judge against today's.
+      fc.asyncProperty(validAwsSpec, fc.integer({ min: 1, max: 400 }), async (generated, days) => {
+        const expires = new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+        const spec = withProvider({ ...(generated as Record<string, unknown>), expires });
+        const expected = await fromTypeScript("agent", spec);
+        expect(await fromConstruct("agent", serialisable(spec))).toEqual(expected);
+      }),
+      runs(25),
+    );
+  }, 300_000);
+
+  it("the component's own type is the token construct was asked for", async () => {
+    const spec = withProvider({
+      owner: "keisha@acme.example",
+      purpose: "Reviews pull requests and posts findings",
+      environment: "prod",
+      expires: "2027-02-15",
+      runsOn: { kind: "github-actions", repository: "acme/api" },
+    });
+    const [component] = (await fromConstruct("pr-reviewer", serialisable(spec))) as { type: string }[];
+    expect(component!.type).toBe(`${FULL}AgentIdentity`);
+    for (const [name, inputs] of [
+      ["AwsOidcProvider", { issuerUrl: "https://gitlab.com" }],
+      ["GcpWorkloadIdentityPool", { project: "acme-prod-agents", issuers: [{ githubActions: { repository: "acme/api" } }] }],
+      ["GcpBudgetStopper", { project: "acme-prod-agents", region: "europe-west1" }],
+    ] as const) {
+      const stack = await recordStack(() => provider.construct("shared", `${FULL}${name}`, inputs, {}), OPTIONS);
+      expect(stack.resources[1]!.type).toBe(`${FULL}${name}`);
+    }
+  });
+});
+
+describe("invalid inputs fail construct with the spec's message and field path", () => {
+  const base = {
+    owner: "keisha@acme.example",
+    purpose: "Reviews pull requests and posts findings",
+    environment: "prod",
+    expires: "2027-02-15",
+    aws: { oidcProvider: GITHUB_ARN },
+  };
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ["a wildcard repository", { ...base, runsOn: { githubActions: { repository: "acme/*" } } }, /runsOn\.repository: wildcards/],
+    [
+      "two runsOn members",
+      { ...base, runsOn: { githubActions: { repository: "acme/api" }, oidc: { issuerUrl: "https://x.example", subject: "s" } } },
+      /runsOn: set exactly one of githubActions, gitlabCi, kubernetes, oidc/,
+    ],
+    [
+      "an unknown access level",
+      { ...base, runsOn: { githubActions: { repository: "acme/api" } }, grants: [{ resource: "arn:aws:s3:::b", access: ["everything"] }] },
+      /grants\[0\]/,
+    ],
+    ["no owner", { ...base, owner: undefined, runsOn: { githubActions: { repository: "acme/api" } } }, /owner: owner is required/],
+  ];
+  for (const [what, inputs, message] of cases)
+    it(what, async () => {
+      // The spec is checked before the component registers: construct fails before anything exists.
+      const failure = await provider.construct("bad", `${FULL}AgentIdentity`, inputs as pulumi.Inputs, {}).then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      expect(failure?.message).toMatch(message);
+      // The same message as the TypeScript constructor's for the same spec.
+      expect(() => new library.AgentIdentity("bad", inputs)).toThrow(failure!.message);
+    });
+});
+
+/** `${resource.property}` references of the YAML program, resolved to what the TypeScript fleet passes. */
+const FLEET_REFERENCES: Record<string, string> = {
+  "${github.arn}": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+  "${gitlab.arn}": "arn:aws:iam::123456789012:oidc-provider/gitlab.com",
+  "${eks-agents.arn}": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/5C0FFEE0A1B2C3D4E5F60718293A4B5C",
+  "${agents.name}": "projects/123456789012/locations/global/workloadIdentityPools/agent-iam",
+  "${agents.providerNames[0]}": "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/github-acme",
+  "${agents.providerNames[1]}": "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/gitlab-acme-sre",
+  "${agents.providerNames[2]}": "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/eks-agents",
+};
+
+function resolveReferences(value: unknown): unknown {
+  if (typeof value === "string") return FLEET_REFERENCES[value] ?? value;
+  if (Array.isArray(value)) return value.map(resolveReferences);
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveReferences(item)]));
+  return value;
+}
+
+/** Checks a value against a schema property: known fields only, every required one present. */
+function conforms(where: string, value: unknown, property: SchemaProperty, problems: string[]): void {
+  if (typeof value === "string" && value.startsWith("${")) return;
+  if (property.$ref?.startsWith("#/types/")) {
+    const type = typeOf(property.$ref);
+    checkObject(where, value, type.properties ?? {}, type.required ?? [], problems);
+  } else if (property.type === "array") {
+    if (!Array.isArray(value)) problems.push(`${where}: expected a list`);
+    else value.forEach((item, index) => conforms(`${where}[${index}]`, item, property.items!, problems));
+  } else if (property.type && property.type !== "object" && typeof value !== (property.type === "integer" ? "number" : property.type))
+    problems.push(`${where}: expected ${property.type}, got ${typeof value}`);
+}
+
+function checkObject(
+  where: string,
+  value: unknown,
+  properties: Record<string, SchemaProperty>,
+  required: readonly string[],
+  problems: string[],
+): void {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return void problems.push(`${where}: expected an object`);
+  for (const key of required) if (!(key in value)) problems.push(`${where}.${key}: required`);
+  for (const [key, item] of Object.entries(value)) {
+    const property = properties[key];
+    if (!property) problems.push(`${where}.${key}: not in the schema`);
+    else conforms(`${where}.${key}`, item, property, problems);
+  }
+}
+
+describe("examples/yaml and examples/python declare the fleet's prod agents in the schema's terms", () => {
+  const yamlProgram = parseYaml(readFileSync(join(REPO, "examples", "yaml", "Pulumi.yaml"), "utf8")) as {
+    runtime: string;
+    resources: Record<string, { type: string; properties: Record<string, unknown> }>;
+  };
+
+  it("every YAML resource is a component of the schema and its properties validate against it", () => {
+    expect(yamlProgram.runtime).toBe("yaml");
+    const problems: string[] = [];
+    for (const [name, resource] of Object.entries(yamlProgram.resources)) {
+      const component = schema.resources[resource.type];
+      if (!component) problems.push(`${name}: ${resource.type} is not in the schema`);
+      else checkObject(name, resource.properties, component.inputProperties, component.requiredInputs ?? [], problems);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("a YAML agent constructed is the same agent the TypeScript fleet declares", async () => {
+    const fleet = await recordStack(() => declareFleet(FLEET_DEFAULTS.prod), OPTIONS);
+    const fleetAgents = new Map(
+      fleet.resources.filter((resource) => resource.type === `${FULL}AgentIdentity`).map((resource) => [resource.name, resource.inputs]),
+    );
+    const yamlAgents = Object.entries(yamlProgram.resources).filter(([, resource]) => resource.type === `${FULL}AgentIdentity`);
+    expect(yamlAgents.map(([name]) => name).sort()).toEqual([...fleetAgents.keys()].sort());
+    const constructed = await recordStack(async () => {
+      for (const [name, resource] of yamlAgents)
+        await provider.construct(name, `${FULL}AgentIdentity`, resolveReferences(resource.properties) as pulumi.Inputs, {});
+    }, OPTIONS);
+    const agents = constructed.resources.filter((resource) => resource.type === `${FULL}AgentIdentity`);
+    expect(agents.map((agent) => agent.name).sort()).toEqual([...fleetAgents.keys()].sort());
+    for (const resource of agents) expect(resource.inputs, resource.name).toEqual(fleetAgents.get(resource.name));
+  });
+
+  it("the Python program's argument names are the schema's, in Python's snake_case", () => {
+    // Python's own parser reads the program (nothing runs): every agent_iam.X(...) call, its keyword
+    // arguments, and the keys of the dict literals inside them, by path.
+    const script = `
+import ast, json, sys
+tree = ast.parse(open(sys.argv[1]).read())
+def literal(node):
+    if isinstance(node, ast.Dict): return {k.value: literal(v) for k, v in zip(node.keys, node.values)}
+    if isinstance(node, ast.List): return [literal(v) for v in node.elts]
+    if isinstance(node, ast.Constant): return node.value
+    return "\${expression}"
+calls = []
+for node in ast.walk(tree):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", None) == "agent_iam":
+        calls.append({"component": node.func.attr, "kwargs": {k.arg: literal(k.value) for k in node.keywords}})
+functions = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+helpers = {name: literal(next(s for s in f.body if isinstance(s, ast.Return)).value) for name, f in functions.items()}
+assigns = {t.id: literal(n.value) for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name) and isinstance(n.value, ast.Dict)}
+print(json.dumps({"calls": calls, "helpers": helpers, "assigns": assigns}))
+`;
+    const parsed = JSON.parse(
+      execFileSync("python3", ["-c", script, join(REPO, "examples", "python", "__main__.py")], { encoding: "utf8" }),
+    ) as { calls: { component: string; kwargs: Record<string, unknown> }[]; helpers: Record<string, unknown>; assigns: Record<string, unknown> };
+    const camel = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(camel)
+        : typeof value === "object" && value !== null
+          ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), camel(item)]))
+          : value;
+    const problems: string[] = [];
+    expect(parsed.calls.length).toBeGreaterThan(6);
+    for (const call of parsed.calls) {
+      const component = schema.resources[`${FULL}${call.component}`];
+      if (!component) {
+        problems.push(`${call.component} is not in the schema`);
+        continue;
+      }
+      checkObject(call.component, camel(call.kwargs), component.inputProperties, component.requiredInputs ?? [], problems);
+    }
+    // The values the program builds in helpers and constants are checked against the types they fill.
+    const identity = schema.resources[`${FULL}AgentIdentity`]!;
+    conforms("aws_via", camel(parsed.helpers.aws_via), identity.inputProperties.aws!, problems);
+    conforms("gcp_via", camel(parsed.helpers.gcp_via), identity.inputProperties.gcp!, problems);
+    conforms("AZURE", camel(parsed.assigns.AZURE), identity.inputProperties.azure!, problems);
+    expect(problems).toEqual([]);
+    // The same agents as the YAML program.
+    const agents = parsed.calls.filter((call) => call.component === "AgentIdentity");
+    expect(agents.length).toBe(Object.values(yamlProgram.resources).filter((r) => r.type === `${FULL}AgentIdentity`).length);
+  });
+});
+
+describe("the plugin folder", () => {
+  it("is what pulumi package add runs: PulumiPlugin.yaml with runtime nodejs, a package named agent-iam at the package's version", () => {
+    const plugin = parseYaml(readFileSync(join(installed, "provider", "PulumiPlugin.yaml"), "utf8")) as { runtime: string };
+    expect(plugin.runtime).toBe("nodejs");
+    const manifest = JSON.parse(readFileSync(join(installed, "provider", "package.json"), "utf8"));
+    expect(manifest.name).toBe("agent-iam");
+    expect(manifest.version).toBe(JSON.parse(readFileSync(join(installed, "package.json"), "utf8")).version);
+  });
+});
