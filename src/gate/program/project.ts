@@ -206,7 +206,9 @@ export function loadProject(programDir: string, options: LoadProjectOptions = {}
   const runtime = typeof project.runtime === "string" ? project.runtime : project.runtime.name;
   if (runtime !== "nodejs")
     throw new UsageError(
-      `${basename(projectFile)} has runtime: ${runtime}; agent-iam check runs Node.js programs (runtime: nodejs)`,
+      `${basename(projectFile)} has runtime: ${runtime}; agent-iam check runs Node.js programs (runtime: nodejs), TypeScript or JavaScript. ` +
+        `For a ${runtime} program the gate is agent-iam's published policy pack in a preview: pulumi preview --policy-pack node_modules/@agent-iam/pulumi/policy-pack ` +
+        "(the pack reads the components' type tokens and tags whatever language declared the agents; README: Other languages)",
     );
 
   const stackDir = project.stackConfigDir ? resolve(dir, project.stackConfigDir) : dir;
