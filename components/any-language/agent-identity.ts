@@ -37,7 +37,8 @@ export class AgentIdentity extends pulumi.ComponentResource {
   readonly gcp?: AgentGcpIdentity;
   /** The managed identity's client, tenant and principal ids and the login snippet, when on Azure. */
   readonly azure?: AgentAzureIdentity;
-  /** The agent's inventory record (the JSON schema `dist/src/model/inventory/record.schema.json`). */
+  /** The agent's inventory record (its JSON Schema ships as `dist/src/model/inventory/inventory.schema.json`). */
+  // biome-ignore lint/suspicious/noExplicitAny: the record has nullable fields, which Pulumi's schema inference has no type for; `any` is its `pulumi.json#/Any`, a JSON object in every language.
   readonly inventoryRecord: pulumi.Output<any>;
   /** The agents this one may act as and the clouds each delegation is set up on. */
   readonly delegation: pulumi.Output<DelegationRecord[]>;

@@ -93,7 +93,8 @@ export function declarePool(
         project,
         workloadIdentityPoolId: poolId,
         displayName: "agent-iam agents",
-        description: "Workload identity federation for AI agents and bots (agent-iam); one provider per issuer and owner.",
+        description:
+          "Workload identity federation for AI agents and bots (agent-iam); one provider per issuer and owner.",
         disabled: false,
       },
       { parent: component },

@@ -158,7 +158,9 @@ describe.concurrent("agent-iam check: exit 2 with one clear message", { timeout:
     const run = await runCli(["check", dir, "--policy-pack", TEAM_PACK]);
     expectOneClearError(run);
     expect(run.stderr).toContain("runtime: python; agent-iam check runs Node.js programs");
-    expect(run.stderr).toContain("the gate is agent-iam's published policy pack in a preview: pulumi preview --policy-pack");
+    expect(run.stderr).toContain(
+      "the gate is agent-iam's published policy pack in a preview: pulumi preview --policy-pack",
+    );
   });
 
   it("the Python example: check says it runs Node.js programs only, and names the gate for Python", async () => {

@@ -13,6 +13,18 @@ import type {
 import type { genericOidcSchema, githubActionsSchema, gitlabCiSchema, kubernetesSchema } from "../../src/model/issuers";
 import type { GithubActionsArgs, GitlabCiArgs, KubernetesArgs, OidcArgs } from "../../src/model/runs-on";
 import type { agentSpecSchema, awsBlockSchema, azureBlockSchema, gcpBlockSchema } from "../../src/model/spec";
+import type {
+  AwsSettings,
+  AzureSettings,
+  BreakGlass,
+  Budget,
+  GcpSettings,
+  GithubActions,
+  GitlabCi,
+  Kubernetes,
+  Oidc,
+  SerialisableAgentSpec,
+} from "../../src/model/serialisable-spec";
 
 /**
  * The package's public types are written by hand (so that its declarations carry no schema
@@ -54,5 +66,18 @@ describe("public types against the schemas", () => {
     expectTypeOf<z.infer<typeof gcpIdentitySchema>>().toExtend<NonNullable<AgentCloudIdentities["gcp"]>>();
     expectTypeOf<NonNullable<AgentCloudIdentities["azure"]>>().toExtend<z.infer<typeof azureIdentitySchema>>();
     expectTypeOf<z.infer<typeof azureIdentitySchema>>().toExtend<NonNullable<AgentCloudIdentities["azure"]>>();
+  });
+
+  it("the form other Pulumi languages write has the schema's fields (a GcpBudgetStopper aside: it is passed as a component)", () => {
+    expectTypeOf<Keys<SerialisableAgentSpec>>().toEqualTypeOf<Keys<z.input<typeof agentSpecSchema>>>();
+    expectTypeOf<Keys<AwsSettings>>().toEqualTypeOf<Keys<z.input<typeof awsBlockSchema>>>();
+    expectTypeOf<Keys<GcpSettings>>().toEqualTypeOf<Exclude<Keys<z.input<typeof gcpBlockSchema>>, "budgetStopper">>();
+    expectTypeOf<Keys<AzureSettings>>().toEqualTypeOf<Keys<z.input<typeof azureBlockSchema>>>();
+    expectTypeOf<Keys<Budget>>().toEqualTypeOf<Keys<z.input<typeof budgetSchema>>>();
+    expectTypeOf<Keys<BreakGlass>>().toEqualTypeOf<Keys<NonNullable<z.input<typeof agentSpecSchema>["breakGlass"]>>>();
+    expectTypeOf<Keys<GithubActions>>().toEqualTypeOf<Keys<GithubActionsArgs>>();
+    expectTypeOf<Keys<GitlabCi>>().toEqualTypeOf<Keys<GitlabCiArgs>>();
+    expectTypeOf<Keys<Kubernetes>>().toEqualTypeOf<Keys<KubernetesArgs>>();
+    expectTypeOf<Keys<Oidc>>().toEqualTypeOf<Keys<OidcArgs>>();
   });
 });

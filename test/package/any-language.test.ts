@@ -2,10 +2,10 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import type { z } from "zod";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { recordStack, type RecordedResource } from "../../src/gate/program/record";
 import { CATALOG_ROLE_NAMES } from "../../src/model/role-catalog";
@@ -110,7 +110,12 @@ describe("the schema Pulumi infers from the package as installed", () => {
     expect([...(identity.requiredInputs ?? [])].sort()).toEqual(requiredOf(shape));
     // runsOn's members are the presets, with the presets' own fields and required flags.
     const runsOn = typeOf(identity.inputProperties.runsOn!.$ref);
-    const presets = { githubActions: githubActionsSchema, gitlabCi: gitlabCiSchema, kubernetes: kubernetesSchema, oidc: genericOidcSchema };
+    const presets = {
+      githubActions: githubActionsSchema,
+      gitlabCi: gitlabCiSchema,
+      kubernetes: kubernetesSchema,
+      oidc: genericOidcSchema,
+    };
     expect(Object.keys(runsOn.properties!).sort()).toEqual(Object.keys(presets).sort());
     for (const [member, preset] of Object.entries(presets)) {
       const { kind: _kind, ...fields } = (preset as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
@@ -133,7 +138,8 @@ describe("the schema Pulumi infers from the package as installed", () => {
         }
       }
     };
-    for (const [token, resource] of Object.entries(schema.resources)) visit(token.replace(FULL, ""), resource.inputProperties);
+    for (const [token, resource] of Object.entries(schema.resources))
+      visit(token.replace(FULL, ""), resource.inputProperties);
     expect(undescribed).toEqual([]);
   });
 
@@ -168,7 +174,8 @@ const ISSUER_ARNS: Record<string, string> = {
   "https://token.actions.githubusercontent.com": GITHUB_ARN,
   "https://gitlab.com": "arn:aws:iam::123456789012:oidc-provider/gitlab.com",
   "https://auth.acme.example": "arn:aws:iam::123456789012:oidc-provider/auth.acme.example",
-  "https://oidc.eks.us-east-1.amazonaws.com/id/ABC": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
+  "https://oidc.eks.us-east-1.amazonaws.com/id/ABC":
+    "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
 };
 const MEMBERS: Record<string, string> = {
   "github-actions": "githubActions",
@@ -201,14 +208,19 @@ async function fromTypeScript(name: string, spec: Record<string, unknown>): Prom
 }
 
 async function fromConstruct(name: string, inputs: Record<string, unknown>): Promise<unknown[]> {
-  const stack = await recordStack(() => provider.construct(name, `${FULL}AgentIdentity`, inputs as pulumi.Inputs, {}), OPTIONS);
+  const stack = await recordStack(
+    () => provider.construct(name, `${FULL}AgentIdentity`, inputs as pulumi.Inputs, {}),
+    OPTIONS,
+  );
   return registrations(stack.resources);
 }
 
 /** An AWS agent whose provider ARN matches its issuer, as `AgentIdentity` checks. */
 function withProvider(spec: Record<string, unknown>): Record<string, unknown> {
   const runsOn = spec.runsOn as { kind: string; issuerUrl?: string };
-  const issuer = runsOn.issuerUrl ?? (runsOn.kind === "gitlab-ci" ? "https://gitlab.com" : "https://token.actions.githubusercontent.com");
+  const issuer =
+    runsOn.issuerUrl ??
+    (runsOn.kind === "gitlab-ci" ? "https://gitlab.com" : "https://token.actions.githubusercontent.com");
   return { ...spec, aws: { oidcProvider: ISSUER_ARNS[issuer] } };
 }
 
@@ -263,7 +275,10 @@ describe("construct registers what the TypeScript constructor registers", () => 
     expect(component!.type).toBe(`${FULL}AgentIdentity`);
     for (const [name, inputs] of [
       ["AwsOidcProvider", { issuerUrl: "https://gitlab.com" }],
-      ["GcpWorkloadIdentityPool", { project: "acme-prod-agents", issuers: [{ githubActions: { repository: "acme/api" } }] }],
+      [
+        "GcpWorkloadIdentityPool",
+        { project: "acme-prod-agents", issuers: [{ githubActions: { repository: "acme/api" } }] },
+      ],
       ["GcpBudgetStopper", { project: "acme-prod-agents", region: "europe-west1" }],
     ] as const) {
       const stack = await recordStack(() => provider.construct("shared", `${FULL}${name}`, inputs, {}), OPTIONS);
@@ -281,18 +296,33 @@ describe("invalid inputs fail construct with the spec's message and field path",
     aws: { oidcProvider: GITHUB_ARN },
   };
   const cases: [string, Record<string, unknown>, RegExp][] = [
-    ["a wildcard repository", { ...base, runsOn: { githubActions: { repository: "acme/*" } } }, /runsOn\.repository: wildcards/],
+    [
+      "a wildcard repository",
+      { ...base, runsOn: { githubActions: { repository: "acme/*" } } },
+      /runsOn\.repository: wildcards/,
+    ],
     [
       "two runsOn members",
-      { ...base, runsOn: { githubActions: { repository: "acme/api" }, oidc: { issuerUrl: "https://x.example", subject: "s" } } },
+      {
+        ...base,
+        runsOn: { githubActions: { repository: "acme/api" }, oidc: { issuerUrl: "https://x.example", subject: "s" } },
+      },
       /runsOn: set exactly one of githubActions, gitlabCi, kubernetes, oidc/,
     ],
     [
       "an unknown access level",
-      { ...base, runsOn: { githubActions: { repository: "acme/api" } }, grants: [{ resource: "arn:aws:s3:::b", access: ["everything"] }] },
+      {
+        ...base,
+        runsOn: { githubActions: { repository: "acme/api" } },
+        grants: [{ resource: "arn:aws:s3:::b", access: ["everything"] }],
+      },
       /grants\[0\]/,
     ],
-    ["no owner", { ...base, owner: undefined, runsOn: { githubActions: { repository: "acme/api" } } }, /owner: owner is required/],
+    [
+      "no owner",
+      { ...base, owner: undefined, runsOn: { githubActions: { repository: "acme/api" } } },
+      /owner: owner is required/,
+    ],
   ];
   for (const [what, inputs, message] of cases)
     it(what, async () => {
@@ -311,11 +341,15 @@ describe("invalid inputs fail construct with the spec's message and field path",
 const FLEET_REFERENCES: Record<string, string> = {
   "${github.arn}": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
   "${gitlab.arn}": "arn:aws:iam::123456789012:oidc-provider/gitlab.com",
-  "${eks-agents.arn}": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/5C0FFEE0A1B2C3D4E5F60718293A4B5C",
+  "${eks-agents.arn}":
+    "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/5C0FFEE0A1B2C3D4E5F60718293A4B5C",
   "${agents.name}": "projects/123456789012/locations/global/workloadIdentityPools/agent-iam",
-  "${agents.providerNames[0]}": "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/github-acme",
-  "${agents.providerNames[1]}": "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/gitlab-acme-sre",
-  "${agents.providerNames[2]}": "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/eks-agents",
+  "${agents.providerNames[0]}":
+    "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/github-acme",
+  "${agents.providerNames[1]}":
+    "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/gitlab-acme-sre",
+  "${agents.providerNames[2]}":
+    "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/eks-agents",
 };
 
 function resolveReferences(value: unknown): unknown {
@@ -335,7 +369,11 @@ function conforms(where: string, value: unknown, property: SchemaProperty, probl
   } else if (property.type === "array") {
     if (!Array.isArray(value)) problems.push(`${where}: expected a list`);
     else value.forEach((item, index) => conforms(`${where}[${index}]`, item, property.items!, problems));
-  } else if (property.type && property.type !== "object" && typeof value !== (property.type === "integer" ? "number" : property.type))
+  } else if (
+    property.type &&
+    property.type !== "object" &&
+    typeof value !== (property.type === "integer" ? "number" : property.type)
+  )
     problems.push(`${where}: expected ${property.type}, got ${typeof value}`);
 }
 
@@ -346,7 +384,8 @@ function checkObject(
   required: readonly string[],
   problems: string[],
 ): void {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return void problems.push(`${where}: expected an object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return void problems.push(`${where}: expected an object`);
   for (const key of required) if (!(key in value)) problems.push(`${where}.${key}: required`);
   for (const [key, item] of Object.entries(value)) {
     const property = properties[key];
@@ -375,13 +414,22 @@ describe("examples/yaml and examples/python declare the fleet's prod agents in t
   it("a YAML agent constructed is the same agent the TypeScript fleet declares", async () => {
     const fleet = await recordStack(() => declareFleet(FLEET_DEFAULTS.prod), OPTIONS);
     const fleetAgents = new Map(
-      fleet.resources.filter((resource) => resource.type === `${FULL}AgentIdentity`).map((resource) => [resource.name, resource.inputs]),
+      fleet.resources
+        .filter((resource) => resource.type === `${FULL}AgentIdentity`)
+        .map((resource) => [resource.name, resource.inputs]),
     );
-    const yamlAgents = Object.entries(yamlProgram.resources).filter(([, resource]) => resource.type === `${FULL}AgentIdentity`);
+    const yamlAgents = Object.entries(yamlProgram.resources).filter(
+      ([, resource]) => resource.type === `${FULL}AgentIdentity`,
+    );
     expect(yamlAgents.map(([name]) => name).sort()).toEqual([...fleetAgents.keys()].sort());
     const constructed = await recordStack(async () => {
       for (const [name, resource] of yamlAgents)
-        await provider.construct(name, `${FULL}AgentIdentity`, resolveReferences(resource.properties) as pulumi.Inputs, {});
+        await provider.construct(
+          name,
+          `${FULL}AgentIdentity`,
+          resolveReferences(resource.properties) as pulumi.Inputs,
+          {},
+        );
     }, OPTIONS);
     const agents = constructed.resources.filter((resource) => resource.type === `${FULL}AgentIdentity`);
     expect(agents.map((agent) => agent.name).sort()).toEqual([...fleetAgents.keys()].sort());
@@ -410,12 +458,21 @@ print(json.dumps({"calls": calls, "helpers": helpers, "assigns": assigns}))
 `;
     const parsed = JSON.parse(
       execFileSync("python3", ["-c", script, join(REPO, "examples", "python", "__main__.py")], { encoding: "utf8" }),
-    ) as { calls: { component: string; kwargs: Record<string, unknown> }[]; helpers: Record<string, unknown>; assigns: Record<string, unknown> };
+    ) as {
+      calls: { component: string; kwargs: Record<string, unknown> }[];
+      helpers: Record<string, unknown>;
+      assigns: Record<string, unknown>;
+    };
     const camel = (value: unknown): unknown =>
       Array.isArray(value)
         ? value.map(camel)
         : typeof value === "object" && value !== null
-          ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), camel(item)]))
+          ? Object.fromEntries(
+              Object.entries(value).map(([key, item]) => [
+                key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()),
+                camel(item),
+              ]),
+            )
           : value;
     const problems: string[] = [];
     expect(parsed.calls.length).toBeGreaterThan(6);
@@ -425,7 +482,13 @@ print(json.dumps({"calls": calls, "helpers": helpers, "assigns": assigns}))
         problems.push(`${call.component} is not in the schema`);
         continue;
       }
-      checkObject(call.component, camel(call.kwargs), component.inputProperties, component.requiredInputs ?? [], problems);
+      checkObject(
+        call.component,
+        camel(call.kwargs),
+        component.inputProperties,
+        component.requiredInputs ?? [],
+        problems,
+      );
     }
     // The values the program builds in helpers and constants are checked against the types they fill.
     const identity = schema.resources[`${FULL}AgentIdentity`]!;
@@ -435,13 +498,17 @@ print(json.dumps({"calls": calls, "helpers": helpers, "assigns": assigns}))
     expect(problems).toEqual([]);
     // The same agents as the YAML program.
     const agents = parsed.calls.filter((call) => call.component === "AgentIdentity");
-    expect(agents.length).toBe(Object.values(yamlProgram.resources).filter((r) => r.type === `${FULL}AgentIdentity`).length);
+    expect(agents.length).toBe(
+      Object.values(yamlProgram.resources).filter((r) => r.type === `${FULL}AgentIdentity`).length,
+    );
   });
 });
 
 describe("the plugin folder", () => {
   it("is what pulumi package add runs: PulumiPlugin.yaml with runtime nodejs, a package named agent-iam at the package's version", () => {
-    const plugin = parseYaml(readFileSync(join(installed, "provider", "PulumiPlugin.yaml"), "utf8")) as { runtime: string };
+    const plugin = parseYaml(readFileSync(join(installed, "provider", "PulumiPlugin.yaml"), "utf8")) as {
+      runtime: string;
+    };
     expect(plugin.runtime).toBe("nodejs");
     const manifest = JSON.parse(readFileSync(join(installed, "provider", "package.json"), "utf8"));
     expect(manifest.name).toBe("agent-iam");

@@ -270,7 +270,7 @@ describe("@agent-iam/pulumi installed from its tarball into a user's project", (
     }
   });
 
-  it("the tarball holds the build, the CLI and the pack, and no sources, tests, benchmarks or fixtures", () => {
+  it("the tarball holds the build, the CLI, the pack and the plugin folder, and no sources, tests, benchmarks or fixtures", () => {
     const paths = packContents(REPO).files.map((file) => file.path);
     expect(paths).toEqual(
       expect.arrayContaining([
@@ -280,6 +280,12 @@ describe("@agent-iam/pulumi installed from its tarball into a user's project", (
         "dist/components/index.d.ts",
         "policy-pack/dist/index.js",
         "policy-pack/PulumiPolicy.yaml",
+        "provider/PulumiPlugin.yaml",
+        "provider/package.json",
+        "provider/tsconfig.json",
+        "provider/index.ts",
+        "provider/index.js",
+        "dist/components/any-language/index.d.ts",
       ]),
     );
     expect(
@@ -287,7 +293,8 @@ describe("@agent-iam/pulumi installed from its tarball into a user's project", (
         (path) => /^(test|bench|examples|src|components)\//.test(path) || /\.test\.|\.tsbuildinfo$/.test(path),
       ),
     ).toEqual([]);
-    expect(paths.filter((path) => path.endsWith(".ts") && !path.endsWith(".d.ts"))).toEqual([]);
+    // The one TypeScript source: the plugin's entry, which Pulumi's analyzer reads (it re-exports the built declarations).
+    expect(paths.filter((path) => path.endsWith(".ts") && !path.endsWith(".d.ts"))).toEqual(["provider/index.ts"]);
   });
 
   it("npm publish --dry-run passes", () => {
