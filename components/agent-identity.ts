@@ -19,7 +19,7 @@ import { AzureAgentIdentity } from "./azure/agent-identity";
 import { closingList, delegationRegistry, type DelegationRecord } from "./delegation";
 import { GcpAgentBudget } from "./gcp/agent-budget";
 import { GcpAgentServiceAccount } from "./gcp/agent-service-account";
-import type { GcpBudgetStopper } from "./gcp/budget-stopper";
+import type { GcpStopper } from "./gcp/agent-budget";
 import type { GcpPoolProvider } from "./gcp/workload-identity-pool";
 import { resolveTrust } from "../src/model/issuers";
 
@@ -232,7 +232,7 @@ export function declareAgentIdentity(
           project: args.gcp.project,
           billingAccount: args.gcp.billingAccount,
           serviceAccountName: gcpAccount.serviceAccountName,
-          stopper: args.gcp.budgetStopper as GcpBudgetStopper | undefined,
+          stopper: args.gcp.budgetStopper as GcpStopper | undefined,
         },
         { parent: component },
       );

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../../src/model/contract";
 import type { AgentSpec } from "../../src/model/agent-spec";
 import type { SerialisableAgentSpec } from "../../src/model/serialisable-spec";
+import { stopperFromReference } from "./budget-stopper-reference";
 import {
   type AgentAwsIdentity,
   type AgentAzureIdentity,
@@ -44,8 +45,13 @@ export class AgentIdentity extends pulumi.ComponentResource {
   readonly delegation: pulumi.Output<DelegationRecord[]>;
 
   constructor(name: string, args: SerialisableAgentSpec, opts?: pulumi.ComponentResourceOptions) {
-    // The spec's schema reads the serialisable form (runsOn's members, access as a list) with the same rules.
-    const spec = args as unknown as AgentSpec;
+    const stopper = args?.gcp?.budgetStopper;
+    const spec = (stopper === undefined
+      ? args
+      : {
+          ...args,
+          gcp: { ...args.gcp, budgetStopper: stopperFromReference(name, stopper, () => this!) },
+        }) as unknown as AgentSpec;
     const prepared = prepareAgentIdentity(name, spec);
     super(COMPONENT_TYPES.AgentIdentity, name, agentIdentityInputs(prepared), opts);
     this.agentId = prepared.agent.id;

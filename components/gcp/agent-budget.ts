@@ -5,7 +5,6 @@ import type { Agent, AgentBudget } from "../../src/model/agent";
 import { gcpAccountId } from "../../src/clouds/gcp/account-id";
 import { gcpBudgetInputs } from "../../src/clouds/gcp/budget";
 import { agentLabels } from "../../src/model/tags";
-import type { GcpBudgetStopper } from "./budget-stopper";
 
 /** Arguments of {@link GcpAgentBudget}; `AgentIdentity` builds them from the spec's `budget` and `gcp` block. */
 export interface GcpAgentBudgetArgs {
@@ -17,8 +16,14 @@ export interface GcpAgentBudgetArgs {
   billingAccount: string;
   /** The agent's service account (`projects/P/serviceAccounts/EMAIL`), which the stopper may disable. */
   serviceAccountName: pulumi.Input<string>;
-  /** The stopper that disables the account at `stopAt`; without it the budget only notifies. */
-  stopper?: GcpBudgetStopper;
+  /** The stopper that disables the account at `stopAt` (a `GcpBudgetStopper`); without it the budget only notifies. */
+  stopper?: GcpStopper;
+}
+
+/** What a budget needs of a stopper: the topic it publishes to, and the grant that lets it disable the agent. */
+export interface GcpStopper {
+  readonly topicId: pulumi.Input<string>;
+  protect(agent: Agent, serviceAccountName: pulumi.Input<string>): unknown;
 }
 
 /**
@@ -75,7 +80,7 @@ export class GcpAgentBudget extends pulumi.ComponentResource {
     if (args.stopper) args.stopper.protect(agent, args.serviceAccountName);
     this.stops = args.stopper !== undefined && !agent.disabled;
     this.budgetName = budgetResource.name;
-    this.topicId = topicId;
+    this.topicId = pulumi.output(topicId);
     this.registerOutputs({ budgetName: this.budgetName, topicId: this.topicId });
   }
 }

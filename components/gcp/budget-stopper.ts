@@ -19,6 +19,7 @@ import {
 } from "../../src/clouds/gcp/budget-stopper-source";
 import { gcpExpiryCondition } from "../../src/clouds/gcp/conditions";
 import { formatPath } from "../../src/model/agent-spec";
+import type { GcpBudgetStopperReference } from "../../src/model/serialisable-spec";
 import { withFormerType } from "../shared-resources";
 
 /** Arguments of {@link GcpBudgetStopper}. */
@@ -71,6 +72,8 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
   readonly serviceAccountEmail: pulumi.Output<string>;
   readonly functionName: pulumi.Output<string>;
   readonly project: string;
+  /** What an agent in another Pulumi language passes as `gcp.budgetStopper` to be stopped by this stopper. */
+  readonly reference: GcpBudgetStopperReference;
 
   constructor(name: string, args: GcpBudgetStopperArgs, opts?: pulumi.ComponentResourceOptions) {
     const parsed = argsSchema.safeParse(args);
@@ -187,10 +190,17 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
     this.topicId = pulumi.interpolate`projects/${topic.project}/topics/${topic.name}`;
     this.serviceAccountEmail = account.email;
     this.functionName = fn.name;
+    this.reference = {
+      name,
+      topicId: this.topicId,
+      serviceAccountEmail: this.serviceAccountEmail,
+      roleName: role.name,
+    };
     this.registerOutputs({
       topicId: this.topicId,
       serviceAccountEmail: this.serviceAccountEmail,
       functionName: this.functionName,
+      reference: this.reference,
     });
   }
 
@@ -206,15 +216,33 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
     const state = stopperState.get(this)!;
     if (state.protectedAgents.has(agent.id)) return undefined;
     state.protectedAgents.add(agent.id);
-    return new serviceaccount.IAMMember(
-      `${state.componentName}-may-stop-${agent.id}`,
-      {
-        serviceAccountId: serviceAccountName,
-        role: state.role.name,
-        member: pulumi.interpolate`serviceAccount:${this.serviceAccountEmail}`,
-        condition: gcpExpiryCondition(agent),
-      },
-      { parent: this, ...opts, dependsOn: [state.role] },
-    );
+    return grantStopperOn(this.reference, agent, serviceAccountName, {
+      parent: this,
+      ...opts,
+      dependsOn: [state.role],
+    });
   }
+}
+
+/**
+ * The stopper's one grant on an agent: its service account may disable the agent's (the custom role),
+ * until the agent's review date. `opts` places it: under the stopper, or under the agent's component
+ * when the stopper came from another Pulumi language as its `reference`.
+ */
+export function grantStopperOn(
+  stopper: GcpBudgetStopperReference,
+  agent: Agent,
+  serviceAccountName: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource {
+  return new serviceaccount.IAMMember(
+    `${stopper.name}-may-stop-${agent.id}`,
+    {
+      serviceAccountId: serviceAccountName,
+      role: stopper.roleName,
+      member: pulumi.interpolate`serviceAccount:${stopper.serviceAccountEmail}`,
+      condition: gcpExpiryCondition(agent),
+    },
+    opts,
+  );
 }

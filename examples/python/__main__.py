@@ -28,6 +28,9 @@ pool = agent_iam.GcpWorkloadIdentityPool(
     ],
 )
 
+# Disables an agent's service account when its budget is spent (Google's budgets only notify).
+stopper = agent_iam.GcpBudgetStopper("budget-stopper", project=PROJECT, region="europe-west1")
+
 AZURE = {
     "subscription_id": "11111111-2222-4333-8444-555555555555",
     "resource_group_name": "agents-prod",
@@ -41,6 +44,7 @@ def gcp_via(provider_index):
         "project": PROJECT,
         "pool": {"name": pool.name, "provider": pool.provider_names[provider_index]},
         "billing_account": "01A2B3-C4D5E6-F7A8B9",
+        "budget_stopper": stopper.reference,
     }
 
 

@@ -127,6 +127,20 @@ export interface GcpSettings {
   pool: GcpPool;
   /** The billing account that pays for the project (`XXXXXX-XXXXXX-XXXXXX`); required with `budget`. */
   billingAccount?: string;
+  /** Disables the agent's service account when the budget reaches `stopAt`: a `GcpBudgetStopper`'s `reference`. */
+  budgetStopper?: GcpBudgetStopperReference;
+}
+
+/** What an agent needs of a `GcpBudgetStopper` to be stopped by it (the stopper's `reference` output). */
+export interface GcpBudgetStopperReference {
+  /** The stopper's resource name: the agent's grant to it is named after it. */
+  name: string;
+  /** `projects/P/topics/T`: the agent's budget publishes here. */
+  topicId: Input<string>;
+  /** The email of the stopper's service account, which may disable the agent's. */
+  serviceAccountEmail: Input<string>;
+  /** The custom role (`projects/P/roles/ID`) that holds only the permission to disable a service account. */
+  roleName: Input<string>;
 }
 
 /** The Azure side of an agent. */

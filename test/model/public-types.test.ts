@@ -68,10 +68,10 @@ describe("public types against the schemas", () => {
     expectTypeOf<z.infer<typeof azureIdentitySchema>>().toExtend<NonNullable<AgentCloudIdentities["azure"]>>();
   });
 
-  it("the form other Pulumi languages write has the schema's fields (a GcpBudgetStopper aside: it is passed as a component)", () => {
+  it("the form other Pulumi languages write has the schema's fields", () => {
     expectTypeOf<Keys<SerialisableAgentSpec>>().toEqualTypeOf<Keys<z.input<typeof agentSpecSchema>>>();
     expectTypeOf<Keys<AwsSettings>>().toEqualTypeOf<Keys<z.input<typeof awsBlockSchema>>>();
-    expectTypeOf<Keys<GcpSettings>>().toEqualTypeOf<Exclude<Keys<z.input<typeof gcpBlockSchema>>, "budgetStopper">>();
+    expectTypeOf<Keys<GcpSettings>>().toEqualTypeOf<Keys<z.input<typeof gcpBlockSchema>>>();
     expectTypeOf<Keys<AzureSettings>>().toEqualTypeOf<Keys<z.input<typeof azureBlockSchema>>>();
     expectTypeOf<Keys<Budget>>().toEqualTypeOf<Keys<z.input<typeof budgetSchema>>>();
     expectTypeOf<Keys<BreakGlass>>().toEqualTypeOf<Keys<NonNullable<z.input<typeof agentSpecSchema>["breakGlass"]>>>();

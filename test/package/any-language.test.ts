@@ -103,7 +103,7 @@ describe("the schema Pulumi infers from the package as installed", () => {
     }
   });
 
-  it("AgentIdentity takes the spec's fields (the stopper aside), required as the spec's schema requires them", () => {
+  it("AgentIdentity takes the spec's fields, required as the spec's schema requires them", () => {
     const identity = schema.resources[`${FULL}AgentIdentity`]!;
     const shape = (agentSpecSchema as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
     expect(Object.keys(identity.inputProperties).sort()).toEqual(Object.keys(shape).sort());
@@ -163,6 +163,14 @@ describe("the schema Pulumi infers from the package as installed", () => {
     );
     expect(identity.properties.inventoryRecord!.$ref).toBe("pulumi.json#/Any");
     expect(Object.keys(schema.resources[`${FULL}AwsOidcProvider`]!.properties)).toEqual(["arn", "issuerUrl"]);
+    expect(Object.keys(schema.resources[`${FULL}GcpBudgetStopper`]!.properties)).toEqual(
+      expect.arrayContaining(["topicId", "serviceAccountEmail", "reference"]),
+    );
+    // The stopper's reference output is what an agent's gcp.budgetStopper takes.
+    const gcp = typeOf(schema.resources[`${FULL}AgentIdentity`]!.inputProperties.gcp!.$ref);
+    expect(gcp.properties!.budgetStopper!.$ref).toBe(
+      schema.resources[`${FULL}GcpBudgetStopper`]!.properties.reference!.$ref,
+    );
     expect(Object.keys(schema.resources[`${FULL}GcpWorkloadIdentityPool`]!.properties)).toEqual(
       expect.arrayContaining(["name", "providerNames"]),
     );
@@ -263,6 +271,54 @@ describe("construct registers what the TypeScript constructor registers", () => 
     );
   }, 300_000);
 
+  it("for a GCP agent a GcpBudgetStopper stops: the same budget, and the same grant to the stopper, under the agent", async () => {
+    const spec = (budgetStopper: unknown) => ({
+      owner: "keisha@acme.example",
+      purpose: "Reads nightly reports for the finance team",
+      environment: "prod",
+      expires: "2027-02-15",
+      runsOn: { kind: "github-actions", repository: "acme/reports" },
+      grants: [{ role: "data-reader", resources: ["//storage.googleapis.com/projects/_/buckets/acme-prod-reports"] }],
+      budget: { monthly: 40, notify: ["keisha@acme.example"], stopAt: 90 },
+      gcp: {
+        project: "acme-agents-prod",
+        pool: {
+          name: "projects/123456789012/locations/global/workloadIdentityPools/agent-iam",
+          provider: "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/github-acme",
+        },
+        billingAccount: "01A2B3-C4D5E6-F7A8B9",
+        budgetStopper,
+      },
+    });
+    const stopperArgs = { project: "acme-agents-prod", region: "europe-west1" };
+    const typescript = await recordStack(() => {
+      const stopper = new library.GcpBudgetStopper("budget-stopper", stopperArgs);
+      new library.AgentIdentity("report-reader", spec(stopper));
+    }, OPTIONS);
+    const constructed = await recordStack(async () => {
+      const stopper = await provider.construct("budget-stopper", `${FULL}GcpBudgetStopper`, stopperArgs, {});
+      const reference = stopper.state.reference;
+      await provider.construct(
+        "report-reader",
+        `${FULL}AgentIdentity`,
+        serialisable(spec(reference)) as pulumi.Inputs,
+        {},
+      );
+    }, OPTIONS);
+    const grant = (resources: readonly RecordedResource[]) =>
+      resources.find((resource) => resource.name === "budget-stopper-may-stop-report-reader");
+    expect(grant(typescript.resources)?.parent).toMatch(/GcpBudgetStopper::budget-stopper$/);
+    expect(grant(constructed.resources)?.parent).toMatch(/AgentIdentity::report-reader$/);
+    expect(grant(constructed.resources)!.inputs).toEqual(grant(typescript.resources)!.inputs);
+    // Everything else is the same, parents included.
+    const others = (resources: readonly RecordedResource[]) =>
+      registrations(resources.filter((resource) => resource !== grant(resources)));
+    expect(others(constructed.resources)).toEqual(others(typescript.resources));
+    expect(others(typescript.resources).map((resource) => (resource as { type: string }).type)).toContain(
+      "gcp:billing/budget:Budget",
+    );
+  });
+
   it("the component's own type is the token construct was asked for", async () => {
     const spec = withProvider({
       owner: "keisha@acme.example",
@@ -337,6 +393,31 @@ describe("invalid inputs fail construct with the spec's message and field path",
     });
 });
 
+describe("a stopper reference that is not one", () => {
+  it("fails construct naming each missing field", async () => {
+    const inputs = {
+      owner: "keisha@acme.example",
+      purpose: "Reads nightly reports for the finance team",
+      environment: "prod",
+      expires: "2027-02-15",
+      runsOn: { githubActions: { repository: "acme/reports" } },
+      budget: { monthly: 40, notify: ["keisha@acme.example"] },
+      gcp: {
+        project: "acme-agents-prod",
+        pool: {
+          name: "projects/123456789012/locations/global/workloadIdentityPools/agent-iam",
+          provider: "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/github-acme",
+        },
+        billingAccount: "01A2B3-C4D5E6-F7A8B9",
+        budgetStopper: { name: "budget-stopper", topicId: "projects/acme-agents-prod/topics/agent-iam-budget-stop" },
+      },
+    };
+    await expect(provider.construct("bad", `${FULL}AgentIdentity`, inputs, {})).rejects.toThrow(
+      /gcp\.budgetStopper\.serviceAccountEmail: gcp\.budgetStopper is a GcpBudgetStopper's reference output[\s\S]*gcp\.budgetStopper\.roleName/,
+    );
+  });
+});
+
 /** `${resource.property}` references of the YAML program, resolved to what the TypeScript fleet passes. */
 const FLEET_REFERENCES: Record<string, string> = {
   "${github.arn}": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
@@ -351,8 +432,15 @@ const FLEET_REFERENCES: Record<string, string> = {
   "${agents.providerNames[2]}":
     "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/eks-agents",
 };
+const STOPPER_REFERENCE = {
+  name: "budget-stopper",
+  topicId: "projects/acme-agents-prod/topics/agent-iam-budget-stop",
+  serviceAccountEmail: "agent-iam-budget-stopper@acme-agents-prod.iam.gserviceaccount.com",
+  roleName: "projects/acme-agents-prod/roles/agentIamBudgetStopper",
+};
 
 function resolveReferences(value: unknown): unknown {
+  if (value === "${budget-stopper.reference}") return STOPPER_REFERENCE;
   if (typeof value === "string") return FLEET_REFERENCES[value] ?? value;
   if (Array.isArray(value)) return value.map(resolveReferences);
   if (typeof value === "object" && value !== null)
