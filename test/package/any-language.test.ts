@@ -438,10 +438,10 @@ const STOPPER_REFERENCE = {
   serviceAccountEmail: "agent-iam-budget-stopper@acme-agents-prod.iam.gserviceaccount.com",
   roleName: "projects/acme-agents-prod/roles/agentIamBudgetStopper",
 };
+const OBJECT_REFERENCES: Record<string, unknown> = { "${budget-stopper.reference}": STOPPER_REFERENCE };
 
 function resolveReferences(value: unknown): unknown {
-  if (value === "${budget-stopper.reference}") return STOPPER_REFERENCE;
-  if (typeof value === "string") return FLEET_REFERENCES[value] ?? value;
+  if (typeof value === "string") return OBJECT_REFERENCES[value] ?? FLEET_REFERENCES[value] ?? value;
   if (Array.isArray(value)) return value.map(resolveReferences);
   if (typeof value === "object" && value !== null)
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveReferences(item)]));
