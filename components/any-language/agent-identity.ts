@@ -38,9 +38,12 @@ export class AgentIdentity extends pulumi.ComponentResource {
   readonly gcp?: AgentGcpIdentity;
   /** The managed identity's client, tenant and principal ids and the login snippet, when on Azure. */
   readonly azure?: AgentAzureIdentity;
-  /** The agent's inventory record (its JSON Schema ships as `dist/src/model/inventory/inventory.schema.json`). */
-  // biome-ignore lint/suspicious/noExplicitAny: the record has nullable fields, which Pulumi's schema inference has no type for; `any` is its `pulumi.json#/Any`, a JSON object in every language.
-  readonly inventoryRecord: pulumi.Output<any>;
+  /**
+   * The agent's inventory record as JSON text (its JSON Schema ships as
+   * `dist/src/model/inventory/inventory.schema.json`): the record has nullable fields, for which Pulumi's
+   * schema inference has no type, so it is served as text every language parses.
+   */
+  readonly inventoryRecordJson: pulumi.Output<string>;
   /** The agents this one may act as and the clouds each delegation is set up on. */
   readonly delegation: pulumi.Output<DelegationRecord[]>;
 
@@ -59,8 +62,11 @@ export class AgentIdentity extends pulumi.ComponentResource {
     this.aws = parts.aws;
     this.gcp = parts.gcp;
     this.azure = parts.azure;
-    this.inventoryRecord = parts.inventoryRecord;
+    this.inventoryRecordJson = parts.inventoryRecord.apply((record) => JSON.stringify(record));
     this.delegation = parts.delegation as pulumi.Output<unknown> as pulumi.Output<DelegationRecord[]>;
-    this.registerOutputs(agentIdentityOutputs(prepared.agent, parts));
+    this.registerOutputs({
+      ...agentIdentityOutputs(prepared.agent, parts),
+      inventoryRecordJson: this.inventoryRecordJson,
+    });
   }
 }

@@ -61,21 +61,29 @@ export interface DeclaredPool {
   providerFor(trust: Trust): GcpPoolProvider;
 }
 
+/** A pool's arguments once validated: the issuers as the trusts their providers pin. */
+export interface ParsedPoolArgs {
+  readonly project: string;
+  readonly poolId?: string;
+  readonly existingPoolName?: string;
+  readonly issuers: readonly Trust[];
+}
+
 /** Validates a pool's arguments (issuers in either `runsOn` form); throws one message listing every problem. */
-export function parsePoolArgs(name: string, args: unknown): z.output<typeof argsSchema> {
+export function parsePoolArgs(name: string, args: unknown): ParsedPoolArgs {
   const parsed = argsSchema.safeParse(args);
   if (!parsed.success)
     throw new Error(
       `GcpWorkloadIdentityPool "${name}" is not valid:\n${parsed.error.issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`).join("\n")}`,
     );
-  return parsed.data;
+  return { ...parsed.data, issuers: (parsed.data.issuers ?? []).map((runsOn) => resolveTrust(runsOn, "any")) };
 }
 
 /** Registers the pool (unless it exists) and a provider per issuer under `component`. */
 export function declarePool(
   component: pulumi.ComponentResource,
   componentName: string,
-  args: z.output<typeof argsSchema>,
+  args: ParsedPoolArgs,
 ): DeclaredPool {
   const project = args.project;
   const existing = args.existingPoolName;
@@ -132,8 +140,8 @@ export function declarePool(
 }
 
 /** The providers of a pool's `issuers`, created with the pool, in their order. */
-export function issuerProviders(pool: DeclaredPool, args: z.output<typeof argsSchema>): GcpPoolProvider[] {
-  return (args.issuers ?? []).map((runsOn) => pool.providerFor(resolveTrust(runsOn, "any")));
+export function issuerProviders(pool: DeclaredPool, args: ParsedPoolArgs): GcpPoolProvider[] {
+  return args.issuers.map((trust) => pool.providerFor(trust));
 }
 
 /**

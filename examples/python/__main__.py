@@ -298,6 +298,6 @@ ticket_triage = agent_iam.AgentIdentity(
     azure=AZURE,
 )
 
-pulumi.export("inventory", [pr_reviewer.inventory_record, deploy_bot.inventory_record, ops_monitor.inventory_record, report_reader.inventory_record, support_refunds.inventory_record, ticket_triage.inventory_record])
+pulumi.export("inventory", [pr_reviewer.inventory_record_json, deploy_bot.inventory_record_json, ops_monitor.inventory_record_json, report_reader.inventory_record_json, support_refunds.inventory_record_json, ticket_triage.inventory_record_json])
 
 pulumi.export("pr_reviewer_role_arn", pr_reviewer.aws.role_arn)

@@ -146,7 +146,7 @@ describe("the schema Pulumi infers from the package as installed", () => {
   it("outputs other languages read: the role ARN, the service-account email, the managed identity's ids, the environment, the snippets, the inventory record", () => {
     const identity = schema.resources[`${FULL}AgentIdentity`]!;
     expect(Object.keys(identity.properties).sort()).toEqual(
-      ["agentId", "aws", "azure", "delegation", "gcp", "inventoryRecord"].sort(),
+      ["agentId", "aws", "azure", "delegation", "gcp", "inventoryRecordJson"].sort(),
     );
     expect(Object.keys(typeOf(identity.properties.aws!.$ref).properties!).sort()).toEqual([
       "environment",
@@ -161,7 +161,7 @@ describe("the schema Pulumi infers from the package as installed", () => {
     expect(Object.keys(typeOf(identity.properties.azure!.$ref).properties!)).toEqual(
       expect.arrayContaining(["clientId", "tenantId", "principalId", "snippet"]),
     );
-    expect(identity.properties.inventoryRecord!.$ref).toBe("pulumi.json#/Any");
+    expect(identity.properties.inventoryRecordJson!.type).toBe("string");
     expect(Object.keys(schema.resources[`${FULL}AwsOidcProvider`]!.properties)).toEqual(["arn", "issuerUrl"]);
     expect(Object.keys(schema.resources[`${FULL}GcpBudgetStopper`]!.properties)).toEqual(
       expect.arrayContaining(["topicId", "serviceAccountEmail", "reference"]),
@@ -317,6 +317,29 @@ describe("construct registers what the TypeScript constructor registers", () => 
     expect(others(typescript.resources).map((resource) => (resource as { type: string }).type)).toContain(
       "gcp:billing/budget:Budget",
     );
+  });
+
+  it("the inventory record other languages read is the TypeScript component's, as JSON", async () => {
+    const spec = withProvider({
+      owner: "keisha@acme.example",
+      purpose: "Reviews pull requests and posts findings",
+      environment: "prod",
+      expires: "2027-02-15",
+      runsOn: { kind: "github-actions", repository: "acme/api" },
+      grants: [{ resource: "arn:aws:s3:::acme-prod-source", access: "read" }],
+    });
+    const settle = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+    let typescript: unknown;
+    let json: string | undefined;
+    await recordStack(async () => {
+      typescript = await settle(new library.AgentIdentity("pr-reviewer", spec).inventoryRecord);
+    }, OPTIONS);
+    await recordStack(async () => {
+      const result = await provider.construct("pr-reviewer", `${FULL}AgentIdentity`, serialisable(spec), {});
+      json = await settle(result.state.inventoryRecordJson as pulumi.Output<string>);
+    }, OPTIONS);
+    expect((typescript as { id: string }).id).toBe("pr-reviewer");
+    expect(JSON.parse(json!)).toEqual(typescript);
   });
 
   it("the component's own type is the token construct was asked for", async () => {
