@@ -65,6 +65,13 @@ export interface AgentCloudIdentities {
 
 /** One agent identity in the inventory. */
 export interface InventoryRecord {
+  /**
+   * The Pulumi project that declares the agent: set in an organisation's inventory
+   * (`agent-iam check DIR --inventory`, several programs), absent for one program's.
+   */
+  readonly project?: string;
+  /** The stack that declares the agent: set with {@link InventoryRecord.project}. */
+  readonly stack?: string;
   /** The agent id (its component name): in every tag, role session name and audit record. */
   readonly id: string;
   /** The person accountable for the agent. */

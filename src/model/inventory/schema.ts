@@ -67,6 +67,14 @@ export const azureIdentitySchema = z
 
 export const inventoryRecordSchema = z
   .object({
+    project: z
+      .string()
+      .optional()
+      .describe("The Pulumi project that declares the agent: set in an organisation's inventory (agent-iam check DIR)"),
+    stack: z
+      .string()
+      .optional()
+      .describe("The stack that declares the agent: set in an organisation's inventory (agent-iam check DIR)"),
     id: z.string().describe("The agent id (its component name): in every tag, role session name and audit record"),
     owner: z.string().describe("The person accountable for the agent"),
     team: z.string().nullable(),
