@@ -153,7 +153,7 @@ export function checkDelegationAcrossStacks(stacks: readonly StackFacts[]): Orga
     for (const [target, chain] of reachableAgents(graph, key)) {
       if (!crosses(chain)) continue;
       const theirs = nodes.get(target)!;
-      const relation = `agent ${label(node, stacks)} may act as ${label(theirs, stacks)} through ${words(chain)} (${how(chain)})`;
+      const relation = `agent ${label(node, stacks)} may act as ${label(theirs, stacks)}${chain.length > 2 ? ` through ${words(chain)}` : ""} (${how(chain)})`;
       if (node.agent.tier === "unknown" || theirs.agent.tier === "unknown") {
         if (approval !== "value")
           findings.push({

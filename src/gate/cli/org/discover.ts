@@ -73,7 +73,7 @@ export function discoverPrograms(root: string, cwd: string, stacks: readonly str
   const folders = findProjectFolders(real);
   if (folders.length === 0)
     throw new UsageError(
-      `no Pulumi.yaml in ${shownFolder(root, cwd)} or any folder below it (node_modules and hidden folders are skipped): give the folder of a Pulumi program, or a folder holding several`,
+      `no Pulumi.yaml in ${root} or any folder below it (node_modules and hidden folders are skipped): give the folder of a Pulumi program, or a folder holding several`,
     );
   const wanted = stacks.map((stack) => stack.split("/").pop()!);
   const units: ProgramUnit[] = [];
