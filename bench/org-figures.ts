@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { ENVIRONMENT_MIX, type FleetAgent, generateFleet, writeFleetProgram } from "./fleet";
 import { measureProcess, type ProcessMeasure } from "./measure";
@@ -30,9 +31,13 @@ export interface OrgProgram {
 /** One measured run. */
 export interface OrgRun {
   readonly wallMs: number;
+  /** User + system CPU of the whole process tree (GNU time), in ms. */
+  readonly cpuMs?: number;
   /** The process tree's largest memory at once, in KiB. */
   readonly peakTreeKb?: number;
   readonly exitCode: number;
+  /** The machine's one-minute load average when the run started and ended (other work on the machine slows a run). */
+  readonly load: readonly [number, number];
 }
 
 /** Figure 6. */
@@ -51,6 +56,9 @@ export interface OrgFigure {
   };
   readonly floorsWallMs: number;
   readonly checksWallMs: number;
+  /** The floors' CPU, and the checks' one after another (GNU time; null without it). */
+  readonly floorsCpuMs: number | null;
+  readonly checksCpuMs: number | null;
   /** organisation wall / (floors' total / parallelism): target ≤ 1.3. */
   readonly wallOverFloors: number;
   /** organisation wall / the checks' total, one program after another. */
@@ -96,11 +104,15 @@ function failure(what: string, measure: ProcessMeasure): Error {
   return new Error(`${what} exited with code ${measure.exitCode}${tail ? `:\n${tail}` : ""}`);
 }
 
-const run = (measure: ProcessMeasure): OrgRun => ({
+const run = (measure: ProcessMeasure, loadBefore: number): OrgRun => ({
   wallMs: Math.round(measure.wallMs),
+  ...(measure.cpuMs !== undefined ? { cpuMs: measure.cpuMs } : {}),
   ...(measure.peakTreeKb !== undefined ? { peakTreeKb: measure.peakTreeKb } : {}),
   exitCode: measure.exitCode,
+  load: [round(loadBefore), round(loadavg()[0]!)],
 });
+
+const round = (value: number) => Math.round(value * 100) / 100;
 
 /** Options of {@link measureOrganisation}. */
 export interface OrgOptions {
@@ -126,6 +138,7 @@ export async function measureOrganisation(options: OrgOptions): Promise<OrgFigur
 
   const floors: { resources: number; floor: OrgRun }[] = [];
   for (const program of programs) {
+    const before = loadavg()[0]!;
     const floor = await measureProcess(process.execPath, [FLOOR, program.dir], {
       cwd: ROOT,
       env,
@@ -135,11 +148,12 @@ export async function measureOrganisation(options: OrgOptions): Promise<OrgFigur
     if (floor.exitCode !== 0) throw failure(`the floor of ${program.dir}`, floor);
     const resources =
       (JSON.parse(floor.stdout.trim().split("\n").pop() ?? "{}") as { resources?: number }).resources ?? 0;
-    floors.push({ resources, floor: run(floor) });
+    floors.push({ resources, floor: run(floor, before) });
     options.log(`  floor  ${program.dir}: ${(floor.wallMs / 1000).toFixed(1)} s, ${resources} resources`);
   }
 
   const reportFile = join(options.workDir, "organisation-report.txt");
+  const organisationLoad = loadavg()[0]!;
   const organisation = await measureProcess(process.execPath, [CLI, "check", root], {
     cwd: ROOT,
     env,
@@ -159,6 +173,7 @@ export async function measureOrganisation(options: OrgOptions): Promise<OrgFigur
 
   const checks: OrgRun[] = [];
   for (const program of programs) {
+    const before = loadavg()[0]!;
     const check = await measureProcess(process.execPath, [CLI, "check", program.dir], {
       cwd: ROOT,
       env,
@@ -167,21 +182,25 @@ export async function measureOrganisation(options: OrgOptions): Promise<OrgFigur
       timeoutMs,
     });
     if (check.exitCode !== 0 && check.exitCode !== 1) throw failure(`agent-iam check ${program.dir}`, check);
-    checks.push(run(check));
+    checks.push(run(check, before));
     options.log(`  check  ${program.dir}: ${(check.wallMs / 1000).toFixed(1)} s (exit ${check.exitCode})`);
   }
 
   const floorsWallMs = floors.reduce((sum, item) => sum + item.floor.wallMs, 0);
   const checksWallMs = checks.reduce((sum, item) => sum + item.wallMs, 0);
   const largest = Math.max(...checks.map((check) => check.peakTreeKb ?? 0));
+  const cpu = (runs: readonly OrgRun[]) =>
+    runs.every((item) => item.cpuMs !== undefined) ? runs.reduce((sum, item) => sum + item.cpuMs!, 0) : null;
   const lines = report.trimEnd().split("\n");
   return {
     agents: options.agents,
     programSize: options.programSize,
     programs: programs.map((program, index) => ({ ...program, ...floors[index]!, check: checks[index]! })),
-    organisation: { ...run(organisation), parallelism, summary: lines[lines.length - 1] ?? "" },
+    organisation: { ...run(organisation, organisationLoad), parallelism, summary: lines[lines.length - 1] ?? "" },
     floorsWallMs,
     checksWallMs,
+    floorsCpuMs: cpu(floors.map((item) => item.floor)),
+    checksCpuMs: cpu(checks),
     wallOverFloors: organisation.wallMs / (floorsWallMs / parallelism),
     wallOverSequential: organisation.wallMs / checksWallMs,
     memoryOverLargest: organisation.peakTreeKb !== undefined && largest > 0 ? organisation.peakTreeKb / largest : null,

@@ -134,6 +134,8 @@ export function formatTable(results: BenchResults): string {
   return `${head}\n${render(["Fig", "Measure", "Result", "Target", "Status"], rows)}\n${met}/${measured} measured targets met${measured < targets.length ? ` (${targets.length - measured} not measured)` : ""}\n`;
 }
 
+const cpuOf = (ms: number | undefined) => (ms === undefined ? "" : ` (CPU ${seconds(ms)})`);
+
 /** The table `npm run bench -- --org N` prints: figure 6, each program's floor and check, the organisation check, the targets. */
 export function formatOrgTable(results: OrgBenchResults): string {
   const figure = results.organisation;
@@ -142,21 +144,21 @@ export function formatOrgTable(results: OrgBenchResults): string {
     rows.push([
       "6",
       `${program.dir.split("/").pop()}: ${count(program.agents)} agents, ${count(program.resources)} resources`,
-      `floor ${seconds(program.floor.wallMs)}, peak ${mib(program.floor.peakTreeKb)}; check ${seconds(program.check.wallMs)}, peak ${mib(program.check.peakTreeKb)}, exit ${program.check.exitCode}`,
+      `floor ${seconds(program.floor.wallMs)}${cpuOf(program.floor.cpuMs)}, peak ${mib(program.floor.peakTreeKb)}; check ${seconds(program.check.wallMs)}${cpuOf(program.check.cpuMs)}, peak ${mib(program.check.peakTreeKb)}, exit ${program.check.exitCode}; load ${program.floor.load[0].toFixed(1)}–${program.check.load[1].toFixed(1)}`,
       "",
       "",
     ]);
   rows.push([
     "6",
     `the ${count(figure.programs.length)} programs one after another`,
-    `floors ${seconds(figure.floorsWallMs)}; checks ${seconds(figure.checksWallMs)}, largest peak ${mib(Math.max(...figure.programs.map((program) => program.check.peakTreeKb ?? 0)))}`,
+    `floors ${seconds(figure.floorsWallMs)}${cpuOf(figure.floorsCpuMs ?? undefined)}; checks ${seconds(figure.checksWallMs)}${cpuOf(figure.checksCpuMs ?? undefined)}, largest peak ${mib(Math.max(...figure.programs.map((program) => program.check.peakTreeKb ?? 0)))}`,
     "",
     "",
   ]);
   rows.push([
     "6",
     `agent-iam check of the folder (${figure.organisation.parallelism} at a time)`,
-    `${seconds(figure.organisation.wallMs)}, peak ${mib(figure.organisation.peakTreeKb)}, exit ${figure.organisation.exitCode}`,
+    `${seconds(figure.organisation.wallMs)}${cpuOf(figure.organisation.cpuMs)}, peak ${mib(figure.organisation.peakTreeKb)}, exit ${figure.organisation.exitCode}; load ${figure.organisation.load[0].toFixed(1)}–${figure.organisation.load[1].toFixed(1)}`,
     "",
     "",
   ]);
@@ -167,6 +169,14 @@ export function formatOrgTable(results: OrgBenchResults): string {
     "",
     "",
   ]);
+  if (figure.organisation.cpuMs !== undefined && figure.floorsCpuMs && figure.checksCpuMs)
+    rows.push([
+      "6",
+      "CPU, organisation check / the floors' total and / the checks' total, for context (the machine's other work moves it least)",
+      `${(figure.organisation.cpuMs / figure.floorsCpuMs).toFixed(2)}; ${(figure.organisation.cpuMs / figure.checksCpuMs).toFixed(2)}`,
+      "",
+      "",
+    ]);
   for (const target of results.targets)
     rows.push([
       "6",
