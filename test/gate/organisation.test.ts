@@ -62,7 +62,8 @@ const urnTarget = (urn: string) => {
 
 function sarifOf(file: string): SarifLog {
   const parsed = sarifLogSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-  if (!parsed.success) throw new Error(`SARIF does not match the 2.1.0 schema: ${JSON.stringify(parsed.error.issues.slice(0, 5))}`);
+  if (!parsed.success)
+    throw new Error(`SARIF does not match the 2.1.0 schema: ${JSON.stringify(parsed.error.issues.slice(0, 5))}`);
   return parsed.data;
 }
 
@@ -126,7 +127,13 @@ describe("agent-iam check on a folder of several programs", () => {
   it("checks every project × stack, and exits 2 naming the program that failed to run while reporting the others", () => {
     expect(json.code, json.stderr).toBe(2);
     const document = parse(json);
-    expect(document.check).toMatchObject({ organisation: FIXTURES, programs: 5, failed: 1, passed: false, exitCode: 2 });
+    expect(document.check).toMatchObject({
+      organisation: FIXTURES,
+      programs: 5,
+      failed: 1,
+      passed: false,
+      exitCode: 2,
+    });
     expect(document.check.parallelism).toBeGreaterThanOrEqual(1);
     expect(document.programs.map((program) => `${program.project}/${program.stack} ${program.exitCode}`)).toEqual([
       "org-broken/dev 2",
@@ -142,7 +149,9 @@ describe("agent-iam check on a folder of several programs", () => {
     });
     expect(json.stderr).toContain("org-broken/dev: error: the program failed to run at");
     expect(json.stderr).not.toMatch(STACK_FRAME);
-    expect(document.programs.filter((program) => program.exitCode !== 2).every((program) => program.resources > 0)).toBe(true);
+    expect(
+      document.programs.filter((program) => program.exitCode !== 2).every((program) => program.resources > 0),
+    ).toBe(true);
   });
 
   it("puts the project and stack on every resource, violation and agent of the JSON document", () => {
@@ -181,7 +190,11 @@ describe("agent-iam check on a folder of several programs", () => {
   it("writes one inventory of every program's agents, each record with its project and stack", () => {
     const inventory = JSON.parse(readFileSync(join(OUT, "fixtures-inventory.json"), "utf8"));
     expect(inventoryDocumentSchema.safeParse(inventory).success).toBe(true);
-    expect(inventory.agents.map((agent: { project: string; stack: string; id: string }) => `${agent.project}/${agent.stack}/${agent.id}`)).toEqual([
+    expect(
+      inventory.agents.map(
+        (agent: { project: string; stack: string; id: string }) => `${agent.project}/${agent.stack}/${agent.id}`,
+      ),
+    ).toEqual([
       "org-clean/prod/build-reporter",
       "org-two-stacks/dev/release-notes",
       "org-two-stacks/prod/release-notes",
@@ -218,7 +231,9 @@ describe("agent-iam check on a folder of several programs", () => {
     ]);
     expect(document.skipped).toEqual([`${FIXTURES}/broken (org-broken): no Pulumi.prod.yaml; its stacks are dev`]);
     expect(unknownStack.code).toBe(2);
-    expect(unknownStack.stderr).toContain(`--stack qa: no project under ${FIXTURES} has that stack; the stacks there are dev, prod`);
+    expect(unknownStack.stderr).toContain(
+      `--stack qa: no project under ${FIXTURES} has that stack; the stacks there are dev, prod`,
+    );
   });
 
   it("judges the programs together: examples/organisation passes program by program and fails across stacks", () => {
@@ -226,7 +241,14 @@ describe("agent-iam check on a folder of several programs", () => {
     const document = parse(example);
     expect(document.programs.every((program) => program.exitCode === 0)).toBe(true);
     const across = document.violations.filter((violation) => violation.crossStack);
-    expect(across.map((violation) => `${violation.policy} ${violation.project}/${violation.stack} ${violation.urn.split("::").pop()}`).sort()).toEqual([
+    expect(
+      across
+        .map(
+          (violation) =>
+            `${violation.policy} ${violation.project}/${violation.stack} ${violation.urn.split("::").pop()}`,
+        )
+        .sort(),
+    ).toEqual([
       "agent-name-unique payments-agents/prod invoice-reader",
       "agent-name-unique support-agents/prod invoice-reader",
       "federated-trust-pinned payments-agents/prod invoice-reader",
@@ -234,15 +256,20 @@ describe("agent-iam check on a folder of several programs", () => {
     ]);
     for (const violation of across) {
       expect(violation.enforcementLevel).toBe("mandatory");
-      expect(violation.location?.file).toBe(`examples/organisation/${violation.project.replace("-agents", "")}/index.ts`);
+      expect(violation.location?.file).toBe(
+        `examples/organisation/${violation.project.replace("-agents", "")}/index.ts`,
+      );
       expect(violation.related).toHaveLength(1);
       expect(violation.related![0]!.location?.file).toMatch(/^examples\/organisation\/(payments|support)\/index\.ts$/);
       expect(violation.related![0]!.project).not.toBe(violation.project);
     }
     const sarif = sarifOf(join(OUT, "example.sarif"));
-    const results = (sarif.runs[0]!.results ?? []).filter((result) => (result.properties as { crossStack?: boolean }).crossStack);
+    const results = (sarif.runs[0]!.results ?? []).filter(
+      (result) => (result.properties as { crossStack?: boolean }).crossStack,
+    );
     expect(results).toHaveLength(4);
-    for (const result of results) expect(result.relatedLocations?.[0]?.physicalLocation?.artifactLocation.uri).toMatch(/index\.ts$/);
+    for (const result of results)
+      expect(result.relatedLocations?.[0]?.physicalLocation?.artifactLocation.uri).toMatch(/index\.ts$/);
     expect(sarif.runs[0]!.tool.driver.rules!.map((rule) => rule.id)).toContain("agent-name-unique");
   });
 
