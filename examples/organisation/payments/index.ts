@@ -7,13 +7,21 @@ import { AgentIdentity, AwsOidcProvider, githubActions } from "@agent-iam/pulumi
 import * as pulumi from "@pulumi/pulumi";
 
 const environment = pulumi.getStack() === "prod" ? "prod" : "staging";
+/** The organisation's ceiling for every agent role. */
+const BOUNDARY = "arn:aws:iam::123456789012:policy/agent-iam-boundary";
 const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
-const common = { environment, expires: "2027-02-20", team: "payments", aws: { oidcProvider: github } };
+const common = {
+  environment,
+  expires: "2027-02-20",
+  team: "payments",
+  aws: { oidcProvider: github, permissionsBoundary: BOUNDARY },
+};
 
 // Reads the invoices for the monthly report, from the payments repository's environment of this stack.
 new AgentIdentity("invoice-reader", {
   ...common,
   owner: "priya.raman@acme.example",
+  budget: { monthly: 50, notify: ["priya.raman@acme.example"] },
   purpose: "Reads the invoices and writes the monthly revenue report",
   runsOn: githubActions({ repository: "acme/payments" }), // repo:acme/payments:environment:<stack>
   grants: [{ role: "data-reader", resources: [`arn:aws:s3:::acme-${environment}-invoices`] }],
@@ -23,6 +31,7 @@ new AgentIdentity("invoice-reader", {
 new AgentIdentity("refund-monitor", {
   ...common,
   owner: "dana.levi@acme.example",
+  budget: { monthly: 50, notify: ["dana.levi@acme.example"] },
   purpose: "Reads the refund service's logs and reports failed refunds to on-call",
   runsOn: githubActions({ repository: "acme/payments-ops" }),
   grants: [

@@ -10,13 +10,21 @@
  */
 import { AgentIdentity, AwsOidcProvider, githubActions } from "@agent-iam/pulumi";
 
+/** The organisation's ceiling for every agent role. */
+const BOUNDARY = "arn:aws:iam::123456789012:policy/agent-iam-boundary";
 const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
-const common = { environment: "prod", expires: "2027-02-20", team: "support", aws: { oidcProvider: github } };
+const common = {
+  environment: "prod",
+  expires: "2027-02-20",
+  team: "support",
+  aws: { oidcProvider: github, permissionsBoundary: BOUNDARY },
+};
 
 // Sorts incoming tickets; copied from a payments workflow, so it still runs on the payments repository.
 new AgentIdentity("ticket-triage", {
   ...common,
   owner: "sam.chen@acme.example",
+  budget: { monthly: 50, notify: ["sam.chen@acme.example"] },
   purpose: "Reads new support tickets and routes them to the right queue",
   runsOn: githubActions({ repository: "acme/payments" }),
   grants: [{ role: "data-reader", resources: ["arn:aws:s3:::acme-prod-support-tickets"] }],
@@ -26,6 +34,7 @@ new AgentIdentity("ticket-triage", {
 new AgentIdentity("invoice-reader", {
   ...common,
   owner: "amara.nwosu@acme.example",
+  budget: { monthly: 50, notify: ["amara.nwosu@acme.example"] },
   purpose: "Reads a customer's invoices to answer their support questions",
   runsOn: githubActions({ repository: "acme/support-bots" }),
   grants: [{ role: "data-reader", resources: ["arn:aws:s3:::acme-prod-invoices"] }],
