@@ -77,6 +77,8 @@ describe("agent-iam check on a folder of several programs", () => {
   let odd: CliRun;
   let unknownStack: CliRun;
   let badConfig: CliRun;
+  let unknownPolicy: CliRun;
+  let twoStacksOfOne: CliRun;
   let oddDir: string;
 
   beforeAll(async () => {
@@ -101,27 +103,32 @@ describe("agent-iam check on a folder of several programs", () => {
     );
     const badConfigFile = join(OUT, "bad.json");
     writeFileSync(badConfigFile, JSON.stringify({ "agent-name-unique": { maxAgents: 3 } }));
-    [json, human, prod, example, exampleAdvisory, single, odd, unknownStack, badConfig] = await runAll([
-      [
+    const unknownPolicyFile = join(OUT, "unknown.json");
+    writeFileSync(unknownPolicyFile, JSON.stringify({ "no-such-policy": "advisory" }));
+    [json, human, prod, example, exampleAdvisory, single, odd, unknownStack, badConfig, unknownPolicy, twoStacksOfOne] =
+      await runAll([
         [
-          "check",
-          FIXTURES,
-          "--json",
-          "--sarif",
-          join(OUT, "fixtures.sarif"),
-          "--inventory",
-          join(OUT, "fixtures-inventory.json"),
+          [
+            "check",
+            FIXTURES,
+            "--json",
+            "--sarif",
+            join(OUT, "fixtures.sarif"),
+            "--inventory",
+            join(OUT, "fixtures-inventory.json"),
+          ],
         ],
-      ],
-      [["check", FIXTURES]],
-      [["check", FIXTURES, "--stack", "prod", "--json"]],
-      [["check", "examples/organisation", "--json", "--sarif", join(OUT, "example.sarif")]],
-      [["check", "examples/organisation", "--config", advisoryConfig]],
-      [["check", `${FIXTURES}/two-stacks`, "--json"]],
-      [["check", oddDir, "--jobs", "2"]],
-      [["check", FIXTURES, "--stack", "qa"]],
-      [["check", "examples/organisation", "--config", badConfigFile]],
-    ]);
+        [["check", FIXTURES]],
+        [["check", FIXTURES, "--stack", "prod", "--json"]],
+        [["check", "examples/organisation", "--json", "--sarif", join(OUT, "example.sarif")]],
+        [["check", "examples/organisation", "--config", advisoryConfig]],
+        [["check", `${FIXTURES}/two-stacks`, "--json"]],
+        [["check", oddDir, "--jobs", "2"]],
+        [["check", FIXTURES, "--stack", "qa"]],
+        [["check", "examples/organisation", "--config", badConfigFile]],
+        [["check", "examples/organisation", "--config", unknownPolicyFile]],
+        [["check", "examples/fleet", "--stack", "dev", "--stack", "prod"]],
+      ]);
   }, SHARED_RUNS_TIMEOUT);
 
   it("checks every project × stack, and exits 2 naming the program that failed to run while reporting the others", () => {
@@ -281,7 +288,17 @@ describe("agent-iam check on a folder of several programs", () => {
     expect(badConfig.stderr).toContain('"agent-name-unique" has no config properties');
   });
 
+  it("says a usage error every program hit once, with no report", () => {
+    expect(unknownPolicy.code).toBe(2);
+    expect(unknownPolicy.stdout).toBe("");
+    expect(unknownPolicy.stderr.match(/"no-such-policy" is not a policy of the pack/g)).toHaveLength(1);
+  });
+
   it("keeps a folder holding Pulumi.yaml one program, checked as before", () => {
+    expect(twoStacksOfOne.code).toBe(2);
+    expect(twoStacksOfOne.stderr).toContain(
+      "error: --stack dev --stack prod: examples/fleet is one program, checked as one stack; run the check once per stack",
+    );
     expect(single.code, single.stderr).toBe(0);
     const document = JSON.parse(single.stdout);
     expect(Object.keys(document)).toEqual(["check", "resources", "outputs", "violations", "agents"]);
