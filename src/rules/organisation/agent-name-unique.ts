@@ -51,6 +51,5 @@ export const agentNameUnique: OrganisationRule = {
   severity: "high",
   remediationSteps:
     "Give each agent a name of its own in each environment (rename one of the two), or declare it in one stack only.",
-  summary: "the same agent name declared in two stacks of the same environment",
   check: checkAgentNameUnique,
 };

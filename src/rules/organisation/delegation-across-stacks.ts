@@ -209,22 +209,21 @@ export function checkEnvironmentAcrossStacks(stacks: readonly StackFacts[]): Org
 export const delegationAcrossStacks: OrganisationRule = {
   id: "delegation-across-stacks",
   policy: delegationWithinApproval.name,
-  description: delegationWithinApproval.description,
+  description:
+    "Across stacks: blocks delegation chains that cross stacks and let an agent act as a riskier agent without an approval, and delegation cycles through several stacks; reports a delegatesTo naming an agent no checked stack declares. Judged by agent-iam check DIR across every stack under DIR.",
   enforcementLevel: delegationWithinApproval.enforcementLevel,
   severity: delegationWithinApproval.severity,
   remediationSteps: delegationWithinApproval.remediationSteps,
-  summary:
-    "delegation chains that cross stacks and reach a riskier agent without an approval, cycles through several stacks, and delegatesTo naming an agent no stack declares (an advisory)",
   check: checkDelegationAcrossStacks,
 };
 
 export const environmentAcrossStacks: OrganisationRule = {
   id: "environment-across-stacks",
   policy: environmentIsolation.name,
-  description: environmentIsolation.description,
+  description:
+    "Across stacks: blocks a delegation from an agent of one environment to an agent of another (a dev agent that may act as a prod one), declared in different stacks. Judged by agent-iam check DIR across every stack under DIR.",
   enforcementLevel: environmentIsolation.enforcementLevel,
   severity: environmentIsolation.severity,
   remediationSteps: environmentIsolation.remediationSteps,
-  summary: "delegation from an agent of one environment to an agent of another, declared in different stacks",
   check: checkEnvironmentAcrossStacks,
 };

@@ -27,13 +27,11 @@ export interface OrganisationRule {
   readonly id: string;
   /** The policy it reports under: its level (and the config's entry for it) apply. */
   readonly policy: string;
-  /** That policy's description, as reports show it. */
+  /** What it blocks across stacks, as reports show it beside its findings. */
   readonly description: string;
   readonly enforcementLevel: EnforcementLevel;
   readonly severity: Severity;
   readonly remediationSteps: string;
-  /** What this rule adds across stacks, in one sentence (README, policy-pack/README.md). */
-  readonly summary: string;
   readonly check: (stacks: readonly StackFacts[]) => OrganisationFinding[];
 }
 

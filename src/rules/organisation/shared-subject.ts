@@ -70,10 +70,10 @@ export function checkSharedSubjects(
 export const sharedSubject: OrganisationRule = {
   id: "shared-subject",
   policy: federatedTrustPinned.name,
-  description: federatedTrustPinned.description,
+  description:
+    "Across stacks: blocks two agents in different stacks that trust the same exact subject of the same issuer, since the one CI job (or pod) whose token carries it can become either; each agent needs a subject of its own. Judged by agent-iam check DIR across every stack under DIR.",
   enforcementLevel: federatedTrustPinned.enforcementLevel,
   severity: federatedTrustPinned.severity,
   remediationSteps: federatedTrustPinned.remediationSteps,
-  summary: "two agents in different stacks that trust the same exact subject (one CI job that can become either)",
   check: checkSharedSubjects,
 };
