@@ -11,6 +11,7 @@ import {
   roleMatches,
   stackAgents,
   trustedRoleArns,
+  type DelegationEdge,
   type StackAgent,
 } from "../support/stack-agents";
 import { type CheckContext, knownString, type PolicyResource, StackIndex } from "../support/stack";
@@ -125,19 +126,27 @@ function keysOf(agent: StackAgent): string[] {
   return [...keys].sort();
 }
 
-/** Delegations into `agent` from identities the stack does not hold: role trusts and token-creator grants. */
-function incomingFromOutside(agent: StackAgent, index: StackIndex, stackAgentsList: readonly StackAgent[]) {
-  const outside: OutsideDelegation[] = [];
-  const roles = stackAgentsList.flatMap((other) =>
-    other.identities.filter((identity) => identity.cloud === "aws").map((identity) => identity.resource),
-  );
-  const accountKeys = new Set(
-    stackAgentsList.flatMap((other) =>
-      other.identities
+/** The stack's agent roles, and every key its agent service accounts may be named by. */
+interface StackIdentities {
+  readonly roles: readonly PolicyResource[];
+  readonly accountKeys: ReadonlySet<string>;
+}
+
+function stackIdentities(agents: readonly StackAgent[]): StackIdentities {
+  const identities = agents.flatMap((agent) => agent.identities);
+  return {
+    roles: identities.filter((identity) => identity.cloud === "aws").map((identity) => identity.resource),
+    accountKeys: new Set(
+      identities
         .filter((identity) => identity.cloud === "gcp")
         .flatMap((identity) => gcpServiceAccountKeys(identity.resource)),
     ),
-  );
+  };
+}
+
+/** Delegations into `agent` from identities the stack does not hold: role trusts and token-creator grants. */
+function incomingFromOutside(agent: StackAgent, index: StackIndex, { roles, accountKeys }: StackIdentities) {
+  const outside: OutsideDelegation[] = [];
   for (const identity of agent.identities) {
     const resource = identity.resource;
     if (identity.cloud === "aws")
@@ -185,14 +194,17 @@ export function readStackFacts(
   const index = StackIndex.of(resources);
   const agents = stackAgents(index);
   const ids = new Set(agents.map((agent) => agent.id));
-  const edges = delegationEdges(agents, index);
+  const edgesFrom = new Map<string, DelegationEdge[]>();
+  for (const edge of delegationEdges(agents, index))
+    edgesFrom.set(edge.from, [...(edgesFrom.get(edge.from) ?? []), edge]);
+  const identities = stackIdentities(agents);
   const facts: AgentFacts[] = [];
   for (const agent of agents) {
     const urn = agentUrn(agent);
     if (!urn) continue;
     const tier = agentTier(agent, index, context.today);
     const approval = approvalOf(agent);
-    const own = edges.filter((edge) => edge.from === agent.id);
+    const own = edgesFrom.get(agent.id) ?? [];
     const environment = environmentOf(agent);
     facts.push({
       id: agent.id,
@@ -209,7 +221,7 @@ export function readStackFacts(
         ...own
           .filter((edge) => !ids.has(edge.to))
           .map((edge): OutsideDelegation => ({ direction: "acts-as", ref: edge.to, via: edge.via })),
-        ...incomingFromOutside(agent, index, agents),
+        ...incomingFromOutside(agent, index, identities),
       ],
     });
   }
