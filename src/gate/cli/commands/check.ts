@@ -170,7 +170,7 @@ export const registerCheck: CommandRegistration = (program: Command, io: CliIO, 
         io.stderr.write(`error: ${first}\n${rest.map((line) => `  ${line}\n`).join("")}`);
       }
       if (flags.sarif) writeReport(flags.sarif, sarifReport(result, io.cwd), io.cwd, "--sarif");
-      if (flags.inventory) writeReport(flags.inventory, inventoryReport(result), io.cwd, "--inventory");
+      if (flags.inventory) writeReport(flags.inventory, inventoryReport(result, io.cwd), io.cwd, "--inventory");
       io.stdout.write(
         flags.json ? jsonReport(result, io.cwd) : humanReport(result, colorsFor(io.stdout, io.env), io.cwd),
       );
