@@ -199,13 +199,19 @@ describe("agent-iam check on a folder of several programs", () => {
     expect(inventoryDocumentSchema.safeParse(inventory).success).toBe(true);
     expect(
       inventory.agents.map(
-        (agent: { project: string; stack: string; id: string }) => `${agent.project}/${agent.stack}/${agent.id}`,
+        (agent: { project: string; stack: string; id: string }) => `${agent.project} ${agent.stack} ${agent.id}`,
       ),
     ).toEqual([
-      "org-clean/prod/build-reporter",
-      "org-two-stacks/dev/release-notes",
-      "org-two-stacks/prod/release-notes",
+      "org-clean org-clean/prod build-reporter",
+      "org-two-stacks org-two-stacks/dev release-notes",
+      "org-two-stacks org-two-stacks/prod release-notes",
     ]);
+    expect(inventory.source.kind).toBe("program");
+    expect([...inventory.source.from].sort()).toEqual(
+      [`${FIXTURES}/clean (stack prod)`, `${FIXTURES}/insecure (stack prod)`]
+        .concat([`${FIXTURES}/two-stacks (stack dev)`, `${FIXTURES}/two-stacks (stack prod)`])
+        .sort(),
+    );
   });
 
   it("prints the plan grouped by project and stack, and one summary line naming what could not be checked", () => {

@@ -90,7 +90,8 @@ async function checkOrganisation(dir: string, flags: CheckFlags, io: CliIO, setE
           );
       }
     if (flags.sarif) writeReport(flags.sarif, organisationSarifReport(result), io.cwd, "--sarif");
-    if (flags.inventory) writeReport(flags.inventory, organisationInventoryReport(result), io.cwd, "--inventory");
+    if (flags.inventory)
+      writeReport(flags.inventory, organisationInventoryReport(result, io.cwd), io.cwd, "--inventory");
     if (flags.json) writeOrganisationJson(result, io.cwd, (text) => void io.stdout.write(text));
     else io.stdout.write(organisationHumanReport(result, colorsFor(io.stdout, io.env), io.cwd));
     setExitCode(result.exitCode);

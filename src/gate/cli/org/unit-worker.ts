@@ -75,11 +75,9 @@ function reportOf(job: UnitJob, result: CheckResult): UnitReport {
     environmentConfigOf(job.policyConfig),
   );
   const inventory = job.want.inventory
-    ? inventoryDocument(recorded.resources, job.today).agents.map((record) => ({
-        project: project.name,
-        stack: project.stack,
-        ...record,
-      }))
+    ? inventoryDocument(recorded.resources, job.today, undefined, `${project.name}/${project.stack}`).agents.map(
+        (record) => ({ project: project.name, ...record }),
+      )
     : undefined;
   return {
     project: project.name,
