@@ -152,11 +152,19 @@ describe("the organisation rules on agents AgentIdentity declares", () => {
     return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
   }
 
-  /** One program's stack: the agents `declare` makes, recorded under mocks, read as the organisation check reads them. */
-  async function stackOf(project: string, stack: string, declare: (provider: AwsOidcProvider) => void) {
+  /**
+   * One program's stack: the agents `declare` makes, recorded under mocks, read as the organisation check reads
+   * them; its AWS OIDC provider is for `issuerUrl` (the component refuses a provider of another issuer).
+   */
+  async function stackOf(
+    project: string,
+    stack: string,
+    declare: (provider: AwsOidcProvider) => void,
+    issuerUrl = github,
+  ) {
     const recorded = await recordResources(
       () => {
-        const provider = new AwsOidcProvider("github", { issuerUrl: github });
+        const provider = new AwsOidcProvider("github", { issuerUrl });
         declare(provider);
       },
       { project, stack },
@@ -202,12 +210,12 @@ describe("the organisation rules on agents AgentIdentity declares", () => {
 
   it("pass the same subject of another issuer, and a disabled agent's", async () => {
     const a = await stackOf("payments", "prod", declare("invoice-reader", {}));
+    const enterpriseIssuer = "https://github.acme.example/_services/token";
     const enterprise = await stackOf(
       "support",
       "prod",
-      declare("ticket-triage", {
-        runsOn: githubActions({ repository: "acme/support", issuerUrl: "https://github.acme.example/_services/token" }),
-      }),
+      declare("ticket-triage", { runsOn: githubActions({ repository: "acme/support", issuerUrl: enterpriseIssuer }) }),
+      enterpriseIssuer,
     );
     const disabled = await stackOf("billing", "prod", declare("billing-bot", { disabled: true }));
     expect(findings([a, enterprise], "federated-trust-pinned")).toEqual([]);
