@@ -18,8 +18,5 @@ export function organisationInventoryReport(result: OrganisationResult, cwd: str
         ((a.stack ?? "") < (b.stack ?? "") ? -1 : (a.stack ?? "") > (b.stack ?? "") ? 1 : 0),
     );
   const from = ran.map((outcome) => programSource(cwd, outcome.unit.dir, outcome.report!.stack));
-  return formatInventory(
-    { generated: result.today, source: { kind: "program", from, at: new Date().toISOString() }, agents },
-    "json",
-  );
+  return formatInventory({ generated: result.today, source: { kind: "program", from }, agents }, "json");
 }
