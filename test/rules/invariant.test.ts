@@ -1,4 +1,4 @@
-import { readdirSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -304,9 +304,17 @@ describe("everything the components produce passes the whole pack, every policy 
   });
 });
 
-/** The example programs (the insecure one is expected to fail, see below). */
+/** The example programs (the insecure one is expected to fail, see below), and those of a folder of several (`organisation/payments`). */
 const EXAMPLES = existsSync("examples")
-  ? readdirSync("examples").filter((name) => existsSync(join("examples", name, "Pulumi.yaml")))
+  ? readdirSync("examples").flatMap((name) =>
+      existsSync(join("examples", name, "Pulumi.yaml"))
+        ? [name]
+        : statSync(join("examples", name)).isDirectory()
+          ? readdirSync(join("examples", name))
+              .filter((program) => existsSync(join("examples", name, program, "Pulumi.yaml")))
+              .map((program) => `${name}/${program}`)
+          : [],
+    )
   : [];
 const stacksOf = (example: string) =>
   readdirSync(join("examples", example)).flatMap((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1] ?? []);

@@ -66,6 +66,11 @@ export interface AgentCloudIdentities {
 
 /** One agent identity in the inventory. */
 export interface InventoryRecord {
+  /**
+   * The Pulumi project that declares the agent: set in an organisation's inventory
+   * (`agent-iam check DIR --inventory`, several programs), absent for one program's.
+   */
+  readonly project?: string;
   /** The agent id (its component name): in every tag, role session name and audit record. */
   readonly id: string;
   /** The person accountable for the agent. */
@@ -128,7 +133,10 @@ export interface InventoryRecord {
     readonly tier: RiskTier;
     readonly reasons: { readonly rule: string; readonly text: string }[];
   };
-  /** The Pulumi stack the record was read from (`ORG/PROJECT/STACK` or `PROJECT/STACK`); absent when not known. */
+  /**
+   * The Pulumi stack the record was read from or declared in (`ORG/PROJECT/STACK` or `PROJECT/STACK`;
+   * `PROJECT/STACK` in an organisation's inventory); absent when not known.
+   */
   readonly stack?: string;
   /** Every cloud-assigned value that is `null` in this record, with why it is not known (see `cloud-assigned.ts`). */
   readonly unknownValues: { readonly field: string; readonly reason: string }[];

@@ -68,6 +68,10 @@ export const azureIdentitySchema = z
 
 export const inventoryRecordSchema = z
   .object({
+    project: z
+      .string()
+      .optional()
+      .describe("The Pulumi project that declares the agent: set in an organisation's inventory (agent-iam check DIR)"),
     id: z.string().describe("The agent id (its component name): in every tag, role session name and audit record"),
     owner: z.string().describe("The person accountable for the agent"),
     team: z.string().nullable(),
@@ -155,7 +159,7 @@ export const inventoryRecordSchema = z
       .string()
       .optional()
       .describe(
-        "The Pulumi stack the record was read from (ORG/PROJECT/STACK or PROJECT/STACK); absent when not known",
+        "The Pulumi stack the record was read from or declared in (ORG/PROJECT/STACK or PROJECT/STACK; PROJECT/STACK in an organisation's inventory); absent when not known",
       ),
     unknownValues: z
       .array(z.object({ field: z.string(), reason: z.string() }).strict())

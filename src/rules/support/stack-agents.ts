@@ -307,7 +307,8 @@ export interface DelegationEdge {
   readonly via: string;
 }
 
-function trustedRoleArns(role: PolicyResource): string[] {
+/** The role ARNs an agent role's trust lets `sts:AssumeRole` it (known values only). */
+export function trustedRoleArns(role: PolicyResource): string[] {
   const reading = readPolicyDocument(role.props.assumeRolePolicy);
   if (reading.kind !== "document") return [];
   const arns: string[] = [];
@@ -321,7 +322,8 @@ function trustedRoleArns(role: PolicyResource): string[] {
   return arns;
 }
 
-function roleMatches(role: PolicyResource, arn: string): boolean {
+/** Whether a role ARN names this role: one of its keys, or a role ARN ending in its name. */
+export function roleMatches(role: PolicyResource, arn: string): boolean {
   if (roleKeys(role).includes(arn)) return true;
   const name = knownString(role.props.name) ?? role.name;
   return /^arn:aws[a-z-]*:iam::\d{12}:role\//.test(arn) && arn.endsWith(`/${name}`);
