@@ -26,6 +26,7 @@ import { awsActionInfo } from "./aws/iam-catalog";
 import { azureAssignmentsForGrants } from "./azure/assignments";
 import { gcpBindingsForGrants, gcpTrustProblems } from "./gcp/bindings";
 import { resolveResource } from "./resources";
+import { resolveToolGrants, type ResolvedToolGrant } from "../model/tools";
 
 /**
  * From a spec to an agent: the spec's schema and rules (`src/model/spec.ts`), then what each
@@ -66,6 +67,10 @@ export function planAgent(name: string, input: unknown, options: ParseOptions = 
   checkGrantRules(spec, today, grants, problems);
   checkCloudTrust(spec, problems);
   checkDelegation(name, spec, problems);
+  const trust = resolveTrust(spec.runsOn, spec.environment);
+  const tools: ResolvedToolGrant[] = spec.tools
+    ? resolveToolGrants(spec.tools, { environment: spec.environment, trust, approval: spec.approval }, problems)
+    : [];
   checkAwsPacking(
     spec,
     [...grants, ...(breakGlass?.grants ?? [])],
@@ -81,7 +86,7 @@ export function planAgent(name: string, input: unknown, options: ParseOptions = 
     purpose: spec.purpose,
     environment: spec.environment,
     expires: spec.expires,
-    trust: resolveTrust(spec.runsOn, spec.environment),
+    trust,
     grants,
     accountWide,
     maxSessionDuration: spec.maxSessionDuration,
@@ -91,6 +96,7 @@ export function planAgent(name: string, input: unknown, options: ParseOptions = 
     ...(spec.budget ? { budget: agentBudgetOf(spec.budget) } : {}),
     ...(breakGlass ? { breakGlass: breakGlass.elevation } : {}),
     delegatesTo: spec.delegatesTo.map(delegationTargetOf),
+    tools,
   };
   if (breakGlass)
     return {

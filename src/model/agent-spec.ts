@@ -3,6 +3,7 @@ import type { AccessLevel } from "./access";
 import type { DataClass } from "./agent";
 import type { CatalogRoleName } from "./role-catalog";
 import type { RunsOn, Trust } from "./runs-on";
+import type { ToolAccessSpec } from "./tool-spec";
 
 /**
  * What a user writes to declare an agent: the arguments of `new AgentIdentity(name, args)`. These
@@ -169,6 +170,8 @@ export interface AgentSpec {
   readonly budget?: BudgetSpec;
   readonly breakGlass?: BreakGlassSpec;
   readonly delegatesTo?: readonly DelegationSpec[];
+  /** The tools it may call on its environment's `AgentGateway`, each optionally with conditions on its arguments. */
+  readonly tools?: ToolAccessSpec;
 }
 
 /** Options of `planAgent` (src/clouds/plan.ts). */

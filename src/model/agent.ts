@@ -2,6 +2,7 @@ import type { AccessLevel } from "./access";
 import type { HighRiskClass } from "./action-classes";
 import type { Trust } from "./runs-on";
 import type { Cloud, ResolvedResource } from "./resources";
+import type { ResolvedToolGrant } from "./tools";
 
 /** A data class that makes a resource sensitive: grants on it raise the agent's risk. */
 export const DATA_CLASSES = ["pii", "financial", "credentials"] as const;
@@ -99,4 +100,6 @@ export interface Agent {
   readonly breakGlass?: BreakGlass;
   /** The agents this agent may act as. */
   readonly delegatesTo: readonly DelegationTarget[];
+  /** The tools it may call on its environment's gateway (`tools` in the spec), each checked against the gateway's catalog. */
+  readonly tools: readonly ResolvedToolGrant[];
 }
