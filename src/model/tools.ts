@@ -1,6 +1,9 @@
 import { z } from "zod";
 import type { Trust } from "./runs-on";
+import type { ResolvedToolGrant, ToolArgumentTest } from "./agent";
 import type { ToolArgumentType, ToolCatalog, ToolRiskClass, ToolSpec } from "./tool-spec";
+
+export type { ResolvedToolGrant, ToolArgumentTest } from "./agent";
 
 /**
  * An agent's tools, checked against its gateway's catalog: which tools of which target it may call,
@@ -161,30 +164,6 @@ export const toolAccessSchema = z
   .strict();
 
 export type ToolAccessInput = z.output<typeof toolAccessSchema>;
-
-/** One test on a call's argument, as every policy language needs it. */
-export interface ToolArgumentTest {
-  readonly argument: string;
-  readonly type: ToolArgumentType;
-  /** Whether the tool's schema requires the argument (else the test first checks it is present). */
-  readonly required: boolean;
-  readonly operator: "==" | "in" | "<" | "<=" | ">" | ">=";
-  readonly value: string | number | boolean | readonly (string | number)[];
-}
-
-/** One tool an agent may call, checked against its gateway's catalog. */
-export interface ResolvedToolGrant {
-  /** The gateway's name. */
-  readonly gateway: string;
-  readonly target: string;
-  readonly tool: string;
-  /** The tool's name on the gateway, as policies name it: `TARGET___tool` (three underscores). */
-  readonly action: string;
-  /** All must hold. */
-  readonly tests: readonly ToolArgumentTest[];
-  /** The tool's high-risk class in the catalog, if it has one. */
-  readonly risk?: ToolRiskClass;
-}
 
 /**
  * A tool's name as the gateway exposes it: `${target_name}___${tool_name}` (AgentCore devguide,

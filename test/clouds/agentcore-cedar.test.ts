@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AgentSpecError, type AgentSpec } from "../../src/model/agent-spec";
@@ -728,3 +730,40 @@ function fits(type: ToolArgumentType, value: unknown): value is Witness {
     Math.round(value * SCALE) / SCALE === value
   );
 }
+
+describe("docs/tool-access.md", () => {
+  it("shows the schema the tests validate against, for the README's gateway", () => {
+    const doc = readFileSync(join(__dirname, "..", "..", "docs", "tool-access.md"), "utf8");
+    const shown = /```\n(namespace AgentCore \{[\s\S]*?\n\})\n```/.exec(doc)?.[1];
+    const readme = catalogOf([
+      {
+        name: "jira",
+        tools: [
+          {
+            name: "create_issue",
+            description: "Opens an issue in a project",
+            inputs: { project: { type: "string", required: true }, summary: { type: "string", required: true } },
+          },
+          {
+            name: "delete_issue",
+            description: "Deletes an issue",
+            risk: "delete",
+            inputs: { issue: { type: "string" } },
+          },
+        ],
+      },
+      {
+        name: "payments",
+        tools: [
+          {
+            name: "refund",
+            description: "Refunds an order",
+            risk: "refund",
+            inputs: { order_id: { type: "string", required: true }, amount: { type: "number", required: true } },
+          },
+        ],
+      },
+    ]);
+    expect(shown).toBe(agentCoreSchema(readme));
+  });
+});
