@@ -171,7 +171,8 @@ describe("property 3: agent-iam's own output passes the whole pack in mandatory 
         [...coverage.presets.keys()].some((key) => key.startsWith(preset)),
         preset,
       ).toBe(true);
-  });
+    // Sixty programs, gateways among them, each run under Pulumi's mocks: minutes on a loaded 2-core machine.
+  }, 300_000);
 
   it("generated programs in a preview: only advisories, each saying what waits for apply", async () => {
     await fc.assert(
