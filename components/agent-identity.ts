@@ -22,6 +22,7 @@ import { GcpAgentServiceAccount } from "./gcp/agent-service-account";
 import type { GcpBudgetStopper } from "./gcp/budget-stopper";
 import type { GcpPoolProvider } from "./gcp/workload-identity-pool";
 import { resolveTrust } from "../src/model/issuers";
+import { AgentToolPolicies, claimGatewaySubject } from "./aws/agent-tool-policies";
 
 /** Arguments of {@link AgentIdentity}: the agent spec (see `src/model/spec.ts` for every field). */
 export type AgentIdentityArgs = AgentSpec;
@@ -155,6 +156,8 @@ export class AgentIdentity extends pulumi.ComponentResource {
     // A delegation cycle is a spec error: found before anything is registered.
     const delegations = delegationRegistry();
     delegations.checkNewAgent(agent);
+    // Two agents with one JWT subject would be one principal to the gateway: refused before anything is registered.
+    if (args.tools && agent.tools.length > 0) claimGatewaySubject(agent, args.tools.gateway);
     // The agent model is the component's input: recorded runs and state show the validated agent.
     super(COMPONENT_TYPES.AgentIdentity, name, { agent, ownerDeparted }, opts);
     this.agent = agent;
@@ -254,6 +257,9 @@ export class AgentIdentity extends pulumi.ComponentResource {
           { parent: this },
         );
     }
+
+    if (args.tools && agent.tools.length > 0)
+      new AgentToolPolicies(`${name}-tools`, { agent, gateway: args.tools.gateway }, { parent: this });
 
     const awsSide = this.aws;
     this.delegation = delegations.register({

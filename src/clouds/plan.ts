@@ -26,6 +26,10 @@ import { awsActionInfo } from "./aws/iam-catalog";
 import { azureAssignmentsForGrants } from "./azure/assignments";
 import { gcpBindingsForGrants, gcpTrustProblems } from "./gcp/bindings";
 import { resolveResource } from "./resources";
+import { resolveToolGrants, type ResolvedToolGrant } from "../model/tools";
+import type { ToolCatalog } from "../model/tool-spec";
+import { oversizedPolicies } from "./aws/agentcore/cedar";
+import { AGENTCORE_LIMITS } from "../model/cloud-limits";
 
 /**
  * From a spec to an agent: the spec's schema and rules (`src/model/spec.ts`), then what each
@@ -66,6 +70,28 @@ export function planAgent(name: string, input: unknown, options: ParseOptions = 
   checkGrantRules(spec, today, grants, problems);
   checkCloudTrust(spec, problems);
   checkDelegation(name, spec, problems);
+  const trust = resolveTrust(spec.runsOn, spec.environment);
+  const tools: ResolvedToolGrant[] = spec.tools
+    ? resolveToolGrants(spec.tools, { environment: spec.environment, trust, approval: spec.approval }, problems)
+    : [];
+  if (spec.tools && problems.length === 0)
+    for (const plan of oversizedPolicies(
+      {
+        id: name,
+        owner: spec.owner,
+        environment: spec.environment,
+        expires: spec.expires,
+        disabled: spec.disabled,
+        approval: spec.approval,
+        trust,
+        tools,
+      },
+      spec.tools.gateway.catalog as ToolCatalog,
+    ))
+      problems.push({
+        path: plan.index === undefined ? "tools.gateway" : `tools.allow[${plan.index}]`,
+        message: `its Cedar policy would be ${plan.statement.length} characters; AgentCore takes at most ${AGENTCORE_LIMITS.policyStatementCharacters.maximum} per policy: split the conditions over several entries`,
+      });
   checkAwsPacking(
     spec,
     [...grants, ...(breakGlass?.grants ?? [])],
@@ -81,7 +107,7 @@ export function planAgent(name: string, input: unknown, options: ParseOptions = 
     purpose: spec.purpose,
     environment: spec.environment,
     expires: spec.expires,
-    trust: resolveTrust(spec.runsOn, spec.environment),
+    trust,
     grants,
     accountWide,
     maxSessionDuration: spec.maxSessionDuration,
@@ -91,6 +117,7 @@ export function planAgent(name: string, input: unknown, options: ParseOptions = 
     ...(spec.budget ? { budget: agentBudgetOf(spec.budget) } : {}),
     ...(breakGlass ? { breakGlass: breakGlass.elevation } : {}),
     delegatesTo: spec.delegatesTo.map(delegationTargetOf),
+    tools,
   };
   if (breakGlass)
     return {

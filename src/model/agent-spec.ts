@@ -4,6 +4,7 @@ import type { ActionClass } from "./action-classes";
 import type { DataClass } from "./agent";
 import type { CatalogRoleName } from "./role-catalog";
 import type { RunsOn, Trust } from "./runs-on";
+import type { ToolAccessSpec } from "./tool-spec";
 
 /**
  * What a user writes to declare an agent: the arguments of `new AgentIdentity(name, args)`. These
@@ -173,6 +174,8 @@ export interface AgentSpec {
   readonly budget?: BudgetSpec;
   readonly breakGlass?: BreakGlassSpec;
   readonly delegatesTo?: readonly DelegationSpec[];
+  /** The tools it may call on its environment's `AgentGateway`, each optionally with conditions on its arguments. */
+  readonly tools?: ToolAccessSpec;
 }
 
 /** Options of `planAgent` (src/clouds/plan.ts). */

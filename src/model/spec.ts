@@ -25,17 +25,13 @@ import { isIsoDate } from "./dates";
 import { awsTagValue } from "./tags";
 import { runsOnSchema } from "./issuers";
 import { CLOUDS, type Cloud } from "./resources";
+import { isPulumiValue, toolAccessSchema } from "./tools";
 
 /**
  * The agent spec: one zod schema is the single source of truth, and its issues are the messages a
  * user reads. Cloud blocks may hold Pulumi inputs (an `AwsOidcProvider`, an output ARN); those are
  * checked by shape here and by the cloud's component.
  */
-
-/** Pulumi outputs carry this marker (`OutputImpl.__pulumiOutput`); src/ stays free of the Pulumi SDK. */
-function isPulumiValue(value: unknown): boolean {
-  return typeof value === "object" && value !== null && ("__pulumiOutput" in value || "urn" in value);
-}
 
 /** A string checked now, or a Pulumi output/resource checked when it resolves. */
 function inputOf<T extends z.ZodType<string>>(schema: T) {
@@ -329,6 +325,8 @@ export const agentSpecSchema = z
     breakGlass: breakGlassSchema.optional(),
     /** Other agents this agent may act as: an `AgentIdentity`, its id, or `{ agent, clouds }`. */
     delegatesTo: z.array(delegationEntrySchema).default([]),
+    /** The tools it may call on its environment's gateway, checked against the gateway's catalog. */
+    tools: toolAccessSchema.optional(),
   })
   .strict();
 

@@ -13,6 +13,7 @@ import { noOverbroadGcpScopes } from "./no-overbroad-gcp-scopes";
 import { noStaticCredentials } from "./no-static-credentials";
 import { permissionsBoundaryRequired } from "./permissions-boundary-required";
 import { shortLivedCredentials } from "./short-lived-credentials";
+import { toolAccessGoverned } from "./tool-access-governed";
 import type { Rule } from "./support/rule";
 
 /** Every rule of the pack, in the order of the README: the pack serves them as its policies. */
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = [
   agentHasBudget,
   breakGlassTimeBound,
   delegationWithinApproval,
+  toolAccessGoverned,
 ];
 
 export type { Rule, ResourceRule, StackRule } from "./support/rule";

@@ -132,7 +132,10 @@ describe("examples/fleet passes the pack", () => {
     const { resources } = parse(dev);
     expect(resources.length).toBeGreaterThan(20);
     expect(resources.map((resource) => resource.urn)).toEqual(resources.map((resource) => resource.urn).sort());
-    const role = resources.find((resource) => resource.type === "aws:iam/role:Role")!;
+    // An agent's role (the tool gateway's execution role sorts first: agent-iam:aws:AgentGateway$…).
+    const role = resources.find(
+      (resource) => resource.type === "aws:iam/role:Role" && resource.urn.includes("AgentIdentity"),
+    )!;
     expect(role.urn).toMatch(/^urn:pulumi:dev::agent-fleet::agent-iam:index:AgentIdentity\$.*aws:iam\/role:Role::/);
     expect(role.parent).toMatch(/^urn:pulumi:dev::agent-fleet::/);
     expect(role.outputs.arn).toMatch(/^arn:aws:iam::\d{12}:role\//);

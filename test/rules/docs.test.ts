@@ -22,7 +22,7 @@ describe("the pack's documentation", () => {
   it("the CHANGELOG has an entry for the current version, and every policy was added in an entry", () => {
     const entries = CHANGELOG.split(/^## /m).slice(1);
     expect(
-      // A release being put together names the issue it comes from: `## 0.5.0 (org)`.
+      // "## 0.5.0", or "## 0.5.0 (short name)" while parallel branches each add their part of a release.
       entries.some(
         (entry) => entry.startsWith(`${packageJson.version}\n`) || entry.startsWith(`${packageJson.version} (`),
       ),

@@ -368,6 +368,7 @@ describe("the insecure example fails on every block it shows", () => {
           "short-lived-credentials",
           "agent-identity-expiry",
           "high-risk-requires-approval",
+          "tool-access-governed",
         ])
           expect(mandatory, policy).toContain(policy);
         const advisory = new Set(

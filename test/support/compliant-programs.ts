@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import {
+  AgentGateway,
   AgentIdentity,
   AgentSpecError,
   AwsOidcProvider,
@@ -20,6 +21,10 @@ import { planAgent } from "../../src/clouds/plan";
 import { SESSION_LIMITS } from "../../src/model/cloud-limits";
 import { awsTagValue } from "../../src/model/tags";
 import type { DirectConfig } from "./pack-direct";
+import { catalogOf, parseGatewayArgs } from "../../src/model/gateway";
+import { resolveTrust } from "../../src/model/issuers";
+import type { ToolPermissionSpec } from "../../src/model/tool-spec";
+import { TARGETS, gatewayArgs } from "./gateways";
 
 /**
  * Valid agent programs, generated: one to three `AgentIdentity`s of one environment, each on a
@@ -185,6 +190,8 @@ export interface AgentPlan {
   readonly gcpPool: "component" | "existing";
   readonly team?: string;
   readonly costCenter?: string;
+  /** Tools on the gateway of the agent's issuer (a gateway trusts one issuer), from `TOOL_GRANTS`. */
+  readonly tools?: readonly ToolPermissionSpec[];
 }
 
 /** A generated program: agents of one environment, deployed as the stack of that environment. */
@@ -443,9 +450,16 @@ function agentArb(environment: string, agentName: string, rich: boolean): fc.Arb
           gcpPool: fc.constantFrom("component" as const, "existing" as const),
           team: fc.option(fc.constantFrom("platform", "data & ml"), { nil: undefined }),
           costCenter: fc.option(fc.constantFrom("CC-42", "eng/platform"), { nil: undefined }),
+          tools: fc.option(fc.subarray([...TOOL_GRANTS], { minLength: 1, maxLength: 3 }), { nil: undefined }),
         }),
       )
       // Grants that change permissions, delete or export need an approval (else the spec is not valid).
+      // High-risk tools need an approval too.
+      .map((plan) =>
+        plan.tools?.some((entry) => HIGH_RISK_TOOLS.has(`${entry.target}/${entry.tool}`))
+          ? { ...plan, approval: plan.approval ?? "SEC-1234" }
+          : plan,
+      )
       .map((plan) =>
         plan.grants.some(
           (grant) => grant.form === "resource" && (grant.access.includes("permissions") || grant.include.length > 0),
@@ -474,8 +488,46 @@ export function programArbitrary(
     .chain(([environment, project, names]) =>
       fc
         .tuple(...names.map((agentName) => agentArb(environment, agentName, options.rich ?? false)))
-        .map((agents) => validPlan({ environment, project, boundary: true, agents })),
+        .map((agents) =>
+          validPlan({ environment, project, boundary: true, agents: oneSubjectPerGateway(agents, environment) }),
+        ),
     );
+}
+
+/**
+ * Tools an agent of a generated program may be allowed, on the gateway of `test/support/gateways.ts`
+ * (a target of each kind, each argument type, high-risk tools).
+ */
+export const TOOL_GRANTS: readonly ToolPermissionSpec[] = [
+  { target: "jira", tool: "create_issue", when: { project: { equals: "OPS" } } },
+  { target: "jira", tool: "create_issue", when: { project: { oneOf: ["OPS", "SUP"] }, priority: { atMost: 2 } } },
+  { target: "payments", tool: "get_order" },
+  { target: "payments", tool: "refund", when: { amount: { atMost: 500 }, currency: { equals: "EUR" } } },
+  { target: "slack", tool: "post_message", when: { channel: { oneOf: ["#ops", "#reviews"] } } },
+  { target: "jira", tool: "delete_issue" },
+  { target: "access", tool: "grant_access", when: { role: { equals: "viewer" } } },
+];
+
+const HIGH_RISK_TOOLS = new Set(
+  TARGETS.flatMap((target) => target.tools.filter((tool) => tool.risk).map((tool) => `${target.name}/${tool.name}`)),
+);
+
+/** Two agents with one subject would be one principal to a gateway (the components refuse it): the later one gets no tools. */
+function oneSubjectPerGateway(agents: readonly AgentPlan[], environment: string): AgentPlan[] {
+  const taken = new Set<string>();
+  return agents.map((agent) => {
+    if (!agent.tools) return agent;
+    const trust = resolveTrust(agent.runsOn.runsOn as never, environment);
+    const key = `${trust.issuerUrl}\n${trust.subject}`;
+    if (taken.has(key)) return { ...agent, tools: undefined };
+    taken.add(key);
+    return agent;
+  });
+}
+
+/** The gateway of an issuer in a program: one per environment and issuer. */
+export function gatewayArgsFor(environment: string, issuerUrl: string) {
+  return gatewayArgs({ environment, issuer: { url: issuerUrl, audiences: ["https://tools.acme.example"] } });
 }
 
 /** Programs of any environment. */
@@ -491,7 +543,11 @@ const POOL_NAME = "projects/123456789012/locations/global/workloadIdentityPools/
 function specOf(
   plan: AgentPlan,
   program: ProgramPlan,
-  shared: { provider: (issuerUrl: string, audience?: string) => unknown; pool: () => unknown },
+  shared: {
+    provider: (issuerUrl: string, audience?: string) => unknown;
+    pool: () => unknown;
+    gateway: (issuerUrl: string, environment: string) => unknown;
+  },
 ): AgentIdentityArgs {
   const ref = (entry: RefPlan) => resourceRef(entry.cloud, entry.kind, entry.id, program.project)!;
   const grants = plan.grants.map((grant) => {
@@ -550,11 +606,21 @@ function specOf(
       location: "westeurope",
     };
   if (plan.budget) spec.budget = { monthly: 250, notify: [plan.owner] };
+  if (plan.tools)
+    spec.tools = { gateway: shared.gateway(plan.runsOn.issuerUrl, program.environment), allow: plan.tools };
   return spec as unknown as AgentIdentityArgs;
 }
 
 /** Shared components stood in for by what they resolve to: enough to validate a spec without a Pulumi run. */
 const STAND_INS = {
+  gateway: (issuerUrl: string, environment: string) => {
+    const parsed = parseGatewayArgs("tools", gatewayArgsFor(environment, issuerUrl));
+    return {
+      catalog: catalogOf("tools", parsed.args!),
+      policyEngineId: "toolspolicies-a1b2c3d4e5",
+      gatewayArn: "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/tools-a1b2c3d4e5",
+    };
+  },
   provider: (issuerUrl: string) => `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuerUrl.replace(/^https:\/\//, "")}`,
   pool: () => ({ name: POOL_NAME, provider: `${POOL_NAME}/providers/existing` }),
 };
@@ -603,6 +669,7 @@ export function declareProgram(program: ProgramPlan): Declared {
   const declared: Declared = { created: [], refused: [] };
   const providers = new Map<string, AwsOidcProvider>();
   let pool: GcpWorkloadIdentityPool | undefined;
+  const gateways = new Map<string, AgentGateway>();
   const shared = {
     provider: (issuerUrl: string, audience?: string) => {
       const key = `${issuerUrl} ${audience ?? ""}`;
@@ -617,6 +684,14 @@ export function declareProgram(program: ProgramPlan): Declared {
       return provider;
     },
     pool: () => (pool ??= new GcpWorkloadIdentityPool("agents", { project: program.project })),
+    gateway: (issuerUrl: string, environment: string) => {
+      let gateway = gateways.get(issuerUrl);
+      if (!gateway) {
+        gateway = new AgentGateway(`tools-${gateways.size}`, gatewayArgsFor(environment, issuerUrl));
+        gateways.set(issuerUrl, gateway);
+      }
+      return gateway;
+    },
   };
   for (const agent of program.agents) {
     try {

@@ -1,5 +1,6 @@
 import type { AnalyzerResource } from "../../src/gate/analyzer";
 import { awsActionInfo } from "../../src/clouds/aws/iam-catalog";
+import { AGENTCORE_TYPES } from "../../src/model/contract";
 import { DEPARTED_OWNER, SUBSCRIPTION, type AgentPlan, type JudgeableProgram } from "./compliant-programs";
 
 /**
@@ -263,6 +264,25 @@ const perIdentity =
     enabledIdentities(program).map((identity) =>
       mutate(program, name, identity.urn, (props) => change(props, identity, context, program)),
     );
+
+function ofType(program: JudgeableProgram, type: string): AnalyzerResource[] {
+  return program.stack.filter((resource) => resource.type === type);
+}
+
+/** The tool permits `AgentIdentity`'s tools made (not the forbids). */
+function permits(program: JudgeableProgram): AnalyzerResource[] {
+  return ofType(program, AGENTCORE_TYPES.policy).filter((policy) =>
+    String((policy.properties.definition as { cedar?: { statement?: unknown } })?.cedar?.statement).startsWith(
+      "permit",
+    ),
+  );
+}
+
+function withStatement(props: Props, change: (text: string) => string): Props {
+  const cedar = (props.definition as { cedar: { statement: string } }).cedar;
+  cedar.statement = change(cedar.statement);
+  return props;
+}
 
 /** The operators, each with the policy that owns what it breaks. */
 export const OPERATORS: readonly MutationOperator[] = [
@@ -680,6 +700,112 @@ export const OPERATORS: readonly MutationOperator[] = [
             return undefined;
           });
         }),
+  },
+  {
+    name: "gateway-authorizer-none",
+    owner: "tool-access-governed",
+    description: "an AgentCore gateway lets anyone in (authorizer NONE)",
+    mutants: (program) =>
+      ofType(program, AGENTCORE_TYPES.gateway).map((gateway) =>
+        mutate(program, "gateway-authorizer-none", gateway.urn, (props) => {
+          const { authorizerConfiguration: _dropped, ...rest } = props;
+          return { ...rest, authorizerType: "NONE" };
+        }),
+      ),
+  },
+  {
+    name: "gateway-jwt-any-audience",
+    owner: "tool-access-governed",
+    description: "a gateway's JWT authorizer stops pinning its audiences",
+    mutants: (program) =>
+      ofType(program, AGENTCORE_TYPES.gateway).map((gateway) =>
+        mutate(program, "gateway-jwt-any-audience", gateway.urn, (props) => {
+          const jwt = (props.authorizerConfiguration as { customJwtAuthorizer: Props }).customJwtAuthorizer;
+          delete jwt.allowedAudiences;
+          delete jwt.allowedClients;
+          return props;
+        }),
+      ),
+  },
+  {
+    name: "gateway-engine-log-only",
+    owner: "tool-access-governed",
+    description: "a gateway serving production records its policy decisions without enforcing them (LOG_ONLY)",
+    mutants: (program) =>
+      ofType(program, AGENTCORE_TYPES.gateway).map((gateway) =>
+        mutate(program, "gateway-engine-log-only", gateway.urn, (props) => ({
+          ...props,
+          tags: { ...(props.tags as Props), environment: "prod" },
+          policyEngineConfiguration: { ...(props.policyEngineConfiguration as Props), mode: "LOG_ONLY" },
+        })),
+      ),
+  },
+  {
+    name: "tool-permit-any-principal",
+    owner: "tool-access-governed",
+    description: "an agent's tool permit stops naming the agent (principal unconstrained)",
+    mutants: (program) =>
+      permits(program).map((policy) =>
+        mutate(program, "tool-permit-any-principal", policy.urn, (props) =>
+          withStatement(props, (text) =>
+            text.replace(/principal == AgentCore::OAuthUser::"(?:[^"\\]|\\.)*"/, "principal"),
+          ),
+        ),
+      ),
+  },
+  {
+    name: "tool-permit-any-tool",
+    owner: "tool-access-governed",
+    description: "an agent's tool permit stops naming the tool (action unconstrained)",
+    mutants: (program) =>
+      permits(program).map((policy) =>
+        mutate(program, "tool-permit-any-tool", policy.urn, (props) =>
+          withStatement(props, (text) =>
+            text
+              .replace(/action == AgentCore::Action::"(?:[^"\\]|\\.)*"/, "action")
+              .replace(/resource == AgentCore::Gateway::"(?:[^"\\]|\\.)*"/, "resource is AgentCore::Gateway"),
+          ),
+        ),
+      ),
+  },
+  {
+    name: "policy-ignores-findings",
+    owner: "tool-access-governed",
+    description: "an AgentCore policy is created even when validation finds it overly permissive",
+    mutants: (program) =>
+      ofType(program, AGENTCORE_TYPES.policy).map((policy) =>
+        mutate(program, "policy-ignores-findings", policy.urn, (props) => ({
+          ...props,
+          validationMode: "IGNORE_ALL_FINDINGS",
+        })),
+      ),
+  },
+  {
+    name: "literal-api-key",
+    owner: "tool-access-governed",
+    description: "an API-key credential provider gets its key as a literal",
+    mutants: (program, context) =>
+      ofType(program, AGENTCORE_TYPES.apiKeyProvider).map((provider) =>
+        mutate(program, "literal-api-key", provider.urn, (props) => {
+          const { apiKeySecretConfig: _config, apiKeySecretSource: _source, ...rest } = props;
+          return { ...rest, apiKey: context.secret };
+        }),
+      ),
+  },
+  {
+    name: "gateway-role-broad",
+    owner: "tool-access-governed",
+    description: "the role a gateway calls its Lambda and API Gateway tools as may invoke any function",
+    mutants: (program) =>
+      ofType(program, "aws:iam/rolePolicy:RolePolicy")
+        .filter((policy) => policy.name.endsWith("-gateway-access"))
+        .map((policy) =>
+          mutate(program, "gateway-role-broad", policy.urn, (props) => {
+            const document = JSON.parse(String(props.policy)) as { Statement: Props[] };
+            document.Statement.push({ Sid: "Broad", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "*" });
+            return { ...props, policy: JSON.stringify(document) };
+          }),
+        ),
   },
   {
     name: "drop-permissions-boundary",

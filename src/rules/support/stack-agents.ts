@@ -293,6 +293,8 @@ export function agentTier(agent: StackAgent, index: StackIndex, today: string): 
     deletesOrExports,
     sessionSeconds,
     daysToExpiry,
+    // Tool grants live only in an agent model (AgentIdentity's tools); a hand-written identity has none to count.
+    highRiskTools: 0,
   });
   // An unknown grant can only raise the tier: a known tier is a floor, not the answer.
   if (unknown && (highest === undefined || accessRank(highest) < accessRank("permissions")))

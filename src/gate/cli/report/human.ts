@@ -46,7 +46,12 @@ export function agentLines(agent: AgentSummary, colors: Colors): string[] {
   if (agent.canDo.length > 0) {
     lines.push(`    ${colors.dim("can")}`);
     for (const item of agent.canDo) lines.push(`      - ${item}`);
-  } else if (agent.runsOn) lines.push(`    ${colors.dim("can do nothing yet (no grants)")}`);
+  } else if (agent.runsOn && agent.tools.length === 0)
+    lines.push(`    ${colors.dim("can do nothing yet (no grants)")}`);
+  if (agent.tools.length > 0) {
+    lines.push(`    ${colors.dim("tools")}`);
+    for (const item of agent.tools) lines.push(`      - ${item}`);
+  }
   if (agent.approval) lines.push(`    ${colors.dim("approved by")} ${agent.approval}`);
   return lines;
 }
