@@ -6,7 +6,8 @@ import { gcpPermissionClasses, type HighRiskClass } from "../../model/action-cla
  * Google publishes no access levels, so the verb decides, with AWS's Service Authorization
  * Reference as the yardstick: get/list are read/list, create/update/delete are write, setIamPolicy
  * is permissions management. Reading data through a key (`useToDecrypt`) is write, as AWS classes
- * `kms:Decrypt`; minting tokens for another identity is permissions management.
+ * `kms:Decrypt`; minting tokens for another identity is permissions management. `actAs` (running a
+ * resource as the one service account it is granted on) is write, as AWS classes `iam:PassRole`.
  * Every verb of `src/clouds/gcp/role-catalog.json` must be in this table (tested).
  */
 export const GCP_VERB_LEVELS: Readonly<Record<string, AccessLevel>> = {
@@ -35,6 +36,7 @@ export const GCP_VERB_LEVELS: Readonly<Record<string, AccessLevel>> = {
   validate: "read",
   updateTag: "tag",
   abort: "write",
+  actAs: "write",
   add: "write",
   attachSubscription: "write",
   cancel: "write",
@@ -79,7 +81,6 @@ export const GCP_VERB_LEVELS: Readonly<Record<string, AccessLevel>> = {
   setIamPolicy: "permissions",
   getAccessToken: "permissions",
   getOpenIdToken: "permissions",
-  actAs: "permissions",
   signBlob: "permissions",
   signJwt: "permissions",
 };
