@@ -196,7 +196,7 @@ export class AgentIdentity extends pulumi.ComponentResource {
       };
       // The stopper disables the account on the review date: what ends grants that take no condition.
       const stopper = args.gcp.budgetStopper as GcpBudgetStopper | undefined;
-      if (stopper) stopper.protect(agent, gcpAccount.serviceAccountName);
+      if (stopper && !agent.disabled) stopper.protect(agent, gcpAccount.serviceAccountName);
       if (agent.budget && args.gcp.billingAccount)
         new GcpAgentBudget(
           `${name}-budget`,

@@ -25,7 +25,7 @@ import { packPolicies } from "./aws/policy-packing";
 import { awsActionInfo } from "./aws/iam-catalog";
 import { azureAssignmentsForGrants } from "./azure/assignments";
 import { gcpBindingsForGrants, gcpGrantsEndedByStopper, gcpTrustProblems } from "./gcp/bindings";
-import { GCP_EXPIRY_SUPPORT } from "./gcp/expiry";
+import { gcpTypeWords } from "./gcp/expiry";
 import { resolveResource } from "./resources";
 
 /**
@@ -268,9 +268,7 @@ function checkAwsPacking(
  */
 function checkGcpExpiry(spec: ParsedSpec, grants: readonly ResolvedGrant[], problems: SpecProblem[]): void {
   if (!spec.gcp || spec.gcp.budgetStopper || spec.disabled) return;
-  const types = [
-    ...new Set(gcpGrantsEndedByStopper(grants).map((grant) => GCP_EXPIRY_SUPPORT[grant.resource.nativeType]?.resource)),
-  ].filter((words): words is string => words !== undefined);
+  const types = [...new Set(gcpGrantsEndedByStopper(grants).map((grant) => gcpTypeWords(grant.resource.nativeType)))];
   const delegates = spec.delegatesTo.some((entry) => {
     const clouds = typeof entry === "object" && "clouds" in entry ? entry.clouds : undefined;
     return clouds === undefined || clouds.includes("gcp");
@@ -278,7 +276,7 @@ function checkGcpExpiry(spec: ParsedSpec, grants: readonly ResolvedGrant[], prob
   if (types.length > 0)
     problems.push({
       path: "gcp.budgetStopper",
-      message: `${types.map((words) => `a ${words}`).join(", ")} takes no IAM condition, so the agent's access there ends on its review date only when a GcpBudgetStopper disables its service account: set gcp.budgetStopper (one GcpBudgetStopper per project)`,
+      message: `Google takes no IAM condition on ${types.join(" or ")}, so this agent's access there ends on its review date only when a GcpBudgetStopper disables its service account: set gcp.budgetStopper (one GcpBudgetStopper per project)`,
     });
   else if (delegates)
     problems.push({

@@ -32,6 +32,8 @@ import type { Cloud } from "../../src/model/resources";
 
 /** The level of a permission from its verb alone, as the brief states the rule (independent of the tables). */
 function gcpVerbRule(permission: string): AccessLevel {
+  // Running a query job reads: what it reads and writes is checked on each table (BigQuery docs, "Run a query").
+  if (permission === "bigquery.jobs.create") return "read";
   const verb = gcpPermissionVerb(permission);
   if (verb === "setIamPolicy") return "permissions";
   if (/^list/.test(verb)) return "list";

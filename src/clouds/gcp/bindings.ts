@@ -1,6 +1,6 @@
 import type { Agent, ResolvedGrant } from "../../model/agent";
 import { gcpExpiryCondition, gcpResourceNameCondition, type GcpIamCondition } from "./conditions";
-import { GCP_EXPIRY_SUPPORT, gcpExpiryMechanism, type GcpExpiryMechanism } from "./expiry";
+import { gcpExpiryMechanism, gcpTypeWords, type GcpExpiryMechanism } from "./expiry";
 import { gcpIamTarget, gcpTargetProject, type GcpIamTarget } from "./resource-names";
 import { GCP_BASIC_ROLES, GCP_CUSTOM_ROLES, gcpRolesForGrant, type GcpCustomRole } from "./roles";
 import { GCP_SUBJECT_LIMIT } from "./workload-identity";
@@ -46,11 +46,6 @@ export interface GcpGrantProblem {
  */
 export const GCP_BIGQUERY_JOB_ROLE = "agentIam.bigqueryJobUser";
 
-/** Words for the resource types that take no condition, in problems. */
-function typeWords(nativeType: string): string {
-  return GCP_EXPIRY_SUPPORT[nativeType]?.resource ?? nativeType;
-}
-
 /**
  * The IAM members of an agent's GCP grants: the narrowest roles per grant, each ending on the
  * review date (or the grant's end) the way the resource type allows (`GCP_EXPIRY_SUPPORT`).
@@ -81,7 +76,7 @@ export function gcpBindingsForGrants(
     if (expiry === "disable-on-expiry" && (grant.until || grant.endsAt))
       return void problems.push({
         grant: index,
-        message: `a ${typeWords(grant.resource.nativeType)} takes no IAM condition (Google: "Resource types that accept conditional role bindings"), so its binding cannot end before the agent's review date; ${grant.endsAt ? "elevate on a resource that accepts conditions (Cloud Storage, Secret Manager, Cloud KMS, Cloud Run, BigQuery) or on AWS" : "remove until from this grant (the review date still applies: gcp.budgetStopper disables the agent's account then)"}`,
+        message: `Google takes no IAM condition on ${gcpTypeWords(grant.resource.nativeType)} ("Resource types that accept conditional role bindings"), so this grant cannot end before the agent's review date; ${grant.endsAt ? "elevate on a resource that accepts conditions (Cloud Storage, Secret Manager, Cloud KMS, Cloud Run, BigQuery) or on AWS" : "remove until from this grant (the review date still applies: gcp.budgetStopper disables the agent's account then)"}`,
       });
     const choice = gcpRolesForGrant(grant);
     if ("error" in choice) return void problems.push({ grant: index, message: choice.error });

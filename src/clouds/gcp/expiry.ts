@@ -39,8 +39,7 @@ export const GCP_EXPIRY_SUPPORT: Readonly<Record<string, GcpExpirySupport>> = {
   "storage.googleapis.com/Bucket": {
     mechanism: "condition",
     resource: "Cloud Storage bucket",
-    requires:
-      "uniform bucket-level access on the bucket (Google rejects a conditional binding on a bucket without it)",
+    requires: "uniform bucket-level access on the bucket (Google rejects a conditional binding on a bucket without it)",
     source: ACCEPTS,
   },
   "secretmanager.googleapis.com/Secret": { mechanism: "condition", resource: "Secret Manager secret", source: ACCEPTS },
@@ -90,4 +89,10 @@ export function gcpExpiryMechanism(nativeType: string): GcpExpiryMechanism {
 /** Whether a binding on a resource of this type may carry an IAM condition. */
 export function gcpAcceptsConditions(nativeType: string): boolean {
   return gcpExpiryMechanism(nativeType) === "condition";
+}
+
+/** A resource type's words with their article, for messages: "a Pub/Sub topic", "an Artifact Registry repository". */
+export function gcpTypeWords(nativeType: string): string {
+  const words = GCP_EXPIRY_SUPPORT[nativeType]?.resource ?? nativeType;
+  return `${/^[AEIOU]/i.test(words) ? "an" : "a"} ${words}`;
 }

@@ -85,6 +85,16 @@ export const GCP_VERB_LEVELS: Readonly<Record<string, AccessLevel>> = {
   signJwt: "permissions",
 };
 
+/**
+ * Permissions whose level is not their verb's. `bigquery.jobs.create` runs a query in the project
+ * that pays for it; what the job reads or writes is checked on each table (`tables.getData`,
+ * `tables.updateData`: BigQuery docs, "Run a query", required permissions), as AWS classes
+ * `logs:StartQuery` Read.
+ */
+export const GCP_PERMISSION_LEVELS: Readonly<Record<string, AccessLevel>> = {
+  "bigquery.jobs.create": "read",
+};
+
 /** The verb of a permission: its last dot-separated part. */
 export function gcpPermissionVerb(permission: string): string {
   return permission.slice(permission.lastIndexOf(".") + 1);
@@ -92,7 +102,7 @@ export function gcpPermissionVerb(permission: string): string {
 
 /** The access level of a permission; unknown verbs count as permissions management (the safe side). */
 export function gcpPermissionLevel(permission: string): AccessLevel {
-  return GCP_VERB_LEVELS[gcpPermissionVerb(permission)] ?? "permissions";
+  return GCP_PERMISSION_LEVELS[permission] ?? GCP_VERB_LEVELS[gcpPermissionVerb(permission)] ?? "permissions";
 }
 
 /** The action classes of a permission (`storage.objects.delete` → delete, `bigquery.tables.export` → export). */
