@@ -381,6 +381,16 @@ export const GCP_PERMISSION_CLASS_RULES: readonly ExactClassRule[] = [
     source: "https://cloud.google.com/logging/docs/routing/overview#exclusions",
   },
   {
+    classes: ["tamper"],
+    actions: [
+      "monitoring.alertPolicies.update",
+      "monitoring.notificationChannels.create",
+      "monitoring.notificationChannels.update",
+    ],
+    why: "disables an alert or sends it somewhere else",
+    source: "https://cloud.google.com/monitoring/access-control#permissions",
+  },
+  {
     classes: ["credentials"],
     actions: ["iam.serviceAccountKeys.create", "storage.hmacKeys.create"],
     why: "creates a long-lived key for a service account",
@@ -494,11 +504,12 @@ export const AZURE_OPERATION_CLASS_RULES: readonly ExactClassRule[] = [
     classes: ["tamper"],
     actions: [
       "Microsoft.KeyVault/vaults/write",
+      "Microsoft.KeyVault/vaults/accessPolicies/write",
       "Microsoft.KeyVault/vaults/keys/rotate/action",
       "Microsoft.ContainerRegistry/registries/write",
       "Microsoft.App/managedEnvironments/write",
     ],
-    why: "changes a vault's purge protection, network rules or permission model, a key's rotation, a registry's retention and network rules, or a Container Apps environment",
+    why: "changes a vault's purge protection, network rules, permission model or access policies, a key's rotation, a registry's retention and network rules, or a Container Apps environment",
     source: "https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview",
   },
   {
