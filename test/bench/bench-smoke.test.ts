@@ -97,7 +97,7 @@ describe("npm run bench, smoke run at 50 agents", () => {
     // The fleet breaks no policy of ours; awsguard's defaults flag what a fleet of agent roles does not set (as it
     // should: all its policies are on), which shows its policies were called.
     expect(policyCost.awsguard.diagnostics).toBeGreaterThan(0);
-    expect(policyCost.ours.policies).toBe(15);
+    expect(policyCost.ours.policies).toBe(16);
     expect(policyCost.ratio).toBeGreaterThan(0);
     expect(coldStart.ours.ms).toBeGreaterThan(0);
     expect(coldStart.awsguard.ms).toBeGreaterThan(0);
