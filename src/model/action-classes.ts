@@ -54,7 +54,6 @@ export const AWS_CLASS_RULES: readonly ClassRule[] = [
     class: "delete",
     actions: [
       "s3:PutLifecycleConfiguration",
-      "s3:PutBucketLifecycle",
       "s3:ReplicateDelete",
       "s3:BypassGovernanceRetention",
       "ecr:PutLifecyclePolicy",
@@ -81,7 +80,6 @@ export const AWS_CLASS_RULES: readonly ClassRule[] = [
     actions: [
       "ec2:ModifyImageAttribute",
       "s3:PutReplicationConfiguration",
-      "s3:PutBucketReplication",
       "s3:ReplicateObject",
       "s3:ReplicateTags",
       "s3:PutInventoryConfiguration",
@@ -209,11 +207,6 @@ export const AWS_CLASS_EXCEPTIONS: readonly {
     action: "sqs:DeleteMessage",
     notClass: "delete",
     why: "acknowledges a message the consumer received: consuming a queue is receive then delete (Amazon SQS Developer Guide, 'Receiving and deleting messages')",
-  },
-  {
-    action: "sqs:DeleteMessageBatch",
-    notClass: "delete",
-    why: "the batch form of acknowledging received messages",
   },
   {
     action: "ecr:GetAuthorizationToken",
