@@ -3,6 +3,7 @@ import {
   AgentIdentity,
   AgentSpecError,
   AwsOidcProvider,
+  GcpBudgetStopper,
   GcpWorkloadIdentityPool,
   type AgentIdentityArgs,
   type RunsOn,
@@ -73,6 +74,7 @@ export function resourceRef(cloud: Cloud, kind: ResourceKind, id: string, projec
         key: `//cloudkms.googleapis.com/projects/${project}/locations/europe-west1/keyRings/agents/cryptoKeys/${id}`,
         logs: `//logging.googleapis.com/projects/${project}`,
         metrics: `//monitoring.googleapis.com/projects/${project}`,
+        runtime: `//iam.googleapis.com/projects/${project}/serviceAccounts/${id}-runtime@${project}.iam.gserviceaccount.com`,
       };
       return refs[kind];
     }
@@ -91,6 +93,7 @@ export function resourceRef(cloud: Cloud, kind: ResourceKind, id: string, projec
         logs: at(`Microsoft.OperationalInsights/workspaces/logs-${id}`),
         key: at(`Microsoft.KeyVault/vaults/kv-${id}/keys/data`),
         "resource-group": group,
+        runtime: at(`Microsoft.App/managedEnvironments/env-${id}`),
       };
       return refs[kind];
     }
@@ -112,7 +115,19 @@ export const KINDS_BY_CLOUD: Record<Cloud, readonly ResourceKind[]> = {
     "container-repo",
     "key",
   ],
-  gcp: ["bucket", "secret", "topic", "queue", "table", "service", "container-repo", "key", "logs", "metrics"],
+  gcp: [
+    "bucket",
+    "secret",
+    "topic",
+    "queue",
+    "table",
+    "service",
+    "container-repo",
+    "key",
+    "logs",
+    "metrics",
+    "runtime",
+  ],
   azure: [
     "bucket",
     "table",
@@ -125,8 +140,18 @@ export const KINDS_BY_CLOUD: Record<Cloud, readonly ResourceKind[]> = {
     "logs",
     "key",
     "resource-group",
+    "runtime",
   ],
 };
+
+/**
+ * What a deploy of a service needs named beside it (a runtime identity it acts as or an environment
+ * it joins): added to a catalog role's resources, so that generated deploys are valid specs.
+ */
+function neededBeside(cloud: Cloud, kind: ResourceKind, id: string, project: string): string[] {
+  if (kind !== "service" || cloud === "aws") return [];
+  return [resourceRef(cloud, "runtime", id, project)!];
+}
 
 /** AWS actions the IAM catalog offers only on `*` (checked by the soundness test against the catalog). */
 export const WILDCARD_ONLY_ACTIONS: readonly string[] = [
@@ -491,7 +516,7 @@ const POOL_NAME = "projects/123456789012/locations/global/workloadIdentityPools/
 function specOf(
   plan: AgentPlan,
   program: ProgramPlan,
-  shared: { provider: (issuerUrl: string, audience?: string) => unknown; pool: () => unknown },
+  shared: { provider: (issuerUrl: string, audience?: string) => unknown; pool: () => unknown; stopper: () => unknown },
 ): AgentIdentityArgs {
   const ref = (entry: RefPlan) => resourceRef(entry.cloud, entry.kind, entry.id, program.project)!;
   const grants = plan.grants.map((grant) => {
@@ -499,7 +524,16 @@ function specOf(
       case "role":
         return {
           role: grant.role,
-          resources: grant.refs.map(ref),
+          resources: [
+            ...new Set(
+              grant.refs.flatMap((entry) => [
+                ref(entry),
+                ...(grant.role === "deployment-agent"
+                  ? neededBeside(entry.cloud, entry.kind, entry.id, program.project)
+                  : []),
+              ]),
+            ),
+          ],
           ...(grant.untilDays ? { until: inDays(Math.min(grant.untilDays, plan.expiresInDays)) } : {}),
           ...(grant.dataClass ? { dataClass: grant.dataClass } : {}),
         };
@@ -542,6 +576,8 @@ function specOf(
       pool:
         plan.gcpPool === "component" ? shared.pool() : { name: POOL_NAME, provider: `${POOL_NAME}/providers/existing` },
       ...(plan.budget ? { billingAccount: "012345-6789AB-CDEF01" } : {}),
+      // Ends grants that take no IAM condition on the review date, and stops the agent at its budget.
+      budgetStopper: shared.stopper(),
     };
   if (plan.clouds.includes("azure"))
     spec.azure = {
@@ -557,6 +593,7 @@ function specOf(
 const STAND_INS = {
   provider: (issuerUrl: string) => `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuerUrl.replace(/^https:\/\//, "")}`,
   pool: () => ({ name: POOL_NAME, provider: `${POOL_NAME}/providers/existing` }),
+  stopper: () => ({ protect: () => undefined }),
 };
 
 /**
@@ -603,6 +640,7 @@ export function declareProgram(program: ProgramPlan): Declared {
   const declared: Declared = { created: [], refused: [] };
   const providers = new Map<string, AwsOidcProvider>();
   let pool: GcpWorkloadIdentityPool | undefined;
+  let stopper: GcpBudgetStopper | undefined;
   const shared = {
     provider: (issuerUrl: string, audience?: string) => {
       const key = `${issuerUrl} ${audience ?? ""}`;
@@ -617,6 +655,8 @@ export function declareProgram(program: ProgramPlan): Declared {
       return provider;
     },
     pool: () => (pool ??= new GcpWorkloadIdentityPool("agents", { project: program.project })),
+    stopper: () =>
+      (stopper ??= new GcpBudgetStopper("budget-stopper", { project: program.project, region: "europe-west1" })),
   };
   for (const agent of program.agents) {
     try {
