@@ -223,12 +223,18 @@ export const ROLE_RESOURCES: Readonly<Record<CatalogRoleName, Readonly<Record<Cl
     ],
     gcp: [
       (s, _e, team, i) => gcpName(s, "artifactregistry", `locations/europe-west1/repositories/${team}-${i}`),
-      (s, _e, team, i) => gcpName(s, "run", `locations/europe-west1/services/${team}-${i}`),
+      (s, _e, team, i) => [
+        gcpName(s, "run", `locations/europe-west1/services/${team}-${i}`),
+        gcpName(s, "iam", `serviceAccounts/${team}-${i}-runtime@${s.gcpProject}.iam.gserviceaccount.com`),
+      ],
     ],
     azure: [
       (s, env, team, i) =>
         azureId(s, env, `Microsoft.ContainerRegistry/registries/acme${env}${team.replace(/-/g, "")}${i}`),
-      (s, env, team, i) => azureId(s, env, `Microsoft.App/containerApps/${team}-${i}`),
+      (s, env, team, i) => [
+        azureId(s, env, `Microsoft.App/containerApps/${team}-${i}`),
+        azureId(s, env, `Microsoft.App/managedEnvironments/acme-${env}-${team}`),
+      ],
     ],
   },
   "data-reader": {

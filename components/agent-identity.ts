@@ -209,6 +209,9 @@ export class AgentIdentity extends pulumi.ComponentResource {
         snippet: gcpAccount.snippet,
         labels: gcpAccount.labels,
       };
+      // The stopper disables the account on the review date: what ends grants that take no condition.
+      const stopper = args.gcp.budgetStopper as GcpBudgetStopper | undefined;
+      if (stopper && !agent.disabled) stopper.protect(agent, gcpAccount.serviceAccountName);
       if (agent.budget && args.gcp.billingAccount)
         new GcpAgentBudget(
           `${name}-budget`,
@@ -218,7 +221,7 @@ export class AgentIdentity extends pulumi.ComponentResource {
             project: args.gcp.project,
             billingAccount: args.gcp.billingAccount,
             serviceAccountName: gcpAccount.serviceAccountName,
-            stopper: args.gcp.budgetStopper as GcpBudgetStopper | undefined,
+            stopper,
           },
           { parent: this },
         );

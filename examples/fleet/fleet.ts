@@ -86,7 +86,8 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
     project: settings.gcpProject,
     issuers: [githubActions({ repository: "acme/api" }), gitlabCi({ project: "acme/sre/monitoring" })],
   });
-  // Disables an agent's service account when its budget is spent (Google's budgets only notify).
+  // Disables an agent's service account when its budget is spent (Google's budgets only notify) and on
+  // its review date, which is what ends grants on Pub/Sub, Artifact Registry and service accounts.
   const stopper = new GcpBudgetStopper("budget-stopper", { project: settings.gcpProject, region: settings.gcpRegion });
   const gcpBlock = {
     project: settings.gcpProject,
@@ -249,8 +250,12 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
             `arn:aws:iam::${settings.awsAccountId}:role/acme-${env}-web-execution`,
             gcp("artifactregistry", "locations/europe-west1/repositories/web"),
             gcp("run", "locations/europe-west1/services/web"),
+            // The Cloud Run service runs as this account: the deploy acts as it (iam.serviceAccounts.actAs).
+            gcp("iam", `serviceAccounts/web-runtime@${settings.gcpProject}.iam.gserviceaccount.com`),
             azure(`Microsoft.ContainerRegistry/registries/acme${env}images`),
             azure(`Microsoft.App/containerApps/web`),
+            // Updating the app joins its environment again (Microsoft.App/managedEnvironments/join/action).
+            azure(`Microsoft.App/managedEnvironments/acme-${env}`),
           ],
         },
       ],

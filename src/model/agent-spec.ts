@@ -79,7 +79,7 @@ export interface ExistingWorkloadIdentityPool {
   readonly provider: string;
 }
 
-/** A `GcpBudgetStopper`: it disables the agent's service account when the budget reaches `stopAt`. */
+/** A `GcpBudgetStopper`: it disables the agent's service account when the budget reaches `stopAt` and on its review date. */
 export interface BudgetStopperLike {
   protect(...args: never[]): unknown;
 }
@@ -92,7 +92,11 @@ export interface GcpBlock {
   readonly pool: WorkloadIdentityPoolLike | ExistingWorkloadIdentityPool;
   /** The billing account that pays for the project (`XXXXXX-XXXXXX-XXXXXX`); required with `budget`. */
   readonly billingAccount?: string;
-  /** Disables the agent's service account when the budget reaches `stopAt`. */
+  /**
+   * Disables the agent's service account when the budget reaches `stopAt` and on the review date;
+   * required when a grant is on a resource type that takes no IAM condition (Pub/Sub, Artifact
+   * Registry, a runtime service account) or the agent delegates on GCP.
+   */
   readonly budgetStopper?: BudgetStopperLike;
 }
 

@@ -230,7 +230,10 @@ export const gcpBlockSchema = z
         message: "gcp.billingAccount is the billing account id, such as 01A2B3-C4D5E6-F7A8B9",
       })
       .optional(),
-    /** A `GcpBudgetStopper`: it disables the agent's service account when the budget reaches `stopAt`. */
+    /**
+     * A `GcpBudgetStopper`: it disables the agent's service account when the budget reaches `stopAt`
+     * and on the review date (what ends grants on resource types that take no IAM condition).
+     */
     budgetStopper: z
       .custom<object>(
         (value) =>
@@ -448,10 +451,5 @@ export function checkGrantRules(
       path: "gcp.billingAccount",
       message:
         "a budget on GCP lives on a billing account: set gcp.billingAccount to the id of the one that pays for the project",
-    });
-  if (spec.gcp?.budgetStopper && !spec.budget)
-    problems.push({
-      path: "gcp.budgetStopper",
-      message: "the stopper acts on the agent's budget: add budget, or remove gcp.budgetStopper",
     });
 }

@@ -6,6 +6,7 @@ import { breakGlassTimeBound } from "./break-glass-time-bound";
 import { delegationWithinApproval } from "./delegation-within-approval";
 import { environmentIsolation } from "./environment-isolation";
 import { federatedTrustPinned } from "./federated-trust-pinned";
+import { grantsTakeEffect } from "./grants-take-effect";
 import { highRiskRequiresApproval } from "./high-risk-requires-approval";
 import { noOverbroadAwsScopes } from "./no-overbroad-aws-scopes";
 import { noOverbroadAzureScopes } from "./no-overbroad-azure-scopes";
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
   breakGlassTimeBound,
   delegationWithinApproval,
   toolAccessGoverned,
+  grantsTakeEffect,
 ];
 
 export type { Rule, ResourceRule, StackRule } from "./support/rule";

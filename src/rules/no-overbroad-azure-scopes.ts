@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ACTION_CLASSES, ACTION_CLASS_WORDS, azureOperationClasses } from "../model/action-classes";
 import type { StackRule } from "./support/rule";
 import { isWildcardAzureAction } from "../clouds/azure/role-risk";
 import { azureScopeLevel, isBroadAzureScope } from "../clouds/azure/scopes";
@@ -13,7 +14,9 @@ import { forIdentity } from "./support/common";
  * `no-overbroad-azure-scopes`: no Owner, Contributor, User Access Administrator or Role Based
  * Access Control Administrator for agents; no agent assignment at subscription or
  * management-group scope (unless approved, see `allowApprovedBroadScopes`); no custom role
- * definition with wildcard actions.
+ * definition with wildcard actions (but the ones Microsoft documents as the only way, such as every
+ * table of a Log Analytics workspace: `AZURE_DOCUMENTED_WILDCARDS`), naming the action classes a
+ * wildcard reaches.
  */
 
 export const azureScopesConfig = z
@@ -55,11 +58,19 @@ export function checkAzureScopes(
         for (const action of Array.isArray(record[key]) ? (record[key] as unknown[]) : [])
           if (typeof action === "string" && isWildcardAzureAction(action)) wildcards.push(action);
     }
-    if (wildcards.length > 0)
+    if (wildcards.length > 0) {
+      const classes = ACTION_CLASSES.filter((kind) =>
+        wildcards.some((action) => azureOperationClasses(action).includes(kind)),
+      );
+      const reach =
+        classes.length > 0
+          ? `, which reach ${classes.map((kind) => ACTION_CLASS_WORDS[kind].name).join(", ")} operations`
+          : "";
       findings.push({
         urn: definition.urn,
-        message: `custom role "${knownString(definition.props.roleName) ?? definition.name}" has wildcard actions (${wildcards.join(", ")}); list the exact operations the role needs`,
+        message: `custom role "${knownString(definition.props.roleName) ?? definition.name}" has wildcard actions (${wildcards.join(", ")})${reach}; list the exact operations the role needs`,
       });
+    }
   }
   for (const agent of findAgentIdentities(index).filter((candidate) => candidate.cloud === "azure")) {
     const name = describeIdentity(agent);
@@ -104,7 +115,7 @@ export function checkAzureScopes(
 export const noOverbroadAzureScopes: StackRule<typeof azureScopesConfig> = {
   name: "no-overbroad-azure-scopes",
   description:
-    "Blocks Owner, Contributor, User Access Administrator and Role Based Access Control Administrator assignments to agent identities; agent assignments at subscription or management-group scope (unless the agent carries an approval); custom role definitions with wildcard actions.",
+    "Blocks Owner, Contributor, User Access Administrator and Role Based Access Control Administrator assignments to agent identities; agent assignments at subscription or management-group scope (unless the agent carries an approval); custom role definitions with wildcard actions (naming the action classes they reach; Log Analytics' documented per-table wildcard workspaces/query/*/read is accepted).",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:

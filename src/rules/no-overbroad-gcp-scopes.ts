@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ACTION_CLASS_WORDS } from "../model/action-classes";
 import type { StackRule } from "./support/rule";
 import { gcpGrantsOf, isGcpIamResourceType, readPoolPrincipal, type GcpGrant } from "../clouds/gcp/iam-resources";
 import { isPrivilegedGcpClass, judgeGcpRole, type GcpRoleJudgement } from "../clouds/gcp/role-risk";
@@ -10,8 +11,9 @@ import { isUnknown } from "../model/unknown";
 import { forIdentity, stringList } from "./support/common";
 
 /**
- * `no-overbroad-gcp-scopes`: no basic roles for anyone; no admin, token-creator or IAM-admin roles
- * at project, folder or organisation level for agents; no project-wide write without a condition.
+ * `no-overbroad-gcp-scopes`: no basic roles for anyone; no admin, token-creator, act-as or IAM-admin
+ * roles at project, folder or organisation level for agents; no project-wide write without a
+ * condition (the message names the action classes the role holds).
  * Agents are service accounts that pool principals act as, and pool principals bound directly.
  */
 
@@ -25,6 +27,20 @@ export const gcpScopesConfig = z
 export type GcpScopesConfig = z.output<typeof gcpScopesConfig>;
 
 const WIDE_LEVELS = new Set(["project", "folder", "organization"]);
+
+/** What a privileged class lets its holder do, as messages say it. */
+const PRIVILEGED_WORDS: Partial<Record<GcpRoleJudgement["class"], string>> = {
+  "iam-admin": "IAM administration",
+  "token-creator": "minting tokens for service accounts",
+  "act-as": "acting as every service account there",
+  admin: "administration",
+};
+
+/** The action classes a role's permissions are in, named as the pack names them (empty when none). */
+function classWords(judgement: GcpRoleJudgement): string {
+  if (judgement.risks.length === 0) return "";
+  return ` (${judgement.risks.map((risk) => ACTION_CLASS_WORDS[risk].name).join(", ")})`;
+}
 
 function wideGrantFindings(
   who: string,
@@ -44,7 +60,7 @@ function wideGrantFindings(
   if (isPrivilegedGcpClass(judgement.class))
     return [
       {
-        message: `${who} holds ${judgement.role} (${judgement.class === "iam-admin" ? "IAM administration" : judgement.class === "token-creator" ? "acting as or minting tokens for service accounts" : "administration"}) at ${grant.level} level; grant a narrower role on the named resource instead`,
+        message: `${who} holds ${judgement.role} (${PRIVILEGED_WORDS[judgement.class] ?? "administration"}) at ${grant.level} level; grant a narrower role on the named resource instead`,
       },
     ];
   if (judgement.class === "write") {
@@ -58,7 +74,7 @@ function wideGrantFindings(
     if (!grant.conditioned)
       return [
         {
-          message: `${who} holds ${judgement.role}${judgement.fromPermissions ? "" : " (not known to be read-only)"} on the whole ${grant.level} without a condition; bind it on the named resource, or add a condition (resource names, an expiry) to the binding`,
+          message: `${who} holds ${judgement.role}${judgement.fromPermissions ? classWords(judgement) : " (not known to be read-only)"} on the whole ${grant.level} without a condition; bind it on the named resource, or add a condition (resource names, an expiry) to the binding`,
         },
       ];
   }
@@ -117,7 +133,7 @@ export function checkGcpScopes(
 export const noOverbroadGcpScopes: StackRule<typeof gcpScopesConfig> = {
   name: "no-overbroad-gcp-scopes",
   description:
-    "Blocks basic roles (roles/owner, roles/editor, roles/viewer) for any member; admin, token-creator and IAM-admin roles at project, folder or organisation level for agent service accounts and pool principals; and their project-wide write bindings without a condition.",
+    "Blocks basic roles (roles/owner, roles/editor, roles/viewer) for any member; admin, token-creator, act-as (roles/iam.serviceAccountUser) and IAM-admin roles at project, folder or organisation level for agent service accounts and pool principals; and their project-wide write bindings without a condition, naming the action classes the role holds.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:

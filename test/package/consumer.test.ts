@@ -291,7 +291,7 @@ describe("@agent-iam/pulumi installed from its tarball into a user's project", (
       expect(pack.startInfo.version).toBe(
         JSON.parse(readFileSync(join(REPO, "policy-pack", "package.json"), "utf8")).version,
       );
-      expect(pack.startInfo.policies.length).toBeGreaterThanOrEqual(15);
+      expect(pack.startInfo.policies.length).toBeGreaterThanOrEqual(16);
     } finally {
       await pack.close();
     }

@@ -66,6 +66,7 @@ const REFS: Record<Cloud, Partial<Record<ResourceKind, string>>> = {
     key: `//cloudkms.googleapis.com/projects/${PROJECT}/locations/europe-west1/keyRings/agents/cryptoKeys/data`,
     logs: `//logging.googleapis.com/projects/${PROJECT}`,
     metrics: `//monitoring.googleapis.com/projects/${PROJECT}`,
+    runtime: `//iam.googleapis.com/projects/${PROJECT}/serviceAccounts/web-runtime@${PROJECT}.iam.gserviceaccount.com`,
   },
   azure: (() => {
     const group = `/subscriptions/${SUBSCRIPTION}/resourceGroups/data-prod`;
@@ -82,16 +83,28 @@ const REFS: Record<Cloud, Partial<Record<ResourceKind, string>>> = {
       logs: at("Microsoft.OperationalInsights/workspaces/acme-prod-logs"),
       key: at("Microsoft.KeyVault/vaults/acme-prod-kv/keys/data"),
       "resource-group": group,
+      runtime: at("Microsoft.App/managedEnvironments/acme-prod"),
     };
   })(),
 };
 
-/** What a grant on a kind needs named beside it: an ECS rollout registers a task definition and passes a role. */
+/**
+ * What a grant on a kind needs named beside it: an ECS rollout registers a task definition and
+ * passes a role, a Cloud Run deploy acts as the runtime service account, a Container Apps update
+ * joins its environment.
+ */
 const NEEDED_BESIDE: Partial<Record<Cloud, Partial<Record<ResourceKind, readonly string[]>>>> = {
   aws: {
     service: [
       "arn:aws:ecs:us-east-1:123456789012:task-definition/web:*",
       "arn:aws:iam::123456789012:role/acme-prod-web-task",
+    ],
+  },
+  gcp: { service: [REFS.gcp.runtime!] },
+  azure: {
+    service: [
+      REFS.azure.runtime!,
+      `/subscriptions/${SUBSCRIPTION}/resourceGroups/data-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities/web-runtime`,
     ],
   },
 };

@@ -4,6 +4,7 @@ import {
   AgentIdentity,
   AgentSpecError,
   AwsOidcProvider,
+  GcpBudgetStopper,
   GcpWorkloadIdentityPool,
   type AgentIdentityArgs,
   type RunsOn,
@@ -78,6 +79,7 @@ export function resourceRef(cloud: Cloud, kind: ResourceKind, id: string, projec
         key: `//cloudkms.googleapis.com/projects/${project}/locations/europe-west1/keyRings/agents/cryptoKeys/${id}`,
         logs: `//logging.googleapis.com/projects/${project}`,
         metrics: `//monitoring.googleapis.com/projects/${project}`,
+        runtime: `//iam.googleapis.com/projects/${project}/serviceAccounts/${id}-runtime@${project}.iam.gserviceaccount.com`,
       };
       return refs[kind];
     }
@@ -96,6 +98,7 @@ export function resourceRef(cloud: Cloud, kind: ResourceKind, id: string, projec
         logs: at(`Microsoft.OperationalInsights/workspaces/logs-${id}`),
         key: at(`Microsoft.KeyVault/vaults/kv-${id}/keys/data`),
         "resource-group": group,
+        runtime: at(`Microsoft.App/managedEnvironments/env-${id}`),
       };
       return refs[kind];
     }
@@ -117,7 +120,19 @@ export const KINDS_BY_CLOUD: Record<Cloud, readonly ResourceKind[]> = {
     "container-repo",
     "key",
   ],
-  gcp: ["bucket", "secret", "topic", "queue", "table", "service", "container-repo", "key", "logs", "metrics"],
+  gcp: [
+    "bucket",
+    "secret",
+    "topic",
+    "queue",
+    "table",
+    "service",
+    "container-repo",
+    "key",
+    "logs",
+    "metrics",
+    "runtime",
+  ],
   azure: [
     "bucket",
     "table",
@@ -130,8 +145,18 @@ export const KINDS_BY_CLOUD: Record<Cloud, readonly ResourceKind[]> = {
     "logs",
     "key",
     "resource-group",
+    "runtime",
   ],
 };
+
+/**
+ * What a deploy of a service needs named beside it (a runtime identity it acts as or an environment
+ * it joins): added to a catalog role's resources, so that generated deploys are valid specs.
+ */
+function neededBeside(cloud: Cloud, kind: ResourceKind, id: string, project: string): string[] {
+  if (kind !== "service" || cloud === "aws") return [];
+  return [resourceRef(cloud, "runtime", id, project)!];
+}
 
 /** AWS actions the IAM catalog offers only on `*` (checked by the soundness test against the catalog). */
 export const WILDCARD_ONLY_ACTIONS: readonly string[] = [
@@ -546,6 +571,7 @@ function specOf(
   shared: {
     provider: (issuerUrl: string, audience?: string) => unknown;
     pool: () => unknown;
+    stopper: () => unknown;
     gateway: (issuerUrl: string, environment: string) => unknown;
   },
 ): AgentIdentityArgs {
@@ -555,7 +581,16 @@ function specOf(
       case "role":
         return {
           role: grant.role,
-          resources: grant.refs.map(ref),
+          resources: [
+            ...new Set(
+              grant.refs.flatMap((entry) => [
+                ref(entry),
+                ...(grant.role === "deployment-agent"
+                  ? neededBeside(entry.cloud, entry.kind, entry.id, program.project)
+                  : []),
+              ]),
+            ),
+          ],
           ...(grant.untilDays ? { until: inDays(Math.min(grant.untilDays, plan.expiresInDays)) } : {}),
           ...(grant.dataClass ? { dataClass: grant.dataClass } : {}),
         };
@@ -598,6 +633,8 @@ function specOf(
       pool:
         plan.gcpPool === "component" ? shared.pool() : { name: POOL_NAME, provider: `${POOL_NAME}/providers/existing` },
       ...(plan.budget ? { billingAccount: "012345-6789AB-CDEF01" } : {}),
+      // Ends grants that take no IAM condition on the review date, and stops the agent at its budget.
+      budgetStopper: shared.stopper(),
     };
   if (plan.clouds.includes("azure"))
     spec.azure = {
@@ -623,6 +660,7 @@ const STAND_INS = {
   },
   provider: (issuerUrl: string) => `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuerUrl.replace(/^https:\/\//, "")}`,
   pool: () => ({ name: POOL_NAME, provider: `${POOL_NAME}/providers/existing` }),
+  stopper: () => ({ protect: () => undefined }),
 };
 
 /**
@@ -670,6 +708,7 @@ export function declareProgram(program: ProgramPlan): Declared {
   const providers = new Map<string, AwsOidcProvider>();
   let pool: GcpWorkloadIdentityPool | undefined;
   const gateways = new Map<string, AgentGateway>();
+  let stopper: GcpBudgetStopper | undefined;
   const shared = {
     provider: (issuerUrl: string, audience?: string) => {
       const key = `${issuerUrl} ${audience ?? ""}`;
@@ -692,6 +731,8 @@ export function declareProgram(program: ProgramPlan): Declared {
       }
       return gateway;
     },
+    stopper: () =>
+      (stopper ??= new GcpBudgetStopper("budget-stopper", { project: program.project, region: "europe-west1" })),
   };
   for (const agent of program.agents) {
     try {

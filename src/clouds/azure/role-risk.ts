@@ -1,7 +1,7 @@
 import { highestAccess, type AccessLevel } from "../../model/access";
 import type { HighRiskClass } from "../../model/action-classes";
 import { azureActionLevel, azureActionRisks } from "./action-levels";
-import { AZURE_BUILT_IN_ROLES, AZURE_FORBIDDEN_ROLES } from "./roles";
+import { AZURE_BUILT_IN_ROLES, AZURE_DOCUMENTED_WILDCARDS, AZURE_FORBIDDEN_ROLES } from "./roles";
 
 /**
  * How dangerous an Azure role is when assigned to an agent, for the policy pack. Role definition
@@ -76,7 +76,14 @@ export function judgeAzureRole(
   return { privileged: false, risks: [], known: false };
 }
 
-/** Whether a custom role's action pattern has a wildcard: a lone star, a star for every provider, or one for a whole provider. */
+/**
+ * Whether a custom role's action pattern has a wildcard: a lone star, a star for every provider, or
+ * one for a whole provider. The wildcards Microsoft documents as the only way to grant a set
+ * (`AZURE_DOCUMENTED_WILDCARDS`: every table of a Log Analytics workspace) do not count.
+ */
 export function isWildcardAzureAction(action: string): boolean {
-  return action.includes("*");
+  return (
+    action.includes("*") &&
+    !AZURE_DOCUMENTED_WILDCARDS.some((allowed) => allowed.toLowerCase() === action.toLowerCase())
+  );
 }
