@@ -1,4 +1,11 @@
-import { judgeTrustPolicy } from "../../clouds/aws/trust-analysis";
+import { readPolicyDocument, statementCoversAction } from "../../clouds/aws/policy-document";
+import {
+  AGENT_RUNTIME_SERVICE_PRINCIPALS,
+  TRUST_ACTIONS,
+  WEB_IDENTITY_ACTION,
+  judgeTrustPolicy,
+  trustAllowsAgentRuntime,
+} from "../../clouds/aws/trust-analysis";
 import { gcpGrantsOf, readPoolPrincipal, type PoolPrincipal } from "../../clouds/gcp/iam-resources";
 import type { Cloud } from "../../model/resources";
 import { TAG_KEYS, parseGcpDescription } from "../../model/tags";
@@ -23,6 +30,47 @@ export const AWS_ROLE_TYPE = "aws:iam/role:Role";
 export const GCP_SERVICE_ACCOUNT_TYPE = "gcp:serviceaccount/account:Account";
 export const AZURE_IDENTITY_TYPE = "azure-native:managedidentity:UserAssignedIdentity";
 export const AZURE_FEDERATED_CREDENTIAL_TYPE = "azure-native:managedidentity:FederatedIdentityCredential";
+
+/**
+ * Managed agent runtimes and the property naming the IAM role their agents run as (the type tokens
+ * of `@pulumi/aws`'s `bedrock` module): the role is an agent identity whatever its trust or tags.
+ */
+export const AWS_AGENT_RUNTIME_ROLES: readonly {
+  readonly type: string;
+  readonly property: string;
+  readonly what: string;
+}[] = [
+  {
+    type: "aws:bedrock/agentcoreAgentRuntime:AgentcoreAgentRuntime",
+    property: "roleArn",
+    what: "AgentCore agent runtime",
+  },
+  { type: "aws:bedrock/agentcoreHarness:AgentcoreHarness", property: "executionRoleArn", what: "AgentCore harness" },
+  { type: "aws:bedrock/agentcoreGateway:AgentcoreGateway", property: "roleArn", what: "AgentCore gateway" },
+  {
+    type: "aws:bedrock/agentcoreCodeInterpreter:AgentcoreCodeInterpreter",
+    property: "executionRoleArn",
+    what: "AgentCore code interpreter",
+  },
+  { type: "aws:bedrock/agentcoreBrowser:AgentcoreBrowser", property: "executionRoleArn", what: "AgentCore browser" },
+  { type: "aws:bedrock/agentAgent:AgentAgent", property: "agentResourceRoleArn", what: "Bedrock agent" },
+];
+
+/**
+ * Vertex AI Agent Engine (`gcp.vertex.AiReasoningEngine`): the service account in `spec.serviceAccount`
+ * runs the agent (Pulumi GCP provider docs, "vertex.AiReasoningEngine").
+ */
+export const GCP_REASONING_ENGINE_TYPE = "gcp:vertex/aiReasoningEngine:AiReasoningEngine";
+
+/**
+ * Azure AI Foundry projects: their agents act with the project's managed identity, system-assigned
+ * or user-assigned (Microsoft Foundry docs, "Agent identity"; `azure-native:cognitiveservices:Project`),
+ * as do hub-based projects (`machinelearningservices:Workspace` of kind `Project`).
+ */
+export const AZURE_AGENT_PROJECT_TYPES: readonly string[] = [
+  "azure-native:cognitiveservices:Project",
+  "azure-native:machinelearningservices:Workspace",
+];
 
 /** Roles on a service account that let a pool principal act as it. */
 export const GCP_IMPERSONATION_ROLES: readonly string[] = [
@@ -145,6 +193,12 @@ export function awsRoleAgentStatus(resource: PolicyResource): {
     };
   if (tagged.state === "value")
     return { agent: true, why: `it is tagged ${TAG_KEYS.agent}`, subjects: [...trust.subjects] };
+  if (trustAllowsAgentRuntime(resource.props.assumeRolePolicy))
+    return {
+      agent: true,
+      why: `its trust lets an agent runtime (${AGENT_RUNTIME_SERVICE_PRINCIPALS.join(", ")}) run as it`,
+      subjects: [],
+    };
   if (trust.webIdentity === "unknown" || tagged.state === "unknown")
     return {
       agent: "unknown",
@@ -152,6 +206,18 @@ export function awsRoleAgentStatus(resource: PolicyResource): {
       subjects: [],
     };
   return { agent: false, why: "", subjects: [] };
+}
+
+/** Whether a known trust policy allows no one to assume the role (the kill switch's deny, no allow). */
+export function trustLetsNoOneIn(trust: unknown): boolean {
+  const reading = readPolicyDocument(trust);
+  if (reading.kind === "unknown") return false;
+  if (reading.kind !== "document") return true;
+  return !reading.statements.some(
+    (statement) =>
+      statement.effect !== "Deny" &&
+      [WEB_IDENTITY_ACTION, ...TRUST_ACTIONS].some((action) => statementCoversAction(statement, action)),
+  );
 }
 
 /** Keys a reference to a service account may use: its resource name, email, unique id. */
@@ -237,6 +303,55 @@ function withComponentApproval(metadata: AgentMetadata, resource: PolicyResource
     : metadata;
 }
 
+/** The agent runtime (in words) a role runs, when a runtime in the stack names it. */
+function awsRuntimeOf(role: PolicyResource, index: StackIndex): string | undefined {
+  for (const { type, property, what } of AWS_AGENT_RUNTIME_ROLES)
+    if (index.referencing([type], property, role, roleArnKeys).length > 0) return what;
+  return undefined;
+}
+
+/** Keys a role is named by in a runtime's role property: its ARN. */
+function roleArnKeys(role: PolicyResource): string[] {
+  const arn = knownString(role.props.arn);
+  return arn ? [arn] : [];
+}
+
+/** The reasoning engine (Vertex AI Agent Engine) that runs as a service account, if any. */
+function gcpReasoningEngineOf(account: PolicyResource, index: StackIndex): PolicyResource | undefined {
+  const keys = new Set(gcpServiceAccountKeys(account));
+  return index.ofType(GCP_REASONING_ENGINE_TYPE).find((engine) => {
+    const spec = engine.props.spec as { serviceAccount?: unknown } | undefined;
+    const named = typeof spec?.serviceAccount === "string" && keys.has(spec.serviceAccount);
+    return named || (engine.propertyDependencies?.spec ?? []).includes(account.urn);
+  });
+}
+
+/** Whether a resource is an AI Foundry project (a hub-based workspace only when its kind is `Project`). */
+function isAzureAgentProject(resource: PolicyResource): boolean {
+  if (resource.type !== "azure-native:machinelearningservices:Workspace") return true;
+  return typeof resource.props.kind === "string" && resource.props.kind.toLowerCase() === "project";
+}
+
+/** The Foundry project that uses a user-assigned identity, if any. */
+function azureProjectUsing(identity: PolicyResource, index: StackIndex): PolicyResource | undefined {
+  const id = knownString(identity.props.id);
+  return index.ofType(...AZURE_AGENT_PROJECT_TYPES).find((project) => {
+    if (!isAzureAgentProject(project)) return false;
+    const assigned = (project.props.identity as { userAssignedIdentities?: unknown } | undefined)
+      ?.userAssignedIdentities;
+    const ids = Array.isArray(assigned)
+      ? assigned
+      : typeof assigned === "object" && assigned
+        ? Object.keys(assigned)
+        : [];
+    return (
+      (id !== undefined &&
+        ids.some((entry) => typeof entry === "string" && entry.toLowerCase() === id.toLowerCase())) ||
+      (project.propertyDependencies?.identity ?? []).includes(identity.urn)
+    );
+  });
+}
+
 /** Every agent identity of a stack, on every cloud (found once per index; do not modify the list). */
 export function findAgentIdentities(index: StackIndex): AgentIdentityResource[] {
   return index.memo("agentIdentities", () => readAgentIdentities(index));
@@ -245,7 +360,11 @@ export function findAgentIdentities(index: StackIndex): AgentIdentityResource[] 
 function readAgentIdentities(index: StackIndex): AgentIdentityResource[] {
   const agents: AgentIdentityResource[] = [];
   for (const role of index.ofType(AWS_ROLE_TYPE)) {
-    const status = awsRoleAgentStatus(role);
+    let status = awsRoleAgentStatus(role);
+    if (status.agent !== true) {
+      const runtime = awsRuntimeOf(role, index);
+      if (runtime) status = { agent: true, why: `the ${runtime} runs as it`, subjects: [] };
+    }
     if (status.agent === false) continue;
     agents.push({
       cloud: "aws",
@@ -256,7 +375,7 @@ function readAgentIdentities(index: StackIndex): AgentIdentityResource[] {
       metadata: withComponentApproval(metadataFromTags(role.props), role, index),
       metadataWhere: "tags",
       subjects: status.subjects,
-      disabled: status.agent === true && judgeTrustPolicy(role.props.assumeRolePolicy).webIdentity === false,
+      disabled: status.agent === true && trustLetsNoOneIn(role.props.assumeRolePolicy),
     });
   }
   for (const account of index.ofType(GCP_SERVICE_ACCOUNT_TYPE)) {
@@ -264,27 +383,30 @@ function readAgentIdentities(index: StackIndex): AgentIdentityResource[] {
     // Inside an AgentIdentity, the agent's own account carries its metadata (a disabled agent has no binding left).
     const declaredInside = index.isInsideAgentIdentity(account);
     const inside = declaredInside && metadataFromDescription(account.props.description).owner.state !== "missing";
-    if (impersonators.length === 0 && !inside) continue;
+    const engine = gcpReasoningEngineOf(account, index);
+    if (impersonators.length === 0 && !inside && !engine) continue;
     agents.push({
       cloud: "gcp",
       resource: account,
       registered: declaredInside,
       certain: true,
-      why:
-        impersonators.length > 0
+      why: engine
+        ? `the Vertex AI Agent Engine "${engine.name}" runs as it`
+        : impersonators.length > 0
           ? `a Workload Identity pool principal may act as it (${impersonators[0]!.role})`
           : "it is declared inside an AgentIdentity",
       metadata: withComponentApproval(metadataFromDescription(account.props.description), account, index),
       metadataWhere: "description",
       subjects: impersonators.flatMap(({ principal }) => (principal.kind === "subject" ? [principal.subject] : [])),
-      disabled: account.props.disabled === true || impersonators.length === 0,
+      disabled: account.props.disabled === true || (impersonators.length === 0 && !engine),
     });
   }
   for (const identity of index.ofType(AZURE_IDENTITY_TYPE)) {
     const credentials = azureFederatedCredentials(identity, index);
     const inside = index.isInsideAgentIdentity(identity);
     const tagged = tagValue(readTags(identity.props), TAG_KEYS.agent).state === "value";
-    if (credentials.length === 0 && !tagged) continue;
+    const project = azureProjectUsing(identity, index);
+    if (credentials.length === 0 && !tagged && !project) continue;
     agents.push({
       cloud: "azure",
       resource: identity,
@@ -293,13 +415,33 @@ function readAgentIdentities(index: StackIndex): AgentIdentityResource[] {
       why:
         credentials.length > 0
           ? "it has a federated identity credential (an OIDC issuer's tokens sign in as it)"
-          : `it is tagged ${TAG_KEYS.agent}`,
+          : project
+            ? `the agents of AI Foundry project "${project.name}" act as it`
+            : `it is tagged ${TAG_KEYS.agent}`,
       metadata: withComponentApproval(metadataFromTags(identity.props), identity, index),
       metadataWhere: "tags",
       subjects: credentials
         .map((credential) => knownString(credential.props.subject))
         .filter((subject): subject is string => subject !== undefined),
-      disabled: credentials.length === 0,
+      disabled: credentials.length === 0 && !project,
+    });
+  }
+  // A Foundry project's own (system-assigned) identity: its agents act as the project.
+  for (const project of index.ofType(...AZURE_AGENT_PROJECT_TYPES)) {
+    if (!isAzureAgentProject(project)) continue;
+    const identity = project.props.identity as { type?: unknown } | undefined;
+    const type = typeof identity?.type === "string" ? identity.type : "";
+    if (!/SystemAssigned/i.test(type) && !isUnknown(identity?.type)) continue;
+    agents.push({
+      cloud: "azure",
+      resource: project,
+      registered: false,
+      certain: !isUnknown(identity?.type),
+      why: "its agents act with the project's system-assigned managed identity",
+      metadata: metadataFromTags(project.props),
+      metadataWhere: "tags",
+      subjects: [],
+      disabled: false,
     });
   }
   return agents;

@@ -179,10 +179,11 @@ export interface AzureAgentAssignment {
   readonly judgement?: AzureRoleJudgement;
 }
 
-/** Keys a role assignment's `principalId` uses for a managed identity. */
+/** Keys a role assignment's `principalId` uses for a managed identity (or a resource's system-assigned one). */
 function principalKeys(identity: PolicyResource): string[] {
-  return ["principalId"]
-    .map((key) => knownString(identity.props[key]))
+  const system = (identity.props.identity as { principalId?: unknown } | undefined)?.principalId;
+  return [identity.props.principalId, system]
+    .map((key) => knownString(key))
     .filter((key): key is string => key !== undefined);
 }
 
