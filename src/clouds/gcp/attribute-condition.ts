@@ -176,43 +176,56 @@ function sizedClaim(node: CelNode, judge: Judge): string | undefined {
   return claimPath(target, judge.mapping);
 }
 
-/** Whether every way of making `node` evaluate to `wanted` requires an owner equality. */
-function pins(node: CelNode, wanted: boolean, judge: Judge): boolean {
-  switch (node.kind) {
-    case "bool":
-      // A branch that can never be `wanted` lets nothing in.
-      return node.value !== wanted;
-    case "not":
-      return pins(node.operand, !wanted, judge);
-    case "conditional":
-      return (
-        (pins(node.test, true, judge) || pins(node.then, wanted, judge)) &&
-        (pins(node.test, false, judge) || pins(node.otherwise, wanted, judge))
-      );
-    case "binary": {
-      if (node.op === "&&")
-        return wanted
-          ? pins(node.left, true, judge) || pins(node.right, true, judge)
-          : pins(node.left, false, judge) && pins(node.right, false, judge);
-      if (node.op === "||")
-        return wanted
-          ? pins(node.left, true, judge) && pins(node.right, true, judge)
-          : pins(node.left, false, judge) || pins(node.right, false, judge);
-      if (node.op === "!=") {
-        if (wanted) return false;
-        const owner = atomPins({ ...node, op: "==" }, judge);
-        if (owner) judge.owners.add(owner);
-        return owner !== undefined;
+/**
+ * Whether every way of making `node` evaluate to `wanted` requires an atom `atom` accepts (it returns
+ * what the atom pins, in words, or undefined): the walk of both readings of conditions, owners in
+ * attribute conditions and resource names in IAM conditions. What each accepted atom pins is added
+ * to `pinned`.
+ */
+export function everyPathRequires(
+  node: CelNode,
+  wanted: boolean,
+  atom: (node: CelNode) => string | undefined,
+  pinned: Set<string>,
+): boolean {
+  const walk = (current: CelNode, want: boolean): boolean => {
+    switch (current.kind) {
+      case "bool":
+        // A branch that can never be `want` lets nothing in.
+        return current.value !== want;
+      case "not":
+        return walk(current.operand, !want);
+      case "conditional":
+        return (
+          (walk(current.test, true) || walk(current.then, want)) &&
+          (walk(current.test, false) || walk(current.otherwise, want))
+        );
+      case "binary": {
+        if (current.op === "&&")
+          return want
+            ? walk(current.left, true) || walk(current.right, true)
+            : walk(current.left, false) && walk(current.right, false);
+        if (current.op === "||")
+          return want
+            ? walk(current.left, true) && walk(current.right, true)
+            : walk(current.left, false) || walk(current.right, false);
+        if (current.op === "!=") {
+          if (want) return false;
+          const found = atom({ ...current, op: "==" });
+          if (found) pinned.add(found);
+          return found !== undefined;
+        }
+        break;
       }
-      break;
+      default:
+        break;
     }
-    default:
-      break;
-  }
-  if (!wanted) return false;
-  const owner = atomPins(node, judge);
-  if (owner) judge.owners.add(owner);
-  return owner !== undefined;
+    if (!want) return false;
+    const found = atom(current);
+    if (found) pinned.add(found);
+    return found !== undefined;
+  };
+  return walk(node, wanted);
 }
 
 /** Reads a provider's attribute mapping (`google.subject` → `assertion.sub`), skipping what does not parse. */
@@ -242,7 +255,8 @@ export function judgeAttributeCondition(
     throw error;
   }
   const judge: Judge = { mapping: readMapping(attributeMapping), owners: new Set() };
-  if (pins(node, true, judge)) return { pinned: true, owners: [...judge.owners] };
+  if (everyPathRequires(node, true, (atom) => atomPins(atom, judge), judge.owners))
+    return { pinned: true, owners: [...judge.owners] };
   return {
     pinned: false,
     reason:

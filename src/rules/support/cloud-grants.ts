@@ -26,6 +26,23 @@ export const GCP_CUSTOM_ROLE_TYPES = [
 export const AZURE_ROLE_ASSIGNMENT_TYPE = "azure-native:authorization:RoleAssignment";
 export const AZURE_ROLE_DEFINITION_TYPE = "azure-native:authorization:RoleDefinition";
 
+const SERVICE_ACCOUNT_USER_ROLE = "roles/iam.serviceAccountUser";
+
+/**
+ * `roles/iam.serviceAccountUser` on one service account: `iam.serviceAccounts.actAs` on it, which a
+ * deployer needs to deploy a service that runs as that account (Cloud Run and Compute Engine docs,
+ * "Deploy with a user-managed service account"). A deploy need on one named account, not
+ * permission management: judged as write (on a project or above it acts as every account, and
+ * `no-overbroad-gcp-scopes` refuses it for anyone).
+ */
+const ACT_AS_ONE_ACCOUNT: GcpRoleJudgement = {
+  role: SERVICE_ACCOUNT_USER_ROLE,
+  class: "write",
+  level: "write",
+  risks: [],
+  fromPermissions: true,
+};
+
 /** One GCP grant to an agent, with the resource that makes it and the role judged. */
 export interface GcpAgentGrant {
   readonly grant: GcpGrant;
@@ -117,7 +134,8 @@ export function gcpGrantsToAccount(account: PolicyResource, index: StackIndex): 
   const found: GcpAgentGrant[] = [];
   for (const { grant, resource } of [...matches].sort((a, b) => a.order - b.order)) {
     let judgement: GcpRoleJudgement | undefined;
-    if (!isUnknown(grant.role) && grant.role !== "") judgement = judgeGcpRole(grant.role, custom.byName);
+    if (grant.level === "service-account" && grant.role === SERVICE_ACCOUNT_USER_ROLE) judgement = ACT_AS_ONE_ACCOUNT;
+    else if (!isUnknown(grant.role) && grant.role !== "") judgement = judgeGcpRole(grant.role, custom.byName);
     else {
       const customRole = (resource.propertyDependencies?.role ?? [])
         .map((urn) => custom.byUrn.get(urn))
