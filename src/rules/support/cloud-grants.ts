@@ -167,20 +167,25 @@ function readAzureCustomDefinitions(index: StackIndex): {
   const byUrn = new Map<string, AzureCustomDefinition>();
   for (const definition of index.ofType(AZURE_ROLE_DEFINITION_TYPE)) {
     const permissions = Array.isArray(definition.props.permissions) ? definition.props.permissions : [];
-    const operations: string[] = [];
+    const split: { actions: string[]; dataActions: string[] } = { actions: [], dataActions: [] };
     for (const permission of permissions) {
       const record = (typeof permission === "object" && permission !== null ? permission : {}) as Record<
         string,
         unknown
       >;
-      for (const key of ["actions", "dataActions"]) {
+      for (const key of ["actions", "dataActions"] as const) {
         const list = record[key];
         if (Array.isArray(list))
           for (const operation of list)
-            if (typeof operation === "string" && !isUnknown(operation)) operations.push(operation);
+            if (typeof operation === "string" && !isUnknown(operation)) split[key].push(operation);
       }
     }
-    const entry: AzureCustomDefinition = { name: knownString(definition.props.roleName), operations };
+    const entry: AzureCustomDefinition = {
+      name: knownString(definition.props.roleName),
+      operations: [...split.actions, ...split.dataActions],
+      actions: split.actions,
+      dataActions: split.dataActions,
+    };
     byUrn.set(definition.urn, entry);
     for (const key of ["roleDefinitionId", "name", "id"]) {
       const value = knownString(definition.props[key]);
@@ -215,17 +220,12 @@ export function azureAssignmentsTo(identity: PolicyResource, index: StackIndex):
     const definition = (assignment.propertyDependencies?.roleDefinitionId ?? [])
       .map((urn) => custom.byUrn.get(urn))
       .find((entry) => entry !== undefined);
-    if (definition)
-      return {
-        assignment,
-        judgement: { name: definition.name, privileged: false, known: true, ...judgeFromDefinition(definition) },
-      };
+    if (definition) return { assignment, judgement: judgeFromDefinition(definition) };
     return { assignment };
   });
 }
 
-function judgeFromDefinition(definition: AzureCustomDefinition): Pick<AzureRoleJudgement, "level" | "risks"> {
+function judgeFromDefinition(definition: AzureCustomDefinition): AzureRoleJudgement {
   const guid = "00000000-0000-4000-8000-000000000000";
-  const judged = judgeAzureRole(guid, new Map([[guid, definition]]));
-  return { level: judged.level, risks: judged.risks };
+  return judgeAzureRole(guid, new Map([[guid, definition]]));
 }
