@@ -251,6 +251,18 @@ const GRANT_READERS: Record<Cloud, (identity: AgentIdentityResource, index: Stac
   azure: azureGrantFacts,
 };
 
+/**
+ * The highest access an identity's grants in the stack reach (read from the same grants the risk
+ * tier reads), whether it deletes or exports, and whether some grant is not known until apply.
+ */
+export function identityAccess(
+  identity: AgentIdentityResource,
+  index: StackIndex,
+): { highest?: AccessLevel; deletesOrExports: boolean; unknown: boolean } {
+  const facts = GRANT_READERS[identity.cloud](identity, index);
+  return { highest: highestAccess(facts.levels), deletesOrExports: facts.deletesOrExports, unknown: facts.unknown };
+}
+
 function fieldText(field: FieldValue): string | undefined {
   return field.state === "value" ? field.value : undefined;
 }
