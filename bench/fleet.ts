@@ -171,7 +171,8 @@ export const SITES: Readonly<Record<string, EnvironmentSite>> = {
 };
 
 /** Named resources of one kind on each cloud, for the `i`-th resource of an agent. */
-type ResourceMaker = (site: EnvironmentSite, env: string, team: string, i: number) => string;
+/** The named resources of one kind; a deploy target brings what its rollout needs with it. */
+type ResourceMaker = (site: EnvironmentSite, env: string, team: string, i: number) => string | readonly string[];
 
 const aws = (site: EnvironmentSite, service: string, resource: string) =>
   `arn:aws:${service}:${site.awsRegion}:${site.awsAccountId}:${resource}`;
@@ -214,7 +215,11 @@ export const ROLE_RESOURCES: Readonly<Record<CatalogRoleName, Readonly<Record<Cl
     aws: [
       (_s, env, team, i) => `arn:aws:s3:::acme-${env}-${team}-artifacts-${i}`,
       (s, _e, team, i) => aws(s, "ecr", `repository/${team}-${i}`),
-      (s, env, team, i) => aws(s, "ecs", `service/acme-${env}/${team}-${i}`),
+      (s, env, team, i) => [
+        aws(s, "ecs", `service/acme-${env}/${team}-${i}`),
+        aws(s, "ecs", `task-definition/${team}-${i}:*`),
+        `arn:aws:iam::${s.awsAccountId}:role/acme-${env}-${team}-${i}-task`,
+      ],
     ],
     gcp: [
       (s, _e, team, i) => gcpName(s, "artifactregistry", `locations/europe-west1/repositories/${team}-${i}`),
@@ -316,7 +321,7 @@ export function generateFleet(count: number, options: { seed?: number; today?: s
       const makers = ROLE_RESOURCES[role][cloud];
       const wanted = between(random, 1, 3);
       for (let i = 0; i < wanted; i += 1)
-        resources.push(makers[i % makers.length]!(site, environment, team, index * 10 + i));
+        resources.push(...[makers[i % makers.length]!(site, environment, team, index * 10 + i)].flat());
     }
     const owner = `${person}@acme.example`;
     // Agents that write in production are high risk: the pack wants a budget on them, so they have one.

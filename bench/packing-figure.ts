@@ -37,10 +37,15 @@ export interface PackingRow {
 /** The sizes the figure packs. */
 export const PACKING_SIZES = [1, 10, 100] as const;
 
-/** `count` distinct named AWS resources of the kinds `role` is granted, round robin over its kinds. */
+/**
+ * `count` distinct named AWS resources of the kinds `role` is granted, round robin over its kinds
+ * (a deploy target counts as one, with the task definition and role its rollout needs).
+ */
 export function namedResources(role: CatalogRoleName, count: number): string[] {
   const makers = ROLE_RESOURCES[role].aws;
-  return Array.from({ length: count }, (_, i) => makers[i % makers.length]!(SITES.prod!, "prod", "bench", i));
+  return Array.from({ length: count }, (_, i) => i).flatMap((i) =>
+    makers[i % makers.length]!(SITES.prod!, "prod", "bench", i),
+  );
 }
 
 /** Figure 5 for every catalog role and size. */

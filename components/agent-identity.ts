@@ -4,10 +4,13 @@ import type { Agent } from "../src/model/agent";
 import { todayUtc } from "../src/model/dates";
 import { applyDepartedOwners, parseDepartedOwners } from "../src/model/offboarding";
 import { buildInventoryRecord } from "../src/clouds/inventory-record";
+import { UNKNOWN_BECAUSE } from "../src/model/inventory/cloud-assigned";
 import type { AgentCloudIdentities, InventoryRecord } from "../src/model/inventory/record";
 import { azureBlockSchema } from "../src/model/spec";
 import type { AgentSpec } from "../src/model/agent-spec";
 import { planAgent } from "../src/clouds/plan";
+import { AgentSpecError } from "../src/model/agent-spec";
+import { awsProviderIssuerProblem } from "../src/clouds/aws/trust-policy";
 import { awsBudgetPolicySlots } from "../src/clouds/aws/budget";
 import { AwsAgentBudget } from "./aws/agent-budget";
 import { AwsAgentRole, awsRoleName } from "./aws/agent-role";
@@ -92,6 +95,13 @@ function stackSettings(): { permissionsBoundary?: string; departedOwners: string
   };
 }
 
+/** What is known before apply of the provider an agent names: the issuer of an `AwsOidcProvider`, the ARN given as text. */
+function providerIdentityOf(value: unknown): { issuerUrl?: string; arn?: string } {
+  if (typeof value === "object" && value !== null && "issuerUrl" in value && typeof value.issuerUrl === "string")
+    return { issuerUrl: value.issuerUrl };
+  return typeof value === "string" ? { arn: value } : {};
+}
+
 /** The provider ARN from an `AwsOidcProvider`, an output, or a plain ARN. */
 function providerArnOf(value: unknown): pulumi.Input<string> {
   if (typeof value === "object" && value !== null && "arn" in value)
@@ -140,6 +150,8 @@ export class AgentIdentity extends pulumi.ComponentResource {
     const settings = stackSettings();
     // Offboarding: an agent whose owner departed is deployed disabled, every cloud's kill switch on.
     const { agent, ownerDeparted } = applyDepartedOwners(planAgent(name, args), settings.departedOwners);
+    const issuerProblem = args.aws && awsProviderIssuerProblem(providerIdentityOf(args.aws.oidcProvider), agent.trust);
+    if (issuerProblem) throw new AgentSpecError(name, [issuerProblem]);
     // A delegation cycle is a spec error: found before anything is registered.
     const delegations = delegationRegistry();
     delegations.checkNewAgent(agent);
@@ -277,7 +289,7 @@ export class AgentIdentity extends pulumi.ComponentResource {
         : undefined,
     });
     this.inventoryRecord = identities.apply((known) =>
-      buildInventoryRecord(agent, knownIdentities(known), { ownerDeparted }),
+      buildInventoryRecord(agent, knownIdentities(known), { ownerDeparted, unknownBecause: UNKNOWN_BECAUSE.state }),
     );
 
     this.registerOutputs({

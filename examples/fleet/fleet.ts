@@ -149,6 +149,10 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
             `arn:aws:s3:::acme-${env}-artifacts`,
             aws("ecr", "repository/web"),
             aws("ecs", `service/acme-${env}/web`),
+            // What the rollout registers and passes: the task definition family, its task and execution roles.
+            aws("ecs", "task-definition/web:*"),
+            `arn:aws:iam::${settings.awsAccountId}:role/acme-${env}-web-task`,
+            `arn:aws:iam::${settings.awsAccountId}:role/acme-${env}-web-execution`,
             gcp("artifactregistry", "locations/europe-west1/repositories/web"),
             gcp("run", "locations/europe-west1/services/web"),
             azure(`Microsoft.ContainerRegistry/registries/acme${env}images`),

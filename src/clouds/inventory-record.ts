@@ -7,6 +7,7 @@ import { riskFactsOf } from "./risk-facts";
 import { describeAccountWide, describeGrant } from "../model/plain-words";
 import { inventoryRecordSchema } from "../model/inventory/schema";
 import type { AgentCloudIdentities, InventoryGrant, InventoryRecord } from "../model/inventory/record";
+import { UNKNOWN_BECAUSE, unknownValuesOf } from "../model/inventory/cloud-assigned";
 
 /** Options of {@link buildInventoryRecord}. */
 export interface InventoryRecordOptions {
@@ -18,6 +19,10 @@ export interface InventoryRecordOptions {
   readonly ownerDeparted?: boolean;
   /** The instant a break-glass elevation is judged active against (ISO 8601, default now). */
   readonly now?: string;
+  /** The stack the record is read from (`ORG/PROJECT/STACK` or `PROJECT/STACK`). */
+  readonly stack?: string;
+  /** Why a cloud-assigned value that is `null` is not known (default: the program was run offline). */
+  readonly unknownBecause?: string;
 }
 
 /** The agent's grants, account-wide ones included, as inventory grants. */
@@ -113,6 +118,11 @@ export function buildInventoryRecord(
       : null,
     delegatesTo: (agent.delegatesTo ?? []).map((target) => target.agent),
     risk: { tier: score.tier, reasons: score.reasons.map((reason) => ({ ...reason })) },
+    ...(options.stack !== undefined ? { stack: options.stack } : {}),
+    unknownValues: unknownValuesOf(
+      { identities: identities as Record<string, unknown>, created: options.created ?? null },
+      options.unknownBecause ?? UNKNOWN_BECAUSE.program,
+    ),
   };
   return inventoryRecordSchema.parse(record);
 }

@@ -18,9 +18,17 @@ export const AWS_RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
   "logs:log-group": "logs",
   "lambda:function": "function",
   "ecs:service": "service",
+  "ecs:task-definition": "service",
+  "iam:role": "runtime",
   "ecr:repository": "container-repo",
   "kms:key": "key",
 };
+
+/**
+ * The wildcards a grant may end in: everything under a path (S3 objects, parameters), and every revision of an ECS
+ * task definition family (a deploy registers a revision whose number AWS assigns).
+ */
+const AWS_ALLOWED_TRAILING_WILDCARD = /(\/\*|:task-definition\/[A-Za-z0-9_-]{1,255}:\*)$/;
 
 interface PatternRow {
   readonly kind: ResourceKind;
@@ -170,9 +178,9 @@ export function resolveResource(ref: string): ResolvedResource | { error: string
     case "aws": {
       const arn = parseArn(ref);
       if (!arn) return { error: `"${ref}" is not a valid ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)` };
-      if (/[*?]/.test(ref.replace(/\/\*$/, "")))
+      if (/[*?]/.test(ref.replace(AWS_ALLOWED_TRAILING_WILDCARD, "")))
         return {
-          error: `"${ref}" has a wildcard; name the resource exactly (only a trailing "/*" for the objects under a path is allowed)`,
+          error: `"${ref}" has a wildcard; name the resource exactly (only a trailing "/*" for the objects under a path, or ":*" for every revision of an ECS task definition family, is allowed)`,
         };
       const type = awsResourceTypeOf(ref);
       if (!type)

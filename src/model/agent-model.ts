@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ACTION_CLASSES } from "./action-classes";
 import { ACCESS_LEVELS } from "./access";
 import { DATA_CLASSES, type Agent } from "./agent";
 import { CLOUDS } from "./resources";
@@ -38,7 +39,7 @@ export const agentModelSchema = z.object({
     z.object({
       resource: resolvedResourceSchema,
       access: z.array(z.enum(ACCESS_LEVELS)),
-      include: z.array(z.enum(["delete", "export"])),
+      include: z.array(z.enum(ACTION_CLASSES)),
       dataClass: z.enum(DATA_CLASSES).optional(),
       until: z.string().optional(),
       role: z.string().optional(),

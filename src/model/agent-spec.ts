@@ -1,5 +1,6 @@
 import type { Input, Output } from "@pulumi/pulumi";
 import type { AccessLevel } from "./access";
+import type { ActionClass } from "./action-classes";
 import type { DataClass } from "./agent";
 import type { CatalogRoleName } from "./role-catalog";
 import type { RunsOn, Trust } from "./runs-on";
@@ -17,8 +18,11 @@ export interface ResourceGrant {
   readonly resource: string;
   /** What the agent may do: one level or several. */
   readonly access: AccessLevel | readonly AccessLevel[];
-  /** High-risk classes this grant opts into; each needs the spec's `approval`. */
-  readonly include?: readonly ("delete" | "export")[];
+  /**
+   * Action classes this grant opts into, each needing the spec's `approval`: `delete` (destructive),
+   * `export` (data export), `tamper` (configuration tampering), `credentials` (credential exposure).
+   */
+  readonly include?: readonly ActionClass[];
   /** Marks the resource as holding sensitive data: it raises the agent's risk tier. */
   readonly dataClass?: DataClass;
   /** The last day (`YYYY-MM-DD`) the grant works, on or before `expires`. */

@@ -17,7 +17,12 @@ const SAFE_TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const NO_WILDCARD = (value: string) => !/[*?]/.test(value);
 const WILDCARD_MESSAGE = "wildcards (* or ?) are not allowed: name the exact value";
 
-/** An issuer URL as AWS, Google and Azure accept it: https, a host, no query, no fragment, no trailing slash. */
+/**
+ * An issuer URL exactly as the issuer publishes it (its discovery document's `issuer`, the tokens'
+ * `iss`): https, a host, no query, no fragment. It is kept byte for byte, trailing slash and case
+ * included: Azure matches a federated credential's issuer exactly (an AKS issuer ends in "/"), and
+ * AWS and Google compare the token's `iss` with the provider's URL.
+ */
 export const issuerUrlSchema = z
   .string({ error: "an issuer URL is required, such as https://token.actions.githubusercontent.com" })
   .refine((value) => value.startsWith("https://"), {
@@ -27,12 +32,12 @@ export const issuerUrlSchema = z
     (value) => {
       try {
         const url = new URL(value);
-        return url.host !== "" && url.search === "" && url.hash === "" && !value.endsWith("/") && !/\s/.test(value);
+        return url.host !== "" && url.search === "" && url.hash === "" && !/\s/.test(value) && !value.includes("?");
       } catch {
         return false;
       }
     },
-    { message: "the issuer URL must be a plain https://HOST[/PATH] with no query, fragment or trailing slash" },
+    { message: "the issuer URL must be a plain https://HOST[/PATH] with no query or fragment" },
   )
   .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE });
 

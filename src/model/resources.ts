@@ -20,6 +20,9 @@ export const RESOURCE_KINDS = [
   "container-repo",
   "key",
   "resource-group",
+  // What a deployed service runs as or in: an IAM role to pass, a service account to act as, an
+  // Azure managed identity to assign or a Container Apps environment to join.
+  "runtime",
 ] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 

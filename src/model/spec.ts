@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { SpecProblem } from "./agent-spec";
 import { ACCESS_LEVELS, accessRank, type AccessLevel } from "./access";
+import { ACTION_CLASSES } from "./action-classes";
 import { DATA_CLASSES, type ResolvedGrant } from "./agent";
 import { breakGlassProblems } from "./break-glass";
 import { budgetSchema } from "./budget";
@@ -69,7 +70,9 @@ const resourceGrantSchema = z
   .object({
     resource: z.string({ error: "resource is required: an ARN, a Google full resource name or an Azure resource id" }),
     access: accessSchema,
-    include: z.array(z.enum(["delete", "export"])).optional(),
+    include: z
+      .array(z.enum(ACTION_CLASSES, { error: `include lists classes a grant opts into: ${ACTION_CLASSES.join(", ")}` }))
+      .optional(),
     ...grantCommon,
   })
   .strict();
@@ -450,7 +453,7 @@ export function checkGrantRules(
     problems.push({
       path: "approval",
       message:
-        'grants that change permissions, delete or export data need an approval ticket reference (approval: "SEC-1234")',
+        'grants that change permissions or opt into a class of actions (include: delete, export, tamper, credentials) need an approval ticket reference (approval: "SEC-1234")',
     });
   if (spec.azure?.allowBroadScopes && !spec.approval)
     problems.push({

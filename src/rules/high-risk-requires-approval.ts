@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ACTION_CLASS_WORDS, ACTION_CLASSES } from "../model/action-classes";
 import type { StackRule } from "./support/rule";
 import { managedPolicyRule } from "../clouds/aws/managed-policies";
 import { agentSpecSchema } from "../model/spec";
@@ -11,21 +12,27 @@ import { StackIndex, type CheckContext, type Finding, type PolicyResource } from
 import { forIdentity, listed } from "./support/common";
 
 /**
- * `high-risk-requires-approval`: an agent that can change permissions, delete data or move it out
- * (exports, snapshots or backups shared out, `Export*`-style actions, unscoped reads of secrets and
- * objects) carries a reference to the security team's approval: `AgentIdentity`'s `approval`, or
- * an `approval` tag (on a GCP service account, `approval=…` in its description). A scoped read of a
- * named resource is not an export.
+ * `high-risk-requires-approval`: an agent that can change permissions, or holds an action of one of
+ * the action classes (`src/model/action-classes.ts`: destructive, data export, configuration
+ * tampering, credential exposure), carries a reference to the security team's approval:
+ * `AgentIdentity`'s `approval`, or an `approval` tag (on a GCP service account, `approval=…` in its
+ * description). The classes are the pack's own table, independent of the grants the components
+ * generate, so a hand-written role is judged action by action. A scoped read of a named resource
+ * is not an export.
  */
 
-export const RISK_CLASSES = ["permissions", "delete", "export"] as const;
+export const RISK_CLASSES = ["permissions", ...ACTION_CLASSES] as const;
 export type RiskClass = (typeof RISK_CLASSES)[number];
 
-const RISK_WORDS: Record<RiskClass, string> = {
-  permissions: "change permissions",
-  delete: "delete",
-  export: "export or share data out",
+/** What each class lets an agent do, and the class's name, as messages say them. */
+const RISK_WORDS: Record<RiskClass, { readonly name: string; readonly does: string }> = {
+  permissions: { name: "permissions management", does: "change permissions" },
+  ...ACTION_CLASS_WORDS,
 };
+
+function noneFound(): Record<RiskClass, string[]> {
+  return Object.fromEntries(RISK_CLASSES.map((risk) => [risk, []])) as unknown as Record<RiskClass, string[]>;
+}
 
 export const approvalConfig = z
   .object({
@@ -43,7 +50,7 @@ interface RiskReading {
 }
 
 function awsRisks(agent: AgentIdentityResource, index: StackIndex): RiskReading {
-  const found: Record<RiskClass, string[]> = { permissions: [], delete: [], export: [] };
+  const found = noneFound();
   const undecided: string[] = [];
   const sources = rolePolicySources(agent.resource, index);
   for (const source of sources) {
@@ -61,7 +68,7 @@ function awsRisks(agent: AgentIdentityResource, index: StackIndex): RiskReading 
 }
 
 function gcpRisks(agent: AgentIdentityResource, index: StackIndex): RiskReading {
-  const found: Record<RiskClass, string[]> = { permissions: [], delete: [], export: [] };
+  const found = noneFound();
   const undecided: string[] = [];
   for (const { judgement, resource } of gcpGrantsToAccount(agent.resource, index)) {
     if (!judgement) {
@@ -83,7 +90,7 @@ function gcpRisks(agent: AgentIdentityResource, index: StackIndex): RiskReading 
 }
 
 function azureRisks(agent: AgentIdentityResource, index: StackIndex): RiskReading {
-  const found: Record<RiskClass, string[]> = { permissions: [], delete: [], export: [] };
+  const found = noneFound();
   const undecided: string[] = [];
   for (const { assignment, judgement } of azureAssignmentsTo(agent.resource, index)) {
     if (!judgement) {
@@ -135,12 +142,12 @@ export function checkApproval(
     } else {
       if (risky.length > 0)
         findings.push({
-          message: `${name} can ${risky.map((risk) => `${RISK_WORDS[risk]} (${listed([...new Set(found[risk])], 3)})`).join("; ")} without an approval; record the security team's approval ticket as AgentIdentity's approval (or ${where}), or remove that access`,
+          message: `${name} can ${risky.map((risk) => `${RISK_WORDS[risk].does} (${RISK_WORDS[risk].name}: ${listed([...new Set(found[risk])], 3)})`).join("; ")} without an approval; record the security team's approval ticket as AgentIdentity's approval (or ${where}), or remove that access`,
         });
       else if (undecided.length > 0)
         findings.push({
           level: "advisory",
-          message: `${name}: whether ${listed(undecided, 3)} can change permissions, delete or export data is only known at apply or not from agent-iam's catalog; review it, or record an approval`,
+          message: `${name}: whether ${listed(undecided, 3)} can change permissions or do anything destructive, exporting, tampering or credential-exposing is only known at apply or not from agent-iam's catalog; review it, or record an approval`,
         });
     }
     return forIdentity(agent, findings);

@@ -54,13 +54,20 @@ describe("the role catalog", () => {
     for (const role of roles) expect(role.summary.length).toBeGreaterThan(30);
   });
 
-  it("account-wide AWS actions are wildcard-only in the catalog and read or list level", () => {
+  it("account-wide AWS actions are read or list level, of no action class, and name no data store", () => {
+    // CloudWatch's alarms, dashboards and metric datasets are the account's monitoring, not data an agent is granted.
+    const accountMonitoring = new Set(["alarm", "dashboard", "dataset"]);
     for (const role of roles)
       for (const action of role.accountWide?.aws ?? []) {
         const info = awsActionInfo(action);
         expect(info, action).toBeDefined();
-        expect(info!.isWildcardOnly, action).toBe(true);
         expect(["read", "list"], action).toContain(info!.accessLevel);
+        expect(highRiskClasses(action), action).toEqual([]);
+        if (!info!.isWildcardOnly)
+          expect(
+            info!.resourceTypes.every((type) => action.startsWith("cloudwatch:") && accountMonitoring.has(type)),
+            action,
+          ).toBe(true);
       }
   });
 
@@ -71,7 +78,8 @@ describe("the role catalog", () => {
         for (const [nativeType, mappedKind] of Object.entries(AWS_RESOURCE_KINDS)) {
           if (mappedKind !== kind) continue;
           const [service, type] = nativeType.split(":") as [string, string];
-          for (const action of awsActionsFor(service, type, levels!))
+          const found = awsActionsFor(service, type, levels!);
+          for (const action of [...found.actions, ...found.accountWide])
             expect(highRiskClasses(action), `${role.name}: ${action}`).toEqual([]);
         }
       }

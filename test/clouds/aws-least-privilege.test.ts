@@ -76,10 +76,22 @@ const ROLE_CASES: Record<string, { grants: unknown[]; cases: Case[] }> = {
           "arn:aws:s3:::acme-prod-artifacts",
           "arn:aws:ecr:us-east-1:123456789012:repository/api",
           "arn:aws:ecs:us-east-1:123456789012:service/prod/api",
+          "arn:aws:ecs:us-east-1:123456789012:task-definition/api:*",
+          "arn:aws:iam::123456789012:role/prod-api-task",
         ],
       },
     ],
     cases: [
+      ["ecs:RegisterTaskDefinition", "arn:aws:ecs:us-east-1:123456789012:task-definition/api:7", "Allowed"],
+      [
+        "ecs:RegisterTaskDefinition",
+        "arn:aws:ecs:us-east-1:123456789012:task-definition/payments:3",
+        "ImplicitlyDenied",
+      ],
+      ["ecs:CreateService", "arn:aws:ecs:us-east-1:123456789012:service/prod/api", "ImplicitlyDenied"],
+      ["ecr:BatchDeleteImage", "arn:aws:ecr:us-east-1:123456789012:repository/api", "ImplicitlyDenied"],
+      ["ecr:PutLifecyclePolicy", "arn:aws:ecr:us-east-1:123456789012:repository/api", "ImplicitlyDenied"],
+      ["s3:PutLifecycleConfiguration", "arn:aws:s3:::acme-prod-artifacts", "ImplicitlyDenied"],
       ["s3:PutObject", "arn:aws:s3:::acme-prod-artifacts/build/42.tgz", "Allowed"],
       ["ecr:PutImage", "arn:aws:ecr:us-east-1:123456789012:repository/api", "Allowed"],
       ["ecs:UpdateService", "arn:aws:ecs:us-east-1:123456789012:service/prod/api", "Allowed"],
@@ -90,6 +102,8 @@ const ROLE_CASES: Record<string, { grants: unknown[]; cases: Case[] }> = {
       ["ecs:UpdateService", "arn:aws:ecs:us-east-1:123456789012:service/dev/api", "ImplicitlyDenied"],
       ["s3:PutObject", "arn:aws:s3:::acme-prod-source/src/main.ts", "ImplicitlyDenied"],
       ["iam:PassRole", "arn:aws:iam::123456789012:role/ecsTaskExecution", "ImplicitlyDenied"],
+      // Without iam:PassedToService in the request (a pass to no named service), the scoped pass does not apply.
+      ["iam:PassRole", "arn:aws:iam::123456789012:role/prod-api-task", "ImplicitlyDenied"],
     ],
   },
   "read-only-monitor": {
@@ -97,11 +111,13 @@ const ROLE_CASES: Record<string, { grants: unknown[]; cases: Case[] }> = {
     cases: [
       ["cloudwatch:GetMetricStatistics", "*", "Allowed"],
       ["logs:DescribeLogGroups", "*", "Allowed"],
+      ["logs:GetLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/prod/api:log-stream:abc", "Allowed"],
       [
         "logs:GetLogEvents",
-        "arn:aws:logs:us-east-1:123456789012:log-group:/prod/api:log-stream:abc",
+        "arn:aws:logs:us-east-1:123456789012:log-group:/prod/payments:log-stream:abc",
         "ImplicitlyDenied",
       ],
+      ["logs:Unmask", "arn:aws:logs:us-east-1:123456789012:log-group:/prod/api", "ImplicitlyDenied"],
       ["logs:FilterLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/prod/api", "Allowed"],
       ["logs:FilterLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/prod/payments", "ImplicitlyDenied"],
       ["logs:DeleteLogGroup", "arn:aws:logs:us-east-1:123456789012:log-group:/prod/api", "ImplicitlyDenied"],

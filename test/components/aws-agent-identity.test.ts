@@ -18,7 +18,14 @@ function find(resources: RecordedResource[], type: string): RecordedResource[] {
 
 async function deploy(runsOn: RunsOn, extra: Record<string, unknown> = {}) {
   return recordResources(() => {
-    const provider = new AwsOidcProvider("issuer", { issuerUrl: "https://token.actions.githubusercontent.com" });
+    // The IAM OIDC provider of the agent's own issuer (a preset's issuerUrl, else the hosted default).
+    const issuerUrl =
+      "issuerUrl" in runsOn && runsOn.issuerUrl
+        ? runsOn.issuerUrl
+        : runsOn.kind === "gitlab-ci"
+          ? "https://gitlab.com"
+          : "https://token.actions.githubusercontent.com";
+    const provider = new AwsOidcProvider("issuer", { issuerUrl });
     new AgentIdentity("pr-reviewer", {
       owner: "keisha@acme.example",
       purpose: "Reviews pull requests and posts findings",
@@ -88,9 +95,8 @@ describe("AgentIdentity on AWS under mocks", () => {
       const [statement] = trust.Statement;
       expect(statement.Effect).toBe("Allow");
       expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
-      expect(statement.Principal.Federated).toBe(
-        "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
-      );
+      // The provider of the agent's own issuer, whose name is the condition keys' prefix.
+      expect(statement.Principal.Federated).toBe(`arn:aws:iam::123456789012:oidc-provider/${host}`);
       expect(Object.keys(statement.Condition)).toEqual(["StringEquals"]);
       expect(statement.Condition.StringEquals[`${host}:sub`]).toBe(subject);
       expect(statement.Condition.StringEquals[`${host}:aud`]).toBe(

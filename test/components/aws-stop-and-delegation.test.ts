@@ -1,3 +1,4 @@
+import { awsActionInfo } from "../../src/clouds/aws/iam-catalog";
 import { describe, expect, it } from "vitest";
 import { AgentIdentity, AwsOidcProvider } from "../../components";
 import { recordResources } from "../../src/gate/program/record";
@@ -63,7 +64,7 @@ describe("the budget stop", () => {
   );
 
   it("the deny-all policy denies every action the role's grants allow", async () => {
-    expect(everythingGranted.length).toBeGreaterThan(20);
+    expect(everythingGranted.length).toBeGreaterThan(12);
     for (const [action, resource] of everythingGranted) {
       const concrete = resource.endsWith("/*") ? resource.replace(/\*$/, "build/1.tgz") : resource;
       expect(await decide({ policies: grants, action, resource: concrete }), action).toBe("Allowed");
@@ -280,11 +281,11 @@ describe("the components' own output, through the evaluator", () => {
         statement.Action.map((action) => [action, statement.Resource[0]!] as const),
       ),
     );
-    expect(allowed.length).toBeGreaterThan(20);
+    expect(allowed.length).toBeGreaterThan(12);
     for (const [action, resource] of allowed) {
       const concrete = resource.endsWith("/*")
         ? resource.replace(/\*$/, "build/1.tgz")
-        : resource === "*"
+        : resource === "*" && !awsActionInfo(action)?.isWildcardOnly
           ? "arn:aws:s3:::any"
           : resource;
       expect(await decide({ policies, action, resource: concrete }), action).toBe("Allowed");

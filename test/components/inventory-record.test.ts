@@ -26,6 +26,7 @@ const inDays = (days: number) =>
   new Date(Date.parse(`${TODAY}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const SUBSCRIPTION = "11111111-2222-4333-8444-555555555555";
 const PROVIDER_ARN = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+const EKS_PROVIDER_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC123";
 
 function fleet(components: AgentIdentity[] = []) {
   return () => {
@@ -60,7 +61,7 @@ function fleet(components: AgentIdentity[] = []) {
         grants: [
           { resource: "arn:aws:dynamodb:us-east-1:123456789012:table/customers", access: "read", dataClass: "pii" },
         ],
-        aws: { oidcProvider: PROVIDER_ARN },
+        aws: { oidcProvider: EKS_PROVIDER_ARN },
       }),
       new AgentIdentity("report-reader", {
         owner: "lena@acme.example",
@@ -241,7 +242,7 @@ describe("inventory from a recorded program run", () => {
     expect(record!.identities.gcp?.serviceAccountEmail).toBe("bot-dev@p.iam.gserviceaccount.com");
   });
 
-  it("leaves out an identity a preview does not know yet, and keeps the agent", () => {
+  it("writes a value a preview does not know yet as null, with the reason, and keeps the agent", () => {
     const agent = planAgent("bot", {
       owner: "keisha@acme.example",
       purpose: "Reads the reports bucket nightly",
@@ -270,8 +271,10 @@ describe("inventory from a recorded program run", () => {
       },
     ];
     const [record] = inventoryFromResources(resources, { today: TODAY });
-    expect(record!.identities).toEqual({});
+    expect(record!.identities).toEqual({ aws: { roleArn: null, roleName: "agent-bot-dev" } });
     expect(record!.clouds).toEqual(["aws"]);
+    expect(record!.unknownValues.map((value) => value.field)).toEqual(["identities.aws.roleArn", "created"]);
+    expect(record!.unknownValues[0]!.reason).toMatch(/AWS writes the account id into the role's ARN/);
   });
 });
 

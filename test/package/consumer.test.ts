@@ -1,17 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PolicyPackProcess } from "../../src/gate/analyzer";
-import {
-  folderSize,
-  installedVersion,
-  npmInstall,
-  npmPack,
-  packContents,
-  REPO,
-  run,
-  writeProject,
-} from "../support/package";
+import { folderSize, installedVersion, npmInstall, packContents, REPO, run, writeProject } from "../support/package";
 
 /**
  * A platform engineer's repository, as `npm install @agent-iam/pulumi` gives it: this repository
@@ -95,7 +86,7 @@ let project: string;
 let tarball: string;
 
 beforeAll(() => {
-  tarball = npmPack(REPO);
+  tarball = inject("packageTarball");
   project = writeProject("agent-iam-consumer-", {
     "package.json": JSON.stringify(
       {

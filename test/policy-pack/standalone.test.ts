@@ -2,10 +2,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PolicyPackProcess, type AnalyzerDiagnostic } from "../../src/gate/analyzer";
 import { FIXTURES, type PolicyCase } from "../fixtures/policy";
-import { npmInstall, npmPack, REPO } from "../support/package";
+import { npmInstall, REPO } from "../support/package";
 
 /**
  * The pack as a security team publishes it and as the Pulumi CLI of whoever runs `pulumi up`
@@ -23,7 +23,7 @@ let files: string[];
 const started: PolicyPackProcess[] = [];
 
 beforeAll(() => {
-  const tarball = npmPack(IN_REPO);
+  const tarball = inject("packTarball");
   const root = mkdtempSync(join(tmpdir(), "agent-iam-published-pack-"));
   execFileSync("tar", ["-xzf", tarball, "-C", root]);
   standaloneDir = join(root, "package");

@@ -6,9 +6,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditFileError, auditFiles, readLogRecords, type ActionRecord } from "../../src/reports/audit";
-import { inventoryDocument, type InventoryRecord } from "../../src/reports/inventory";
-import { loadProject } from "../../src/gate/program/project";
-import { runProject } from "../../src/gate/program/run";
+import type { InventoryRecord } from "../../src/reports/inventory";
+import { inventoryFromStacks, readStackExport } from "../../src/reports/inventory/stack-export";
 import { logFile, type KnownAgent, type LogFile } from "../support/audit-logs";
 import { runs } from "../support/property";
 
@@ -49,8 +48,10 @@ async function readAll(file: string): Promise<{ values: unknown[]; offsets: numb
 }
 
 beforeAll(async () => {
-  const recorded = await runProject(loadProject(join(FIXTURES, "program")));
-  agents = inventoryDocument(recorded.resources, "2026-05-01").agents;
+  agents = inventoryFromStacks(
+    [readStackExport(join(__dirname, "..", "fixtures", "state", "audit-prod.json"))],
+    "2026-05-01",
+  ).agents;
   known = agents.map((agent) => ({
     id: agent.id,
     ...(agent.identities.aws

@@ -102,12 +102,21 @@ describe("property 3: agent-iam's own output passes the whole pack in mandatory 
     // A purpose whose tag would keep 9 characters ("the Slack").
     expect(refusal({ ...base, purpose: "the Slack &" })).toEqual(["purpose"]);
     expect(refusal({ ...base, purpose: "the Slack & more" })).toEqual([]);
-    // Write on a Lambda function: updating its code runs code as the function's role.
+    // Write on a Lambda function is invoking it: UpdateFunctionCode, which runs code as the function's
+    // role (an escalation the pack refuses), is in no grant.
     expect(
       refusal({
         ...base,
         purpose: "Deploys the api",
         grants: [{ resource: "arn:aws:lambda:us-east-1:123456789012:function:web", access: ["write"] }],
+      }),
+    ).toEqual([]);
+    // An ECS deploy that does not name what it registers and passes.
+    expect(
+      refusal({
+        ...base,
+        purpose: "Deploys the api",
+        grants: [{ resource: "arn:aws:ecs:us-east-1:123456789012:service/prod/web", access: ["write"] }],
       }),
     ).toEqual(["grants[0]"]);
     expect(

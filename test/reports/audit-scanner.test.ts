@@ -186,10 +186,10 @@ describe("readLogRecords", () => {
     const first = records.next();
     const writer = createWriteStream(fifo);
     writer.write('{"Records":[{"eventID":"first"},');
-    expect((await first).value).toEqual({ value: { eventID: "first" }, offset: 12 });
+    expect((await first).value).toEqual({ value: { eventID: "first" }, offset: 12, text: '{"eventID":"first"}' });
     const second = records.next();
     writer.end('{"eventID":"second"}]}');
-    expect((await second).value).toEqual({ value: { eventID: "second" }, offset: 32 });
+    expect((await second).value).toEqual({ value: { eventID: "second" }, offset: 32, text: '{"eventID":"second"}' });
     expect((await records.next()).done).toBe(true);
   });
 

@@ -53,6 +53,7 @@ const REFS: Record<Cloud, Partial<Record<ResourceKind, string>>> = {
     service: "arn:aws:ecs:us-east-1:123456789012:service/acme-prod/web",
     "container-repo": "arn:aws:ecr:us-east-1:123456789012:repository/web",
     key: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    runtime: "arn:aws:iam::123456789012:role/acme-prod-web-task",
   },
   gcp: {
     bucket: "//storage.googleapis.com/projects/_/buckets/acme-prod-data",
@@ -83,6 +84,16 @@ const REFS: Record<Cloud, Partial<Record<ResourceKind, string>>> = {
       "resource-group": group,
     };
   })(),
+};
+
+/** What a grant on a kind needs named beside it: an ECS rollout registers a task definition and passes a role. */
+const NEEDED_BESIDE: Partial<Record<Cloud, Partial<Record<ResourceKind, readonly string[]>>>> = {
+  aws: {
+    service: [
+      "arn:aws:ecs:us-east-1:123456789012:task-definition/web:*",
+      "arn:aws:iam::123456789012:role/acme-prod-web-task",
+    ],
+  },
 };
 
 const ROLE_ABBREVIATIONS: Record<string, string> = {
@@ -139,7 +150,8 @@ function declareAll(): Declared {
         .filter((entry): entry is readonly [ResourceKind, string] => entry[1] !== undefined);
       for (const [kind, ref] of refs) {
         const name = `${ROLE_ABBREVIATIONS[role]}-${cloud}-${kind}`;
-        declare(name, cloud, { ...base(name), grants: [{ role, resources: [ref] }], ...blocks[cloud] }, role);
+        const resources = [ref, ...(NEEDED_BESIDE[cloud]?.[kind] ?? [])];
+        declare(name, cloud, { ...base(name), grants: [{ role, resources }], ...blocks[cloud] }, role);
       }
       if (refs.length === 0 && "accountWide" in ROLE_CATALOG[role]) {
         const name = `${ROLE_ABBREVIATIONS[role]}-${cloud}-account`;

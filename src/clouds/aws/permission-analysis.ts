@@ -1,5 +1,5 @@
 import { accessRank } from "../../model/access";
-import { highRiskClasses, type HighRiskClass } from "../../model/action-classes";
+import { ACTION_CLASSES, highRiskClasses, type HighRiskClass } from "../../model/action-classes";
 import { isUnknown } from "../../model/unknown";
 import { awsDataReadOf } from "./data-reads";
 import { awsActionInfo, type AwsActionInfo } from "./iam-catalog";
@@ -150,6 +150,8 @@ export function analyzePermissions(
     permissions: new Set(),
     delete: new Set(),
     export: new Set(),
+    tamper: new Set(),
+    credentials: new Set(),
   };
   const allowedCredentials = new Set((options.allowedCredentialActions ?? []).map((action) => action.toLowerCase()));
 
@@ -200,7 +202,7 @@ export function analyzePermissions(
     const infos: AwsActionInfo[] = [];
     if (everything) {
       const what = statement.notActions.length > 0 ? "everything but the NotAction list" : "*";
-      for (const risk of ["permissions", "delete", "export"] as const) highRisk[risk].add(what);
+      for (const risk of ["permissions", ...ACTION_CLASSES] as const) highRisk[risk].add(what);
     }
     for (const pattern of statement.actions) {
       if (isUnknown(pattern)) continue;
@@ -324,7 +326,13 @@ export function analyzePermissions(
     escalations,
     roleHopping,
     credentialsExposure,
-    highRisk: { permissions: [...highRisk.permissions], delete: [...highRisk.delete], export: [...highRisk.export] },
+    highRisk: {
+      permissions: [...highRisk.permissions],
+      delete: [...highRisk.delete],
+      export: [...highRisk.export],
+      tamper: [...highRisk.tamper],
+      credentials: [...highRisk.credentials],
+    },
     unknownSources,
   };
 }

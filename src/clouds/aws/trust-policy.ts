@@ -27,7 +27,9 @@ export function awsAudience(trust: Trust): string {
  * that action (IAM catalog) and every SDK sets it from `AWS_ROLE_SESSION_NAME`.
  */
 export function webIdentityTrustPolicy(agent: Pick<Agent, "id" | "trust">, providerArn: string): AwsTrustPolicy {
-  const host = agent.trust.issuerHost;
+  // The condition keys are named after the provider as IAM names it, the part of its ARN after
+  // "oidc-provider/" (IAM User Guide, "Available keys for AWS web identity federation").
+  const host = oidcProviderName(providerArn) ?? agent.trust.issuerHost;
   return {
     Version: "2012-10-17",
     Statement: [
@@ -46,6 +48,35 @@ export function webIdentityTrustPolicy(agent: Pick<Agent, "id" | "trust">, provi
       },
     ],
   };
+}
+
+/** `arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC` → the provider's name, as IAM spells it. */
+export function oidcProviderName(providerArn: string): string | undefined {
+  return /^arn:[^:]+:iam::\d{12}:oidc-provider\/(.+)$/.exec(providerArn)?.[1];
+}
+
+/**
+ * Why an agent's IAM OIDC provider cannot accept its tokens, if it cannot: the provider's URL (or,
+ * for a provider given by ARN, its name) must be the agent's issuer byte for byte, since STS
+ * compares the token's `iss` with it. Undefined when they match or the provider is known only at apply.
+ */
+export function awsProviderIssuerProblem(
+  provider: { readonly issuerUrl?: string; readonly arn?: string },
+  trust: Pick<Trust, "issuerUrl">,
+): { path: string; message: string } | undefined {
+  if (provider.issuerUrl !== undefined && provider.issuerUrl !== trust.issuerUrl)
+    return {
+      path: "aws.oidcProvider",
+      message: `the provider is for ${provider.issuerUrl}, but the agent's tokens come from ${trust.issuerUrl}; use the provider of that issuer, spelled exactly as it publishes it (AWS compares iss byte for byte)`,
+    };
+  const name = provider.arn === undefined ? undefined : oidcProviderName(provider.arn);
+  const expected = trust.issuerUrl.replace(/^https:\/\//, "");
+  if (name !== undefined && name !== expected && name !== expected.replace(/\/$/, ""))
+    return {
+      path: "aws.oidcProvider",
+      message: `${provider.arn} is the provider of https://${name}, but the agent's tokens come from ${trust.issuerUrl}; name the provider of that issuer`,
+    };
+  return undefined;
 }
 
 /** The trust of a disabled agent: no one may assume the role (an explicit deny, no allow). */

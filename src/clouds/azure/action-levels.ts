@@ -1,5 +1,5 @@
 import type { AccessLevel } from "../../model/access";
-import { highRiskClasses, type HighRiskClass } from "../../model/action-classes";
+import { azureOperationClasses, type HighRiskClass } from "../../model/action-classes";
 import { wildcardMatches } from "../../model/wildcard";
 
 /**
@@ -54,16 +54,7 @@ export function azureActionLevel(operation: string): AccessLevel {
 
 /** The high-risk classes of an operation (`…/blobs/delete` → delete, `…/purge/action` → delete, `…/export/action` → export). */
 export function azureActionRisks(operation: string): HighRiskClass[] {
-  const parts = operation.split("/");
-  const verb =
-    parts[parts.length - 1]!.toLowerCase() === "action" ? (parts[parts.length - 2] ?? "") : parts[parts.length - 1]!;
-  const risks = new Set(highRiskClasses(verb));
-  if (/^backup$/i.test(verb)) risks.add("export");
-  if (verb === "*") {
-    risks.add("delete");
-    risks.add("export");
-  }
-  return [...risks];
+  return azureOperationClasses(operation);
 }
 
 /** Whether an action pattern (with `*` wildcards, case-insensitive as ARM compares) matches an operation. */

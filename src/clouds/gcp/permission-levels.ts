@@ -1,5 +1,5 @@
 import type { AccessLevel } from "../../model/access";
-import { highRiskClasses, type HighRiskClass } from "../../model/action-classes";
+import { gcpPermissionClasses, type HighRiskClass } from "../../model/action-classes";
 
 /**
  * The access level of a Google Cloud IAM permission (`service.resource.verb`), from its verb.
@@ -94,7 +94,7 @@ export function gcpPermissionLevel(permission: string): AccessLevel {
   return GCP_VERB_LEVELS[gcpPermissionVerb(permission)] ?? "permissions";
 }
 
-/** The high-risk classes of a permission (`storage.objects.delete` → delete, `bigquery.tables.export` → export). */
+/** The action classes of a permission (`storage.objects.delete` → delete, `bigquery.tables.export` → export). */
 export function gcpPermissionRisks(permission: string): HighRiskClass[] {
-  return highRiskClasses(gcpPermissionVerb(permission));
+  return gcpPermissionClasses(permission);
 }

@@ -1,4 +1,5 @@
 import type { AccessLevel } from "../access";
+import type { ActionClass } from "../action-classes";
 import type { DataClass } from "../agent";
 import type { IssuerKind } from "../runs-on";
 import type { Cloud } from "../resources";
@@ -20,7 +21,7 @@ export interface InventoryGrant {
   readonly resourceType: string;
   readonly access: AccessLevel[];
   /** High-risk action classes the grant opted into. */
-  readonly include: ("delete" | "export")[];
+  readonly include: ActionClass[];
   /** The exact actions of an account-wide grant; empty for a grant on a named resource. */
   readonly actions: string[];
   readonly dataClass: DataClass | null;
@@ -127,11 +128,39 @@ export interface InventoryRecord {
     readonly tier: RiskTier;
     readonly reasons: { readonly rule: string; readonly text: string }[];
   };
+  /** The Pulumi stack the record was read from (`ORG/PROJECT/STACK` or `PROJECT/STACK`); absent when not known. */
+  readonly stack?: string;
+  /** Every cloud-assigned value that is `null` in this record, with why it is not known (see `cloud-assigned.ts`). */
+  readonly unknownValues: { readonly field: string; readonly reason: string }[];
+}
+
+/** Where an inventory's records came from, and when. */
+export interface InventorySource {
+  /** `program`: a run of the program under mocks (nothing a cloud assigns is known); `state`: `pulumi stack export` documents. */
+  readonly kind: "program" | "state";
+  /** The program folder and stacks, or the stack exports (file and stack), that were read. */
+  readonly from: string[];
+  /** When it was read (ISO 8601): the time of the run, or the newest deployment time of the exports. */
+  readonly at: string;
+}
+
+/** A difference between what the program declares and what a stack's state holds. */
+export interface DriftItem {
+  /** `not-deployed`: in code, not in the state; `not-in-code`: deployed, no longer in code; `grants-differ`, `trust-differs`. */
+  readonly kind: "not-deployed" | "not-in-code" | "grants-differ" | "trust-differs";
+  readonly agent: string;
+  readonly stack: string;
+  /** What differs, in one sentence. */
+  readonly detail: string;
 }
 
 /** The inventory document: `{ "generated": DATE, "agents": [record, ...] }`. */
 export interface InventoryDocument {
   /** The day the inventory was computed for (risk and days to expiry depend on it). */
   readonly generated?: string;
+  /** Where the records came from and when. */
+  readonly source?: InventorySource;
   readonly agents: InventoryRecord[];
+  /** Differences between the program and the deployed state, when both were read. */
+  readonly drift?: DriftItem[];
 }

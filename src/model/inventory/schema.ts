@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ACCESS_LEVELS } from "../access";
+import { ACTION_CLASSES } from "../action-classes";
 import { DATA_CLASSES } from "../agent";
 import { CLOUDS } from "../resources";
 import { RISK_TIERS } from "../risk/rules";
@@ -25,7 +26,7 @@ export const inventoryGrantSchema = z
     resourceType: z.string(),
     access: z.array(z.enum(ACCESS_LEVELS)),
     /** High-risk action classes the grant opted into. */
-    include: z.array(z.enum(["delete", "export"])),
+    include: z.array(z.enum(ACTION_CLASSES)),
     /** The exact actions of an account-wide grant; empty for a grant on a named resource (its actions follow from the access levels). */
     actions: z.array(z.string()),
     dataClass: z.enum(DATA_CLASSES).nullable(),
@@ -150,15 +151,49 @@ export const inventoryRecordSchema = z
       })
       .strict()
       .describe("See docs/risk.md"),
+    stack: z
+      .string()
+      .optional()
+      .describe(
+        "The Pulumi stack the record was read from (ORG/PROJECT/STACK or PROJECT/STACK); absent when not known",
+      ),
+    unknownValues: z
+      .array(z.object({ field: z.string(), reason: z.string() }).strict())
+      .describe(
+        "Every cloud-assigned value that is null in this record (identities.azure.clientId, created, ...), with why it is not known",
+      ),
   })
   .strict()
   .describe("One agent identity in the agent-iam inventory");
+
+/** Where an inventory's records came from, and when. */
+export const inventorySourceSchema = z
+  .object({
+    kind: z
+      .enum(["program", "state"])
+      .describe("program: a run of the program under mocks; state: pulumi stack export documents"),
+    from: z.array(z.string()).describe("The program folder and stacks, or the stack exports, that were read"),
+    at: z.string().describe("When it was read (ISO 8601)"),
+  })
+  .strict();
+
+/** A difference between what the program declares and what a stack's state holds. */
+export const driftItemSchema = z
+  .object({
+    kind: z.enum(["not-deployed", "not-in-code", "grants-differ", "trust-differs"]),
+    agent: z.string(),
+    stack: z.string(),
+    detail: z.string(),
+  })
+  .strict();
 
 /** The inventory document: `{ "generated": DATE, "agents": [record, ...] }`. */
 export const inventoryDocumentSchema = z
   .object({
     /** The day the inventory was computed for (risk and days to expiry depend on it). */
     generated: isoDate.optional(),
+    source: inventorySourceSchema.optional(),
     agents: z.array(inventoryRecordSchema),
+    drift: z.array(driftItemSchema).optional(),
   })
   .describe("The agent-iam inventory");

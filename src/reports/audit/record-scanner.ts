@@ -32,6 +32,8 @@ export class RecordScanError extends Error {
 export interface ScannedRecord {
   readonly value: unknown;
   readonly offset: number;
+  /** The record's JSON text as it is in the file. */
+  readonly text: string;
 }
 
 enum Mode {
@@ -173,7 +175,7 @@ export class RecordScanner {
         offset,
       );
     }
-    out.push({ value, offset: this.valueStart });
+    out.push({ value, offset: this.valueStart, text });
   }
 
   /** Tracks strings and nesting; returns true when the byte was inside or ended a string. */

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { RISK_TIERS, type RiskTier } from "../../model/risk/rules";
 import { CLOUD_NAMES, DATA_CLASS_WORDS, KNOWN_AFTER_DEPLOY } from "../../model/plain-words";
 import { EXPIRING_SOON_DAYS, expiringSoon } from "../inventory/markdown";
+import { sourceSentence } from "../inventory/source";
 import type { InventoryDocument, InventoryRecord } from "../../model/inventory/record";
 import { DASHBOARD_SCRIPT } from "./client-script";
 import { RISK_BADGES } from "./colours";
@@ -81,12 +82,19 @@ function identityRows(record: InventoryRecord): string {
     rows.push(
       `<dt>${escapeHtml(term)}</dt><dd>${value === null ? escapeHtml(KNOWN_AFTER_DEPLOY) : `<code>${escapeHtml(value)}</code>`}</dd>`,
     );
-  if (aws) row("AWS role ARN", aws.roleArn);
-  if (gcp) row("Google service account", gcp.serviceAccountEmail);
+  if (aws) {
+    row("AWS role ARN", aws.roleArn);
+    row("AWS role name", aws.roleName);
+  }
+  if (gcp) {
+    row("Google service account", gcp.serviceAccountEmail);
+    row("Google service account unique id", gcp.uniqueId);
+  }
   if (azure) {
     row("Azure managed identity client id", azure.clientId);
     row("Azure managed identity principal id", azure.principalId);
     row("Azure managed identity resource id", azure.resourceId);
+    row("Azure tenant", azure.tenantId);
   }
   for (const cloud of record.clouds)
     if (!record.identities[cloud])
@@ -135,8 +143,22 @@ function detailPanel(record: InventoryRecord, key: string): string {
     ["Review date", expiryWords(record)],
     ["Runs as", `${ISSUER_WORDS[record.issuer.kind]} (${escapeHtml(record.issuer.subject)})`],
     ["Clouds", record.clouds.map((cloud) => CLOUD_NAMES[cloud]).join(", ") || "none"],
-    ["First deployed", record.created ? escapeHtml(record.created) : "not deployed, or not asked (offline inventory)"],
+    ["First deployed", record.created ? escapeHtml(record.created) : escapeHtml(KNOWN_AFTER_DEPLOY)],
+    ...(record.stack ? [["Stack", escapeHtml(record.stack)]] : []),
     ...(record.approval ? [["Approval", escapeHtml(record.approval)]] : []),
+    [
+      "Budget",
+      record.budget
+        ? `${record.budget.monthly} ${escapeHtml(record.budget.currency)} a month; owner and FinOps told at 80 % and 100 % (${record.budget.notify.map(escapeHtml).join(", ")}); the cloud stops the agent at ${record.budget.stopAt} %`
+        : "none: nothing caps what it spends",
+    ],
+    [
+      "Break-glass",
+      record.breakGlass
+        ? `<span class="break-glass">${record.breakGlass.active ? "In force" : "Ended"} until ${escapeHtml(record.breakGlass.until)}</span>, approved by ${escapeHtml(record.breakGlass.approvedBy)}: ${escapeHtml(record.breakGlass.reason)}${record.breakGlass.grants.length > 0 ? `<ul>${record.breakGlass.grants.map((grant) => `<li>${escapeHtml(grant)}</li>`).join("")}</ul>` : ""}`
+        : "no elevation",
+    ],
+    ["May act as", record.delegatesTo.length > 0 ? record.delegatesTo.map(escapeHtml).join(", ") : "no other agent"],
   ];
   const can =
     record.canDo.length > 0
@@ -186,6 +208,26 @@ function selectOptions(
 }
 
 const unique = (values: readonly string[]) => [...new Set(values)].sort();
+
+/**
+ * The per-owner view: for each person, the agents they are accountable for, what each can touch,
+ * and when each must be reviewed (soonest first).
+ */
+function ownerView(records: readonly InventoryRecord[]): string {
+  const owners = unique(records.map((record) => record.owner));
+  return owners
+    .map((owner) => {
+      const owned = records.filter((record) => record.owner === owner).sort((a, b) => a.daysToExpiry - b.daysToExpiry);
+      const rows = owned
+        .map(
+          (record) =>
+            `<tr><th scope="row">${escapeHtml(record.id)}</th><td>${escapeHtml(record.environment)}${record.stack ? ` (${escapeHtml(record.stack)})` : ""}</td><td>${riskBadge(record.risk.tier)}</td><td>${record.canDo.length > 0 ? `<ul>${record.canDo.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ul>` : "nothing"}</td><td>${expiryWords(record)}</td><td>${record.budget ? `${record.budget.monthly} ${escapeHtml(record.budget.currency)}` : "none"}</td><td>${record.breakGlass ? `${record.breakGlass.active ? "in force" : "ended"} until ${escapeHtml(record.breakGlass.until)}` : "—"}</td><td>${record.delegatesTo.length > 0 ? record.delegatesTo.map(escapeHtml).join(", ") : "—"}</td></tr>`,
+        )
+        .join("");
+      return `<details class="owner" data-owner="${escapeHtml(owner)}"><summary>${escapeHtml(owner)}: ${owned.length} agent${owned.length === 1 ? "" : "s"}</summary><table class="owned"><caption class="visually-hidden">Agents ${escapeHtml(owner)} owns</caption><thead><tr><th scope="col">Agent</th><th scope="col">Environment</th><th scope="col">Risk</th><th scope="col">Can touch</th><th scope="col">Review date</th><th scope="col">Budget</th><th scope="col">Break-glass</th><th scope="col">May act as</th></tr></thead><tbody>${rows}</tbody></table></details>`;
+    })
+    .join("\n");
+}
 
 /** Options of {@link renderDashboard}. */
 export interface DashboardOptions {
@@ -240,13 +282,19 @@ export function renderDashboard(document: InventoryDocument, options: DashboardO
 <a class="skip" href="#agents-title">Skip to the agents</a>
 <header>
 <h1>${escapeHtml(title)}</h1>
-<p class="meta">${records.length} agent${records.length === 1 ? "" : "s"}${document.generated ? `, as of ${escapeHtml(document.generated)}` : ""}. Generated by agent-iam without contacting any cloud.</p>
+<p class="meta">${records.length} agent${records.length === 1 ? "" : "s"}${document.generated ? `, as of ${escapeHtml(document.generated)}` : ""}.</p>
+<p class="meta" id="data-source">${escapeHtml(sourceSentence(document.source))}</p>
 <ul class="tiers" aria-label="Agents per risk tier">${counts}</ul>
 </header>
 <main>
 <section aria-labelledby="expiring-title">
 <h2 id="expiring-title">Review date within ${EXPIRING_SOON_DAYS} days</h2>
 ${expiring}
+</section>
+<section aria-labelledby="owners-title">
+<h2 id="owners-title">By owner</h2>
+<p>What each person owns, what it can touch, and when each must be reviewed.</p>
+${ownerView(records)}
 </section>
 <section aria-labelledby="filters-title">
 <h2 id="filters-title">Find agents</h2>

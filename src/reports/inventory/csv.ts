@@ -1,4 +1,11 @@
 import type { InventoryRecord } from "../../model/inventory/record";
+import { KNOWN_AFTER_DEPLOY } from "../../model/plain-words";
+
+/** A cloud-assigned value: "known after deploy" when the record lists it as unknown. */
+function assigned(record: InventoryRecord, field: string, value: string | null | undefined): string | null {
+  if (record.unknownValues.some((unknown) => unknown.field === field)) return KNOWN_AFTER_DEPLOY;
+  return value ?? null;
+}
 
 /** The CSV columns of the inventory, in order: a header name and how to read it from a record. */
 export const CSV_COLUMNS: readonly (readonly [
@@ -15,16 +22,19 @@ export const CSV_COLUMNS: readonly (readonly [
   ["risk_reasons", (r) => r.risk.reasons.map((reason) => reason.text).join("; ")],
   ["writes_prod", (r) => r.writesProd],
   ["touches_sensitive_data", (r) => r.touchesSensitiveData],
-  ["created", (r) => r.created],
+  ["created", (r) => assigned(r, "created", r.created)],
   ["expires", (r) => r.expires],
   ["days_to_expiry", (r) => r.daysToExpiry],
   ["issuer", (r) => r.issuer.url],
   ["subject", (r) => r.issuer.subject],
   ["clouds", (r) => r.clouds.join(" ")],
-  ["aws_role_arn", (r) => r.identities.aws?.roleArn ?? null],
-  ["gcp_service_account", (r) => r.identities.gcp?.serviceAccountEmail ?? null],
-  ["azure_client_id", (r) => r.identities.azure?.clientId ?? null],
-  ["azure_principal_id", (r) => r.identities.azure?.principalId ?? null],
+  ["aws_role_arn", (r) => assigned(r, "identities.aws.roleArn", r.identities.aws?.roleArn)],
+  [
+    "gcp_service_account",
+    (r) => assigned(r, "identities.gcp.serviceAccountEmail", r.identities.gcp?.serviceAccountEmail),
+  ],
+  ["azure_client_id", (r) => assigned(r, "identities.azure.clientId", r.identities.azure?.clientId)],
+  ["azure_principal_id", (r) => assigned(r, "identities.azure.principalId", r.identities.azure?.principalId)],
   ["approval", (r) => r.approval],
   ["max_session_seconds", (r) => r.maxSessionSeconds],
   ["purpose", (r) => r.purpose],
@@ -34,6 +44,9 @@ export const CSV_COLUMNS: readonly (readonly [
   ["break_glass_until", (r) => r.breakGlass?.until ?? null],
   ["break_glass_approved_by", (r) => r.breakGlass?.approvedBy ?? null],
   ["delegates_to", (r) => r.delegatesTo.join(" ")],
+  ["gcp_unique_id", (r) => assigned(r, "identities.gcp.uniqueId", r.identities.gcp?.uniqueId)],
+  ["azure_tenant_id", (r) => assigned(r, "identities.azure.tenantId", r.identities.azure?.tenantId)],
+  ["stack", (r) => r.stack ?? null],
 ];
 
 /**

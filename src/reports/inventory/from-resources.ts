@@ -4,6 +4,7 @@ import { TAG_KEYS, parseGcpDescription } from "../../model/tags";
 import { readAgentModel } from "../../model/agent-model";
 import { buildInventoryRecord, earliestCreated } from "../../clouds/inventory-record";
 import type { AgentCloudIdentities, InventoryRecord } from "../../model/inventory/record";
+import { UNKNOWN_BECAUSE } from "../../model/inventory/cloud-assigned";
 
 /**
  * The offline inventory: built from the resources a program run registered (the gate's recorder,
@@ -97,39 +98,52 @@ function identityResources(
   });
 }
 
-/** The identities an agent's cloud resources report; a value a preview does not know is left out. */
+/** What {@link identitiesFrom} reads of cloud-assigned values. */
+export type CloudValues = "as-recorded" | "unknown";
+
+/**
+ * The identities an agent's cloud resources report: one per cloud it has an identity resource on,
+ * a value not known (a preview's unknown, absent from the state) as `null`. With `cloudValues:
+ * "unknown"` (a program run under mocks, whose values a cloud assigns are invented) every
+ * cloud-assigned value is `null`, and only what agent-iam chooses is kept: the role name, the
+ * service account email built from its account id and project.
+ */
 export function identitiesFrom(
   children: readonly ResourceLike[],
   agent?: Pick<Agent, "id" | "owner">,
+  cloudValues: CloudValues = "as-recorded",
 ): { identities: AgentCloudIdentities; created: string | null } {
   const identities: { -readonly [K in keyof AgentCloudIdentities]: AgentCloudIdentities[K] } = {};
   const created: (string | undefined)[] = [];
+  const assigned = (value: string | undefined): string | null => (cloudValues === "unknown" ? null : (value ?? null));
   for (const resource of identityResources(children, agent)) {
-    const { state } = resource;
+    const { state, inputs } = resource;
     if (resource.type === IDENTITY_RESOURCE_TYPES.aws && !identities.aws) {
-      const roleArn = text(state.arn);
-      const roleName = text(state.name);
-      if (roleArn && roleName) identities.aws = { roleArn, roleName };
+      identities.aws = { roleArn: assigned(text(state.arn)), roleName: text(state.name) ?? text(inputs.name) ?? null };
       created.push(text(state.createDate));
     } else if (resource.type === IDENTITY_RESOURCE_TYPES.gcp && !identities.gcp) {
-      const email = text(state.email);
-      if (email)
-        identities.gcp = {
-          serviceAccountEmail: email,
-          project: text(state.project) ?? null,
-          uniqueId: text(state.uniqueId) ?? null,
-        };
+      const project = text(state.project) ?? text(inputs.project);
+      const accountId = text(inputs.accountId) ?? text(state.accountId);
+      // Google's format for a service account's email: ACCOUNT_ID@PROJECT_ID.iam.gserviceaccount.com
+      // (Cloud IAM, "Service accounts").
+      const chosenEmail = accountId && project ? `${accountId}@${project}.iam.gserviceaccount.com` : undefined;
+      identities.gcp = {
+        serviceAccountEmail: cloudValues === "unknown" ? (chosenEmail ?? null) : (text(state.email) ?? null),
+        project: project ?? null,
+        uniqueId: assigned(text(state.uniqueId)),
+      };
     } else if (resource.type === IDENTITY_RESOURCE_TYPES.azure && !identities.azure) {
-      const clientId = text(state.clientId);
-      const principalId = text(state.principalId);
-      const resourceId = text(resource.id) ?? text(state.id) ?? azureIdentityId(state);
-      if (clientId && principalId && resourceId)
-        identities.azure = { clientId, principalId, resourceId, tenantId: text(state.tenantId) ?? null };
+      identities.azure = {
+        clientId: assigned(text(state.clientId)),
+        principalId: assigned(text(state.principalId)),
+        resourceId: assigned(text(resource.id) ?? text(state.id) ?? azureIdentityId(state)),
+        tenantId: assigned(text(state.tenantId)),
+      };
       const systemData = state.systemData as Record<string, unknown> | undefined;
       created.push(text(systemData?.createdAt));
     }
   }
-  return { identities, created: earliestCreated(created) };
+  return { identities, created: cloudValues === "unknown" ? null : earliestCreated(created) };
 }
 
 /** `/subscriptions/S/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME` from a managed identity's inputs. */
@@ -145,6 +159,13 @@ function azureIdentityId(state: Readonly<Record<string, unknown>>): string | und
 export interface InventoryOptions {
   /** The day the inventory is for (default today UTC). */
   readonly today?: string;
+  /**
+   * `as-recorded` (default): the values the resources hold (a stack's state, a component's outputs);
+   * `unknown`: the resources come from a program run under mocks, so every value a cloud assigns is `null`.
+   */
+  readonly cloudValues?: CloudValues;
+  /** The stack of the resources, written on each record. */
+  readonly stack?: string;
 }
 
 /**
@@ -165,11 +186,14 @@ export function inventoryFromResources(
         throw new InventoryError(
           `the AgentIdentity "${component.name}" registered no agent model as its input; build the program against this version of agent-iam's components`,
         );
-      const { identities, created } = identitiesFrom(resourcesOf(agent, component, resources), agent);
+      const cloudValues = options.cloudValues ?? "as-recorded";
+      const { identities, created } = identitiesFrom(resourcesOf(agent, component, resources), agent, cloudValues);
       return buildInventoryRecord(agent, identities, {
         today: options.today,
         created,
         ownerDeparted: component.inputs.ownerDeparted === true,
+        stack: options.stack,
+        unknownBecause: cloudValues === "unknown" ? UNKNOWN_BECAUSE.program : UNKNOWN_BECAUSE.state,
       });
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

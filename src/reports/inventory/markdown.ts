@@ -1,6 +1,7 @@
 import { RISK_TIERS } from "../../model/risk/rules";
 import { CLOUD_NAMES, KNOWN_AFTER_DEPLOY } from "../../model/plain-words";
-import type { InventoryRecord } from "../../model/inventory/record";
+import type { DriftItem, InventoryRecord, InventorySource } from "../../model/inventory/record";
+import { driftLine, sourceSentence } from "./source";
 
 /** Agents whose review date is this many days away or less count as expiring soon. */
 export const EXPIRING_SOON_DAYS = 30;
@@ -26,10 +27,13 @@ function identityLines(record: InventoryRecord): string[] {
   const { aws, gcp, azure } = record.identities;
   const code = (value: string | null) => (value === null ? KNOWN_AFTER_DEPLOY : `\`${value}\``);
   if (aws) lines.push(`- ${CLOUD_NAMES.aws}: role ${code(aws.roleArn)}`);
-  if (gcp) lines.push(`- ${CLOUD_NAMES.gcp}: service account ${code(gcp.serviceAccountEmail)}`);
+  if (gcp)
+    lines.push(
+      `- ${CLOUD_NAMES.gcp}: service account ${code(gcp.serviceAccountEmail)}, unique id ${code(gcp.uniqueId)}`,
+    );
   if (azure)
     lines.push(
-      `- ${CLOUD_NAMES.azure}: managed identity client id ${code(azure.clientId)}, principal id ${code(azure.principalId)}`,
+      `- ${CLOUD_NAMES.azure}: managed identity client id ${code(azure.clientId)}, principal id ${code(azure.principalId)}, tenant ${code(azure.tenantId)}`,
     );
   for (const cloud of record.clouds)
     if (!record.identities[cloud]) lines.push(`- ${CLOUD_NAMES[cloud]}: not known until deployed`);
@@ -37,7 +41,12 @@ function identityLines(record: InventoryRecord): string[] {
 }
 
 /** The inventory as a Markdown report: counts by tier, one table row per agent, expiring agents, then details. */
-export function inventoryMarkdown(records: readonly InventoryRecord[], generated?: string): string {
+export function inventoryMarkdown(
+  records: readonly InventoryRecord[],
+  generated?: string,
+  source?: InventorySource,
+  drift?: readonly DriftItem[],
+): string {
   const counts = RISK_TIERS.map(
     (tier) => `${records.filter((record) => record.risk.tier === tier).length} ${tier}`,
   ).join(", ");
@@ -45,7 +54,14 @@ export function inventoryMarkdown(records: readonly InventoryRecord[], generated
   out.push(
     `${records.length} agent${records.length === 1 ? "" : "s"}${generated ? ` on ${generated}` : ""}: ${counts}.`,
     "",
+    sourceSentence(source),
+    "",
   );
+  if (drift && drift.length > 0) {
+    out.push(`## Drift between the program and the deployed state`, "");
+    for (const item of drift) out.push(`- ${cell(driftLine(item))}`);
+    out.push("");
+  }
   out.push(
     "| Agent | Owner | Environment | Risk | Status | Clouds | Expires | Can do |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -66,13 +82,14 @@ export function inventoryMarkdown(records: readonly InventoryRecord[], generated
     out.push(
       `- Owner: ${r.owner}${r.team ? ` (team ${r.team})` : ""}${r.costCenter ? `, cost center ${r.costCenter}` : ""}`,
     );
+    if (r.stack) out.push(`- Stack: ${r.stack}`);
     out.push(`- Environment: ${r.environment}; status: ${r.status}${r.disabledReason ? ` (${r.disabledReason})` : ""}`);
     out.push(
       `- Risk: **${r.risk.tier}**${r.risk.reasons.length ? `: ${r.risk.reasons.map((reason) => reason.text).join("; ")}` : ""}`,
     );
     out.push(`- Runs on: ${r.issuer.url}, subject \`${r.issuer.subject}\``);
     out.push(
-      `- Sessions: at most ${r.maxSessionSeconds} seconds; created: ${r.created ?? "not deployed (offline inventory)"}; expires ${r.expires}`,
+      `- Sessions: at most ${r.maxSessionSeconds} seconds; created: ${r.created ?? KNOWN_AFTER_DEPLOY}; expires ${r.expires}`,
     );
     if (r.approval) out.push(`- Approval: ${r.approval}`);
     if (r.budget)

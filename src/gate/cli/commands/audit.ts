@@ -2,6 +2,10 @@ import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { auditFiles, InventoryFileError, loadInventoryFile, type AuditSummary } from "../../../reports/audit/run-audit";
 import { feedLine } from "../../../reports/audit/feed";
+import { auditFilesWithDuckDB, DuckDBMissingError } from "../../../reports/audit/duckdb-engine";
+import { attributionCsv } from "../../../reports/audit/sql/agents";
+import { attributionQuery, SQL_ENGINES, type SqlEngine } from "../../../reports/audit/sql/engines";
+import { writeOutput } from "./inventory";
 import type { ActionRecord } from "../../../reports/audit/schema";
 import { UsageError } from "../../program/errors";
 import { EXIT } from "../exit-codes";
@@ -12,9 +16,16 @@ import type { CommandRegistration } from "./registration";
 export const AUDIT_FORMATS = ["text", "json", "ndjson"] as const;
 type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
+/** The engines that run the attribution over files. */
+export const AUDIT_ENGINES = ["stream", "duckdb"] as const;
+
 interface AuditFlags {
   inventory: string;
   format: AuditFormat;
+  engine: (typeof AUDIT_ENGINES)[number];
+  sql?: SqlEngine;
+  agentsTable?: string;
+  agentsCsv?: string;
 }
 
 function plural(count: number, word: string): string {
@@ -49,7 +60,7 @@ export const registerAudit: CommandRegistration = (program: Command, io: CliIO, 
       "Attribute cloud audit-log events (AWS CloudTrail, GCP Cloud Audit Logs, Azure Activity Log) to agents and their owners",
     )
     .argument(
-      "<FILES...>",
+      "[FILES...]",
       "log files: CloudTrail .json/.json.gz, Cloud Logging exports (JSON array or NDJSON), Activity Log exports",
     )
     .requiredOption("--inventory <FILE>", "the inventory JSON (agent-iam inventory PROGRAM_DIR --format json)")
@@ -61,9 +72,28 @@ export const registerAudit: CommandRegistration = (program: Command, io: CliIO, 
         .choices([...AUDIT_FORMATS])
         .default("text"),
     )
+    .addOption(
+      new Option(
+        "--engine <ENGINE>",
+        "stream (read the files one record at a time; the default) or duckdb (load them into an embedded DuckDB and run the Athena-dialect query; needs @duckdb/node-api)",
+      )
+        .choices([...AUDIT_ENGINES])
+        .default("stream"),
+    )
+    .addOption(
+      new Option(
+        "--sql <ENGINE>",
+        "print the attribution as a query for the engine that holds the logs instead of reading files: athena (CloudTrail), bigquery (a Cloud Audit Logs sink), kql (AzureActivity in Log Analytics)",
+      ).choices([...SQL_ENGINES]),
+    )
+    .option(
+      "--agents-table <NAME>",
+      "with --sql: join the inventory as the tables NAME and NAME_keys instead of inlining it (write them with --agents-csv)",
+    )
+    .option("--agents-csv <PREFIX>", "with --sql: also write the inventory's tables as PREFIX.csv and PREFIX_keys.csv")
     .addHelpText(
       "after",
-      "\nExit codes: 0 every file was read, 2 a file could not be read to its end (what was read before is still printed) or a usage error.\n\nExamples:\n  agent-iam inventory examples/fleet --format json > inventory.json\n  agent-iam audit trail/*.json.gz --inventory inventory.json\n  agent-iam audit gcp-audit.ndjson --inventory inventory.json --format ndjson",
+      "\nExit codes: 0 every file was read, 2 a file could not be read to its end (what was read before is still printed) or a usage error.\n\nExamples:\n  agent-iam inventory examples/fleet --format json > inventory.json\n  agent-iam audit trail/*.json.gz --inventory inventory.json\n  agent-iam audit gcp-audit.ndjson --inventory inventory.json --format ndjson\n  agent-iam audit trail/*.json.gz --inventory inventory.json --engine duckdb\n  agent-iam audit --sql athena --inventory inventory.json > attribution.sql",
     )
     .action(async (files: string[], flags: AuditFlags) => {
       let agents: ReturnType<typeof loadInventoryFile>;
@@ -73,6 +103,19 @@ export const registerAudit: CommandRegistration = (program: Command, io: CliIO, 
         if (error instanceof InventoryFileError) throw new UsageError(`--inventory: ${error.message}`);
         throw error;
       }
+      if (flags.sql) {
+        if (files.length > 0)
+          throw new UsageError(`--sql prints a query for ${flags.sql}; it reads no files (drop ${files[0]})`);
+        if (flags.agentsCsv) {
+          const tables = attributionCsv(agents);
+          writeOutput(io, tables.agents, `${flags.agentsCsv}.csv`, "--agents-csv");
+          writeOutput(io, tables.keys, `${flags.agentsCsv}_keys.csv`, "--agents-csv");
+        }
+        io.stdout.write(attributionQuery(flags.sql, flags.agentsTable ? { table: flags.agentsTable } : agents));
+        return setExitCode(EXIT.ok);
+      }
+      if (files.length === 0)
+        throw new UsageError("name the log files to read, or print a query with --sql athena|bigquery|kql");
       // A reader that goes away (agent-iam audit ... | head) ends the run quietly.
       const stop = new AbortController();
       const stdout = io.stdout as {
@@ -94,12 +137,17 @@ export const registerAudit: CommandRegistration = (program: Command, io: CliIO, 
       const write = (record: ActionRecord) => {
         if (!stop.signal.aborted) emit(record);
       };
-      const summary = await auditFiles(
-        files.map((file) => resolve(io.cwd, file)),
-        agents,
-        write,
-        { signal: stop.signal },
-      );
+      const paths = files.map((file) => resolve(io.cwd, file));
+      let summary: AuditSummary;
+      try {
+        summary =
+          flags.engine === "duckdb"
+            ? await auditFilesWithDuckDB(paths, agents, write, { signal: stop.signal })
+            : await auditFiles(paths, agents, write, { signal: stop.signal });
+      } catch (error) {
+        if (error instanceof DuckDBMissingError) throw new UsageError(error.message);
+        throw error;
+      }
       if (stop.signal.aborted) return setExitCode(EXIT.ok);
       if (flags.format === "json") io.stdout.write(first ? "[]\n" : "\n]\n");
       if (flags.format === "text") io.stdout.write(auditSummaryText(summary, files.length));

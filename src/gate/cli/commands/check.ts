@@ -75,7 +75,7 @@ export const registerCheck: CommandRegistration = (program: Command, io: CliIO, 
       });
       for (const note of flags.json ? result.project.notes : []) io.stderr.write(`note: ${note}\n`);
       if (flags.sarif) writeReport(flags.sarif, sarifReport(result, io.cwd), io.cwd, "--sarif");
-      if (flags.inventory) writeReport(flags.inventory, inventoryReport(result), io.cwd, "--inventory");
+      if (flags.inventory) writeReport(flags.inventory, inventoryReport(result, io.cwd), io.cwd, "--inventory");
       io.stdout.write(
         flags.json ? jsonReport(result, io.cwd) : humanReport(result, colorsFor(io.stdout, io.env), io.cwd),
       );
