@@ -140,7 +140,7 @@ export function checkStaticCredentials(
     });
   if (resource.type === AWS_USER_TYPE) {
     const name = knownString(resource.props.name) ?? resource.name;
-    const tagged = tagValue(readTags(resource.props), TAG_KEYS.agent).state === "value";
+    const tagged = tagValue(readTags(resource.props, resource.provider), TAG_KEYS.agent).state === "value";
     const machineWords = config.machineUserWords.map((entry) => entry.toLowerCase());
     const words = nameWords(name).filter(
       (word) => machineWords.includes(word) || (word.endsWith("s") && machineWords.includes(word.slice(0, -1))),

@@ -14,13 +14,7 @@ import {
   statementDeniesEverywhere,
   type PolicyStatement,
 } from "./policy-document";
-import {
-  reachesEveryResource,
-  reachWords,
-  statementReach,
-  statementReachByType,
-  type Reach,
-} from "./resource-reach";
+import { reachesEveryResource, reachWords, statementReach, statementReachByType, type Reach } from "./resource-reach";
 import {
   CREDENTIALS_EXPOSURE_ACTIONS,
   READ_ONLY_DATA_EXFILTRATION_ACTIONS,

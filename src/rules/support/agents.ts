@@ -9,7 +9,7 @@ import {
 import { gcpGrantsOf, readPoolPrincipal, type PoolPrincipal } from "../../clouds/gcp/iam-resources";
 import type { Cloud } from "../../model/resources";
 import { TAG_KEYS, parseGcpDescription } from "../../model/tags";
-import { type StackIndex, knownString, type PolicyResource } from "./stack";
+import { type StackIndex, knownString, type PolicyProvider, type PolicyResource } from "./stack";
 import { isUnknown } from "../../model/unknown";
 
 /**
@@ -125,23 +125,71 @@ function fieldFrom(value: unknown): FieldValue {
   return MISSING;
 }
 
-/** Tag values by key (case-insensitive), from `tags`, else `tagsAll`; unknown when the map is. */
-export function readTags(props: Readonly<Record<string, unknown>>): Record<string, unknown> | "unknown" {
-  const tags = props.tags ?? props.tagsAll;
+/**
+ * A resource's tags: a map (keys looked up case-insensitively), `unknown` when the map is not known
+ * yet, or a known map whose other keys may still come from a provider whose tags are not known.
+ */
+export type TagSet =
+  | Record<string, unknown>
+  | "unknown"
+  | { readonly known: Record<string, unknown>; readonly providerUnknown: true };
+
+function tagObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * The tags an AWS provider adds to every resource it creates (`defaultTags.tags`, AWS provider docs,
+ * "Default tags"), from its inputs as the engine hands them (an object, or its JSON text); `unknown`
+ * when they are not known yet, undefined when it sets none.
+ */
+export function providerDefaultTags(
+  provider: PolicyProvider | undefined,
+): Record<string, unknown> | "unknown" | undefined {
+  if (provider?.type !== "pulumi:providers:aws") return undefined;
+  let defaults: unknown = provider.props.defaultTags;
+  if (isUnknown(defaults)) return "unknown";
+  if (typeof defaults === "string") {
+    try {
+      defaults = JSON.parse(defaults) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  const tags = tagObject(defaults)?.tags;
   if (isUnknown(tags)) return "unknown";
-  if (typeof tags !== "object" || tags === null || Array.isArray(tags)) return {};
-  return tags as Record<string, unknown>;
+  return tagObject(tags);
+}
+
+/**
+ * Tag values by key (case-insensitive): the provider's default tags, overridden by `tagsAll`, overridden
+ * by `tags` (AWS applies a resource's own tag over a default of the same key); unknown when the
+ * resource's map is.
+ */
+export function readTags(props: Readonly<Record<string, unknown>>, provider?: PolicyProvider): TagSet {
+  const own = props.tags ?? props.tagsAll;
+  if (isUnknown(own)) return "unknown";
+  const defaults = providerDefaultTags(provider);
+  const merged = { ...(defaults === "unknown" ? {} : defaults), ...tagObject(props.tagsAll), ...tagObject(props.tags) };
+  return defaults === "unknown" ? { known: merged, providerUnknown: true } : merged;
 }
 
 /** One tag, looked up case-insensitively. */
-export function tagValue(tags: Record<string, unknown> | "unknown", key: string): FieldValue {
+export function tagValue(tags: TagSet, key: string): FieldValue {
   if (tags === "unknown") return UNKNOWN_FIELD;
-  const found = Object.keys(tags).find((candidate) => candidate.toLowerCase() === key.toLowerCase());
-  return found === undefined ? MISSING : fieldFrom(tags[found]);
+  const map =
+    "providerUnknown" in tags && tags.providerUnknown === true
+      ? (tags.known as Record<string, unknown>)
+      : (tags as Record<string, unknown>);
+  const found = Object.keys(map).find((candidate) => candidate.toLowerCase() === key.toLowerCase());
+  if (found === undefined) return map === tags ? MISSING : UNKNOWN_FIELD;
+  return fieldFrom(map[found]);
 }
 
-function metadataFromTags(props: Readonly<Record<string, unknown>>): AgentMetadata {
-  const tags = readTags(props);
+function metadataFromTags(props: Readonly<Record<string, unknown>>, provider?: PolicyProvider): AgentMetadata {
+  const tags = readTags(props, provider);
   return {
     owner: tagValue(tags, TAG_KEYS.owner),
     purpose: tagValue(tags, TAG_KEYS.purpose),
@@ -184,7 +232,7 @@ export function awsRoleAgentStatus(resource: PolicyResource): {
   // Roles an AgentIdentity makes for other jobs (a budget action's execution role) trust a service,
   // carry no agent tag, and are no agent: being inside the component is not enough.
   const trust = judgeTrustPolicy(resource.props.assumeRolePolicy);
-  const tagged = tagValue(readTags(resource.props), TAG_KEYS.agent);
+  const tagged = tagValue(readTags(resource.props, resource.provider), TAG_KEYS.agent);
   if (trust.webIdentity === true)
     return {
       agent: true,
@@ -372,7 +420,7 @@ function readAgentIdentities(index: StackIndex): AgentIdentityResource[] {
       registered: index.isInsideAgentIdentity(role),
       certain: status.agent === true,
       why: status.why,
-      metadata: withComponentApproval(metadataFromTags(role.props), role, index),
+      metadata: withComponentApproval(metadataFromTags(role.props, role.provider), role, index),
       metadataWhere: "tags",
       subjects: status.subjects,
       disabled: status.agent === true && trustLetsNoOneIn(role.props.assumeRolePolicy),

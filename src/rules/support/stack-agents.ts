@@ -105,7 +105,7 @@ export function enclosingComponent(resource: PolicyResource, index: StackIndex):
 export function identityAgentId(identity: AgentIdentityResource): string {
   const { props } = identity.resource;
   if (identity.cloud !== "gcp") {
-    const tag = tagValue(readTags(props), TAG_KEYS.agent);
+    const tag = tagValue(readTags(props, identity.resource.provider), TAG_KEYS.agent);
     if (tag.state === "value") return tag.value;
   }
   const own = { aws: props.name, gcp: props.accountId, azure: props.resourceName }[identity.cloud];
