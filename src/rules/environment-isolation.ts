@@ -61,8 +61,14 @@ export function stackEnvironment(
   return stack && config.environments.map((name) => name.toLowerCase()).includes(stack) ? stack : undefined;
 }
 
-/** GitHub's subject for a `pull_request` job, classic or immutable form (GitHub, "OpenID Connect reference"). */
-const PULL_REQUEST_SUBJECT = /^repo:[^:]+:pull_request$/;
+/**
+ * Subjects of untrusted code paths: workflows that run code anyone able to open a change wrote.
+ * One row per issuer's form; a new issuer or trust kind is a new row.
+ */
+export const UNTRUSTED_CODE_SUBJECTS: readonly { readonly what: string; readonly pattern: RegExp }[] = [
+  // GitHub's subject for a `pull_request` job, classic or immutable form (GitHub, "OpenID Connect reference").
+  { what: "GitHub pull_request", pattern: /^repo:[^:]+:pull_request$/ },
+];
 
 /**
  * A `pull_request` job runs code that anyone able to open a pull request wrote (a fork's, when the
@@ -119,7 +125,7 @@ export function checkEnvironment(
         message: `${name} is a ${agentEnv} agent in the ${stackEnv} stack; deploy it from the ${agentEnv} stack, or set its environment to ${stackEnv}`,
       });
     for (const subject of agent.subjects) {
-      if (PULL_REQUEST_SUBJECT.test(subject))
+      if (UNTRUSTED_CODE_SUBJECTS.some((row) => row.pattern.test(subject)))
         findings.push(...pullRequestFindings(agent, subject, agentEnv ?? stackEnv, index));
       const named = subjectEnvironment(subject)?.toLowerCase();
       if (!named) continue;

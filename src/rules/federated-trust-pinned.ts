@@ -168,23 +168,46 @@ function azureCredential(resource: PolicyResource, config: FederatedTrustConfig)
   return findings;
 }
 
+function azureFlexibleCredential(resource: PolicyResource): Finding[] {
+  return [
+    {
+      message: `flexible federated credential "${resource.name}" matches subjects by expression (claimsMatchingExpression), so one credential admits many workflows; use a federated credential with one exact subject`,
+    },
+  ];
+}
+
+/**
+ * The trust kinds this policy reads, one row per kind: which resources carry it and how it is
+ * judged. A new kind of trust (another cloud's workload identity, a cross-cloud trust) is a new row.
+ */
+export const TRUST_READERS: readonly {
+  readonly kind: string;
+  readonly reads: (type: string) => boolean;
+  readonly judge: (resource: PolicyResource, config: FederatedTrustConfig) => Finding[];
+}[] = [
+  { kind: "AWS role trust policy", reads: (type) => type === AWS_ROLE_TYPE, judge: awsRole },
+  { kind: "GCP workload identity pool provider", reads: (type) => type === GCP_PROVIDER_TYPE, judge: gcpProvider },
+  { kind: "GCP grants to pool principals", reads: isGcpIamResourceType, judge: gcpPoolGrants },
+  {
+    kind: "Azure federated identity credential",
+    reads: (type) => type === AZURE_FEDERATED_CREDENTIAL_TYPE || type === AZUREAD_FEDERATED_CREDENTIAL_TYPE,
+    judge: azureCredential,
+  },
+  {
+    kind: "Entra flexible federated credential",
+    reads: (type) => type === AZUREAD_FLEXIBLE_CREDENTIAL_TYPE,
+    judge: azureFlexibleCredential,
+  },
+];
+
 export function checkFederatedTrust(
   resource: PolicyResource,
   config: FederatedTrustConfig,
   _context?: CheckContext,
 ): Finding[] {
-  if (resource.type === AWS_ROLE_TYPE) return awsRole(resource);
-  if (resource.type === GCP_PROVIDER_TYPE) return gcpProvider(resource);
-  if (isGcpIamResourceType(resource.type)) return gcpPoolGrants(resource);
-  if (resource.type === AZURE_FEDERATED_CREDENTIAL_TYPE || resource.type === AZUREAD_FEDERATED_CREDENTIAL_TYPE)
-    return azureCredential(resource, config);
-  if (resource.type === AZUREAD_FLEXIBLE_CREDENTIAL_TYPE)
-    return [
-      {
-        message: `flexible federated credential "${resource.name}" matches subjects by expression (claimsMatchingExpression), so one credential admits many workflows; use a federated credential with one exact subject`,
-      },
-    ];
-  return [];
+  return TRUST_READERS.filter((reader) => reader.reads(resource.type)).flatMap((reader) =>
+    reader.judge(resource, config),
+  );
 }
 
 /** A federated trust names one audience and one exact subject. */
