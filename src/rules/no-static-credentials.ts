@@ -93,14 +93,20 @@ export function nameWords(name: string): string[] {
 export const KUBERNETES_SECRET_TYPES = ["kubernetes:core/v1:Secret", "kubernetes:core/v1:SecretPatch"];
 
 /** The known, non-empty strings under a property name, at any depth (`clientSecret` inside nested config blocks). */
-function valuesNamed(value: unknown, property: string, path = ""): { path: string; value: string }[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => valuesNamed(item, property, `${path}[${index}]`));
+// The provider schemas nest these inputs a few levels deep (oauth2ProviderConfig.githubOauth2ProviderConfig.clientSecret);
+// a bound keeps hostile nesting from exhausting the stack.
+const MAX_INPUT_DEPTH = 8;
+
+function valuesNamed(value: unknown, property: string, path = "", depth = 0): { path: string; value: string }[] {
+  if (depth > MAX_INPUT_DEPTH) return [];
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => valuesNamed(item, property, `${path}[${index}]`, depth + 1));
   if (typeof value !== "object" || value === null) return [];
   return Object.entries(value).flatMap(([key, item]) => {
     const at = path ? `${path}.${key}` : key;
     if (key === property && typeof item === "string" && !isUnknown(item) && item.trim() !== "")
       return [{ path: at, value: item }];
-    return valuesNamed(item, property, at);
+    return valuesNamed(item, property, at, depth + 1);
   });
 }
 
