@@ -140,8 +140,11 @@ export interface InventorySource {
   readonly kind: "program" | "state";
   /** The program folder and stacks, or the stack exports (file and stack), that were read. */
   readonly from: string[];
-  /** When it was read (ISO 8601): the time of the run, or the newest deployment time of the exports. */
-  readonly at: string;
+  /**
+   * `state`: the newest deployment time of the exports (ISO 8601). Absent for a program run: the
+   * document's `generated` day says when, so the same program gives the same bytes.
+   */
+  readonly at?: string;
 }
 
 /** A difference between what the program declares and what a stack's state holds. */

@@ -173,7 +173,10 @@ export const inventorySourceSchema = z
       .enum(["program", "state"])
       .describe("program: a run of the program under mocks; state: pulumi stack export documents"),
     from: z.array(z.string()).describe("The program folder and stacks, or the stack exports, that were read"),
-    at: z.string().describe("When it was read (ISO 8601)"),
+    at: z
+      .string()
+      .optional()
+      .describe("state: the newest deployment time of the exports (ISO 8601); absent for a program run"),
   })
   .strict();
 
