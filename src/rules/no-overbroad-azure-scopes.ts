@@ -169,7 +169,9 @@ export function checkAzureScopes(
   // Entra agent identities (Agent ID) are named by the assignment's principal type, not by a resource of the stack.
   const custom = azureCustomDefinitions(index);
   for (const assignment of index.ofType(AZURE_ROLE_ASSIGNMENT_TYPE)) {
-    if (judged.has(assignment) || !AGENT_PRINCIPAL_TYPES.includes(String(assignment.props.principalType))) continue;
+    const principalType = knownString(assignment.props.principalType);
+    if (judged.has(assignment) || principalType === undefined || !AGENT_PRINCIPAL_TYPES.includes(principalType))
+      continue;
     const roleDefinitionId = assignment.props.roleDefinitionId;
     const judgement =
       typeof roleDefinitionId === "string" && !isUnknown(roleDefinitionId)
