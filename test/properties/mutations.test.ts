@@ -125,7 +125,7 @@ describe("property 4: every insecure mutation of a compliant program is caught b
     );
     // Every operator met resources it applies to, or its score says nothing.
     for (const [name, entry] of score) expect(entry.mutants, name).toBeGreaterThanOrEqual(3);
-  }, 180_000);
+  }, 360_000);
 
   it("through the pack's analyzer (gRPC): the first mutant of each operator on generated prod programs", async () => {
     // Generated prod programs, until every operator has found something to change.
