@@ -207,6 +207,27 @@ new aws.bedrock.AgentcoreGatewayTarget("payments", {
   credentialProviderConfiguration: { gatewayIamRole: {} },
 });
 
+// 8. The incident teams start from: a code review agent given blanket read (every object, item, secret and log
+// of the account) through a managed policy, and trusted by a vendor's account with no sts:ExternalId.
+const reviewAgent = new aws.iam.Role("code-review-agent", {
+  name: "code-review-agent",
+  assumeRolePolicy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999988887777:root" }, Action: "sts:AssumeRole" }],
+  }),
+  tags: {
+    "agent-iam:agent": "code-review",
+    owner: "keisha@acme.example",
+    purpose: "Reviews pull requests for the platform team",
+    environment: "prod",
+    expires: "2027-01-31",
+  },
+});
+new aws.iam.RolePolicyAttachment("code-review-agent-read-all", {
+  role: reviewAgent.name,
+  policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
+});
+
 export const sharedKeyId = botsKey.id;
 export const deployerRoleArn = deployer.arn;
 export const dataBotKeyName = dataBotKey.name;

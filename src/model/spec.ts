@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { SpecProblem } from "./agent-spec";
-import { ACCESS_LEVELS, type AccessLevel } from "./access";
+import { ACCESS_LEVELS, accessRank, type AccessLevel } from "./access";
 import { ACTION_CLASSES } from "./action-classes";
 import { DATA_CLASSES, type ResolvedGrant } from "./agent";
 import { breakGlassProblems } from "./break-glass";
@@ -22,6 +22,7 @@ import {
 } from "./cloud-limits";
 import { CATALOG_ROLE_NAMES, type CatalogRoleName } from "./role-catalog";
 import { isIsoDate } from "./dates";
+import { isProductionEnvironment } from "./risk/score";
 import { awsTagValue } from "./tags";
 import { runsOnSchema } from "./issuers";
 import { CLOUDS, type Cloud } from "./resources";
@@ -433,6 +434,20 @@ export function checkGrantRules(
         message: `the grant outlives the identity (expires ${spec.expires}); end it on or before that date`,
       });
   });
+
+  // A pull_request job runs code anyone who can open a pull request wrote (GitHub, "Security
+  // hardening for GitHub Actions"): such an identity may only read, and never in production.
+  const runsOn = spec.runsOn as { kind: string; ref?: string };
+  if (runsOn.kind === "github-actions" && runsOn.ref === "pull_request") {
+    const writes = grants.some(
+      (grant) => grant.access.some((level) => accessRank(level) >= accessRank("write")) || grant.include.length > 0,
+    );
+    if (isProductionEnvironment(spec.environment) || writes)
+      problems.push({
+        path: "runsOn.ref",
+        message: `a pull_request workflow runs code from any pull request; ${isProductionEnvironment(spec.environment) ? `a ${spec.environment} agent` : "an agent that can write"} must trust a GitHub environment or a protected branch instead`,
+      });
+  }
 
   const needsApproval = grants.some((grant) => grant.access.includes("permissions") || grant.include.length > 0);
   if (needsApproval && !spec.approval)

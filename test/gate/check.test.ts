@@ -187,8 +187,8 @@ describe("examples/insecure fails with every relevant policy named", () => {
   /** For each mandatory policy, the resources of examples/insecure it must name (any one of them). */
   const EXPECTED: Record<string, string[]> = {
     "no-static-credentials": ["shared-bots-key", "data-bot-key"],
-    "federated-trust-pinned": ["github-deployer"],
-    "no-overbroad-aws-scopes": ["support-agent", "support-agent-admin"],
+    "federated-trust-pinned": ["github-deployer", "code-review-agent"],
+    "no-overbroad-aws-scopes": ["support-agent", "support-agent-admin", "code-review-agent-read-all"],
     "no-overbroad-gcp-scopes": ["data-bot-editor"],
     "no-overbroad-azure-scopes": ["ops-agent-contributor"],
     "agent-must-have-owner": ["nightly-report-bot"],

@@ -6,11 +6,12 @@
  *
  * Supported: string, int, bool and null literals; `assertion` (the token's claims) and `google` /
  * `attribute` (mapped attributes) as variables; field selection `a.b` and indexing `a['b']`;
- * `==`, `!=`, `&&`, `||`, `!`, parentheses, `in` over a list literal; the string methods
- * `startsWith`, `endsWith`, `contains`, and `size()`. For IAM Conditions (cloud.google.com/iam/docs/
- * conditions-attribute-reference): `request` and `resource` as variables, the `timestamp(string)`
- * conversion (RFC 3339) and `<`, `<=`, `>`, `>=` between two timestamps, two ints or two strings.
- * Anything else is a parse error.
+ * `==`, `!=`, `&&`, `||`, `!`, parentheses, `in` over a list literal, the conditional `c ? a : b`;
+ * the string methods `startsWith`, `endsWith`, `contains`, `matches` (RE2, here through JavaScript's
+ * RegExp, which agrees with RE2 on the patterns the tests write: literals, `.`, `*`, `^`, `$`), and
+ * `size()`. For IAM Conditions (cloud.google.com/iam/docs/conditions-attribute-reference): `request`
+ * and `resource` as variables, the `timestamp(string)` conversion (RFC 3339) and `<`, `<=`, `>`, `>=`
+ * between two timestamps, two ints or two strings. Anything else is a parse error.
  *
  * Semantics that matter for security (cel-spec): selecting a field that is absent is an error, not
  * false; `&&` and `||` are commutative with respect to errors (`false && error` is false,
@@ -45,6 +46,7 @@ type Node =
   | { kind: "function"; name: string; args: Node[] }
   | { kind: "list"; items: Node[] }
   | { kind: "not"; operand: Node }
+  | { kind: "conditional"; test: Node; then: Node; otherwise: Node }
   | { kind: "binary"; op: "==" | "!=" | "&&" | "||" | "in" | "<" | "<=" | ">" | ">="; left: Node; right: Node };
 
 interface Token {
@@ -98,7 +100,7 @@ function tokenize(source: string): Token[] {
     }
     const op =
       ["==", "!=", "&&", "||", "<=", ">="].find((candidate) => source.startsWith(candidate, at)) ??
-      (".[](),!<>".includes(char) ? char : undefined);
+      (".[](),!<>?:".includes(char) ? char : undefined);
     if (!op) throw new CelError(`unexpected character ${JSON.stringify(char)} at ${at}`);
     tokens.push({ type: "op", text: op });
     at += op.length;
@@ -141,7 +143,7 @@ export function parseCel(source: string): Node {
       return { kind: "ident", name: token.text };
     }
     if (token.text === "(") {
-      const inner = or();
+      const inner = conditional();
       expect(")");
       return inner;
     }
@@ -227,7 +229,16 @@ export function parseCel(source: string): Node {
     return node;
   };
 
-  const node = or();
+  function conditional(): Node {
+    const test = or();
+    if (!(peek().text === "?" && peek().type === "op")) return test;
+    take();
+    const then = or();
+    expect(":");
+    return { kind: "conditional", test, then, otherwise: conditional() };
+  }
+
+  const node = conditional();
   if (peek().type !== "end") throw new CelError(`unexpected ${JSON.stringify(peek().text)} after the expression`);
   return node;
 }
@@ -307,6 +318,11 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
         if (Array.isArray(target.value)) return ok(target.value.length);
         return fail("size() of an unsupported type");
       }
+      if (node.method === "matches") {
+        if (typeof target.value !== "string" || args.length !== 1 || typeof args[0] !== "string")
+          return fail("no matching overload for matches");
+        return ok(new RegExp(args[0]).test(target.value));
+      }
       if (["startsWith", "endsWith", "contains"].includes(node.method)) {
         if (typeof target.value !== "string" || args.length !== 1 || typeof args[0] !== "string")
           return fail(`no matching overload for ${node.method}`);
@@ -334,6 +350,12 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
         return ok(new CelTimestamp(Date.parse(args[0])));
       }
       return fail(`unsupported function ${node.name}`);
+    }
+    case "conditional": {
+      const test = evaluate(node.test, variables);
+      if (!test.ok) return test;
+      if (typeof test.value !== "boolean") return fail("?: of a non-bool");
+      return evaluate(test.value ? node.then : node.otherwise, variables);
     }
     case "not": {
       const operand = evaluate(node.operand, variables);
@@ -373,12 +395,20 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
   }
 }
 
+const parsedCache = new Map<string, Node>();
+
 /** Evaluates an expression; an error is a value `{ error }`, as CEL carries it. */
 export function evaluateCel(
   source: string,
   variables: Readonly<Record<string, unknown>>,
 ): { value: unknown } | { error: string } {
-  const result = evaluate(parseCel(source), variables as Record<string, Value>);
+  let parsed = parsedCache.get(source);
+  if (!parsed) {
+    parsed = parseCel(source);
+    if (parsedCache.size > 1000) parsedCache.clear();
+    parsedCache.set(source, parsed);
+  }
+  const result = evaluate(parsed, variables as Record<string, Value>);
   return result.ok ? { value: result.value } : { error: result.error };
 }
 

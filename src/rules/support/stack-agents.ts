@@ -105,7 +105,7 @@ export function enclosingComponent(resource: PolicyResource, index: StackIndex):
 export function identityAgentId(identity: AgentIdentityResource): string {
   const { props } = identity.resource;
   if (identity.cloud !== "gcp") {
-    const tag = tagValue(readTags(props), TAG_KEYS.agent);
+    const tag = tagValue(readTags(props, identity.resource.provider), TAG_KEYS.agent);
     if (tag.state === "value") return tag.value;
   }
   const own = { aws: props.name, gcp: props.accountId, azure: props.resourceName }[identity.cloud];
@@ -250,6 +250,18 @@ const GRANT_READERS: Record<Cloud, (identity: AgentIdentityResource, index: Stac
   gcp: gcpGrantFacts,
   azure: azureGrantFacts,
 };
+
+/**
+ * The highest access an identity's grants in the stack reach (read from the same grants the risk
+ * tier reads), whether it deletes or exports, and whether some grant is not known until apply.
+ */
+export function identityAccess(
+  identity: AgentIdentityResource,
+  index: StackIndex,
+): { highest?: AccessLevel; deletesOrExports: boolean; unknown: boolean } {
+  const facts = GRANT_READERS[identity.cloud](identity, index);
+  return { highest: highestAccess(facts.levels), deletesOrExports: facts.deletesOrExports, unknown: facts.unknown };
+}
 
 function fieldText(field: FieldValue): string | undefined {
   return field.state === "value" ? field.value : undefined;
