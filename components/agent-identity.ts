@@ -22,6 +22,7 @@ import { GcpAgentServiceAccount } from "./gcp/agent-service-account";
 import type { GcpStopper } from "./gcp/agent-budget";
 import type { GcpPoolProvider } from "./gcp/workload-identity-pool";
 import { resolveTrust } from "../src/model/issuers";
+import { AgentToolPolicies, claimGatewaySubject } from "./aws/agent-tool-policies";
 
 /** Arguments of {@link AgentIdentity}: the agent spec (see `src/model/spec.ts` for every field). */
 export type AgentIdentityArgs = AgentSpec;
@@ -140,6 +141,8 @@ export function prepareAgentIdentity(name: string, args: AgentSpec): PreparedAge
   // A delegation cycle is a spec error: found before anything is registered.
   const delegations = delegationRegistry();
   delegations.checkNewAgent(agent);
+  // Two agents with one JWT subject would be one principal to the gateway: refused before anything is registered.
+  if (args.tools && agent.tools.length > 0) claimGatewaySubject(agent, args.tools.gateway);
   return { agent, ownerDeparted, permissionsBoundary: settings.permissionsBoundary, delegations };
 }
 
@@ -223,6 +226,9 @@ export function declareAgentIdentity(
       snippet: gcpAccount.snippet,
       labels: gcpAccount.labels,
     };
+    // The stopper disables the account on the review date: what ends grants that take no condition.
+    const stopper = args.gcp.budgetStopper as GcpStopper | undefined;
+    if (stopper && !agent.disabled) stopper.protect(agent, gcpAccount.serviceAccountName);
     if (agent.budget && args.gcp.billingAccount)
       new GcpAgentBudget(
         `${name}-budget`,
@@ -232,7 +238,7 @@ export function declareAgentIdentity(
           project: args.gcp.project,
           billingAccount: args.gcp.billingAccount,
           serviceAccountName: gcpAccount.serviceAccountName,
-          stopper: args.gcp.budgetStopper as GcpStopper | undefined,
+          stopper,
         },
         { parent: component },
       );
@@ -271,6 +277,9 @@ export function declareAgentIdentity(
         { parent: component },
       );
   }
+
+  if (args.tools && agent.tools.length > 0)
+    new AgentToolPolicies(`${name}-tools`, { agent, gateway: args.tools.gateway }, { parent: component });
 
   const awsSide = parts.aws;
   const delegation = delegations.register({

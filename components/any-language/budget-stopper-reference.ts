@@ -3,9 +3,9 @@ import type { Agent } from "../../src/model/agent";
 import { AgentSpecError, type SpecProblem } from "../../src/model/agent-spec";
 import type { GcpBudgetStopperReference } from "../../src/model/serialisable-spec";
 import type { GcpStopper } from "../gcp/agent-budget";
-import { grantStopperOn } from "../gcp/budget-stopper";
+import { protectAgent } from "../gcp/budget-stopper";
 
-const FIELDS = ["name", "topicId", "serviceAccountEmail", "roleName"] as const;
+const FIELDS = ["name", "project", "region", "topicId", "serviceAccountEmail", "roleName"] as const;
 
 /**
  * A `GcpBudgetStopper` as a program in another language hands it to an agent, its `reference`: the
@@ -28,7 +28,7 @@ export function stopperFromReference(agentName: string, reference: unknown, pare
     protect(agent: Agent, serviceAccountName: pulumi.Input<string>) {
       if (protectedAgents.has(agent.id)) return undefined;
       protectedAgents.add(agent.id);
-      return grantStopperOn(stopper, agent, serviceAccountName, { parent: parent() });
+      return protectAgent(stopper, agent, serviceAccountName, { parent: parent() });
     },
   };
 }

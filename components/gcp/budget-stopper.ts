@@ -1,6 +1,7 @@
 import {
   gcpCloudFunctionsV2 as cloudfunctionsv2,
   gcpCloudRunV2 as cloudrunv2,
+  gcpCloudScheduler as cloudscheduler,
   gcpProjects as projects,
   gcpPubSub as pubsub,
   gcpServiceAccount as serviceaccount,
@@ -10,14 +11,15 @@ import { COMPONENT_TYPES, FORMER_COMPONENT_TYPES } from "../../src/model/contrac
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Agent } from "../../src/model/agent";
-import { shortHash } from "../../src/clouds/gcp/account-id";
+import { gcpAccountId, shortHash } from "../../src/clouds/gcp/account-id";
 import {
   GCP_BUDGET_STOPPER_ENTRY_POINT,
   GCP_BUDGET_STOPPER_PACKAGE,
   GCP_BUDGET_STOPPER_PERMISSIONS,
   GCP_BUDGET_STOPPER_SOURCE,
+  gcpExpiryMessage,
+  gcpExpirySchedule,
 } from "../../src/clouds/gcp/budget-stopper-source";
-import { gcpExpiryCondition } from "../../src/clouds/gcp/conditions";
 import { formatPath } from "../../src/model/agent-spec";
 import type { GcpBudgetStopperReference } from "../../src/model/serialisable-spec";
 import { withFormerType } from "../shared-resources";
@@ -41,29 +43,26 @@ const argsSchema = z
   })
   .strict();
 
-/**
- * What a stopper keeps for `protect`, outside its fields: every field of a component served to other
- * Pulumi languages becomes an output of its inferred schema.
- */
-const stopperState = new WeakMap<
-  object,
-  { componentName: string; role: InstanceType<typeof projects.IAMCustomRole>; protectedAgents: Set<string> }
->();
-
 /** The custom role's id: it holds only the permission to disable a service account. */
 export const GCP_BUDGET_STOPPER_ROLE_ID = "agentIamBudgetStopper";
 
 /**
- * What stops a GCP agent when it has spent its budget (Google's budgets only notify): a Pub/Sub
- * topic every agent's budget publishes to, and a Cloud Run function (2nd gen) subscribed to it that
- * disables the agent's service account at the budget's `stopAt` %. No key exists anywhere: the
- * function runs as its own service account, whose only permission is `iam.serviceAccounts.disable`
- * (a custom role), granted on each protected agent's account and nowhere else. Pass it as
- * `gcp.budgetStopper` of each `AgentIdentity` with a budget; one per project.
+ * What stops a GCP agent when it has spent its budget (Google's budgets only notify) or reached its
+ * review date: a Pub/Sub topic every agent's budget publishes to, a Cloud Scheduler job per agent
+ * that publishes an expiry message there at 00:00 UTC on its review date, and a Cloud Run function
+ * (2nd gen) subscribed to the topic that disables the agent's service account at the budget's
+ * `stopAt` % or once the review date has come. The date matters for grants on resource types that
+ * take no IAM condition (Pub/Sub, Artifact Registry, service accounts: see `GCP_EXPIRY_SUPPORT`),
+ * which only this ends. No key exists anywhere: the function runs as its own service account, whose
+ * only permission is `iam.serviceAccounts.disable` (a custom role), granted on each protected
+ * agent's account and nowhere else. Pass it as `gcp.budgetStopper` of each `AgentIdentity` with a
+ * budget or a grant that only it can end; one per project. Cloud Scheduler publishes as its service
+ * agent, whose role (`roles/cloudscheduler.serviceAgent`) holds `pubsub.topics.publish`; the Cloud
+ * Scheduler API must be enabled in the project.
  *
  * Disabling the account stops new tokens at once; a token already minted lives out its hour.
  * `pulumi up --refresh` would enable the account again (the component declares it enabled):
- * raise the budget or remove the agent instead.
+ * raise the budget, move the review date, or remove the agent instead.
  */
 export class GcpBudgetStopper extends pulumi.ComponentResource {
   /** `projects/P/topics/T`: the budgets publish here. */
@@ -186,12 +185,14 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    stopperState.set(this, { componentName: name, role, protectedAgents: new Set() });
     this.topicId = pulumi.interpolate`projects/${topic.project}/topics/${topic.name}`;
     this.serviceAccountEmail = account.email;
     this.functionName = fn.name;
+    stopperState.set(this, { role, protectedAgents: new Set() });
     this.reference = {
       name,
+      project,
+      region,
       topicId: this.topicId,
       serviceAccountEmail: this.serviceAccountEmail,
       roleName: role.name,
@@ -205,8 +206,10 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
   }
 
   /**
-   * Lets the stopper disable one agent's service account (and no other), until the agent's review
-   * date. `AgentIdentity` calls it for an agent with a budget and `gcp.budgetStopper`.
+   * Lets the stopper disable one agent's service account (and no other), and schedules the message
+   * that disables it on the agent's review date. The binding has no condition: service accounts
+   * take none, and the stopper must still be able to act on the review date. `AgentIdentity` calls
+   * it for an agent with `gcp.budgetStopper`.
    */
   protect(
     agent: Agent,
@@ -216,33 +219,56 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
     const state = stopperState.get(this)!;
     if (state.protectedAgents.has(agent.id)) return undefined;
     state.protectedAgents.add(agent.id);
-    return grantStopperOn(this.reference, agent, serviceAccountName, {
-      parent: this,
-      ...opts,
-      dependsOn: [state.role],
-    });
+    return protectAgent(this.reference, agent, serviceAccountName, { parent: this, ...opts }, [state.role]);
   }
 }
 
 /**
- * The stopper's one grant on an agent: its service account may disable the agent's (the custom role),
- * until the agent's review date. `opts` places it: under the stopper, or under the agent's component
- * when the stopper came from another Pulumi language as its `reference`.
+ * Lets a stopper disable one agent's service account: the scheduled stop on the review date and the
+ * grant of the disable role on the agent's account. `opts` places them: under the stopper, or under
+ * the agent's component when the stopper came from another Pulumi language as its `reference`.
  */
-export function grantStopperOn(
+export function protectAgent(
   stopper: GcpBudgetStopperReference,
   agent: Agent,
   serviceAccountName: pulumi.Input<string>,
   opts: pulumi.CustomResourceOptions,
+  dependsOn: pulumi.Resource[] = [],
 ): pulumi.CustomResource {
+  const accountId = gcpAccountId(agent);
+  new cloudscheduler.Job(
+    `${stopper.name}-expire-${agent.id}`,
+    {
+      project: stopper.project,
+      region: stopper.region,
+      name: `agent-iam-expire-${accountId}`,
+      description: `Disables the service account of agent ${agent.id} on its review date ${agent.expires} (agent-iam)`,
+      schedule: gcpExpirySchedule(agent.expires),
+      timeZone: "Etc/UTC",
+      pubsubTarget: {
+        topicName: stopper.topicId,
+        data: Buffer.from(gcpExpiryMessage(accountId, agent.expires)).toString("base64"),
+      },
+      retryConfig: { retryCount: 5, minBackoffDuration: "60s" },
+    },
+    opts,
+  );
   return new serviceaccount.IAMMember(
     `${stopper.name}-may-stop-${agent.id}`,
     {
       serviceAccountId: serviceAccountName,
       role: stopper.roleName,
       member: pulumi.interpolate`serviceAccount:${stopper.serviceAccountEmail}`,
-      condition: gcpExpiryCondition(agent),
     },
-    opts,
+    { ...opts, dependsOn },
   );
 }
+
+/**
+ * What a stopper keeps for `protect`, outside its fields: every field of a component served to other
+ * Pulumi languages becomes an output of its inferred schema.
+ */
+const stopperState = new WeakMap<
+  object,
+  { role: InstanceType<typeof projects.IAMCustomRole>; protectedAgents: Set<string> }
+>();

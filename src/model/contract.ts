@@ -10,6 +10,8 @@ export const COMPONENT_TYPES = {
   AwsOidcProvider: "agent-iam:index:AwsOidcProvider",
   AwsAgentRole: "agent-iam:aws:AgentRole",
   AwsAgentBudget: "agent-iam:aws:AgentBudget",
+  AgentGateway: "agent-iam:aws:AgentGateway",
+  AwsAgentToolPolicies: "agent-iam:aws:AgentToolPolicies",
   GcpWorkloadIdentityPool: "agent-iam:index:GcpWorkloadIdentityPool",
   GcpAgentServiceAccount: "agent-iam:gcp:AgentServiceAccount",
   GcpAgentBudget: "agent-iam:gcp:AgentBudget",
@@ -27,6 +29,20 @@ export const FORMER_COMPONENT_TYPES = {
   AwsOidcProvider: "agent-iam:aws:OidcProvider",
   GcpWorkloadIdentityPool: "agent-iam:gcp:WorkloadIdentityPool",
   GcpBudgetStopper: "agent-iam:gcp:BudgetStopper",
+} as const;
+
+/**
+ * The type tokens of the Amazon Bedrock AgentCore resources of `@pulumi/aws` 7.48 that a gateway is
+ * made of (`__pulumiType` of each class in `@pulumi/aws/bedrock`): `AgentGateway` registers them and
+ * `tool-access-governed` judges them, also when a program writes them by hand.
+ */
+export const AGENTCORE_TYPES = {
+  gateway: "aws:bedrock/agentcoreGateway:AgentcoreGateway",
+  target: "aws:bedrock/agentcoreGatewayTarget:AgentcoreGatewayTarget",
+  policyEngine: "aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine",
+  policy: "aws:bedrock/agentcorePolicy:AgentcorePolicy",
+  oauth2Provider: "aws:bedrock/agentcoreOauth2CredentialProvider:AgentcoreOauth2CredentialProvider",
+  apiKeyProvider: "aws:bedrock/agentcoreApiKeyCredentialProvider:AgentcoreApiKeyCredentialProvider",
 } as const;
 
 /** The `AgentIdentity` component's type token: its inputs carry the validated agent model. */

@@ -135,6 +135,10 @@ export interface GcpSettings {
 export interface GcpBudgetStopperReference {
   /** The stopper's resource name: the agent's grant to it is named after it. */
   name: string;
+  /** The stopper's project. */
+  project: string;
+  /** The stopper's region (its scheduled stops run there). */
+  region: string;
   /** `projects/P/topics/T`: the agent's budget publishes here. */
   topicId: Input<string>;
   /** The email of the stopper's service account, which may disable the agent's. */

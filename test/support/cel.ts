@@ -6,8 +6,12 @@
  *
  * Supported: string, int, bool and null literals; `assertion` (the token's claims) and `google` /
  * `attribute` (mapped attributes) as variables; field selection `a.b` and indexing `a['b']`;
- * `==`, `!=`, `&&`, `||`, `!`, parentheses, `in` over a list literal; the string methods
- * `startsWith`, `endsWith`, `contains`, and `size()`. Anything else is a parse error.
+ * `==`, `!=`, `&&`, `||`, `!`, parentheses, `in` over a list literal, the conditional `c ? a : b`;
+ * the string methods `startsWith`, `endsWith`, `contains`, `matches` (RE2, here through JavaScript's
+ * RegExp, which agrees with RE2 on the patterns the tests write: literals, `.`, `*`, `^`, `$`), and
+ * `size()`. For IAM Conditions (cloud.google.com/iam/docs/conditions-attribute-reference): `request`
+ * and `resource` as variables, the `timestamp(string)` conversion (RFC 3339) and `<`, `<=`, `>`, `>=`
+ * between two timestamps, two ints or two strings. Anything else is a parse error.
  *
  * Semantics that matter for security (cel-spec): selecting a field that is absent is an error, not
  * false; `&&` and `||` are commutative with respect to errors (`false && error` is false,
@@ -23,7 +27,12 @@ export class CelError extends Error {
   }
 }
 
-type Value = string | number | boolean | null | Value[] | { readonly [key: string]: Value };
+/** A CEL timestamp (google.protobuf.Timestamp), in milliseconds since the epoch. */
+export class CelTimestamp {
+  constructor(readonly millis: number) {}
+}
+
+type Value = string | number | boolean | null | CelTimestamp | Value[] | { readonly [key: string]: Value };
 
 /** A value, or the error CEL carries through evaluation (errors are values until the end). */
 type Result = { ok: true; value: Value } | { ok: false; error: string };
@@ -34,9 +43,11 @@ type Node =
   | { kind: "select"; target: Node; field: string }
   | { kind: "index"; target: Node; key: Node }
   | { kind: "call"; target: Node; method: string; args: Node[] }
+  | { kind: "function"; name: string; args: Node[] }
   | { kind: "list"; items: Node[] }
   | { kind: "not"; operand: Node }
-  | { kind: "binary"; op: "==" | "!=" | "&&" | "||" | "in"; left: Node; right: Node };
+  | { kind: "conditional"; test: Node; then: Node; otherwise: Node }
+  | { kind: "binary"; op: "==" | "!=" | "&&" | "||" | "in" | "<" | "<=" | ">" | ">="; left: Node; right: Node };
 
 interface Token {
   readonly type: "string" | "number" | "ident" | "op" | "end";
@@ -88,8 +99,8 @@ function tokenize(source: string): Token[] {
       continue;
     }
     const op =
-      ["==", "!=", "&&", "||"].find((candidate) => source.startsWith(candidate, at)) ??
-      (".[](),!".includes(char) ? char : undefined);
+      ["==", "!=", "&&", "||", "<=", ">="].find((candidate) => source.startsWith(candidate, at)) ??
+      (".[](),!<>?:".includes(char) ? char : undefined);
     if (!op) throw new CelError(`unexpected character ${JSON.stringify(char)} at ${at}`);
     tokens.push({ type: "op", text: op });
     at += op.length;
@@ -117,10 +128,22 @@ export function parseCel(source: string): Node {
     if (token.type === "ident") {
       if (token.text === "true" || token.text === "false") return { kind: "literal", value: token.text === "true" };
       if (token.text === "null") return { kind: "literal", value: null };
+      if (peek().text === "(" && peek().type === "op") {
+        take();
+        const args: Node[] = [];
+        if (peek().text !== ")")
+          for (;;) {
+            args.push(or());
+            if (peek().text === ",") take();
+            else break;
+          }
+        expect(")");
+        return { kind: "function", name: token.text, args };
+      }
       return { kind: "ident", name: token.text };
     }
     if (token.text === "(") {
-      const inner = or();
+      const inner = conditional();
       expect(")");
       return inner;
     }
@@ -177,9 +200,9 @@ export function parseCel(source: string): Node {
   const relation = (): Node => {
     const left = unary();
     const next = peek();
-    if ((next.text === "==" || next.text === "!=") && next.type === "op") {
+    if (["==", "!=", "<", "<=", ">", ">="].includes(next.text) && next.type === "op") {
       take();
-      return { kind: "binary", op: next.text, left, right: unary() };
+      return { kind: "binary", op: next.text as "==" | "!=" | "<" | "<=" | ">" | ">=", left, right: unary() };
     }
     if (next.type === "ident" && next.text === "in") {
       take();
@@ -206,7 +229,16 @@ export function parseCel(source: string): Node {
     return node;
   };
 
-  const node = or();
+  function conditional(): Node {
+    const test = or();
+    if (!(peek().text === "?" && peek().type === "op")) return test;
+    take();
+    const then = or();
+    expect(":");
+    return { kind: "conditional", test, then, otherwise: conditional() };
+  }
+
+  const node = conditional();
   if (peek().type !== "end") throw new CelError(`unexpected ${JSON.stringify(peek().text)} after the expression`);
   return node;
 }
@@ -215,10 +247,23 @@ const ok = (value: Value): Result => ({ ok: true, value });
 const fail = (error: string): Result => ({ ok: false, error });
 
 function isMap(value: Value): value is { readonly [key: string]: Value } {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof CelTimestamp);
 }
 
+/** The ordering of two values of one orderable type, or undefined (CEL: no matching overload). */
+function compare(a: Value, b: Value): number | undefined {
+  if (a instanceof CelTimestamp && b instanceof CelTimestamp) return a.millis - b.millis;
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  return undefined;
+}
+
+/** RFC 3339 with a zone, as CEL's `timestamp(string)` requires. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
 function equal(a: Value, b: Value): boolean {
+  if (a instanceof CelTimestamp || b instanceof CelTimestamp)
+    return a instanceof CelTimestamp && b instanceof CelTimestamp && a.millis === b.millis;
   if (Array.isArray(a) && Array.isArray(b))
     return a.length === b.length && a.every((item, index) => equal(item, b[index]!));
   if (isMap(a) && isMap(b))
@@ -273,6 +318,11 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
         if (Array.isArray(target.value)) return ok(target.value.length);
         return fail("size() of an unsupported type");
       }
+      if (node.method === "matches") {
+        if (typeof target.value !== "string" || args.length !== 1 || typeof args[0] !== "string")
+          return fail("no matching overload for matches");
+        return ok(new RegExp(args[0]).test(target.value));
+      }
       if (["startsWith", "endsWith", "contains"].includes(node.method)) {
         if (typeof target.value !== "string" || args.length !== 1 || typeof args[0] !== "string")
           return fail(`no matching overload for ${node.method}`);
@@ -287,6 +337,25 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
         );
       }
       return fail(`unsupported function ${node.method}`);
+    }
+    case "function": {
+      const args: Value[] = [];
+      for (const arg of node.args) {
+        const result = evaluate(arg, variables);
+        if (!result.ok) return result;
+        args.push(result.value);
+      }
+      if (node.name === "timestamp" && args.length === 1 && typeof args[0] === "string") {
+        if (!RFC3339.test(args[0])) return fail(`timestamp(): not RFC 3339: ${args[0]}`);
+        return ok(new CelTimestamp(Date.parse(args[0])));
+      }
+      return fail(`unsupported function ${node.name}`);
+    }
+    case "conditional": {
+      const test = evaluate(node.test, variables);
+      if (!test.ok) return test;
+      if (typeof test.value !== "boolean") return fail("?: of a non-bool");
+      return evaluate(test.value ? node.then : node.otherwise, variables);
     }
     case "not": {
       const operand = evaluate(node.operand, variables);
@@ -314,17 +383,32 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
         return Array.isArray(right.value)
           ? ok(right.value.some((item) => equal(item, left.value)))
           : fail("in needs a list");
+      if (node.op === "<" || node.op === "<=" || node.op === ">" || node.op === ">=") {
+        const order = compare(left.value, right.value);
+        if (order === undefined) return fail(`no matching overload for ${node.op}`);
+        return ok(
+          node.op === "<" ? order < 0 : node.op === "<=" ? order <= 0 : node.op === ">" ? order > 0 : order >= 0,
+        );
+      }
       return ok(node.op === "==" ? equal(left.value, right.value) : !equal(left.value, right.value));
     }
   }
 }
+
+const parsedCache = new Map<string, Node>();
 
 /** Evaluates an expression; an error is a value `{ error }`, as CEL carries it. */
 export function evaluateCel(
   source: string,
   variables: Readonly<Record<string, unknown>>,
 ): { value: unknown } | { error: string } {
-  const result = evaluate(parseCel(source), variables as Record<string, Value>);
+  let parsed = parsedCache.get(source);
+  if (!parsed) {
+    parsed = parseCel(source);
+    if (parsedCache.size > 1000) parsedCache.clear();
+    parsedCache.set(source, parsed);
+  }
+  const result = evaluate(parsed, variables as Record<string, Value>);
   return result.ok ? { value: result.value } : { error: result.error };
 }
 
