@@ -310,14 +310,25 @@ describe("construct registers what the TypeScript constructor registers", () => 
         {},
       );
     }, OPTIONS);
-    const grant = (resources: readonly RecordedResource[]) =>
-      resources.find((resource) => resource.name === "budget-stopper-may-stop-report-reader");
-    expect(grant(typescript.resources)?.parent).toMatch(/GcpBudgetStopper::budget-stopper$/);
-    expect(grant(constructed.resources)?.parent).toMatch(/AgentIdentity::report-reader$/);
-    expect(grant(constructed.resources)!.inputs).toEqual(grant(typescript.resources)!.inputs);
+    // What the stopper's protect makes for the agent: the scheduled stop on the review date and the grant.
+    const made = (resources: readonly RecordedResource[]) =>
+      resources.filter((resource) =>
+        ["budget-stopper-may-stop-report-reader", "budget-stopper-expire-report-reader"].includes(resource.name),
+      );
+    expect(made(typescript.resources).map((resource) => resource.parent)).toEqual([
+      expect.stringMatching(/GcpBudgetStopper::budget-stopper$/),
+      expect.stringMatching(/GcpBudgetStopper::budget-stopper$/),
+    ]);
+    expect(made(constructed.resources).map((resource) => resource.parent)).toEqual([
+      expect.stringMatching(/AgentIdentity::report-reader$/),
+      expect.stringMatching(/AgentIdentity::report-reader$/),
+    ]);
+    const inputsOf = (resources: readonly RecordedResource[]) =>
+      made(resources).map(({ type, name, inputs }) => ({ type, name, inputs }));
+    expect(inputsOf(constructed.resources)).toEqual(inputsOf(typescript.resources));
     // Everything else is the same, parents included.
     const others = (resources: readonly RecordedResource[]) =>
-      registrations(resources.filter((resource) => resource !== grant(resources)));
+      registrations(resources.filter((resource) => !made(resources).includes(resource)));
     expect(others(constructed.resources)).toEqual(others(typescript.resources));
     expect(others(typescript.resources).map((resource) => (resource as { type: string }).type)).toContain(
       "gcp:billing/budget:Budget",
@@ -462,6 +473,8 @@ const FLEET_REFERENCES: Record<string, string> = {
 };
 const STOPPER_REFERENCE = {
   name: "budget-stopper",
+  project: "acme-agents-prod",
+  region: "europe-west1",
   topicId: "projects/acme-agents-prod/topics/agent-iam-budget-stop",
   serviceAccountEmail: "agent-iam-budget-stopper@acme-agents-prod.iam.gserviceaccount.com",
   roleName: "projects/acme-agents-prod/roles/agentIamBudgetStopper",
