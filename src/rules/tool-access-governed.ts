@@ -110,7 +110,7 @@ function checkPolicyEngine(gateway: PolicyResource, config: ToolAccessConfig, co
     return [
       {
         urn: gateway.urn,
-        message: `${name} serves the ${environment} environment with its policy engine in ${String(mode)} mode: decisions are recorded, not enforced; set policyEngineConfiguration.mode to ENFORCE`,
+        message: `${name} serves the ${environment} environment with its policy engine in ${typeof mode === "string" ? mode : "an unrecognised"} mode: decisions are recorded, not enforced; set policyEngineConfiguration.mode to ENFORCE`,
       },
     ];
   return [];

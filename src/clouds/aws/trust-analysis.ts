@@ -519,6 +519,39 @@ export function judgeOtherTrustStatements(
   return problems;
 }
 
+/**
+ * AgentCore resources whose execution role serves agents rather than runs one: a gateway assumes its
+ * role to call the tools its agents are allowed (AgentCore Developer Guide, "AgentCore Gateway and
+ * Policy in AgentCore IAM Permissions"). A trust statement whose `aws:SourceArn` names only such
+ * resources (`arn:aws:bedrock-agentcore:REGION:ACCOUNT:gateway/ID`) is not an agent runtime's.
+ */
+export const AGENTCORE_SERVING_RESOURCE_TYPES: readonly string[] = ["gateway"];
+
+/** The `aws:SourceArn` values a statement requires (ArnEquals/ArnLike/StringEquals/StringLike), or none. */
+function sourceArns(statement: PolicyStatement): string[] {
+  const values: string[] = [];
+  for (const [operator, block] of Object.entries(statement.condition)) {
+    const base = operator.toLowerCase().replace(/^foranyvalue:/, "");
+    if (!EXACT.has(base) && !PATTERN.has(base)) continue;
+    for (const [key, raw] of Object.entries(block))
+      if (key.toLowerCase() === "aws:sourcearn")
+        for (const item of Array.isArray(raw) ? raw : [raw]) values.push(typeof item === "string" ? item : "");
+  }
+  return values;
+}
+
+/** Whether a statement lets AgentCore in only for resources that serve agents (a gateway's role). */
+function onlyForServingResources(statement: PolicyStatement): boolean {
+  const arns = sourceArns(statement);
+  return (
+    arns.length > 0 &&
+    arns.every((arn) => {
+      const resource = arn.split(":").slice(5).join(":");
+      return AGENTCORE_SERVING_RESOURCE_TYPES.some((type) => resource.startsWith(`${type}/`));
+    })
+  );
+}
+
 /** Whether a role's trust lets an agent runtime's service assume it (an AgentCore execution role). */
 export function trustAllowsAgentRuntime(trust: unknown): boolean {
   const reading = readPolicyDocument(trust);
@@ -529,6 +562,7 @@ export function trustAllowsAgentRuntime(trust: unknown): boolean {
       statementCoversAction(statement, "sts:AssumeRole") &&
       principalsOf(statement.principal, "Service").some((service) =>
         AGENT_RUNTIME_SERVICE_PRINCIPALS.includes(service.toLowerCase()),
-      ),
+      ) &&
+      !onlyForServingResources(statement),
   );
 }

@@ -46,7 +46,6 @@ export const AWS_AGENT_RUNTIME_ROLES: readonly {
     what: "AgentCore agent runtime",
   },
   { type: "aws:bedrock/agentcoreHarness:AgentcoreHarness", property: "executionRoleArn", what: "AgentCore harness" },
-  { type: "aws:bedrock/agentcoreGateway:AgentcoreGateway", property: "roleArn", what: "AgentCore gateway" },
   {
     type: "aws:bedrock/agentcoreCodeInterpreter:AgentcoreCodeInterpreter",
     property: "executionRoleArn",
@@ -54,6 +53,16 @@ export const AWS_AGENT_RUNTIME_ROLES: readonly {
   },
   { type: "aws:bedrock/agentcoreBrowser:AgentcoreBrowser", property: "executionRoleArn", what: "AgentCore browser" },
   { type: "aws:bedrock/agentAgent:AgentAgent", property: "agentResourceRoleArn", what: "Bedrock agent" },
+];
+
+/**
+ * Resources whose IAM role serves agents rather than runs one: an AgentCore gateway assumes its role
+ * to call the tools its agents are allowed (AgentCore Developer Guide, "AgentCore Gateway and Policy in
+ * AgentCore IAM Permissions"). `tool-access-governed` judges that role; it is no agent, even though
+ * its trust names the AgentCore service as a runtime's does.
+ */
+export const AWS_AGENT_SERVING_ROLES: readonly { readonly type: string; readonly property: string }[] = [
+  { type: "aws:bedrock/agentcoreGateway:AgentcoreGateway", property: "roleArn" },
 ];
 
 /**
@@ -228,6 +237,8 @@ export function awsRoleAgentStatus(resource: PolicyResource): {
   agent: boolean | "unknown";
   why: string;
   subjects: string[];
+  /** Whether only its trust in an agent runtime's service makes it an agent. */
+  byRuntimeTrust?: boolean;
 } {
   // Roles an AgentIdentity makes for other jobs (a budget action's execution role) trust a service,
   // carry no agent tag, and are no agent: being inside the component is not enough.
@@ -246,6 +257,7 @@ export function awsRoleAgentStatus(resource: PolicyResource): {
       agent: true,
       why: `its trust lets an agent runtime (${AGENT_RUNTIME_SERVICE_PRINCIPALS.join(", ")}) run as it`,
       subjects: [],
+      byRuntimeTrust: true,
     };
   if (trust.webIdentity === "unknown" || tagged.state === "unknown")
     return {
@@ -358,6 +370,13 @@ function awsRuntimeOf(role: PolicyResource, index: StackIndex): string | undefin
   return undefined;
 }
 
+/** Whether a role is the role of a resource that serves agents (an AgentCore gateway's). */
+function servesAgents(role: PolicyResource, index: StackIndex): boolean {
+  return AWS_AGENT_SERVING_ROLES.some(
+    ({ type, property }) => index.referencing([type], property, role, roleArnKeys).length > 0,
+  );
+}
+
 /** Keys a role is named by in a runtime's role property: its ARN. */
 function roleArnKeys(role: PolicyResource): string[] {
   const arn = knownString(role.props.arn);
@@ -409,10 +428,9 @@ function readAgentIdentities(index: StackIndex): AgentIdentityResource[] {
   const agents: AgentIdentityResource[] = [];
   for (const role of index.ofType(AWS_ROLE_TYPE)) {
     let status = awsRoleAgentStatus(role);
-    if (status.agent !== true) {
-      const runtime = awsRuntimeOf(role, index);
-      if (runtime) status = { agent: true, why: `the ${runtime} runs as it`, subjects: [] };
-    }
+    const runtime = awsRuntimeOf(role, index);
+    if (status.agent !== true && runtime) status = { agent: true, why: `the ${runtime} runs as it`, subjects: [] };
+    else if (status.byRuntimeTrust && !runtime && servesAgents(role, index)) continue;
     if (status.agent === false) continue;
     agents.push({
       cloud: "aws",

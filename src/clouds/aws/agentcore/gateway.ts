@@ -162,7 +162,11 @@ export function catalogProblems(args: GatewayArgs): { path: string; message: str
   return problems;
 }
 
-/** The gateway execution role's trust: the AgentCore service, for this account only (confused-deputy protection). */
+/**
+ * The gateway execution role's trust: the AgentCore service, for this account's gateways only
+ * (confused-deputy protection with `aws:SourceAccount` and `aws:SourceArn`; the role exists before
+ * the gateway, so the ARN names every gateway of the account: `gateway/*`).
+ */
 export function gatewayRoleTrust(accountId: string | undefined) {
   return {
     Version: "2012-10-17",
@@ -173,7 +177,12 @@ export function gatewayRoleTrust(accountId: string | undefined) {
         Principal: { Service: AGENTCORE_SERVICE_PRINCIPAL },
         Action: "sts:AssumeRole",
         ...(accountId && /^\d{12}$/.test(accountId)
-          ? { Condition: { StringEquals: { "aws:SourceAccount": accountId } } }
+          ? {
+              Condition: {
+                StringEquals: { "aws:SourceAccount": accountId },
+                ArnLike: { "aws:SourceArn": `arn:aws:bedrock-agentcore:*:${accountId}:gateway/*` },
+              },
+            }
           : {}),
       },
     ],
