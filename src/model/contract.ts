@@ -10,7 +10,7 @@ export const COMPONENT_TYPES = {
   AwsOidcProvider: "agent-iam:index:AwsOidcProvider",
   AwsAgentRole: "agent-iam:aws:AgentRole",
   AwsAgentBudget: "agent-iam:aws:AgentBudget",
-  AgentGateway: "agent-iam:aws:AgentGateway",
+  AgentGateway: "agent-iam:index:AgentGateway",
   AwsAgentToolPolicies: "agent-iam:aws:AgentToolPolicies",
   GcpWorkloadIdentityPool: "agent-iam:index:GcpWorkloadIdentityPool",
   GcpAgentServiceAccount: "agent-iam:gcp:AgentServiceAccount",
@@ -29,6 +29,7 @@ export const FORMER_COMPONENT_TYPES = {
   AwsOidcProvider: "agent-iam:aws:OidcProvider",
   GcpWorkloadIdentityPool: "agent-iam:gcp:WorkloadIdentityPool",
   GcpBudgetStopper: "agent-iam:gcp:BudgetStopper",
+  AgentGateway: "agent-iam:aws:AgentGateway",
 } as const;
 
 /**

@@ -91,7 +91,7 @@ describe("AgentGateway and an agent's tools under the simplest mocks", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const types = new Set(registered.map((resource) => resource.type));
     for (const type of [
-      "agent-iam:aws:AgentGateway",
+      "agent-iam:index:AgentGateway",
       "aws:bedrock/agentcoreGateway:AgentcoreGateway",
       "aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine",
       "aws:bedrock/agentcoreGatewayTarget:AgentcoreGatewayTarget",

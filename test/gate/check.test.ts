@@ -132,7 +132,7 @@ describe("examples/fleet passes the pack", () => {
     const { resources } = parse(dev);
     expect(resources.length).toBeGreaterThan(20);
     expect(resources.map((resource) => resource.urn)).toEqual(resources.map((resource) => resource.urn).sort());
-    // An agent's role (the tool gateway's execution role sorts first: agent-iam:aws:AgentGateway$…).
+    // An agent's role (the tool gateway's execution role sorts first: agent-iam:index:AgentGateway$…).
     const role = resources.find(
       (resource) => resource.type === "aws:iam/role:Role" && resource.urn.includes("AgentIdentity"),
     )!;

@@ -227,7 +227,7 @@ describe("@agent-iam/pulumi installed from its tarball into a user's project", (
         "agent-iam:index:AgentIdentity",
         "aws:iam/role:Role",
         "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-        "agent-iam:aws:AgentGateway",
+        "agent-iam:index:AgentGateway",
         "aws:bedrock/agentcoreGateway:AgentcoreGateway",
         "aws:bedrock/agentcorePolicy:AgentcorePolicy",
       ]),
