@@ -3,6 +3,7 @@ import { COMPONENT_TYPES } from "../../src/model/contract";
 import type { AgentSpec } from "../../src/model/agent-spec";
 import type { SerialisableAgentSpec } from "../../src/model/serialisable-spec";
 import { stopperFromReference } from "./budget-stopper-reference";
+import { toolsFromSerialisable } from "./tool-access";
 import {
   type AgentAwsIdentity,
   type AgentAzureIdentity,
@@ -49,11 +50,14 @@ export class AgentIdentity extends pulumi.ComponentResource {
 
   constructor(name: string, args: SerialisableAgentSpec, opts?: pulumi.ComponentResourceOptions) {
     const stopper = args?.gcp?.budgetStopper;
-    const spec = (stopper === undefined
+    const spec = (typeof args !== "object" || args === null
       ? args
       : {
           ...args,
-          gcp: { ...args.gcp, budgetStopper: stopperFromReference(name, stopper, () => this!) },
+          ...(stopper === undefined
+            ? {}
+            : { gcp: { ...args.gcp, budgetStopper: stopperFromReference(name, stopper, () => this!) } }),
+          ...(args?.tools === undefined ? {} : { tools: toolsFromSerialisable(name, args.tools) }),
         }) as unknown as AgentSpec;
     const prepared = prepareAgentIdentity(name, spec);
     super(COMPONENT_TYPES.AgentIdentity, name, agentIdentityInputs(prepared), opts);

@@ -7,3 +7,4 @@ export { AgentIdentity, type AgentIdentityArgs, type DelegationRecord } from "./
 export { GcpWorkloadIdentityPool, type GcpWorkloadIdentityPoolArgs } from "./workload-identity-pool";
 export { AwsOidcProvider, type AwsOidcProviderArgs } from "../aws/oidc-provider";
 export { GcpBudgetStopper, type GcpBudgetStopperArgs } from "../gcp/budget-stopper";
+export { AgentGateway, type AgentGatewayArgs } from "./agent-gateway";

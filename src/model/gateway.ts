@@ -121,7 +121,13 @@ const apiKeySchema = z
   );
 
 const credentialsSchema = z.unknown().transform((value, ctx) => {
-  const keys = typeof value === "object" && value !== null ? Object.keys(value) : [];
+  // Other languages' SDKs may send the members not set as absent or as undefined: only those set count.
+  const keys =
+    typeof value === "object" && value !== null
+      ? Object.entries(value)
+          .filter(([, member]) => member !== undefined)
+          .map(([key]) => key)
+      : [];
   if (keys.length !== 1 || !["oauth2", "apiKey", "gatewayRole"].includes(keys[0]!)) {
     ctx.addIssue({
       code: "custom",

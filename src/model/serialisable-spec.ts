@@ -1,4 +1,5 @@
 import type { Input } from "@pulumi/pulumi";
+import type { ToolAccess } from "./serialisable-tools";
 
 /**
  * The agent spec as programs in other Pulumi languages (Python, Go, C#, Java, YAML) write it: the
@@ -231,4 +232,6 @@ export interface SerialisableAgentSpec {
   breakGlass?: BreakGlass;
   /** Other agents of the program this agent may act as. */
   delegatesTo?: Delegation[];
+  /** The tools the agent may call through its environment's `AgentGateway` (its `reference` output). */
+  tools?: ToolAccess;
 }

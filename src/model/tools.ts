@@ -130,6 +130,43 @@ export const argumentConditionSchema = z
     message: "use equals or oneOf, not both",
   });
 
+/**
+ * A condition as other Pulumi languages write it (`ArgumentTest` in `./serialisable-tools.ts`): the
+ * value an argument equals is typed by its member (`equals` a string, `equalsNumber`, `equalsBoolean`;
+ * `oneOf` strings or `oneOfNumbers`), read here into the TypeScript form `argumentConditionSchema` takes.
+ */
+export const argumentTestSchema = z
+  .object({
+    equals: z
+      .string({ error: "equals takes a string: for a number argument use equalsNumber, for a boolean equalsBoolean" })
+      .optional(),
+    equalsNumber: z.number({ error: "equalsNumber takes a number" }).finite().optional(),
+    equalsBoolean: z.boolean({ error: "equalsBoolean takes true or false" }).optional(),
+    oneOf: z.array(z.string({ error: "oneOf lists strings: for a number argument use oneOfNumbers" })).optional(),
+    oneOfNumbers: z.array(z.number({ error: "oneOfNumbers lists numbers" }).finite()).optional(),
+    lessThan: z.number().finite().optional(),
+    atMost: z.number().finite().optional(),
+    greaterThan: z.number().finite().optional(),
+    atLeast: z.number().finite().optional(),
+  })
+  .strict()
+  .superRefine((test, ctx) => {
+    if ([test.equals, test.equalsNumber, test.equalsBoolean].filter((value) => value !== undefined).length > 1)
+      ctx.addIssue({
+        code: "custom",
+        message: "set one of equals (a string), equalsNumber or equalsBoolean: an argument has one type",
+      });
+    if (test.oneOf !== undefined && test.oneOfNumbers !== undefined)
+      ctx.addIssue({ code: "custom", message: "set one of oneOf (strings) or oneOfNumbers" });
+  })
+  .transform(({ equals, equalsNumber, equalsBoolean, oneOf, oneOfNumbers, ...comparisons }) => {
+    const equal = equals ?? equalsNumber ?? equalsBoolean;
+    const among = oneOf ?? oneOfNumbers;
+    return Object.fromEntries(
+      Object.entries({ equals: equal, oneOf: among, ...comparisons }).filter(([, value]) => value !== undefined),
+    ) as z.input<typeof argumentConditionSchema>;
+  });
+
 export const toolPermissionSchema = z
   .object({
     target: z.string({ error: "target is required: the name of a target on the gateway" }),

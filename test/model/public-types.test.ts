@@ -1,4 +1,16 @@
 import { describe, expectTypeOf, it } from "vitest";
+import type {
+  AgentGatewayReference,
+  ArgumentTest,
+  GatewayCatalog,
+  GatewayTarget,
+  GatewayTool,
+  SerialisableAgentGatewayArgs,
+  TargetCredentials,
+  ToolAccess,
+  ToolPermission,
+} from "../../src/model/serialisable-tools";
+
 import type { z } from "zod";
 import type { AgentSpec, AwsBlock, AzureBlock, BreakGlassSpec, BudgetSpec, GcpBlock } from "../../src/model/agent-spec";
 import type { budgetSchema } from "../../src/model/budget";
@@ -13,6 +25,7 @@ import type {
   ArgumentCondition,
   GatewayIssuerSpec,
   GatewayTargetSpec,
+  AgentGatewayLike,
   PerCallApprovalSpec,
   RateLimitSpec,
   ToolAccessSpec,
@@ -23,9 +36,11 @@ import type {
 import type { gatewayArgsSchema } from "../../src/model/gateway";
 import type {
   argumentConditionSchema,
+  argumentTestSchema,
   perCallApprovalSchema,
   rateLimitSchema,
   toolAccessSchema,
+  toolCatalogSchema,
   toolInputSchema,
   toolPermissionSchema,
   toolSpecSchema,
@@ -111,11 +126,18 @@ describe("public types against the schemas", () => {
     expectTypeOf<z.infer<typeof azureIdentitySchema>>().toExtend<NonNullable<AgentCloudIdentities["azure"]>>();
   });
 
-  it("the form other Pulumi languages write has the schema's fields (tools aside)", () => {
-    // `tools` names an AgentGateway component, which is not served to other languages yet.
-    expectTypeOf<Keys<SerialisableAgentSpec>>().toEqualTypeOf<
-      Exclude<Keys<z.input<typeof agentSpecSchema>>, "tools">
-    >();
+  it("the form other Pulumi languages write has the schema's fields", () => {
+    expectTypeOf<Keys<SerialisableAgentSpec>>().toEqualTypeOf<Keys<z.input<typeof agentSpecSchema>>>();
+    expectTypeOf<Keys<ToolAccess>>().toEqualTypeOf<Keys<z.input<typeof toolAccessSchema>>>();
+    // A gateway's reference holds what an agent reads of a TypeScript AgentGateway.
+    expectTypeOf<Keys<AgentGatewayReference>>().toEqualTypeOf<Keys<AgentGatewayLike>>();
+    expectTypeOf<Keys<GatewayCatalog>>().toEqualTypeOf<Keys<z.input<typeof toolCatalogSchema>>>();
+    expectTypeOf<Keys<ToolPermission>>().toEqualTypeOf<Keys<z.input<typeof toolPermissionSchema>>>();
+    expectTypeOf<Keys<ArgumentTest>>().toEqualTypeOf<Keys<z.input<typeof argumentTestSchema>>>();
+    expectTypeOf<Keys<GatewayTool>>().toEqualTypeOf<Keys<z.input<typeof toolSpecSchema>>>();
+    expectTypeOf<Keys<SerialisableAgentGatewayArgs>>().toEqualTypeOf<Keys<z.input<typeof gatewayArgsSchema>>>();
+    expectTypeOf<Keys<GatewayTarget>>().toEqualTypeOf<Keys<z.input<typeof gatewayArgsSchema>["targets"][number]>>();
+    expectTypeOf<Keys<TargetCredentials>>().toEqualTypeOf<"oauth2" | "apiKey" | "gatewayRole">();
     expectTypeOf<Keys<AwsSettings>>().toEqualTypeOf<Keys<z.input<typeof awsBlockSchema>>>();
     expectTypeOf<Keys<GcpSettings>>().toEqualTypeOf<Keys<z.input<typeof gcpBlockSchema>>>();
     expectTypeOf<Keys<AzureSettings>>().toEqualTypeOf<Keys<z.input<typeof azureBlockSchema>>>();
