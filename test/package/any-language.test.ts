@@ -10,6 +10,8 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { recordStack, type RecordedResource } from "../../src/gate/program/record";
 import { CATALOG_ROLE_NAMES } from "../../src/model/role-catalog";
 import { agentSpecSchema } from "../../src/model/spec";
+import { gatewayArgsSchema } from "../../src/model/gateway";
+import { argumentTestSchema, toolPermissionSchema, toolSpecSchema } from "../../src/model/tools";
 import { githubActionsSchema, gitlabCiSchema, kubernetesSchema, genericOidcSchema } from "../../src/model/issuers";
 import { declareFleet, FLEET_DEFAULTS } from "../../examples/fleet/fleet";
 import { validAwsSpec } from "../support/arbitraries";
@@ -77,6 +79,12 @@ function requiredOf(shape: Record<string, z.ZodType>): string[] {
     .sort();
 }
 
+/** The fields of a zod object, through a transform's pipe. */
+function shapeOf(schema: unknown): Record<string, z.ZodType> {
+  const object = schema as { shape?: Record<string, z.ZodType>; def?: { in?: unknown } };
+  return object.shape ?? shapeOf(object.def!.in);
+}
+
 function typeOf(ref: string | undefined): { properties?: Record<string, SchemaProperty>; required?: string[] } {
   return schema.types[ref!.replace("#/types/", "")]!;
 }
@@ -94,6 +102,7 @@ describe("the schema Pulumi infers from the package as installed", () => {
         `${FULL}AwsOidcProvider`,
         `${FULL}GcpWorkloadIdentityPool`,
         `${FULL}GcpBudgetStopper`,
+        `${FULL}AgentGateway`,
       ]),
     );
     expect(Object.keys(schema.resources).sort()).toEqual(classes);
@@ -106,12 +115,7 @@ describe("the schema Pulumi infers from the package as installed", () => {
   it("AgentIdentity takes the spec's fields, required as the spec's schema requires them", () => {
     const identity = schema.resources[`${FULL}AgentIdentity`]!;
     const shape = (agentSpecSchema as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
-    // `tools` names an AgentGateway component, which is not served to other languages yet.
-    expect(Object.keys(identity.inputProperties).sort()).toEqual(
-      Object.keys(shape)
-        .filter((key) => key !== "tools")
-        .sort(),
-    );
+    expect(Object.keys(identity.inputProperties).sort()).toEqual(Object.keys(shape).sort());
     expect([...(identity.requiredInputs ?? [])].sort()).toEqual(requiredOf(shape));
     // runsOn's members are the presets, with the presets' own fields and required flags.
     const runsOn = typeOf(identity.inputProperties.runsOn!.$ref);
@@ -128,6 +132,47 @@ describe("the schema Pulumi infers from the package as installed", () => {
       expect(Object.keys(type.properties!).sort(), member).toEqual(Object.keys(fields).sort());
       expect([...(type.required ?? [])].sort(), member).toEqual(requiredOf(fields));
     }
+  });
+
+  it("AgentGateway takes the gateway's arguments, required as its schema requires them, and gives its reference to agents", () => {
+    const gateway = schema.resources[`${FULL}AgentGateway`]!;
+    const shape = shapeOf(gatewayArgsSchema);
+    expect(Object.keys(gateway.inputProperties).sort()).toEqual(Object.keys(shape).sort());
+    expect([...(gateway.requiredInputs ?? [])].sort()).toEqual(requiredOf(shape));
+    const target = typeOf(gateway.inputProperties.targets!.items!.$ref);
+    const targetFields = shapeOf((shape.targets as unknown as z.ZodArray).element);
+    expect(Object.keys(target.properties!).sort()).toEqual(Object.keys(targetFields).sort());
+    expect([...(target.required ?? [])].sort()).toEqual(requiredOf(targetFields));
+    // credentials: one object whose members are the union's, none required (zod checks exactly one).
+    const credentials = typeOf(target.properties!.credentials!.$ref);
+    expect(Object.keys(credentials.properties!).sort()).toEqual(["apiKey", "gatewayRole", "oauth2"]);
+    expect(credentials.required ?? []).toEqual([]);
+    const tool = typeOf(target.properties!.tools!.items!.$ref);
+    const toolFields = shapeOf(toolSpecSchema);
+    expect(Object.keys(tool.properties!).sort()).toEqual(Object.keys(toolFields).sort());
+    expect([...(tool.required ?? [])].sort()).toEqual(requiredOf(toolFields));
+    expect(Object.keys(gateway.properties).sort()).toEqual(
+      ["gatewayArn", "gatewayId", "gatewayUrl", "policyEngineArn", "policyEngineId", "reference", "roleArn"].sort(),
+    );
+    // The gateway's reference output is what an agent's tools.gateway takes.
+    const identity = schema.resources[`${FULL}AgentIdentity`]!;
+    const tools = typeOf(identity.inputProperties.tools!.$ref);
+    expect(tools.properties!.gateway!.$ref).toBe(gateway.properties.reference!.$ref);
+    expect(Object.keys(typeOf(gateway.properties.reference!.$ref).properties!).sort()).toEqual([
+      "catalog",
+      "gatewayArn",
+      "policyEngineId",
+    ]);
+    // A condition's value is typed by its member: every language declares it without a union.
+    const permission = typeOf(tools.properties!.allow!.items!.$ref);
+    const permissionFields = shapeOf(toolPermissionSchema);
+    expect(Object.keys(permission.properties!).sort()).toEqual(Object.keys(permissionFields).sort());
+    const condition = typeOf(permission.properties!.when!.additionalProperties!.$ref);
+    const conditionFields = shapeOf(argumentTestSchema);
+    expect(Object.keys(condition.properties!).sort()).toEqual(Object.keys(conditionFields).sort());
+    expect(condition.properties!.equals!.type).toBe("string");
+    expect(condition.properties!.equalsNumber!.type).toBe("number");
+    expect(condition.properties!.equalsBoolean!.type).toBe("boolean");
   });
 
   it("every input of every component and of every type it takes is described", () => {
@@ -481,12 +526,17 @@ const STOPPER_REFERENCE = {
 };
 const OBJECT_REFERENCES: Record<string, unknown> = { "${budget-stopper.reference}": STOPPER_REFERENCE };
 
-function resolveReferences(value: unknown): unknown {
-  if (typeof value === "string") return OBJECT_REFERENCES[value] ?? FLEET_REFERENCES[value] ?? value;
-  if (Array.isArray(value)) return value.map(resolveReferences);
+function resolveReferences(value: unknown, outputs: Record<string, unknown> = {}): unknown {
+  if (typeof value === "string") return outputs[value] ?? OBJECT_REFERENCES[value] ?? FLEET_REFERENCES[value] ?? value;
+  if (Array.isArray(value)) return value.map((item) => resolveReferences(item, outputs));
   if (typeof value === "object" && value !== null)
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveReferences(item)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveReferences(item, outputs)]));
   return value;
+}
+
+/** The resources under components of `type` (their children's URNs name the type), registered as the program does. */
+function under(type: string, resources: readonly RecordedResource[]): unknown[] {
+  return registrations(resources.filter((resource) => resource.urn.includes(type)));
 }
 
 /** Checks a value against a schema property: known fields only, every required one present. */
@@ -540,6 +590,20 @@ describe("examples/yaml and examples/python declare the fleet's prod agents in t
     expect(problems).toEqual([]);
   });
 
+  /** The YAML program's gateways and agents constructed in order, each agent given the gateway's `reference` as construct returned it. */
+  async function constructYaml(): Promise<readonly RecordedResource[]> {
+    const stack = await recordStack(async () => {
+      const outputs: Record<string, unknown> = {};
+      for (const [name, resource] of Object.entries(yamlProgram.resources)) {
+        if (resource.type !== `${FULL}AgentGateway` && resource.type !== `${FULL}AgentIdentity`) continue;
+        const inputs = resolveReferences(resource.properties, outputs) as pulumi.Inputs;
+        const result = await provider.construct(name, resource.type, inputs, {});
+        if (resource.type === `${FULL}AgentGateway`) outputs[`\${${name}.reference}`] = result.state.reference;
+      }
+    }, OPTIONS);
+    return stack.resources;
+  }
+
   it("a YAML agent constructed is the same agent the TypeScript fleet declares", async () => {
     const fleet = await recordStack(() => declareFleet(FLEET_DEFAULTS.prod), OPTIONS);
     const fleetAgents = new Map(
@@ -551,18 +615,35 @@ describe("examples/yaml and examples/python declare the fleet's prod agents in t
       ([, resource]) => resource.type === `${FULL}AgentIdentity`,
     );
     expect(yamlAgents.map(([name]) => name).sort()).toEqual([...fleetAgents.keys()].sort());
-    const constructed = await recordStack(async () => {
-      for (const [name, resource] of yamlAgents)
-        await provider.construct(
-          name,
-          `${FULL}AgentIdentity`,
-          resolveReferences(resource.properties) as pulumi.Inputs,
-          {},
-        );
-    }, OPTIONS);
-    const agents = constructed.resources.filter((resource) => resource.type === `${FULL}AgentIdentity`);
+    const constructed = await constructYaml();
+    const agents = constructed.filter((resource) => resource.type === `${FULL}AgentIdentity`);
     expect(agents.map((agent) => agent.name).sort()).toEqual([...fleetAgents.keys()].sort());
     for (const resource of agents) expect(resource.inputs, resource.name).toEqual(fleetAgents.get(resource.name));
+    // Two of the fleet's agents call tools: the same tools, conditions and Cedar policies.
+    const withTools = [...fleetAgents].filter(([, inputs]) => (inputs.agent as { tools: unknown[] }).tools.length > 0);
+    expect(withTools.map(([name]) => name).sort()).toEqual(["pr-reviewer", "support-refunds"]);
+  });
+
+  it("the YAML gateway and the agents' tool policies, constructed, are what the TypeScript fleet registers", async () => {
+    const fleet = await recordStack(() => declareFleet(FLEET_DEFAULTS.prod), OPTIONS);
+    const constructed = await constructYaml();
+    const gateway = under(`${FULL}AgentGateway`, fleet.resources);
+    expect(gateway.map((resource) => (resource as { type: string }).type)).toEqual(
+      expect.arrayContaining([
+        `${FULL}AgentGateway`,
+        "aws:bedrock/agentcoreGateway:AgentcoreGateway",
+        "aws:bedrock/agentcoreGatewayTarget:AgentcoreGatewayTarget",
+        "aws:bedrock/agentcoreOauth2CredentialProvider:AgentcoreOauth2CredentialProvider",
+      ]),
+    );
+    expect(under(`${FULL}AgentGateway`, constructed)).toEqual(gateway);
+    const policies = under("agent-iam:aws:AgentToolPolicies", fleet.resources);
+    expect(
+      policies.filter(
+        (resource) => (resource as { type: string }).type === "aws:bedrock/agentcorePolicy:AgentcorePolicy",
+      ).length,
+    ).toBeGreaterThanOrEqual(5);
+    expect(under("agent-iam:aws:AgentToolPolicies", constructed)).toEqual(policies);
   });
 
   it("the Python program's argument names are the schema's, in Python's snake_case", () => {
