@@ -725,3 +725,170 @@ describe("the plugin folder", () => {
     expect(manifest.version).toBe(JSON.parse(readFileSync(join(installed, "package.json"), "utf8")).version);
   });
 });
+
+describe("AgentGateway and tools through construct", () => {
+  const GATEWAY = {
+    owner: "marco.rossi@acme.example",
+    environment: "prod",
+    issuer: { url: "https://token.actions.githubusercontent.com", audiences: ["https://tools.prod.acme.example"] },
+    targets: [
+      {
+        name: "ops",
+        lambda: { functionArn: "arn:aws:lambda:us-east-1:123456789012:function:ops-tools" },
+        tools: [
+          {
+            name: "restart",
+            description: "Restarts a service",
+            inputs: {
+              service: { type: "string", required: true },
+              replicas: { type: "integer" },
+              force: { type: "boolean" },
+            },
+          },
+        ],
+        credentials: { gatewayRole: {} },
+      },
+    ],
+  };
+  const AGENT = {
+    owner: "keisha@acme.example",
+    purpose: "Restarts services when their health checks fail",
+    environment: "prod",
+    expires: "2027-02-15",
+    aws: { oidcProvider: GITHUB_ARN },
+  };
+
+  it("registers what the TypeScript constructors register, typed conditions included", async () => {
+    const typescript = await recordStack(() => {
+      const gateway = new library.AgentGateway("tools", GATEWAY);
+      new library.AgentIdentity("restarter", {
+        ...AGENT,
+        runsOn: { kind: "github-actions", repository: "acme/ops" },
+        tools: {
+          gateway,
+          allow: [
+            {
+              target: "ops",
+              tool: "restart",
+              when: { service: { oneOf: ["api", "web"] }, replicas: { equals: 3 }, force: { equals: false } },
+            },
+          ],
+        },
+      });
+    }, OPTIONS);
+    const constructed = await recordStack(async () => {
+      const gateway = await provider.construct("tools", `${FULL}AgentGateway`, GATEWAY, {});
+      await provider.construct(
+        "restarter",
+        `${FULL}AgentIdentity`,
+        {
+          ...AGENT,
+          runsOn: { githubActions: { repository: "acme/ops" } },
+          tools: {
+            gateway: gateway.state.reference,
+            allow: [
+              {
+                target: "ops",
+                tool: "restart",
+                when: {
+                  service: { oneOf: ["api", "web"] },
+                  replicas: { equalsNumber: 3 },
+                  force: { equalsBoolean: false },
+                },
+              },
+            ],
+          },
+        },
+        {},
+      );
+    }, OPTIONS);
+    // construct is awaited between the two components, so only the order of registration differs.
+    const sorted = (resources: readonly RecordedResource[]) =>
+      [...registrations(resources)].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const expected = sorted(typescript.resources);
+    expect(expected.map((resource) => (resource as { type: string }).type)).toEqual(
+      expect.arrayContaining([`${FULL}AgentGateway`, "aws:bedrock/agentcorePolicy:AgentcorePolicy"]),
+    );
+    expect(sorted(constructed.resources)).toEqual(expected);
+  });
+
+  const gatewayCases: [string, Record<string, unknown>, RegExp][] = [
+    [
+      "two credentials",
+      {
+        ...GATEWAY,
+        targets: [
+          {
+            ...GATEWAY.targets[0],
+            credentials: { gatewayRole: {}, apiKey: { providerArn: "arn:aws:bedrock-agentcore:x" } },
+          },
+        ],
+      },
+      /targets\[0\]\.credentials: credentials is one of \{ oauth2: \{…\} \}, \{ apiKey: \{…\} \} or \{ gatewayRole: \{\} \}/,
+    ],
+    ["an enforcement that is not one", { ...GATEWAY, enforcement: "AUDIT" }, /enforcement: /],
+    [
+      "an argument type that is not one",
+      {
+        ...GATEWAY,
+        targets: [
+          {
+            ...GATEWAY.targets[0],
+            tools: [{ name: "restart", description: "Restarts", inputs: { n: { type: "int" } } }],
+          },
+        ],
+      },
+      /targets\[0\]\.tools\[0\]\.inputs\.n\.type: an argument's type is one of string, integer, number, boolean/,
+    ],
+  ];
+  for (const [what, inputs, message] of gatewayCases)
+    it(`a gateway with ${what} fails construct with the TypeScript constructor's message and field path`, async () => {
+      const failure = await provider.construct("tools", `${FULL}AgentGateway`, inputs as pulumi.Inputs, {}).then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      expect(failure?.message).toMatch(message);
+      expect(() => new library.AgentGateway("tools", inputs)).toThrow(failure!.message);
+    });
+
+  const conditionCases: [string, Record<string, unknown>, RegExp][] = [
+    [
+      "two typed values",
+      { replicas: { equals: "3", equalsNumber: 3 } },
+      /tools\.allow\[0\]\.when\.replicas: set one of equals \(a string\), equalsNumber or equalsBoolean/,
+    ],
+    [
+      "a number in equals",
+      { replicas: { equals: 3 } },
+      /tools\.allow\[0\]\.when\.replicas\.equals: equals takes a string/,
+    ],
+    [
+      "a string for a number argument",
+      { replicas: { equals: "3" } },
+      /tools\.allow\[0\]\.when\.replicas\.equals: the argument is an integer: compare it with a whole number/,
+    ],
+  ];
+  for (const [what, when, message] of conditionCases)
+    it(`a condition with ${what} fails construct naming its field`, async () => {
+      let failure: Error | undefined;
+      await recordStack(async () => {
+        const gateway = await provider.construct("tools", `${FULL}AgentGateway`, GATEWAY, {});
+        failure = await provider
+          .construct(
+            "restarter",
+            `${FULL}AgentIdentity`,
+            {
+              ...AGENT,
+              runsOn: { githubActions: { repository: "acme/ops" } },
+              tools: { gateway: gateway.state.reference, allow: [{ target: "ops", tool: "restart", when }] },
+            },
+            {},
+          )
+          .then(
+            () => undefined,
+            (error: Error) => error,
+          );
+      }, OPTIONS);
+      expect(failure?.message).toMatch(message);
+    });
+});
