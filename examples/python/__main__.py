@@ -31,6 +31,96 @@ pool = agent_iam.GcpWorkloadIdentityPool(
 # Disables an agent's service account when its budget is spent (Google's budgets only notify).
 stopper = agent_iam.GcpBudgetStopper("budget-stopper", project=PROJECT, region="europe-west1")
 
+# The environment's tool gateway: GitHub Actions tokens asked for the gateway's audience, one policy engine
+# enforcing every agent's tool policies, and outbound credentials that stay in Secrets Manager.
+tools = agent_iam.AgentGateway(
+    "tools",
+    owner="marco.rossi@acme.example",
+    environment=ENVIRONMENT,
+    issuer={"url": "https://token.actions.githubusercontent.com", "audiences": ["https://tools.prod.acme.example"]},
+    targets=[
+        {
+            "name": "payments",
+            "description": "Order lookups and refunds, in the payments service's Lambda function",
+            "lambda": {"function_arn": "arn:aws:lambda:us-east-1:123456789012:function:payments-tools"},
+            "tools": [
+                {
+                    "name": "get_order",
+                    "description": "Reads an order and its payments",
+                    "inputs": {"order_id": {"type": "string", "required": True}},
+                },
+                {
+                    "name": "refund",
+                    "description": "Refunds an order, in full or in part",
+                    "risk": "refund",
+                    "inputs": {
+                        "order_id": {"type": "string", "required": True},
+                        "amount": {"type": "number", "required": True},
+                        "currency": {"type": "string", "required": True},
+                    },
+                },
+            ],
+            "credentials": {"gateway_role": {}},
+        },
+        {
+            "name": "jira",
+            "mcp_server": {"endpoint": "https://mcp.atlassian.example/v1/mcp"},
+            "tools": [
+                {
+                    "name": "create_issue",
+                    "description": "Opens an issue in a project",
+                    "inputs": {
+                        "project": {"type": "string", "required": True},
+                        "summary": {"type": "string", "required": True},
+                        "priority": {"type": "integer"},
+                    },
+                },
+                {
+                    "name": "delete_issue",
+                    "description": "Deletes an issue",
+                    "risk": "delete",
+                    "inputs": {"issue": {"type": "string", "required": True}},
+                },
+            ],
+            "credentials": {
+                "oauth2": {
+                    "discovery_url": "https://auth.atlassian.example/.well-known/openid-configuration",
+                    "client_id": "acme-agents-prod",
+                    "client_secret": {
+                        "secret_arn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/jira-oauth-client-Q1w2E3",
+                        "json_key": "client_secret",
+                    },
+                    "scopes": ["write:jira-work"],
+                },
+            },
+        },
+        {
+            "name": "chat",
+            "open_api": {"s3_uri": "s3://acme-prod-tool-schemas/chat.openapi.json"},
+            "tools": [
+                {
+                    "name": "post_message",
+                    "description": "Posts a message to a channel",
+                    "inputs": {
+                        "channel": {"type": "string", "required": True},
+                        "text": {"type": "string", "required": True},
+                    },
+                },
+            ],
+            "credentials": {
+                "api_key": {
+                    "secret": {
+                        "secret_arn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/chat-bot-token-R4t5Y6",
+                        "json_key": "token",
+                    },
+                    "parameter_name": "Authorization",
+                    "prefix": "Bearer",
+                },
+            },
+        },
+    ],
+)
+
 AZURE = {
     "subscription_id": "11111111-2222-4333-8444-555555555555",
     "resource_group_name": "agents-prod",
@@ -86,6 +176,14 @@ pr_reviewer = agent_iam.AgentIdentity(
     aws=aws_via(github),
     gcp=gcp_via(0),
     azure=AZURE,
+    # Posts a summary of each review to the team's channel, and files a ticket for a finding that blocks a release.
+    tools={
+        "gateway": tools.reference,
+        "allow": [
+            {"target": "chat", "tool": "post_message", "when": {"channel": {"equals": "#api-reviews"}}},
+            {"target": "jira", "tool": "create_issue", "when": {"project": {"equals": "API"}}},
+        ],
+    },
 )
 
 deploy_bot = agent_iam.AgentIdentity(
@@ -247,6 +345,19 @@ support_refunds = agent_iam.AgentIdentity(
     },
     aws=aws_via(github),
     azure=AZURE,
+    # Refunds through the payments tools, only up to 500 in euros or dollars; reads orders; files support tickets.
+    tools={
+        "gateway": tools.reference,
+        "allow": [
+            {"target": "payments", "tool": "get_order"},
+            {
+                "target": "payments",
+                "tool": "refund",
+                "when": {"amount": {"at_most": 500}, "currency": {"one_of": ["EUR", "USD"]}},
+            },
+            {"target": "jira", "tool": "create_issue", "when": {"project": {"equals": "SUP"}}},
+        ],
+    },
 )
 
 ticket_triage = agent_iam.AgentIdentity(

@@ -706,6 +706,14 @@ print(json.dumps({"calls": calls, "helpers": helpers, "assigns": assigns}))
     conforms("gcp_via", camel(parsed.helpers.gcp_via), identity.inputProperties.gcp!, problems);
     conforms("AZURE", camel(parsed.assigns.AZURE), identity.inputProperties.azure!, problems);
     expect(problems).toEqual([]);
+    // The fleet's tool gateway, and the same agents with tools as the YAML program.
+    expect(parsed.calls.filter((call) => call.component === "AgentGateway").length).toBe(1);
+    const withTools = (calls: typeof parsed.calls) =>
+      calls.filter((call) => call.component === "AgentIdentity" && call.kwargs.tools).length;
+    expect(withTools(parsed.calls)).toBe(
+      Object.values(yamlProgram.resources).filter((r) => r.type === `${FULL}AgentIdentity` && r.properties.tools)
+        .length,
+    );
     // The same agents as the YAML program.
     const agents = parsed.calls.filter((call) => call.component === "AgentIdentity");
     expect(agents.length).toBe(
