@@ -545,6 +545,12 @@ function conforms(where: string, value: unknown, property: SchemaProperty, probl
   if (property.$ref?.startsWith("#/types/")) {
     const type = typeOf(property.$ref);
     checkObject(where, value, type.properties ?? {}, type.required ?? [], problems);
+  } else if (property.additionalProperties?.$ref) {
+    // A map of a type (a tool's inputs, a permission's conditions): each value is checked against the type.
+    if (typeof value !== "object" || value === null) problems.push(`${where}: expected a map`);
+    else
+      for (const [key, item] of Object.entries(value))
+        conforms(`${where}.${key}`, item, property.additionalProperties, problems);
   } else if (property.type === "array") {
     if (!Array.isArray(value)) problems.push(`${where}: expected a list`);
     else value.forEach((item, index) => conforms(`${where}[${index}]`, item, property.items!, problems));
