@@ -76,7 +76,11 @@ describe("AgentGateway under mocks", () => {
         Effect: "Allow",
         Principal: { Service: "bedrock-agentcore.amazonaws.com" },
         Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": MOCK_CLOUD.awsAccountId } },
+        // Confused-deputy protection: this account's gateways only (aws:SourceAccount, aws:SourceArn).
+        Condition: {
+          StringEquals: { "aws:SourceAccount": MOCK_CLOUD.awsAccountId },
+          ArnLike: { "aws:SourceArn": `arn:aws:bedrock-agentcore:*:${MOCK_CLOUD.awsAccountId}:gateway/*` },
+        },
       },
     ]);
     for (const resource of [gateway, engine, role])
