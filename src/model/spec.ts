@@ -163,9 +163,11 @@ const arnSchema = (what: string) =>
 export const awsBlockSchema = z
   .object({
     /** The shared OIDC provider: an `AwsOidcProvider` component, its ARN output, or an existing provider's ARN. */
-    oidcProvider: z.union([arnSchema("aws.oidcProvider"), z.custom<object>(isPulumiValue)], {
-      error: "aws.oidcProvider is required: an AwsOidcProvider, or the ARN of an existing IAM OIDC provider",
-    }),
+    oidcProvider: z
+      .union([arnSchema("aws.oidcProvider"), z.custom<object>(isPulumiValue)], {
+        error: "aws.oidcProvider is an AwsOidcProvider, or the ARN of an existing IAM OIDC provider",
+      })
+      .optional(),
     permissionsBoundary: inputOf(arnSchema("aws.permissionsBoundary")).optional(),
     /** IAM path for the role (default `/agents/`). */
     path: z
@@ -188,6 +190,8 @@ export const gcpBlockSchema = z
      * existing pool and provider by full resource name: `{ name, provider }`.
      */
     pool: z.unknown().superRefine((value, ctx) => {
+      // Absent: allowed for an agent whose home is GCP (workload-rules.ts says when it is required).
+      if (value === undefined) return;
       if (
         typeof value === "object" &&
         value !== null &&
