@@ -230,7 +230,8 @@ export const gcpBlockSchema = z
           path: ["provider"],
           message: "the provider must belong to the pool named in gcp.pool.name",
         });
-    }),
+    })
+      .optional(),
     /** The billing account that pays for the project (`XXXXXX-XXXXXX-XXXXXX`): the agent's budget lives there. */
     billingAccount: z
       .string()

@@ -6,8 +6,10 @@
  *
  * Supported: string, int, bool and null literals; `assertion` (the token's claims) and `google` /
  * `attribute` (mapped attributes) as variables; field selection `a.b` and indexing `a['b']`;
- * `==`, `!=`, `&&`, `||`, `!`, parentheses, `in` over a list literal; the string methods
- * `startsWith`, `endsWith`, `contains`, and `size()`. Anything else is a parse error.
+ * `==`, `!=`, `&&`, `||`, `!`, parentheses, `in` over a list literal, the conditional `c ? a : b`;
+ * the string methods `startsWith`, `endsWith`, `contains`, `matches` (RE2, here through JavaScript's
+ * RegExp, which agrees with RE2 on the patterns the tests write: literals, `.`, `*`, `^`, `$`), and
+ * `size()`. Anything else is a parse error.
  *
  * Semantics that matter for security (cel-spec): selecting a field that is absent is an error, not
  * false; `&&` and `||` are commutative with respect to errors (`false && error` is false,
@@ -36,7 +38,8 @@ type Node =
   | { kind: "call"; target: Node; method: string; args: Node[] }
   | { kind: "list"; items: Node[] }
   | { kind: "not"; operand: Node }
-  | { kind: "binary"; op: "==" | "!=" | "&&" | "||" | "in"; left: Node; right: Node };
+  | { kind: "conditional"; test: Node; then: Node; otherwise: Node }
+  | { kind: "binary"; op: "==" | "!=" | "&&" | "||" | "in" | "+"; left: Node; right: Node };
 
 interface Token {
   readonly type: "string" | "number" | "ident" | "op" | "end";
@@ -89,7 +92,7 @@ function tokenize(source: string): Token[] {
     }
     const op =
       ["==", "!=", "&&", "||"].find((candidate) => source.startsWith(candidate, at)) ??
-      (".[](),!".includes(char) ? char : undefined);
+      (".[](),!?:+".includes(char) ? char : undefined);
     if (!op) throw new CelError(`unexpected character ${JSON.stringify(char)} at ${at}`);
     tokens.push({ type: "op", text: op });
     at += op.length;
@@ -120,7 +123,7 @@ export function parseCel(source: string): Node {
       return { kind: "ident", name: token.text };
     }
     if (token.text === "(") {
-      const inner = or();
+      const inner = conditional();
       expect(")");
       return inner;
     }
@@ -174,16 +177,26 @@ export function parseCel(source: string): Node {
     return member();
   };
 
+  // CEL's additive level binds tighter than its relations (cel-spec, langdef "Syntax").
+  const additive = (): Node => {
+    let node = unary();
+    while (peek().text === "+" && peek().type === "op") {
+      take();
+      node = { kind: "binary", op: "+", left: node, right: unary() };
+    }
+    return node;
+  };
+
   const relation = (): Node => {
-    const left = unary();
+    const left = additive();
     const next = peek();
     if ((next.text === "==" || next.text === "!=") && next.type === "op") {
       take();
-      return { kind: "binary", op: next.text, left, right: unary() };
+      return { kind: "binary", op: next.text, left, right: additive() };
     }
     if (next.type === "ident" && next.text === "in") {
       take();
-      return { kind: "binary", op: "in", left, right: unary() };
+      return { kind: "binary", op: "in", left, right: additive() };
     }
     return left;
   };
@@ -206,7 +219,16 @@ export function parseCel(source: string): Node {
     return node;
   };
 
-  const node = or();
+  function conditional(): Node {
+    const test = or();
+    if (!(peek().text === "?" && peek().type === "op")) return test;
+    take();
+    const then = or();
+    expect(":");
+    return { kind: "conditional", test, then, otherwise: conditional() };
+  }
+
+  const node = conditional();
   if (peek().type !== "end") throw new CelError(`unexpected ${JSON.stringify(peek().text)} after the expression`);
   return node;
 }
@@ -273,6 +295,16 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
         if (Array.isArray(target.value)) return ok(target.value.length);
         return fail("size() of an unsupported type");
       }
+      if (node.method === "extract") {
+        if (typeof target.value !== "string" || args.length !== 1 || typeof args[0] !== "string")
+          return fail("no matching overload for extract");
+        return ok(extract(target.value, args[0]));
+      }
+      if (node.method === "matches") {
+        if (typeof target.value !== "string" || args.length !== 1 || typeof args[0] !== "string")
+          return fail("no matching overload for matches");
+        return ok(new RegExp(args[0]).test(target.value));
+      }
       if (["startsWith", "endsWith", "contains"].includes(node.method)) {
         if (typeof target.value !== "string" || args.length !== 1 || typeof args[0] !== "string")
           return fail(`no matching overload for ${node.method}`);
@@ -287,6 +319,12 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
         );
       }
       return fail(`unsupported function ${node.method}`);
+    }
+    case "conditional": {
+      const test = evaluate(node.test, variables);
+      if (!test.ok) return test;
+      if (typeof test.value !== "boolean") return fail("?: of a non-bool");
+      return evaluate(test.value ? node.then : node.otherwise, variables);
     }
     case "not": {
       const operand = evaluate(node.operand, variables);
@@ -310,6 +348,11 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
       if (!left.ok) return left;
       const right = evaluate(node.right, variables);
       if (!right.ok) return right;
+      if (node.op === "+") {
+        if (typeof left.value === "string" && typeof right.value === "string") return ok(left.value + right.value);
+        if (typeof left.value === "number" && typeof right.value === "number") return ok(left.value + right.value);
+        return fail("no matching overload for +");
+      }
       if (node.op === "in")
         return Array.isArray(right.value)
           ? ok(right.value.some((item) => equal(item, left.value)))
@@ -319,12 +362,38 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
   }
 }
 
+const parsedCache = new Map<string, Node>();
+
+/**
+ * Google's `extract` (IAM docs, "Attribute mappings": "extract a value from a string using a
+ * template"): the template is `PREFIX{name}SUFFIX`; the value is what follows the first PREFIX and
+ * precedes the next SUFFIX (the rest of the string when SUFFIX is empty); an empty string when the
+ * string does not fit the template.
+ */
+function extract(text: string, template: string): string {
+  const match = /^(.*?)\{[^}]*\}(.*)$/s.exec(template);
+  if (!match) return "";
+  const [, prefix = "", suffix = ""] = match;
+  const start = text.indexOf(prefix);
+  if (start < 0) return "";
+  const from = start + prefix.length;
+  if (suffix === "") return text.slice(from);
+  const end = text.indexOf(suffix, from);
+  return end < 0 ? "" : text.slice(from, end);
+}
+
 /** Evaluates an expression; an error is a value `{ error }`, as CEL carries it. */
 export function evaluateCel(
   source: string,
   variables: Readonly<Record<string, unknown>>,
 ): { value: unknown } | { error: string } {
-  const result = evaluate(parseCel(source), variables as Record<string, Value>);
+  let parsed = parsedCache.get(source);
+  if (!parsed) {
+    parsed = parseCel(source);
+    if (parsedCache.size > 1000) parsedCache.clear();
+    parsedCache.set(source, parsed);
+  }
+  const result = evaluate(parsed, variables as Record<string, Value>);
   return result.ok ? { value: result.value } : { error: result.error };
 }
 
