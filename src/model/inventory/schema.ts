@@ -100,6 +100,19 @@ export const inventoryRecordSchema = z
         audience: z.string().nullable(),
       })
       .strict(),
+    home: z
+      .object({
+        cloud: z.enum(CLOUDS),
+        service: z.string(),
+        attachedTo: z.string(),
+        federatedTo: z.array(z.enum(CLOUDS)),
+      })
+      .strict()
+      .nullable()
+      .default(null)
+      .describe(
+        "When a cloud's own compute runs the agent: the home cloud and service, what its identity is attached to, and the clouds that trust that identity (federated, nothing stored); null for an agent trusted from an OIDC issuer",
+      ),
     maxSessionSeconds: z.number().int(),
     clouds: z.array(z.enum(CLOUDS)),
     identities: z
