@@ -99,7 +99,8 @@ function gcpFederation(
 ): Pick<GcpAgentServiceAccountArgs, "poolName" | "providerName" | "workloadMember" | "agentPrincipal"> {
   const workload = agent.trust.workload;
   if (workload?.cloud === "gcp") {
-    if (workload.service === "agent-engine") return { workloadMember: null, agentPrincipal: agentEnginePrincipal(workload) };
+    if (workload.service === "agent-engine")
+      return { workloadMember: null, agentPrincipal: agentEnginePrincipal(workload) };
     if (workload.service === "gke")
       return { workloadMember: gkeMember(workload.project, workload.namespace!, workload.serviceAccount!) };
     return { workloadMember: null };
@@ -270,7 +271,8 @@ export class AgentIdentity extends pulumi.ComponentResource {
           oidcProviderArn: block.oidcProvider === undefined ? undefined : providerArnOf(block.oidcProvider),
           homeTrust: awsHomeTrust(agent, block, gcpAccount, azureIdentity),
           outboundAudience: workload?.cloud === "aws" && args.azure ? AZURE_TOKEN_EXCHANGE_AUDIENCE : undefined,
-          permissionsBoundary: (block.permissionsBoundary as pulumi.Input<string> | undefined) ?? settings.permissionsBoundary,
+          permissionsBoundary:
+            (block.permissionsBoundary as pulumi.Input<string> | undefined) ?? settings.permissionsBoundary,
           path: block.path,
           revokeSessionsIssuedBefore: tomorrow,
           delegatorRoleArns: delegators.output,
@@ -336,7 +338,9 @@ export class AgentIdentity extends pulumi.ComponentResource {
     };
 
     // The home identity first: the other clouds' trusts name it (its unique id, object id or role).
-    const order: Cloud[] = workload ? [workload.cloud, ...CLOUDS.filter((cloud) => cloud !== workload.cloud)] : [...CLOUDS];
+    const order: Cloud[] = workload
+      ? [workload.cloud, ...CLOUDS.filter((cloud) => cloud !== workload.cloud)]
+      : [...CLOUDS];
     for (const cloud of order) {
       if (cloud === "aws" && args.aws) createAws(args.aws);
       if (cloud === "gcp" && args.gcp) createGcp(args.gcp);

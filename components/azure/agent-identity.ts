@@ -8,7 +8,7 @@ import {
   type AzureCustomRoleNeed,
 } from "../../src/clouds/azure/assignments";
 import { azureCredentialInstructions } from "../../src/clouds/azure/credentials";
-import { azureFederatedCredentials, type AzureFederatedCredentialSpec } from "../../src/clouds/azure/federated";
+import { azureFederatedCredentials } from "../../src/clouds/azure/federated";
 import type { Trust } from "../../src/model/runs-on";
 import type { AzureWorkloadCredentialSpec } from "../../src/clouds/azure/workload-federation";
 import { agentTags } from "../../src/model/tags";

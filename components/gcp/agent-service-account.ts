@@ -122,7 +122,9 @@ export class GcpAgentServiceAccount extends pulumi.ComponentResource {
           },
           { parent: this },
         );
-      const member = account ? pulumi.interpolate`serviceAccount:${account.email}` : pulumi.output(args.agentPrincipal!);
+      const member = account
+        ? pulumi.interpolate`serviceAccount:${account.email}`
+        : pulumi.output(args.agentPrincipal!);
       bindings.forEach((binding, index) => {
         const role = binding.customRole ? customRole(binding.customRole) : undefined;
         gcpIamMember(

@@ -283,7 +283,11 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
       budget: budget(80, "diego.alvarez@acme.example"),
       team: "analytics",
       purpose: "Answers analytics questions from the warehouse tables and the support exports",
-      runsOn: awsWorkload({ service: "lambda", accountId: settings.awsAccountId, functionName: `warehouse-analyst-${env}` }),
+      runsOn: awsWorkload({
+        service: "lambda",
+        accountId: settings.awsAccountId,
+        functionName: `warehouse-analyst-${env}`,
+      }),
       grants: [
         { resource: gcp("bigquery", "datasets/warehouse"), access: "read" },
         { resource: `arn:aws:s3:::acme-${env}-support-exports`, access: "read" },

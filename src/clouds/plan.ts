@@ -267,7 +267,8 @@ function checkCloudTrust(spec: ParsedSpec, problems: SpecProblem[]): void {
     if (runsOn.kind.endsWith("-workload"))
       problems.push({
         path: `azure.additionalSubjects[${index}]`,
-        message: "additional subjects are OIDC issuers (githubActions, gitlabCi, kubernetes, oidc); a cloud workload is the agent's runsOn",
+        message:
+          "additional subjects are OIDC issuers (githubActions, gitlabCi, kubernetes, oidc); a cloud workload is the agent's runsOn",
       });
   });
   // A workload's audience is the one its Google or Entra tokens carry to other clouds, not an OIDC preset's.

@@ -163,7 +163,9 @@ export const genericOidcSchema = z
  * The fields each workload service needs, and the only ones it accepts besides the common ones:
  * a spec that names a field its service cannot use is refused rather than silently ignored.
  */
-const WORKLOAD_FIELDS: Readonly<Record<string, { readonly required: readonly string[]; readonly optional: readonly string[] }>> = {
+const WORKLOAD_FIELDS: Readonly<
+  Record<string, { readonly required: readonly string[]; readonly optional: readonly string[] }>
+> = {
   lambda: { required: ["functionName"], optional: ["region"] },
   "ecs-tasks": { required: ["region", "taskFamily"], optional: [] },
   "eks-pod-identity": { required: ["region", "cluster", "namespace", "serviceAccount"], optional: [] },
@@ -185,7 +187,12 @@ function checkWorkloadFields(common: readonly string[]) {
       if (value[field] === undefined)
         ctx.addIssue({ code: "custom", path: [field], message: `${field} is required for ${value.service}` });
     for (const [field, given] of Object.entries(value))
-      if (given !== undefined && !common.includes(field) && !fields.required.includes(field) && !fields.optional.includes(field))
+      if (
+        given !== undefined &&
+        !common.includes(field) &&
+        !fields.required.includes(field) &&
+        !fields.optional.includes(field)
+      )
         ctx.addIssue({
           code: "custom",
           path: [field],
@@ -210,12 +217,32 @@ export const awsWorkloadSchema = z
     }),
     accountId: nameSchema("accountId", /^\d{12}$/, "an AWS account id has 12 digits"),
     region: nameSchema("region", AWS_REGION, "write the region as AWS names it, such as us-east-1").optional(),
-    functionName: nameSchema("functionName", /^[A-Za-z0-9_-]{1,64}$/, "a Lambda function name: letters, digits, '-' or '_', at most 64").optional(),
-    taskFamily: nameSchema("taskFamily", /^[A-Za-z0-9_-]{1,255}$/, "a task definition family: letters, digits, '-' or '_'").optional(),
-    cluster: nameSchema("cluster", /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, "an EKS cluster name: letters, digits, '-' or '_'").optional(),
+    functionName: nameSchema(
+      "functionName",
+      /^[A-Za-z0-9_-]{1,64}$/,
+      "a Lambda function name: letters, digits, '-' or '_', at most 64",
+    ).optional(),
+    taskFamily: nameSchema(
+      "taskFamily",
+      /^[A-Za-z0-9_-]{1,255}$/,
+      "a task definition family: letters, digits, '-' or '_'",
+    ).optional(),
+    cluster: nameSchema(
+      "cluster",
+      /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/,
+      "an EKS cluster name: letters, digits, '-' or '_'",
+    ).optional(),
     namespace: nameSchema("namespace", DNS_LABEL, "a Kubernetes namespace is a DNS label").optional(),
-    serviceAccount: nameSchema("serviceAccount", /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, "a Kubernetes service account name is a DNS subdomain").optional(),
-    runtimeName: nameSchema("runtimeName", /^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, "an AgentCore runtime name: a letter, then letters, digits or '_' (at most 48)").optional(),
+    serviceAccount: nameSchema(
+      "serviceAccount",
+      /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+      "a Kubernetes service account name is a DNS subdomain",
+    ).optional(),
+    runtimeName: nameSchema(
+      "runtimeName",
+      /^[a-zA-Z][a-zA-Z0-9_]{0,47}$/,
+      "an AgentCore runtime name: a letter, then letters, digits or '_' (at most 48)",
+    ).optional(),
   })
   .strict()
   .superRefine(checkWorkloadFields(["kind", "service", "accountId"]));
@@ -226,9 +253,17 @@ export const gcpWorkloadSchema = z
     service: z.enum(["cloud-run", "cloud-functions", "gke", "agent-engine"], {
       error: 'service is one of "cloud-run", "cloud-functions", "gke", "agent-engine"',
     }),
-    project: nameSchema("project", /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a GCP project id has 6–30 lower-case letters, digits or hyphens"),
+    project: nameSchema(
+      "project",
+      /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+      "a GCP project id has 6–30 lower-case letters, digits or hyphens",
+    ),
     namespace: nameSchema("namespace", DNS_LABEL, "a Kubernetes namespace is a DNS label").optional(),
-    serviceAccount: nameSchema("serviceAccount", /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, "a Kubernetes service account name is a DNS subdomain").optional(),
+    serviceAccount: nameSchema(
+      "serviceAccount",
+      /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+      "a Kubernetes service account name is a DNS subdomain",
+    ).optional(),
     organizationId: nameSchema("organizationId", /^\d{1,20}$/, "the organisation's numeric id").optional(),
     projectNumber: nameSchema("projectNumber", /^\d{1,20}$/, "the project's number (digits)").optional(),
     location: nameSchema("location", /^[a-z]+-[a-z]+\d+$/, "a region such as us-central1").optional(),
@@ -244,11 +279,23 @@ export const azureWorkloadSchema = z
     service: z.enum(["container-apps", "functions", "aks"], {
       error: 'service is one of "container-apps", "functions", "aks"',
     }),
-    tenantId: nameSchema("tenantId", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "the tenant id is a lower-case GUID"),
+    tenantId: nameSchema(
+      "tenantId",
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      "the tenant id is a lower-case GUID",
+    ),
     issuerUrl: issuerUrlSchema.optional(),
     namespace: nameSchema("namespace", DNS_LABEL, "a Kubernetes namespace is a DNS label").optional(),
-    serviceAccount: nameSchema("serviceAccount", /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, "a Kubernetes service account name is a DNS subdomain").optional(),
-    audience: nameSchema("audience", /^(api|https):\/\/\S+$/, "the application ID URI, such as api://acme-agents").optional(),
+    serviceAccount: nameSchema(
+      "serviceAccount",
+      /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+      "a Kubernetes service account name is a DNS subdomain",
+    ).optional(),
+    audience: nameSchema(
+      "audience",
+      /^(api|https):\/\/\S+$/,
+      "the application ID URI, such as api://acme-agents",
+    ).optional(),
   })
   .strict()
   .superRefine(checkWorkloadFields(["kind", "service", "tenantId"]));
@@ -406,7 +453,10 @@ export function agentEnginePrincipal(args: {
 }
 
 function workloadTrust(
-  runsOn: z.output<typeof awsWorkloadSchema> | z.output<typeof gcpWorkloadSchema> | z.output<typeof azureWorkloadSchema>,
+  runsOn:
+    | z.output<typeof awsWorkloadSchema>
+    | z.output<typeof gcpWorkloadSchema>
+    | z.output<typeof azureWorkloadSchema>,
 ): Trust {
   switch (runsOn.kind) {
     case "aws-workload": {

@@ -4,6 +4,7 @@ import { subjectEnvironment } from "../clouds/aws/trust-analysis";
 import { describeIdentity, findAgentIdentities } from "./support/agents";
 import { StackIndex, knownString, type CheckContext, type Finding, type PolicyResource } from "./support/stack";
 import { forIdentity } from "./support/common";
+import { crossEnvironmentRoles } from "./support/workload-trusts";
 
 /**
  * `environment-isolation`: a stack deploys the agents of one environment, and an agent trusts only
@@ -64,7 +65,8 @@ export function checkEnvironment(
   context: CheckContext,
 ): Finding[] {
   const stackEnv = stackEnvironment(config, context);
-  return findAgentIdentities(StackIndex.of(resources)).flatMap((agent) => {
+  const index = StackIndex.of(resources);
+  return findAgentIdentities(index).flatMap((agent) => {
     const name = describeIdentity(agent);
     const findings: Finding[] = [];
     const environment = agent.metadata.environment;
@@ -75,6 +77,12 @@ export function checkEnvironment(
       findings.push({
         message: `${name} is a ${agentEnv} agent in the ${stackEnv} stack; deploy it from the ${agentEnv} stack, or set its environment to ${stackEnv}`,
       });
+    const expectedEnv = agentEnv ?? stackEnv;
+    if (expectedEnv)
+      for (const { role, environment: other } of crossEnvironmentRoles(agent, index, expectedEnv, config.environments))
+        findings.push({
+          message: `${name} (${expectedEnv}) trusts the AWS role ${role}, named for the ${other} environment: a ${other} agent's role would act here; trust only the ${expectedEnv} agent's role`,
+        });
     for (const subject of agent.subjects) {
       const named = subjectEnvironment(subject)?.toLowerCase();
       if (!named) continue;
@@ -92,7 +100,7 @@ export function checkEnvironment(
 export const environmentIsolation: StackRule<typeof environmentConfig> = {
   name: "environment-isolation",
   description:
-    "Blocks agents whose environment differs from the stack's (the config's environment, else the stack name when it is an environment name; with neither, not applicable), and agents whose trusted subject names another environment (repo:ORG/REPO:environment:dev on a prod agent).",
+    "Blocks agents whose environment differs from the stack's (the config's environment, else the stack name when it is an environment name; with neither, not applicable), agents whose trusted subject names another environment (repo:ORG/REPO:environment:dev on a prod agent), and GCP or Azure agent identities that trust an AWS role named for another environment (agent-x-dev on a prod agent).",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:

@@ -11,6 +11,7 @@ import {
 import { AWS_ROLE_TYPE, AZURE_FEDERATED_CREDENTIAL_TYPE } from "./support/agents";
 import type { CheckContext, Finding, PolicyResource } from "./support/stack";
 import { isUnknown } from "../model/unknown";
+import { workloadTrustFindings } from "./support/workload-trusts";
 
 /**
  * `federated-trust-pinned`: a federated trust names one audience and one exact subject.
@@ -46,10 +47,15 @@ export type FederatedTrustConfig = z.output<typeof federatedTrustConfig>;
 function awsRole(resource: PolicyResource): Finding[] {
   const judgement = judgeTrustPolicy(resource.props.assumeRolePolicy);
   if (judgement.webIdentity === false) return [];
-  return judgement.problems.map((problem) => ({
-    ...(problem.kind === "unknown" ? { level: "advisory" as const } : {}),
-    message: `role "${resource.name}": ${problem.message}`,
-  }));
+  return (
+    judgement.problems
+      // A trust on accounts.google.com without its sub gets the Google-specific finding (workload-trusts.ts).
+      .filter((problem) => !problem.message.includes("accounts.google.com:sub"))
+      .map((problem) => ({
+        ...(problem.kind === "unknown" ? { level: "advisory" as const } : {}),
+        message: `role "${resource.name}": ${problem.message}`,
+      }))
+  );
 }
 
 function gcpProvider(resource: PolicyResource): Finding[] {
@@ -140,6 +146,11 @@ export function checkFederatedTrust(
   config: FederatedTrustConfig,
   _context?: CheckContext,
 ): Finding[] {
+  return [...checkIssuerTrust(resource, config), ...workloadTrustFindings(resource)];
+}
+
+/** The trusts of OIDC issuers (GitHub, GitLab, Kubernetes, any issuer). */
+function checkIssuerTrust(resource: PolicyResource, config: FederatedTrustConfig): Finding[] {
   if (resource.type === AWS_ROLE_TYPE) return awsRole(resource);
   if (resource.type === GCP_PROVIDER_TYPE) return gcpProvider(resource);
   if (isGcpIamResourceType(resource.type)) return gcpPoolGrants(resource);
@@ -158,11 +169,11 @@ export function checkFederatedTrust(
 export const federatedTrustPinned: ResourceRule<typeof federatedTrustConfig> = {
   name: "federated-trust-pinned",
   description:
-    "Blocks AWS trust policies for sts:AssumeRoleWithWebIdentity without StringEquals on both aud and sub, or with a sub pattern spanning repositories, projects or namespaces (GitHub's immutable repo:ORG@ID/REPO@ID form is accepted); GCP pool providers without attributeCondition and grants to a whole pool or to an attribute spanning repositories or namespaces; Azure federated credentials with a non-exact subject or another audience.",
+    "Blocks AWS trust policies for sts:AssumeRoleWithWebIdentity without StringEquals on both aud and sub, or with a sub pattern spanning repositories, projects or namespaces (GitHub's immutable repo:ORG@ID/REPO@ID form is accepted); GCP pool providers without attributeCondition and grants to a whole pool or to an attribute spanning repositories or namespaces; Azure federated credentials with a non-exact subject or another audience. For agents on a cloud's own compute: AWS trusts on accounts.google.com without accounts.google.com:sub (aud alone admits any Google account), agent roles trusting Lambda, ECS, EKS Pod Identity or AgentCore without aws:SourceAccount, GCP providers of type aws that pin no role, Azure credentials trusting an AWS account's outbound issuer with a subject that is not one role's ARN, and sts:GetWebIdentityToken allowed without an exact sts:IdentityTokenAudience.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
-    "Pin the exact subject (one repository and environment, one service account) with StringEquals, and the audience; on GCP grant one principal://…/subject/SUBJECT and set attributeCondition; on Azure use the exact subject and api://AzureADTokenExchange.",
+    "Pin the exact subject (one repository and environment, one service account) with StringEquals, and the audience; on GCP grant one principal://…/subject/SUBJECT and set attributeCondition; on Azure use the exact subject and api://AzureADTokenExchange. Across clouds: pin accounts.google.com:sub to the service account's unique id, aws:SourceAccount on service trusts, attribute.aws_role on aws providers, the role ARN as the Azure subject, and sts:IdentityTokenAudience on outbound tokens.",
   config: federatedTrustConfig,
   scope: "resource",
   check: checkFederatedTrust,

@@ -29,7 +29,11 @@ const TENANT = MOCK_CLOUD.azureTenantId;
 const OTHER_TENANT = "99999999-0000-4000-8000-000000000000";
 const ENTRA = `https://login.microsoftonline.com/${TENANT}/v2.0`;
 const APP_URI = "api://acme-agents";
-const AZURE = { subscriptionId: "11111111-2222-4333-8444-555555555555", resourceGroupName: "agents", location: "westeurope" };
+const AZURE = {
+  subscriptionId: "11111111-2222-4333-8444-555555555555",
+  resourceGroupName: "agents",
+  location: "westeurope",
+};
 const ROLE_NAME = "agent-support-bot-prod";
 
 const byType = (resources: RecordedResource[], type: string) => resources.filter((resource) => resource.type === type);
@@ -42,7 +46,10 @@ const one = (resources: RecordedResource[], type: string) => {
 async function deploy(runsOn: RunsOn, clouds: { aws?: boolean; gcp?: boolean; azure?: boolean }) {
   let identity: AgentIdentity | undefined;
   const resources = await recordResources(() => {
-    const pool = clouds.gcp && runsOn.kind !== "gcp-workload" ? new GcpWorkloadIdentityPool("agents", { project: "acme-prod" }) : undefined;
+    const pool =
+      clouds.gcp && runsOn.kind !== "gcp-workload"
+        ? new GcpWorkloadIdentityPool("agents", { project: "acme-prod" })
+        : undefined;
     const entra =
       clouds.aws && runsOn.kind === "azure-workload"
         ? new AwsOidcProvider("entra", { issuerUrl: ENTRA, audiences: [APP_URI] })
@@ -70,7 +77,9 @@ const value = <T>(output: { apply<U>(f: (v: T) => U): unknown }) =>
 /** Azure's rule for a federated credential: issuer, subject and one audience match exactly (Entra, "Workload identity federation"). */
 function azureAccepts(credential: RecordedResource, token: { iss: string; sub: string; aud: string }): boolean {
   const audiences = credential.inputs.audiences as string[];
-  return credential.inputs.issuer === token.iss && credential.inputs.subject === token.sub && audiences.includes(token.aud);
+  return (
+    credential.inputs.issuer === token.iss && credential.inputs.subject === token.sub && audiences.includes(token.aud)
+  );
 }
 
 describe("AWS home: the role trusts exactly its service, pinned against confused deputies (iam-simulate)", () => {
@@ -97,9 +106,18 @@ describe("AWS home: the role trusts exactly its service, pinned against confused
       runsOn: awsWorkload({ service: "ecs-tasks", accountId: ACCOUNT, region: "us-east-1", taskFamily: "support-bot" }),
       principal: "ecs-tasks.amazonaws.com",
       actions: ["sts:AssumeRole"],
-      legit: { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": `arn:aws:ecs:us-east-1:${ACCOUNT}:task/agents/0123456789abcdef` },
+      legit: {
+        "aws:SourceAccount": ACCOUNT,
+        "aws:SourceArn": `arn:aws:ecs:us-east-1:${ACCOUNT}:task/agents/0123456789abcdef`,
+      },
       forged: [
-        ["another account", { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": `arn:aws:ecs:us-east-1:${OTHER_ACCOUNT}:task/agents/0123` }],
+        [
+          "another account",
+          {
+            "aws:SourceAccount": OTHER_ACCOUNT,
+            "aws:SourceArn": `arn:aws:ecs:us-east-1:${OTHER_ACCOUNT}:task/agents/0123`,
+          },
+        ],
         ["another region", { "aws:SourceArn": `arn:aws:ecs:eu-west-1:${ACCOUNT}:task/agents/0123456789abcdef` }],
         ["another service's source", { "aws:SourceArn": `arn:aws:lambda:us-east-1:${ACCOUNT}:function:x` }],
         ["another service", {}, "lambda.amazonaws.com"],
@@ -127,11 +145,19 @@ describe("AWS home: the role trusts exactly its service, pinned against confused
         ["another service account", { "aws:RequestTag/kubernetes-service-account": "deployer" }],
         ["another cluster", { "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/sandbox` }],
         ["another account's cluster", { "aws:SourceAccount": OTHER_ACCOUNT }],
-        ["no session tags", { "aws:RequestTag/kubernetes-namespace": undefined, "aws:RequestTag/kubernetes-service-account": undefined }],
+        [
+          "no session tags",
+          { "aws:RequestTag/kubernetes-namespace": undefined, "aws:RequestTag/kubernetes-service-account": undefined },
+        ],
       ],
     },
     {
-      runsOn: awsWorkload({ service: "bedrock-agentcore", accountId: ACCOUNT, region: "us-east-1", runtimeName: "support_bot" }),
+      runsOn: awsWorkload({
+        service: "bedrock-agentcore",
+        accountId: ACCOUNT,
+        region: "us-east-1",
+        runtimeName: "support_bot",
+      }),
       principal: "bedrock-agentcore.amazonaws.com",
       actions: ["sts:AssumeRole"],
       legit: {
@@ -139,8 +165,17 @@ describe("AWS home: the role trusts exactly its service, pinned against confused
         "aws:SourceArn": `arn:aws:bedrock-agentcore:us-east-1:${ACCOUNT}:runtime/support_bot-AbCdEf1234`,
       },
       forged: [
-        ["another account's runtime", { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": `arn:aws:bedrock-agentcore:us-east-1:${OTHER_ACCOUNT}:runtime/x-AbCdEf1234` }],
-        ["a runtime in another region", { "aws:SourceArn": `arn:aws:bedrock-agentcore:eu-west-1:${ACCOUNT}:runtime/support_bot-AbCdEf1234` }],
+        [
+          "another account's runtime",
+          {
+            "aws:SourceAccount": OTHER_ACCOUNT,
+            "aws:SourceArn": `arn:aws:bedrock-agentcore:us-east-1:${OTHER_ACCOUNT}:runtime/x-AbCdEf1234`,
+          },
+        ],
+        [
+          "a runtime in another region",
+          { "aws:SourceArn": `arn:aws:bedrock-agentcore:eu-west-1:${ACCOUNT}:runtime/support_bot-AbCdEf1234` },
+        ],
         ["no source ARN", { "aws:SourceArn": undefined }],
       ],
     },
@@ -152,7 +187,9 @@ describe("AWS home: the role trusts exactly its service, pinned against confused
       const { resources } = await deploy(runsOn, { aws: true });
       const trust = trustOf(resources);
       for (const action of actions)
-        expect(await decide({ policies: [], action, resource: ROLE_ARN, principal, resourcePolicy: trust, context: legit })).toBe("Allowed");
+        expect(
+          await decide({ policies: [], action, resource: ROLE_ARN, principal, resourcePolicy: trust, context: legit }),
+        ).toBe("Allowed");
     });
 
     it.each(forged)(`${service}: refuses %s`, async (_label, change, otherPrincipal) => {
@@ -163,7 +200,14 @@ describe("AWS home: the role trusts exactly its service, pinned against confused
       );
       const decisions = await Promise.all(
         actions.map((action) =>
-          decide({ policies: [], action, resource: ROLE_ARN, principal: otherPrincipal ?? principal, resourcePolicy: trust, context }),
+          decide({
+            policies: [],
+            action,
+            resource: ROLE_ARN,
+            principal: otherPrincipal ?? principal,
+            resourcePolicy: trust,
+            context,
+          }),
         ),
       );
       expect(decisions).not.toContain("Allowed");
@@ -173,7 +217,13 @@ describe("AWS home: the role trusts exactly its service, pinned against confused
   it("the oracle is not vacuous: EKS's bare example trust lets any pod of the account in", async () => {
     const bare = {
       Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "pods.eks.amazonaws.com" },
+          Action: ["sts:AssumeRole", "sts:TagSession"],
+        },
+      ],
     };
     expect(
       await decide({
@@ -219,7 +269,11 @@ describe("AWS home: the role trusts exactly its service, pinned against confused
  * than the provider's, maps the caller (`assertion.arn`, `assertion.account`), and applies the condition;
  * the member then must match the mapped subject or attribute.
  */
-function awsCallerAdmitted(provider: RecordedResource, member: string, caller: { arn: string; account: string }): boolean {
+function awsCallerAdmitted(
+  provider: RecordedResource,
+  member: string,
+  caller: { arn: string; account: string },
+): boolean {
   const aws = provider.inputs.aws as { accountId: string } | undefined;
   if (!aws || aws.accountId !== caller.account) return false;
   const assertion = { arn: caller.arn, account: caller.account };
@@ -258,17 +312,32 @@ describe("AWS home → GCP: a provider of type aws pinned to the agent's role (C
   it("admits the role's sessions, whatever the session name, and binds that role only", async () => {
     const { provider, member } = await setup();
     expect(provider.inputs.oidc).toBeUndefined();
-    expect(member).toMatch(/^principalSet:\/\/iam\.googleapis\.com\/projects\/\d+\/locations\/global\/workloadIdentityPools\/agent-iam\/attribute\.aws_role\//);
+    expect(member).toMatch(
+      /^principalSet:\/\/iam\.googleapis\.com\/projects\/\d+\/locations\/global\/workloadIdentityPools\/agent-iam\/attribute\.aws_role\//,
+    );
     expect(awsCallerAdmitted(provider, member, legit)).toBe(true);
-    expect(awsCallerAdmitted(provider, member, { ...legit, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE_NAME}/another-session` })).toBe(true);
+    expect(
+      awsCallerAdmitted(provider, member, {
+        ...legit,
+        arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE_NAME}/another-session`,
+      }),
+    ).toBe(true);
   });
 
   it.each([
     ["another role of the account", `arn:aws:sts::${ACCOUNT}:assumed-role/agent-deployer-prod/s`, ACCOUNT],
     ["a role named after the agent's, longer", `arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE_NAME}-evil/s`, ACCOUNT],
-    ["the same role name in another account", `arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/${ROLE_NAME}/s`, OTHER_ACCOUNT],
+    [
+      "the same role name in another account",
+      `arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/${ROLE_NAME}/s`,
+      OTHER_ACCOUNT,
+    ],
     ["an IAM user named like the role", `arn:aws:iam::${ACCOUNT}:user/${ROLE_NAME}`, ACCOUNT],
-    ["another role whose session is named like the agent's role", `arn:aws:sts::${ACCOUNT}:assumed-role/other/assumed-role/${ROLE_NAME}`, ACCOUNT],
+    [
+      "another role whose session is named like the agent's role",
+      `arn:aws:sts::${ACCOUNT}:assumed-role/other/assumed-role/${ROLE_NAME}`,
+      ACCOUNT,
+    ],
   ])("refuses %s", async (_label, arn, account) => {
     const { provider, member } = await setup();
     expect(awsCallerAdmitted(provider, member, { arn, account })).toBe(false);
@@ -284,24 +353,39 @@ describe("AWS home → GCP: a provider of type aws pinned to the agent's role (C
 });
 
 describe("AWS home → Azure: outbound identity federation, one audience, five minutes", () => {
-  const runsOn = awsWorkload({ service: "ecs-tasks", accountId: ACCOUNT, region: "us-east-1", taskFamily: "support-bot" });
+  const runsOn = awsWorkload({
+    service: "ecs-tasks",
+    accountId: ACCOUNT,
+    region: "us-east-1",
+    taskFamily: "support-bot",
+  });
 
   async function setup() {
     const { resources, identity } = await deploy(runsOn, { aws: true, azure: true });
     const outbound = one(resources, "aws:iam/outboundWebIdentityFederation:OutboundWebIdentityFederation");
     const credential = one(resources, "azure-native:managedidentity:FederatedIdentityCredential");
     const role = one(resources, "aws:iam/role:Role");
-    const mint = byType(resources, "aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.name === "agent-iam-outbound-token")!;
+    const mint = byType(resources, "aws:iam/rolePolicy:RolePolicy").find(
+      (p) => p.inputs.name === "agent-iam-outbound-token",
+    )!;
     return { identity, outbound, credential, role, mint: JSON.parse(mint.inputs.policy as string) };
   }
 
   it("the credential trusts the account's issuer with the role ARN as exact subject", async () => {
     const { outbound, credential, role } = await setup();
-    const token = { iss: outbound.state.issuerIdentifier as string, sub: role.state.arn as string, aud: "api://AzureADTokenExchange" };
+    const token = {
+      iss: outbound.state.issuerIdentifier as string,
+      sub: role.state.arn as string,
+      aud: "api://AzureADTokenExchange",
+    };
     expect(token.iss).toMatch(/^https:\/\/.+\.tokens\.sts\.global\.api\.aws$/);
     expect(azureAccepts(credential, token)).toBe(true);
-    expect(azureAccepts(credential, { ...token, sub: `arn:aws:iam::${ACCOUNT}:role/agents/agent-deployer-prod` })).toBe(false);
-    expect(azureAccepts(credential, { ...token, sub: (role.state.arn as string).replace(ACCOUNT, OTHER_ACCOUNT) })).toBe(false);
+    expect(azureAccepts(credential, { ...token, sub: `arn:aws:iam::${ACCOUNT}:role/agents/agent-deployer-prod` })).toBe(
+      false,
+    );
+    expect(
+      azureAccepts(credential, { ...token, sub: (role.state.arn as string).replace(ACCOUNT, OTHER_ACCOUNT) }),
+    ).toBe(false);
     expect(azureAccepts(credential, { ...token, iss: "https://other-account.tokens.sts.global.api.aws" })).toBe(false);
     expect(azureAccepts(credential, { ...token, aud: "https://management.azure.com" })).toBe(false);
   });
@@ -357,7 +441,10 @@ describe("GCP home → AWS: accounts.google.com pinned to the service account's 
   });
 
   it.each([
-    ["another service account (another project, any organisation)", { sub: "109876543210987654321", azp: "109876543210987654321" }],
+    [
+      "another service account (another project, any organisation)",
+      { sub: "109876543210987654321", azp: "109876543210987654321" },
+    ],
     ["another account's token carrying the agent's id as azp", { sub: "109876543210987654321" }],
     ["another audience", { aud: "https://example.com" }],
   ])("refuses %s", async (_label, change) => {
@@ -368,7 +455,9 @@ describe("GCP home → AWS: accounts.google.com pinned to the service account's 
 
   it("refuses the right token without the agent's session name", async () => {
     const { trust, uniqueId } = await setup();
-    expect(trustAllows(trust, request({ sub: uniqueId, azp: uniqueId, aud: "sts.amazonaws.com" }, "someone"))).toBe(false);
+    expect(trustAllows(trust, request({ sub: uniqueId, azp: uniqueId, aud: "sts.amazonaws.com" }, "someone"))).toBe(
+      false,
+    );
   });
 
   it("an aud-only trust (the danger the generated one avoids) admits any Google account's token", () => {
@@ -390,19 +479,28 @@ describe("GCP home → AWS: accounts.google.com pinned to the service account's 
     const environment = await value(identity.aws!.environment);
     expect(environment.AWS_WEB_IDENTITY_TOKEN_FILE).toBeDefined();
     expect(environment.AWS_ROLE_SESSION_NAME).toBe("support-bot");
-    expect(await value(identity.aws!.snippet)).toContain("service-accounts/default/identity?audience=sts.amazonaws.com");
+    expect(await value(identity.aws!.snippet)).toContain(
+      "service-accounts/default/identity?audience=sts.amazonaws.com",
+    );
   });
 
   it("Cloud Run: the account is attached, so nobody is granted to act as it", async () => {
     const { resources } = await setup();
-    expect(byType(resources, "gcp:serviceaccount/iAMMember:IAMMember").filter((m) => m.inputs.role === "roles/iam.workloadIdentityUser")).toEqual([]);
+    expect(
+      byType(resources, "gcp:serviceaccount/iAMMember:IAMMember").filter(
+        (m) => m.inputs.role === "roles/iam.workloadIdentityUser",
+      ),
+    ).toEqual([]);
     expect(byType(resources, "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")).toEqual([]);
   });
 });
 
 describe("GCP home → Azure: a credential from https://accounts.google.com with the unique id as subject", () => {
   it("admits the agent's token, refuses another account's and near-miss issuers", async () => {
-    const { resources } = await deploy(gcpWorkload({ service: "cloud-run", project: "acme-prod" }), { gcp: true, azure: true });
+    const { resources } = await deploy(gcpWorkload({ service: "cloud-run", project: "acme-prod" }), {
+      gcp: true,
+      azure: true,
+    });
     const credential = one(resources, "azure-native:managedidentity:FederatedIdentityCredential");
     const uniqueId = one(resources, "gcp:serviceaccount/account:Account").state.uniqueId as string;
     const token = { iss: "https://accounts.google.com", sub: uniqueId, aud: "api://AzureADTokenExchange" };
@@ -473,11 +571,15 @@ describe("Azure home → GCP: a provider for the Entra issuer, bound to the obje
     };
     const admitted = (claims: Record<string, unknown>) => {
       const result = exchange(underTest, claims);
-      return "subject" in result && member === `${member.slice(0, member.indexOf("/subject/"))}/subject/${result.subject}`;
+      return (
+        "subject" in result && member === `${member.slice(0, member.indexOf("/subject/"))}/subject/${result.subject}`
+      );
     };
     const legit = { iss: ENTRA, aud: APP_URI, sub: objectId, tid: TENANT };
     expect(admitted(legit)).toBe(true);
-    expect(admitted({ ...legit, iss: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0`, tid: OTHER_TENANT })).toBe(false);
+    expect(
+      admitted({ ...legit, iss: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0`, tid: OTHER_TENANT }),
+    ).toBe(false);
     expect(admitted({ ...legit, sub: "0a0a0a0a-1111-4222-8333-444444444444" })).toBe(false);
     expect(admitted({ ...legit, aud: "https://management.azure.com" })).toBe(false);
     expect(admitted({ ...legit, tid: OTHER_TENANT })).toBe(false);
@@ -524,9 +626,16 @@ describe("homes without a second cloud", () => {
   });
 
   it("AKS: one federated credential for the cluster's issuer and the pod's exact subject", async () => {
-    const issuer = "https://westeurope.oic.prod-aks.azure.com/00000000-0000-4000-8000-000000000000/11111111-2222-4333-8444-555555555555/";
+    const issuer =
+      "https://westeurope.oic.prod-aks.azure.com/00000000-0000-4000-8000-000000000000/11111111-2222-4333-8444-555555555555/";
     const { resources } = await deploy(
-      azureWorkload({ service: "aks", tenantId: TENANT, issuerUrl: issuer, namespace: "support", serviceAccount: "support-bot" }),
+      azureWorkload({
+        service: "aks",
+        tenantId: TENANT,
+        issuerUrl: issuer,
+        namespace: "support",
+        serviceAccount: "support-bot",
+      }),
       { azure: true },
     );
     const credential = one(resources, "azure-native:managedidentity:FederatedIdentityCredential");

@@ -27,7 +27,11 @@ const agent = planAgent(
     runsOn: awsWorkload({ service: "lambda", accountId: ACCOUNT, functionName: "support-bot" }),
     aws: {},
     gcp: { project: "acme-prod", pool: { name: POOL, provider: `${POOL}/providers/aws-abc` } },
-    azure: { subscriptionId: "11111111-2222-4333-8444-555555555555", resourceGroupName: "agents", location: "westeurope" },
+    azure: {
+      subscriptionId: "11111111-2222-4333-8444-555555555555",
+      resourceGroupName: "agents",
+      location: "westeurope",
+    },
   },
   { today: "2026-12-06" },
 );
@@ -35,7 +39,11 @@ const record = buildInventoryRecord(
   agent,
   {
     aws: { roleArn: `arn:aws:iam::${ACCOUNT}:role/agents/agent-support-bot-prod`, roleName: "agent-support-bot-prod" },
-    gcp: { serviceAccountEmail: "agent-support-bot-prod@acme-prod.iam.gserviceaccount.com", project: "acme-prod", uniqueId: "101" },
+    gcp: {
+      serviceAccountEmail: "agent-support-bot-prod@acme-prod.iam.gserviceaccount.com",
+      project: "acme-prod",
+      uniqueId: "101",
+    },
     azure: { clientId: "c1", principalId: OBJECT_ID, resourceId: null, tenantId: "t" },
   },
   { today: "2026-12-06" },
@@ -68,7 +76,9 @@ describe("an AWS-home agent in the inventory and the audit feed", () => {
 
   it("a GCP call made through the agent's AWS role is the agent's, whatever the session name", () => {
     const attributor = new Attributor([record]);
-    const event = gcpAuditLogEvent(gcpEntry(`arn:aws:sts::${ACCOUNT}:assumed-role/agent-support-bot-prod/2026-12-06-abc`));
+    const event = gcpAuditLogEvent(
+      gcpEntry(`arn:aws:sts::${ACCOUNT}:assumed-role/agent-support-bot-prod/2026-12-06-abc`),
+    );
     const action = attributor.attribute(event, { file: "gcp.json", offset: 0 });
     expect(action.agent_id).toBe("support-bot");
     expect(action.attributed_via).toBe("federated-role");
@@ -80,7 +90,10 @@ describe("an AWS-home agent in the inventory and the audit feed", () => {
     ["the same role name in another account", "arn:aws:sts::210987654321:assumed-role/agent-support-bot-prod/s"],
     ["a longer role name", `arn:aws:sts::${ACCOUNT}:assumed-role/agent-support-bot-prod-evil/s`],
   ])("a GCP call through %s is not the agent's", (_label, subject) => {
-    const action = new Attributor([record]).attribute(gcpAuditLogEvent(gcpEntry(subject)), { file: "gcp.json", offset: 0 });
+    const action = new Attributor([record]).attribute(gcpAuditLogEvent(gcpEntry(subject)), {
+      file: "gcp.json",
+      offset: 0,
+    });
     expect(action.agent_id).toBeNull();
   });
 
@@ -89,7 +102,8 @@ describe("an AWS-home agent in the inventory and the audit feed", () => {
       eventDataId: "a1",
       eventTimestamp: "2026-12-06T10:00:00Z",
       operationName: { value: "Microsoft.Storage/storageAccounts/listKeys/action" },
-      resourceId: "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/data/providers/Microsoft.Storage/storageAccounts/acme",
+      resourceId:
+        "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/data/providers/Microsoft.Storage/storageAccounts/acme",
       status: { value: "Succeeded" },
       caller: OBJECT_ID,
       claims: { oid: OBJECT_ID, appid: "c1" },

@@ -224,7 +224,11 @@ export function awsWorkloadInstructions(
     };
   }
   const tokenFile = "/var/run/agent-iam/aws-web-identity-token";
-  const environment = { AWS_ROLE_ARN: roleArn, AWS_ROLE_SESSION_NAME: agent.id, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile };
+  const environment = {
+    AWS_ROLE_ARN: roleArn,
+    AWS_ROLE_SESSION_NAME: agent.id,
+    AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+  };
   const fetch =
     workload?.cloud === "gcp"
       ? // The metadata server's identity endpoint mints the attached service account's ID token (Compute metadata, "Get an ID token").

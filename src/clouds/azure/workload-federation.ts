@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import type { Agent } from "../../model/agent";
 import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "../../model/cloud-limits";
 import { WORKLOAD_ISSUERS } from "../../model/issuers";
-import type { AzureLoginIds } from "./credentials";
 
 /**
  * Azure as the target of an agent whose home is another cloud: one federated identity credential
@@ -41,7 +40,11 @@ export function googleFederatedCredential<T>(agentId: string, uniqueId: T): Azur
 }
 
 /** AWS home → Azure: the account's outbound tokens whose `sub` is the agent's role ARN. */
-export function awsOutboundFederatedCredential<T>(agentId: string, issuer: T, roleArn: T): AzureWorkloadCredentialSpec<T> {
+export function awsOutboundFederatedCredential<T>(
+  agentId: string,
+  issuer: T,
+  roleArn: T,
+): AzureWorkloadCredentialSpec<T> {
   return {
     name: credentialName("aws-outbound", agentId),
     issuer,
@@ -53,7 +56,7 @@ export function awsOutboundFederatedCredential<T>(agentId: string, issuer: T, ro
 /** What the agent's code sets to sign in to Azure from its home cloud, or as its home. */
 export function azureWorkloadInstructions(
   agent: Pick<Agent, "trust">,
-  ids: AzureLoginIds,
+  ids: { readonly clientId: string; readonly tenantId: string; readonly subscriptionId: string },
 ): { environment: Readonly<Record<string, string>>; snippet: string } {
   const environment: Record<string, string> = {
     AZURE_CLIENT_ID: ids.clientId,

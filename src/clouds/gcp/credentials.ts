@@ -37,7 +37,8 @@ export function gcpCredentialInstructions(
   if (agent.trust.workload) {
     const credentialConfig = gcpWorkloadCredentialConfig(agent, providerName, serviceAccountEmail);
     return {
-      audience: agent.trust.workload.cloud === "azure" ? (agent.trust.audience ?? "") : gcpDefaultAudience(providerName),
+      audience:
+        agent.trust.workload.cloud === "azure" ? (agent.trust.audience ?? "") : gcpDefaultAudience(providerName),
       credentialConfig,
       snippet: gcpWorkloadSnippet(agent, serviceAccountEmail, credentialConfig),
     };

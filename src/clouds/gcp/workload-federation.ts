@@ -1,7 +1,7 @@
 import type { Agent } from "../../model/agent";
 import type { Trust } from "../../model/runs-on";
 import { shortHash } from "./account-id";
-import type { GcpProviderSpec } from "./workload-identity";
+import type { GcpProviderSpec } from "./provider-spec";
 
 /**
  * GCP as the target of an agent whose home is another cloud, and GCP as a home:
@@ -108,7 +108,8 @@ export function gcpWorkloadCredentialConfig(
         environment_id: "aws1",
         region_url: "http://169.254.169.254/latest/meta-data/placement/availability-zone",
         url: "http://169.254.169.254/latest/meta-data/iam/security-credentials",
-        regional_cred_verification_url: "https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15",
+        regional_cred_verification_url:
+          "https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15",
       },
     };
   return {
@@ -145,7 +146,9 @@ export function gcpWorkloadSnippet(agent: Pick<Agent, "trust">, serviceAccountEm
     workload?.cloud === "azure"
       ? `# Refresh the managed identity's token for ${agent.trust.audience} into /var/run/agent-iam/entra-token, then:`
       : "# On AWS the libraries sign with the role's credentials from the environment (AWS_ACCESS_KEY_ID… and AWS_REGION), then:";
-  return [refresh, "# save this file and set GOOGLE_APPLICATION_CREDENTIALS to its path (it holds no secret):", lines].join(
-    "\n",
-  );
+  return [
+    refresh,
+    "# save this file and set GOOGLE_APPLICATION_CREDENTIALS to its path (it holds no secret):",
+    lines,
+  ].join("\n");
 }

@@ -1,6 +1,7 @@
 import type { Trust } from "../../model/runs-on";
 import { shortHash } from "./account-id";
 import { gcpWorkloadProviderSpec } from "./workload-federation";
+import type { GcpProviderSpec } from "./provider-spec";
 
 /**
  * Workload Identity Federation, as agent-iam configures it (cloud.google.com/iam/docs/workload-identity-federation):
@@ -69,22 +70,7 @@ export function celString(value: string): string {
   return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
-/** Everything a provider needs, derived from one agent's trust; agents whose specs are equal share the provider. */
-export interface GcpProviderSpec {
-  /** Equal for agents that can share the provider. */
-  readonly key: string;
-  readonly providerId: string;
-  readonly displayName: string;
-  readonly description: string;
-  /** The OIDC issuer; absent for an AWS provider. */
-  readonly issuerUri?: string;
-  /** The AWS account of an AWS provider (type `aws`). */
-  readonly awsAccountId?: string;
-  readonly attributeMapping: Readonly<Record<string, string>>;
-  readonly attributeCondition: string;
-  /** Empty: Google's default audience, the provider's own resource name. */
-  readonly allowedAudiences: readonly string[];
-}
+export type { GcpProviderSpec } from "./provider-spec";
 
 /**
  * The provider an agent's trust needs. Its condition pins the owner claim (`repository_owner`,

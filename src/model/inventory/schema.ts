@@ -93,7 +93,15 @@ export const inventoryRecordSchema = z
     approval: z.string().nullable(),
     issuer: z
       .object({
-        kind: z.enum(["github-actions", "gitlab-ci", "kubernetes", "oidc", "aws-workload", "gcp-workload", "azure-workload"]),
+        kind: z.enum([
+          "github-actions",
+          "gitlab-ci",
+          "kubernetes",
+          "oidc",
+          "aws-workload",
+          "gcp-workload",
+          "azure-workload",
+        ]),
         url: z.string(),
         /** The exact subject the identity trusts, and only it. */
         subject: z.string(),
