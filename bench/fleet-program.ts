@@ -75,14 +75,13 @@ function declareAgents(agents: readonly FleetAgent[], sites: Map<string, SiteRes
     let gcp: AgentIdentityArgs["gcp"];
     if (agent.clouds.includes("gcp")) {
       site.pool ??= new GcpWorkloadIdentityPool(`${env}-agents`, { project: settings.gcpProject });
-      gcp = { project: settings.gcpProject, pool: site.pool };
-      if (agent.spec.budget) {
-        site.stopper ??= new GcpBudgetStopper(`${env}-budget-stopper`, {
-          project: settings.gcpProject,
-          region: settings.gcpRegion,
-        });
-        gcp = { ...gcp, billingAccount: settings.gcpBillingAccount, budgetStopper: site.stopper };
-      }
+      // The stopper also ends grants that take no IAM condition (Pub/Sub, Artifact Registry) on the review date.
+      site.stopper ??= new GcpBudgetStopper(`${env}-budget-stopper`, {
+        project: settings.gcpProject,
+        region: settings.gcpRegion,
+      });
+      gcp = { project: settings.gcpProject, pool: site.pool, budgetStopper: site.stopper };
+      if (agent.spec.budget) gcp = { ...gcp, billingAccount: settings.gcpBillingAccount };
     }
     const args: AgentIdentityArgs = {
       ...agent.spec,

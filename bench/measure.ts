@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sampleTreeMemory } from "./tree-memory";
 
 /**
  * Runs a command as a child process and measures it: wall time (from spawn to exit, in this
@@ -23,6 +24,8 @@ export interface ProcessMeasure {
   readonly stderr: string;
   /** How peak memory was measured. */
   readonly memorySource: "gnu-time" | "rss-hook" | "none";
+  /** The largest memory of the whole process tree at once, in KiB (with `sampleTree`; see tree-memory.ts). */
+  readonly peakTreeKb?: number;
 }
 
 /** Options of {@link measureProcess}. */
@@ -33,6 +36,8 @@ export interface MeasureOptions {
   readonly stdoutFile?: string;
   /** Kill the child after this long (default 1 hour). */
   readonly timeoutMs?: number;
+  /** Also sample the memory of the child and every process below it (`peakTreeKb`). */
+  readonly sampleTree?: boolean;
 }
 
 const GNU_TIME = "/usr/bin/time";
@@ -77,10 +82,12 @@ export async function measureProcess(
       ? [GNU_TIME, ["-f", "%M %U %S", "-o", timeFile, command, ...args]]
       : [command, [...args]];
     const out = options.stdoutFile ? openSync(options.stdoutFile, "w") : undefined;
+    let sampler: { stop(): number | undefined } | undefined;
     const started = process.hrtime.bigint();
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
       (resolvePromise, reject) => {
         const child = spawn(file, argv, { cwd: options.cwd, env, stdio: ["ignore", out ?? "pipe", "pipe"] });
+        if (options.sampleTree && child.pid !== undefined) sampler = sampleTreeMemory(child.pid);
         let stdoutText = "";
         let stderrText = "";
         child.stdout?.on("data", (chunk: Buffer) => void (stdoutText += chunk.toString("utf8")));
@@ -91,6 +98,7 @@ export async function measureProcess(
         const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 3_600_000);
         child.once("error", (error) => {
           clearTimeout(timer);
+          sampler?.stop();
           reject(error);
         });
         child.once("close", (exit, signal) => {
@@ -100,6 +108,7 @@ export async function measureProcess(
       },
     );
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const peakTreeKb = sampler?.stop();
     if (out !== undefined) closeSync(out);
     let peakRssKb: number | undefined;
     let cpuMs: number | undefined;
@@ -117,7 +126,16 @@ export async function measureProcess(
         .filter((value) => Number.isFinite(value) && value > 0);
       if (values.length > 0) [peakRssKb, memorySource] = [Math.max(...values), "rss-hook"];
     }
-    return { wallMs, peakRssKb, cpuMs, exitCode: code, stdout, stderr, memorySource };
+    return {
+      wallMs,
+      peakRssKb,
+      cpuMs,
+      exitCode: code,
+      stdout,
+      stderr,
+      memorySource,
+      ...(peakTreeKb !== undefined ? { peakTreeKb } : {}),
+    };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 import type { CheckRow } from "./check-figures";
 import type { ColdStartFigure, PolicyCostFigure } from "./pack-figures";
+import type { OrgFigure } from "./org-figures";
 import type { PackingRow } from "./packing-figure";
 
 /**
@@ -119,6 +120,49 @@ export function evaluateTargets(figures: BenchResults["figures"]): TargetResult[
           : null,
       target: "≤ 1, every document ≤ 6,144 chars",
       met: figures.packing.length > 0 ? packingMet : null,
+    },
+  ];
+}
+
+/** A target of figure 6, evaluated on this run. */
+export interface OrgTargetResult {
+  readonly name: string;
+  readonly value: number | null;
+  readonly target: string;
+  readonly met: boolean | null;
+}
+
+/** What `npm run bench -- --org N` writes to `bench/results-org.json`. */
+export interface OrgBenchResults {
+  readonly version: 1;
+  readonly generatedAt: string;
+  readonly machine: BenchResults["machine"];
+  readonly settings: {
+    readonly seed: number;
+    readonly agents: number;
+    readonly programSize: number;
+    readonly nodeOptions: string;
+    readonly smoke: boolean;
+  };
+  readonly organisation: OrgFigure;
+  readonly targets: readonly OrgTargetResult[];
+  readonly durationMs: number;
+}
+
+/** Figure 6's targets: wall ≤ 1.3 × the floors' total / the parallelism used; peak memory ≤ 1.5 × the largest program's check. */
+export function evaluateOrgTargets(figure: OrgFigure): OrgTargetResult[] {
+  return [
+    {
+      name: `organisation check wall / (floors' total / ${figure.organisation.parallelism} at a time)`,
+      value: figure.wallOverFloors,
+      target: "≤ 1.3",
+      met: figure.wallOverFloors <= 1.3,
+    },
+    {
+      name: "organisation check peak memory / the largest program's check",
+      value: figure.memoryOverLargest,
+      target: "≤ 1.5",
+      met: figure.memoryOverLargest === null ? null : figure.memoryOverLargest <= 1.5,
     },
   ];
 }

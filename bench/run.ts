@@ -10,7 +10,9 @@ import { awsguardPack, measurePolicyCost, ourPack } from "./policy-cost";
 import { measurePacking } from "./packing-figure";
 import { recordForPacks } from "./recorded";
 import { evaluateTargets, type BenchResults, type Skipped } from "./results";
-import { formatTable } from "./table";
+import { formatOrgTable, formatTable } from "./table";
+import { evaluateOrgTargets, type OrgBenchResults } from "./results";
+import { measureOrganisation } from "./org-figures";
 
 /**
  * `npm run bench`: the five figures of agent-iam at fleet scale, printed as one table and written to
@@ -20,6 +22,7 @@ import { formatTable } from "./table";
  *   npm run bench -- --agents 100,1000         # other fleet sizes
  *   npm run bench -- --repeats 3 --no-install  # more runs per size; skip awsguard unless installed
  *   npm run bench -- --write-fleet DIR --agents 1000  # only write that fleet's program (to profile it)
+ *   npm run bench -- --org 15000               # figure 6 only: the organisation check (bench/org-figures.ts)
  */
 
 /** Options of {@link runBench}. */
@@ -161,6 +164,55 @@ function positive(flag: string, text: string | undefined): number | undefined {
   return value;
 }
 
+/** Options of {@link runOrgBench}. */
+export interface OrgBenchOptions {
+  readonly agents: number;
+  /** The most agents a program holds (default 2,000). */
+  readonly programSize?: number;
+  readonly heapMiB?: number;
+  /** Where the results go (default bench/results-org.json; null: not written). */
+  readonly resultsFile?: string | null;
+  readonly log?: (line: string) => void;
+  readonly smoke?: boolean;
+}
+
+/** `npm run bench -- --org N`: figure 6 alone, written to `bench/results-org.json`. */
+export async function runOrgBench(options: OrgBenchOptions): Promise<OrgBenchResults> {
+  const started = Date.now();
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const heapMiB = options.heapMiB ?? defaultHeapMiB();
+  const nodeOptions = `--max-old-space-size=${heapMiB}`;
+  const programSize = options.programSize ?? 2000;
+  const workDir = mkdtempSync(join(tmpdir(), "agent-iam-bench-org-"));
+  try {
+    log(`figure 6: the organisation check, ${options.agents.toLocaleString("en")} agents (Node ${nodeOptions})`);
+    const organisation = await measureOrganisation({ agents: options.agents, programSize, workDir, nodeOptions, log });
+    const results: OrgBenchResults = {
+      version: 1,
+      generatedAt: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        memoryGiB: Math.round(totalmem() / 1024 ** 3),
+        node: process.versions.node,
+        platform: `${process.platform}-${process.arch}`,
+        loadAverage: loadavg(),
+      },
+      settings: { seed: FLEET_SEED, agents: options.agents, programSize, nodeOptions, smoke: options.smoke ?? false },
+      organisation,
+      targets: evaluateOrgTargets(organisation),
+      durationMs: Date.now() - started,
+    };
+    const resultsFile = options.resultsFile === undefined ? join(__dirname, "results-org.json") : options.resultsFile;
+    if (resultsFile) {
+      mkdirSync(resolve(resultsFile, ".."), { recursive: true });
+      writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+    }
+    return results;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
 /** `npm run bench [-- --agents 100,1000,5000 --repeats N --no-install --heap-mib N --results FILE]`. */
 async function main(argv: readonly string[]): Promise<number> {
   const { values } = parseArgs({
@@ -173,13 +225,15 @@ async function main(argv: readonly string[]): Promise<number> {
       "heap-mib": { type: "string" },
       results: { type: "string" },
       "write-fleet": { type: "string" },
+      org: { type: "string" },
+      "program-size": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      "npm run bench -- [--agents 100,1000,5000] [--repeats N] [--policy-cost-agents N] [--no-install] [--heap-mib N] [--results FILE]\n       npm run bench -- --write-fleet DIR [--agents N]\n",
+      "npm run bench -- [--agents 100,1000,5000] [--repeats N] [--policy-cost-agents N] [--no-install] [--heap-mib N] [--results FILE]\n       npm run bench -- --org N [--program-size 2000] [--heap-mib N] [--results FILE]\n       npm run bench -- --write-fleet DIR [--agents N]\n",
     );
     return 0;
   }
@@ -190,6 +244,16 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(
       `wrote the ${count.toLocaleString("en")}-agent fleet's program to ${dir}: node bin/agent-iam.js check ${dir}\n`,
     );
+    return 0;
+  }
+  if (values.org !== undefined) {
+    const results = await runOrgBench({
+      agents: positive("--org", values.org)!,
+      programSize: positive("--program-size", values["program-size"]),
+      heapMiB: positive("--heap-mib", values["heap-mib"]),
+      resultsFile: values.results ? resolve(values.results) : undefined,
+    });
+    process.stdout.write(formatOrgTable(results));
     return 0;
   }
   const results = await runBench({

@@ -1,4 +1,4 @@
-import type { BenchResults, TargetResult } from "./results";
+import type { BenchResults, OrgBenchResults, TargetResult } from "./results";
 
 /** The one table `npm run bench` prints: every figure, its absolute times for context, and the targets. */
 
@@ -132,4 +132,62 @@ export function formatTable(results: BenchResults): string {
   const met = targets.filter((entry) => entry.met === true).length;
   const measured = targets.filter((entry) => entry.met !== null).length;
   return `${head}\n${render(["Fig", "Measure", "Result", "Target", "Status"], rows)}\n${met}/${measured} measured targets met${measured < targets.length ? ` (${targets.length - measured} not measured)` : ""}\n`;
+}
+
+const cpuOf = (ms: number | undefined) => (ms === undefined ? "" : ` (CPU ${seconds(ms)})`);
+
+/** The table `npm run bench -- --org N` prints: figure 6, each program's floor and check, the organisation check, the targets. */
+export function formatOrgTable(results: OrgBenchResults): string {
+  const figure = results.organisation;
+  const rows: string[][] = [];
+  for (const program of figure.programs)
+    rows.push([
+      "6",
+      `${program.dir.split("/").pop()}: ${count(program.agents)} agents, ${count(program.resources)} resources`,
+      `floor ${seconds(program.floor.wallMs)}${cpuOf(program.floor.cpuMs)}, peak ${mib(program.floor.peakTreeKb)}; check ${seconds(program.check.wallMs)}${cpuOf(program.check.cpuMs)}, peak ${mib(program.check.peakTreeKb)}, exit ${program.check.exitCode}; load ${program.floor.load[0].toFixed(1)}–${program.check.load[1].toFixed(1)}`,
+      "",
+      "",
+    ]);
+  rows.push([
+    "6",
+    `the ${count(figure.programs.length)} programs one after another`,
+    `floors ${seconds(figure.floorsWallMs)}${cpuOf(figure.floorsCpuMs ?? undefined)}; checks ${seconds(figure.checksWallMs)}${cpuOf(figure.checksCpuMs ?? undefined)}, largest peak ${mib(Math.max(...figure.programs.map((program) => program.check.peakTreeKb ?? 0)))}`,
+    "",
+    "",
+  ]);
+  rows.push([
+    "6",
+    `agent-iam check of the folder (${figure.organisation.parallelism} at a time)`,
+    `${seconds(figure.organisation.wallMs)}${cpuOf(figure.organisation.cpuMs)}, peak ${mib(figure.organisation.peakTreeKb)}, exit ${figure.organisation.exitCode}; load ${figure.organisation.load[0].toFixed(1)}–${figure.organisation.load[1].toFixed(1)}`,
+    "",
+    "",
+  ]);
+  rows.push([
+    "6",
+    "organisation check wall / the checks' total in sequence, for context",
+    figure.wallOverSequential.toFixed(2),
+    "",
+    "",
+  ]);
+  if (figure.organisation.cpuMs !== undefined && figure.floorsCpuMs && figure.checksCpuMs)
+    rows.push([
+      "6",
+      "CPU, organisation check / the floors' total and / the checks' total, for context (the machine's other work moves it least)",
+      `${(figure.organisation.cpuMs / figure.floorsCpuMs).toFixed(2)}; ${(figure.organisation.cpuMs / figure.checksCpuMs).toFixed(2)}`,
+      "",
+      "",
+    ]);
+  for (const target of results.targets)
+    rows.push([
+      "6",
+      target.name,
+      target.value === null ? "—" : target.value.toFixed(2),
+      target.target,
+      target.met === null ? "n/a" : target.met ? "met" : "MISSED",
+    ]);
+  const machine = results.machine;
+  const head = `agent-iam organisation benchmark${results.settings.smoke ? " (smoke run: targets apply to the full run)" : ""} · seed ${results.settings.seed} · ${count(results.settings.agents)} agents in programs of at most ${count(results.settings.programSize)} · ${machine.cpus} CPUs, ${machine.memoryGiB} GiB · Node ${machine.node} · load ${machine.loadAverage.map((value) => value.toFixed(1)).join(" ")} · ${seconds(results.durationMs)}`;
+  const met = results.targets.filter((entry) => entry.met === true).length;
+  const measured = results.targets.filter((entry) => entry.met !== null).length;
+  return `${head}\n${render(["Fig", "Measure", "Result", "Target", "Status"], rows)}\n${figure.organisation.summary}\n${met}/${measured} measured targets met\n`;
 }

@@ -35,6 +35,7 @@ import {
   type AzureWorkloadCredentialSpec,
 } from "../src/clouds/azure/workload-federation";
 import { awsOutboundIssuer } from "./aws/outbound-federation";
+import { AgentToolPolicies, claimGatewaySubject } from "./aws/agent-tool-policies";
 
 /** Arguments of {@link AgentIdentity}: the agent spec (see `src/model/spec.ts` for every field). */
 export type AgentIdentityArgs = AgentSpec;
@@ -249,6 +250,8 @@ export class AgentIdentity extends pulumi.ComponentResource {
     // A delegation cycle is a spec error: found before anything is registered.
     const delegations = delegationRegistry();
     delegations.checkNewAgent(agent);
+    // Two agents with one JWT subject would be one principal to the gateway: refused before anything is registered.
+    if (args.tools && agent.tools.length > 0) claimGatewaySubject(agent, args.tools.gateway);
     // The agent model is the component's input: recorded runs and state show the validated agent.
     super(COMPONENT_TYPES.AgentIdentity, name, { agent, ownerDeparted }, opts);
     this.agent = agent;
@@ -294,6 +297,10 @@ export class AgentIdentity extends pulumi.ComponentResource {
         { agent, project: block.project, ...gcpFederation(agent, block.pool, azureIdentity) },
         { parent: this },
       );
+      // The stopper disables the account on the review date: what ends grants that take no condition.
+      const stopper = block.budgetStopper as GcpBudgetStopper | undefined;
+      if (stopper && !agent.disabled && workload?.service !== "agent-engine")
+        stopper.protect(agent, gcpAccount.serviceAccountName);
       if (agent.budget && block.billingAccount)
         new GcpAgentBudget(
           `${name}-budget`,
@@ -303,7 +310,7 @@ export class AgentIdentity extends pulumi.ComponentResource {
             project: block.project,
             billingAccount: block.billingAccount,
             serviceAccountName: gcpAccount.serviceAccountName,
-            stopper: block.budgetStopper as GcpBudgetStopper | undefined,
+            stopper,
           },
           { parent: this },
         );
@@ -373,6 +380,9 @@ export class AgentIdentity extends pulumi.ComponentResource {
       };
     gcpAccount = account;
     azureIdentity = identity;
+
+    if (args.tools && agent.tools.length > 0)
+      new AgentToolPolicies(`${name}-tools`, { agent, gateway: args.tools.gateway }, { parent: this });
 
     const awsSide = this.aws;
     this.delegation = delegations.register({

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Agent, DelegationTarget } from "../src/model/agent";
 import { delegationIdentityStatement } from "../src/clouds/aws/delegation";
 import { delegationClouds, delegationCycle } from "../src/model/delegation";
-import { GCP_DELEGATION_ROLE, gcpDelegationCondition } from "../src/clouds/gcp/delegation";
+import { GCP_DELEGATION_ROLE } from "../src/clouds/gcp/delegation";
 import type { Cloud } from "../src/model/resources";
 import { AgentSpecError } from "../src/model/agent-spec";
 import { sharedResource } from "./shared-resources";
@@ -189,7 +189,6 @@ class DelegationRegistry {
           serviceAccountId: to.gcp.accountName,
           role: GCP_DELEGATION_ROLE,
           member: pulumi.interpolate`serviceAccount:${from.gcp.email}`,
-          condition: gcpDelegationCondition(from.agent, to.agent),
         },
         { parent: from.component },
       );

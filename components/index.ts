@@ -18,6 +18,8 @@ export {
 export { GcpAgentServiceAccount, type GcpAgentServiceAccountArgs } from "./gcp/agent-service-account";
 export { AzureAgentIdentity, azureIdentityName, type AzureAgentIdentityArgs } from "./azure/agent-identity";
 export { AwsAgentBudget, type AwsAgentBudgetArgs } from "./aws/agent-budget";
+export { AgentGateway } from "./aws/agent-gateway";
+export { AgentToolPolicies, type AgentToolPoliciesArgs } from "./aws/agent-tool-policies";
 export { GcpAgentBudget, type GcpAgentBudgetArgs } from "./gcp/agent-budget";
 export { GcpBudgetStopper, type GcpBudgetStopperArgs } from "./gcp/budget-stopper";
 export { AzureAgentBudget, type AzureAgentBudgetArgs } from "./azure/agent-budget";
@@ -58,5 +60,27 @@ export {
   type RoleGrant,
   type SpecProblem,
 } from "../src/model/agent-spec";
+export {
+  GatewaySpecError,
+  type AgentGatewayArgs,
+  type AgentGatewayLike,
+  type ApiKeyCredentialsSpec,
+  type ArgumentCondition,
+  type GatewayIssuerSpec,
+  type GatewayTargetSpec,
+  type OAuth2CredentialsSpec,
+  type PerCallApprovalSpec,
+  type RateLimitSpec,
+  type SecretsManagerValue,
+  type TargetCredentialsSpec,
+  type ToolAccessSpec,
+  type ToolArgumentType,
+  type ToolCatalog,
+  type ToolInputSpec,
+  type ToolPermissionSpec,
+  type ToolRiskClass,
+  type ToolRouteSpec,
+  type ToolSpec,
+} from "../src/model/tool-spec";
 export { planAgent } from "../src/clouds/plan";
 export type { Agent } from "../src/model/agent";

@@ -46,6 +46,11 @@ export const gcpCloudFunctionsV2 = onFirstUse<typeof import("@pulumi/gcp/cloudfu
   "@pulumi/gcp",
   "Google Cloud",
 );
+export const gcpCloudScheduler = onFirstUse<typeof import("@pulumi/gcp/cloudscheduler")>(
+  "@pulumi/gcp/cloudscheduler",
+  "@pulumi/gcp",
+  "Google Cloud",
+);
 export const gcpCloudRunV2 = onFirstUse<typeof import("@pulumi/gcp/cloudrunv2")>(
   "@pulumi/gcp/cloudrunv2",
   "@pulumi/gcp",

@@ -10,7 +10,7 @@ import { todayUtc } from "../src/model/dates";
 import type { Rule } from "../src/rules";
 import { parsePolicyConfig } from "../src/rules/support/common";
 import type { EnforcementLevel } from "../src/rules/support/rule";
-import type { CheckContext, Finding, PolicyResource } from "../src/rules/support/stack";
+import type { CheckContext, Finding, PolicyProvider, PolicyResource } from "../src/rules/support/stack";
 
 /**
  * The thin layer between `@pulumi/policy` and agent-iam's rules (`src/rules`): it reads the raw
@@ -102,12 +102,19 @@ function report(reportViolation: ReportViolation, findings: readonly Finding[], 
     });
 }
 
+/** The provider of a resource as `@pulumi/policy` hands it (type, URN, inputs). */
+function toProvider(provider: { type: string; urn: string; props: unknown } | undefined): PolicyProvider | undefined {
+  return provider ? { type: provider.type, urn: provider.urn, props: rawProps(provider.props) } : undefined;
+}
+
 function toPolicyResource(resource: PulumiPolicyResource): PolicyResource {
+  const provider = toProvider(resource.provider);
   return {
     urn: resource.urn,
     type: resource.type,
     name: resource.name,
     props: rawProps(resource.props),
+    ...(provider ? { provider } : {}),
     parent: resource.parent?.urn ?? resource.opts?.parent,
     dependencies: resource.dependencies.map((dependency) => dependency.urn),
     propertyDependencies: Object.fromEntries(
@@ -134,12 +141,14 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
     return {
       ...metadata,
       validateResource: (args, reportViolation) => {
+        const provider = toProvider(args.provider);
         const resource: PolicyResource = {
           urn: args.urn,
           type: args.type,
           name: args.name,
           props: rawProps(args.props),
           parent: args.opts?.parent,
+          ...(provider ? { provider } : {}),
         };
         report(reportViolation, rule.check(resource, parse(args.getConfig()), currentContext()), args.urn);
       },

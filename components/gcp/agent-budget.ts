@@ -72,7 +72,7 @@ export class GcpAgentBudget extends pulumi.ComponentResource {
       // A channel's id is its full name, `projects/P/notificationChannels/ID` (provider docs, "Import").
       { parent: this },
     );
-    if (args.stopper) args.stopper.protect(agent, args.serviceAccountName);
+    if (args.stopper && !agent.disabled) args.stopper.protect(agent, args.serviceAccountName);
     this.stops = args.stopper !== undefined && !agent.disabled;
     this.budgetName = budgetResource.name;
     this.topicId = topicId;

@@ -4,7 +4,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Agent } from "../../src/model/agent";
 import { gcpAccountDisplayName, gcpAccountId } from "../../src/clouds/gcp/account-id";
 import { gcpBindingsForGrants, type GcpBinding, type GcpCustomRoleNeed } from "../../src/clouds/gcp/bindings";
-import { gcpExpiryCondition } from "../../src/clouds/gcp/conditions";
 import { gcpCredentialInstructions } from "../../src/clouds/gcp/credentials";
 import { WORKLOAD_IDENTITY_USER_ROLE } from "../../src/clouds/gcp/roles";
 import { gcpPrincipal } from "../../src/clouds/gcp/workload-identity";
@@ -52,7 +51,10 @@ function customRole(need: GcpCustomRoleNeed): InstanceType<typeof projects.IAMCu
 /**
  * One agent's GCP identity: a service account whose description carries owner, environment,
  * expiry and purpose; a `roles/iam.workloadIdentityUser` binding for exactly one federated subject;
- * and its grants as resource-level IAM members with the narrowest role, each ending on the review date.
+ * and its grants as IAM members with the narrowest role, each ending on the review date as its
+ * resource type allows (`GCP_EXPIRY_SUPPORT`: a condition, a project binding conditioned on the
+ * resource's name, or the stopper disabling the account). Service accounts take no conditional
+ * binding, so the workload identity binding has none: the account's own grants end instead.
  * No service-account key is ever created. `disabled` disables the account and drops the federation
  * binding and the grants.
  */
@@ -118,7 +120,6 @@ export class GcpAgentServiceAccount extends pulumi.ComponentResource {
             serviceAccountId: account.name,
             role: WORKLOAD_IDENTITY_USER_ROLE,
             member: workloadMember,
-            condition: gcpExpiryCondition(agent),
           },
           { parent: this },
         );
@@ -130,7 +131,11 @@ export class GcpAgentServiceAccount extends pulumi.ComponentResource {
         gcpIamMember(
           `${name}-grant-${index + 1}`,
           binding.target,
-          { role: role ? role.name : binding.role, member, condition: binding.condition },
+          {
+            role: role ? role.name : binding.role,
+            member,
+            ...(binding.condition ? { condition: binding.condition } : {}),
+          },
           { parent: this, ...(role ? { dependsOn: [role] } : {}) },
         );
       });

@@ -1,6 +1,7 @@
 import {
   gcpCloudFunctionsV2 as cloudfunctionsv2,
   gcpCloudRunV2 as cloudrunv2,
+  gcpCloudScheduler as cloudscheduler,
   gcpProjects as projects,
   gcpPubSub as pubsub,
   gcpServiceAccount as serviceaccount,
@@ -10,14 +11,15 @@ import { COMPONENT_TYPES } from "../../src/model/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Agent } from "../../src/model/agent";
-import { shortHash } from "../../src/clouds/gcp/account-id";
+import { gcpAccountId, shortHash } from "../../src/clouds/gcp/account-id";
 import {
   GCP_BUDGET_STOPPER_ENTRY_POINT,
   GCP_BUDGET_STOPPER_PACKAGE,
   GCP_BUDGET_STOPPER_PERMISSIONS,
   GCP_BUDGET_STOPPER_SOURCE,
+  gcpExpiryMessage,
+  gcpExpirySchedule,
 } from "../../src/clouds/gcp/budget-stopper-source";
-import { gcpExpiryCondition } from "../../src/clouds/gcp/conditions";
 import { formatPath } from "../../src/model/agent-spec";
 
 /** Arguments of {@link GcpBudgetStopper}. */
@@ -43,16 +45,22 @@ const argsSchema = z
 export const GCP_BUDGET_STOPPER_ROLE_ID = "agentIamBudgetStopper";
 
 /**
- * What stops a GCP agent when it has spent its budget (Google's budgets only notify): a Pub/Sub
- * topic every agent's budget publishes to, and a Cloud Run function (2nd gen) subscribed to it that
- * disables the agent's service account at the budget's `stopAt` %. No key exists anywhere: the
- * function runs as its own service account, whose only permission is `iam.serviceAccounts.disable`
- * (a custom role), granted on each protected agent's account and nowhere else. Pass it as
- * `gcp.budgetStopper` of each `AgentIdentity` with a budget; one per project.
+ * What stops a GCP agent when it has spent its budget (Google's budgets only notify) or reached its
+ * review date: a Pub/Sub topic every agent's budget publishes to, a Cloud Scheduler job per agent
+ * that publishes an expiry message there at 00:00 UTC on its review date, and a Cloud Run function
+ * (2nd gen) subscribed to the topic that disables the agent's service account at the budget's
+ * `stopAt` % or once the review date has come. The date matters for grants on resource types that
+ * take no IAM condition (Pub/Sub, Artifact Registry, service accounts: see `GCP_EXPIRY_SUPPORT`),
+ * which only this ends. No key exists anywhere: the function runs as its own service account, whose
+ * only permission is `iam.serviceAccounts.disable` (a custom role), granted on each protected
+ * agent's account and nowhere else. Pass it as `gcp.budgetStopper` of each `AgentIdentity` with a
+ * budget or a grant that only it can end; one per project. Cloud Scheduler publishes as its service
+ * agent, whose role (`roles/cloudscheduler.serviceAgent`) holds `pubsub.topics.publish`; the Cloud
+ * Scheduler API must be enabled in the project.
  *
  * Disabling the account stops new tokens at once; a token already minted lives out its hour.
  * `pulumi up --refresh` would enable the account again (the component declares it enabled):
- * raise the budget or remove the agent instead.
+ * raise the budget, move the review date, or remove the agent instead.
  */
 export class GcpBudgetStopper extends pulumi.ComponentResource {
   /** `projects/P/topics/T`: the budgets publish here. */
@@ -61,6 +69,7 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
   readonly serviceAccountEmail: pulumi.Output<string>;
   readonly functionName: pulumi.Output<string>;
   readonly project: string;
+  private readonly region: string;
   private readonly componentName: string;
   private readonly role: InstanceType<typeof projects.IAMCustomRole>;
   private readonly protectedAgents = new Set<string>();
@@ -74,6 +83,7 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
     super(COMPONENT_TYPES.GcpBudgetStopper, name, {}, opts);
     const { project, region } = parsed.data;
     this.project = project;
+    this.region = region;
     this.componentName = name;
 
     const topic = new pubsub.Topic(
@@ -188,8 +198,10 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
   }
 
   /**
-   * Lets the stopper disable one agent's service account (and no other), until the agent's review
-   * date. `AgentIdentity` calls it for an agent with a budget and `gcp.budgetStopper`.
+   * Lets the stopper disable one agent's service account (and no other), and schedules the message
+   * that disables it on the agent's review date. The binding has no condition: service accounts
+   * take none, and the stopper must still be able to act on the review date. `AgentIdentity` calls
+   * it for an agent with `gcp.budgetStopper`.
    */
   protect(
     agent: Agent,
@@ -198,13 +210,30 @@ export class GcpBudgetStopper extends pulumi.ComponentResource {
   ): pulumi.CustomResource | undefined {
     if (this.protectedAgents.has(agent.id)) return undefined;
     this.protectedAgents.add(agent.id);
+    const accountId = gcpAccountId(agent);
+    new cloudscheduler.Job(
+      `${this.componentName}-expire-${agent.id}`,
+      {
+        project: this.project,
+        region: this.region,
+        name: `agent-iam-expire-${accountId}`,
+        description: `Disables the service account of agent ${agent.id} on its review date ${agent.expires} (agent-iam)`,
+        schedule: gcpExpirySchedule(agent.expires),
+        timeZone: "Etc/UTC",
+        pubsubTarget: {
+          topicName: this.topicId,
+          data: Buffer.from(gcpExpiryMessage(accountId, agent.expires)).toString("base64"),
+        },
+        retryConfig: { retryCount: 5, minBackoffDuration: "60s" },
+      },
+      { parent: this, ...opts },
+    );
     return new serviceaccount.IAMMember(
       `${this.componentName}-may-stop-${agent.id}`,
       {
         serviceAccountId: serviceAccountName,
         role: this.role.name,
         member: pulumi.interpolate`serviceAccount:${this.serviceAccountEmail}`,
-        condition: gcpExpiryCondition(agent),
       },
       { parent: this, ...opts, dependsOn: [this.role] },
     );

@@ -6,17 +6,19 @@ import {
   gcpProjects as projects,
   gcpPubSub as pubsub,
   gcpSecretManager as secretmanager,
+  gcpServiceAccount as serviceaccount,
   gcpStorage as storage,
 } from "../providers";
 import type * as pulumi from "@pulumi/pulumi";
 import type { GcpIamCondition } from "../../src/clouds/gcp/conditions";
-import type { GcpIamTarget } from "../../src/clouds/gcp/resource-names";
+import { gcpServiceAccountId, type GcpIamTarget } from "../../src/clouds/gcp/resource-names";
 
 /** What every resource-level IAM member takes besides its target. */
 export interface GcpMemberInputs {
   readonly role: pulumi.Input<string>;
   readonly member: pulumi.Input<string>;
-  readonly condition: GcpIamCondition;
+  /** Absent on resource types that refuse conditional bindings (`GCP_EXPIRY_SUPPORT`). */
+  readonly condition?: GcpIamCondition;
 }
 
 type MemberFactory<T extends GcpIamTarget["type"]> = (
@@ -29,7 +31,7 @@ type MemberFactory<T extends GcpIamTarget["type"]> = (
 /**
  * The Pulumi resource that adds one member to a resource's IAM policy, per target type. Members
  * (not bindings or policies) leave everyone else's access as it is. Bucket conditions need
- * uniform bucket-level access on the bucket.
+ * uniform bucket-level access on the bucket; a condition is passed only where the type accepts one.
  */
 export const GCP_MEMBER_FACTORIES: { readonly [T in GcpIamTarget["type"]]: MemberFactory<T> } = {
   bucket: (name, target, inputs, opts) => new storage.BucketIAMMember(name, { bucket: target.bucket, ...inputs }, opts),
@@ -60,6 +62,8 @@ export const GCP_MEMBER_FACTORIES: { readonly [T in GcpIamTarget["type"]]: Membe
   "crypto-key": (name, target, inputs, opts) =>
     new kms.CryptoKeyIAMMember(name, { cryptoKeyId: target.cryptoKeyId, ...inputs }, opts),
   project: (name, target, inputs, opts) => new projects.IAMMember(name, { project: target.project, ...inputs }, opts),
+  "service-account": (name, target, inputs, opts) =>
+    new serviceaccount.IAMMember(name, { serviceAccountId: gcpServiceAccountId(target), ...inputs }, opts),
 };
 
 /** Registers the IAM member for one target. */

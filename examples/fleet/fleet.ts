@@ -1,9 +1,12 @@
 /**
  * The agent fleet of one environment: seven agents across AWS, GCP and Azure, each with its own
  * least-privilege, federated identity, an owner, a purpose, a review date and a monthly budget that
- * stops it when spent. `index.ts` declares it for the stack's environment (`prod` or `dev`).
+ * stops it when spent; and the environment's tool gateway, through which two of them call tools
+ * (refunds, tickets, chat), each call decided by its own Cedar policies. `index.ts` declares it for
+ * the stack's environment (`prod` or `dev`).
  */
 import {
+  AgentGateway,
   AgentIdentity,
   AwsOidcProvider,
   GcpBudgetStopper,
@@ -84,7 +87,8 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
     project: settings.gcpProject,
     issuers: [githubActions({ repository: "acme/api" }), gitlabCi({ project: "acme/sre/monitoring" })],
   });
-  // Disables an agent's service account when its budget is spent (Google's budgets only notify).
+  // Disables an agent's service account when its budget is spent (Google's budgets only notify) and on
+  // its review date, which is what ends grants on Pub/Sub, Artifact Registry and service accounts.
   const stopper = new GcpBudgetStopper("budget-stopper", { project: settings.gcpProject, region: settings.gcpRegion });
   const gcpBlock = {
     project: settings.gcpProject,
@@ -104,6 +108,89 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
     notify: [owner, "finops@acme.example"],
     stopAt,
   });
+  // The environment's tool gateway: GitHub Actions tokens asked for the gateway's audience, one policy engine
+  // enforcing every agent's tool policies, and outbound credentials that stay in Secrets Manager.
+  const tools = new AgentGateway("tools", {
+    owner: "marco.rossi@acme.example",
+    environment: env,
+    issuer: { url: "https://token.actions.githubusercontent.com", audiences: [`https://tools.${env}.acme.example`] },
+    targets: [
+      {
+        name: "payments",
+        description: "Order lookups and refunds, in the payments service's Lambda function",
+        lambda: { functionArn: aws("lambda", "function:payments-tools") },
+        tools: [
+          {
+            name: "get_order",
+            description: "Reads an order and its payments",
+            inputs: { order_id: { type: "string", required: true } },
+          },
+          {
+            name: "refund",
+            description: "Refunds an order, in full or in part",
+            risk: "refund",
+            inputs: {
+              order_id: { type: "string", required: true },
+              amount: { type: "number", required: true },
+              currency: { type: "string", required: true },
+            },
+          },
+        ],
+        credentials: { gatewayRole: {} },
+      },
+      {
+        name: "jira",
+        mcpServer: { endpoint: "https://mcp.atlassian.example/v1/mcp" },
+        tools: [
+          {
+            name: "create_issue",
+            description: "Opens an issue in a project",
+            inputs: {
+              project: { type: "string", required: true },
+              summary: { type: "string", required: true },
+              priority: { type: "integer" },
+            },
+          },
+          {
+            name: "delete_issue",
+            description: "Deletes an issue",
+            risk: "delete",
+            inputs: { issue: { type: "string", required: true } },
+          },
+        ],
+        credentials: {
+          oauth2: {
+            discoveryUrl: "https://auth.atlassian.example/.well-known/openid-configuration",
+            clientId: `acme-agents-${env}`,
+            clientSecret: {
+              secretArn: aws("secretsmanager", `secret:${env}/jira-oauth-client-Q1w2E3`),
+              jsonKey: "client_secret",
+            },
+            scopes: ["write:jira-work"],
+          },
+        },
+      },
+      {
+        name: "chat",
+        openApi: { s3Uri: `s3://acme-${env}-tool-schemas/chat.openapi.json` },
+        tools: [
+          {
+            name: "post_message",
+            description: "Posts a message to a channel",
+            inputs: { channel: { type: "string", required: true }, text: { type: "string", required: true } },
+          },
+        ],
+        credentials: {
+          apiKey: {
+            secret: { secretArn: aws("secretsmanager", `secret:${env}/chat-bot-token-R4t5Y6`), jsonKey: "token" },
+            parameterName: "Authorization",
+            prefix: "Bearer",
+          },
+        },
+      },
+    ],
+  });
+
   const awsVia = (oidcProvider: AwsOidcProvider) => ({
     oidcProvider,
     permissionsBoundary: settings.permissionsBoundaryArn,
@@ -134,6 +221,14 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
       aws: awsVia(github),
       gcp: gcpBlock,
       azure: azureBlock,
+      // Posts a summary of each review to the team's channel, and files a ticket for a finding that blocks a release.
+      tools: {
+        gateway: tools,
+        allow: [
+          { target: "chat", tool: "post_message", when: { channel: { equals: "#api-reviews" } } },
+          { target: "jira", tool: "create_issue", when: { project: { equals: "API" } } },
+        ],
+      },
     },
     // Ships releases: pushes images and rolls out the service, deletes nothing.
     "deploy-bot": {
@@ -156,8 +251,12 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
             `arn:aws:iam::${settings.awsAccountId}:role/acme-${env}-web-execution`,
             gcp("artifactregistry", "locations/europe-west1/repositories/web"),
             gcp("run", "locations/europe-west1/services/web"),
+            // The Cloud Run service runs as this account: the deploy acts as it (iam.serviceAccounts.actAs).
+            gcp("iam", `serviceAccounts/web-runtime@${settings.gcpProject}.iam.gserviceaccount.com`),
             azure(`Microsoft.ContainerRegistry/registries/acme${env}images`),
             azure(`Microsoft.App/containerApps/web`),
+            // Updating the app joins its environment again (Microsoft.App/managedEnvironments/join/action).
+            azure(`Microsoft.App/managedEnvironments/acme-${env}`),
           ],
         },
       ],
@@ -246,6 +345,19 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
       ],
       aws: awsVia(github),
       azure: azureBlock,
+      // Refunds through the payments tools, only up to 500 in euros or dollars; reads orders; files support tickets.
+      tools: {
+        gateway: tools,
+        allow: [
+          { target: "payments", tool: "get_order" },
+          {
+            target: "payments",
+            tool: "refund",
+            when: { amount: { atMost: 500 }, currency: { oneOf: ["EUR", "USD"] } },
+          },
+          { target: "jira", tool: "create_issue", when: { project: { equals: "SUP" } } },
+        ],
+      },
     },
     // Runs in the agents namespace of the EKS cluster: triages incoming tickets from a queue.
     "ticket-triage": {

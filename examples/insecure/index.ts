@@ -154,6 +154,80 @@ new aws.iam.RolePolicy("nightly-report-bot-read", {
   }),
 });
 
+// 7. A tool gateway for the agents, wired by hand: anyone may call it, its policy engine only logs, a permit lets
+//    every caller use every tool, the chat API key is pasted in, and the gateway calls its Lambda tools as a role
+//    that may invoke any function.
+const gatewayRole = new aws.iam.Role("tools-gateway-role", {
+  name: "tools-gateway-role",
+  assumeRolePolicy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Principal: { Service: "bedrock-agentcore.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ],
+  }),
+});
+new aws.iam.RolePolicy("tools-gateway-role-lambda", {
+  role: gatewayRole.name,
+  policy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "lambda:*", Resource: "*" }],
+  }),
+});
+const engine = new aws.bedrock.AgentcorePolicyEngine("tools-policies", { name: "tools_policies" });
+const gateway = new aws.bedrock.AgentcoreGateway("tools", {
+  name: "tools",
+  protocolType: "MCP",
+  roleArn: gatewayRole.arn,
+  authorizerType: "NONE",
+  policyEngineConfiguration: { arn: engine.policyEngineArn, mode: "LOG_ONLY" },
+});
+new aws.bedrock.AgentcorePolicy("everyone-everything", {
+  name: "everyone_everything",
+  policyEngineId: engine.policyEngineId,
+  validationMode: "IGNORE_ALL_FINDINGS",
+  definition: { cedar: { statement: "permit (principal, action, resource is AgentCore::Gateway);" } },
+});
+new aws.bedrock.AgentcoreApiKeyCredentialProvider("chat-key", {
+  name: "chat",
+  apiKey: "xoxb-000000000000-000000000000-notarealtokenatall",
+});
+new aws.bedrock.AgentcoreGatewayTarget("payments", {
+  name: "payments",
+  gatewayIdentifier: gateway.gatewayId,
+  targetConfiguration: {
+    mcp: {
+      lambda: {
+        lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:payments-tools",
+        toolSchema: {
+          inlinePayloads: [{ name: "refund", description: "Refunds an order", inputSchema: { type: "object" } }],
+        },
+      },
+    },
+  },
+  credentialProviderConfiguration: { gatewayIamRole: {} },
+});
+
+// 8. The incident teams start from: a code review agent given blanket read (every object, item, secret and log
+// of the account) through a managed policy, and trusted by a vendor's account with no sts:ExternalId.
+const reviewAgent = new aws.iam.Role("code-review-agent", {
+  name: "code-review-agent",
+  assumeRolePolicy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999988887777:root" }, Action: "sts:AssumeRole" }],
+  }),
+  tags: {
+    "agent-iam:agent": "code-review",
+    owner: "keisha@acme.example",
+    purpose: "Reviews pull requests for the platform team",
+    environment: "prod",
+    expires: "2027-01-31",
+  },
+});
+new aws.iam.RolePolicyAttachment("code-review-agent-read-all", {
+  role: reviewAgent.name,
+  policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
+});
+
 export const sharedKeyId = botsKey.id;
 export const deployerRoleArn = deployer.arn;
 export const dataBotKeyName = dataBotKey.name;

@@ -4,9 +4,9 @@ import { breakGlassActive } from "../model/break-glass";
 import { daysBetween, todayUtc } from "../model/dates";
 import { scoreRisk } from "../model/risk/score";
 import { riskFactsOf } from "./risk-facts";
-import { describeAccountWide, describeGrant } from "../model/plain-words";
+import { describeAccountWide, describeGrant, describeToolGrant, describeToolTest } from "../model/plain-words";
 import { inventoryRecordSchema } from "../model/inventory/schema";
-import type { AgentCloudIdentities, InventoryGrant, InventoryRecord } from "../model/inventory/record";
+import type { AgentCloudIdentities, InventoryGrant, InventoryRecord, InventoryTool } from "../model/inventory/record";
 import { UNKNOWN_BECAUSE, unknownValuesOf } from "../model/inventory/cloud-assigned";
 
 /** Options of {@link buildInventoryRecord}. */
@@ -58,6 +58,19 @@ export function inventoryGrants(agent: Pick<Agent, "grants" | "accountWide">): I
   return [...named, ...wide];
 }
 
+/** The tools the agent may call through its gateway, as inventory tools. */
+export function inventoryTools(agent: Partial<Pick<Agent, "tools">>): InventoryTool[] {
+  return (agent.tools ?? []).map((grant) => ({
+    gateway: grant.gateway,
+    target: grant.target,
+    tool: grant.tool,
+    action: grant.action,
+    conditions: grant.tests.map(describeToolTest),
+    risk: grant.risk ?? null,
+    summary: describeToolGrant(grant),
+  }));
+}
+
 /**
  * One agent's inventory record, from the validated agent and the identities its clouds returned.
  * Pure: the component computes its `inventoryRecord` output with it, and the offline inventory
@@ -106,6 +119,7 @@ export function buildInventoryRecord(
     identities,
     grants,
     canDo: grants.map((grant) => grant.summary),
+    tools: inventoryTools(agent),
     writesProd:
       facts.reachesProd && facts.highestAccess !== "none" && accessRank(facts.highestAccess) >= accessRank("write"),
     touchesSensitiveData: agent.grants.some((grant) => grant.dataClass !== undefined),

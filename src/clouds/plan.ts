@@ -24,8 +24,13 @@ import { awsBudgetPolicySlots } from "./aws/budget";
 import { packPolicies } from "./aws/policy-packing";
 import { awsActionInfo } from "./aws/iam-catalog";
 import { azureAssignmentsForGrants } from "./azure/assignments";
-import { gcpBindingsForGrants, gcpTrustProblems } from "./gcp/bindings";
+import { gcpBindingsForGrants, gcpGrantsEndedByStopper, gcpTrustProblems } from "./gcp/bindings";
+import { gcpTypeWords } from "./gcp/expiry";
 import { resolveResource } from "./resources";
+import { resolveToolGrants, type ResolvedToolGrant } from "../model/tools";
+import type { ToolCatalog } from "../model/tool-spec";
+import { oversizedPolicies } from "./aws/agentcore/cedar";
+import { AGENTCORE_LIMITS } from "../model/cloud-limits";
 import { workloadProblems } from "../model/workload-rules";
 
 /**
@@ -66,7 +71,30 @@ export function planAgent(name: string, input: unknown, options: ParseOptions = 
   checkFieldRules(spec, new Set(), today, problems);
   checkGrantRules(spec, today, grants, problems);
   checkCloudTrust(spec, problems);
+  checkGcpExpiry(spec, [...grants, ...(breakGlass?.grants ?? [])], problems);
   checkDelegation(name, spec, problems);
+  const trust = resolveTrust(spec.runsOn, spec.environment);
+  const tools: ResolvedToolGrant[] = spec.tools
+    ? resolveToolGrants(spec.tools, { environment: spec.environment, trust, approval: spec.approval }, problems)
+    : [];
+  if (spec.tools && problems.length === 0)
+    for (const plan of oversizedPolicies(
+      {
+        id: name,
+        owner: spec.owner,
+        environment: spec.environment,
+        expires: spec.expires,
+        disabled: spec.disabled,
+        approval: spec.approval,
+        trust,
+        tools,
+      },
+      spec.tools.gateway.catalog as ToolCatalog,
+    ))
+      problems.push({
+        path: plan.index === undefined ? "tools.gateway" : `tools.allow[${plan.index}]`,
+        message: `its Cedar policy would be ${plan.statement.length} characters; AgentCore takes at most ${AGENTCORE_LIMITS.policyStatementCharacters.maximum} per policy: split the conditions over several entries`,
+      });
   checkAwsPacking(
     spec,
     [...grants, ...(breakGlass?.grants ?? [])],
@@ -82,7 +110,7 @@ export function planAgent(name: string, input: unknown, options: ParseOptions = 
     purpose: spec.purpose,
     environment: spec.environment,
     expires: spec.expires,
-    trust: resolveTrust(spec.runsOn, spec.environment),
+    trust,
     grants,
     accountWide,
     maxSessionDuration: spec.maxSessionDuration,
@@ -92,6 +120,7 @@ export function planAgent(name: string, input: unknown, options: ParseOptions = 
     ...(spec.budget ? { budget: agentBudgetOf(spec.budget) } : {}),
     ...(breakGlass ? { breakGlass: breakGlass.elevation } : {}),
     delegatesTo: spec.delegatesTo.map(delegationTargetOf),
+    tools,
   };
   if (breakGlass)
     return {
@@ -257,6 +286,32 @@ function checkAwsPacking(
   } catch (error) {
     problems.push({ path: "grants", message: (error as Error).message });
   }
+}
+
+/**
+ * On GCP, bindings on resource types that take no IAM condition (Pub/Sub, Artifact Registry,
+ * service accounts) and the binding that lets this agent act as another end on the review date
+ * only because the `GcpBudgetStopper` disables the agent's service account then: such an agent
+ * needs `gcp.budgetStopper`.
+ */
+function checkGcpExpiry(spec: ParsedSpec, grants: readonly ResolvedGrant[], problems: SpecProblem[]): void {
+  if (!spec.gcp || spec.gcp.budgetStopper || spec.disabled) return;
+  const types = [...new Set(gcpGrantsEndedByStopper(grants).map((grant) => gcpTypeWords(grant.resource.nativeType)))];
+  const delegates = spec.delegatesTo.some((entry) => {
+    const clouds = typeof entry === "object" && "clouds" in entry ? entry.clouds : undefined;
+    return clouds === undefined || clouds.includes("gcp");
+  });
+  if (types.length > 0)
+    problems.push({
+      path: "gcp.budgetStopper",
+      message: `Google takes no IAM condition on ${types.join(" or ")}, so this agent's access there ends on its review date only when a GcpBudgetStopper disables its service account: set gcp.budgetStopper (one GcpBudgetStopper per project)`,
+    });
+  else if (delegates)
+    problems.push({
+      path: "gcp.budgetStopper",
+      message:
+        'acting as another agent on GCP is a binding on its service account, which takes no IAM condition: set gcp.budgetStopper (a GcpBudgetStopper disables this agent\'s account on its review date), or limit delegatesTo to clouds: ["aws"]',
+    });
 }
 
 /** What the GCP and Azure sides need of the agent's trust: a short enough subject, Azure's audience. */

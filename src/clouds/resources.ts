@@ -92,6 +92,15 @@ export const GCP_RESOURCE_PATTERNS: readonly PatternRow[] = [
     ),
   },
   {
+    // A runtime identity a deploy runs a service as (IAM docs, "Service account resource names"):
+    // `projects/P/serviceAccounts/EMAIL`, or `projects/-/…` for an account of any project.
+    kind: "runtime",
+    nativeType: "iam.googleapis.com/ServiceAccount",
+    pattern: new RegExp(
+      `^//iam\\.googleapis\\.com/projects/(${GCP_PROJECT}|-)/serviceAccounts/[a-z0-9][a-z0-9-]{0,62}@[a-z0-9][a-z0-9.-]{0,253}\\.gserviceaccount\\.com$`,
+    ),
+  },
+  {
     kind: "logs",
     nativeType: "logging.googleapis.com/Project",
     pattern: new RegExp(`^//logging\\.googleapis\\.com/projects/${GCP_PROJECT}$`),
@@ -164,6 +173,19 @@ export const AZURE_RESOURCE_PATTERNS: readonly PatternRow[] = [
     kind: "key",
     nativeType: "Microsoft.KeyVault/vaults/keys",
     pattern: new RegExp(`^${AZ_RG}/providers/Microsoft\\.KeyVault/vaults/[-a-zA-Z0-9]{3,24}/keys/${AZ_NAME}$`, "i"),
+  },
+  {
+    // What a Container App runs as and in: a deploy that updates the app is checked against both
+    // (linked access checks: Microsoft.ManagedIdentity/userAssignedIdentities/assign/action,
+    // Microsoft.App/managedEnvironments/join/action).
+    kind: "runtime",
+    nativeType: "Microsoft.ManagedIdentity/userAssignedIdentities",
+    pattern: new RegExp(`^${AZ_RG}/providers/Microsoft\\.ManagedIdentity/userAssignedIdentities/${AZ_NAME}$`, "i"),
+  },
+  {
+    kind: "runtime",
+    nativeType: "Microsoft.App/managedEnvironments",
+    pattern: new RegExp(`^${AZ_RG}/providers/Microsoft\\.App/managedEnvironments/${AZ_NAME}$`, "i"),
   },
   { kind: "resource-group", nativeType: "Microsoft.Resources/resourceGroups", pattern: new RegExp(`^${AZ_RG}$`, "i") },
 ];

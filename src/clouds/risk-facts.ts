@@ -30,7 +30,8 @@ export function accountWideAccess(grant: Agent["accountWide"][number]): AccessLe
 
 /** The facts the risk rules look at, for an agent on a given day (`YYYY-MM-DD`). */
 export function riskFactsOf(
-  agent: Pick<Agent, "grants" | "accountWide" | "environment" | "maxSessionDuration" | "expires">,
+  agent: Pick<Agent, "grants" | "accountWide" | "environment" | "maxSessionDuration" | "expires"> &
+    Partial<Pick<Agent, "tools">>,
   today: string,
 ): RiskFacts {
   const all: AccessLevel[] = [];
@@ -47,5 +48,6 @@ export function riskFactsOf(
     deletesOrExports: agent.grants.some((grant) => grant.include.length > 0),
     sessionSeconds: agent.maxSessionDuration,
     daysToExpiry: daysBetween(today, agent.expires),
+    highRiskTools: (agent.tools ?? []).filter((tool) => tool.risk !== undefined).length,
   };
 }

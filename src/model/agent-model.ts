@@ -3,6 +3,7 @@ import { ACTION_CLASSES } from "./action-classes";
 import { ACCESS_LEVELS } from "./access";
 import { DATA_CLASSES, type Agent } from "./agent";
 import { CLOUDS } from "./resources";
+import { TOOL_ARGUMENT_TYPES, TOOL_RISK_CLASSES } from "./tools";
 
 /**
  * The {@link Agent} model as it travels as data: `AgentIdentity` registers it as its component
@@ -77,6 +78,27 @@ export const agentModelSchema = z.object({
   breakGlass: z.object({ reason: z.string(), approvedBy: z.string(), until: z.string() }).optional(),
   /** Absent in models recorded before delegation existed. */
   delegatesTo: z.array(z.object({ agent: z.string(), clouds: z.array(z.enum(CLOUDS)).optional() })).default([]),
+  /** Absent in models recorded before tools existed. */
+  tools: z
+    .array(
+      z.object({
+        gateway: z.string(),
+        target: z.string(),
+        tool: z.string(),
+        action: z.string(),
+        tests: z.array(
+          z.object({
+            argument: z.string(),
+            type: z.enum(TOOL_ARGUMENT_TYPES),
+            required: z.boolean(),
+            operator: z.enum(["==", "in", "<", "<=", ">", ">="]),
+            value: z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))]),
+          }),
+        ),
+        risk: z.enum(TOOL_RISK_CLASSES).optional(),
+      }),
+    )
+    .default([]),
 });
 
 /** Reads an agent model registered as data; undefined when the value is not one. */

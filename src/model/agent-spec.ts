@@ -4,6 +4,7 @@ import type { ActionClass } from "./action-classes";
 import type { DataClass } from "./agent";
 import type { CatalogRoleName } from "./role-catalog";
 import type { RunsOn, Trust } from "./runs-on";
+import type { ToolAccessSpec } from "./tool-spec";
 
 /**
  * What a user writes to declare an agent: the arguments of `new AgentIdentity(name, args)`. These
@@ -82,7 +83,7 @@ export interface ExistingWorkloadIdentityPool {
   readonly provider: string;
 }
 
-/** A `GcpBudgetStopper`: it disables the agent's service account when the budget reaches `stopAt`. */
+/** A `GcpBudgetStopper`: it disables the agent's service account when the budget reaches `stopAt` and on its review date. */
 export interface BudgetStopperLike {
   protect(...args: never[]): unknown;
 }
@@ -98,7 +99,11 @@ export interface GcpBlock {
   readonly pool?: WorkloadIdentityPoolLike | ExistingWorkloadIdentityPool;
   /** The billing account that pays for the project (`XXXXXX-XXXXXX-XXXXXX`); required with `budget`. */
   readonly billingAccount?: string;
-  /** Disables the agent's service account when the budget reaches `stopAt`. */
+  /**
+   * Disables the agent's service account when the budget reaches `stopAt` and on the review date;
+   * required when a grant is on a resource type that takes no IAM condition (Pub/Sub, Artifact
+   * Registry, a runtime service account) or the agent delegates on GCP.
+   */
   readonly budgetStopper?: BudgetStopperLike;
 }
 
@@ -183,6 +188,8 @@ export interface AgentSpec {
   readonly budget?: BudgetSpec;
   readonly breakGlass?: BreakGlassSpec;
   readonly delegatesTo?: readonly DelegationSpec[];
+  /** The tools it may call on its environment's `AgentGateway`, each optionally with conditions on its arguments. */
+  readonly tools?: ToolAccessSpec;
 }
 
 /** Options of `planAgent` (src/clouds/plan.ts). */

@@ -2,6 +2,7 @@ import type { AccessLevel } from "./access";
 import type { HighRiskClass } from "./action-classes";
 import type { Trust } from "./runs-on";
 import type { Cloud, ResolvedResource } from "./resources";
+import type { ToolArgumentType, ToolRiskClass } from "./tool-spec";
 
 /** A data class that makes a resource sensitive: grants on it raise the agent's risk. */
 export const DATA_CLASSES = ["pii", "financial", "credentials"] as const;
@@ -22,6 +23,30 @@ export interface ResolvedGrant {
   readonly endsAt?: string;
   /** Granted under the agent's break-glass elevation (see {@link BreakGlass}). */
   readonly breakGlass?: true;
+}
+
+/** One test on a call's argument, as every policy language needs it. */
+export interface ToolArgumentTest {
+  readonly argument: string;
+  readonly type: ToolArgumentType;
+  /** Whether the tool's schema requires the argument (else the test first checks it is present). */
+  readonly required: boolean;
+  readonly operator: "==" | "in" | "<" | "<=" | ">" | ">=";
+  readonly value: string | number | boolean | readonly (string | number)[];
+}
+
+/** One tool an agent may call, checked against its gateway's catalog. */
+export interface ResolvedToolGrant {
+  /** The gateway's name. */
+  readonly gateway: string;
+  readonly target: string;
+  readonly tool: string;
+  /** The tool's name on the gateway, as policies name it: `TARGET___tool` (three underscores). */
+  readonly action: string;
+  /** All must hold. */
+  readonly tests: readonly ToolArgumentTest[];
+  /** The tool's high-risk class in the catalog, if it has one. */
+  readonly risk?: ToolRiskClass;
 }
 
 /** Account-wide actions (AWS wildcard-only actions, or a catalog role's account-wide needs). */
@@ -99,4 +124,6 @@ export interface Agent {
   readonly breakGlass?: BreakGlass;
   /** The agents this agent may act as. */
   readonly delegatesTo: readonly DelegationTarget[];
+  /** The tools it may call on its environment's gateway (`tools` in the spec), each checked against the gateway's catalog. */
+  readonly tools: readonly ResolvedToolGrant[];
 }

@@ -38,3 +38,23 @@ export const GCP_POOL_NAME =
 /** A provider's full resource name: the pool's name, then `/providers/ID`. */
 export const GCP_PROVIDER_NAME =
   /^projects\/\d+\/locations\/global\/workloadIdentityPools\/(?!gcp-)[a-z0-9][a-z0-9-]{2,30}[a-z0-9]\/providers\/(?!gcp-)[a-z0-9][a-z0-9-]{2,30}[a-z0-9]$/;
+
+/**
+ * Amazon Bedrock AgentCore's names and sizes that a gateway and its policies must fit.
+ * - Gateway names: letters, digits, `_` and `-`; descriptions up to 200 characters of letters, digits,
+ *   `_`, `-` and spaces (CreateGateway, as the CDK's `GatewayProps` states it).
+ * - Target names: `^([0-9a-zA-Z][-]?){1,100}$`, descriptions up to 200 characters (CreateGatewayTarget).
+ * - Policy engine and policy names: `^[A-Za-z][A-Za-z0-9_]*$`, 1–48 characters (`aws.bedrock.AgentcorePolicyEngine`,
+ *   `AgentcorePolicy` in `@pulumi/aws` 7.48).
+ * - A policy statement: 35 to 10,000 characters (API `PolicyStatement`); 10 KB per policy and 200 KB per
+ *   resource within a policy engine (devguide, "Policy in AgentCore: Limitations").
+ */
+export const AGENTCORE_LIMITS = {
+  gatewayName: /^[A-Za-z0-9_-]{1,100}$/,
+  gatewayDescriptionCharacters: 200,
+  targetName: /^([0-9a-zA-Z]-?){1,100}$/,
+  targetDescriptionCharacters: 200,
+  policyName: /^[A-Za-z][A-Za-z0-9_]{0,47}$/,
+  policyNameCharacters: 48,
+  policyStatementCharacters: { minimum: 35, maximum: 10_000 },
+} as const;

@@ -10,12 +10,28 @@ export const COMPONENT_TYPES = {
   AwsOidcProvider: "agent-iam:aws:OidcProvider",
   AwsAgentRole: "agent-iam:aws:AgentRole",
   AwsAgentBudget: "agent-iam:aws:AgentBudget",
+  AgentGateway: "agent-iam:aws:AgentGateway",
+  AwsAgentToolPolicies: "agent-iam:aws:AgentToolPolicies",
   GcpWorkloadIdentityPool: "agent-iam:gcp:WorkloadIdentityPool",
   GcpAgentServiceAccount: "agent-iam:gcp:AgentServiceAccount",
   GcpAgentBudget: "agent-iam:gcp:AgentBudget",
   GcpBudgetStopper: "agent-iam:gcp:BudgetStopper",
   AzureAgentIdentity: "agent-iam:azure:AgentIdentity",
   AzureAgentBudget: "agent-iam:azure:AgentBudget",
+} as const;
+
+/**
+ * The type tokens of the Amazon Bedrock AgentCore resources of `@pulumi/aws` 7.48 that a gateway is
+ * made of (`__pulumiType` of each class in `@pulumi/aws/bedrock`): `AgentGateway` registers them and
+ * `tool-access-governed` judges them, also when a program writes them by hand.
+ */
+export const AGENTCORE_TYPES = {
+  gateway: "aws:bedrock/agentcoreGateway:AgentcoreGateway",
+  target: "aws:bedrock/agentcoreGatewayTarget:AgentcoreGatewayTarget",
+  policyEngine: "aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine",
+  policy: "aws:bedrock/agentcorePolicy:AgentcorePolicy",
+  oauth2Provider: "aws:bedrock/agentcoreOauth2CredentialProvider:AgentcoreOauth2CredentialProvider",
+  apiKeyProvider: "aws:bedrock/agentcoreApiKeyCredentialProvider:AgentcoreApiKeyCredentialProvider",
 } as const;
 
 /** The `AgentIdentity` component's type token: its inputs carry the validated agent model. */

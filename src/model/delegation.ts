@@ -10,7 +10,8 @@ import type { Cloud } from "./resources";
  *   only with a `requested-by` session tag and a source identity (`src/clouds/aws/delegation.ts`); A's role
  *   may assume exactly the roles it delegates to.
  * - GCP: A's service account holds `roles/iam.serviceAccountTokenCreator` on B's service account
- *   only, ending on the earlier review date of the two.
+ *   only; it ends on the earlier review date of the two through A's `gcp.budgetStopper`, which
+ *   disables A's account on A's date (service accounts take no conditional binding).
  * - Azure: refused (see {@link AZURE_DELEGATION_LIMIT}).
  * Cycles (A → B → A) and chains that reach a riskier agent are judged on the whole graph.
  */

@@ -2,6 +2,7 @@ import { ACCESS_LEVELS, ACCESS_LEVEL_WORDS, type AccessLevel } from "./access";
 import type { AccountWideGrant, DataClass, ResolvedGrant } from "./agent";
 import { ROLE_CATALOG, type CatalogRoleName } from "./role-catalog";
 import type { Cloud } from "./resources";
+import { TOOL_RISK_WORDS, type ResolvedToolGrant, type ToolArgumentTest } from "./tools";
 
 /**
  * Grants in words a reviewer who does not read IAM understands:
@@ -109,6 +110,32 @@ export function describeAccountWide(grant: AccountWideGrant): string {
     grant.breakGlass ? `break-glass until ${grant.endsAt}` : undefined,
   ].filter(Boolean);
   return notes.length > 0 ? `${what} (${notes.join(", ")})` : what;
+}
+
+const TEST_WORDS: Readonly<Record<ToolArgumentTest["operator"], string>> = {
+  "==": "is",
+  in: "is one of",
+  "<": "is less than",
+  "<=": "is at most",
+  ">": "is more than",
+  ">=": "is at least",
+};
+
+function valueWords(value: ToolArgumentTest["value"]): string {
+  const one = (item: string | number | boolean) => (typeof item === "string" ? JSON.stringify(item) : String(item));
+  return Array.isArray(value) ? value.map(one).join(", ") : one(value as string | number | boolean);
+}
+
+/** One condition on a tool's argument: `project is "OPS"`, `amount is less than 500`. */
+export function describeToolTest(test: ToolArgumentTest): string {
+  return `${test.argument} ${TEST_WORDS[test.operator]} ${valueWords(test.value)}`;
+}
+
+/** A tool the agent may call, in one sentence: "may call jira create_issue when project is "OPS" (…)". */
+export function describeToolGrant(grant: ResolvedToolGrant): string {
+  const when = grant.tests.length > 0 ? ` when ${grant.tests.map(describeToolTest).join(" and ")}` : "";
+  const risk = grant.risk ? ` (high-risk: ${TOOL_RISK_WORDS[grant.risk]})` : "";
+  return `may call ${grant.target} ${grant.tool}${when}${risk}`;
 }
 
 /** What reports show for a value the cloud assigns when it creates an identity, before it is known. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { SpecProblem } from "./agent-spec";
-import { ACCESS_LEVELS, type AccessLevel } from "./access";
+import { ACCESS_LEVELS, accessRank, type AccessLevel } from "./access";
 import { ACTION_CLASSES } from "./action-classes";
 import { DATA_CLASSES, type ResolvedGrant } from "./agent";
 import { breakGlassProblems } from "./break-glass";
@@ -22,20 +22,17 @@ import {
 } from "./cloud-limits";
 import { CATALOG_ROLE_NAMES, type CatalogRoleName } from "./role-catalog";
 import { isIsoDate } from "./dates";
+import { isProductionEnvironment } from "./risk/score";
 import { awsTagValue } from "./tags";
 import { runsOnSchema } from "./issuers";
 import { CLOUDS, type Cloud } from "./resources";
+import { isPulumiValue, toolAccessSchema } from "./tools";
 
 /**
  * The agent spec: one zod schema is the single source of truth, and its issues are the messages a
  * user reads. Cloud blocks may hold Pulumi inputs (an `AwsOidcProvider`, an output ARN); those are
  * checked by shape here and by the cloud's component.
  */
-
-/** Pulumi outputs carry this marker (`OutputImpl.__pulumiOutput`); src/ stays free of the Pulumi SDK. */
-function isPulumiValue(value: unknown): boolean {
-  return typeof value === "object" && value !== null && ("__pulumiOutput" in value || "urn" in value);
-}
 
 /** A string checked now, or a Pulumi output/resource checked when it resolves. */
 function inputOf<T extends z.ZodType<string>>(schema: T) {
@@ -242,7 +239,10 @@ export const gcpBlockSchema = z
         message: "gcp.billingAccount is the billing account id, such as 01A2B3-C4D5E6-F7A8B9",
       })
       .optional(),
-    /** A `GcpBudgetStopper`: it disables the agent's service account when the budget reaches `stopAt`. */
+    /**
+     * A `GcpBudgetStopper`: it disables the agent's service account when the budget reaches `stopAt`
+     * and on the review date (what ends grants on resource types that take no IAM condition).
+     */
     budgetStopper: z
       .custom<object>(
         (value) =>
@@ -337,6 +337,8 @@ export const agentSpecSchema = z
     breakGlass: breakGlassSchema.optional(),
     /** Other agents this agent may act as: an `AgentIdentity`, its id, or `{ agent, clouds }`. */
     delegatesTo: z.array(delegationEntrySchema).default([]),
+    /** The tools it may call on its environment's gateway, checked against the gateway's catalog. */
+    tools: toolAccessSchema.optional(),
   })
   .strict();
 
@@ -441,6 +443,20 @@ export function checkGrantRules(
       });
   });
 
+  // A pull_request job runs code anyone who can open a pull request wrote (GitHub, "Security
+  // hardening for GitHub Actions"): such an identity may only read, and never in production.
+  const runsOn = spec.runsOn as { kind: string; ref?: string };
+  if (runsOn.kind === "github-actions" && runsOn.ref === "pull_request") {
+    const writes = grants.some(
+      (grant) => grant.access.some((level) => accessRank(level) >= accessRank("write")) || grant.include.length > 0,
+    );
+    if (isProductionEnvironment(spec.environment) || writes)
+      problems.push({
+        path: "runsOn.ref",
+        message: `a pull_request workflow runs code from any pull request; ${isProductionEnvironment(spec.environment) ? `a ${spec.environment} agent` : "an agent that can write"} must trust a GitHub environment or a protected branch instead`,
+      });
+  }
+
   const needsApproval = grants.some((grant) => grant.access.includes("permissions") || grant.include.length > 0);
   if (needsApproval && !spec.approval)
     problems.push({
@@ -458,10 +474,5 @@ export function checkGrantRules(
       path: "gcp.billingAccount",
       message:
         "a budget on GCP lives on a billing account: set gcp.billingAccount to the id of the one that pays for the project",
-    });
-  if (spec.gcp?.budgetStopper && !spec.budget)
-    problems.push({
-      path: "gcp.budgetStopper",
-      message: "the stopper acts on the agent's budget: add budget, or remove gcp.budgetStopper",
     });
 }

@@ -16,14 +16,14 @@ import { containsUnknown, isUnknown } from "../model/unknown";
  * `agent-has-budget`: every agent has a monthly budget on each cloud it is on, counted on its tag
  * or label, and on AWS (where the cloud can stop it) a budget action that attaches a deny policy to
  * its role. Advisory by default; mandatory for agents at or above `mandatoryFromTier` (risk tiers
- * of `src/risk`, default `high`). Budgets written by hand count as much as `AgentIdentity`'s.
+ * of `src/risk`, default `critical`: a production agent that can write is already `high`). Budgets written by hand count as much as `AgentIdentity`'s.
  */
 
 export const budgetConfig = z
   .object({
     mandatoryFromTier: z
       .enum(RISK_TIERS, { error: `mandatoryFromTier is one of ${RISK_TIERS.join(", ")}` })
-      .default("high")
+      .default("critical")
       .describe(
         "Agents at this risk tier or above must have a budget (a mandatory violation); below it a missing budget is advisory",
       ),
@@ -267,7 +267,7 @@ export function checkBudget(
 export const agentHasBudget: StackRule<typeof budgetConfig> = {
   name: "agent-has-budget",
   description:
-    "Reports agents with no monthly budget on a cloud they are on (counted on the agent-iam:agent tag or the agent-iam-agent label), and AWS budgets without the budget action that stops the agent. Advisory, except for agents at or above mandatoryFromTier (default high), where it blocks.",
+    "Reports agents with no monthly budget on a cloud they are on (counted on the agent-iam:agent tag or the agent-iam-agent label), and AWS budgets without the budget action that stops the agent. Advisory, except for agents at or above mandatoryFromTier (default critical), where it blocks.",
   enforcementLevel: "advisory",
   severity: "medium",
   remediationSteps:

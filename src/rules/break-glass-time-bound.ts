@@ -45,7 +45,7 @@ function text(field: FieldValue): string | undefined {
 
 /** Elevations recorded as tags on an identity written by hand (AgentIdentity's are read from its model). */
 function taggedElevation(identity: AgentIdentityResource): Elevation | undefined {
-  const tags = readTags(identity.resource.props);
+  const tags = readTags(identity.resource.props, identity.resource.provider);
   const name = describeIdentity(identity);
   if (tags === "unknown") return { name, urn: identity.resource.urn, identity, unknown: true, where: "its tags" };
   const fields = {

@@ -28,7 +28,7 @@ export const delegationConfig = z.object({}).strict();
 export type DelegationConfig = z.output<typeof delegationConfig>;
 
 /** The approval an agent carries: its model's, else an identity's approval tag or description field. */
-function approvalOf(agent: StackAgent): FieldValue {
+export function approvalOf(agent: StackAgent): FieldValue {
   const declared = agent.model ? agent.model.approval : agent.record ? agent.record.approval : undefined;
   if (declared !== undefined) return declared ? { state: "value", value: declared } : { state: "missing" };
   return (

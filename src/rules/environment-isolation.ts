@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { StackRule } from "./support/rule";
 import { subjectEnvironment } from "../clouds/aws/trust-analysis";
-import { describeIdentity, findAgentIdentities } from "./support/agents";
+import { accessRank } from "../model/access";
+import { isProductionEnvironment } from "../model/risk/score";
+import { describeIdentity, findAgentIdentities, type AgentIdentityResource } from "./support/agents";
+import { identityAccess } from "./support/stack-agents";
 import { StackIndex, knownString, type CheckContext, type Finding, type PolicyResource } from "./support/stack";
 import { forIdentity } from "./support/common";
 import { crossEnvironmentRoles } from "./support/workload-trusts";
@@ -59,6 +62,51 @@ export function stackEnvironment(
   return stack && config.environments.map((name) => name.toLowerCase()).includes(stack) ? stack : undefined;
 }
 
+/**
+ * Subjects of untrusted code paths: workflows that run code anyone able to open a change wrote.
+ * One row per issuer's form; a new issuer or trust kind is a new row.
+ */
+export const UNTRUSTED_CODE_SUBJECTS: readonly { readonly what: string; readonly pattern: RegExp }[] = [
+  // GitHub's subject for a `pull_request` job, classic or immutable form (GitHub, "OpenID Connect reference").
+  { what: "GitHub pull_request", pattern: /^repo:[^:]+:pull_request$/ },
+];
+
+/**
+ * A `pull_request` job runs code that anyone able to open a pull request wrote (a fork's, when the
+ * repository runs fork workflows): GitHub's "Security hardening for GitHub Actions" keeps secrets
+ * and write access away from it. An identity it can assume may read, and never in production.
+ */
+function pullRequestFindings(
+  agent: AgentIdentityResource,
+  subject: string,
+  environment: string | undefined,
+  index: StackIndex,
+): Finding[] {
+  const name = describeIdentity(agent);
+  const fix = "trust a GitHub environment (repo:ORG/REPO:environment:NAME) or a protected branch instead";
+  if (environment && isProductionEnvironment(environment))
+    return [
+      {
+        message: `${name} is a ${environment} agent that trusts "${subject}": any pull request's code runs with it; ${fix}`,
+      },
+    ];
+  const access = identityAccess(agent, index);
+  if ((access.highest && accessRank(access.highest) >= accessRank("write")) || access.deletesOrExports)
+    return [
+      {
+        message: `${name} can ${access.highest === "permissions" ? "change permissions" : "write"} and trusts "${subject}": any pull request's code runs with it; ${fix}, or keep this identity read-only`,
+      },
+    ];
+  if (access.unknown)
+    return [
+      {
+        level: "advisory",
+        message: `${name} trusts "${subject}": whether it can write is only known at apply; a pull_request identity must stay read-only`,
+      },
+    ];
+  return [];
+}
+
 export function checkEnvironment(
   resources: readonly PolicyResource[],
   config: EnvironmentConfig,
@@ -84,6 +132,8 @@ export function checkEnvironment(
           message: `${name} (${expectedEnv}) trusts the AWS role ${role}, named for the ${other} environment: a ${other} agent's role would act here; trust only the ${expectedEnv} agent's role`,
         });
     for (const subject of agent.subjects) {
+      if (UNTRUSTED_CODE_SUBJECTS.some((row) => row.pattern.test(subject)))
+        findings.push(...pullRequestFindings(agent, subject, agentEnv ?? stackEnv, index));
       const named = subjectEnvironment(subject)?.toLowerCase();
       if (!named) continue;
       const expected = agentEnv ?? stackEnv;
@@ -100,7 +150,7 @@ export function checkEnvironment(
 export const environmentIsolation: StackRule<typeof environmentConfig> = {
   name: "environment-isolation",
   description:
-    "Blocks agents whose environment differs from the stack's (the config's environment, else the stack name when it is an environment name; with neither, not applicable), agents whose trusted subject names another environment (repo:ORG/REPO:environment:dev on a prod agent), and GCP or Azure agent identities that trust an AWS role named for another environment (agent-x-dev on a prod agent).",
+    "Blocks agents whose environment differs from the stack's (the config's environment, else the stack name when it is an environment name; with neither, not applicable), agents whose trusted subject names another environment (repo:ORG/REPO:environment:dev on a prod agent), production agents or agents that can write that trust a GitHub pull_request subject (code from any pull request), and GCP or Azure agent identities that trust an AWS role named for another environment (agent-x-dev on a prod agent).",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:

@@ -1,17 +1,18 @@
 import { z } from "zod";
 import type { ResourceRule } from "./support/rule";
-import { judgeTrustPolicy, subjectScope } from "../clouds/aws/trust-analysis";
+import { judgeOtherTrustStatements, judgeTrustPolicy, subjectScope } from "../clouds/aws/trust-analysis";
 import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "../model/cloud-limits";
+import { judgeAttributeCondition } from "../clouds/gcp/attribute-condition";
 import {
   GCP_ONE_OWNER_ATTRIBUTES,
   gcpGrantsOf,
   isGcpIamResourceType,
   readPoolPrincipal,
 } from "../clouds/gcp/iam-resources";
-import { AWS_ROLE_TYPE, AZURE_FEDERATED_CREDENTIAL_TYPE } from "./support/agents";
+import { AWS_ROLE_TYPE, AZURE_FEDERATED_CREDENTIAL_TYPE, awsRoleAgentStatus } from "./support/agents";
 import type { CheckContext, Finding, PolicyResource } from "./support/stack";
 import { isUnknown } from "../model/unknown";
-import { workloadTrustFindings } from "./support/workload-trusts";
+import { WORKLOAD_TRUST_ROWS } from "./support/workload-trusts";
 
 /**
  * `federated-trust-pinned`: a federated trust names one audience and one exact subject.
@@ -46,31 +47,61 @@ export type FederatedTrustConfig = z.output<typeof federatedTrustConfig>;
 
 function awsRole(resource: PolicyResource): Finding[] {
   const judgement = judgeTrustPolicy(resource.props.assumeRolePolicy);
-  if (judgement.webIdentity === false) return [];
-  return (
-    judgement.problems
-      // A trust on accounts.google.com without its sub gets the Google-specific finding (workload-trusts.ts).
-      .filter((problem) => !problem.message.includes("accounts.google.com:sub"))
-      .map((problem) => ({
-        ...(problem.kind === "unknown" ? { level: "advisory" as const } : {}),
-        message: `role "${resource.name}": ${problem.message}`,
-      }))
-  );
+  const status = awsRoleAgentStatus(resource);
+  // Every statement of the trust: web identity ones for their claims, the others for who they let in.
+  const problems = [
+    ...(judgement.webIdentity === false ? [] : judgement.problems),
+    ...judgeOtherTrustStatements(resource.props, { agent: status.agent !== false }),
+  ];
+  const findings = problems
+    // A trust on accounts.google.com without its sub gets the Google-specific finding (workload-trusts.ts).
+    .filter((problem) => !problem.message.includes("accounts.google.com:sub"))
+    .map((problem) => ({
+      ...(problem.kind === "unknown" ? { level: "advisory" as const } : {}),
+      message: `role "${resource.name}": ${problem.message}`,
+    }));
+  // Another agent's session assuming this role through a trust that names it is judged as delegation; a role
+  // that may be an agent only at apply gets its agent-only findings as advisories.
+  return status.agent === "unknown"
+    ? findings.map((finding) =>
+        /anyone in any AWS account|Principal "\*"/.test(finding.message)
+          ? finding
+          : { ...finding, level: "advisory" as const },
+      )
+    : findings;
 }
 
 function gcpProvider(resource: PolicyResource): Finding[] {
   const condition = resource.props.attributeCondition;
+  const name = `pool provider "${resource.name}"`;
   if (isUnknown(condition))
-    return [
-      {
-        level: "advisory",
-        message: `pool provider "${resource.name}": its attributeCondition is not known until apply`,
-      },
-    ];
+    return [{ level: "advisory", message: `${name}: its attributeCondition is not known until apply` }];
   if (typeof condition !== "string" || condition.trim() === "" || condition.trim() === "true")
     return [
       {
-        message: `pool provider "${resource.name}" has no attributeCondition, so every identity the issuer signs (any repository, project or cluster) can enter the pool; set attributeCondition to pin the owner, such as "assertion.repository_owner == 'acme'"`,
+        message: `${name} has no attributeCondition, so every identity the issuer signs (any repository, project or cluster) can enter the pool; set attributeCondition to pin the owner, such as "assertion.repository_owner == 'acme'"`,
+      },
+    ];
+  // Only OIDC providers carry an issuer's claims; AWS and SAML providers are pinned by their own fields.
+  if (resource.props.oidc === undefined && (resource.props.aws !== undefined || resource.props.saml !== undefined))
+    return [];
+  const mapping = resource.props.attributeMapping;
+  if (isUnknown(mapping))
+    return [{ level: "advisory", message: `${name}: its attributeMapping is not known until apply` }];
+  const judgement = judgeAttributeCondition(
+    condition,
+    typeof mapping === "object" && mapping !== null ? (mapping as Record<string, unknown>) : undefined,
+  );
+  if (judgement.pinned === "unreadable")
+    return [
+      {
+        message: `${name}: agent-iam cannot read its attributeCondition (${judgement.error}), so it cannot show that the condition pins an owner; write it with ==, in, && and startsWith on the owner claim, such as "assertion.repository_owner == 'acme'"`,
+      },
+    ];
+  if (judgement.pinned === false)
+    return [
+      {
+        message: `${name}: its attributeCondition "${condition.length > 160 ? `${condition.slice(0, 160)}…` : condition}" does not pin the owner: ${judgement.reason}; require an equality on every path, such as "assertion.repository_owner == 'acme' && assertion.sub.startsWith('repo:acme/')"`,
       },
     ];
   return [];
@@ -141,28 +172,52 @@ function azureCredential(resource: PolicyResource, config: FederatedTrustConfig)
   return findings;
 }
 
+function azureFlexibleCredential(resource: PolicyResource): Finding[] {
+  return [
+    {
+      message: `flexible federated credential "${resource.name}" matches subjects by expression (claimsMatchingExpression), so one credential admits many workflows; use a federated credential with one exact subject`,
+    },
+  ];
+}
+
+/**
+ * The trust kinds this policy reads, one row per kind: which resources carry it and how it is
+ * judged. A new kind of trust (another cloud's workload identity, a cross-cloud trust) is a new row.
+ */
+export const TRUST_READERS: readonly {
+  readonly kind: string;
+  readonly reads: (type: string) => boolean;
+  readonly judge: (resource: PolicyResource, config: FederatedTrustConfig) => Finding[];
+}[] = [
+  { kind: "AWS role trust policy", reads: (type) => type === AWS_ROLE_TYPE, judge: awsRole },
+  { kind: "GCP workload identity pool provider", reads: (type) => type === GCP_PROVIDER_TYPE, judge: gcpProvider },
+  { kind: "GCP grants to pool principals", reads: isGcpIamResourceType, judge: gcpPoolGrants },
+  {
+    kind: "Azure federated identity credential",
+    reads: (type) => type === AZURE_FEDERATED_CREDENTIAL_TYPE || type === AZUREAD_FEDERATED_CREDENTIAL_TYPE,
+    judge: azureCredential,
+  },
+  {
+    kind: "Entra flexible federated credential",
+    reads: (type) => type === AZUREAD_FLEXIBLE_CREDENTIAL_TYPE,
+    judge: azureFlexibleCredential,
+  },
+  // Cloud-hosted agents' trusts across clouds, each row with its source (support/workload-trusts.ts).
+  ...WORKLOAD_TRUST_ROWS.map((row) => ({
+    kind: row.trust,
+    reads: (type: string) => row.types.includes(type),
+    judge: (resource: PolicyResource) => row.check(resource),
+  })),
+];
+
 export function checkFederatedTrust(
   resource: PolicyResource,
   config: FederatedTrustConfig,
   _context?: CheckContext,
 ): Finding[] {
-  return [...checkIssuerTrust(resource, config), ...workloadTrustFindings(resource)];
-}
-
-/** The trusts of OIDC issuers (GitHub, GitLab, Kubernetes, any issuer). */
-function checkIssuerTrust(resource: PolicyResource, config: FederatedTrustConfig): Finding[] {
-  if (resource.type === AWS_ROLE_TYPE) return awsRole(resource);
-  if (resource.type === GCP_PROVIDER_TYPE) return gcpProvider(resource);
-  if (isGcpIamResourceType(resource.type)) return gcpPoolGrants(resource);
-  if (resource.type === AZURE_FEDERATED_CREDENTIAL_TYPE || resource.type === AZUREAD_FEDERATED_CREDENTIAL_TYPE)
-    return azureCredential(resource, config);
-  if (resource.type === AZUREAD_FLEXIBLE_CREDENTIAL_TYPE)
-    return [
-      {
-        message: `flexible federated credential "${resource.name}" matches subjects by expression (claimsMatchingExpression), so one credential admits many workflows; use a federated credential with one exact subject`,
-      },
-    ];
-  return [];
+  return TRUST_READERS.filter((reader) => reader.reads(resource.type)).flatMap((reader) =>
+    reader.judge(resource, config),
+  );
 }
 
 /** A federated trust names one audience and one exact subject. */

@@ -30,6 +30,8 @@ const RISK_WORDS: Record<RiskClass, { readonly name: string; readonly does: stri
   ...ACTION_CLASS_WORDS,
 };
 
+const WIDE_GCP_LEVELS = new Set(["project", "folder", "organization"]);
+
 function noneFound(): Record<RiskClass, string[]> {
   return Object.fromEntries(RISK_CLASSES.map((risk) => [risk, []])) as unknown as Record<RiskClass, string[]>;
 }
@@ -70,16 +72,20 @@ function awsRisks(agent: AgentIdentityResource, index: StackIndex): RiskReading 
 function gcpRisks(agent: AgentIdentityResource, index: StackIndex): RiskReading {
   const found = noneFound();
   const undecided: string[] = [];
-  for (const { judgement, resource } of gcpGrantsToAccount(agent.resource, index)) {
+  for (const { grant, judgement, resource } of gcpGrantsToAccount(agent.resource, index)) {
     if (!judgement) {
       undecided.push(`the role granted by ${resource.name}`);
       continue;
     }
+    // Acting as the one service account it is bound on is scoped, as iam:PassRole to a named role;
+    // on a project, folder or organisation it reaches every account there.
+    const actsAsMany = judgement.class === "act-as" && WIDE_GCP_LEVELS.has(grant.level);
     if (
       judgement.level === "permissions" ||
       judgement.class === "iam-admin" ||
       judgement.class === "token-creator" ||
-      judgement.class === "basic"
+      judgement.class === "basic" ||
+      actsAsMany
     )
       found.permissions.push(judgement.role);
     for (const risk of judgement.risks) found[risk].push(judgement.role);
@@ -158,7 +164,7 @@ export function checkApproval(
 export const highRiskRequiresApproval: StackRule<typeof approvalConfig> = {
   name: "high-risk-requires-approval",
   description:
-    "Blocks agents granted permissions-management, delete or data-export actions (exports, snapshots or backups shared out, Export*-style actions, unscoped reads of objects and secrets) without an approval reference: AgentIdentity's approval, or an approval tag on hand-written resources. A scoped read of a named resource is not an export.",
+    "Blocks agents granted permissions-management actions or actions of a class (destructive; data export: exports, snapshots or backups shared out, unscoped reads of objects and secrets; configuration tampering: encryption, retention, lifecycle, logging, replication, access policies; credential exposure) without an approval reference: AgentIdentity's approval, or an approval tag on hand-written resources. Classes come from the pack's own table on AWS, GCP and Azure, and messages name them. A scoped read of a named resource is not an export.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:

@@ -4,9 +4,11 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { awsguardInstalled } from "../../bench/awsguard";
 import { generateFleet } from "../../bench/fleet";
-import type { BenchResults } from "../../bench/results";
-import { runBench } from "../../bench/run";
-import { formatTable } from "../../bench/table";
+import { splitFleet } from "../../bench/org-figures";
+import type { BenchResults, OrgBenchResults } from "../../bench/results";
+import { runBench, runOrgBench } from "../../bench/run";
+import { formatOrgTable, formatTable } from "../../bench/table";
+import { RULES } from "../../src/rules";
 
 /**
  * A smoke run of `npm run bench` at 50 agents: the benchmark's whole code path works, prints a table
@@ -97,7 +99,8 @@ describe("npm run bench, smoke run at 50 agents", () => {
     // The fleet breaks no policy of ours; awsguard's defaults flag what a fleet of agent roles does not set (as it
     // should: all its policies are on), which shows its policies were called.
     expect(policyCost.awsguard.diagnostics).toBeGreaterThan(0);
-    expect(policyCost.ours.policies).toBe(15);
+    // Every rule of the table is a policy the pack process serves.
+    expect(policyCost.ours.policies).toBe(RULES.length);
     expect(policyCost.ratio).toBeGreaterThan(0);
     expect(coldStart.ours.ms).toBeGreaterThan(0);
     expect(coldStart.awsguard.ms).toBeGreaterThan(0);
@@ -112,5 +115,51 @@ describe("npm run bench, smoke run at 50 agents", () => {
     // One size only: growth needs two, and says so rather than inventing a number.
     expect(results.targets[0]).toMatchObject({ value: null, met: null });
     expect(results.settings).toMatchObject({ agents: [50], smoke: true });
+  });
+});
+
+describe("npm run bench -- --org, smoke run at 30 agents in programs of at most 12", () => {
+  let results: OrgBenchResults;
+  const resultsFile = join(scratch, "results-org.json");
+
+  it("splits the seed's fleet by environment into programs of at most the size, every agent once", () => {
+    const fleet = generateFleet(1000, { today: "2026-11-23" });
+    const parts = splitFleet(fleet, 200);
+    expect(parts.every((part) => part.agents.length <= 200 && part.agents.length > 0)).toBe(true);
+    expect(parts.every((part) => part.agents.every((agent) => agent.spec.environment === part.environment))).toBe(true);
+    expect(parts.flatMap((part) => part.agents.map((agent) => agent.name)).sort()).toEqual(
+      fleet.map((agent) => agent.name).sort(),
+    );
+  });
+
+  it("measures the floors, the organisation check and the checks one by one, and writes results-org.json", async () => {
+    results = await runOrgBench({ agents: 30, programSize: 12, resultsFile, smoke: true, log: () => undefined });
+    expect(JSON.parse(readFileSync(resultsFile, "utf8"))).toEqual(JSON.parse(JSON.stringify(results)));
+    const figure = results.organisation;
+    expect(figure.programs.length).toBeGreaterThanOrEqual(3);
+    expect(figure.programs.reduce((sum, program) => sum + program.agents, 0)).toBe(30);
+    for (const program of figure.programs) {
+      expect(program.resources).toBeGreaterThan(program.agents);
+      expect(program.floor.wallMs).toBeGreaterThan(0);
+      expect([0, 1]).toContain(program.check.exitCode);
+    }
+    expect(figure.organisation.parallelism).toBeGreaterThanOrEqual(1);
+    expect([0, 1]).toContain(figure.organisation.exitCode);
+    expect(figure.organisation.summary).toMatch(/30 agents/);
+    expect(figure.wallOverFloors).toBeCloseTo(
+      figure.organisation.wallMs / (figure.floorsWallMs / figure.organisation.parallelism),
+      3,
+    );
+    if (process.platform === "linux") {
+      expect(figure.organisation.peakTreeKb).toBeGreaterThan(0);
+      expect(figure.memoryOverLargest).not.toBeNull();
+    }
+  }, 600_000);
+
+  it("prints figure 6 with its two targets", () => {
+    const table = formatOrgTable(results);
+    expect(table).toMatch(/^\| 6 /m);
+    expect(results.targets.map((target) => target.target)).toEqual(["≤ 1.3", "≤ 1.5"]);
+    expect(table).toMatch(/smoke run/);
   });
 });

@@ -334,7 +334,12 @@ describe("the GCP stopper's function, as Cloud Run functions runs it", () => {
       JSON,
       Number,
     });
-    return { registered, calls, decide: exports.decide as (message: unknown, project: string) => unknown };
+    return {
+      registered,
+      calls,
+      decide: exports.decide as (message: unknown, project: string) => unknown,
+      decideExpiry: exports.decideExpiry as (message: unknown, project: string, now: Date) => unknown,
+    };
   }
 
   const message = (data: Record<string, unknown>) => ({
@@ -400,5 +405,42 @@ describe("the GCP stopper's function, as Cloud Run functions runs it", () => {
     ]);
     expect(reached.calls[0]!.headers).toEqual({ "Metadata-Flavor": "Google" });
     expect(reached.calls[1]!.headers.Authorization).toBe("Bearer ya29.token");
+  });
+
+  it("on an expiry message, disables the account once the review date has come in UTC, and never before", async () => {
+    const { decideExpiry } = load();
+    const expiry = (data: Record<string, unknown>) => message(data);
+    const due = expiry({ kind: "agent-iam-expiry", accountId: "triage-prod", expires: "2027-02-01" });
+    expect(decideExpiry(due, PROJECT, new Date("2027-01-31T23:59:59Z"))).toBeNull();
+    expect(decideExpiry(due, PROJECT, new Date("2027-02-01T00:00:00Z"))).toEqual({
+      email: `triage-prod@${PROJECT}.iam.gserviceaccount.com`,
+      expires: "2027-02-01",
+    });
+    // Not an expiry message, or not one of agent-iam's account ids: nothing.
+    expect(
+      decideExpiry(expiry({ kind: "other", accountId: "triage-prod", expires: "2020-01-01" }), PROJECT, new Date()),
+    ).toBeNull();
+    expect(
+      decideExpiry(expiry({ kind: "agent-iam-expiry", accountId: "x", expires: "2020-01-01" }), PROJECT, new Date()),
+    ).toBeNull();
+    expect(
+      decideExpiry(
+        expiry({ kind: "agent-iam-expiry", accountId: "triage-prod", expires: "soon" }),
+        PROJECT,
+        new Date(),
+      ),
+    ).toBeNull();
+
+    const past = load();
+    await past.registered.stopAgent!(
+      event({ kind: "agent-iam-expiry", accountId: "triage-prod", expires: "2020-01-01" }),
+    );
+    expect(past.calls.map((call) => call.method)).toEqual(["GET", "POST"]);
+    expect(past.calls[1]!.url).toContain(encodeURIComponent(`triage-prod@${PROJECT}.iam.gserviceaccount.com`));
+    const future = load();
+    await future.registered.stopAgent!(
+      event({ kind: "agent-iam-expiry", accountId: "triage-prod", expires: "2099-01-01" }),
+    );
+    expect(future.calls).toEqual([]);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { AgentIdentity, AwsOidcProvider, GcpWorkloadIdentityPool, githubActions } from "../../components";
+import {
+  AgentIdentity,
+  AwsOidcProvider,
+  GcpBudgetStopper,
+  GcpWorkloadIdentityPool,
+  githubActions,
+} from "../../components";
 import { accessRank, highestAccess, type AccessLevel } from "../../src/model/access";
 import { awsActionInfo } from "../../src/clouds/aws/iam-catalog";
 import { azureActionLevel, azureActionRisks } from "../../src/clouds/azure/action-levels";
@@ -114,7 +120,8 @@ function gcpAllowed(resources: RecordedResource[], service: string): Allowed {
   const members = resources.filter(
     (resource) =>
       /gcp:[a-z0-9]+\/[A-Za-z]*[Ii][Aa][Mm]Member:/.test(resource.type) &&
-      resource.type !== "gcp:serviceaccount/iAMMember:IAMMember",
+      resource.type !== "gcp:serviceaccount/iAMMember:IAMMember" &&
+      String(resource.inputs.member).startsWith("serviceAccount:fleet-agent-"),
   );
   for (const member of members) {
     const role = member.inputs.role as string;
@@ -161,6 +168,8 @@ async function deployRow(row: Row) {
   const resources = await recordResources(() => {
     const provider = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
     const pool = new GcpWorkloadIdentityPool("agents", { project: "acme-prod" });
+    // Pub/Sub and Artifact Registry take no IAM condition: the stopper ends access there on the review date.
+    const budgetStopper = new GcpBudgetStopper("stopper", { project: "acme-prod", region: "europe-west1" });
     const refs = [row.aws, row.gcp, row.azure];
     identity = new AgentIdentity("fleet-agent", {
       owner: "keisha@acme.example",
@@ -174,7 +183,7 @@ async function deployRow(row: Row) {
           ? [{ role: row.grant.role as "data-reader", resources: refs }]
           : refs.map((resource) => ({ resource, access: (row.grant as { access: AccessLevel[] }).access })),
       aws: { oidcProvider: provider },
-      gcp: { project: "acme-prod", pool },
+      gcp: { project: "acme-prod", pool, budgetStopper },
       azure: { subscriptionId: SUB, resourceGroupName: "agents", location: "westeurope" },
     });
   });
@@ -201,7 +210,9 @@ describe("one spec, three clouds", () => {
   it("the three identities agree on owner, purpose, environment and expiry", async () => {
     const { resources } = await deployRow(ROWS[0]!);
     const [role] = resources.filter((resource) => resource.type === "aws:iam/role:Role");
-    const [account] = resources.filter((resource) => resource.type === "gcp:serviceaccount/account:Account");
+    const [account] = resources.filter(
+      (resource) => resource.type === "gcp:serviceaccount/account:Account" && resource.name === "fleet-agent",
+    );
     const [managed] = resources.filter(
       (resource) => resource.type === "azure-native:managedidentity:UserAssignedIdentity",
     );
@@ -232,7 +243,11 @@ describe("one spec, three clouds", () => {
     );
     expect(trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toBe(subject);
     expect(
-      resources.find((resource) => resource.type === "gcp:serviceaccount/iAMMember:IAMMember")!.inputs.member,
+      resources.find(
+        (resource) =>
+          resource.type === "gcp:serviceaccount/iAMMember:IAMMember" &&
+          resource.inputs.role === "roles/iam.workloadIdentityUser",
+      )!.inputs.member,
     ).toMatch(new RegExp(`/subject/${subject.replace(/[/.]/g, "\\$&")}$`));
     expect(
       resources.find((resource) => resource.type === "azure-native:managedidentity:FederatedIdentityCredential")!.inputs

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   AgentIdentity,
   AwsOidcProvider,
+  GcpBudgetStopper,
   GcpWorkloadIdentityPool,
   githubActions,
   type AgentIdentityArgs,
@@ -28,6 +29,8 @@ type Clouds = { aws?: boolean; gcp?: boolean; azure?: boolean };
 interface Shared {
   github: AwsOidcProvider;
   pool: GcpWorkloadIdentityPool;
+  /** Ends a delegation on GCP on the delegating agent's review date (service accounts take no condition). */
+  stopper: GcpBudgetStopper;
 }
 
 function agent(shared: Shared, name: string, clouds: Clouds, extra: Partial<AgentIdentityArgs> = {}): AgentIdentity {
@@ -35,7 +38,7 @@ function agent(shared: Shared, name: string, clouds: Clouds, extra: Partial<Agen
     ...BASE,
     runsOn: githubActions({ repository: `acme/${name}` }),
     ...(clouds.aws ? { aws: { oidcProvider: shared.github } } : {}),
-    ...(clouds.gcp ? { gcp: { project: PROJECT, pool: shared.pool } } : {}),
+    ...(clouds.gcp ? { gcp: { project: PROJECT, pool: shared.pool, budgetStopper: shared.stopper } } : {}),
     ...(clouds.azure
       ? { azure: { subscriptionId: SUBSCRIPTION, resourceGroupName: "agents", location: "westeurope" } }
       : {}),
@@ -52,6 +55,7 @@ async function run(
     const shared = {
       github: new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" }),
       pool: new GcpWorkloadIdentityPool("agents", { project: PROJECT }),
+      stopper: new GcpBudgetStopper("stopper", { project: PROJECT, region: "europe-west1" }),
     };
     try {
       declare(shared);
@@ -132,8 +136,9 @@ describe("delegatesTo between AgentIdentity components", () => {
         serviceAccountId: `projects/${PROJECT}/serviceAccounts/deployer-prod@${PROJECT}.iam.gserviceaccount.com`,
         role: "roles/iam.serviceAccountTokenCreator",
         member: `serviceAccount:triage-prod@${PROJECT}.iam.gserviceaccount.com`,
-        condition: { expression: 'request.time < timestamp("2099-01-01T00:00:00Z")' },
       });
+      // Service accounts take no condition: the stopper disables triage's account on its review date.
+      expect(tokenCreator.inputs.condition).toBeUndefined();
       // Never on the project: only on B's account.
       expect(
         resources.filter(
@@ -255,6 +260,33 @@ describe("delegatesTo between AgentIdentity components", () => {
         message: expect.stringMatching(/trust of "deployer" was sent to the engine before this agent was declared/),
       },
     ]);
+  });
+
+  it("on GCP, a delegating agent needs gcp.budgetStopper (the binding on a service account takes no condition); limited to AWS it does not", async () => {
+    const declareTriage = (s: Shared, delegatesTo: AgentIdentityArgs["delegatesTo"]) =>
+      new AgentIdentity("triage", {
+        ...BASE,
+        runsOn: githubActions({ repository: "acme/triage" }),
+        aws: { oidcProvider: s.github },
+        gcp: { project: PROJECT, pool: s.pool },
+        delegatesTo,
+      });
+    const onGcp = await run((s) => {
+      agent(s, "deployer", { aws: true, gcp: true });
+      declareTriage(s, ["deployer"]);
+    });
+    expect(onGcp.thrown).toBeInstanceOf(AgentSpecError);
+    expect((onGcp.thrown as AgentSpecError).problems).toEqual([
+      { path: "gcp.budgetStopper", message: expect.stringMatching(/takes no IAM condition: set gcp.budgetStopper/) },
+    ]);
+    const awsOnly = await run((s) => {
+      agent(s, "deployer", { aws: true, gcp: true });
+      declareTriage(s, [{ agent: "deployer", clouds: ["aws"] }]);
+    });
+    expect(awsOnly.thrown).toBeUndefined();
+    expect(
+      awsOnly.resources.filter((resource) => resource.name === "triage-delegates-to-deployer").map((r) => r.type),
+    ).toEqual(["aws:iam/rolePolicy:RolePolicy"]);
   });
 
   it("the kill switch wins: no one acts as a disabled agent, and a disabled agent acts as no one", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AZURE_FORBIDDEN_ROLES } from "../../src/clouds/azure/roles";
+import { AZURE_DOCUMENTED_WILDCARDS, AZURE_FORBIDDEN_ROLES } from "../../src/clouds/azure/roles";
 import { daysBetween } from "../../src/model/dates";
 import { recordResources, type RecordedResource } from "../../src/gate/program/record";
 import { declareFleet, FLEET_DEFAULTS } from "../../examples/fleet/fleet";
@@ -75,11 +75,25 @@ function expectCompliant(resources: RecordedResource[], environment: string): vo
       ]);
     else if (binding.name.startsWith("budget-stopper-may-stop-"))
       expect(binding.inputs.role).toMatch(/roles\/agentIamBudgetStopper$/);
+    // deploy-bot's Cloud Run service runs as web-runtime: the deploy acts as it, and as no other account.
+    else if (binding.inputs.role === "roles/iam.serviceAccountUser")
+      expect([binding.inputs.serviceAccountId, binding.inputs.member]).toEqual([
+        expect.stringMatching(/\/serviceAccounts\/web-runtime@/),
+        expect.stringMatching(/^serviceAccount:deploy-bot-/),
+      ]);
     else
       expect(binding.inputs.member).toMatch(
         /^principal:\/\/iam\.googleapis\.com\/.+\/subject\/[^*]+$|^principalSet:\/\/iam\.googleapis\.com\/.+\/attribute\.aws_role\/arn:aws:sts::\d{12}:assumed-role\/[^/*]+$/,
       );
   }
+  // Types whose allow policies take no conditional binding (Google, "Resource types that accept
+  // conditional role bindings"): their members carry none, and the stopper ends them on the review date.
+  const unconditional = [
+    "gcp:pubsub/topicIAMMember:TopicIAMMember",
+    "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember",
+    "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+    "gcp:serviceaccount/iAMMember:IAMMember",
+  ];
   for (const member of resources.filter(
     (resource) =>
       /^gcp:.*[Ii][Aa][Mm]Member:/.test(resource.type) &&
@@ -87,8 +101,13 @@ function expectCompliant(resources: RecordedResource[], environment: string): vo
       resource.name !== "budget-stopper-invoker",
   )) {
     expect(member.inputs.role).not.toMatch(/^roles\/(owner|editor|viewer)$|admin|tokenCreator/i);
-    expect(member.inputs.condition).toBeDefined();
+    if (unconditional.includes(member.type)) expect(member.inputs.condition, member.name).toBeUndefined();
+    else expect(member.inputs.condition, member.name).toBeDefined();
   }
+  // Every agent with such a grant is protected by the stopper: a job publishes its expiry on its review date.
+  const scheduled = of(resources, "gcp:cloudscheduler/job:Job").map((job) => job.name);
+  for (const name of ["pr-reviewer", "deploy-bot", "ticket-triage"])
+    expect(scheduled).toContain(`budget-stopper-expire-${name}`);
   for (const assignment of of(resources, "azure-native:authorization:RoleAssignment")) {
     for (const forbidden of Object.values(AZURE_FORBIDDEN_ROLES))
       expect(assignment.inputs.roleDefinitionId).not.toContain(forbidden);
@@ -96,7 +115,8 @@ function expectCompliant(resources: RecordedResource[], environment: string): vo
   }
   for (const definition of of(resources, "azure-native:authorization:RoleDefinition"))
     for (const permission of definition.inputs.permissions as { actions: string[]; dataActions: string[] }[])
-      for (const action of [...permission.actions, ...permission.dataActions]) expect(action).not.toContain("*");
+      for (const action of [...permission.actions, ...permission.dataActions])
+        if (!AZURE_DOCUMENTED_WILDCARDS.includes(action)) expect(action).not.toContain("*");
   for (const credential of of(resources, "azure-native:managedidentity:FederatedIdentityCredential")) {
     expect(credential.inputs.audiences).toEqual(["api://AzureADTokenExchange"]);
     expect(credential.inputs.subject).not.toMatch(/[*?]/);

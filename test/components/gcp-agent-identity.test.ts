@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   AgentIdentity,
+  GcpBudgetStopper,
   GcpWorkloadIdentityPool,
   githubActions,
   gitlabCi,
@@ -24,6 +25,8 @@ function find(resources: RecordedResource[], type: string): RecordedResource[] {
 async function deploy(runsOn: RunsOn, extra: Record<string, unknown> = {}) {
   return recordResources(() => {
     const pool = new GcpWorkloadIdentityPool("agents", { project: "acme-prod" });
+    // A Pub/Sub topic takes no IAM condition: the stopper ends the agent's access there.
+    const budgetStopper = new GcpBudgetStopper("stopper", { project: "acme-prod", region: "europe-west1" });
     new AgentIdentity("pr-reviewer", {
       owner: "keisha@acme.example",
       purpose: "Reviews pull requests and posts findings",
@@ -45,11 +48,16 @@ async function deploy(runsOn: RunsOn, extra: Record<string, unknown> = {}) {
           until: "2098-06-30",
         },
       ],
-      gcp: { project: "acme-prod", pool },
+      gcp: { project: "acme-prod", pool, budgetStopper },
       ...extra,
     });
   });
 }
+
+const WORKLOAD_IDENTITY = (resources: RecordedResource[]) =>
+  find(resources, "gcp:serviceaccount/iAMMember:IAMMember").filter(
+    (member) => member.inputs.role === "roles/iam.workloadIdentityUser",
+  );
 
 const PRESETS: [string, RunsOn, string, string, string][] = [
   [
@@ -111,23 +119,23 @@ describe("AgentIdentity on GCP under mocks", () => {
         runsOn.kind === "oidc" ? ["acme-agents"] : undefined,
       );
 
-      const bindings = find(resources, "gcp:serviceaccount/iAMMember:IAMMember");
+      const bindings = WORKLOAD_IDENTITY(resources);
       expect(bindings).toHaveLength(1);
-      expect(bindings[0]!.inputs.role).toBe("roles/iam.workloadIdentityUser");
       expect(bindings[0]!.inputs.member).toBe(`principal://iam.googleapis.com/${POOL_NAME}/subject/${subject}`);
       expect(bindings[0]!.inputs.serviceAccountId).toBe(
         "projects/acme-prod/serviceAccounts/pr-reviewer-prod@acme-prod.iam.gserviceaccount.com",
       );
-      expect((bindings[0]!.inputs.condition as { expression: string }).expression).toBe(
-        `request.time < timestamp("${EXPIRES}T00:00:00Z")`,
-      );
+      // Service accounts take no conditional binding (Google: "Resource types that accept conditional role bindings").
+      expect(bindings[0]!.inputs.condition).toBeUndefined();
       expect(find(resources, "gcp:serviceaccount/key:Key")).toHaveLength(0);
     },
   );
 
   it("the service account carries the agent's metadata in the exact description form", async () => {
     const resources = await deploy(githubActions({ repository: "acme/api" }));
-    const [account] = find(resources, "gcp:serviceaccount/account:Account");
+    const [account] = find(resources, "gcp:serviceaccount/account:Account").filter(
+      (resource) => resource.name === "pr-reviewer",
+    );
     expect(account!.inputs).toMatchObject({ project: "acme-prod", accountId: "pr-reviewer-prod", disabled: false });
     expect(account!.inputs.description).toBe(
       `owner=keisha@acme.example; environment=prod; expires=${EXPIRES}; purpose=Reviews pull requests and posts findings`,
@@ -140,7 +148,7 @@ describe("AgentIdentity on GCP under mocks", () => {
     });
   });
 
-  it("grants are resource-level members with the narrowest role, each ending on the review date or the grant's end", async () => {
+  it("grants are resource-level members with the narrowest role, each ending on the review date or the grant's end as its type allows", async () => {
     const resources = await deploy(githubActions({ repository: "acme/api" }));
     const member = "serviceAccount:pr-reviewer-prod@acme-prod.iam.gserviceaccount.com";
     const [bucket] = find(resources, "gcp:storage/bucketIAMMember:BucketIAMMember");
@@ -165,12 +173,43 @@ describe("AgentIdentity on GCP under mocks", () => {
     expect((secret!.inputs.condition as { expression: string }).expression).toBe(
       'request.time < timestamp("2098-07-01T00:00:00Z")',
     );
-    const all = resources.filter((resource) => /IAMMember|IamMember/.test(resource.type));
-    for (const resource of all) {
-      expect(resource.inputs.condition, resource.name).toBeDefined();
-      expect(resource.inputs.role).not.toMatch(/^roles\/(owner|editor|viewer)$/);
-    }
+    // Pub/Sub takes no condition: the topic's binding has none, and the stopper disables the account on the review date.
+    expect(topic!.inputs.condition).toBeUndefined();
+    const grants = resources.filter(
+      (resource) => /IAMMember|IamMember/.test(resource.type) && resource.inputs.member === member,
+    );
+    expect(grants.map((grant) => grant.type).sort()).toEqual([
+      "gcp:pubsub/topicIAMMember:TopicIAMMember",
+      "gcp:secretmanager/secretIamMember:SecretIamMember",
+      "gcp:storage/bucketIAMMember:BucketIAMMember",
+    ]);
+    for (const resource of grants) expect(resource.inputs.role).not.toMatch(/^roles\/(owner|editor|viewer)$/);
     expect(find(resources, "gcp:projects/iAMMember:IAMMember")).toHaveLength(0);
+  });
+
+  it("the stopper may disable the account (no condition) and publishes the expiry message on the review date", async () => {
+    const resources = await deploy(githubActions({ repository: "acme/api" }));
+    const [job] = find(resources, "gcp:cloudscheduler/job:Job");
+    expect(job!.inputs).toMatchObject({
+      project: "acme-prod",
+      region: "europe-west1",
+      schedule: "0 0 1 1 *",
+      timeZone: "Etc/UTC",
+      pubsubTarget: { topicName: "projects/acme-prod/topics/agent-iam-budget-stop" },
+    });
+    const data = (job!.inputs.pubsubTarget as { data: string }).data;
+    expect(JSON.parse(Buffer.from(data, "base64").toString("utf8"))).toEqual({
+      kind: "agent-iam-expiry",
+      accountId: "pr-reviewer-prod",
+      expires: EXPIRES,
+    });
+    const [mayStop] = find(resources, "gcp:serviceaccount/iAMMember:IAMMember").filter(
+      (member) => member.name === "stopper-may-stop-pr-reviewer",
+    );
+    expect(mayStop!.inputs.serviceAccountId).toBe(
+      "projects/acme-prod/serviceAccounts/pr-reviewer-prod@acme-prod.iam.gserviceaccount.com",
+    );
+    expect(mayStop!.inputs.condition).toBeUndefined();
   });
 
   it("logs and metrics get project-wide read roles, always with a condition", async () => {
@@ -203,7 +242,7 @@ describe("AgentIdentity on GCP under mocks", () => {
       expect((member.inputs.condition as { expression: string }).expression).toMatch(/^request\.time < timestamp\("/);
   });
 
-  it("a custom role is created once per project and shared by the agents that need it", async () => {
+  it("BigQuery: the roles are bound on the project, conditioned on the dataset's name; custom roles once per project", async () => {
     const resources = await recordResources(() => {
       const pool = new GcpWorkloadIdentityPool("agents", {
         project: "acme-prod",
@@ -221,18 +260,29 @@ describe("AgentIdentity on GCP under mocks", () => {
         });
     });
     const roles = find(resources, "gcp:projects/iAMCustomRole:IAMCustomRole");
-    expect(roles).toHaveLength(1);
-    expect(roles[0]!.inputs).toMatchObject({
-      project: "acme-prod",
-      roleId: "agentIam.bigqueryDataReader",
-      stage: "GA",
-    });
-    expect(roles[0]!.inputs.permissions).not.toContain("bigquery.tables.export");
-    const datasets = find(resources, "gcp:bigquery/datasetIamMember:DatasetIamMember");
-    expect(datasets.map((member) => member.inputs.role)).toEqual([
-      "projects/acme-prod/roles/agentIam.bigqueryDataReader",
-      "projects/acme-prod/roles/agentIam.bigqueryDataReader",
+    expect(roles.map((role) => role.inputs.roleId).sort()).toEqual([
+      "agentIam.bigqueryDataReader",
+      "agentIam.bigqueryJobUser",
     ]);
+    for (const role of roles) expect(role.inputs).toMatchObject({ project: "acme-prod", stage: "GA" });
+    expect(roles.find((role) => role.inputs.roleId === "agentIam.bigqueryJobUser")!.inputs.permissions).toEqual([
+      "bigquery.jobs.create",
+    ]);
+    expect(roles.flatMap((role) => role.inputs.permissions as string[])).not.toContain("bigquery.tables.export");
+    // BigQuery datasets take no conditional binding; the project does, and BigQuery reports resource.name.
+    expect(find(resources, "gcp:bigquery/datasetIamMember:DatasetIamMember")).toEqual([]);
+    const members = find(resources, "gcp:projects/iAMMember:IAMMember");
+    expect(
+      members.map((member) => [member.inputs.role, (member.inputs.condition as { expression: string }).expression]),
+    ).toEqual(
+      ["sales-reader", "audit-reader"].flatMap(() => [
+        [
+          "projects/acme-prod/roles/agentIam.bigqueryDataReader",
+          `(resource.name == "projects/acme-prod/datasets/sales" || resource.name.startsWith("projects/acme-prod/datasets/sales/")) && request.time < timestamp("${EXPIRES}T00:00:00Z")`,
+        ],
+        ["projects/acme-prod/roles/agentIam.bigqueryJobUser", `request.time < timestamp("${EXPIRES}T00:00:00Z")`],
+      ]),
+    );
     // Both agents run in the acme organisation: one provider, made from the pool's issuer list.
     expect(find(resources, "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")).toHaveLength(1);
   });
@@ -299,9 +349,17 @@ describe("AgentIdentity on GCP under mocks", () => {
 
   it("disabled: the account is disabled, with no workload identity binding and no grants", async () => {
     const resources = await deploy(githubActions({ repository: "acme/api" }), { disabled: true });
-    expect(find(resources, "gcp:serviceaccount/account:Account")[0]!.inputs.disabled).toBe(true);
-    expect(find(resources, "gcp:serviceaccount/iAMMember:IAMMember")).toHaveLength(0);
-    expect(resources.filter((resource) => /IAMMember|IamMember/.test(resource.type))).toHaveLength(0);
+    const account = find(resources, "gcp:serviceaccount/account:Account").find(
+      (resource) => resource.name === "pr-reviewer",
+    );
+    expect(account!.inputs.disabled).toBe(true);
+    // The stopper's own account may invoke its function; nothing else is bound, and nothing is scheduled.
+    expect(
+      resources
+        .filter((resource) => /IAMMember|IamMember/.test(resource.type))
+        .map((resource) => [resource.name, resource.inputs.role]),
+    ).toEqual([["stopper-invoker", "roles/run.invoker"]]);
+    expect(find(resources, "gcp:cloudscheduler/job:Job")).toEqual([]);
   });
 });
 

@@ -68,3 +68,44 @@ describe("AgentIdentity under the simplest mocks a user writes", () => {
       expect(types).toContain(type);
   });
 });
+
+describe("AgentGateway and an agent's tools under the simplest mocks", () => {
+  it("registers every AgentCore resource and resolves, the policies naming no gateway when the mocks return no ARN", async () => {
+    const { AgentGateway, AgentIdentity, githubActions } = await import("../../components");
+    const { gatewayArgs } = await import("../support/gateways");
+    registered.length = 0;
+    const gateway = new AgentGateway("tools", gatewayArgs());
+    const agent = new AgentIdentity("support-refunds", {
+      owner: "sam.chen@acme.example",
+      purpose: "Issues approved customer refunds and files tickets",
+      environment: "prod",
+      expires: "2099-02-15",
+      approval: "SEC-2041",
+      runsOn: githubActions({ repository: "acme/support-bots" }),
+      tools: { gateway, allow: [{ target: "payments", tool: "refund", when: { amount: { atMost: 500 } } }] },
+    });
+    const record = await resolved(agent.inventoryRecord);
+    expect(record.tools.map((tool) => tool.action)).toEqual(["payments___refund"]);
+    expect(await resolved(gateway.gatewayArn)).toBeUndefined();
+    // Give the engine a turn to register the policies, whose statements wait for the gateway's ARN.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const types = new Set(registered.map((resource) => resource.type));
+    for (const type of [
+      "agent-iam:aws:AgentGateway",
+      "aws:bedrock/agentcoreGateway:AgentcoreGateway",
+      "aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine",
+      "aws:bedrock/agentcoreGatewayTarget:AgentcoreGatewayTarget",
+      "aws:bedrock/agentcoreOauth2CredentialProvider:AgentcoreOauth2CredentialProvider",
+      "aws:bedrock/agentcoreApiKeyCredentialProvider:AgentcoreApiKeyCredentialProvider",
+      "aws:bedrock/agentcorePolicy:AgentcorePolicy",
+      "aws:iam/rolePolicy:RolePolicy",
+    ])
+      expect(types, type).toContain(type);
+    const statements = registered
+      .filter((resource) => resource.type === "aws:bedrock/agentcorePolicy:AgentcorePolicy")
+      .map((resource) => (resource.inputs.definition as { cedar: { statement: string } }).cedar.statement);
+    expect(statements.length).toBe(2);
+    for (const statement of statements) expect(statement).not.toContain("undefined");
+    expect(statements[0]).toContain('resource == AgentCore::Gateway::""');
+  });
+});

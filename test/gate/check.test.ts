@@ -132,7 +132,10 @@ describe("examples/fleet passes the pack", () => {
     const { resources } = parse(dev);
     expect(resources.length).toBeGreaterThan(20);
     expect(resources.map((resource) => resource.urn)).toEqual(resources.map((resource) => resource.urn).sort());
-    const role = resources.find((resource) => resource.type === "aws:iam/role:Role")!;
+    // An agent's role (the tool gateway's execution role sorts first: agent-iam:aws:AgentGateway$…).
+    const role = resources.find(
+      (resource) => resource.type === "aws:iam/role:Role" && resource.urn.includes("AgentIdentity"),
+    )!;
     expect(role.urn).toMatch(/^urn:pulumi:dev::agent-fleet::agent-iam:index:AgentIdentity\$.*aws:iam\/role:Role::/);
     expect(role.parent).toMatch(/^urn:pulumi:dev::agent-fleet::/);
     expect(role.outputs.arn).toMatch(/^arn:aws:iam::\d{12}:role\//);
@@ -184,8 +187,8 @@ describe("examples/insecure fails with every relevant policy named", () => {
   /** For each mandatory policy, the resources of examples/insecure it must name (any one of them). */
   const EXPECTED: Record<string, string[]> = {
     "no-static-credentials": ["shared-bots-key", "data-bot-key"],
-    "federated-trust-pinned": ["github-deployer"],
-    "no-overbroad-aws-scopes": ["support-agent", "support-agent-admin"],
+    "federated-trust-pinned": ["github-deployer", "code-review-agent"],
+    "no-overbroad-aws-scopes": ["support-agent", "support-agent-admin", "code-review-agent-read-all"],
     "no-overbroad-gcp-scopes": ["data-bot-editor"],
     "no-overbroad-azure-scopes": ["ops-agent-contributor"],
     "agent-must-have-owner": ["nightly-report-bot"],

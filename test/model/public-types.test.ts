@@ -2,13 +2,41 @@ import { describe, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
 import type { AgentSpec, AwsBlock, AzureBlock, BreakGlassSpec, BudgetSpec, GcpBlock } from "../../src/model/agent-spec";
 import type { budgetSchema } from "../../src/model/budget";
-import type { AgentCloudIdentities, InventoryGrant, InventoryRecord } from "../../src/model/inventory/record";
+import type {
+  AgentCloudIdentities,
+  InventoryGrant,
+  InventoryRecord,
+  InventoryTool,
+} from "../../src/model/inventory/record";
+import type {
+  AgentGatewayArgs,
+  ArgumentCondition,
+  GatewayIssuerSpec,
+  GatewayTargetSpec,
+  PerCallApprovalSpec,
+  RateLimitSpec,
+  ToolAccessSpec,
+  ToolInputSpec,
+  ToolPermissionSpec,
+  ToolSpec,
+} from "../../src/model/tool-spec";
+import type { gatewayArgsSchema } from "../../src/model/gateway";
+import type {
+  argumentConditionSchema,
+  perCallApprovalSchema,
+  rateLimitSchema,
+  toolAccessSchema,
+  toolInputSchema,
+  toolPermissionSchema,
+  toolSpecSchema,
+} from "../../src/model/tools";
 import type {
   awsIdentitySchema,
   azureIdentitySchema,
   gcpIdentitySchema,
   inventoryGrantSchema,
   inventoryRecordSchema,
+  inventoryToolSchema,
 } from "../../src/model/inventory/schema";
 import type {
   awsWorkloadSchema,
@@ -51,6 +79,19 @@ describe("public types against the schemas", () => {
     >();
   });
 
+  it("an agent's tools and a gateway's arguments have exactly the schemas' fields", () => {
+    expectTypeOf<Keys<ToolAccessSpec>>().toEqualTypeOf<Keys<z.input<typeof toolAccessSchema>>>();
+    expectTypeOf<Keys<ToolPermissionSpec>>().toEqualTypeOf<Keys<z.input<typeof toolPermissionSchema>>>();
+    expectTypeOf<Keys<ArgumentCondition>>().toEqualTypeOf<Keys<z.input<typeof argumentConditionSchema>>>();
+    expectTypeOf<Keys<RateLimitSpec>>().toEqualTypeOf<Keys<z.input<typeof rateLimitSchema>>>();
+    expectTypeOf<Keys<PerCallApprovalSpec>>().toEqualTypeOf<Keys<z.input<typeof perCallApprovalSchema>>>();
+    expectTypeOf<Keys<ToolSpec>>().toEqualTypeOf<Keys<z.input<typeof toolSpecSchema>>>();
+    expectTypeOf<Keys<ToolInputSpec>>().toEqualTypeOf<Keys<z.input<typeof toolInputSchema>>>();
+    expectTypeOf<Keys<AgentGatewayArgs>>().toEqualTypeOf<Keys<z.input<typeof gatewayArgsSchema>>>();
+    expectTypeOf<Keys<GatewayIssuerSpec>>().toEqualTypeOf<Keys<z.input<typeof gatewayArgsSchema>["issuer"]>>();
+    expectTypeOf<Keys<GatewayTargetSpec>>().toEqualTypeOf<Keys<z.input<typeof gatewayArgsSchema>["targets"][number]>>();
+  });
+
   it("each runsOn preset has exactly its schema's fields", () => {
     expectTypeOf<Keys<GithubActionsArgs>>().toEqualTypeOf<Exclude<Keys<z.input<typeof githubActionsSchema>>, "kind">>();
     expectTypeOf<Keys<GitlabCiArgs>>().toEqualTypeOf<Exclude<Keys<z.input<typeof gitlabCiSchema>>, "kind">>();
@@ -70,6 +111,8 @@ describe("public types against the schemas", () => {
     expectTypeOf<z.infer<typeof inventoryGrantSchema>>().toExtend<InventoryGrant>();
     expectTypeOf<InventoryGrant>().toExtend<z.infer<typeof inventoryGrantSchema>>();
     expectTypeOf<Keys<InventoryRecord>>().toEqualTypeOf<Keys<z.infer<typeof inventoryRecordSchema>>>();
+    expectTypeOf<z.infer<typeof inventoryToolSchema>>().toExtend<InventoryTool>();
+    expectTypeOf<InventoryTool>().toExtend<z.infer<typeof inventoryToolSchema>>();
     expectTypeOf<NonNullable<AgentCloudIdentities["aws"]>>().toExtend<z.infer<typeof awsIdentitySchema>>();
     expectTypeOf<z.infer<typeof awsIdentitySchema>>().toExtend<NonNullable<AgentCloudIdentities["aws"]>>();
     expectTypeOf<NonNullable<AgentCloudIdentities["gcp"]>>().toExtend<z.infer<typeof gcpIdentitySchema>>();

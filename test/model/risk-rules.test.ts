@@ -20,6 +20,7 @@ const BASE: RiskFacts = {
   deletesOrExports: false,
   sessionSeconds: 3600,
   daysToExpiry: 90,
+  highRiskTools: 0,
 };
 
 type Case = [label: string, facts: Partial<RiskFacts>, tier: RiskTier, rules: string[]];
@@ -55,6 +56,13 @@ const CASES: Case[] = [
   ],
   ["deletes in dev", { highestAccess: "write", deletesOrExports: true }, "high", ["writes", "deletes-or-exports"]],
   ["12-hour sessions", { sessionSeconds: 43_200 }, "medium", ["long-sessions"]],
+  ["may call one high-risk tool (a refund)", { highRiskTools: 1 }, "medium", ["calls-high-risk-tools"]],
+  [
+    "writes in prod and may refund",
+    { highestAccess: "write", reachesProd: true, highRiskTools: 2 },
+    "critical",
+    ["prod", "writes", "writes-prod", "calls-high-risk-tools"],
+  ],
   ["exactly one hour is not long", { sessionSeconds: 3600 }, "low", []],
   ["review date in two years", { daysToExpiry: 730 }, "medium", ["far-expiry"]],
   ["review date exactly a year away", { daysToExpiry: 365 }, "low", []],
@@ -137,7 +145,50 @@ describe("riskFactsOf", () => {
       deletesOrExports: true,
       sessionSeconds: 7200,
       daysToExpiry: 365,
+      highRiskTools: 0,
     });
+  });
+
+  it("counts the high-risk tools of the gateway's catalog the agent may call", () => {
+    const catalog = {
+      gateway: "tools-prod",
+      environment: "prod",
+      issuerUrl: "https://token.actions.githubusercontent.com",
+      targets: [
+        {
+          name: "payments",
+          tools: [
+            { name: "refund", description: "Refunds an order", risk: "refund" as const },
+            { name: "get_order", description: "Reads an order" },
+          ],
+        },
+        { name: "jira", tools: [{ name: "delete_issue", description: "Deletes an issue", risk: "delete" as const }] },
+      ],
+    };
+    const gateway = {
+      catalog,
+      policyEngineId: "engine-1",
+      gatewayArn: "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/g",
+    };
+    const allow = (...tools: [string, string][]) => tools.map(([target, tool]) => ({ target, tool }));
+    const count = (tools: [string, string][]) =>
+      riskFactsOf(
+        planAgent(
+          "refunder",
+          { ...spec, approval: "SEC-9", tools: { gateway, allow: allow(...tools) } },
+          { today: "2026-06-30" },
+        ),
+        "2026-06-30",
+      ).highRiskTools;
+    expect(count([["payments", "get_order"]])).toBe(0);
+    expect(count([["payments", "refund"]])).toBe(1);
+    expect(
+      count([
+        ["payments", "refund"],
+        ["jira", "delete_issue"],
+        ["payments", "get_order"],
+      ]),
+    ).toBe(2);
   });
 
   it("counts account-wide AWS actions by their catalog access level", () => {

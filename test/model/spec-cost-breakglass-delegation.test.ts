@@ -80,7 +80,7 @@ describe("budget", () => {
     expect(found.find((problem) => problem.path === path)?.message ?? JSON.stringify(found)).toMatch(message);
   });
 
-  it("on GCP needs the billing account, and a stopper needs a budget", () => {
+  it("on GCP needs the billing account; a stopper without a budget ends the review date only", () => {
     const gcp = {
       project: "acme-agents-prod",
       pool: {
@@ -96,10 +96,79 @@ describe("budget", () => {
       path: "gcp.billingAccount",
       message: expect.stringMatching(/01A2B3-C4D5E6-F7A8B9/),
     });
-    expect(problems({ gcp: { ...gcp, budgetStopper: { protect: () => undefined } } })).toContainEqual({
-      path: "gcp.budgetStopper",
-      message: expect.stringMatching(/add budget/),
-    });
+    expect(problems({ gcp: { ...gcp, budgetStopper: { protect: () => undefined } } })).toEqual([]);
+  });
+});
+
+describe("GCP grants that only the stopper can end, and deploys that name their runtime", () => {
+  const gcp = {
+    project: "acme-agents-prod",
+    pool: {
+      name: "projects/123456789012/locations/global/workloadIdentityPools/agents",
+      provider: "projects/123456789012/locations/global/workloadIdentityPools/agents/providers/github-acme",
+    },
+  };
+  const stopper = { protect: () => undefined };
+  const topic = "//pubsub.googleapis.com/projects/acme-agents-prod/topics/findings";
+  const service = "//run.googleapis.com/projects/acme-agents-prod/locations/europe-west1/services/web";
+  const runtime =
+    "//iam.googleapis.com/projects/acme-agents-prod/serviceAccounts/web-runtime@acme-agents-prod.iam.gserviceaccount.com";
+
+  it("a grant on a type that takes no IAM condition needs gcp.budgetStopper, named in the message", () => {
+    expect(problems({ gcp, grants: [{ resource: topic, access: "write" }] })).toEqual([
+      {
+        path: "gcp.budgetStopper",
+        message: expect.stringMatching(/no IAM condition on a Pub\/Sub topic.*set gcp\.budgetStopper/),
+      },
+    ]);
+    expect(
+      problems({ gcp: { ...gcp, budgetStopper: stopper }, grants: [{ resource: topic, access: "write" }] }),
+    ).toEqual([]);
+    // A disabled agent has no binding to end.
+    expect(problems({ gcp, disabled: true, grants: [{ resource: topic, access: "write" }] })).toEqual([]);
+  });
+
+  it("such a grant cannot end before the review date: until and break-glass are refused there", () => {
+    expect(
+      problems({
+        gcp: { ...gcp, budgetStopper: stopper },
+        grants: [{ resource: topic, access: "write", until: "2027-01-15" }],
+      }),
+    ).toEqual([
+      { path: "grants[0]", message: expect.stringMatching(/no IAM condition on a Pub\/Sub topic.*remove until/) },
+    ]);
+    expect(
+      problems({
+        gcp: { ...gcp, budgetStopper: stopper },
+        breakGlass: { ...BREAK_GLASS, grants: [{ resource: topic, access: "write" }] },
+      }),
+    ).toEqual([
+      { path: "breakGlass.grants[0]", message: expect.stringMatching(/elevate on a resource that accepts conditions/) },
+    ]);
+  });
+
+  it("a Cloud Run deploy names the runtime service account it acts as", () => {
+    const deploy = (resources: string[]) =>
+      problems({ gcp: { ...gcp, budgetStopper: stopper }, grants: [{ role: "deployment-agent", resources }] });
+    expect(deploy([service])).toEqual([
+      { path: "grants[0]", message: expect.stringMatching(/acts as its runtime service account: add that account/) },
+    ]);
+    expect(deploy([service, runtime])).toEqual([]);
+  });
+
+  it("a Container Apps deploy names the environment it joins", () => {
+    const group = `/subscriptions/${SUBSCRIPTION}/resourceGroups/web-prod/providers`;
+    const azure = { subscriptionId: SUBSCRIPTION, resourceGroupName: "agents", location: "westeurope" };
+    const deploy = (resources: string[]) => problems({ azure, grants: [{ role: "deployment-agent", resources }] });
+    expect(deploy([`${group}/Microsoft.App/containerApps/web`])).toEqual([
+      {
+        path: "grants[0]",
+        message: expect.stringMatching(/joins it to its environment again: add the Container Apps environment/),
+      },
+    ]);
+    expect(
+      deploy([`${group}/Microsoft.App/containerApps/web`, `${group}/Microsoft.App/managedEnvironments/web-prod`]),
+    ).toEqual([]);
   });
 });
 

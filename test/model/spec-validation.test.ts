@@ -32,6 +32,25 @@ function without(key: keyof typeof VALID) {
 }
 
 describe("agent spec validation", () => {
+  it("refuses a pull_request trust for a prod agent or one that can write, at runsOn.ref", () => {
+    const pullRequest = githubActions({ repository: "acme/api", ref: "pull_request" });
+    expect(problemsOf({ ...VALID, runsOn: pullRequest }).map((problem) => problem.path)).toEqual(["runsOn.ref"]);
+    expect(
+      problemsOf({
+        ...VALID,
+        environment: "dev",
+        runsOn: pullRequest,
+        grants: [{ resource: "arn:aws:s3:::acme-dev-previews", access: ["write"] }],
+      }),
+    ).toEqual([
+      { path: "runsOn.ref", message: expect.stringMatching(/an agent that can write must trust a GitHub environment/) },
+    ]);
+    // Read-only, outside production: a preview agent may run on pull requests.
+    expect(
+      planAgent("pr-reviewer", { ...VALID, environment: "dev", runsOn: pullRequest }, { today: TODAY }).trust.subject,
+    ).toBe("repo:acme/api:pull_request");
+  });
+
   it("accepts the valid spec and derives the exact subject", () => {
     const agent = planAgent("pr-reviewer", VALID, { today: TODAY });
     expect(agent.trust.subject).toBe("repo:acme/api:environment:prod");

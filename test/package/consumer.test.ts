@@ -35,9 +35,29 @@ const TEMPLATE_TSCONFIG = {
 };
 
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
-import { AgentIdentity, AwsOidcProvider, githubActions } from "@agent-iam/pulumi";
+import { AgentGateway, AgentIdentity, AwsOidcProvider, githubActions } from "@agent-iam/pulumi";
 
 const github = new AwsOidcProvider("github", { issuerUrl: "https://token.actions.githubusercontent.com" });
+const tools = new AgentGateway("tools", {
+  owner: "keisha@acme.example",
+  environment: pulumi.getStack(),
+  issuer: { url: "https://token.actions.githubusercontent.com", audiences: ["https://tools.acme.example"] },
+  targets: [
+    {
+      name: "jira",
+      mcpServer: { endpoint: "https://mcp.atlassian.example/v1/mcp" },
+      tools: [{ name: "create_issue", description: "Opens an issue", inputs: { project: { type: "string", required: true } } }],
+      credentials: {
+        oauth2: {
+          discoveryUrl: "https://auth.atlassian.example/.well-known/openid-configuration",
+          clientId: "acme-agents",
+          clientSecret: { secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:jira-Q1w2E3", jsonKey: "client_secret" },
+          scopes: ["write:jira-work"],
+        },
+      },
+    },
+  ],
+});
 
 export const reviewer = new AgentIdentity("pr-reviewer", {
   owner: "keisha@acme.example",
@@ -48,9 +68,11 @@ export const reviewer = new AgentIdentity("pr-reviewer", {
   grants: [{ role: "code-reviewer", resources: ["arn:aws:s3:::acme-prod-source", "arn:aws:sqs:us-east-1:123456789012:review-findings"] }],
   aws: { oidcProvider: github },
   budget: { monthly: 50, notify: ["keisha@acme.example"] },
+  tools: { gateway: tools, allow: [{ target: "jira", tool: "create_issue", when: { project: { equals: "OPS" } } }] },
 });
 
 export const roleArn = reviewer.aws?.roleArn;
+export const gatewayUrl = tools.gatewayUrl;
 `;
 
 /** Pulumi's documented unit-test way: mocks set before the program is imported; the simplest mocks (inputs as state). */
@@ -170,6 +192,7 @@ describe("@agent-iam/pulumi installed from its tarball into a user's project", (
     const names = result.stdout.trim().split(" ");
     for (const name of [
       "AgentIdentity",
+      "AgentGateway",
       "AwsOidcProvider",
       "GcpWorkloadIdentityPool",
       "GcpBudgetStopper",
@@ -197,18 +220,22 @@ describe("@agent-iam/pulumi installed from its tarball into a user's project", (
     expect(result.status).toBe(0);
     const { types, record } = JSON.parse(result.stdout.trim().split("\n").pop()!) as {
       types: string[];
-      record: { id: string; identities: { aws: { roleArn: string | null } } };
+      record: { id: string; identities: { aws: { roleArn: string | null } }; tools: { summary: string }[] };
     };
     expect(types).toEqual(
       expect.arrayContaining([
         "agent-iam:index:AgentIdentity",
         "aws:iam/role:Role",
         "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+        "agent-iam:aws:AgentGateway",
+        "aws:bedrock/agentcoreGateway:AgentcoreGateway",
+        "aws:bedrock/agentcorePolicy:AgentcorePolicy",
       ]),
     );
     expect(record.id).toBe("pr-reviewer");
     // The simplest mocks give the role no ARN: the record says it is not known, and nothing throws.
     expect(record.identities.aws.roleArn).toBeNull();
+    expect(record.tools.map((tool) => tool.summary)).toEqual(['may call jira create_issue when project is "OPS"']);
   });
 
   it("(d) npx agent-iam check from the user's own node_modules/.bin passes the program", () => {
@@ -264,7 +291,7 @@ describe("@agent-iam/pulumi installed from its tarball into a user's project", (
       expect(pack.startInfo.version).toBe(
         JSON.parse(readFileSync(join(REPO, "policy-pack", "package.json"), "utf8")).version,
       );
-      expect(pack.startInfo.policies.length).toBeGreaterThanOrEqual(15);
+      expect(pack.startInfo.policies.length).toBeGreaterThanOrEqual(16);
     } finally {
       await pack.close();
     }

@@ -36,6 +36,10 @@ const POLICY_TABLE: Record<string, "mandatory" | "advisory"> = {
   "agent-has-budget": "advisory",
   "break-glass-time-bound": "mandatory",
   "delegation-within-approval": "mandatory",
+  // Issue 20: tools behind a gateway.
+  "tool-access-governed": "mandatory",
+  // Issue 17: grants that do the job.
+  "grants-take-effect": "mandatory",
 };
 
 const ACCESS_KEY: AnalyzerResource = resource("aws:iam/accessKey:AccessKey", "bot-key", { user: "bot" });

@@ -66,6 +66,7 @@ function note(plan: ProgramPlan, created: readonly string[]): void {
               : " (agent's environment)";
     count(coverage.presets, `${runsOn.kind}${variant}`);
     for (const grant of agent.grants) count(coverage.forms, grant.form === "role" ? `role ${grant.role}` : grant.form);
+    for (const tool of agent.tools ?? []) count(coverage.forms, `tool ${tool.target}/${tool.tool}`);
   }
 }
 
@@ -159,12 +160,19 @@ describe("property 3: agent-iam's own output passes the whole pack in mandatory 
     // The property says something only if the generator reached every cloud and preset.
     for (const cloud of ["aws", "gcp", "azure"] as const)
       expect(coverage.clouds.get(cloud) ?? 0, cloud).toBeGreaterThan(3);
+    // Agents with tools on an AgentGateway, every target kind among them.
+    for (const target of ["jira", "payments", "slack", "access"])
+      expect(
+        [...coverage.forms].some(([form, n]) => form.startsWith(`tool ${target}/`) && n > 0),
+        target,
+      ).toBe(true);
     for (const preset of ["github-actions", "gitlab-ci", "kubernetes", "oidc"])
       expect(
         [...coverage.presets.keys()].some((key) => key.startsWith(preset)),
         preset,
       ).toBe(true);
-  });
+    // Sixty programs, gateways among them, each run under Pulumi's mocks: minutes on a loaded 2-core machine.
+  }, 300_000);
 
   it("generated programs in a preview: only advisories, each saying what waits for apply", async () => {
     await fc.assert(

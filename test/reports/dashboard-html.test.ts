@@ -117,3 +117,86 @@ describe("the dashboard page", () => {
     expect(expiring).toContain("in 19 days");
   });
 });
+
+describe("tools beside cloud grants", () => {
+  const catalog = {
+    gateway: "tools-prod",
+    environment: "prod",
+    issuerUrl: "https://token.actions.githubusercontent.com",
+    targets: [
+      {
+        name: "jira",
+        tools: [
+          {
+            name: "create_issue",
+            description: "Opens an issue",
+            inputs: { project: { type: "string" as const, required: true } },
+          },
+        ],
+      },
+      {
+        name: "payments",
+        tools: [
+          {
+            name: "refund",
+            description: "Refunds an order",
+            risk: "refund" as const,
+            inputs: { amount: { type: "number" as const, required: true } },
+          },
+        ],
+      },
+    ],
+  };
+  const gateway = {
+    catalog,
+    policyEngineId: "engine-1",
+    gatewayArn: "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/tools-prod-a1b2c3d4e5",
+  };
+  const refunds = record("support-refunds", {
+    approval: "SEC-2041",
+    tools: {
+      gateway,
+      allow: [
+        { target: "jira", tool: "create_issue", when: { project: { equals: "OPS" } } },
+        { target: "payments", tool: "refund", when: { amount: { atMost: 500 } } },
+      ],
+    },
+  });
+
+  it("the record says which tools, in plain words, and counts the high-risk one in its risk", () => {
+    expect(refunds.tools).toEqual([
+      {
+        gateway: "tools-prod",
+        target: "jira",
+        tool: "create_issue",
+        action: "jira___create_issue",
+        conditions: ['project is "OPS"'],
+        risk: null,
+        summary: 'may call jira create_issue when project is "OPS"',
+      },
+      {
+        gateway: "tools-prod",
+        target: "payments",
+        tool: "refund",
+        action: "payments___refund",
+        conditions: ["amount is at most 500"],
+        risk: "refund",
+        summary: "may call payments refund when amount is at most 500 (high-risk: moves money (refunds, payouts))",
+      },
+    ]);
+    expect(refunds.risk.reasons.map((reason) => reason.rule)).toContain("calls-high-risk-tools");
+    expect(record("pr-reviewer").risk.reasons.map((reason) => reason.rule)).not.toContain("calls-high-risk-tools");
+  });
+
+  it("the dashboard, the Markdown and the CSV show them beside the cloud grants", async () => {
+    const { inventoryCsv, inventoryMarkdown } = await import("../../src/reports/inventory");
+    const page = renderDashboard({ generated: TODAY, agents: [refunds] });
+    expect(page).toContain("<h3>Tools it may call</h3>");
+    expect(page).toContain(`<li>${escapeHtml('may call jira create_issue when project is "OPS"')}`);
+    const markdown = inventoryMarkdown([refunds]);
+    expect(markdown).toContain('Tools:\n\n- may call jira create_issue when project is "OPS"');
+    const [header, row] = inventoryCsv([refunds]).split("\r\n");
+    expect(header!.split(",")).toContain("tools");
+    expect(row).toContain('may call jira create_issue when project is ""OPS""');
+  });
+});

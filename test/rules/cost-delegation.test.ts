@@ -44,7 +44,7 @@ const critical = () => [
 ];
 
 describe("agent-has-budget: advisory below the configured tier, mandatory from it", () => {
-  it("by default (from high): a low-risk agent without budget is advised, a critical one blocked", async () => {
+  it("by default (from critical): a low-risk agent without budget is advised, a critical one blocked", async () => {
     const diagnostics = await diagnose([...lowRisk(), ...critical()]);
     const level = (name: string) =>
       diagnostics
@@ -58,18 +58,24 @@ describe("agent-has-budget: advisory below the configured tier, mandatory from i
   it("mandatoryFromTier moves the line both ways", async () => {
     const all = await diagnose([...lowRisk(), ...critical()], { "agent-has-budget": { mandatoryFromTier: "low" } });
     expect(all.map((diagnostic) => diagnostic.enforcementLevel)).toEqual(["mandatory", "mandatory"]);
-    const none = await diagnose(
-      [
-        ...lowRisk(),
-        agentRole("prod-writer"),
-        rolePolicy("prod-writer-put", "prod-writer", {
-          Action: "sqs:SendMessage",
-          Resource: "arn:aws:sqs:us-east-1:123456789012:out",
-        }),
-      ],
-      { "agent-has-budget": { mandatoryFromTier: "critical" } },
-    );
-    expect(none.map((diagnostic) => diagnostic.enforcementLevel)).toEqual(["advisory", "advisory"]);
+    const prodWriter = () => [
+      ...lowRisk(),
+      agentRole("prod-writer"),
+      rolePolicy("prod-writer-put", "prod-writer", {
+        Action: "sqs:SendMessage",
+        Resource: "arn:aws:sqs:us-east-1:123456789012:out",
+      }),
+    ];
+    // A production agent that can write is tier high: advised by default, blocked one config line away.
+    const byDefault = await diagnose(prodWriter());
+    expect(byDefault.map((diagnostic) => diagnostic.enforcementLevel)).toEqual(["advisory", "advisory"]);
+    expect(byDefault.find((diagnostic) => diagnostic.message.includes('"prod-writer"'))!.message).toMatch(/risk high/);
+    const fromHigh = await diagnose(prodWriter(), { "agent-has-budget": { mandatoryFromTier: "high" } });
+    expect(
+      fromHigh
+        .filter((diagnostic) => diagnostic.message.includes('"prod-writer"'))
+        .map((diagnostic) => diagnostic.enforcementLevel),
+    ).toEqual(["mandatory"]);
   });
 
   it("a budget that stops the agent satisfies it at any tier", async () => {

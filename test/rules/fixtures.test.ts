@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { POLICIES } from "../../policy-pack/policies";
 import { FIXTURES } from "../fixtures/policy";
+import { ISSUE_CLASSES } from "../fixtures/policy/build";
 import { runDirectly, verdictProblems } from "../support/policy-fixtures";
 
 /**
@@ -54,3 +55,46 @@ for (const fixture of FIXTURES)
       },
     );
   });
+
+describe("issue 18's classes of hand-written insecure programs", () => {
+  const tagged = FIXTURES.flatMap((fixture) =>
+    fixture.cases.filter((testCase) => testCase.class).map((testCase) => ({ policy: fixture.policy, testCase })),
+  );
+
+  it("every class has blocked programs and near misses; prints the catch rate and the rules that own each class", () => {
+    const rows = Object.entries(ISSUE_CLASSES).map(([key, title]) => {
+      const cases = tagged.filter(({ testCase }) => testCase.class === key);
+      const insecure = cases.filter(({ testCase }) => testCase.verdict !== "pass");
+      const nearMisses = cases.filter(({ testCase }) => testCase.verdict === "pass");
+      const judged = (list: typeof cases) =>
+        list.filter(
+          ({ policy, testCase }) => verdictProblems(testCase, policy, runDirectly(policy, testCase)).length === 0,
+        );
+      return {
+        key,
+        title,
+        caught: judged(insecure).length,
+        insecure: insecure.length,
+        passed: judged(nearMisses).length,
+        nearMisses: nearMisses.length,
+        owners: [...new Set(insecure.map(({ policy }) => policy))].sort(),
+      };
+    });
+    const total = (pick: (row: (typeof rows)[number]) => number) => rows.reduce((sum, row) => sum + pick(row), 0);
+    console.log(
+      [
+        "issue 18 catch rate on the fixture corpus (blocked insecure programs; near misses that pass):",
+        ...rows.map(
+          (row) =>
+            `  ${row.title}: caught ${row.caught}/${row.insecure}, near misses passed ${row.passed}/${row.nearMisses}${row.owners.length ? ` (${row.owners.join(", ")})` : ""}`,
+        ),
+        `  total: caught ${total((row) => row.caught)}/${total((row) => row.insecure)}, near misses passed ${total((row) => row.passed)}/${total((row) => row.nearMisses)}`,
+      ].join("\n"),
+    );
+    for (const row of rows) {
+      expect([row.key, row.nearMisses > 0]).toEqual([row.key, true]);
+      if (row.key !== "false-positives") expect([row.key, row.insecure > 0]).toEqual([row.key, true]);
+      expect([row.key, row.caught, row.passed]).toEqual([row.key, row.insecure, row.nearMisses]);
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { readdirSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -66,6 +66,7 @@ const REFS: Record<Cloud, Partial<Record<ResourceKind, string>>> = {
     key: `//cloudkms.googleapis.com/projects/${PROJECT}/locations/europe-west1/keyRings/agents/cryptoKeys/data`,
     logs: `//logging.googleapis.com/projects/${PROJECT}`,
     metrics: `//monitoring.googleapis.com/projects/${PROJECT}`,
+    runtime: `//iam.googleapis.com/projects/${PROJECT}/serviceAccounts/web-runtime@${PROJECT}.iam.gserviceaccount.com`,
   },
   azure: (() => {
     const group = `/subscriptions/${SUBSCRIPTION}/resourceGroups/data-prod`;
@@ -82,16 +83,28 @@ const REFS: Record<Cloud, Partial<Record<ResourceKind, string>>> = {
       logs: at("Microsoft.OperationalInsights/workspaces/acme-prod-logs"),
       key: at("Microsoft.KeyVault/vaults/acme-prod-kv/keys/data"),
       "resource-group": group,
+      runtime: at("Microsoft.App/managedEnvironments/acme-prod"),
     };
   })(),
 };
 
-/** What a grant on a kind needs named beside it: an ECS rollout registers a task definition and passes a role. */
+/**
+ * What a grant on a kind needs named beside it: an ECS rollout registers a task definition and
+ * passes a role, a Cloud Run deploy acts as the runtime service account, a Container Apps update
+ * joins its environment.
+ */
 const NEEDED_BESIDE: Partial<Record<Cloud, Partial<Record<ResourceKind, readonly string[]>>>> = {
   aws: {
     service: [
       "arn:aws:ecs:us-east-1:123456789012:task-definition/web:*",
       "arn:aws:iam::123456789012:role/acme-prod-web-task",
+    ],
+  },
+  gcp: { service: [REFS.gcp.runtime!] },
+  azure: {
+    service: [
+      REFS.azure.runtime!,
+      `/subscriptions/${SUBSCRIPTION}/resourceGroups/data-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities/web-runtime`,
     ],
   },
 };
@@ -304,9 +317,17 @@ describe("everything the components produce passes the whole pack, every policy 
   });
 });
 
-/** The example programs (the insecure one is expected to fail, see below). */
+/** The example programs (the insecure one is expected to fail, see below), and those of a folder of several (`organisation/payments`). */
 const EXAMPLES = existsSync("examples")
-  ? readdirSync("examples").filter((name) => existsSync(join("examples", name, "Pulumi.yaml")))
+  ? readdirSync("examples").flatMap((name) =>
+      existsSync(join("examples", name, "Pulumi.yaml"))
+        ? [name]
+        : statSync(join("examples", name)).isDirectory()
+          ? readdirSync(join("examples", name))
+              .filter((program) => existsSync(join("examples", name, program, "Pulumi.yaml")))
+              .map((program) => `${name}/${program}`)
+          : [],
+    )
   : [];
 const stacksOf = (example: string) =>
   readdirSync(join("examples", example)).flatMap((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1] ?? []);
@@ -360,6 +381,7 @@ describe("the insecure example fails on every block it shows", () => {
           "short-lived-credentials",
           "agent-identity-expiry",
           "high-risk-requires-approval",
+          "tool-access-governed",
         ])
           expect(mandatory, policy).toContain(policy);
         const advisory = new Set(

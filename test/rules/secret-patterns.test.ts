@@ -27,6 +27,14 @@ const POSITIVES: [string, string][] = [
   ["gitlab-token", join("gl", "pat-", "x1Y2z3A4b5C6d7E8f9G0")],
   ["slack-token", join("xo", "xb-", "123456789012-1234567890123-", "AbCdEfGhIjKlMnOpQrStUvWx")],
   ["slack-webhook", join("https://hooks.slack.com/services/", "T0ABCDEF1/B0ABCDEF2/", "abcdefghijklmnopqrstuvwx")],
+  ["openai-api-key", join("OPENAI_API_KEY=sk-", "proj-", "Xq7".repeat(50), "aB")],
+  ["openai-api-key", join("sk-", "Ab1".repeat(6), "Zz", "T3Blbk", "FJ", "Qr9".repeat(6), "Yy")],
+  ["anthropic-api-key", join("sk-", "ant-api03-", "Hn4_".repeat(23), "k", "AA")],
+  ["google-api-key", join("AI", "za", "SyD".repeat(11), "x9")],
+  ["google-api-key", join("AQ.", "Ab", "8RN6".repeat(12))],
+  ["huggingface-token", join("HF_TOKEN=hf_", "AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh")],
+  ["openrouter-api-key", join("sk-or-", "v1-", "0a1b2c3d".repeat(8))],
+  ["groq-api-key", join("gsk_", "Ab3".repeat(17), "x")],
 ];
 
 const NEAR_MISSES: [string, string][] = [
@@ -46,6 +54,10 @@ const NEAR_MISSES: [string, string][] = [
   ["a KMS key ARN", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
   ["a word with ghp in it", "high_performance_profile"],
   ["a 40-character base64 value outside a secret-key property", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKE"],
+  ["an OpenAI key placeholder", "sk-proj-..."],
+  ["a Hugging Face model id", "hf_transfer"],
+  ["an Anthropic key hint as the Admin API shows it", "sk-ant-api03-R2D...igAA"],
+  ["a Google API key id (not the key)", "projects/123/locations/global/keys/AIzaKeyId"],
 ];
 
 describe("the secret pattern table", () => {

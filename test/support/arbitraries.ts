@@ -73,6 +73,75 @@ export const validAwsGrant = fc.oneof(
   }),
 );
 
+/** A gateway for an agent's environment and issuer, as `AgentGateway` exposes one. */
+function gatewayFor(environment: unknown, runsOn: unknown) {
+  const kind = (runsOn as { kind?: unknown } | null)?.kind;
+  const issuerUrl =
+    kind === "gitlab-ci"
+      ? "https://gitlab.com"
+      : typeof (runsOn as { issuerUrl?: unknown } | null)?.issuerUrl === "string"
+        ? (runsOn as { issuerUrl: string }).issuerUrl
+        : "https://token.actions.githubusercontent.com";
+  return {
+    catalog: {
+      gateway: "tools-env",
+      environment: typeof environment === "string" ? environment : "prod",
+      issuerUrl,
+      targets: [
+        {
+          name: "jira",
+          tools: [
+            {
+              name: "create_issue",
+              description: "Opens an issue",
+              inputs: { project: { type: "string", required: true }, priority: { type: "integer" } },
+            },
+            { name: "delete_issue", description: "Deletes an issue", risk: "delete" },
+          ],
+        },
+      ],
+    },
+    policyEngineId: "tools_env_policies-a1b2c3d4e5",
+    gatewayArn: "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/tools-env-a1b2c3d4e5",
+  };
+}
+
+/** Tools on the agent's own gateway (filled in by `withGateway` once the spec's environment and issuer are drawn). */
+const validTools = fc.record({
+  gateway: fc.constant("MATCHING_GATEWAY"),
+  allow: fc.array(
+    fc.constantFrom(
+      { target: "jira", tool: "create_issue", when: { project: { equals: "OPS" }, priority: { atMost: 2 } } },
+      { target: "jira", tool: "create_issue" },
+    ),
+    { minLength: 1, maxLength: 2 },
+  ),
+});
+
+const nearMissTools = fc.constantFrom(
+  { gateway: "MATCHING_GATEWAY", allow: [] },
+  { gateway: {}, allow: [{ target: "jira", tool: "create_issue" }] },
+  {
+    gateway: "MATCHING_GATEWAY",
+    allow: [{ target: "jira", tool: "create_issue", when: { project: { lessThan: 1 } } }],
+  },
+  {
+    gateway: "MATCHING_GATEWAY",
+    allow: [{ target: "jira", tool: "create_issue", rateLimit: { calls: 1, per: "minute" } }],
+  },
+  { gateway: "MATCHING_GATEWAY", allow: [{ target: "nope", tool: "create_issue" }] },
+  { gateway: "MATCHING_GATEWAY", allow: [{ target: "jira", tool: "delete_issue" }] },
+  { allow: "everything" },
+);
+
+function withGateway<T>(spec: T): T {
+  if (typeof spec !== "object" || spec === null) return spec;
+  const record = spec as Record<string, unknown>;
+  const tools = record.tools as { gateway?: unknown } | undefined;
+  if (typeof tools !== "object" || tools === null || tools.gateway !== "MATCHING_GATEWAY") return spec;
+  return { ...record, tools: { ...tools, gateway: gatewayFor(record.environment, record.runsOn) } } as T;
+}
+
 /** A valid AWS-only spec. */
 export const validAwsSpec = fc.record({
   owner: validOwner,
@@ -99,45 +168,48 @@ export const anySpec = fc.oneof(
   { weight: 1, arbitrary: garbage },
   {
     weight: 6,
-    arbitrary: fc.record(
-      {
-        owner: fieldOr(validOwner, fc.constantFrom("keisha", "keisha@acme", "@x.io", "team bots@acme.example")),
-        purpose: fieldOr(validPurpose, fc.constantFrom("x", " ", "a".repeat(500))),
-        environment: fieldOr(validEnvironment, fc.constantFrom("Prod", "prod env", "", "x".repeat(40))),
-        expires: fieldOr(validExpires, fc.constantFrom("2001-01-01", "2027-02-30", "tomorrow", "2027/01/01")),
-        runsOn: fieldOr(
-          validRunsOn,
-          fc.constantFrom(
-            { kind: "github-actions", repository: "acme/*" },
-            { kind: "oidc", issuerUrl: "http://x", subject: "*" },
-            { kind: "jenkins" },
-          ),
-        ),
-        grants: fieldOr(
-          fc.array(validAwsGrant, { maxLength: 3 }),
-          fc.array(
-            fc.oneof(
-              garbage,
-              fc.record({
-                resource: fc.constantFrom("*", "arn:aws:s3:::a*", "s3://x"),
-                access: fc.constantFrom("read", "admin"),
-              }),
+    arbitrary: fc
+      .record(
+        {
+          owner: fieldOr(validOwner, fc.constantFrom("keisha", "keisha@acme", "@x.io", "team bots@acme.example")),
+          purpose: fieldOr(validPurpose, fc.constantFrom("x", " ", "a".repeat(500))),
+          environment: fieldOr(validEnvironment, fc.constantFrom("Prod", "prod env", "", "x".repeat(40))),
+          expires: fieldOr(validExpires, fc.constantFrom("2001-01-01", "2027-02-30", "tomorrow", "2027/01/01")),
+          runsOn: fieldOr(
+            validRunsOn,
+            fc.constantFrom(
+              { kind: "github-actions", repository: "acme/*" },
+              { kind: "oidc", issuerUrl: "http://x", subject: "*" },
+              { kind: "jenkins" },
             ),
-            { maxLength: 3 },
           ),
-        ),
-        maxSessionDuration: fieldOr(fc.constantFrom(900, 3600), fc.constantFrom(0, 899, 7200, 43_201, 1.5, -1)),
-        disabled: fieldOr(fc.boolean(), fc.constantFrom("yes", 1)),
-        approval: fieldOr(
-          fc.constantFrom("SEC-1", "https://tickets.acme.example/SEC-1"),
-          fc.constantFrom("please", ""),
-        ),
-        aws: fieldOr(
-          fc.constant({ oidcProvider: PROVIDER }),
-          fc.constantFrom({}, { oidcProvider: "not-an-arn" }, { oidcProvider: PROVIDER, extra: 1 }),
-        ),
-      },
-      { requiredKeys: [] },
-    ),
+          grants: fieldOr(
+            fc.array(validAwsGrant, { maxLength: 3 }),
+            fc.array(
+              fc.oneof(
+                garbage,
+                fc.record({
+                  resource: fc.constantFrom("*", "arn:aws:s3:::a*", "s3://x"),
+                  access: fc.constantFrom("read", "admin"),
+                }),
+              ),
+              { maxLength: 3 },
+            ),
+          ),
+          maxSessionDuration: fieldOr(fc.constantFrom(900, 3600), fc.constantFrom(0, 899, 7200, 43_201, 1.5, -1)),
+          disabled: fieldOr(fc.boolean(), fc.constantFrom("yes", 1)),
+          approval: fieldOr(
+            fc.constantFrom("SEC-1", "https://tickets.acme.example/SEC-1"),
+            fc.constantFrom("please", ""),
+          ),
+          tools: fieldOr(validTools, nearMissTools),
+          aws: fieldOr(
+            fc.constant({ oidcProvider: PROVIDER }),
+            fc.constantFrom({}, { oidcProvider: "not-an-arn" }, { oidcProvider: PROVIDER, extra: 1 }),
+          ),
+        },
+        { requiredKeys: [] },
+      )
+      .map(withGateway),
   },
 );

@@ -9,7 +9,10 @@
  * `==`, `!=`, `&&`, `||`, `!`, parentheses, `in` over a list literal, the conditional `c ? a : b`;
  * the string methods `startsWith`, `endsWith`, `contains`, `matches` (RE2, here through JavaScript's
  * RegExp, which agrees with RE2 on the patterns the tests write: literals, `.`, `*`, `^`, `$`), and
- * `size()`. Anything else is a parse error.
+ * `size()`. For IAM Conditions (cloud.google.com/iam/docs/conditions-attribute-reference): `request`
+ * and `resource` as variables, the `timestamp(string)` conversion (RFC 3339) and `<`, `<=`, `>`, `>=`
+ * between two timestamps, two ints or two strings; `+` on strings and ints, and Google's `extract`
+ * (IAM docs, "Attribute mappings"). Anything else is a parse error.
  *
  * Semantics that matter for security (cel-spec): selecting a field that is absent is an error, not
  * false; `&&` and `||` are commutative with respect to errors (`false && error` is false,
@@ -25,7 +28,12 @@ export class CelError extends Error {
   }
 }
 
-type Value = string | number | boolean | null | Value[] | { readonly [key: string]: Value };
+/** A CEL timestamp (google.protobuf.Timestamp), in milliseconds since the epoch. */
+export class CelTimestamp {
+  constructor(readonly millis: number) {}
+}
+
+type Value = string | number | boolean | null | CelTimestamp | Value[] | { readonly [key: string]: Value };
 
 /** A value, or the error CEL carries through evaluation (errors are values until the end). */
 type Result = { ok: true; value: Value } | { ok: false; error: string };
@@ -36,10 +44,11 @@ type Node =
   | { kind: "select"; target: Node; field: string }
   | { kind: "index"; target: Node; key: Node }
   | { kind: "call"; target: Node; method: string; args: Node[] }
+  | { kind: "function"; name: string; args: Node[] }
   | { kind: "list"; items: Node[] }
   | { kind: "not"; operand: Node }
   | { kind: "conditional"; test: Node; then: Node; otherwise: Node }
-  | { kind: "binary"; op: "==" | "!=" | "&&" | "||" | "in" | "+"; left: Node; right: Node };
+  | { kind: "binary"; op: "==" | "!=" | "&&" | "||" | "in" | "+" | "<" | "<=" | ">" | ">="; left: Node; right: Node };
 
 interface Token {
   readonly type: "string" | "number" | "ident" | "op" | "end";
@@ -91,8 +100,8 @@ function tokenize(source: string): Token[] {
       continue;
     }
     const op =
-      ["==", "!=", "&&", "||"].find((candidate) => source.startsWith(candidate, at)) ??
-      (".[](),!?:+".includes(char) ? char : undefined);
+      ["==", "!=", "&&", "||", "<=", ">="].find((candidate) => source.startsWith(candidate, at)) ??
+      (".[](),!<>?:+".includes(char) ? char : undefined);
     if (!op) throw new CelError(`unexpected character ${JSON.stringify(char)} at ${at}`);
     tokens.push({ type: "op", text: op });
     at += op.length;
@@ -120,6 +129,18 @@ export function parseCel(source: string): Node {
     if (token.type === "ident") {
       if (token.text === "true" || token.text === "false") return { kind: "literal", value: token.text === "true" };
       if (token.text === "null") return { kind: "literal", value: null };
+      if (peek().text === "(" && peek().type === "op") {
+        take();
+        const args: Node[] = [];
+        if (peek().text !== ")")
+          for (;;) {
+            args.push(or());
+            if (peek().text === ",") take();
+            else break;
+          }
+        expect(")");
+        return { kind: "function", name: token.text, args };
+      }
       return { kind: "ident", name: token.text };
     }
     if (token.text === "(") {
@@ -190,9 +211,9 @@ export function parseCel(source: string): Node {
   const relation = (): Node => {
     const left = additive();
     const next = peek();
-    if ((next.text === "==" || next.text === "!=") && next.type === "op") {
+    if (["==", "!=", "<", "<=", ">", ">="].includes(next.text) && next.type === "op") {
       take();
-      return { kind: "binary", op: next.text, left, right: additive() };
+      return { kind: "binary", op: next.text as "==" | "!=" | "<" | "<=" | ">" | ">=", left, right: additive() };
     }
     if (next.type === "ident" && next.text === "in") {
       take();
@@ -237,10 +258,23 @@ const ok = (value: Value): Result => ({ ok: true, value });
 const fail = (error: string): Result => ({ ok: false, error });
 
 function isMap(value: Value): value is { readonly [key: string]: Value } {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof CelTimestamp);
 }
 
+/** The ordering of two values of one orderable type, or undefined (CEL: no matching overload). */
+function compare(a: Value, b: Value): number | undefined {
+  if (a instanceof CelTimestamp && b instanceof CelTimestamp) return a.millis - b.millis;
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  return undefined;
+}
+
+/** RFC 3339 with a zone, as CEL's `timestamp(string)` requires. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
 function equal(a: Value, b: Value): boolean {
+  if (a instanceof CelTimestamp || b instanceof CelTimestamp)
+    return a instanceof CelTimestamp && b instanceof CelTimestamp && a.millis === b.millis;
   if (Array.isArray(a) && Array.isArray(b))
     return a.length === b.length && a.every((item, index) => equal(item, b[index]!));
   if (isMap(a) && isMap(b))
@@ -320,6 +354,19 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
       }
       return fail(`unsupported function ${node.method}`);
     }
+    case "function": {
+      const args: Value[] = [];
+      for (const arg of node.args) {
+        const result = evaluate(arg, variables);
+        if (!result.ok) return result;
+        args.push(result.value);
+      }
+      if (node.name === "timestamp" && args.length === 1 && typeof args[0] === "string") {
+        if (!RFC3339.test(args[0])) return fail(`timestamp(): not RFC 3339: ${args[0]}`);
+        return ok(new CelTimestamp(Date.parse(args[0])));
+      }
+      return fail(`unsupported function ${node.name}`);
+    }
     case "conditional": {
       const test = evaluate(node.test, variables);
       if (!test.ok) return test;
@@ -357,6 +404,13 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
         return Array.isArray(right.value)
           ? ok(right.value.some((item) => equal(item, left.value)))
           : fail("in needs a list");
+      if (node.op === "<" || node.op === "<=" || node.op === ">" || node.op === ">=") {
+        const order = compare(left.value, right.value);
+        if (order === undefined) return fail(`no matching overload for ${node.op}`);
+        return ok(
+          node.op === "<" ? order < 0 : node.op === "<=" ? order <= 0 : node.op === ">" ? order > 0 : order >= 0,
+        );
+      }
       return ok(node.op === "==" ? equal(left.value, right.value) : !equal(left.value, right.value));
     }
   }

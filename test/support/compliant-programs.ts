@@ -1,8 +1,10 @@
 import fc from "fast-check";
 import {
+  AgentGateway,
   AgentIdentity,
   AgentSpecError,
   AwsOidcProvider,
+  GcpBudgetStopper,
   GcpWorkloadIdentityPool,
   type AgentIdentityArgs,
   type RunsOn,
@@ -20,6 +22,10 @@ import { planAgent } from "../../src/clouds/plan";
 import { SESSION_LIMITS } from "../../src/model/cloud-limits";
 import { awsTagValue } from "../../src/model/tags";
 import type { DirectConfig } from "./pack-direct";
+import { catalogOf, parseGatewayArgs } from "../../src/model/gateway";
+import { resolveTrust } from "../../src/model/issuers";
+import type { ToolPermissionSpec } from "../../src/model/tool-spec";
+import { TARGETS, gatewayArgs } from "./gateways";
 
 /**
  * Valid agent programs, generated: one to three `AgentIdentity`s of one environment, each on a
@@ -73,6 +79,7 @@ export function resourceRef(cloud: Cloud, kind: ResourceKind, id: string, projec
         key: `//cloudkms.googleapis.com/projects/${project}/locations/europe-west1/keyRings/agents/cryptoKeys/${id}`,
         logs: `//logging.googleapis.com/projects/${project}`,
         metrics: `//monitoring.googleapis.com/projects/${project}`,
+        runtime: `//iam.googleapis.com/projects/${project}/serviceAccounts/${id}-runtime@${project}.iam.gserviceaccount.com`,
       };
       return refs[kind];
     }
@@ -91,6 +98,7 @@ export function resourceRef(cloud: Cloud, kind: ResourceKind, id: string, projec
         logs: at(`Microsoft.OperationalInsights/workspaces/logs-${id}`),
         key: at(`Microsoft.KeyVault/vaults/kv-${id}/keys/data`),
         "resource-group": group,
+        runtime: at(`Microsoft.App/managedEnvironments/env-${id}`),
       };
       return refs[kind];
     }
@@ -112,7 +120,19 @@ export const KINDS_BY_CLOUD: Record<Cloud, readonly ResourceKind[]> = {
     "container-repo",
     "key",
   ],
-  gcp: ["bucket", "secret", "topic", "queue", "table", "service", "container-repo", "key", "logs", "metrics"],
+  gcp: [
+    "bucket",
+    "secret",
+    "topic",
+    "queue",
+    "table",
+    "service",
+    "container-repo",
+    "key",
+    "logs",
+    "metrics",
+    "runtime",
+  ],
   azure: [
     "bucket",
     "table",
@@ -125,8 +145,18 @@ export const KINDS_BY_CLOUD: Record<Cloud, readonly ResourceKind[]> = {
     "logs",
     "key",
     "resource-group",
+    "runtime",
   ],
 };
+
+/**
+ * What a deploy of a service needs named beside it (a runtime identity it acts as or an environment
+ * it joins): added to a catalog role's resources, so that generated deploys are valid specs.
+ */
+function neededBeside(cloud: Cloud, kind: ResourceKind, id: string, project: string): string[] {
+  if (kind !== "service" || cloud === "aws") return [];
+  return [resourceRef(cloud, "runtime", id, project)!];
+}
 
 /** AWS actions the IAM catalog offers only on `*` (checked by the soundness test against the catalog). */
 export const WILDCARD_ONLY_ACTIONS: readonly string[] = [
@@ -185,6 +215,8 @@ export interface AgentPlan {
   readonly gcpPool: "component" | "existing";
   readonly team?: string;
   readonly costCenter?: string;
+  /** Tools on the gateway of the agent's issuer (a gateway trusts one issuer), from `TOOL_GRANTS`. */
+  readonly tools?: readonly ToolPermissionSpec[];
 }
 
 /** A generated program: agents of one environment, deployed as the stack of that environment. */
@@ -443,9 +475,16 @@ function agentArb(environment: string, agentName: string, rich: boolean): fc.Arb
           gcpPool: fc.constantFrom("component" as const, "existing" as const),
           team: fc.option(fc.constantFrom("platform", "data & ml"), { nil: undefined }),
           costCenter: fc.option(fc.constantFrom("CC-42", "eng/platform"), { nil: undefined }),
+          tools: fc.option(fc.subarray([...TOOL_GRANTS], { minLength: 1, maxLength: 3 }), { nil: undefined }),
         }),
       )
       // Grants that change permissions, delete or export need an approval (else the spec is not valid).
+      // High-risk tools need an approval too.
+      .map((plan) =>
+        plan.tools?.some((entry) => HIGH_RISK_TOOLS.has(`${entry.target}/${entry.tool}`))
+          ? { ...plan, approval: plan.approval ?? "SEC-1234" }
+          : plan,
+      )
       .map((plan) =>
         plan.grants.some(
           (grant) => grant.form === "resource" && (grant.access.includes("permissions") || grant.include.length > 0),
@@ -474,8 +513,46 @@ export function programArbitrary(
     .chain(([environment, project, names]) =>
       fc
         .tuple(...names.map((agentName) => agentArb(environment, agentName, options.rich ?? false)))
-        .map((agents) => validPlan({ environment, project, boundary: true, agents })),
+        .map((agents) =>
+          validPlan({ environment, project, boundary: true, agents: oneSubjectPerGateway(agents, environment) }),
+        ),
     );
+}
+
+/**
+ * Tools an agent of a generated program may be allowed, on the gateway of `test/support/gateways.ts`
+ * (a target of each kind, each argument type, high-risk tools).
+ */
+export const TOOL_GRANTS: readonly ToolPermissionSpec[] = [
+  { target: "jira", tool: "create_issue", when: { project: { equals: "OPS" } } },
+  { target: "jira", tool: "create_issue", when: { project: { oneOf: ["OPS", "SUP"] }, priority: { atMost: 2 } } },
+  { target: "payments", tool: "get_order" },
+  { target: "payments", tool: "refund", when: { amount: { atMost: 500 }, currency: { equals: "EUR" } } },
+  { target: "slack", tool: "post_message", when: { channel: { oneOf: ["#ops", "#reviews"] } } },
+  { target: "jira", tool: "delete_issue" },
+  { target: "access", tool: "grant_access", when: { role: { equals: "viewer" } } },
+];
+
+const HIGH_RISK_TOOLS = new Set(
+  TARGETS.flatMap((target) => target.tools.filter((tool) => tool.risk).map((tool) => `${target.name}/${tool.name}`)),
+);
+
+/** Two agents with one subject would be one principal to a gateway (the components refuse it): the later one gets no tools. */
+function oneSubjectPerGateway(agents: readonly AgentPlan[], environment: string): AgentPlan[] {
+  const taken = new Set<string>();
+  return agents.map((agent) => {
+    if (!agent.tools) return agent;
+    const trust = resolveTrust(agent.runsOn.runsOn as never, environment);
+    const key = `${trust.issuerUrl}\n${trust.subject}`;
+    if (taken.has(key)) return { ...agent, tools: undefined };
+    taken.add(key);
+    return agent;
+  });
+}
+
+/** The gateway of an issuer in a program: one per environment and issuer. */
+export function gatewayArgsFor(environment: string, issuerUrl: string) {
+  return gatewayArgs({ environment, issuer: { url: issuerUrl, audiences: ["https://tools.acme.example"] } });
 }
 
 /** Programs of any environment. */
@@ -491,7 +568,12 @@ const POOL_NAME = "projects/123456789012/locations/global/workloadIdentityPools/
 function specOf(
   plan: AgentPlan,
   program: ProgramPlan,
-  shared: { provider: (issuerUrl: string, audience?: string) => unknown; pool: () => unknown },
+  shared: {
+    provider: (issuerUrl: string, audience?: string) => unknown;
+    pool: () => unknown;
+    stopper: () => unknown;
+    gateway: (issuerUrl: string, environment: string) => unknown;
+  },
 ): AgentIdentityArgs {
   const ref = (entry: RefPlan) => resourceRef(entry.cloud, entry.kind, entry.id, program.project)!;
   const grants = plan.grants.map((grant) => {
@@ -499,7 +581,16 @@ function specOf(
       case "role":
         return {
           role: grant.role,
-          resources: grant.refs.map(ref),
+          resources: [
+            ...new Set(
+              grant.refs.flatMap((entry) => [
+                ref(entry),
+                ...(grant.role === "deployment-agent"
+                  ? neededBeside(entry.cloud, entry.kind, entry.id, program.project)
+                  : []),
+              ]),
+            ),
+          ],
           ...(grant.untilDays ? { until: inDays(Math.min(grant.untilDays, plan.expiresInDays)) } : {}),
           ...(grant.dataClass ? { dataClass: grant.dataClass } : {}),
         };
@@ -542,6 +633,8 @@ function specOf(
       pool:
         plan.gcpPool === "component" ? shared.pool() : { name: POOL_NAME, provider: `${POOL_NAME}/providers/existing` },
       ...(plan.budget ? { billingAccount: "012345-6789AB-CDEF01" } : {}),
+      // Ends grants that take no IAM condition on the review date, and stops the agent at its budget.
+      budgetStopper: shared.stopper(),
     };
   if (plan.clouds.includes("azure"))
     spec.azure = {
@@ -550,13 +643,24 @@ function specOf(
       location: "westeurope",
     };
   if (plan.budget) spec.budget = { monthly: 250, notify: [plan.owner] };
+  if (plan.tools)
+    spec.tools = { gateway: shared.gateway(plan.runsOn.issuerUrl, program.environment), allow: plan.tools };
   return spec as unknown as AgentIdentityArgs;
 }
 
 /** Shared components stood in for by what they resolve to: enough to validate a spec without a Pulumi run. */
 const STAND_INS = {
+  gateway: (issuerUrl: string, environment: string) => {
+    const parsed = parseGatewayArgs("tools", gatewayArgsFor(environment, issuerUrl));
+    return {
+      catalog: catalogOf("tools", parsed.args!),
+      policyEngineId: "toolspolicies-a1b2c3d4e5",
+      gatewayArn: "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/tools-a1b2c3d4e5",
+    };
+  },
   provider: (issuerUrl: string) => `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuerUrl.replace(/^https:\/\//, "")}`,
   pool: () => ({ name: POOL_NAME, provider: `${POOL_NAME}/providers/existing` }),
+  stopper: () => ({ protect: () => undefined }),
 };
 
 /**
@@ -603,6 +707,8 @@ export function declareProgram(program: ProgramPlan): Declared {
   const declared: Declared = { created: [], refused: [] };
   const providers = new Map<string, AwsOidcProvider>();
   let pool: GcpWorkloadIdentityPool | undefined;
+  const gateways = new Map<string, AgentGateway>();
+  let stopper: GcpBudgetStopper | undefined;
   const shared = {
     provider: (issuerUrl: string, audience?: string) => {
       const key = `${issuerUrl} ${audience ?? ""}`;
@@ -617,6 +723,16 @@ export function declareProgram(program: ProgramPlan): Declared {
       return provider;
     },
     pool: () => (pool ??= new GcpWorkloadIdentityPool("agents", { project: program.project })),
+    gateway: (issuerUrl: string, environment: string) => {
+      let gateway = gateways.get(issuerUrl);
+      if (!gateway) {
+        gateway = new AgentGateway(`tools-${gateways.size}`, gatewayArgsFor(environment, issuerUrl));
+        gateways.set(issuerUrl, gateway);
+      }
+      return gateway;
+    },
+    stopper: () =>
+      (stopper ??= new GcpBudgetStopper("budget-stopper", { project: program.project, region: "europe-west1" })),
   };
   for (const agent of program.agents) {
     try {

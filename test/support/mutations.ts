@@ -1,5 +1,7 @@
 import type { AnalyzerResource } from "../../src/gate/analyzer";
 import { awsActionInfo } from "../../src/clouds/aws/iam-catalog";
+import { AGENTCORE_TYPES } from "../../src/model/contract";
+import { isProductionEnvironment } from "../../src/model/risk/score";
 import { DEPARTED_OWNER, SUBSCRIPTION, type AgentPlan, type JudgeableProgram } from "./compliant-programs";
 
 /**
@@ -264,6 +266,27 @@ const perIdentity =
       mutate(program, name, identity.urn, (props) => change(props, identity, context, program)),
     );
 
+function ofType(program: JudgeableProgram, type: string): AnalyzerResource[] {
+  return program.stack.filter((resource) => resource.type === type);
+}
+
+/** The tool permits `AgentIdentity`'s tools made (not the forbids). */
+function permits(program: JudgeableProgram): AnalyzerResource[] {
+  return ofType(program, AGENTCORE_TYPES.policy).filter((policy) =>
+    String((policy.properties.definition as { cedar?: { statement?: unknown } })?.cedar?.statement).startsWith(
+      "permit",
+    ),
+  );
+}
+
+function withStatement(props: Props, change: (text: string) => string): Props {
+  const cedar = (props.definition as { cedar: { statement: string } }).cedar;
+  cedar.statement = change(cedar.statement);
+  return props;
+}
+
+const GITHUB_ISSUER = "token.actions.githubusercontent.com";
+
 /** The operators, each with the policy that owns what it breaks. */
 export const OPERATORS: readonly MutationOperator[] = [
   {
@@ -321,18 +344,105 @@ export const OPERATORS: readonly MutationOperator[] = [
   {
     name: "attach-administrator-access",
     owner: "no-overbroad-aws-scopes",
-    description: "AdministratorAccess is attached to an agent role",
+    description: "AdministratorAccess is attached to the role of an agent that is not switched off",
     mutants: (program) =>
-      program.stack.filter(isAgentRole).map((role) =>
-        add(program, "attach-administrator-access", [
-          {
-            urn: urnFor(program, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${role.name}-admin`),
-            type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-            name: `${role.name}-admin`,
-            properties: { role: role.properties.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
-          },
-        ]),
+      enabledIdentities(program)
+        .filter(isAgentRole)
+        .map((role) =>
+          add(program, "attach-administrator-access", [
+            {
+              urn: urnFor(program, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${role.name}-admin`),
+              type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+              name: `${role.name}-admin`,
+              properties: { role: role.properties.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+            },
+          ]),
+        ),
+  },
+  {
+    name: "attach-readonly-access",
+    owner: "no-overbroad-aws-scopes",
+    description: "ReadOnlyAccess (read every object, item, secret and log of the account) is attached to an agent role",
+    mutants: (program) =>
+      enabledIdentities(program)
+        .filter(isAgentRole)
+        .map((role) =>
+          add(program, "attach-readonly-access", [
+            {
+              urn: urnFor(program, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${role.name}-read-all`),
+              type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+              name: `${role.name}-read-all`,
+              properties: { role: role.properties.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" },
+            },
+          ]),
+        ),
+  },
+  {
+    name: "resource-to-arn-wildcard",
+    owner: "no-overbroad-aws-scopes",
+    description: "a policy of an agent role gains s3:GetObject on arn:aws:s3:::*/* (every object of every bucket)",
+    mutants: (program) =>
+      agentPolicies(program).map((policy) =>
+        mutate(program, "resource-to-arn-wildcard", policy.urn, (props) => {
+          const document = JSON.parse(String(props.policy)) as { Statement: unknown[] };
+          document.Statement.push({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::*/*" });
+          return { ...props, policy: JSON.stringify(document) };
+        }),
       ),
+  },
+  {
+    name: "add-send-command-on-every-instance",
+    owner: "no-overbroad-aws-scopes",
+    description: "a policy of an agent role gains ssm:SendCommand on instance/* (lateral movement)",
+    mutants: (program) =>
+      agentPolicies(program).map((policy) =>
+        mutate(program, "add-send-command-on-every-instance", policy.urn, (props) => {
+          const document = JSON.parse(String(props.policy)) as { Statement: unknown[] };
+          document.Statement.push({
+            Effect: "Allow",
+            Action: "ssm:SendCommand",
+            Resource: [
+              "arn:aws:ssm:us-east-1::document/AWS-RunShellScript",
+              "arn:aws:ec2:us-east-1:123456789012:instance/*",
+            ],
+          });
+          return { ...props, policy: JSON.stringify(document) };
+        }),
+      ),
+  },
+  {
+    name: "trust-any-aws-principal",
+    owner: "federated-trust-pinned",
+    description: 'an agent role\'s trust gains an sts:AssumeRole statement for Principal {"AWS": "*"}',
+    mutants: (program) =>
+      webIdentityRoles(program).map((role) =>
+        mutate(program, "trust-any-aws-principal", role.urn, (props) => {
+          const document = JSON.parse(String(props.assumeRolePolicy)) as { Statement: unknown[] };
+          document.Statement.push({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" });
+          return { ...props, assumeRolePolicy: JSON.stringify(document) };
+        }),
+      ),
+  },
+  {
+    name: "sub-to-pull-request",
+    owner: "environment-isolation",
+    description:
+      "a production agent's GitHub trust moves to the repository's pull_request subject (code from any fork)",
+    mutants: (program) =>
+      isProductionEnvironment(program.plan.environment)
+        ? webIdentityRoles(program)
+            .filter((role) => String(role.properties.assumeRolePolicy).includes(`${GITHUB_ISSUER}:sub`))
+            .map((role) =>
+              mutate(program, "sub-to-pull-request", role.urn, (props) =>
+                editTrust(props, (condition) => {
+                  for (const block of Object.values(condition)) {
+                    const key = keyEnding(block, `${GITHUB_ISSUER}:sub`);
+                    if (key) block[key] = String(block[key]).replace(/^(repo:[^:]+):.*$/, "$1:pull_request");
+                  }
+                }),
+              ),
+            )
+        : [],
   },
   {
     name: "drop-sub-condition",
@@ -481,6 +591,25 @@ export const OPERATORS: readonly MutationOperator[] = [
         ),
   },
   {
+    name: "azure-blob-reader-at-subscription",
+    owner: "no-overbroad-azure-scopes",
+    description: "an agent's role assignment becomes Storage Blob Data Reader on the whole subscription",
+    mutants: (program) =>
+      program.stack
+        .filter(
+          (resource) =>
+            resource.type === "azure-native:authorization:RoleAssignment" && agentOf(program, resource) !== undefined,
+        )
+        .map((assignment) =>
+          mutate(program, "azure-blob-reader-at-subscription", assignment.urn, (props) => ({
+            ...props,
+            // Storage Blob Data Reader (Azure built-in roles, learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+            roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1`,
+            scope: `/subscriptions/${SUBSCRIPTION}`,
+          })),
+        ),
+  },
+  {
     name: "azure-assignment-to-management-group",
     owner: "no-overbroad-azure-scopes",
     description: "an agent's role assignment moves to a management group",
@@ -578,6 +707,48 @@ export const OPERATORS: readonly MutationOperator[] = [
             member: String(props.member).replace(/^principal:\/\/(.+?)\/subject\/.*$/, "principalSet://$1/*"),
           })),
         ),
+  },
+  {
+    name: "gcp-condition-owner-not-empty",
+    owner: "federated-trust-pinned",
+    description: "a provider's attributeCondition gains an || branch that only tests the owner claim is non-empty",
+    mutants: (program) =>
+      program.stack
+        .filter(
+          (resource) =>
+            resource.type === "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider" &&
+            typeof resource.properties.attributeCondition === "string",
+        )
+        .map((provider) =>
+          mutate(program, "gcp-condition-owner-not-empty", provider.urn, (props) => ({
+            ...props,
+            attributeCondition: `(${String(props.attributeCondition)}) || assertion.repository_owner != ''`,
+          })),
+        ),
+  },
+  {
+    name: "gcp-object-reader-at-project",
+    owner: "no-overbroad-gcp-scopes",
+    description:
+      "an agent's service account reads every object of the project (roles/storage.objectViewer at project level)",
+    mutants: (program) =>
+      enabledIdentities(program)
+        .filter((resource) => resource.type === "gcp:serviceaccount/account:Account")
+        .map((account) => {
+          const name = `${account.name}-project-objects`;
+          return add(program, "gcp-object-reader-at-project", [
+            {
+              urn: urnFor(program, "gcp:projects/iAMMember:IAMMember", name),
+              type: "gcp:projects/iAMMember:IAMMember",
+              name,
+              properties: {
+                project: account.properties.project,
+                role: "roles/storage.objectViewer",
+                member: account.properties.member ?? `serviceAccount:${String(account.properties.email)}`,
+              },
+            },
+          ]);
+        }),
   },
   {
     name: "gcp-basic-role",
@@ -680,6 +851,112 @@ export const OPERATORS: readonly MutationOperator[] = [
             return undefined;
           });
         }),
+  },
+  {
+    name: "gateway-authorizer-none",
+    owner: "tool-access-governed",
+    description: "an AgentCore gateway lets anyone in (authorizer NONE)",
+    mutants: (program) =>
+      ofType(program, AGENTCORE_TYPES.gateway).map((gateway) =>
+        mutate(program, "gateway-authorizer-none", gateway.urn, (props) => {
+          const { authorizerConfiguration: _dropped, ...rest } = props;
+          return { ...rest, authorizerType: "NONE" };
+        }),
+      ),
+  },
+  {
+    name: "gateway-jwt-any-audience",
+    owner: "tool-access-governed",
+    description: "a gateway's JWT authorizer stops pinning its audiences",
+    mutants: (program) =>
+      ofType(program, AGENTCORE_TYPES.gateway).map((gateway) =>
+        mutate(program, "gateway-jwt-any-audience", gateway.urn, (props) => {
+          const jwt = (props.authorizerConfiguration as { customJwtAuthorizer: Props }).customJwtAuthorizer;
+          delete jwt.allowedAudiences;
+          delete jwt.allowedClients;
+          return props;
+        }),
+      ),
+  },
+  {
+    name: "gateway-engine-log-only",
+    owner: "tool-access-governed",
+    description: "a gateway serving production records its policy decisions without enforcing them (LOG_ONLY)",
+    mutants: (program) =>
+      ofType(program, AGENTCORE_TYPES.gateway).map((gateway) =>
+        mutate(program, "gateway-engine-log-only", gateway.urn, (props) => ({
+          ...props,
+          tags: { ...(props.tags as Props), environment: "prod" },
+          policyEngineConfiguration: { ...(props.policyEngineConfiguration as Props), mode: "LOG_ONLY" },
+        })),
+      ),
+  },
+  {
+    name: "tool-permit-any-principal",
+    owner: "tool-access-governed",
+    description: "an agent's tool permit stops naming the agent (principal unconstrained)",
+    mutants: (program) =>
+      permits(program).map((policy) =>
+        mutate(program, "tool-permit-any-principal", policy.urn, (props) =>
+          withStatement(props, (text) =>
+            text.replace(/principal == AgentCore::OAuthUser::"(?:[^"\\]|\\.)*"/, "principal"),
+          ),
+        ),
+      ),
+  },
+  {
+    name: "tool-permit-any-tool",
+    owner: "tool-access-governed",
+    description: "an agent's tool permit stops naming the tool (action unconstrained)",
+    mutants: (program) =>
+      permits(program).map((policy) =>
+        mutate(program, "tool-permit-any-tool", policy.urn, (props) =>
+          withStatement(props, (text) =>
+            text
+              .replace(/action == AgentCore::Action::"(?:[^"\\]|\\.)*"/, "action")
+              .replace(/resource == AgentCore::Gateway::"(?:[^"\\]|\\.)*"/, "resource is AgentCore::Gateway"),
+          ),
+        ),
+      ),
+  },
+  {
+    name: "policy-ignores-findings",
+    owner: "tool-access-governed",
+    description: "an AgentCore policy is created even when validation finds it overly permissive",
+    mutants: (program) =>
+      ofType(program, AGENTCORE_TYPES.policy).map((policy) =>
+        mutate(program, "policy-ignores-findings", policy.urn, (props) => ({
+          ...props,
+          validationMode: "IGNORE_ALL_FINDINGS",
+        })),
+      ),
+  },
+  {
+    name: "literal-api-key",
+    owner: "tool-access-governed",
+    description: "an API-key credential provider gets its key as a literal",
+    mutants: (program, context) =>
+      ofType(program, AGENTCORE_TYPES.apiKeyProvider).map((provider) =>
+        mutate(program, "literal-api-key", provider.urn, (props) => {
+          const { apiKeySecretConfig: _config, apiKeySecretSource: _source, ...rest } = props;
+          return { ...rest, apiKey: context.secret };
+        }),
+      ),
+  },
+  {
+    name: "gateway-role-broad",
+    owner: "tool-access-governed",
+    description: "the role a gateway calls its Lambda and API Gateway tools as may invoke any function",
+    mutants: (program) =>
+      ofType(program, "aws:iam/rolePolicy:RolePolicy")
+        .filter((policy) => policy.name.endsWith("-gateway-access"))
+        .map((policy) =>
+          mutate(program, "gateway-role-broad", policy.urn, (props) => {
+            const document = JSON.parse(String(props.policy)) as { Statement: Props[] };
+            document.Statement.push({ Sid: "Broad", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "*" });
+            return { ...props, policy: JSON.stringify(document) };
+          }),
+        ),
   },
   {
     name: "drop-permissions-boundary",

@@ -145,6 +145,7 @@ export function judgeDirectly(
             props: proxy.unknownCheckingProxy(clone(resource.properties)),
             urn: resource.urn,
             name: resource.name,
+            provider: providerOf(resource),
             opts: {
               parent: resource.options?.parent ?? resource.parent,
               protect: false,
@@ -172,6 +173,7 @@ export function judgeDirectly(
             props: proxy.unknownCheckingProxy(clone(resource.properties)),
             urn: resource.urn,
             name: resource.name,
+            provider: providerOf(resource),
             opts: { parent: resource.options?.parent ?? resource.parent },
             dependencies: [] as PulumiPolicyResource[],
             propertyDependencies: {} as Record<string, PulumiPolicyResource[]>,
@@ -207,6 +209,16 @@ export function judgeDirectly(
     }
   });
   return { diagnostics, crashes };
+}
+
+/** A resource's provider as `@pulumi/policy` hands it to policies (`PolicyProviderResource`). */
+function providerOf(
+  resource: AnalyzerResource,
+): { type: string; name: string; urn: string; props: unknown } | undefined {
+  const provider = resource.provider;
+  return provider
+    ? { type: provider.type, name: provider.name, urn: provider.urn, props: clone(provider.properties) }
+    : undefined;
 }
 
 /** The names of the pack's policies, in order. */

@@ -79,6 +79,7 @@ export function runDirectly(policyName: string, testCase: PolicyCase): Reported[
             name: resource.name,
             props: resource.properties,
             opts: { parent: resource.parent },
+            provider: resource.provider ? { ...resource.provider, props: resource.provider.properties } : undefined,
             getConfig,
           } as unknown as ResourceValidationArgs,
           report,
@@ -92,6 +93,7 @@ export function runDirectly(policyName: string, testCase: PolicyCase): Reported[
           name: resource.name,
           props: resource.properties,
           opts: {},
+          provider: resource.provider ? { ...resource.provider, props: resource.provider.properties } : undefined,
           dependencies: [],
           propertyDependencies: {},
         } as unknown as PulumiPolicyResource;

@@ -122,6 +122,7 @@ const result = z.strictObject({
   level: level.optional(),
   message,
   locations: z.array(location).optional(),
+  relatedLocations: z.array(location).optional(),
   partialFingerprints: z.record(z.string(), z.string()).optional(),
   fingerprints: z.record(z.string(), z.string()).optional(),
   properties: propertyBag.optional(),

@@ -17,10 +17,16 @@ const callSchema = z
   .object({
     /** AWS `service:Action`, a GCP permission, or an Azure operation (action or data action). */
     action: z.string().min(3),
-    /** The resource the call is made on: an ARN or `*` (AWS), a full resource name (GCP), a resource id (Azure). */
+    /**
+     * The resource the call is made on: an ARN or `*` (AWS), a full resource name (GCP:
+     * `//SERVICE.googleapis.com/…`, a project-level call on `//SERVICE.googleapis.com/projects/P`),
+     * a resource id (Azure).
+     */
     resource: z.string().min(1),
     /** Request context an AWS call carries (condition keys such as `iam:PassedToService`). */
     context: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+    /** Azure: the operation is a data action (data plane: blobs, messages, secrets), not a control-plane action. */
+    dataAction: z.boolean().optional(),
     /** Why a denied call must be denied (the class it belongs to, or the promise it would break). */
     why: z.string().optional(),
   })

@@ -18,6 +18,12 @@ import fc from "fast-check";
  *   "Token overview").
  * - Slack: `xoxb-`/`xoxp-`/`xoxa-`/`xoxo-`/`xoxs-`/`xoxr-` tokens (team id, user id, secret), `xapp-`
  *   app-level tokens, incoming webhooks `https://hooks.slack.com/services/T…/B…/…` (Slack API, "Token types").
+ * - OpenAI: `sk-proj-`, `sk-svcacct-`, `sk-admin-` + about 150 URL-safe characters; legacy `sk-` + 48
+ *   with `T3BlbkFJ` in the middle (platform.openai.com, "API keys").
+ * - Anthropic: `sk-ant-api03-` + 93 URL-safe characters + `AA`, `sk-ant-admin01-` (Claude docs, "Get an API key").
+ * - Google: `AIza` + 35 URL-safe characters; authorization keys `AQ.Ab…` (Gemini API docs, "API keys").
+ * - Hugging Face: `hf_` + 34 letters (Hub docs, "User access tokens").
+ * - OpenRouter: `sk-or-v1-` + 64 hex; Groq: `gsk_` + 52 base62.
  */
 
 const chars = (alphabet: string) => fc.constantFrom(...alphabet.split(""));
@@ -160,6 +166,47 @@ export const slackWebhook = token(
     .map(([team, hook, secret]) => `https://hooks.slack.com/services/T${team}/B${hook}/${secret}`),
 );
 
+const URL_SAFE = `${BASE62}_-`;
+
+export const openaiKey = token(
+  "openai-api-key",
+  fc.oneof(
+    fc
+      .tuple(fc.constantFrom("sk-proj-", "sk-svcacct-", "sk-admin-"), string(URL_SAFE, 120, 170))
+      .map(([prefix, body]) => prefix + body)
+      .filter((key) => !/[_-]$/.test(key)),
+    fc.tuple(string(BASE62, 20), string(BASE62, 20)).map(([a, b]) => `sk-${a}T3BlbkFJ${b}`),
+  ),
+);
+
+export const anthropicKey = token(
+  "anthropic-api-key",
+  fc.tuple(fc.constantFrom("api03", "admin01"), string(URL_SAFE, 93)).map(([kind, body]) => `sk-ant-${kind}-${body}AA`),
+);
+
+export const googleApiKey = token(
+  "google-api-key",
+  fc.oneof(
+    string(URL_SAFE, 35).map((body) => `AIza${body}`),
+    string(URL_SAFE, 40, 80).map((body) => `AQ.Ab${body}`),
+  ),
+);
+
+export const huggingFaceToken = token(
+  "huggingface-token",
+  string(`${UPPER}${LOWER}`, 34).map((body) => `hf_${body}`),
+);
+
+export const openrouterKey = token(
+  "openrouter-api-key",
+  string(HEX, 64).map((body) => `sk-or-v1-${body}`),
+);
+
+export const groqKey = token(
+  "groq-api-key",
+  string(BASE62, 52).map((body) => `gsk_${body}`),
+);
+
 /** Every credential format, one arbitrary each (keyed by the detector's pattern id). */
 export const TOKENS_BY_ID: Readonly<Record<string, readonly fc.Arbitrary<Token>[]>> = {
   "aws-access-key-id": [awsAccessKeyId],
@@ -170,6 +217,12 @@ export const TOKENS_BY_ID: Readonly<Record<string, readonly fc.Arbitrary<Token>[
   "gitlab-token": [gitlabToken],
   "slack-token": [slackToken],
   "slack-webhook": [slackWebhook],
+  "openai-api-key": [openaiKey],
+  "anthropic-api-key": [anthropicKey],
+  "google-api-key": [googleApiKey],
+  "huggingface-token": [huggingFaceToken],
+  "openrouter-api-key": [openrouterKey],
+  "groq-api-key": [groqKey],
 };
 
 /** Any credential of any format. */

@@ -19,6 +19,8 @@ export interface AwsActionInfo {
   readonly accessLevel: AccessLevel;
   /** Resource types the action can be scoped to; empty when it only accepts `*`. */
   readonly resourceTypes: readonly string[];
+  /** The types every request of the action names (the catalog's required types: all must be allowed). */
+  readonly requiredResourceTypes: readonly string[];
   readonly isWildcardOnly: boolean;
 }
 
@@ -32,7 +34,7 @@ export interface AwsResourceTypeInfo {
 interface RawAction {
   name: string;
   accessLevel: string;
-  resourceTypes: { name: string }[];
+  resourceTypes: { name: string; required?: boolean }[];
 }
 interface RawResourceType {
   key: string;
@@ -69,6 +71,7 @@ export function awsServiceActions(service: string): ReadonlyMap<string, AwsActio
       name: entry.name,
       accessLevel,
       resourceTypes: entry.resourceTypes.map((type) => type.name),
+      requiredResourceTypes: entry.resourceTypes.filter((type) => type.required === true).map((type) => type.name),
       // The package derives this the same way (actions.js): no resource type means `*` only.
       isWildcardOnly: entry.resourceTypes.length === 0,
     });

@@ -1,7 +1,9 @@
 import { accessRank } from "../../model/access";
 import { ACTION_CLASSES, highRiskClasses, type HighRiskClass } from "../../model/action-classes";
 import { isUnknown } from "../../model/unknown";
-import type { AwsActionInfo } from "./iam-catalog";
+import { awsDataReadOf } from "./data-reads";
+import { awsActionInfo, type AwsActionInfo } from "./iam-catalog";
+import { AWS_LATERAL_MOVES } from "./lateral-movement";
 import {
   actionMatches,
   expandActionPattern,
@@ -12,6 +14,7 @@ import {
   statementDeniesEverywhere,
   type PolicyStatement,
 } from "./policy-document";
+import { reachesEveryResource, reachWords, statementReach, statementReachByType, type Reach } from "./resource-reach";
 import {
   CREDENTIALS_EXPOSURE_ACTIONS,
   READ_ONLY_DATA_EXFILTRATION_ACTIONS,
@@ -32,12 +35,18 @@ export interface SourcedStatement {
   readonly statement: PolicyStatement;
   /** `inline policy "grants"`, `policy "reviewer-grants-1"`, … */
   readonly source: string;
+  /** The resource that holds or attaches the policy, when it is not the role itself. */
+  readonly urn?: string;
 }
 
 /** One problem, with the statement it comes from. */
 export interface PermissionProblem {
   readonly source: string;
   readonly message: string;
+  /** The resource that holds or attaches the statement's policy, when known. */
+  readonly urn?: string;
+  /** The actions the problem is about, as the catalog spells them (for blanket reads, unscoped writes, lateral movement). */
+  readonly actions?: readonly string[];
 }
 
 /** The analysis of a role's permissions. */
@@ -46,11 +55,18 @@ export interface PermissionAnalysis {
   readonly serviceWildcards: readonly PermissionProblem[];
   /** Allow statements with `NotAction`. */
   readonly notActionAllows: readonly PermissionProblem[];
-  /** Write or permissions-management actions allowed on every resource although they can be scoped. */
+  /**
+   * Write or permissions-management actions allowed on every resource of their type (`*`, or an
+   * ARN pattern such as `table/*`, `function:*`) although they can be scoped.
+   */
   readonly unscopedWrites: readonly PermissionProblem[];
+  /** Reads of stored data (objects, items, messages, secrets …) on every resource of their type. */
+  readonly blanketReads: readonly PermissionProblem[];
+  /** Actions that run code on, or log in to, every instance, task or function (`lateral-movement.ts`). */
+  readonly lateralMovement: readonly PermissionProblem[];
   /** Published privilege-escalation methods the role can perform. */
   readonly escalations: readonly EscalationMethod[];
-  /** `iam:PassRole` / `sts:AssumeRole` on every role. */
+  /** `iam:PassRole` / `sts:AssumeRole` on every role (of the account, or of every account). */
   readonly roleHopping: readonly PermissionProblem[];
   /** Actions that return credentials, allowed on every resource. */
   readonly credentialsExposure: readonly PermissionProblem[];
@@ -70,14 +86,30 @@ export interface PermissionOptions {
 
 const MAX_LISTED = 6;
 
-function listed(actions: readonly string[]): string {
-  const head = actions.slice(0, MAX_LISTED).join(", ");
-  return actions.length > MAX_LISTED ? `${head} and ${actions.length - MAX_LISTED} more` : head;
+function listed(actions: readonly string[], max = MAX_LISTED): string {
+  const head = actions.slice(0, max).join(", ");
+  return actions.length > max ? `${head} and ${actions.length - max} more` : head;
 }
 
 function where(entry: SourcedStatement): string {
   return `${entry.source}, statement ${entry.statement.sid ? `"${entry.statement.sid}"` : entry.statement.index}`;
 }
+
+type EveryReach = Extract<Reach, { kind: "every" }>;
+
+/** Actions grouped by the words of what they reach (`every resource ("*")` → the actions). */
+function byReach(entries: readonly { action: string; reach: EveryReach }[]): [string, string[]][] {
+  const groups = new Map<string, string[]>();
+  for (const { action, reach } of entries) {
+    const words = reachWords(reach);
+    const list = groups.get(words) ?? [];
+    if (!list.includes(action)) list.push(action);
+    groups.set(words, list);
+  }
+  return [...groups];
+}
+
+const LATERAL_BY_ACTION = new Map(AWS_LATERAL_MOVES.map((move) => [move.action, move]));
 
 /** Analyses the statements of every policy a role holds. */
 export function analyzePermissions(
@@ -104,6 +136,8 @@ export function analyzePermissions(
   const serviceWildcards: PermissionProblem[] = [];
   const notActionAllows: PermissionProblem[] = [];
   const unscopedWrites: PermissionProblem[] = [];
+  const blanketReads: PermissionProblem[] = [];
+  const lateralMovement: PermissionProblem[] = [];
   const roleHopping: PermissionProblem[] = [];
   const credentialsExposure: PermissionProblem[] = [];
   const highRisk: Record<"permissions" | HighRiskClass, Set<string>> = {
@@ -115,18 +149,43 @@ export function analyzePermissions(
   };
   const allowedCredentials = new Set((options.allowedCredentialActions ?? []).map((action) => action.toLowerCase()));
 
+  // The types each action reaches entirely, over every statement that allows it: IAM checks each
+  // resource of a request against all statements, so a required type named in one statement and
+  // reached entirely by another is reached entirely.
+  const reachMemo = new Map<PolicyStatement, Map<string, ReadonlyMap<string, EveryReach>>>();
+  const reachByType = (statement: PolicyStatement, info: AwsActionInfo): ReadonlyMap<string, EveryReach> => {
+    let byAction = reachMemo.get(statement);
+    if (!byAction) reachMemo.set(statement, (byAction = new Map()));
+    let found = byAction.get(info.action);
+    if (!found) byAction.set(info.action, (found = statementReachByType(statement, info)));
+    return found;
+  };
+  const everyTypes = new Map<string, Set<string>>();
+  const everyTypesOf = (info: AwsActionInfo): ReadonlySet<string> => {
+    let types = everyTypes.get(info.action);
+    if (!types) {
+      types = new Set();
+      for (const { statement } of denyAll ? [] : allows)
+        if (statementCoversAction(statement, info.action) && !deniedEverywhere(info.action))
+          for (const type of reachByType(statement, info).keys()) types.add(type);
+      everyTypes.set(info.action, types);
+    }
+    return types;
+  };
+
   for (const entry of denyAll ? [] : allows) {
     const { statement } = entry;
     const allResources = statementCoversAllResources(statement);
     const wildcards = statement.actions.filter((pattern) => !isUnknown(pattern) && isServiceWildcard(pattern));
+    const at = { source: entry.source, ...(entry.urn ? { urn: entry.urn } : {}) };
     if (wildcards.length > 0)
       serviceWildcards.push({
-        source: entry.source,
+        ...at,
         message: `${where(entry)} allows ${wildcards.map((pattern) => `"${pattern}"`).join(", ")}: every action of ${wildcards.includes("*") ? "every service" : "a service"}; list the exact actions the agent needs`,
       });
     if (statement.notActions.length > 0)
       notActionAllows.push({
-        source: entry.source,
+        ...at,
         message: `${where(entry)} allows everything except ${listed(statement.notActions)} (NotAction); list the actions the agent needs with Action instead`,
       });
 
@@ -152,37 +211,74 @@ export function analyzePermissions(
           highRisk.export.add(`${named(info)} on every resource`);
       }
     }
-    const live = infos;
-    if (allResources) {
-      const scopable = live
-        .filter((info) => accessRank(info.accessLevel) >= accessRank("write") && !info.isWildcardOnly)
-        .map((info) => info.action);
-      if (scopable.length > 0 && wildcards.length === 0)
-        unscopedWrites.push({
-          source: entry.source,
-          message: `${where(entry)} allows ${listed([...new Set(scopable)])} on every resource ("*"), though ${scopable.length === 1 ? "it" : "they"} can be scoped; name the resources' ARNs in Resource`,
-        });
-      for (const action of CREDENTIALS_EXPOSURE_ACTIONS) {
-        if (allowedCredentials.has(action) || deniedEverywhere(action) || ROLE_HOPPING_ACTIONS.includes(action))
+    // What each action reaches: every resource of its type (`*`, `table/*`, `arn:aws:s3:::*/*` …) or named ones.
+    const writes: { action: string; reach: EveryReach }[] = [];
+    const reads: { action: string; reach: EveryReach; data: string }[] = [];
+    const lateral: { action: string; reach: EveryReach; does: string }[] = [];
+    for (const info of infos) {
+      if (info.isWildcardOnly) continue;
+      const lower = info.action.toLowerCase();
+      const move = LATERAL_BY_ACTION.get(lower);
+      if (move) {
+        const reach = statementReach(statement, info, move.types);
+        if (reach.kind === "every") {
+          lateral.push({ action: info.action, reach, does: move.does });
           continue;
-        if (statementCoversAction(statement, action))
-          credentialsExposure.push({
-            source: entry.source,
-            message: `${where(entry)} allows ${action} on every resource, which returns credentials; scope it to the named resource or remove it`,
-          });
+        }
       }
+      const data = awsDataReadOf(lower);
+      const here = reachByType(statement, info);
+      if (here.size === 0 || !reachesEveryResource(info, everyTypesOf(info))) continue;
+      const reach = [...here.values()].reduce((widest, candidate) =>
+        candidate.names === "all" && candidate.accounts === "every" ? candidate : widest,
+      );
+      if (accessRank(info.accessLevel) >= accessRank("write")) writes.push({ action: info.action, reach });
+      else if (data) reads.push({ action: info.action, reach, data });
+    }
+    if (wildcards.length === 0)
+      for (const [words, actions] of byReach(writes))
+        unscopedWrites.push({
+          ...at,
+          actions,
+          message: `${where(entry)} allows ${listed(actions)} on ${words}, though ${actions.length === 1 ? "it" : "they"} can be scoped; name the resources' ARNs in Resource`,
+        });
+    for (const [words, actions] of byReach(reads)) {
+      const kinds = [...new Set(reads.filter((read) => actions.includes(read.action)).map((read) => read.data))];
+      blanketReads.push({
+        ...at,
+        actions,
+        message: `${where(entry)} allows ${listed(actions)} on ${words}: it reads the ${listed(kinds, 3)} of every resource, whatever their owner or sensitivity (blanket read); name the buckets, tables, queues or secrets the agent needs`,
+      });
+    }
+    for (const { action, reach, does } of lateral)
+      lateralMovement.push({
+        ...at,
+        actions: [action],
+        message: `${where(entry)} allows ${action} on ${reachWords(reach)}: the agent can ${does} (lateral movement); name the instances, clusters or functions it needs, by ARN`,
+      });
+    for (const action of CREDENTIALS_EXPOSURE_ACTIONS) {
+      if (allowedCredentials.has(action) || deniedEverywhere(action) || ROLE_HOPPING_ACTIONS.includes(action)) continue;
+      if (!statementCoversAction(statement, action)) continue;
+      const info = awsActionInfo(action);
+      const reach = info && !info.isWildcardOnly ? statementReach(statement, info) : undefined;
+      if (allResources || reach?.kind === "every")
+        credentialsExposure.push({
+          ...at,
+          message: `${where(entry)} allows ${action} on ${reach?.kind === "every" ? reachWords(reach) : "every resource"}, which returns credentials; scope it to the named resource or remove it`,
+        });
     }
     for (const action of ROLE_HOPPING_ACTIONS) {
       if (!statementCoversAction(statement, action) || deniedEverywhere(action)) continue;
+      const info = awsActionInfo(action);
+      const reach = info ? statementReach(statement, info, ["role"]) : undefined;
       const broad =
+        reach?.kind === "every" ||
         statement.notResources.length > 0 ||
-        statement.resources.some(
-          (resource) => resourceBreadth(resource) === "all" || /:role\/(.*\/)?\*$/.test(resource),
-        );
+        statement.resources.some((resource) => resourceBreadth(resource) === "all");
       if (broad)
         roleHopping.push({
-          source: entry.source,
-          message: `${where(entry)} allows ${action} on every role; name the one role ARN it ${action === "iam:passrole" ? "passes" : "assumes"}`,
+          ...at,
+          message: `${where(entry)} allows ${action} on ${reach?.kind === "every" && reach.names === "one" ? reachWords(reach) : "every role"}; name the one role ARN it ${action === "iam:passrole" ? "passes" : "assumes"}`,
         });
     }
   }
@@ -219,6 +315,8 @@ export function analyzePermissions(
     serviceWildcards,
     notActionAllows,
     unscopedWrites,
+    blanketReads,
+    lateralMovement,
     escalations,
     roleHopping,
     credentialsExposure,

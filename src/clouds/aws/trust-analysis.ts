@@ -327,3 +327,208 @@ export function judgeTrustPolicy(trust: unknown): TrustJudgement {
     subjects: entries.flatMap(pinnedSubjects),
   };
 }
+
+/**
+ * The STS actions a trust policy grants besides web identity: assuming the role from another
+ * principal, from SAML, and the session options that go with it (IAM User Guide, "Role trust
+ * policies"; STS API reference).
+ */
+export const TRUST_ACTIONS: readonly string[] = [
+  "sts:AssumeRole",
+  "sts:AssumeRoleWithSAML",
+  "sts:TagSession",
+  "sts:SetSourceIdentity",
+  "sts:SetContext",
+];
+
+/**
+ * Service principals of managed agent runtimes (their execution roles are agent identities):
+ * Amazon Bedrock AgentCore (runtimes, gateways, code interpreters, browsers) assumes roles as
+ * `bedrock-agentcore.amazonaws.com` (AgentCore Developer Guide, "Permissions for AgentCore Runtime").
+ */
+export const AGENT_RUNTIME_SERVICE_PRINCIPALS: readonly string[] = ["bedrock-agentcore.amazonaws.com"];
+
+/**
+ * Condition keys that pin who may use a trust to one account, organisation or source (IAM User
+ * Guide, "AWS global condition context keys"; "The confused deputy problem"): compared with an
+ * exact operator, on a value without wildcards where the account would be.
+ */
+const PINNING_KEYS: Readonly<Record<string, "account" | "organisation" | "source">> = {
+  "aws:principalaccount": "account",
+  "aws:sourceaccount": "account",
+  "aws:principalorgid": "organisation",
+  "aws:principalorgpaths": "organisation",
+  "aws:sourceorgid": "organisation",
+  "aws:sourceorgpaths": "organisation",
+  "aws:principalarn": "source",
+  "aws:sourcearn": "source",
+};
+
+/** Operators that compare exactly, or by pattern (only for ARNs and org paths). */
+const EXACT = new Set(["stringequals", "stringequalsignorecase", "arnequals"]);
+const PATTERN = new Set(["stringlike", "arnlike"]);
+
+/** Whether a condition value pins: known, not a wildcard where the account or organisation is. */
+function pinningValue(key: string, value: string, operator: string): boolean {
+  if (isUnknown(value) || value.trim() === "" || value.trim() === "*") return false;
+  if (!PATTERN.has(operator)) return !/[*?]/.test(value);
+  if (key.endsWith("arn")) {
+    const account = value.split(":")[4];
+    return account !== undefined && /^\d{12}$/.test(account);
+  }
+  if (key.endsWith("orgpaths")) return /^o-[a-z0-9]+\//.test(value);
+  return !/[*?]/.test(value);
+}
+
+/** What a statement's conditions pin (account, organisation or source), with the key that does. */
+export function trustPins(statement: PolicyStatement): { key: string; kind: "account" | "organisation" | "source" }[] {
+  const pins: { key: string; kind: "account" | "organisation" | "source" }[] = [];
+  for (const [operator, block] of Object.entries(statement.condition)) {
+    const lower = operator.toLowerCase();
+    // ForAllValues passes when the key is missing; IfExists passes when it is absent (IAM User Guide, condition operators).
+    if (lower.startsWith("forallvalues:") || lower.endsWith("ifexists")) continue;
+    const base = lower.replace(/^foranyvalue:/, "");
+    if (!EXACT.has(base) && !PATTERN.has(base)) continue;
+    for (const [key, raw] of Object.entries(block)) {
+      const kind = PINNING_KEYS[key.toLowerCase()];
+      if (!kind) continue;
+      const values = (Array.isArray(raw) ? raw : [raw]).map((item) => (typeof item === "string" ? item : ""));
+      if (values.length > 0 && values.every((value) => pinningValue(key.toLowerCase(), value, base)))
+        pins.push({ key, kind });
+    }
+  }
+  return pins;
+}
+
+/** Whether a statement requires `sts:ExternalId` (exactly, not IfExists). */
+function requiresExternalId(statement: PolicyStatement): boolean {
+  return Object.entries(statement.condition).some(
+    ([operator, block]) =>
+      EXACT.has(operator.toLowerCase()) &&
+      Object.entries(block).some(([key, value]) => key.toLowerCase() === "sts:externalid" && value !== undefined),
+  );
+}
+
+/** The principals of one kind (`AWS`, `Service`, `Federated`) a statement names, as strings. */
+function principalsOf(principal: unknown, kind: string): string[] {
+  if (typeof principal !== "object" || principal === null) return [];
+  const entry = Object.entries(principal).find(([key]) => key.toLowerCase() === kind.toLowerCase());
+  if (!entry) return [];
+  return (Array.isArray(entry[1]) ? entry[1] : [entry[1]]).map((value) =>
+    typeof value === "string" ? value : JSON.stringify(value),
+  );
+}
+
+/** The account an AWS principal names: `123456789012`, `arn:aws:iam::123456789012:root|role/…|user/…`. */
+export function principalAccount(principal: string): string | undefined {
+  if (/^\d{12}$/.test(principal)) return principal;
+  return /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
+}
+
+/** Whether an AWS principal is a whole account (its root): every principal its admins allow. */
+function isAccountRoot(principal: string): boolean {
+  return /^\d{12}$/.test(principal) || /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(principal);
+}
+
+/** The accounts a role lives in, as far as its own inputs say: its ARN, its issuers' providers, its boundary. */
+export function ownAccounts(role: Readonly<Record<string, unknown>>, reading: PolicyDocumentReading): string[] {
+  const accounts = new Set<string>();
+  for (const value of [role.arn, role.permissionsBoundary])
+    if (typeof value === "string" && !isUnknown(value)) {
+      const account = principalAccount(value) ?? /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(value)?.[1];
+      if (account) accounts.add(account);
+    }
+  if (reading.kind === "document")
+    for (const statement of reading.statements)
+      for (const provider of principalsOf(statement.principal, "Federated")) {
+        const account = /^arn:aws[a-z-]*:iam::(\d{12}):(oidc|saml)-provider\//.exec(provider)?.[1];
+        if (account) accounts.add(account);
+      }
+  return [...accounts];
+}
+
+/**
+ * Judges every statement of a role's trust that is not web identity (those are
+ * {@link judgeWebIdentityStatement}'s): `Principal "*"` (or `NotPrincipal`) without a condition that
+ * pins an account, organisation or source is anyone in any account; and, on an agent's role, an
+ * account root without `sts:ExternalId` (the confused deputy every AWS guide warns about), a role
+ * or user of another account without it, and an agent runtime's service principal without
+ * `aws:SourceAccount` or `aws:SourceArn` (cross-service confused deputy).
+ */
+export function judgeOtherTrustStatements(
+  role: Readonly<Record<string, unknown>>,
+  options: { readonly agent: boolean },
+): TrustProblem[] {
+  const reading = readPolicyDocument(role.assumeRolePolicy);
+  if (reading.kind !== "document") return [];
+  const own = ownAccounts(role, reading);
+  const problems: TrustProblem[] = [];
+  for (const statement of reading.statements) {
+    if (statement.effect !== "Allow") continue;
+    const actions = TRUST_ACTIONS.filter((action) => statementCoversAction(statement, action));
+    if (actions.length === 0) continue;
+    const where = statement.sid ? `statement "${statement.sid}"` : `statement ${statement.index}`;
+    const pins = trustPins(statement);
+    const aws = principalsOf(statement.principal, "AWS");
+    const anyone =
+      statement.principal === "*" ||
+      statement.notPrincipal !== undefined ||
+      aws.includes("*") ||
+      principalsOf(statement.principal, "Federated").includes("*") ||
+      principalsOf(statement.principal, "Service").includes("*");
+    if (anyone) {
+      if (pins.length === 0)
+        problems.push({
+          kind: "violation",
+          message: `${where} lets anyone in any AWS account ${actions.join(", ")} (${statement.notPrincipal !== undefined ? "NotPrincipal" : 'Principal "*"'}) with no condition that pins an account, organisation or source; name the principal that may assume the role, or pin it with StringEquals on aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceArn`,
+        });
+      continue;
+    }
+    if (aws.some(isUnknown) || statement.hasUnknown)
+      problems.push({
+        kind: "unknown",
+        message: `${where}: its principal or conditions are not known until apply; they are judged then`,
+      });
+    if (!options.agent) continue;
+    const external = requiresExternalId(statement) || pins.some((pin) => pin.kind === "source");
+    for (const principal of aws) {
+      if (isUnknown(principal)) continue;
+      const account = principalAccount(principal);
+      if (external || !account) continue;
+      if (isAccountRoot(principal))
+        problems.push({
+          kind: "violation",
+          message: `${where} lets account ${account} (its root: every principal its administrators allow) assume the agent's role without sts:ExternalId; if it is a vendor's account, require "StringEquals": { "sts:ExternalId": "<the id the vendor gave you>" } (the confused deputy); if it is your own, name the one role that may assume the agent`,
+        });
+      else if (own.length > 0 && !own.includes(account))
+        problems.push({
+          kind: "violation",
+          message: `${where} lets ${principal} of account ${account}, another account, assume the agent's role without sts:ExternalId; require "StringEquals": { "sts:ExternalId": "<the id the other party gave you>" }`,
+        });
+    }
+    for (const service of principalsOf(statement.principal, "Service"))
+      if (
+        AGENT_RUNTIME_SERVICE_PRINCIPALS.includes(service.toLowerCase()) &&
+        !pins.some((pin) => pin.kind !== "organisation")
+      )
+        problems.push({
+          kind: "violation",
+          message: `${where} lets ${service} assume the agent's role for any account's runtime; add "StringEquals": { "aws:SourceAccount": "<your account>" } and "ArnLike": { "aws:SourceArn": "arn:aws:bedrock-agentcore:<region>:<your account>:*" } (cross-service confused deputy)`,
+        });
+  }
+  return problems;
+}
+
+/** Whether a role's trust lets an agent runtime's service assume it (an AgentCore execution role). */
+export function trustAllowsAgentRuntime(trust: unknown): boolean {
+  const reading = readPolicyDocument(trust);
+  if (reading.kind !== "document") return false;
+  return reading.statements.some(
+    (statement) =>
+      statement.effect === "Allow" &&
+      statementCoversAction(statement, "sts:AssumeRole") &&
+      principalsOf(statement.principal, "Service").some((service) =>
+        AGENT_RUNTIME_SERVICE_PRINCIPALS.includes(service.toLowerCase()),
+      ),
+  );
+}

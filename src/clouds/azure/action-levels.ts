@@ -22,6 +22,10 @@ export const AZURE_ACTION_VERBS: Readonly<Record<string, AccessLevel>> = {
   search: "read",
   verify: "read",
   send: "write",
+  // Deploying into what a resource runs as or in: assigning a user-assigned identity, joining a
+  // Container Apps environment (linked access checks on a deploy; scoped to the named resource).
+  assign: "write",
+  join: "write",
   setSecret: "write",
   add: "write",
   update: "write",

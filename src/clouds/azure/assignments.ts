@@ -115,5 +115,29 @@ export function azureAssignmentsForGrants(
       });
     }
   });
+  problems.push(...containerAppDeployProblems(grants));
   return { assignments, problems };
+}
+
+/**
+ * Updating a container app (`az containerapp update --image`, azure/container-apps-deploy-action)
+ * sends the whole app, its environment included, and ARM checks
+ * `Microsoft.App/managedEnvironments/join/action` on that environment: without it the update fails
+ * with LinkedAuthorizationFailed (microsoft/azure-container-apps#530). A grant that writes to a
+ * container app needs its environment named; an app that runs as a user-assigned identity needs
+ * that identity named too (`…/userAssignedIdentities/assign/action`, Microsoft Entra docs, "Managed
+ * identities FAQ"), which only the app's definition says.
+ */
+function containerAppDeployProblems(grants: readonly ResolvedGrant[]): AzureGrantProblem[] {
+  const writes = (nativeType: string) =>
+    grants.findIndex((grant) => grant.resource.nativeType === nativeType && grant.access.includes("write"));
+  const deploy = writes("Microsoft.App/containerApps");
+  if (deploy < 0 || writes("Microsoft.App/managedEnvironments") >= 0) return [];
+  return [
+    {
+      grant: deploy,
+      message:
+        "updating a container app joins it to its environment again: add the Container Apps environment (/subscriptions/S/resourceGroups/RG/providers/Microsoft.App/managedEnvironments/NAME) to the grant's resources, and the app's user-assigned identity if it runs as one",
+    },
+  ];
 }

@@ -1,7 +1,8 @@
 import { highestAccess, type AccessLevel } from "../../model/access";
 import type { HighRiskClass } from "../../model/action-classes";
 import { azureActionLevel, azureActionRisks } from "./action-levels";
-import { AZURE_BUILT_IN_ROLES, AZURE_FORBIDDEN_ROLES } from "./roles";
+import { azureAccessAdminOperation } from "./broad-roles";
+import { AZURE_BUILT_IN_ROLES, AZURE_DOCUMENTED_WILDCARDS, AZURE_FORBIDDEN_ROLES } from "./roles";
 
 /**
  * How dangerous an Azure role is when assigned to an agent, for the policy pack. Role definition
@@ -35,12 +36,20 @@ export interface AzureRoleJudgement {
   readonly risks: readonly HighRiskClass[];
   /** Whether its operations are known (a built-in role of the catalog or a custom role in the stack). */
   readonly known: boolean;
+  /** The role definition's GUID (lower case), when the id holds one. */
+  readonly guid?: string;
+  /** Its control-plane actions and data actions, when known. */
+  readonly actions?: readonly string[];
+  readonly dataActions?: readonly string[];
 }
 
 /** A custom role definition declared in the stack: its name and operations (actions and data actions). */
 export interface AzureCustomDefinition {
   readonly name?: string;
   readonly operations: readonly string[];
+  /** Its control-plane actions and its data actions, apart (when the stack says which is which). */
+  readonly actions?: readonly string[];
+  readonly dataActions?: readonly string[];
 }
 
 function judgeOperations(
@@ -48,6 +57,8 @@ function judgeOperations(
   operations: readonly string[],
   privileged: boolean,
 ): AzureRoleJudgement {
+  // A role that writes role assignments or definitions is User Access Administrator in all but name.
+  privileged ||= azureAccessAdminOperation(operations) !== undefined;
   const risks = new Set<HighRiskClass>();
   for (const operation of operations) for (const risk of azureActionRisks(operation)) risks.add(risk);
   return {
@@ -68,15 +79,41 @@ export function judgeAzureRole(
   if (!guid) return { privileged: false, risks: [], known: false };
   const privilegedName = AZURE_PRIVILEGED_ROLE_IDS[guid];
   if (privilegedName)
-    return { name: privilegedName, privileged: true, level: "permissions", risks: ["delete", "export"], known: true };
+    return {
+      name: privilegedName,
+      privileged: true,
+      level: "permissions",
+      risks: ["delete", "export"],
+      known: true,
+      guid,
+    };
   const builtIn = Object.entries(AZURE_BUILT_IN_ROLES).find(([, role]) => role.id.toLowerCase() === guid);
-  if (builtIn) return judgeOperations(builtIn[0], [...builtIn[1].actions, ...builtIn[1].dataActions], false);
+  if (builtIn)
+    return {
+      ...judgeOperations(builtIn[0], [...builtIn[1].actions, ...builtIn[1].dataActions], false),
+      guid,
+      actions: builtIn[1].actions,
+      dataActions: builtIn[1].dataActions,
+    };
   const definition = custom.get(guid);
-  if (definition) return judgeOperations(definition.name, definition.operations, false);
-  return { privileged: false, risks: [], known: false };
+  if (definition)
+    return {
+      ...judgeOperations(definition.name, definition.operations, false),
+      guid,
+      actions: definition.actions ?? definition.operations,
+      dataActions: definition.dataActions ?? definition.operations,
+    };
+  return { privileged: false, risks: [], known: false, guid };
 }
 
-/** Whether a custom role's action pattern has a wildcard: a lone star, a star for every provider, or one for a whole provider. */
+/**
+ * Whether a custom role's action pattern has a wildcard: a lone star, a star for every provider, or
+ * one for a whole provider. The wildcards Microsoft documents as the only way to grant a set
+ * (`AZURE_DOCUMENTED_WILDCARDS`: every table of a Log Analytics workspace) do not count.
+ */
 export function isWildcardAzureAction(action: string): boolean {
-  return action.includes("*");
+  return (
+    action.includes("*") &&
+    !AZURE_DOCUMENTED_WILDCARDS.some((allowed) => allowed.toLowerCase() === action.toLowerCase())
+  );
 }

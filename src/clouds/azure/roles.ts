@@ -14,7 +14,7 @@ export interface AzureBuiltInRole {
   readonly notDataActions: readonly string[];
 }
 
-/** An agent-iam custom role: exact actions, no wildcard. */
+/** An agent-iam custom role: exact actions, no wildcard but {@link AZURE_DOCUMENTED_WILDCARDS}. */
 export interface AzureCustomRole {
   readonly roleName: string;
   readonly description: string;
@@ -23,6 +23,13 @@ export interface AzureCustomRole {
   readonly actions: readonly string[];
   readonly dataActions: readonly string[];
 }
+
+// Wildcards Microsoft documents as the way to grant a set with no fixed list: every table of a Log
+// Analytics workspace ("Manage access to Log Analytics workspaces": workspaces/query/*/read lets
+// queries read all tables, workspaces/query/TABLE/read one table). Read-only and scoped by the
+// assignment; custom roles may hold these and no other wildcard.
+/** Wildcard operations agent-iam's custom roles may hold: Microsoft documents no exact alternative. */
+export const AZURE_DOCUMENTED_WILDCARDS: readonly string[] = ["Microsoft.OperationalInsights/workspaces/query/*/read"];
 
 /** Built-in roles agent-iam assigns (src/clouds/azure/role-catalog.json). */
 export const AZURE_BUILT_IN_ROLES: Readonly<Record<string, AzureBuiltInRole>> = catalog.builtIn;
@@ -55,11 +62,13 @@ export const AZURE_ROLE_CHOICES: Readonly<Record<string, readonly RoleChoice[]>>
   "Microsoft.Storage/storageAccounts/blobServices/containers": [
     { role: "Storage Blob Data Reader", covers: ["list", "read"] },
     { role: "blobDataWriter", covers: ["list", "read", "write"] },
+    { role: "blobDataWriterWithDelete", covers: ["list", "read", "write"] },
     { role: "Storage Blob Data Contributor", covers: ["list", "read", "write"] },
   ],
   "Microsoft.Storage/storageAccounts/tableServices/tables": [
     { role: "Storage Table Data Reader", covers: ["list", "read"] },
     { role: "tableDataWriter", covers: ["list", "read", "write"] },
+    { role: "tableDataWriterWithDelete", covers: ["list", "read", "write"] },
     { role: "Storage Table Data Contributor", covers: ["list", "read", "write"] },
   ],
   "Microsoft.KeyVault/vaults": [
@@ -92,6 +101,9 @@ export const AZURE_ROLE_CHOICES: Readonly<Record<string, readonly RoleChoice[]>>
     { role: "webAppDeployer", covers: ["write"] },
   ],
   "Microsoft.OperationalInsights/workspaces": [{ role: "logAnalyticsReader", covers: ["list", "read"] }],
+  // What a Container App runs as and in (linked access checks of a deploy).
+  "Microsoft.ManagedIdentity/userAssignedIdentities": [{ role: "managedIdentityAssigner", covers: ["write"] }],
+  "Microsoft.App/managedEnvironments": [{ role: "containerAppEnvironmentJoiner", covers: ["write"] }],
   "Microsoft.Resources/resourceGroups": [{ role: "Reader", covers: ["list", "read"] }],
 };
 
@@ -107,6 +119,8 @@ const AZURE_TYPE_WORDS: Readonly<Record<string, string>> = {
   "Microsoft.Web/sites": "an App Service or Functions app",
   "Microsoft.OperationalInsights/workspaces": "a Log Analytics workspace",
   "Microsoft.Resources/resourceGroups": "a resource group (name the resources instead)",
+  "Microsoft.ManagedIdentity/userAssignedIdentities": "a user-assigned identity (a deploy assigns it)",
+  "Microsoft.App/managedEnvironments": "a Container Apps environment (a deploy joins it)",
 };
 
 /** The Azure roles for one grant on an Azure resource, or why none fits. */

@@ -1,6 +1,27 @@
 import { GCP_BUDGET_DISPLAY_NAME } from "./budget";
 
 /**
+ * The message the stopper's Cloud Scheduler job for one agent publishes on the agent's review date
+ * (a JSON object, base64-encoded as Pub/Sub carries it): the account to disable and the date.
+ */
+export const GCP_EXPIRY_MESSAGE_KIND = "agent-iam-expiry";
+
+/** The body of an agent's expiry message. */
+export function gcpExpiryMessage(accountId: string, expires: string): string {
+  return JSON.stringify({ kind: GCP_EXPIRY_MESSAGE_KIND, accountId, expires });
+}
+
+/**
+ * The job's schedule: 00:00 UTC on the review date's day and month (unix-cron; Cloud Scheduler has
+ * no one-off jobs, so it would fire again a year later, when the account is long disabled or the
+ * job moved to the new date).
+ */
+export function gcpExpirySchedule(expires: string): string {
+  const [, month, day] = expires.split("-").map(Number);
+  return `0 0 ${day} ${month} *`;
+}
+
+/**
  * The source of the budget stopper, a Cloud Run function (2nd gen) subscribed to the budgets' Pub/Sub
  * topic. It holds no key: it runs as its own service account and asks the metadata server for that
  * account's token (Cloud Run docs, "Fetching identity and access tokens"). For each budget
@@ -16,6 +37,9 @@ import { GCP_BUDGET_DISPLAY_NAME } from "./budget";
 export const GCP_BUDGET_STOPPER_SOURCE = `"use strict";
 const DISPLAY_NAME = /${GCP_BUDGET_DISPLAY_NAME.source}/;
 const METADATA_TOKEN = "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token";
+const EXPIRY_KIND = "${GCP_EXPIRY_MESSAGE_KIND}";
+const ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const DATE = /^\\d{4}-\\d{2}-\\d{2}$/;
 
 /** Which account one budget notification stops, or null. */
 function decide(message, project) {
@@ -36,9 +60,27 @@ function decide(message, project) {
   return { email: match[1] + "@" + project + ".iam.gserviceaccount.com", cost: cost, amount: amount, stopAt: stopAt, currency: data.currencyCode || "" };
 }
 
+/** Which account one expiry message stops at \`now\`, or null: only once its review date has come (UTC). */
+function decideExpiry(message, project, now) {
+  if (!message || typeof message.data !== "string" || !project) return null;
+  let data;
+  try {
+    data = JSON.parse(Buffer.from(message.data, "base64").toString("utf8"));
+  } catch (error) {
+    return null;
+  }
+  if (!data || data.kind !== EXPIRY_KIND) return null;
+  if (!ACCOUNT_ID.test(String(data.accountId)) || !DATE.test(String(data.expires))) return null;
+  if (now.toISOString().slice(0, 10) < data.expires) return null;
+  return { email: data.accountId + "@" + project + ".iam.gserviceaccount.com", expires: data.expires };
+}
+
 async function stopAgent(cloudEvent) {
   const project = process.env.AGENT_IAM_PROJECT;
-  const decision = decide(cloudEvent && cloudEvent.data && cloudEvent.data.message, project);
+  const message = cloudEvent && cloudEvent.data && cloudEvent.data.message;
+  const budget = decide(message, project);
+  const expiry = budget ? null : decideExpiry(message, project, new Date());
+  const decision = budget || expiry;
   if (!decision) return;
   const tokenResponse = await fetch(METADATA_TOKEN, { headers: { "Metadata-Flavor": "Google" } });
   if (!tokenResponse.ok) throw new Error("metadata server refused a token: HTTP " + tokenResponse.status);
@@ -46,10 +88,14 @@ async function stopAgent(cloudEvent) {
   const url = "https://iam.googleapis.com/v1/projects/-/serviceAccounts/" + encodeURIComponent(decision.email) + ":disable";
   const response = await fetch(url, { method: "POST", headers: { Authorization: "Bearer " + token.access_token, "Content-Type": "application/json" }, body: "{}" });
   if (!response.ok) throw new Error("disabling " + decision.email + " failed: HTTP " + response.status + " " + (await response.text()));
-  console.log(JSON.stringify({ severity: "NOTICE", message: "agent-iam stopped " + decision.email + ": spent " + decision.cost + " of " + decision.amount + " " + decision.currency + " (stop at " + decision.stopAt + "%)", account: decision.email }));
+  const why = budget
+    ? "spent " + budget.cost + " of " + budget.amount + " " + budget.currency + " (stop at " + budget.stopAt + "%)"
+    : "its review date " + expiry.expires + " has come";
+  console.log(JSON.stringify({ severity: "NOTICE", message: "agent-iam stopped " + decision.email + ": " + why, account: decision.email }));
 }
 
 exports.decide = decide;
+exports.decideExpiry = decideExpiry;
 exports.stopAgent = stopAgent;
 require("@google-cloud/functions-framework").cloudEvent("stopAgent", stopAgent);
 `;

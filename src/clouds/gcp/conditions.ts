@@ -49,3 +49,27 @@ export function gcpExpiryCondition(
     expression: `request.time < timestamp("${end}")`,
   };
 }
+
+/**
+ * The condition of a project-level binding that stands for a binding on one resource of a service
+ * that recognises resource attributes (BigQuery): the resource or anything under it, until the
+ * access ends. `resourceName` is the name as the service reports it to IAM (BigQuery:
+ * `projects/P/datasets/D`, its tables `projects/P/datasets/D/tables/T`; IAM docs, "Resource
+ * attributes for IAM Conditions").
+ */
+export function gcpResourceNameCondition(
+  agent: Pick<Agent, "id" | "expires" | "breakGlass">,
+  grant: Pick<ResolvedGrant, "until" | "endsAt" | "breakGlass">,
+  resourceName: string,
+): GcpIamCondition {
+  const expiry = gcpExpiryCondition(agent, grant);
+  const name = JSON.stringify(resourceName);
+  const under = JSON.stringify(`${resourceName}/`);
+  // A break-glass description is read back as it is (approvedBy=…; reason=…).
+  const elevated = grant.breakGlass && agent.breakGlass;
+  return {
+    title: expiry.title,
+    description: elevated ? expiry.description : `${resourceName}: ${expiry.description}`.slice(0, 256),
+    expression: `(resource.name == ${name} || resource.name.startsWith(${under})) && ${expiry.expression}`,
+  };
+}

@@ -20,6 +20,8 @@ export interface GcpGrant {
   readonly member: string;
   /** Whether the grant carries an IAM condition (unknown when the condition is not known yet). */
   readonly conditioned: boolean | "unknown";
+  /** The condition's CEL expression, when it has one and it is known. */
+  readonly condition?: string;
   /** The property members came from (`member`, `members`, `policyData`), for reference resolution. */
   readonly memberProperty: string;
 }
@@ -46,6 +48,14 @@ export function gcpGrantLevel(type: string): GcpGrantLevel {
   }
 }
 
+function conditionExpression(condition: unknown): { condition?: string } {
+  const expression =
+    typeof condition === "object" && condition !== null ? (condition as Record<string, unknown>).expression : undefined;
+  return typeof expression === "string" && !isUnknown(expression) && expression.trim() !== ""
+    ? { condition: expression }
+    : {};
+}
+
 function conditionState(condition: unknown): boolean | "unknown" {
   if (condition === undefined || condition === null) return false;
   if (isUnknown(condition)) return "unknown";
@@ -64,7 +74,16 @@ export function gcpGrantsOf(type: string, props: Readonly<Record<string, unknown
   const role = typeof props.role === "string" ? props.role : "";
   if (type.endsWith("IAMMember")) {
     const member = typeof props.member === "string" ? props.member : "";
-    return [{ level, role, member, conditioned: conditionState(props.condition), memberProperty: "member" }];
+    return [
+      {
+        level,
+        role,
+        member,
+        conditioned: conditionState(props.condition),
+        ...conditionExpression(props.condition),
+        memberProperty: "member",
+      },
+    ];
   }
   if (type.endsWith("IAMBinding")) {
     if (isUnknown(props.members))
@@ -74,6 +93,7 @@ export function gcpGrantsOf(type: string, props: Readonly<Record<string, unknown
           role,
           member: props.members as string,
           conditioned: conditionState(props.condition),
+          ...conditionExpression(props.condition),
           memberProperty: "members",
         },
       ];
@@ -83,6 +103,7 @@ export function gcpGrantsOf(type: string, props: Readonly<Record<string, unknown
       role,
       member: typeof member === "string" ? member : "",
       conditioned: conditionState(props.condition),
+      ...conditionExpression(props.condition),
       memberProperty: "members",
     }));
   }
@@ -111,6 +132,7 @@ export function gcpGrantsOf(type: string, props: Readonly<Record<string, unknown
       role: bindingRole,
       member: typeof member === "string" ? member : "",
       conditioned: conditionState(entry.condition),
+      ...conditionExpression(entry.condition),
       memberProperty: "policyData",
     }));
   });
@@ -159,6 +181,24 @@ export const GCP_ONE_OWNER_ATTRIBUTES: readonly string[] = [
   // One AWS role's sessions: Google's mapping for AWS providers (`arn:aws:sts::ACCOUNT:assumed-role/ROLE`).
   "aws_role",
 ];
+
+/**
+ * Members that are agents without a service account of the stack: Workload Identity Federation
+ * principals bound directly, Vertex AI Agent Engine's agent identities
+ * (`principal://agents.global.org-ORG.system.id.goog/resources/aiplatform/…/reasoningEngines/ID`,
+ * Pulumi GCP provider docs, `agentidentity.AuthProvider`), and the Reasoning Engine service agent an
+ * engine without its own service account runs as (`service-NUMBER@gcp-sa-aiplatform-re.iam.gserviceaccount.com`).
+ */
+export function agentMemberKind(
+  member: string,
+): "pool principal" | "agent identity" | "Agent Engine service agent" | undefined {
+  if (readPoolPrincipal(member)) return "pool principal";
+  if (/^principal:\/\/agents\.global\.org-[^/]+\.system\.id\.goog\/resources\/aiplatform\//.test(member))
+    return "agent identity";
+  if (/^serviceAccount:service-\d+@gcp-sa-aiplatform-re\.iam\.gserviceaccount\.com$/.test(member))
+    return "Agent Engine service agent";
+  return undefined;
+}
 
 /** The email a `serviceAccount:EMAIL` member names. */
 export function serviceAccountEmailOf(member: string): string | undefined {

@@ -6,7 +6,8 @@ import { gcpPermissionClasses, type HighRiskClass } from "../../model/action-cla
  * Google publishes no access levels, so the verb decides, with AWS's Service Authorization
  * Reference as the yardstick: get/list are read/list, create/update/delete are write, setIamPolicy
  * is permissions management. Reading data through a key (`useToDecrypt`) is write, as AWS classes
- * `kms:Decrypt`; minting tokens for another identity is permissions management.
+ * `kms:Decrypt`; minting tokens for another identity is permissions management. `actAs` (running a
+ * resource as the one service account it is granted on) is write, as AWS classes `iam:PassRole`.
  * Every verb of `src/clouds/gcp/role-catalog.json` must be in this table (tested).
  */
 export const GCP_VERB_LEVELS: Readonly<Record<string, AccessLevel>> = {
@@ -35,6 +36,7 @@ export const GCP_VERB_LEVELS: Readonly<Record<string, AccessLevel>> = {
   validate: "read",
   updateTag: "tag",
   abort: "write",
+  actAs: "write",
   add: "write",
   attachSubscription: "write",
   cancel: "write",
@@ -79,9 +81,18 @@ export const GCP_VERB_LEVELS: Readonly<Record<string, AccessLevel>> = {
   setIamPolicy: "permissions",
   getAccessToken: "permissions",
   getOpenIdToken: "permissions",
-  actAs: "permissions",
   signBlob: "permissions",
   signJwt: "permissions",
+};
+
+/**
+ * Permissions whose level is not their verb's. `bigquery.jobs.create` runs a query in the project
+ * that pays for it; what the job reads or writes is checked on each table (`tables.getData`,
+ * `tables.updateData`: BigQuery docs, "Run a query", required permissions), as AWS classes
+ * `logs:StartQuery` Read.
+ */
+export const GCP_PERMISSION_LEVELS: Readonly<Record<string, AccessLevel>> = {
+  "bigquery.jobs.create": "read",
 };
 
 /** The verb of a permission: its last dot-separated part. */
@@ -91,7 +102,7 @@ export function gcpPermissionVerb(permission: string): string {
 
 /** The access level of a permission; unknown verbs count as permissions management (the safe side). */
 export function gcpPermissionLevel(permission: string): AccessLevel {
-  return GCP_VERB_LEVELS[gcpPermissionVerb(permission)] ?? "permissions";
+  return GCP_PERMISSION_LEVELS[permission] ?? GCP_VERB_LEVELS[gcpPermissionVerb(permission)] ?? "permissions";
 }
 
 /** The action classes of a permission (`storage.objects.delete` → delete, `bigquery.tables.export` → export). */

@@ -18,7 +18,9 @@ export type GcpIamTarget =
       readonly repository: string;
     }
   | { readonly type: "crypto-key"; readonly project: string; readonly cryptoKeyId: string }
-  | { readonly type: "project"; readonly project: string };
+  | { readonly type: "project"; readonly project: string }
+  /** A service account as a resource (`projects/P/serviceAccounts/EMAIL`): who may act as it. */
+  | { readonly type: "service-account"; readonly project: string; readonly email: string };
 
 /** `//storage.googleapis.com/projects/_/buckets/b` → `{ projects: "_", buckets: "b" }`. */
 function segments(ref: string): Record<string, string> {
@@ -49,6 +51,8 @@ export function gcpIamTarget(nativeType: string, ref: string): GcpIamTarget | un
       return { type: "artifact-repository", project, location: s.locations!, repository: s.repositories! };
     case "cloudkms.googleapis.com/CryptoKey":
       return { type: "crypto-key", project, cryptoKeyId: ref.replace(/^\/\/cloudkms\.googleapis\.com\//, "") };
+    case "iam.googleapis.com/ServiceAccount":
+      return { type: "service-account", project, email: s.serviceAccounts! };
     case "logging.googleapis.com/Project":
     case "monitoring.googleapis.com/Project":
       return { type: "project", project };
@@ -59,5 +63,10 @@ export function gcpIamTarget(nativeType: string, ref: string): GcpIamTarget | un
 
 /** The project a target lives in, when its name says (a bucket's name does not). */
 export function gcpTargetProject(target: GcpIamTarget): string | undefined {
-  return "project" in target && target.project !== "_" ? target.project : undefined;
+  return "project" in target && target.project !== "_" && target.project !== "-" ? target.project : undefined;
+}
+
+/** `projects/P/serviceAccounts/EMAIL`, the id the IAM API and `serviceaccount.IAMMember` take. */
+export function gcpServiceAccountId(target: Extract<GcpIamTarget, { type: "service-account" }>): string {
+  return `projects/${target.project}/serviceAccounts/${target.email}`;
 }

@@ -5,12 +5,12 @@ import { GCP_BASIC_ROLES, gcpRolePermissions } from "./roles";
 
 /**
  * How dangerous a GCP IAM role is when bound to an agent, for the policy pack: basic roles,
- * IAM administration, minting tokens for (impersonating) service accounts, other administration,
- * write, read. Roles in `src/clouds/gcp/role-catalog.json` (and custom roles whose permissions the stack
+ * IAM administration, minting tokens for (impersonating) service accounts, acting as service
+ * accounts (`actAs`: running resources as them), other administration, write, read. Roles in `src/clouds/gcp/role-catalog.json` (and custom roles whose permissions the stack
  * declares) are judged by their permissions; other roles by the tables and name rules below
  * (cloud.google.com/iam/docs/roles-permissions, "IAM roles" and "Service account roles").
  */
-export type GcpRoleClass = "basic" | "iam-admin" | "token-creator" | "admin" | "write" | "read";
+export type GcpRoleClass = "basic" | "iam-admin" | "token-creator" | "act-as" | "admin" | "write" | "read";
 
 /** Roles that change who may do what on a project, folder or organisation. */
 export const GCP_IAM_ADMIN_ROLES: readonly string[] = [
@@ -27,16 +27,22 @@ export const GCP_IAM_ADMIN_ROLES: readonly string[] = [
   "roles/iam.denyAdmin",
 ];
 
-/** Roles that let their holder act as, or mint credentials for, service accounts. */
+/** Roles that let their holder mint credentials for (impersonate) service accounts. */
 export const GCP_TOKEN_CREATOR_ROLES: readonly string[] = [
   "roles/iam.serviceAccountTokenCreator",
   "roles/iam.serviceAccountOpenIdTokenCreator",
-  "roles/iam.serviceAccountUser",
   "roles/iam.workloadIdentityUser",
 ];
 
+/**
+ * Roles that let their holder run resources as a service account (`iam.serviceAccounts.actAs`)
+ * without minting its tokens. Bound on one runtime account a deploy names, this is what AWS
+ * `iam:PassRole` on one named role is; bound on a project, it reaches every account in it.
+ */
+export const GCP_ACT_AS_ROLES: readonly string[] = ["roles/iam.serviceAccountUser"];
+
 /** Permission verbs that impersonate a service account. */
-const TOKEN_VERBS = new Set(["getAccessToken", "getOpenIdToken", "signBlob", "signJwt", "actAs", "implicitDelegation"]);
+const TOKEN_VERBS = new Set(["getAccessToken", "getOpenIdToken", "signBlob", "signJwt", "implicitDelegation"]);
 
 /** Predefined roles whose name says they only read (`…viewer`, `…Reader`, `roles/browser`). */
 const READ_ONLY_NAME = /(viewer|reader|browser)$/i;
@@ -69,6 +75,8 @@ export function judgeGcpRole(
     return { role, class: "iam-admin", level: "permissions", risks: [], fromPermissions: false };
   if (GCP_TOKEN_CREATOR_ROLES.includes(role))
     return { role, class: "token-creator", level: "permissions", risks: [], fromPermissions: false };
+  if (GCP_ACT_AS_ROLES.includes(role))
+    return { role, class: "act-as", level: "write", risks: [], fromPermissions: false };
   const customId = /\/roles\/([^/]+)$/.exec(role)?.[1];
   const permissions =
     customPermissions.get(role) ?? gcpRolePermissions(role) ?? (customId ? gcpRolePermissions(customId) : undefined);
@@ -81,11 +89,13 @@ export function judgeGcpRole(
       ? "iam-admin"
       : verbs.some((verb) => TOKEN_VERBS.has(verb))
         ? "token-creator"
-        : ADMIN_NAME.test(role)
-          ? "admin"
-          : accessRank(level) >= accessRank("write")
-            ? "write"
-            : "read";
+        : verbs.includes("actAs")
+          ? "act-as"
+          : ADMIN_NAME.test(role)
+            ? "admin"
+            : accessRank(level) >= accessRank("write")
+              ? "write"
+              : "read";
     return { role, class: cls, level, risks: [...risks], fromPermissions: true };
   }
   if (ADMIN_NAME.test(role))
@@ -96,5 +106,5 @@ export function judgeGcpRole(
 
 /** Whether the class is one the pack never lets an agent hold at project, folder or organisation level. */
 export function isPrivilegedGcpClass(cls: GcpRoleClass): boolean {
-  return cls === "basic" || cls === "iam-admin" || cls === "token-creator" || cls === "admin";
+  return cls === "basic" || cls === "iam-admin" || cls === "token-creator" || cls === "act-as" || cls === "admin";
 }

@@ -44,8 +44,9 @@ export function gcpRoleFacts(role: string): RoleFacts {
 
 /**
  * Candidate roles per Google resource type, narrowest first. Logs and metrics have no
- * resource-level IAM: their roles are bound on the project, always with a condition.
- * A Pub/Sub subscription takes no "write" (publish to the topic instead).
+ * resource-level IAM: their roles are bound on the project, always with a condition; BigQuery
+ * dataset roles are bound on the project with a condition on the dataset's name
+ * (`GCP_EXPIRY_SUPPORT`). A Pub/Sub subscription takes no "write" (publish to the topic instead).
  */
 export const GCP_ROLE_CHOICES: Readonly<Record<string, readonly RoleChoice[]>> = {
   "storage.googleapis.com/Bucket": [
@@ -92,6 +93,8 @@ export const GCP_ROLE_CHOICES: Readonly<Record<string, readonly RoleChoice[]>> =
     { role: "roles/monitoring.viewer", covers: ["list", "read"] },
     { role: "roles/monitoring.metricWriter", covers: ["write"] },
   ],
+  // Acting as a runtime identity: a deploy runs the service as it (`iam.serviceAccounts.actAs`).
+  "iam.googleapis.com/ServiceAccount": [{ role: "roles/iam.serviceAccountUser", covers: ["write"] }],
 };
 
 /** Words for a Google resource type in messages. */
@@ -106,6 +109,7 @@ const GCP_TYPE_WORDS: Readonly<Record<string, string>> = {
   "cloudkms.googleapis.com/CryptoKey": "a Cloud KMS key",
   "logging.googleapis.com/Project": "a project's logs",
   "monitoring.googleapis.com/Project": "a project's metrics",
+  "iam.googleapis.com/ServiceAccount": "a runtime service account (a deploy acts as it)",
 };
 
 /** The GCP roles for one grant on a Google resource, or why none fits. */

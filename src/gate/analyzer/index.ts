@@ -5,6 +5,7 @@
 export { PolicyPackProcess, PolicyPackError, type PackStack, type StartOptions } from "./process";
 export { PackConfigError, reconcilePackConfig, type PackConfig } from "./config";
 export { secretValue } from "./wire";
+export { ANALYZER_MESSAGE_LIMIT, exceedsMessageLimit, type StackTooLarge } from "./message-limit";
 export { UNKNOWN } from "../../model/unknown";
 export type {
   AnalyzerDiagnostic,

@@ -1,4 +1,4 @@
-import { ByteWriter, repeatedFieldOne, writeStruct } from "./struct-encoding";
+import { ByteWriter, repeatedFieldOne, varintLength, writeStruct } from "./struct-encoding";
 import type { AnalyzerResource } from "./types";
 
 /**
@@ -117,4 +117,15 @@ export function analyzerResourceBytes(resource: AnalyzerResource): Uint8Array {
  */
 export function analyzeStackRequestBytes(resources: readonly Uint8Array[]): Uint8Array {
   return repeatedFieldOne(resources);
+}
+
+/**
+ * The byte size of the `AnalyzeStackRequest` {@link analyzeStackRequestBytes} would write for
+ * encoded resources of these lengths (each a tag byte, its length as a varint, and its bytes),
+ * known without putting the request together.
+ */
+export function analyzeStackRequestSize(resourceLengths: Iterable<number>): number {
+  let size = 0;
+  for (const length of resourceLengths) size += 1 + varintLength(length) + length;
+  return size;
 }

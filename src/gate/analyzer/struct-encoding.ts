@@ -16,7 +16,7 @@
 const NAN_BYTES = Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
 
 /** Bytes a varint of `value` takes. */
-function varintLength(value: number): number {
+export function varintLength(value: number): number {
   let bytes = 1;
   for (let rest = value; rest > 0x7f; rest = Math.floor(rest / 128)) bytes += 1;
   return bytes;

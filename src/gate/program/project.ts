@@ -177,6 +177,37 @@ export function stackFilesIn(dir: string): string[] {
     .sort();
 }
 
+/** The project file parsed and checked (a Node.js program), its stack config folder and the stacks found there. */
+function readProjectFile(dir: string, projectFile: string) {
+  const parsed = projectFileSchema.safeParse(readYaml(projectFile, "project file"));
+  if (!parsed.success) throw new UsageError(`${basename(projectFile)} is not valid: ${issuesOf(parsed.error)}`);
+  const project = parsed.data;
+  const runtime = typeof project.runtime === "string" ? project.runtime : project.runtime.name;
+  if (runtime !== "nodejs")
+    throw new UsageError(
+      `${basename(projectFile)} has runtime: ${runtime}; agent-iam check runs Node.js programs (runtime: nodejs)`,
+    );
+  const stackDir = project.stackConfigDir ? resolve(dir, project.stackConfigDir) : dir;
+  return { project, stackDir, stacks: stackFilesIn(stackDir) };
+}
+
+/** The project file of a folder (`Pulumi.yaml`, else `Pulumi.yml`), if it has one. */
+export function projectFileIn(dir: string): string | undefined {
+  return PROJECT_FILES.map((file) => join(dir, file)).find((file) => existsSync(file));
+}
+
+/**
+ * A project's name and the stacks that have a configuration file (`Pulumi.<stack>.yaml` in its
+ * stack config folder), read as {@link loadProject} reads them; throws the same {@link UsageError}
+ * for a project file that is not valid or not a Node.js program.
+ */
+export function projectStacks(dir: string): { readonly name: string; readonly stacks: readonly string[] } {
+  const projectFile = projectFileIn(dir);
+  if (!projectFile) throw new UsageError(`no Pulumi.yaml in ${dir}`);
+  const { project, stacks } = readProjectFile(dir, projectFile);
+  return { name: project.name, stacks };
+}
+
 /** Options of {@link loadProject}. */
 export interface LoadProjectOptions {
   /** The stack to use (default: the only stack with a config file, else `dev`). */
@@ -194,23 +225,13 @@ export function loadProject(programDir: string, options: LoadProjectOptions = {}
   const dir = realpathSync(resolve(programDir));
   if (!statSync(dir).isDirectory())
     throw new UsageError(`${programDir} is not a folder; give the folder that holds Pulumi.yaml`);
-  const projectFile = PROJECT_FILES.map((file) => join(dir, file)).find((file) => existsSync(file));
+  const projectFile = projectFileIn(dir);
   if (!projectFile)
     throw new UsageError(
       `no Pulumi.yaml in ${programDir}: give the folder of a Pulumi program (agent-iam check PROGRAM_DIR)`,
     );
 
-  const parsed = projectFileSchema.safeParse(readYaml(projectFile, "project file"));
-  if (!parsed.success) throw new UsageError(`${basename(projectFile)} is not valid: ${issuesOf(parsed.error)}`);
-  const project = parsed.data;
-  const runtime = typeof project.runtime === "string" ? project.runtime : project.runtime.name;
-  if (runtime !== "nodejs")
-    throw new UsageError(
-      `${basename(projectFile)} has runtime: ${runtime}; agent-iam check runs Node.js programs (runtime: nodejs)`,
-    );
-
-  const stackDir = project.stackConfigDir ? resolve(dir, project.stackConfigDir) : dir;
-  const stacks = stackFilesIn(stackDir);
+  const { project, stackDir, stacks } = readProjectFile(dir, projectFile);
   const stack = options.stack ? options.stack.split("/").pop()! : stacks.length === 1 ? stacks[0]! : "dev";
   if (!/^[A-Za-z0-9_.-]+$/.test(stack))
     throw new UsageError(`--stack ${options.stack}: a stack name has letters, digits, "-", "_" or "."`);

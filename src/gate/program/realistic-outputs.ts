@@ -33,6 +33,15 @@ function iamArn(kind: string, path: unknown, name: string): string {
   return `arn:aws:iam::${MOCK_CLOUD.awsAccountId}:${kind}${cleanPath}${name}`;
 }
 
+/** An AgentCore id: the resource's name and ten characters of its own (`tools-prod-a1b2c3d4e5`). */
+function agentCoreId(name: string): string {
+  return `${name}-${stableGuid(`agentcore:${name}`).replace(/-/g, "").slice(0, 10)}`;
+}
+
+function agentCoreArn(resource: string): string {
+  return `arn:aws:bedrock-agentcore:${MOCK_CLOUD.awsRegion}:${MOCK_CLOUD.awsAccountId}:${resource}`;
+}
+
 /** Per type token, the outputs the provider would add to the inputs. */
 export const REALISTIC_OUTPUTS: Readonly<Record<string, OutputFactory>> = {
   "aws:iam/role:Role": (name, inputs) => {
@@ -129,6 +138,49 @@ export const REALISTIC_OUTPUTS: Readonly<Record<string, OutputFactory>> = {
   "gcp:pubsub/topic:Topic": (name, inputs) => ({
     name: str(inputs.name, name),
     id: `projects/${str(inputs.project, "mock-project")}/topics/${str(inputs.name, name)}`,
+  }),
+  // Amazon Bedrock AgentCore: ARNs in the formats of the Service Authorization Reference's resource types
+  // (gateway, policy-engine, workload-identity, oauth2credentialprovider, apikeycredentialprovider).
+  "aws:bedrock/agentcoreGateway:AgentcoreGateway": (name, inputs) => {
+    const gatewayId = agentCoreId(str(inputs.name, name));
+    return {
+      gatewayId,
+      gatewayArn: agentCoreArn(`gateway/${gatewayId}`),
+      gatewayUrl: `https://${gatewayId}.gateway.bedrock-agentcore.${MOCK_CLOUD.awsRegion}.amazonaws.com/mcp`,
+      workloadIdentityDetails: [
+        { workloadIdentityArn: agentCoreArn(`workload-identity-directory/default/workload-identity/${gatewayId}`) },
+      ],
+    };
+  },
+  "aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine": (name, inputs) => {
+    const policyEngineId = agentCoreId(str(inputs.name, name));
+    return { policyEngineId, policyEngineArn: agentCoreArn(`policy-engine/${policyEngineId}`) };
+  },
+  "aws:bedrock/agentcorePolicy:AgentcorePolicy": (name, inputs) => {
+    const policyId = agentCoreId(str(inputs.name, name));
+    return {
+      policyId,
+      policyArn: agentCoreArn(`policy-engine/${str(inputs.policyEngineId, "engine")}/policy/${policyId}`),
+    };
+  },
+  "aws:bedrock/agentcoreGatewayTarget:AgentcoreGatewayTarget": (name, inputs) => ({
+    targetId: agentCoreId(str(inputs.name, name)).toUpperCase().replace(/-/g, "").slice(0, 10),
+  }),
+  "aws:bedrock/agentcoreOauth2CredentialProvider:AgentcoreOauth2CredentialProvider": (name, inputs) => ({
+    credentialProviderArn: agentCoreArn(`token-vault/default/oauth2credentialprovider/${str(inputs.name, name)}`),
+    callbackUrl: `https://bedrock-agentcore.${MOCK_CLOUD.awsRegion}.amazonaws.com/identities/oauth2/callback`,
+    clientSecretArns: [],
+  }),
+  "aws:bedrock/agentcoreApiKeyCredentialProvider:AgentcoreApiKeyCredentialProvider": (name, inputs) => ({
+    credentialProviderArn: agentCoreArn(`token-vault/default/apikeycredentialprovider/${str(inputs.name, name)}`),
+    apiKeySecretArns:
+      inputs.apiKeySecretSource === "EXTERNAL"
+        ? []
+        : [
+            {
+              secretArn: `arn:aws:secretsmanager:${MOCK_CLOUD.awsRegion}:${MOCK_CLOUD.awsAccountId}:secret:bedrock-agentcore-identity!default/apikey/${str(inputs.name, name)}-${stableGuid(name).slice(0, 6)}`,
+            },
+          ],
   }),
   "azure-native:managedidentity:UserAssignedIdentity": (name, inputs) => {
     const resourceName = str(inputs.resourceName, name);

@@ -4,6 +4,7 @@ import type { DataClass } from "../agent";
 import type { IssuerKind } from "../runs-on";
 import type { Cloud } from "../resources";
 import type { RiskTier } from "../risk/rules";
+import type { ToolRiskClass } from "../tool-spec";
 
 /**
  * The inventory record: what security and compliance people read about one agent. These are the
@@ -28,6 +29,22 @@ export interface InventoryGrant {
   readonly until: string | null;
   readonly role: string | null;
   /** The grant in one plain sentence: "read and list the S3 bucket acme-prod-source (holds PII)". */
+  readonly summary: string;
+}
+
+/** One tool the agent may call through its gateway, in plain words and in detail. */
+export interface InventoryTool {
+  /** The gateway's name. */
+  readonly gateway: string;
+  readonly target: string;
+  readonly tool: string;
+  /** The tool's name on the gateway, as its policies and decision traces name it: `TARGET___tool`. */
+  readonly action: string;
+  /** The conditions on its arguments, each in words (`project is "OPS"`); empty when it may call the tool with any. */
+  readonly conditions: string[];
+  /** Its high-risk class in the gateway's catalog; `null` when it has none. */
+  readonly risk: ToolRiskClass | null;
+  /** The tool in one plain sentence: "may call jira create_issue when project is "OPS"". */
   readonly summary: string;
 }
 
@@ -66,6 +83,11 @@ export interface AgentCloudIdentities {
 
 /** One agent identity in the inventory. */
 export interface InventoryRecord {
+  /**
+   * The Pulumi project that declares the agent: set in an organisation's inventory
+   * (`agent-iam check DIR --inventory`, several programs), absent for one program's.
+   */
+  readonly project?: string;
   /** The agent id (its component name): in every tag, role session name and audit record. */
   readonly id: string;
   /** The person accountable for the agent. */
@@ -108,6 +130,8 @@ export interface InventoryRecord {
   readonly grants: InventoryGrant[];
   /** Everything the agent can do, one plain sentence per grant. */
   readonly canDo: string[];
+  /** The tools it may call through its environment's gateway (beside its cloud grants). */
+  readonly tools: InventoryTool[];
   /** Whether the agent can write (or change permissions) in a production environment. */
   readonly writesProd: boolean;
   /** Whether a grant touches a resource marked as holding sensitive data. */
@@ -139,7 +163,10 @@ export interface InventoryRecord {
     readonly tier: RiskTier;
     readonly reasons: { readonly rule: string; readonly text: string }[];
   };
-  /** The Pulumi stack the record was read from (`ORG/PROJECT/STACK` or `PROJECT/STACK`); absent when not known. */
+  /**
+   * The Pulumi stack the record was read from or declared in (`ORG/PROJECT/STACK` or `PROJECT/STACK`;
+   * `PROJECT/STACK` in an organisation's inventory); absent when not known.
+   */
   readonly stack?: string;
   /** Every cloud-assigned value that is `null` in this record, with why it is not known (see `cloud-assigned.ts`). */
   readonly unknownValues: { readonly field: string; readonly reason: string }[];
@@ -151,8 +178,11 @@ export interface InventorySource {
   readonly kind: "program" | "state";
   /** The program folder and stacks, or the stack exports (file and stack), that were read. */
   readonly from: string[];
-  /** When it was read (ISO 8601): the time of the run, or the newest deployment time of the exports. */
-  readonly at: string;
+  /**
+   * `state`: the newest deployment time of the exports (ISO 8601). Absent for a program run: the
+   * document's `generated` day says when, so the same program gives the same bytes.
+   */
+  readonly at?: string;
 }
 
 /** A difference between what the program declares and what a stack's state holds. */

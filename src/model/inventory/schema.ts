@@ -4,6 +4,7 @@ import { ACTION_CLASSES } from "../action-classes";
 import { DATA_CLASSES } from "../agent";
 import { CLOUDS } from "../resources";
 import { RISK_TIERS } from "../risk/rules";
+import { TOOL_RISK_CLASSES } from "../tools";
 
 /**
  * The inventory record: what security and compliance people read about one agent. One zod schema
@@ -38,6 +39,23 @@ export const inventoryGrantSchema = z
   .strict()
   .describe("One grant of the agent");
 
+/** One tool the agent may call through its gateway, in plain words and in detail. */
+export const inventoryToolSchema = z
+  .object({
+    gateway: z.string(),
+    target: z.string(),
+    tool: z.string(),
+    /** The tool's name on the gateway, as its policies and decision traces name it: `TARGET___tool`. */
+    action: z.string(),
+    /** The conditions on its arguments, each in words; empty when it may call the tool with any. */
+    conditions: z.array(z.string()),
+    risk: z.enum(TOOL_RISK_CLASSES).nullable(),
+    /** The tool in one plain sentence: "may call jira create_issue when project is "OPS"". */
+    summary: z.string(),
+  })
+  .strict()
+  .describe("One tool the agent may call through its gateway");
+
 /** The agent's identity on AWS: its IAM role. */
 export const awsIdentitySchema = z
   .object({ roleArn: z.string().nullable(), roleName: z.string().nullable() })
@@ -68,6 +86,10 @@ export const azureIdentitySchema = z
 
 export const inventoryRecordSchema = z
   .object({
+    project: z
+      .string()
+      .optional()
+      .describe("The Pulumi project that declares the agent: set in an organisation's inventory (agent-iam check DIR)"),
     id: z.string().describe("The agent id (its component name): in every tag, role session name and audit record"),
     owner: z.string().describe("The person accountable for the agent"),
     team: z.string().nullable(),
@@ -134,6 +156,9 @@ export const inventoryRecordSchema = z
     grants: z.array(inventoryGrantSchema),
     /** Everything the agent can do, one plain sentence per grant. */
     canDo: z.array(z.string()),
+    tools: z
+      .array(inventoryToolSchema)
+      .describe("The tools it may call through its environment's gateway (beside its cloud grants)"),
     /** Whether the agent can write (or change permissions) in a production environment. */
     writesProd: z.boolean(),
     /** Whether a grant touches a resource marked as holding sensitive data. */
@@ -176,7 +201,7 @@ export const inventoryRecordSchema = z
       .string()
       .optional()
       .describe(
-        "The Pulumi stack the record was read from (ORG/PROJECT/STACK or PROJECT/STACK); absent when not known",
+        "The Pulumi stack the record was read from or declared in (ORG/PROJECT/STACK or PROJECT/STACK; PROJECT/STACK in an organisation's inventory); absent when not known",
       ),
     unknownValues: z
       .array(z.object({ field: z.string(), reason: z.string() }).strict())
@@ -194,7 +219,10 @@ export const inventorySourceSchema = z
       .enum(["program", "state"])
       .describe("program: a run of the program under mocks; state: pulumi stack export documents"),
     from: z.array(z.string()).describe("The program folder and stacks, or the stack exports, that were read"),
-    at: z.string().describe("When it was read (ISO 8601)"),
+    at: z
+      .string()
+      .optional()
+      .describe("state: the newest deployment time of the exports (ISO 8601); absent for a program run"),
   })
   .strict();
 

@@ -29,13 +29,15 @@ export interface RiskFacts {
   readonly sessionSeconds: number;
   /** Days from today to its review date; negative once the date has passed. */
   readonly daysToExpiry: number;
+  /** How many tools it may call through a gateway that the gateway's catalog marks high-risk (deletes, refunds, exports, permission changes). */
+  readonly highRiskTools: number;
 }
 
 /** A test on one fact. All conditions of a rule must hold. */
 export type RiskCondition =
   | { readonly fact: "highestAccess" | "sensitiveAccess"; readonly atLeast: AccessLevel }
   | { readonly fact: "reachesProd" | "deletesOrExports"; readonly is: boolean }
-  | { readonly fact: "sessionSeconds" | "daysToExpiry"; readonly above: number }
+  | { readonly fact: "sessionSeconds" | "daysToExpiry" | "highRiskTools"; readonly above: number }
   | { readonly fact: "sessionSeconds" | "daysToExpiry"; readonly below: number };
 
 /** What a matching rule does to the tier. */
@@ -113,6 +115,12 @@ export const RISK_RULES: readonly RiskRule[] = [
     when: [{ fact: "deletesOrExports", is: true }],
     effect: { raise: 1 },
     reason: "may delete or export data",
+  },
+  {
+    id: "calls-high-risk-tools",
+    when: [{ fact: "highRiskTools", above: 0 }],
+    effect: { raise: 1 },
+    reason: "may call high-risk tools through a gateway (deletes, refunds, exports, permission changes)",
   },
   {
     id: "long-sessions",

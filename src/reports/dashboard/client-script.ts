@@ -33,6 +33,7 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     var identities = agent.identities || {};
     var parts = [agent.id, agent.owner, agent.team || "", agent.costCenter || "", agent.purpose, agent.environment, agent.issuer.subject, agent.issuer.url, agent.risk.tier]
       .concat(agent.canDo)
+      .concat((agent.tools || []).map(function (tool) { return tool.summary + " " + tool.action; }))
       .concat(agent.grants.map(function (grant) { return grant.resource; }));
     Object.keys(identities).forEach(function (cloud) {
       var identity = identities[cloud];

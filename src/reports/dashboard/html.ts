@@ -167,11 +167,21 @@ function detailPanel(record: InventoryRecord, key: string): string {
     record.canDo.length > 0
       ? `<ul>${record.canDo.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ul>`
       : "<p>Nothing.</p>";
+  const tools =
+    record.tools.length > 0
+      ? `<h3>Tools it may call</h3><ul class="tools">${record.tools
+          .map(
+            (tool) =>
+              `<li>${escapeHtml(tool.summary)} <span class="visually-hidden">(gateway ${escapeHtml(tool.gateway)}, ${escapeHtml(tool.action)})</span></li>`,
+          )
+          .join("")}</ul>`
+      : "";
   return [
     `<div class="detail" id="detail-${key}" role="region" aria-label="Details of ${escapeHtml(record.id)} in ${escapeHtml(record.environment)}" tabindex="-1">`,
     `<p class="purpose">${escapeHtml(record.purpose)}</p>`,
     `<dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join("")}</dl>`,
     `<h3>What it can do</h3>${can}`,
+    tools,
     `<details><summary>Technical details</summary><dl class="facts">${identityRows(record)}</dl>${grantsTable(record)}</details>`,
     `</div>`,
   ].join("");

@@ -39,6 +39,7 @@ export const CSV_COLUMNS: readonly (readonly [
   ["max_session_seconds", (r) => r.maxSessionSeconds],
   ["purpose", (r) => r.purpose],
   ["can_do", (r) => r.canDo.join("; ")],
+  ["tools", (r) => r.tools.map((tool) => tool.summary).join("; ")],
   ["budget_monthly", (r) => (r.budget ? `${r.budget.monthly} ${r.budget.currency}` : null)],
   ["budget_stop_at_percent", (r) => r.budget?.stopAt ?? null],
   ["break_glass_until", (r) => r.breakGlass?.until ?? null],

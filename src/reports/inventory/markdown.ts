@@ -103,6 +103,7 @@ export function inventoryMarkdown(
     if (r.delegatesTo.length > 0) out.push(`- May act as: ${r.delegatesTo.join(", ")}`);
     out.push(...identityLines(r));
     out.push("", "Can:", "", ...(r.canDo.length ? r.canDo.map((line) => `- ${cell(line)}`) : ["- nothing"]));
+    if (r.tools.length > 0) out.push("", "Tools:", "", ...r.tools.map((tool) => `- ${cell(tool.summary)}`));
   }
   return `${out.join("\n")}\n`;
 }

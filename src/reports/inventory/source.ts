@@ -5,8 +5,8 @@ export function sourceSentence(source: InventorySource | undefined): string {
   if (!source)
     return "Source not recorded (an inventory written before agent-iam recorded it); values a cloud assigns may be missing.";
   if (source.kind === "program")
-    return `Built from the program ${source.from.join(", ")} at ${source.at}, offline without contacting any cloud: values a cloud assigns when it creates an identity are known after deploy.`;
-  return `Built from the deployed state of ${source.from.length} stack export${source.from.length === 1 ? "" : "s"} (${source.from.join(", ")}); newest deployment ${source.at}.`;
+    return `Built from the program ${source.from.join(", ")}, offline without contacting any cloud: values a cloud assigns when it creates an identity are known after deploy.`;
+  return `Built from the deployed state of ${source.from.length} stack export${source.from.length === 1 ? "" : "s"} (${source.from.join(", ")}); newest deployment ${source.at ?? "not recorded"}.`;
 }
 
 /** What each kind of drift means, for people. */

@@ -1,8 +1,15 @@
-import { judgeTrustPolicy } from "../../clouds/aws/trust-analysis";
+import { readPolicyDocument, statementCoversAction } from "../../clouds/aws/policy-document";
+import {
+  AGENT_RUNTIME_SERVICE_PRINCIPALS,
+  TRUST_ACTIONS,
+  WEB_IDENTITY_ACTION,
+  judgeTrustPolicy,
+  trustAllowsAgentRuntime,
+} from "../../clouds/aws/trust-analysis";
 import { gcpGrantsOf, readPoolPrincipal, type PoolPrincipal } from "../../clouds/gcp/iam-resources";
 import type { Cloud } from "../../model/resources";
 import { TAG_KEYS, parseGcpDescription } from "../../model/tags";
-import { type StackIndex, knownString, type PolicyResource } from "./stack";
+import { type StackIndex, knownString, type PolicyProvider, type PolicyResource } from "./stack";
 import { isUnknown } from "../../model/unknown";
 
 /**
@@ -23,6 +30,47 @@ export const AWS_ROLE_TYPE = "aws:iam/role:Role";
 export const GCP_SERVICE_ACCOUNT_TYPE = "gcp:serviceaccount/account:Account";
 export const AZURE_IDENTITY_TYPE = "azure-native:managedidentity:UserAssignedIdentity";
 export const AZURE_FEDERATED_CREDENTIAL_TYPE = "azure-native:managedidentity:FederatedIdentityCredential";
+
+/**
+ * Managed agent runtimes and the property naming the IAM role their agents run as (the type tokens
+ * of `@pulumi/aws`'s `bedrock` module): the role is an agent identity whatever its trust or tags.
+ */
+export const AWS_AGENT_RUNTIME_ROLES: readonly {
+  readonly type: string;
+  readonly property: string;
+  readonly what: string;
+}[] = [
+  {
+    type: "aws:bedrock/agentcoreAgentRuntime:AgentcoreAgentRuntime",
+    property: "roleArn",
+    what: "AgentCore agent runtime",
+  },
+  { type: "aws:bedrock/agentcoreHarness:AgentcoreHarness", property: "executionRoleArn", what: "AgentCore harness" },
+  { type: "aws:bedrock/agentcoreGateway:AgentcoreGateway", property: "roleArn", what: "AgentCore gateway" },
+  {
+    type: "aws:bedrock/agentcoreCodeInterpreter:AgentcoreCodeInterpreter",
+    property: "executionRoleArn",
+    what: "AgentCore code interpreter",
+  },
+  { type: "aws:bedrock/agentcoreBrowser:AgentcoreBrowser", property: "executionRoleArn", what: "AgentCore browser" },
+  { type: "aws:bedrock/agentAgent:AgentAgent", property: "agentResourceRoleArn", what: "Bedrock agent" },
+];
+
+/**
+ * Vertex AI Agent Engine (`gcp.vertex.AiReasoningEngine`): the service account in `spec.serviceAccount`
+ * runs the agent (Pulumi GCP provider docs, "vertex.AiReasoningEngine").
+ */
+export const GCP_REASONING_ENGINE_TYPE = "gcp:vertex/aiReasoningEngine:AiReasoningEngine";
+
+/**
+ * Azure AI Foundry projects: their agents act with the project's managed identity, system-assigned
+ * or user-assigned (Microsoft Foundry docs, "Agent identity"; `azure-native:cognitiveservices:Project`),
+ * as do hub-based projects (`machinelearningservices:Workspace` of kind `Project`).
+ */
+export const AZURE_AGENT_PROJECT_TYPES: readonly string[] = [
+  "azure-native:cognitiveservices:Project",
+  "azure-native:machinelearningservices:Workspace",
+];
 
 /** Roles on a service account that let a pool principal act as it. */
 export const GCP_IMPERSONATION_ROLES: readonly string[] = [
@@ -77,23 +125,71 @@ function fieldFrom(value: unknown): FieldValue {
   return MISSING;
 }
 
-/** Tag values by key (case-insensitive), from `tags`, else `tagsAll`; unknown when the map is. */
-export function readTags(props: Readonly<Record<string, unknown>>): Record<string, unknown> | "unknown" {
-  const tags = props.tags ?? props.tagsAll;
+/**
+ * A resource's tags: a map (keys looked up case-insensitively), `unknown` when the map is not known
+ * yet, or a known map whose other keys may still come from a provider whose tags are not known.
+ */
+export type TagSet =
+  | Record<string, unknown>
+  | "unknown"
+  | { readonly known: Record<string, unknown>; readonly providerUnknown: true };
+
+function tagObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * The tags an AWS provider adds to every resource it creates (`defaultTags.tags`, AWS provider docs,
+ * "Default tags"), from its inputs as the engine hands them (an object, or its JSON text); `unknown`
+ * when they are not known yet, undefined when it sets none.
+ */
+export function providerDefaultTags(
+  provider: PolicyProvider | undefined,
+): Record<string, unknown> | "unknown" | undefined {
+  if (provider?.type !== "pulumi:providers:aws") return undefined;
+  let defaults: unknown = provider.props.defaultTags;
+  if (isUnknown(defaults)) return "unknown";
+  if (typeof defaults === "string") {
+    try {
+      defaults = JSON.parse(defaults) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  const tags = tagObject(defaults)?.tags;
   if (isUnknown(tags)) return "unknown";
-  if (typeof tags !== "object" || tags === null || Array.isArray(tags)) return {};
-  return tags as Record<string, unknown>;
+  return tagObject(tags);
+}
+
+/**
+ * Tag values by key (case-insensitive): the provider's default tags, overridden by `tagsAll`, overridden
+ * by `tags` (AWS applies a resource's own tag over a default of the same key); unknown when the
+ * resource's map is.
+ */
+export function readTags(props: Readonly<Record<string, unknown>>, provider?: PolicyProvider): TagSet {
+  const own = props.tags ?? props.tagsAll;
+  if (isUnknown(own)) return "unknown";
+  const defaults = providerDefaultTags(provider);
+  const merged = { ...(defaults === "unknown" ? {} : defaults), ...tagObject(props.tagsAll), ...tagObject(props.tags) };
+  return defaults === "unknown" ? { known: merged, providerUnknown: true } : merged;
 }
 
 /** One tag, looked up case-insensitively. */
-export function tagValue(tags: Record<string, unknown> | "unknown", key: string): FieldValue {
+export function tagValue(tags: TagSet, key: string): FieldValue {
   if (tags === "unknown") return UNKNOWN_FIELD;
-  const found = Object.keys(tags).find((candidate) => candidate.toLowerCase() === key.toLowerCase());
-  return found === undefined ? MISSING : fieldFrom(tags[found]);
+  const map =
+    "providerUnknown" in tags && tags.providerUnknown === true
+      ? (tags.known as Record<string, unknown>)
+      : (tags as Record<string, unknown>);
+  const found = Object.keys(map).find((candidate) => candidate.toLowerCase() === key.toLowerCase());
+  if (found === undefined) return map === tags ? MISSING : UNKNOWN_FIELD;
+  return fieldFrom(map[found]);
 }
 
-function metadataFromTags(props: Readonly<Record<string, unknown>>): AgentMetadata {
-  const tags = readTags(props);
+function metadataFromTags(props: Readonly<Record<string, unknown>>, provider?: PolicyProvider): AgentMetadata {
+  const tags = readTags(props, provider);
   return {
     owner: tagValue(tags, TAG_KEYS.owner),
     purpose: tagValue(tags, TAG_KEYS.purpose),
@@ -136,7 +232,7 @@ export function awsRoleAgentStatus(resource: PolicyResource): {
   // Roles an AgentIdentity makes for other jobs (a budget action's execution role) trust a service,
   // carry no agent tag, and are no agent: being inside the component is not enough.
   const trust = judgeTrustPolicy(resource.props.assumeRolePolicy);
-  const tagged = tagValue(readTags(resource.props), TAG_KEYS.agent);
+  const tagged = tagValue(readTags(resource.props, resource.provider), TAG_KEYS.agent);
   if (trust.webIdentity === true)
     return {
       agent: true,
@@ -145,6 +241,12 @@ export function awsRoleAgentStatus(resource: PolicyResource): {
     };
   if (tagged.state === "value")
     return { agent: true, why: `it is tagged ${TAG_KEYS.agent}`, subjects: [...trust.subjects] };
+  if (trustAllowsAgentRuntime(resource.props.assumeRolePolicy))
+    return {
+      agent: true,
+      why: `its trust lets an agent runtime (${AGENT_RUNTIME_SERVICE_PRINCIPALS.join(", ")}) run as it`,
+      subjects: [],
+    };
   if (trust.webIdentity === "unknown" || tagged.state === "unknown")
     return {
       agent: "unknown",
@@ -152,6 +254,18 @@ export function awsRoleAgentStatus(resource: PolicyResource): {
       subjects: [],
     };
   return { agent: false, why: "", subjects: [] };
+}
+
+/** Whether a known trust policy allows no one to assume the role (the kill switch's deny, no allow). */
+export function trustLetsNoOneIn(trust: unknown): boolean {
+  const reading = readPolicyDocument(trust);
+  if (reading.kind === "unknown") return false;
+  if (reading.kind !== "document") return true;
+  return !reading.statements.some(
+    (statement) =>
+      statement.effect !== "Deny" &&
+      [WEB_IDENTITY_ACTION, ...TRUST_ACTIONS].some((action) => statementCoversAction(statement, action)),
+  );
 }
 
 /** Keys a reference to a service account may use: its resource name, email, unique id. */
@@ -237,6 +351,55 @@ function withComponentApproval(metadata: AgentMetadata, resource: PolicyResource
     : metadata;
 }
 
+/** The agent runtime (in words) a role runs, when a runtime in the stack names it. */
+function awsRuntimeOf(role: PolicyResource, index: StackIndex): string | undefined {
+  for (const { type, property, what } of AWS_AGENT_RUNTIME_ROLES)
+    if (index.referencing([type], property, role, roleArnKeys).length > 0) return what;
+  return undefined;
+}
+
+/** Keys a role is named by in a runtime's role property: its ARN. */
+function roleArnKeys(role: PolicyResource): string[] {
+  const arn = knownString(role.props.arn);
+  return arn ? [arn] : [];
+}
+
+/** The reasoning engine (Vertex AI Agent Engine) that runs as a service account, if any. */
+function gcpReasoningEngineOf(account: PolicyResource, index: StackIndex): PolicyResource | undefined {
+  const keys = new Set(gcpServiceAccountKeys(account));
+  return index.ofType(GCP_REASONING_ENGINE_TYPE).find((engine) => {
+    const spec = engine.props.spec as { serviceAccount?: unknown } | undefined;
+    const named = typeof spec?.serviceAccount === "string" && keys.has(spec.serviceAccount);
+    return named || (engine.propertyDependencies?.spec ?? []).includes(account.urn);
+  });
+}
+
+/** Whether a resource is an AI Foundry project (a hub-based workspace only when its kind is `Project`). */
+function isAzureAgentProject(resource: PolicyResource): boolean {
+  if (resource.type !== "azure-native:machinelearningservices:Workspace") return true;
+  return typeof resource.props.kind === "string" && resource.props.kind.toLowerCase() === "project";
+}
+
+/** The Foundry project that uses a user-assigned identity, if any. */
+function azureProjectUsing(identity: PolicyResource, index: StackIndex): PolicyResource | undefined {
+  const id = knownString(identity.props.id);
+  return index.ofType(...AZURE_AGENT_PROJECT_TYPES).find((project) => {
+    if (!isAzureAgentProject(project)) return false;
+    const assigned = (project.props.identity as { userAssignedIdentities?: unknown } | undefined)
+      ?.userAssignedIdentities;
+    const ids = Array.isArray(assigned)
+      ? assigned
+      : typeof assigned === "object" && assigned
+        ? Object.keys(assigned)
+        : [];
+    return (
+      (id !== undefined &&
+        ids.some((entry) => typeof entry === "string" && entry.toLowerCase() === id.toLowerCase())) ||
+      (project.propertyDependencies?.identity ?? []).includes(identity.urn)
+    );
+  });
+}
+
 /** Every agent identity of a stack, on every cloud (found once per index; do not modify the list). */
 export function findAgentIdentities(index: StackIndex): AgentIdentityResource[] {
   return index.memo("agentIdentities", () => readAgentIdentities(index));
@@ -245,7 +408,11 @@ export function findAgentIdentities(index: StackIndex): AgentIdentityResource[] 
 function readAgentIdentities(index: StackIndex): AgentIdentityResource[] {
   const agents: AgentIdentityResource[] = [];
   for (const role of index.ofType(AWS_ROLE_TYPE)) {
-    const status = awsRoleAgentStatus(role);
+    let status = awsRoleAgentStatus(role);
+    if (status.agent !== true) {
+      const runtime = awsRuntimeOf(role, index);
+      if (runtime) status = { agent: true, why: `the ${runtime} runs as it`, subjects: [] };
+    }
     if (status.agent === false) continue;
     agents.push({
       cloud: "aws",
@@ -253,10 +420,10 @@ function readAgentIdentities(index: StackIndex): AgentIdentityResource[] {
       registered: index.isInsideAgentIdentity(role),
       certain: status.agent === true,
       why: status.why,
-      metadata: withComponentApproval(metadataFromTags(role.props), role, index),
+      metadata: withComponentApproval(metadataFromTags(role.props, role.provider), role, index),
       metadataWhere: "tags",
       subjects: status.subjects,
-      disabled: status.agent === true && judgeTrustPolicy(role.props.assumeRolePolicy).webIdentity === false,
+      disabled: status.agent === true && trustLetsNoOneIn(role.props.assumeRolePolicy),
     });
   }
   for (const account of index.ofType(GCP_SERVICE_ACCOUNT_TYPE)) {
@@ -264,27 +431,30 @@ function readAgentIdentities(index: StackIndex): AgentIdentityResource[] {
     // Inside an AgentIdentity, the agent's own account carries its metadata (a disabled agent has no binding left).
     const declaredInside = index.isInsideAgentIdentity(account);
     const inside = declaredInside && metadataFromDescription(account.props.description).owner.state !== "missing";
-    if (impersonators.length === 0 && !inside) continue;
+    const engine = gcpReasoningEngineOf(account, index);
+    if (impersonators.length === 0 && !inside && !engine) continue;
     agents.push({
       cloud: "gcp",
       resource: account,
       registered: declaredInside,
       certain: true,
-      why:
-        impersonators.length > 0
+      why: engine
+        ? `the Vertex AI Agent Engine "${engine.name}" runs as it`
+        : impersonators.length > 0
           ? `a Workload Identity pool principal may act as it (${impersonators[0]!.role})`
           : "it is declared inside an AgentIdentity",
       metadata: withComponentApproval(metadataFromDescription(account.props.description), account, index),
       metadataWhere: "description",
       subjects: impersonators.flatMap(({ principal }) => (principal.kind === "subject" ? [principal.subject] : [])),
-      disabled: account.props.disabled === true || impersonators.length === 0,
+      disabled: account.props.disabled === true || (impersonators.length === 0 && !engine),
     });
   }
   for (const identity of index.ofType(AZURE_IDENTITY_TYPE)) {
     const credentials = azureFederatedCredentials(identity, index);
     const inside = index.isInsideAgentIdentity(identity);
     const tagged = tagValue(readTags(identity.props), TAG_KEYS.agent).state === "value";
-    if (credentials.length === 0 && !tagged) continue;
+    const project = azureProjectUsing(identity, index);
+    if (credentials.length === 0 && !tagged && !project) continue;
     agents.push({
       cloud: "azure",
       resource: identity,
@@ -293,13 +463,33 @@ function readAgentIdentities(index: StackIndex): AgentIdentityResource[] {
       why:
         credentials.length > 0
           ? "it has a federated identity credential (an OIDC issuer's tokens sign in as it)"
-          : `it is tagged ${TAG_KEYS.agent}`,
+          : project
+            ? `the agents of AI Foundry project "${project.name}" act as it`
+            : `it is tagged ${TAG_KEYS.agent}`,
       metadata: withComponentApproval(metadataFromTags(identity.props), identity, index),
       metadataWhere: "tags",
       subjects: credentials
         .map((credential) => knownString(credential.props.subject))
         .filter((subject): subject is string => subject !== undefined),
-      disabled: credentials.length === 0,
+      disabled: credentials.length === 0 && !project,
+    });
+  }
+  // A Foundry project's own (system-assigned) identity: its agents act as the project.
+  for (const project of index.ofType(...AZURE_AGENT_PROJECT_TYPES)) {
+    if (!isAzureAgentProject(project)) continue;
+    const identity = project.props.identity as { type?: unknown } | undefined;
+    const type = typeof identity?.type === "string" ? identity.type : "";
+    if (!/SystemAssigned/i.test(type) && !isUnknown(identity?.type)) continue;
+    agents.push({
+      cloud: "azure",
+      resource: project,
+      registered: false,
+      certain: !isUnknown(identity?.type),
+      why: "its agents act with the project's system-assigned managed identity",
+      metadata: metadataFromTags(project.props),
+      metadataWhere: "tags",
+      subjects: [],
+      disabled: false,
     });
   }
   return agents;

@@ -1,3 +1,4 @@
+import { awsManagedPolicy } from "../../clouds/aws/managed-policies";
 import { readPolicyDocument, type PolicyDocumentReading } from "../../clouds/aws/policy-document";
 import {
   analyzePermissions,
@@ -33,6 +34,8 @@ export interface RolePolicySource {
   readonly document?: PolicyDocumentReading;
   /** The attached ARN, when a managed policy is attached. */
   readonly policyArn?: string;
+  /** For an AWS managed policy: whether agent-iam's table holds its document (AWS publishes every one). */
+  readonly awsManaged?: "known" | "not-in-table";
   /** `unknown`: the ARN is not known yet; `external`: a customer policy outside this stack. */
   readonly unresolved?: "unknown" | "external";
 }
@@ -53,9 +56,29 @@ export function awsManagedPolicyName(arn: string): string | undefined {
   return /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/.exec(arn)?.[1];
 }
 
+const publishedReadings = new Map<string, PolicyDocumentReading>();
+
+/** The reading of an AWS managed policy's published document, made once per process (the table never changes). */
+function publishedReading(name: string, document: unknown): PolicyDocumentReading {
+  let reading = publishedReadings.get(name);
+  if (!reading) publishedReadings.set(name, (reading = readPolicyDocument(document)));
+  return reading;
+}
+
 function fromArn(index: StackIndex, holder: PolicyResource, arn: unknown, property: string): RolePolicySource {
-  if (typeof arn === "string" && !isUnknown(arn) && awsManagedPolicyName(arn))
-    return { what: `AWS managed policy ${awsManagedPolicyName(arn)}`, urn: holder.urn, policyArn: arn };
+  const managedName = typeof arn === "string" && !isUnknown(arn) ? awsManagedPolicyName(arn) : undefined;
+  if (managedName) {
+    // AWS managed policies are read like any other: by the document AWS publishes for them.
+    const published = awsManagedPolicy(managedName);
+    return {
+      what: `AWS managed policy ${managedName}`,
+      urn: holder.urn,
+      policyArn: arn as string,
+      ...(published
+        ? { document: publishedReading(managedName, published.document), awsManaged: "known" as const }
+        : { awsManaged: "not-in-table" as const }),
+    };
+  }
   const policies = index.ofType(POLICY_TYPE);
   const probe: PolicyResource = {
     ...holder,
@@ -150,7 +173,7 @@ export function unlinkedAttachments(index: StackIndex): { attachment: PolicyReso
 export function statementsOf(sources: readonly RolePolicySource[]): SourcedStatement[] {
   return sources.flatMap((source) =>
     source.document?.kind === "document"
-      ? source.document.statements.map((statement) => ({ statement, source: source.what }))
+      ? source.document.statements.map((statement) => ({ statement, source: source.what, urn: source.urn }))
       : [],
   );
 }

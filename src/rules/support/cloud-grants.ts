@@ -26,6 +26,23 @@ export const GCP_CUSTOM_ROLE_TYPES = [
 export const AZURE_ROLE_ASSIGNMENT_TYPE = "azure-native:authorization:RoleAssignment";
 export const AZURE_ROLE_DEFINITION_TYPE = "azure-native:authorization:RoleDefinition";
 
+const SERVICE_ACCOUNT_USER_ROLE = "roles/iam.serviceAccountUser";
+
+/**
+ * `roles/iam.serviceAccountUser` on one service account: `iam.serviceAccounts.actAs` on it, which a
+ * deployer needs to deploy a service that runs as that account (Cloud Run and Compute Engine docs,
+ * "Deploy with a user-managed service account"). A deploy need on one named account, not
+ * permission management: judged as write (on a project or above it acts as every account, and
+ * `no-overbroad-gcp-scopes` refuses it for anyone).
+ */
+const ACT_AS_ONE_ACCOUNT: GcpRoleJudgement = {
+  role: SERVICE_ACCOUNT_USER_ROLE,
+  class: "write",
+  level: "write",
+  risks: [],
+  fromPermissions: true,
+};
+
 /** One GCP grant to an agent, with the resource that makes it and the role judged. */
 export interface GcpAgentGrant {
   readonly grant: GcpGrant;
@@ -117,7 +134,8 @@ export function gcpGrantsToAccount(account: PolicyResource, index: StackIndex): 
   const found: GcpAgentGrant[] = [];
   for (const { grant, resource } of [...matches].sort((a, b) => a.order - b.order)) {
     let judgement: GcpRoleJudgement | undefined;
-    if (!isUnknown(grant.role) && grant.role !== "") judgement = judgeGcpRole(grant.role, custom.byName);
+    if (grant.level === "service-account" && grant.role === SERVICE_ACCOUNT_USER_ROLE) judgement = ACT_AS_ONE_ACCOUNT;
+    else if (!isUnknown(grant.role) && grant.role !== "") judgement = judgeGcpRole(grant.role, custom.byName);
     else {
       const customRole = (resource.propertyDependencies?.role ?? [])
         .map((urn) => custom.byUrn.get(urn))
@@ -149,20 +167,25 @@ function readAzureCustomDefinitions(index: StackIndex): {
   const byUrn = new Map<string, AzureCustomDefinition>();
   for (const definition of index.ofType(AZURE_ROLE_DEFINITION_TYPE)) {
     const permissions = Array.isArray(definition.props.permissions) ? definition.props.permissions : [];
-    const operations: string[] = [];
+    const split: { actions: string[]; dataActions: string[] } = { actions: [], dataActions: [] };
     for (const permission of permissions) {
       const record = (typeof permission === "object" && permission !== null ? permission : {}) as Record<
         string,
         unknown
       >;
-      for (const key of ["actions", "dataActions"]) {
+      for (const key of ["actions", "dataActions"] as const) {
         const list = record[key];
         if (Array.isArray(list))
           for (const operation of list)
-            if (typeof operation === "string" && !isUnknown(operation)) operations.push(operation);
+            if (typeof operation === "string" && !isUnknown(operation)) split[key].push(operation);
       }
     }
-    const entry: AzureCustomDefinition = { name: knownString(definition.props.roleName), operations };
+    const entry: AzureCustomDefinition = {
+      name: knownString(definition.props.roleName),
+      operations: [...split.actions, ...split.dataActions],
+      actions: split.actions,
+      dataActions: split.dataActions,
+    };
     byUrn.set(definition.urn, entry);
     for (const key of ["roleDefinitionId", "name", "id"]) {
       const value = knownString(definition.props[key]);
@@ -179,10 +202,11 @@ export interface AzureAgentAssignment {
   readonly judgement?: AzureRoleJudgement;
 }
 
-/** Keys a role assignment's `principalId` uses for a managed identity. */
+/** Keys a role assignment's `principalId` uses for a managed identity (or a resource's system-assigned one). */
 function principalKeys(identity: PolicyResource): string[] {
-  return ["principalId"]
-    .map((key) => knownString(identity.props[key]))
+  const system = (identity.props.identity as { principalId?: unknown } | undefined)?.principalId;
+  return [identity.props.principalId, system]
+    .map((key) => knownString(key))
     .filter((key): key is string => key !== undefined);
 }
 
@@ -196,17 +220,12 @@ export function azureAssignmentsTo(identity: PolicyResource, index: StackIndex):
     const definition = (assignment.propertyDependencies?.roleDefinitionId ?? [])
       .map((urn) => custom.byUrn.get(urn))
       .find((entry) => entry !== undefined);
-    if (definition)
-      return {
-        assignment,
-        judgement: { name: definition.name, privileged: false, known: true, ...judgeFromDefinition(definition) },
-      };
+    if (definition) return { assignment, judgement: judgeFromDefinition(definition) };
     return { assignment };
   });
 }
 
-function judgeFromDefinition(definition: AzureCustomDefinition): Pick<AzureRoleJudgement, "level" | "risks"> {
+function judgeFromDefinition(definition: AzureCustomDefinition): AzureRoleJudgement {
   const guid = "00000000-0000-4000-8000-000000000000";
-  const judged = judgeAzureRole(guid, new Map([[guid, definition]]));
-  return { level: judged.level, risks: judged.risks };
+  return judgeAzureRole(guid, new Map([[guid, definition]]));
 }

@@ -16,6 +16,7 @@
  *   (docs.gitlab.com, "Token overview", token prefixes).
  * - Slack: `xoxb-`/`xoxp-`/`xoxa-`/`xoxo-`/`xoxs-`/`xoxr-` tokens, `xapp-` app tokens and incoming
  *   webhook URLs (api.slack.com, "Token types").
+ * - LLM providers' API keys, each row citing where its format is published (below).
  */
 
 /** One credential format. */
@@ -93,6 +94,54 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     pattern:
       /(?<![A-Za-z0-9-])(?:xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{8,}|xapp-[0-9]-[A-Z0-9]{6,}-[0-9]{6,}-[a-f0-9]{32,})(?![A-Za-z0-9-])/g,
     anchor: /xox[abposr]-|xapp-/,
+  },
+  // OpenAI: project keys `sk-proj-…`, service-account keys `sk-svcacct-…`, admin keys `sk-admin-…`
+  // (platform.openai.com, "API keys" and "Admin API keys"); legacy user keys `sk-` + 20 + `T3BlbkFJ`
+  // (base64 of "OpenAI") + 20, as GitHub secret scanning's openai_api_key pattern reads them.
+  {
+    id: "openai-api-key",
+    description: "an OpenAI API key",
+    pattern:
+      /(?<![A-Za-z0-9_-])(?:sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})(?![A-Za-z0-9_-])/g,
+    anchor: /sk-(?:proj|svcacct|admin)-|T3BlbkFJ/,
+  },
+  // Anthropic: "the full key, which starts with sk-ant-" (`sk-ant-api03-…`; Admin API keys
+  // `sk-ant-admin01-…`) (platform.claude.com/docs, "Get an API key", "Admin API").
+  {
+    id: "anthropic-api-key",
+    description: "an Anthropic API key",
+    pattern: /(?<![A-Za-z0-9_-])sk-ant-[a-z]+\d{2}-[A-Za-z0-9_-]{80,}(?![A-Za-z0-9_-])/g,
+    anchor: /sk-ant-/,
+  },
+  // Google API keys (Gemini API, Google AI Studio): standard keys `AIza` + 35 characters, and the
+  // authorization keys AI Studio now issues, `AQ.Ab…` (ai.google.dev/gemini-api/docs/api-key,
+  // "API key types: Standard versus Authorization").
+  {
+    id: "google-api-key",
+    description: "a Google API key (Gemini)",
+    pattern: /(?<![A-Za-z0-9_-])(?:AIza[0-9A-Za-z_-]{35}|AQ\.Ab[0-9A-Za-z_.-]{30,})(?![0-9A-Za-z_-])/g,
+    anchor: /AIza|AQ\.Ab/,
+  },
+  // Hugging Face user access tokens: `hf_` + 34 letters (huggingface.co/docs/hub/security-tokens).
+  {
+    id: "huggingface-token",
+    description: "a Hugging Face access token",
+    pattern: /(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{34,40}(?![A-Za-z0-9_])/g,
+    anchor: /hf_/,
+  },
+  // OpenRouter keys `sk-or-v1-` + 64 hex (openrouter.ai/docs, "API keys"; GitGuardian's detector).
+  {
+    id: "openrouter-api-key",
+    description: "an OpenRouter API key",
+    pattern: /(?<![A-Za-z0-9_-])sk-or-v1-[a-f0-9]{64}(?![A-Za-z0-9_-])/g,
+    anchor: /sk-or-v1-/,
+  },
+  // Groq keys `gsk_` + 52 characters, as console.groq.com/keys issues them (Groq's docs name no format).
+  {
+    id: "groq-api-key",
+    description: "a Groq API key",
+    pattern: /(?<![A-Za-z0-9_])gsk_[A-Za-z0-9]{52}(?![A-Za-z0-9_])/g,
+    anchor: /gsk_/,
   },
   {
     id: "slack-webhook",

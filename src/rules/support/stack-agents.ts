@@ -105,7 +105,7 @@ export function enclosingComponent(resource: PolicyResource, index: StackIndex):
 export function identityAgentId(identity: AgentIdentityResource): string {
   const { props } = identity.resource;
   if (identity.cloud !== "gcp") {
-    const tag = tagValue(readTags(props), TAG_KEYS.agent);
+    const tag = tagValue(readTags(props, identity.resource.provider), TAG_KEYS.agent);
     if (tag.state === "value") return tag.value;
   }
   const own = { aws: props.name, gcp: props.accountId, azure: props.resourceName }[identity.cloud];
@@ -251,6 +251,18 @@ const GRANT_READERS: Record<Cloud, (identity: AgentIdentityResource, index: Stac
   azure: azureGrantFacts,
 };
 
+/**
+ * The highest access an identity's grants in the stack reach (read from the same grants the risk
+ * tier reads), whether it deletes or exports, and whether some grant is not known until apply.
+ */
+export function identityAccess(
+  identity: AgentIdentityResource,
+  index: StackIndex,
+): { highest?: AccessLevel; deletesOrExports: boolean; unknown: boolean } {
+  const facts = GRANT_READERS[identity.cloud](identity, index);
+  return { highest: highestAccess(facts.levels), deletesOrExports: facts.deletesOrExports, unknown: facts.unknown };
+}
+
 function fieldText(field: FieldValue): string | undefined {
   return field.state === "value" ? field.value : undefined;
 }
@@ -293,6 +305,8 @@ export function agentTier(agent: StackAgent, index: StackIndex, today: string): 
     deletesOrExports,
     sessionSeconds,
     daysToExpiry,
+    // Tool grants live only in an agent model (AgentIdentity's tools); a hand-written identity has none to count.
+    highRiskTools: 0,
   });
   // An unknown grant can only raise the tier: a known tier is a floor, not the answer.
   if (unknown && (highest === undefined || accessRank(highest) < accessRank("permissions")))
@@ -307,7 +321,8 @@ export interface DelegationEdge {
   readonly via: string;
 }
 
-function trustedRoleArns(role: PolicyResource): string[] {
+/** The role ARNs an agent role's trust lets `sts:AssumeRole` it (known values only). */
+export function trustedRoleArns(role: PolicyResource): string[] {
   const reading = readPolicyDocument(role.props.assumeRolePolicy);
   if (reading.kind !== "document") return [];
   const arns: string[] = [];
@@ -321,7 +336,8 @@ function trustedRoleArns(role: PolicyResource): string[] {
   return arns;
 }
 
-function roleMatches(role: PolicyResource, arn: string): boolean {
+/** Whether a role ARN names this role: one of its keys, or a role ARN ending in its name. */
+export function roleMatches(role: PolicyResource, arn: string): boolean {
   if (roleKeys(role).includes(arn)) return true;
   const name = knownString(role.props.name) ?? role.name;
   return /^arn:aws[a-z-]*:iam::\d{12}:role\//.test(arn) && arn.endsWith(`/${name}`);

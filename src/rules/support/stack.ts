@@ -17,6 +17,15 @@ export interface PolicyResource {
   readonly dependencies?: readonly string[];
   /** Per property, the URNs of the resources its value came from. */
   readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+  /** The provider the resource is created with (its inputs), when the engine says. */
+  readonly provider?: PolicyProvider;
+}
+
+/** A resource's provider as the engine describes it: `pulumi:providers:aws` and its inputs. */
+export interface PolicyProvider {
+  readonly type: string;
+  readonly urn: string;
+  readonly props: Readonly<Record<string, unknown>>;
 }
 
 /** What a policy reports: a violation at the policy's level, or a decision that waits for apply. */

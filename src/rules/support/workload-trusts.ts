@@ -1,4 +1,5 @@
 import { readPolicyDocument, statementCoversAction, type PolicyStatement } from "../../clouds/aws/policy-document";
+import { AGENT_RUNTIME_SERVICE_PRINCIPALS } from "../../clouds/aws/trust-analysis";
 import { AWS_WORKLOAD_PRINCIPALS } from "../../model/issuers";
 import { isUnknown } from "../../model/unknown";
 import {
@@ -93,8 +94,13 @@ function googleTrust(resource: PolicyResource): Finding[] {
     }));
 }
 
-/** Whether a role's trust names one of the AWS services that run agents. */
-const WORKLOAD_SERVICES: readonly string[] = Object.values(AWS_WORKLOAD_PRINCIPALS);
+/**
+ * The AWS services that run agents whose trust this row judges; agent runtimes (AgentCore) are judged
+ * with every other statement of the trust (`judgeOtherTrustStatements`, `src/clouds/aws/trust-analysis.ts`).
+ */
+const WORKLOAD_SERVICES: readonly string[] = Object.values(AWS_WORKLOAD_PRINCIPALS).filter(
+  (service) => !AGENT_RUNTIME_SERVICE_PRINCIPALS.includes(service),
+);
 
 /**
  * An agent role its AWS service assumes must pin `aws:SourceAccount` to one account (IAM User Guide,
@@ -227,11 +233,6 @@ export const WORKLOAD_TRUST_ROWS: readonly WorkloadTrustRow[] = [
     source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_outbound_policies.html",
   },
 ];
-
-/** Every row's findings for one resource. */
-export function workloadTrustFindings(resource: PolicyResource): Finding[] {
-  return WORKLOAD_TRUST_ROWS.filter((row) => row.types.includes(resource.type)).flatMap((row) => row.check(resource));
-}
 
 /**
  * The AWS roles a GCP or Azure identity trusts, as ARNs: GCP bindings to

@@ -1,7 +1,7 @@
 import { AGENT_IDENTITY_TYPE } from "../../../model/contract";
 import type { Agent } from "../../../model/agent";
 import { readAgentModel } from "../../../model/agent-model";
-import { describeAccountWide, describeGrant } from "../../../model/plain-words";
+import { describeAccountWide, describeGrant, describeToolGrant } from "../../../model/plain-words";
 import type { RecordedResource } from "../../program/record";
 import { UNKNOWN } from "../../../model/engine-values";
 import { CLOUDS, type Cloud } from "../../../model/resources";
@@ -20,6 +20,8 @@ export interface AgentSummary {
   readonly runsOn: { readonly kind: string; readonly issuer: string; readonly subject: string } | null;
   /** Its grants in plain words. */
   readonly canDo: string[];
+  /** The tools it may call through its gateway, in plain words. */
+  readonly tools: string[];
   readonly maxSessionDuration: number | null;
   readonly disabled: boolean;
   readonly approval: string | null;
@@ -49,6 +51,7 @@ function summaryOf(agent: Agent, urn: string): AgentSummary {
     clouds: [...agent.clouds],
     runsOn: { kind: agent.trust.kind, issuer: agent.trust.issuerUrl, subject: agent.trust.subject },
     canDo: [...agent.grants.map(describeGrant), ...agent.accountWide.map(describeAccountWide)],
+    tools: (agent.tools ?? []).map(describeToolGrant),
     maxSessionDuration: agent.maxSessionDuration,
     disabled: agent.disabled,
     approval: agent.approval ?? null,
@@ -74,6 +77,7 @@ function summaryFromState(component: RecordedResource, descendants: readonly Rec
     clouds: CLOUDS.filter((cloud) => clouds.has(cloud)),
     runsOn: null,
     canDo: [],
+    tools: [],
     maxSessionDuration: null,
     disabled: state.disabled === true,
     approval: text(state.approval),

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { AnalyzerResource } from "../../analyzer";
 import { PolicyPackError } from "../../analyzer";
+import type { StackTooLarge } from "../../analyzer/message-limit";
 import { UsageError } from "../../program/errors";
 import type { PackInfo, PackStackInfo } from "./packs";
 import type { PolicyConfig } from "./policy-config";
@@ -21,6 +22,8 @@ export interface PackThreadSetup {
   readonly config: PolicyConfig | undefined;
   readonly stack: PackStackInfo;
   readonly configLabel: string;
+  /** The largest `AnalyzeStack` request to send (default: `@pulumi/policy`'s limit, `ANALYZER_MESSAGE_LIMIT`). */
+  readonly stackMessageLimit?: number;
 }
 
 /** An error crossing the thread boundary: its class by name, and its message. */
@@ -49,7 +52,13 @@ export type PackThreadReply =
   | { readonly kind: "start-failed"; readonly error: SerializedError }
   | { readonly kind: "progress"; readonly analyzed: number }
   | { readonly kind: "analyzed"; readonly count: number }
-  | { readonly kind: "finished"; readonly diagnostics?: DiagnosticLike[]; readonly error?: SerializedError }
+  | {
+      readonly kind: "finished";
+      readonly diagnostics?: DiagnosticLike[];
+      /** Set when the stack's request was past the limit and not sent: `diagnostics` are the resources' only. */
+      readonly stackTooLarge?: StackTooLarge;
+      readonly error?: SerializedError;
+    }
   | { readonly kind: "closed" };
 
 /** The error the worker reported, as the class the rest of the check expects. */
@@ -73,12 +82,13 @@ export interface PackThread {
   /**
    * Every resource diagnostic (in registration order) and then the stack's (`AnalyzeStack` of every
    * resource sent, with the outputs in `changed` for those whose outputs changed since); rejects
-   * with the first failure.
+   * with the first failure. A stack request past the analyzer's limit is not sent: `stackTooLarge`
+   * says so, and the diagnostics are the resources' only.
    */
   finish(
     changed: readonly { readonly index: number; readonly resource: AnalyzerResource }[],
     onAnalyzed?: (count: number) => void,
-  ): Promise<DiagnosticLike[]>;
+  ): Promise<{ diagnostics: DiagnosticLike[]; stackTooLarge?: StackTooLarge }>;
   /** Progress: resources analyzed so far. */
   onProgress(listener: (analyzed: number) => void): void;
   /** Stops the packs and the thread. */
@@ -156,7 +166,10 @@ export function startPackThread(setup: PackThreadSetup): PackThread {
       if (!exited) worker.postMessage({ kind: "finish", changed } satisfies PackThreadRequest);
       const reply = await finished;
       if (reply.error) throw revive(reply.error);
-      return reply.diagnostics ?? [];
+      return {
+        diagnostics: reply.diagnostics ?? [],
+        ...(reply.stackTooLarge ? { stackTooLarge: reply.stackTooLarge } : {}),
+      };
     },
     onProgress(listener) {
       listeners.add((reply) => reply.kind === "progress" && listener(reply.analyzed));

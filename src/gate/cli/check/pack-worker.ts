@@ -1,6 +1,11 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { AnalyzerResource } from "../../analyzer";
-import { analyzeStackRequestBytes, analyzerResourceBytes } from "../../analyzer/request-encoding";
+import { ANALYZER_MESSAGE_LIMIT, exceedsMessageLimit } from "../../analyzer/message-limit";
+import {
+  analyzeStackRequestBytes,
+  analyzeStackRequestSize,
+  analyzerResourceBytes,
+} from "../../analyzer/request-encoding";
 import { startPacks, type PackSession } from "./packs";
 import type { PackThreadRequest, PackThreadReply, PackThreadSetup, SerializedError } from "./pack-thread";
 import type { DiagnosticLike } from "./violations";
@@ -95,6 +100,11 @@ async function finish(changed: readonly { index: number; resource: AnalyzerResou
   try {
     // Outputs registered after a resource (a component's registerOutputs) replace what was encoded then.
     for (const { index, resource } of changed) stackParts[index] = analyzerResourceBytes(resource);
+    // A request the packs' servers would refuse is not sent: the check says so instead of failing on the server's error.
+    const limit = setup.stackMessageLimit ?? ANALYZER_MESSAGE_LIMIT;
+    const bytes = analyzeStackRequestSize(stackParts.map((part) => part.length));
+    if (exceedsMessageLimit(bytes, limit))
+      return send({ kind: "finished", diagnostics, stackTooLarge: { resources: stackParts.length, bytes, limit } });
     const request = analyzeStackRequestBytes(stackParts);
     for (const pack of outcome.packs) diagnostics.push(...(await pack.analyzeStackEncoded(request)));
   } catch (error) {

@@ -20,6 +20,8 @@ export interface PackPolicy {
   readonly name: string;
   readonly description: string;
   readonly enforcementLevel: string;
+  /** Whether it judges each resource (`Analyze`) or the whole stack (`AnalyzeStack`). */
+  readonly type?: "resource" | "stack" | "unknown";
 }
 
 /** What a running pack says about itself. */
@@ -61,6 +63,7 @@ export function packInfoOf(dir: string, info: AnalyzerInfo): PackInfo {
       name: policy.name,
       description: policy.description,
       enforcementLevel: policy.enforcementLevel,
+      type: policy.type,
     })),
   };
 }

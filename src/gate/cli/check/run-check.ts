@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import type { StackTooLarge } from "../../analyzer/message-limit";
 import { resolve } from "node:path";
 import { UsageError } from "../../program/errors";
 import { loadProject, type ProgramProject } from "../../program/project";
@@ -9,7 +10,7 @@ import { agentSummaries, type AgentSummary } from "./agents";
 import { AnalyzerView } from "./analyzer-resources";
 import { startPackThread } from "./pack-thread";
 import { DEFAULT_PACK_DIR, resolvePackDir, type PackInfo } from "./packs";
-import { readPolicyConfig } from "./policy-config";
+import { type PolicyConfig, readPolicyConfig } from "./policy-config";
 import { countByLevel, violationsFrom, type DiagnosticLike, type Violation } from "./violations";
 
 /** What `agent-iam check` is asked to do. */
@@ -20,11 +21,17 @@ export interface CheckOptions {
   readonly packDirs?: readonly string[];
   /** `--config`: a policy config file in Pulumi's format (relative to `cwd`). */
   readonly configFile?: string;
+  /** The policy config itself, already read (instead of `configFile`, which then only names it in messages). */
+  readonly policyConfig?: PolicyConfig;
   readonly stack?: string;
   readonly preview?: boolean;
   /** The folder relative paths are read from. */
   readonly cwd: string;
   readonly progress?: Progress;
+  /** The largest `AnalyzeStack` request the packs accept (default: `@pulumi/policy`'s, `ANALYZER_MESSAGE_LIMIT`). */
+  readonly stackMessageLimit?: number;
+  /** Called once the program has run (the packs may still be judging it). */
+  readonly onProgramDone?: () => void;
 }
 
 /** What a check found. */
@@ -34,8 +41,13 @@ export interface CheckResult {
   readonly packs: readonly PackInfo[];
   readonly violations: readonly Violation[];
   readonly agents: readonly AgentSummary[];
-  /** 0 without a mandatory violation, 1 with one. */
-  readonly exitCode: 0 | 1;
+  /**
+   * Set when the stack's `AnalyzeStack` request was past the analyzer's message limit and was not
+   * sent: the violations are the resource policies' only.
+   */
+  readonly stackTooLarge?: StackTooLarge;
+  /** 0 without a mandatory violation, 1 with one, 2 when the stack policies could not run (`stackTooLarge`). */
+  readonly exitCode: 0 | 1 | 2;
 }
 
 /**
@@ -53,9 +65,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     throw new UsageError(
       `the default policy pack is missing (${DEFAULT_PACK_DIR}); reinstall agent-iam or pass --policy-pack DIR`,
     );
-  const config = options.configFile
-    ? readPolicyConfig(resolve(options.cwd, options.configFile), options.configFile)
-    : undefined;
+  const config =
+    options.policyConfig ??
+    (options.configFile ? readPolicyConfig(resolve(options.cwd, options.configFile), options.configFile) : undefined);
   const project = loadProject(options.programDir ?? options.cwd, { stack: options.stack });
 
   progress.phase("starting policy packs and running the program");
@@ -63,7 +75,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const stack = { name: project.stack, project: project.name, config: project.config, preview };
   // The packs start, and judge each resource as the program registers it (as the engine does), in
   // a thread of their own while this one runs the program.
-  const thread = startPackThread({ packDirs, config, stack, configLabel: `--config ${options.configFile ?? ""}` });
+  const thread = startPackThread({
+    packDirs,
+    config,
+    stack,
+    configLabel: `--config ${options.configFile ?? ""}`,
+    ...(options.stackMessageLimit !== undefined ? { stackMessageLimit: options.stackMessageLimit } : {}),
+  });
   const view = new AnalyzerView({ project: project.name, stack: project.stack, config: project.config });
   let registered = 0;
   thread.onProgress((analyzed) => progress.count("checking resources", analyzed, registered));
@@ -81,6 +99,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       (recorded) => ({ recorded }),
       (error: unknown) => ({ error }),
     );
+    if ("recorded" in ran) options.onProgramDone?.();
     const outcome = await thread.started.then(
       (infos) => ({ infos }),
       (error: unknown) => ({ error }),
@@ -93,16 +112,17 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const changed = recorded.resources.flatMap((resource, index) =>
       resource.state === sentState[index] ? [] : [{ index, resource: view.resource(resource, "stack") }],
     );
-    const diagnostics: DiagnosticLike[] = await thread.finish(changed, () => progress.phase("checking the stack"));
+    const { diagnostics, stackTooLarge } = await thread.finish(changed, () => progress.phase("checking the stack"));
     const stackUrn = recorded.resources[0]?.urn ?? "";
-    const violations = violationsFrom(diagnostics, stackUrn);
+    const violations = violationsFrom(diagnostics as DiagnosticLike[], stackUrn);
     return {
       project,
       recorded,
       packs: outcome.infos,
       violations,
       agents: agentSummaries(recorded.resources),
-      exitCode: countByLevel(violations).mandatory > 0 ? 1 : 0,
+      ...(stackTooLarge ? { stackTooLarge } : {}),
+      exitCode: stackTooLarge ? 2 : countByLevel(violations).mandatory > 0 ? 1 : 0,
     };
   } finally {
     progress.stop();

@@ -83,12 +83,14 @@ export function sortViolations(violations: readonly Violation[]): Violation[] {
 }
 
 /** Violations grouped by policy (keeping the order of {@link sortViolations}). */
-export function groupByPolicy(violations: readonly Violation[]): {
+export function groupByPolicy<V extends Violation>(
+  violations: readonly V[],
+): {
   policy: string;
   policyPack: string;
   description: string;
   enforcementLevel: EnforcementLevel;
-  violations: Violation[];
+  violations: V[];
 }[] {
   const groups = new Map<
     string,
@@ -97,7 +99,7 @@ export function groupByPolicy(violations: readonly Violation[]): {
       policyPack: string;
       description: string;
       enforcementLevel: EnforcementLevel;
-      violations: Violation[];
+      violations: V[];
     }
   >();
   for (const violation of violations) {

@@ -100,7 +100,7 @@ async function programInventory(
   // Several stacks: one inventory, an agent per stack it is declared in.
   return {
     generated: documents[0]!.generated,
-    source: { kind: "program", from: read, at: new Date().toISOString() },
+    source: { kind: "program", from: read },
     agents: documents.flatMap((item) => item.agents).sort(recordOrder),
   };
 }

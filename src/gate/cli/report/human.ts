@@ -3,9 +3,9 @@ import { CLOUD_NAMES } from "../../../model/plain-words";
 import { STACK_TYPE } from "../../program/record";
 import { displayPath } from "../../program/source-location";
 import type { AgentSummary } from "../check/agents";
-import { locator } from "../check/locations";
+import { locator, type ReportLocation } from "../check/locations";
 import type { CheckResult } from "../check/run-check";
-import { countByLevel, groupByPolicy } from "../check/violations";
+import { countByLevel, groupByPolicy, type Violation } from "../check/violations";
 import type { Colors } from "../io";
 
 /** How an issuer kind reads in a plan. */
@@ -16,10 +16,10 @@ const RUNS_ON_WORDS: Readonly<Record<string, string>> = {
   oidc: "OIDC",
 };
 
-const plural = (count: number, word: string, many = `${word}s`) => `${count} ${count === 1 ? word : many}`;
+export const plural = (count: number, word: string, many = `${word}s`) => `${count} ${count === 1 ? word : many}`;
 
 /** `aws:iam/accessKey:AccessKey::shared-ci` → `aws:iam/accessKey:AccessKey "shared-ci"`; the stack as "the stack". */
-function resourceLabel(urn: string): string {
+export function resourceLabel(urn: string): string {
   const parts = urn.split("::");
   const qualifiedType = parts[2] ?? "";
   const type = qualifiedType.split("$").pop() ?? qualifiedType;
@@ -27,7 +27,7 @@ function resourceLabel(urn: string): string {
   return `${type} "${parts.slice(3).join("::")}"`;
 }
 
-function agentLines(agent: AgentSummary, colors: Colors): string[] {
+export function agentLines(agent: AgentSummary, colors: Colors): string[] {
   const clouds = agent.clouds.map((cloud) => CLOUD_NAMES[cloud]).join(", ") || "no cloud";
   const head = [
     colors.bold(agent.id),
@@ -46,13 +46,18 @@ function agentLines(agent: AgentSummary, colors: Colors): string[] {
   if (agent.canDo.length > 0) {
     lines.push(`    ${colors.dim("can")}`);
     for (const item of agent.canDo) lines.push(`      - ${item}`);
-  } else if (agent.runsOn) lines.push(`    ${colors.dim("can do nothing yet (no grants)")}`);
+  } else if (agent.runsOn && agent.tools.length === 0)
+    lines.push(`    ${colors.dim("can do nothing yet (no grants)")}`);
+  if (agent.tools.length > 0) {
+    lines.push(`    ${colors.dim("tools")}`);
+    for (const item of agent.tools) lines.push(`      - ${item}`);
+  }
   if (agent.approval) lines.push(`    ${colors.dim("approved by")} ${agent.approval}`);
   return lines;
 }
 
 /** The message split into lines and indented under its resource. */
-function indent(text: string, prefix: string): string[] {
+export function indent(text: string, prefix: string): string[] {
   return text.split(/\r?\n/).map((line) => `${prefix}${line}`);
 }
 
@@ -81,27 +86,53 @@ export function humanReport(result: CheckResult, colors: Colors, cwd: string): s
   const groups = groupByPolicy(violations);
   if (groups.length > 0) {
     out.push(colors.bold(`Violations (${plural(groups.length, "policy", "policies")})`));
-    for (const group of groups) {
-      const mark = group.enforcementLevel === "mandatory" ? colors.red("✖") : colors.yellow("⚠");
-      const level =
-        group.enforcementLevel === "mandatory"
-          ? colors.red(group.enforcementLevel)
-          : colors.yellow(group.enforcementLevel);
-      out.push(
-        `  ${mark} ${colors.bold(group.policy)} ${colors.dim("·")} ${level} ${colors.dim("·")} ${group.violations.length}${packs.length > 1 ? colors.dim(` · ${group.policyPack}`) : ""}`,
-      );
-      if (group.description) out.push(...indent(group.description, "    ").map((line) => colors.dim(line)));
-      for (const violation of group.violations) {
-        const where = locate(violation.urn);
-        out.push(`    ${colors.cyan(resourceLabel(violation.urn))} ${colors.dim(`${where.file}:${where.line}`)}`);
-        out.push(...indent(violation.message, "      "));
-      }
-    }
+    out.push(...violationGroupLines(groups, packs.length > 1, colors, (violation) => locate(violation.urn)));
     out.push("");
   }
 
   out.push(summaryLine(result, colors));
   return `${out.join("\n")}\n`;
+}
+
+/**
+ * Violations grouped by policy (`groupByPolicy`): per group its mark, level, count (and pack, when
+ * there are several) and description, then each resource with the line that declared it and the
+ * message. `where` gives a violation's line; `extra` adds lines under a violation.
+ */
+export function violationGroupLines<V extends Violation>(
+  groups: readonly {
+    policy: string;
+    policyPack: string;
+    description: string;
+    enforcementLevel: string;
+    violations: V[];
+  }[],
+  showPack: boolean,
+  colors: Colors,
+  where: (violation: V) => ReportLocation | undefined,
+  extra: (violation: V) => string[] = () => [],
+): string[] {
+  const out: string[] = [];
+  for (const group of groups) {
+    const mark = group.enforcementLevel === "mandatory" ? colors.red("✖") : colors.yellow("⚠");
+    const level =
+      group.enforcementLevel === "mandatory"
+        ? colors.red(group.enforcementLevel)
+        : colors.yellow(group.enforcementLevel);
+    out.push(
+      `  ${mark} ${colors.bold(group.policy)} ${colors.dim("·")} ${level} ${colors.dim("·")} ${group.violations.length}${showPack ? colors.dim(` · ${group.policyPack}`) : ""}`,
+    );
+    if (group.description) out.push(...indent(group.description, "    ").map((line) => colors.dim(line)));
+    for (const violation of group.violations) {
+      const location = where(violation);
+      out.push(
+        `    ${colors.cyan(resourceLabel(violation.urn))}${location ? ` ${colors.dim(`${location.file}:${location.line}`)}` : ""}`,
+      );
+      out.push(...indent(violation.message, "      "));
+      out.push(...extra(violation));
+    }
+  }
+  return out;
 }
 
 /** One line: passed or failed, with the counts. */
@@ -115,6 +146,8 @@ export function summaryLine(result: CheckResult, colors: Colors): string {
   ]
     .filter(Boolean)
     .join(", ");
+  if (result.stackTooLarge)
+    return `${colors.red(colors.bold("✖ INCOMPLETE"))}: the stack policies did not run (the stack is past the analyzer's message limit, see the error above); ${counts.mandatory > 0 ? plural(counts.mandatory, "mandatory violation") : "no mandatory violation"} from the resource policies${others ? `, ${others}` : ""} (${checked})`;
   if (counts.mandatory > 0)
     return `${colors.red(colors.bold("✖ FAILED"))}: ${plural(counts.mandatory, "mandatory violation")}${others ? `, ${others}` : ""} (${checked})`;
   return `${colors.green(colors.bold("✔ PASSED"))}: no mandatory violation${others ? ` (${others})` : ""} (${checked})`;

@@ -16,7 +16,6 @@ export function inventoryReport(result: CheckResult, cwd: string): string {
       inventoryDocument(recorded.resources, undefined, {
         kind: "program",
         from: [programSource(cwd, result.project.dir, recorded.stack)],
-        at: new Date().toISOString(),
       }),
       "json",
     );

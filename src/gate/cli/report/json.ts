@@ -1,10 +1,34 @@
 import { PACKAGE_VERSION } from "../../program/package-root";
-import { STACK_TYPE } from "../../program/record";
-import { locator } from "../check/locations";
+import { type RecordedResource, STACK_TYPE } from "../../program/record";
+import { locator, type ReportLocation } from "../check/locations";
 import type { CheckResult } from "../check/run-check";
 import { countByLevel } from "../check/violations";
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The resources of the JSON document: sorted by URN, the root stack resource left out, each with where it was declared. */
+export function jsonResources(resources: readonly RecordedResource[], locate: (urn: string) => ReportLocation) {
+  return resources
+    .map((resource, registration) => ({ resource, registration }))
+    .filter(({ resource }) => resource.type !== STACK_TYPE || resource.parent !== undefined)
+    .sort((a, b) => byString(a.resource.urn, b.resource.urn))
+    .map(({ resource, registration }) => ({
+      urn: resource.urn,
+      /** The order the program registered it in (the order the engine hands resources to packs). */
+      registration,
+      type: resource.type,
+      name: resource.name,
+      custom: resource.custom,
+      ...(resource.parent ? { parent: resource.parent } : {}),
+      ...(resource.id !== undefined ? { id: resource.id } : {}),
+      ...(resource.provider ? { provider: resource.provider } : {}),
+      inputs: resource.inputs,
+      outputs: resource.state,
+      dependencies: resource.dependencies,
+      options: resource.options,
+      location: locate(resource.urn),
+    }));
+}
 
 /**
  * The machine-readable result, one JSON document: `{ check, resources, violations, agents }`.
@@ -27,27 +51,9 @@ export function jsonDocument(result: CheckResult, cwd: string) {
       mandatory: counts.mandatory,
       advisory: counts.advisory,
       remediate: counts.remediate,
+      ...(result.stackTooLarge ? { stackPoliciesSkipped: result.stackTooLarge } : {}),
     },
-    resources: recorded.resources
-      .map((resource, registration) => ({ resource, registration }))
-      .filter(({ resource }) => resource.type !== STACK_TYPE || resource.parent !== undefined)
-      .sort((a, b) => byString(a.resource.urn, b.resource.urn))
-      .map(({ resource, registration }) => ({
-        urn: resource.urn,
-        /** The order the program registered it in (the order the engine hands resources to packs). */
-        registration,
-        type: resource.type,
-        name: resource.name,
-        custom: resource.custom,
-        ...(resource.parent ? { parent: resource.parent } : {}),
-        ...(resource.id !== undefined ? { id: resource.id } : {}),
-        ...(resource.provider ? { provider: resource.provider } : {}),
-        inputs: resource.inputs,
-        outputs: resource.state,
-        dependencies: resource.dependencies,
-        options: resource.options,
-        location: locate(resource.urn),
-      })),
+    resources: jsonResources(recorded.resources, locate),
     outputs: recorded.outputs,
     violations: result.violations.map((violation) => ({
       policy: violation.policy,

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import { PACKAGE_VERSION } from "../../program/package-root";
 import { STACK_TYPE } from "../../program/record";
-import { locator } from "../check/locations";
+import { locator, type ReportLocation } from "../check/locations";
+import type { PackInfo } from "../check/packs";
 import type { EnforcementLevel } from "../check/policy-config";
 import type { CheckResult } from "../check/run-check";
+import type { Violation } from "../check/violations";
 
 /**
  * SARIF 2.1.0 (OASIS, "Static Analysis Results Interchange Format") so that GitHub code scanning
@@ -37,14 +39,27 @@ function levelOf(value: string): EnforcementLevel {
     : "advisory";
 }
 
-/** The SARIF log of a check. */
-export function sarifLog(result: CheckResult, cwd: string) {
-  const { recorded, project } = result;
-  const locate = locator(recorded.resources, project.dir, project.main, cwd);
+/** One result of a SARIF log: a violation, where it was declared, and what else to show. */
+export interface SarifEntry {
+  readonly violation: Violation;
+  readonly location: ReportLocation;
+  /** The resource's name (the stack's name for a stack-wide finding). */
+  readonly logicalName: string;
+  /** More properties of the result (an organisation's project and stack). */
+  readonly properties?: Readonly<Record<string, unknown>>;
+  /** Other places the result is about (the other agents of a cross-stack violation). */
+  readonly related?: readonly { readonly location: ReportLocation; readonly message: string }[];
+}
+
+/**
+ * A SARIF log of one run: every policy of every pack (and any other policy a violation names) as
+ * the tool's rules, one result per entry.
+ */
+export function sarifLogOf(packs: readonly PackInfo[], entries: readonly SarifEntry[]) {
   // Rules: every policy of every pack; a policy name two packs share is qualified with its pack.
   const shared = new Set<string>();
   const seenNames = new Set<string>();
-  for (const pack of result.packs)
+  for (const pack of packs)
     for (const policy of pack.policies) (seenNames.has(policy.name) ? shared : seenNames).add(policy.name);
   const ruleId = (pack: string, policy: string) => (shared.has(policy) ? `${pack}/${policy}` : policy);
   const rules: { id: string; pack: string; description: string; level: EnforcementLevel }[] = [];
@@ -55,18 +70,16 @@ export function sarifLog(result: CheckResult, cwd: string) {
     ruleIndex.set(id, rules.length);
     rules.push({ id, pack, description, level });
   };
-  for (const pack of result.packs)
+  for (const pack of packs)
     for (const policy of pack.policies)
       addRule(pack.name, policy.name, policy.description, levelOf(policy.enforcementLevel));
-  for (const violation of result.violations)
+  for (const { violation } of entries)
     addRule(violation.policyPack, violation.policy, violation.description, violation.enforcementLevel);
 
-  const results = result.violations.map((violation) => {
+  const results = entries.map(({ violation, location: where, logicalName, properties, related }) => {
     const id = ruleId(violation.policyPack, violation.policy);
-    const where = locate(violation.urn);
     const parts = violation.urn.split("::");
     const type = (parts[2] ?? "").split("$").pop() ?? "";
-    const name = parts.slice(3).join("::");
     return {
       ruleId: id,
       ruleIndex: ruleIndex.get(id)!,
@@ -78,11 +91,21 @@ export function sarifLog(result: CheckResult, cwd: string) {
             artifactLocation: { uri: where.file, uriBaseId: "%SRCROOT%" },
             region: { startLine: where.line, startColumn: where.column },
           },
-          logicalLocations: [
-            { name: type === STACK_TYPE ? recorded.stack : name, fullyQualifiedName: violation.urn, kind: "resource" },
-          ],
+          logicalLocations: [{ name: logicalName, fullyQualifiedName: violation.urn, kind: "resource" }],
         },
       ],
+      ...(related && related.length > 0
+        ? {
+            relatedLocations: related.map((item, index) => ({
+              id: index + 1,
+              physicalLocation: {
+                artifactLocation: { uri: item.location.file, uriBaseId: "%SRCROOT%" },
+                region: { startLine: item.location.line, startColumn: item.location.column },
+              },
+              message: { text: item.message },
+            })),
+          }
+        : {}),
       partialFingerprints: {
         "agentIamViolation/v1": createHash("sha256")
           .update(`${violation.policyPack}\n${violation.policy}\n${violation.urn}\n${violation.message}`)
@@ -92,6 +115,7 @@ export function sarifLog(result: CheckResult, cwd: string) {
         policyPack: violation.policyPack,
         enforcementLevel: violation.enforcementLevel,
         resourceType: type,
+        ...properties,
       },
     };
   });
@@ -126,6 +150,27 @@ export function sarifLog(result: CheckResult, cwd: string) {
       },
     ],
   };
+}
+
+/** The resource's name in a URN (the stack's name for the stack resource). */
+export function logicalNameOf(urn: string, stack: string): string {
+  const parts = urn.split("::");
+  const type = (parts[2] ?? "").split("$").pop() ?? "";
+  return type === STACK_TYPE ? stack : parts.slice(3).join("::");
+}
+
+/** The SARIF log of a check. */
+export function sarifLog(result: CheckResult, cwd: string) {
+  const { recorded, project } = result;
+  const locate = locator(recorded.resources, project.dir, project.main, cwd);
+  return sarifLogOf(
+    result.packs,
+    result.violations.map((violation) => ({
+      violation,
+      location: locate(violation.urn),
+      logicalName: logicalNameOf(violation.urn, recorded.stack),
+    })),
+  );
 }
 
 /** {@link sarifLog} as text. */
