@@ -620,9 +620,12 @@ describe("homes without a second cloud", () => {
     });
     expect(byType(resources, "gcp:serviceaccount/account:Account")).toEqual([]);
     const members = resources.filter((r) => /iammember$/i.test(r.type)).map((r) => r.inputs.member);
-    expect(members).toEqual([
-      "principal://agents.global.org-123456789012.system.id.goog/resources/aiplatform/projects/987654321098/locations/us-central1/reasoningEngines/4567890123456789012",
-    ]);
+    expect(members.length).toBeGreaterThan(0);
+    expect(new Set(members)).toEqual(
+      new Set([
+        "principal://agents.global.org-123456789012.system.id.goog/resources/aiplatform/projects/987654321098/locations/us-central1/reasoningEngines/4567890123456789012",
+      ]),
+    );
   });
 
   it("AKS: one federated credential for the cluster's issuer and the pod's exact subject", async () => {
