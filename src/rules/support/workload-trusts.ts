@@ -146,7 +146,7 @@ function azureAwsIssuer(resource: PolicyResource): Finding[] {
   if (typeof subject === "string" && ROLE_ARN.test(subject)) return [];
   return [
     {
-      message: `federated credential "${resource.name}" trusts the AWS account issuer ${issuer} with the subject ${JSON.stringify(subject)}, which is not one role's ARN; AWS writes the calling role's ARN as sub, so name that one role exactly (arn:aws:iam::ACCOUNT:role/NAME)`,
+      message: `federated credential "${resource.name}" trusts the AWS account issuer ${issuer} with ${typeof subject === "string" ? `the subject "${subject.slice(0, 200)}"` : "no subject"}, which is not one role's ARN; AWS writes the calling role's ARN as sub, so name that one role exactly (arn:aws:iam::ACCOUNT:role/NAME)`,
     },
   ];
 }
