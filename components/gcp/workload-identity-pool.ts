@@ -101,9 +101,12 @@ export class GcpWorkloadIdentityPool extends pulumi.ComponentResource {
     this.registerOutputs({ name: this.name });
   }
 
-  /** The provider for an agent's trust, created the first time an issuer and owner are needed. */
-  providerFor(trust: Trust): GcpPoolProvider {
-    const spec = gcpProviderSpec(trust);
+  /**
+   * The provider for an agent's trust, created the first time an issuer and owner are needed. An
+   * agent on AWS (`awsWorkload`) gets a provider of type `aws` that pins its role, named by `awsRoleName`.
+   */
+  providerFor(trust: Trust, awsRoleName?: string): GcpPoolProvider {
+    const spec = gcpProviderSpec(trust, awsRoleName);
     const known = this.providers.get(spec.key);
     if (known) return known;
     const provider = new iam.WorkloadIdentityPoolProvider(
@@ -116,10 +119,14 @@ export class GcpWorkloadIdentityPool extends pulumi.ComponentResource {
         description: spec.description,
         attributeMapping: { ...spec.attributeMapping },
         attributeCondition: spec.attributeCondition,
-        oidc: {
-          issuerUri: spec.issuerUri,
-          allowedAudiences: spec.allowedAudiences.length > 0 ? [...spec.allowedAudiences] : undefined,
-        },
+        ...(spec.awsAccountId !== undefined
+          ? { aws: { accountId: spec.awsAccountId } }
+          : {
+              oidc: {
+                issuerUri: spec.issuerUri!,
+                allowedAudiences: spec.allowedAudiences.length > 0 ? [...spec.allowedAudiences] : undefined,
+              },
+            }),
       },
       { parent: this },
     );
