@@ -402,6 +402,18 @@ function isAzureAgentProject(resource: PolicyResource): boolean {
 /** The Foundry project that uses a user-assigned identity, if any. */
 function azureProjectUsing(identity: PolicyResource, index: StackIndex): PolicyResource | undefined {
   const id = knownString(identity.props.id);
+  // An ARM resource id ends /resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME
+  // (Azure Resource Manager, "Resource ID"): known from the identity's inputs before the cloud assigns `id`.
+  const group = knownString(identity.props.resourceGroupName);
+  const name = knownString(identity.props.resourceName);
+  const suffix =
+    group && name
+      ? `/resourcegroups/${group}/providers/microsoft.managedidentity/userassignedidentities/${name}`.toLowerCase()
+      : undefined;
+  const names = (entry: unknown) =>
+    typeof entry === "string" &&
+    ((id !== undefined && entry.toLowerCase() === id.toLowerCase()) ||
+      (suffix !== undefined && entry.toLowerCase().endsWith(suffix)));
   return index.ofType(...AZURE_AGENT_PROJECT_TYPES).find((project) => {
     if (!isAzureAgentProject(project)) return false;
     const assigned = (project.props.identity as { userAssignedIdentities?: unknown } | undefined)
@@ -411,11 +423,7 @@ function azureProjectUsing(identity: PolicyResource, index: StackIndex): PolicyR
       : typeof assigned === "object" && assigned
         ? Object.keys(assigned)
         : [];
-    return (
-      (id !== undefined &&
-        ids.some((entry) => typeof entry === "string" && entry.toLowerCase() === id.toLowerCase())) ||
-      (project.propertyDependencies?.identity ?? []).includes(identity.urn)
-    );
+    return ids.some(names) || (project.propertyDependencies?.identity ?? []).includes(identity.urn);
   });
 }
 
