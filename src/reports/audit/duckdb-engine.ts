@@ -201,7 +201,9 @@ function nativeInsert(
     return insert(unnested(`$.${holders[0]}[*]`));
   if (holders.length === 0 && arrays === 1 && objects === 0) return insert(unnested("$[*]"));
   if (holders.length === 0 && arrays === 0 && objects > 0)
-    return insert(`SELECT ${base} + ordinality - 1 AS seq, CAST(json AS VARCHAR) AS record FROM ${source} WITH ORDINALITY`);
+    return insert(
+      `SELECT ${base} + ordinality - 1 AS seq, CAST(json AS VARCHAR) AS record FROM ${source} WITH ORDINALITY`,
+    );
   return undefined;
 }
 
@@ -287,7 +289,13 @@ export async function auditFilesWithDuckDB(
   files: readonly string[],
   agents: readonly AttributionAgent[],
   onRecord: (record: ActionRecord) => void,
-  options: { readonly signal?: AbortSignal; readonly memoryLimit?: string } = {},
+  options: {
+    readonly signal?: AbortSignal;
+    /** DuckDB's `memory_limit`; past it, DuckDB spills to a temporary directory. */
+    readonly memoryLimit?: string;
+    /** Told, for each file in order, which reader read its records. */
+    readonly onFileRead?: (file: string, reader: "duckdb" | "stream") => void;
+  } = {},
 ): Promise<AuditSummary> {
   const duckdb = loadDuckDB();
   const summary: AuditSummary = {
@@ -333,6 +341,9 @@ export async function auditFilesWithDuckDB(
     }
     await loaded();
     streamed.sort((a, b) => a - b);
+    const streamedSet = new Set(streamed);
+    for (const [index, file] of files.entries())
+      options.onFileRead?.(file, streamedSet.has(index) ? "stream" : "duckdb");
     const unrecognized: number[] = [];
     if (streamed.length > 0) {
       const appender = await connection.createAppender("raw_records");

@@ -259,12 +259,18 @@ export class RecordScanner {
       const token = String.fromCharCode(...this.token);
       this.token = [];
       if (!JSON_BARE_TOKEN.test(token))
-        throw new RecordScanError(`invalid JSON at byte ${this.tokenStart}: "${token}" is not a JSON value`, this.tokenStart);
+        throw new RecordScanError(
+          `invalid JSON at byte ${this.tokenStart}: "${token}" is not a JSON value`,
+          this.tokenStart,
+        );
       this.lastSignificant = 0x30;
     }
     if (isSpace(byte)) return;
     if ((byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) && this.lastSignificant === COMMA)
-      throw new RecordScanError(`invalid JSON at byte ${this.at(index)}: a comma before ${describeByte(byte)}`, this.at(index));
+      throw new RecordScanError(
+        `invalid JSON at byte ${this.at(index)}: a comma before ${describeByte(byte)}`,
+        this.at(index),
+      );
     if (
       byte !== QUOTE &&
       byte !== OPEN_OBJECT &&
@@ -274,7 +280,10 @@ export class RecordScanner {
       byte !== COMMA &&
       byte !== COLON
     )
-      throw new RecordScanError(`invalid JSON at byte ${this.at(index)}: unexpected ${describeByte(byte)}`, this.at(index));
+      throw new RecordScanError(
+        `invalid JSON at byte ${this.at(index)}: unexpected ${describeByte(byte)}`,
+        this.at(index),
+      );
     this.lastSignificant = byte;
   }
 
