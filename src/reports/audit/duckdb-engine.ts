@@ -129,11 +129,15 @@ const CLOUD_KEYS_SQL = `json_type(record, ['$.eventSource', '$.eventName', '$.ev
 
 /**
  * How much memory DuckDB may use before it spills to its temporary directory (DuckDB docs,
- * "Configuration": `memory_limit`, `temp_directory`); the default is 80% of the machine's memory.
+ * "Configuration": `memory_limit`, `temp_directory`); DuckDB's own default is 80% of the machine's memory.
  */
-export const DUCKDB_MEMORY_LIMIT = "2GB";
-/** DuckDB's `maximum_object_size` is a UINTEGER, and it allocates buffers of that size: a file's own size is given. */
-const MAX_OBJECT_BYTES = 4_294_967_295;
+export const DUCKDB_MEMORY_LIMIT_BYTES = 2 * 2 ** 30;
+/**
+ * DuckDB reads a JSON value whole (a CloudTrail file is one object), in buffers of its
+ * `maximum_object_size` and a parsed document several times its size, none of which spills: a
+ * file larger than this share of the memory limit is read by the streaming reader.
+ */
+const LARGEST_NATIVE_FILE_SHARE = 1 / 16;
 
 /** A file whose records DuckDB reads itself, and where each record starts. */
 interface NativeFile {
@@ -189,8 +193,9 @@ function nativeInsert(
   bytes: number,
   base: number,
   gzip: boolean,
+  memoryLimitBytes: number,
 ): string | undefined {
-  if (layout.nonObjectElements > 0 || bytes >= MAX_OBJECT_BYTES) return undefined;
+  if (layout.nonObjectElements > 0 || bytes > memoryLimitBytes * LARGEST_NATIVE_FILE_SHARE) return undefined;
   const source = `read_json_objects(${sqlString(file)}, format = 'unstructured', compression = '${gzip ? "gzip" : "uncompressed"}', maximum_object_size = ${Math.max(bytes + 1, 1 << 20)})`;
   const insert = (records: string) =>
     `INSERT INTO raw_records SELECT seq, ${sqlString(file)}, ${CLOUD_OF_RECORD_SQL}, record FROM (SELECT seq, record, ${CLOUD_KEYS_SQL} AS t FROM (${records}))`;
@@ -208,13 +213,20 @@ function nativeInsert(
 }
 
 /** Finds a regular file's records without parsing them; undefined when DuckDB cannot read it the same way. */
-async function scanForDuckDB(file: string, base: number): Promise<NativeFile | undefined> {
+async function scanForDuckDB(file: string, base: number, memoryLimitBytes: number): Promise<NativeFile | undefined> {
   try {
     if (!statSync(file).isFile()) return undefined;
     const scanner = new RecordScanner({ parse: false });
     const offsets = new OffsetList();
     for await (const { offset } of readLogRecords(file, { scanner })) offsets.push(offset);
-    const insert = nativeInsert(file, scanner.layout, scanner.bytesScanned, base, startsWithGzip(file));
+    const insert = nativeInsert(
+      file,
+      scanner.layout,
+      scanner.bytesScanned,
+      base,
+      startsWithGzip(file),
+      memoryLimitBytes,
+    );
     return insert === undefined ? undefined : { file, base, offsets: offsets.done(), insert };
   } catch (error) {
     // The streaming reader reads it again and reports the problem as it does.
@@ -291,8 +303,8 @@ export async function auditFilesWithDuckDB(
   onRecord: (record: ActionRecord) => void,
   options: {
     readonly signal?: AbortSignal;
-    /** DuckDB's `memory_limit`; past it, DuckDB spills to a temporary directory. */
-    readonly memoryLimit?: string;
+    /** DuckDB's `memory_limit`, in bytes; past it, DuckDB spills to a temporary directory. */
+    readonly memoryLimitBytes?: number;
     /** Told, for each file in order, which reader read its records. */
     readonly onFileRead?: (file: string, reader: "duckdb" | "stream") => void;
   } = {},
@@ -308,9 +320,10 @@ export async function auditFilesWithDuckDB(
     unattributedPrincipals: new Map(),
     errors: [],
   };
+  const memoryLimitBytes = options.memoryLimitBytes ?? DUCKDB_MEMORY_LIMIT_BYTES;
   const spill = mkdtempSync(join(tmpdir(), "agent-iam-duckdb-"));
   const instance = await duckdb.DuckDBInstance.create(":memory:", {
-    memory_limit: options.memoryLimit ?? DUCKDB_MEMORY_LIMIT,
+    memory_limit: `${Math.floor(memoryLimitBytes / 2 ** 20)}MiB`,
     temp_directory: spill,
   });
   const connection = await instance.connect();
@@ -325,7 +338,7 @@ export async function auditFilesWithDuckDB(
       if (failure instanceof Error) throw failure;
     };
     for (const [index, file] of files.entries()) {
-      const native = await scanForDuckDB(file, index * FILE_SEQ_STRIDE);
+      const native = await scanForDuckDB(file, index * FILE_SEQ_STRIDE, memoryLimitBytes);
       await loaded();
       if (!native) {
         streamed.push(index);

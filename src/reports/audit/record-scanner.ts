@@ -169,7 +169,20 @@ export class RecordScanner {
     const out: ScannedRecord[] = [];
     this.partStart = this.mode === Mode.TopObject || this.mode === Mode.Element ? 0 : -1;
     try {
-      for (let index = 0; index < chunk.length; index++) this.step(chunk, index, chunk[index]!, out);
+      let nextBackslash = -1;
+      for (let index = 0; index < chunk.length; index++) {
+        if (this.inString && !this.escape && this.keyParts === null) {
+          // Inside a string only a quote or a backslash matters: jump to the next one.
+          if (nextBackslash < index) {
+            nextBackslash = chunk.indexOf(BACKSLASH, index);
+            if (nextBackslash < 0) nextBackslash = chunk.length;
+          }
+          const quote = chunk.indexOf(QUOTE, index);
+          index = Math.min(quote < 0 ? chunk.length : quote, nextBackslash);
+          if (index >= chunk.length) break;
+        }
+        this.step(chunk, index, chunk[index]!, out);
+      }
     } catch (error) {
       if (!(error instanceof RecordScanError)) throw error;
       this.failure = error;
