@@ -96,6 +96,12 @@ describe("--engine duckdb: files DuckDB would read differently go through the st
     ["a trailing comma", `{"Records":[${record(',"x":[1,2,]')}]}`],
     ["a comment", `{"Records":[${record(" /* c */")}]}`],
     ["a number JSON.parse rejects", `{"Records":[${record(',"x":01')}]}`],
+    [
+      "a key twice (JSON.parse keeps the last, DuckDB the first)",
+      `{"Records":[${record(',"eventName":"PutObject"')}]}`,
+    ],
+    ["a nested key twice", `${record(',"requestParameters":{"bucketName":"a","bucketName":"b"}')}\n`],
+    ["a key with an escape", `[${record(',"errorCode":"AccessDenied","error\\u0043ode":"x"')}]`],
     ["an element that is not an object", `{"Records":[${record("")}, 5, "x"]}`],
     ["two layouts in one file", `{"Records":[${record("")}]}\n${record("")}\n`],
     ["a truncated file", `{"Records":[${record("")},${record("").slice(0, 40)}`],

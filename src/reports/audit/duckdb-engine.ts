@@ -96,18 +96,26 @@ const CLOUDTRAIL_STRUCTURE = JSON.stringify({
  * record by record), and stands in for the byte offset in the queries; `cloud` is NULL for a record
  * of no known log format.
  */
-const LOAD_SQL = [`CREATE TABLE raw_records (seq BIGINT, "$path" VARCHAR, cloud VARCHAR, record VARCHAR)`];
-
-const VIEW_SQL = [
-  `CREATE TABLE cloudtrail_logs AS
-   SELECT "$path", seq,
+/** Athena's CloudTrail table's columns, from the CloudTrail records (`cloud = 'aws'`) of a table of records. */
+function cloudTrailRows(records: string): string {
+  return `SELECT "$path", seq,
      r.eventVersion AS eventversion, r.userIdentity AS useridentity, r.eventTime AS eventtime,
      r.eventSource AS eventsource, r.eventName AS eventname, r.awsRegion AS awsregion,
      r.sourceIPAddress AS sourceipaddress, r.userAgent AS useragent, r.errorCode AS errorcode,
      r.errorMessage AS errormessage, CAST(r.requestParameters AS VARCHAR) AS requestparameters,
      CAST(r.responseElements AS VARCHAR) AS responseelements, r.requestID AS requestid, r.eventID AS eventid,
      r.resources AS resources, r.eventType AS eventtype, r.recipientAccountId AS recipientaccountid
-   FROM (SELECT "$path", seq, from_json(record, '${CLOUDTRAIL_STRUCTURE}') AS r FROM raw_records WHERE cloud = 'aws')`,
+   FROM (SELECT "$path", seq, from_json(record, '${CLOUDTRAIL_STRUCTURE}') AS r FROM ${records} WHERE cloud = 'aws')`;
+}
+
+/** CloudTrail records go to Athena's table as they are loaded; the other records stay JSON text. */
+const LOAD_SQL = [
+  `CREATE TABLE raw_records (seq BIGINT, "$path" VARCHAR, cloud VARCHAR, record VARCHAR)`,
+  `CREATE TABLE cloudtrail_logs AS ${cloudTrailRows("raw_records")} LIMIT 0`,
+];
+
+const VIEW_SQL = [
+  `INSERT INTO cloudtrail_logs ${cloudTrailRows("raw_records")}`,
   `CREATE VIEW gcp_audit_log_entries AS SELECT "$path", seq, record FROM raw_records WHERE cloud = 'gcp'`,
   `CREATE VIEW azure_activity_records AS SELECT "$path", seq, record FROM raw_records WHERE cloud = 'azure'`,
 ];
@@ -145,7 +153,7 @@ interface NativeFile {
   /** The `seq` of its first record. */
   readonly base: number;
   readonly offsets: Float64Array;
-  /** The SQL that inserts its records into raw_records. */
+  /** The SQL that selects its records as raw_records' rows. */
   readonly insert: string;
 }
 
@@ -198,7 +206,7 @@ function nativeInsert(
   if (layout.nonObjectElements > 0 || bytes > memoryLimitBytes * LARGEST_NATIVE_FILE_SHARE) return undefined;
   const source = `read_json_objects(${sqlString(file)}, format = 'unstructured', compression = '${gzip ? "gzip" : "uncompressed"}', maximum_object_size = ${Math.max(bytes + 1, 1 << 20)})`;
   const insert = (records: string) =>
-    `INSERT INTO raw_records SELECT seq, ${sqlString(file)}, ${CLOUD_OF_RECORD_SQL}, record FROM (SELECT seq, record, ${CLOUD_KEYS_SQL} AS t FROM (${records}))`;
+    `SELECT seq, ${sqlString(file)} AS "$path", ${CLOUD_OF_RECORD_SQL} AS cloud, record FROM (SELECT seq, record, ${CLOUD_KEYS_SQL} AS t FROM (${records}))`;
   const unnested = (path: string) =>
     `SELECT ${base} + n - 1 AS seq, CAST(record AS VARCHAR) AS record FROM (SELECT unnest(l) AS record, generate_subscripts(l, 1) AS n FROM (SELECT json_extract(json, '${path}') AS l FROM ${source}))`;
   const { holders, arrays, objects } = layout;
@@ -364,7 +372,7 @@ export async function auditFilesWithDuckDB(
         const file = files[index]!;
         const offsets = new OffsetList();
         try {
-          for await (const { value, offset, text } of readLogRecords(file)) {
+          for await (const { value, offset } of readLogRecords(file)) {
             const seq = index * FILE_SEQ_STRIDE + offsets.length;
             offsets.push(offset);
             const cloud = cloudOf(value);
@@ -372,7 +380,8 @@ export async function auditFilesWithDuckDB(
             appender.appendVarchar(file);
             if (cloud) {
               appender.appendVarchar(cloud);
-              appender.appendVarchar(text);
+              // The value JSON.parse read, written again: DuckDB keeps the first of a key given twice, JSON.parse the last.
+              appender.appendVarchar(JSON.stringify(value));
             } else {
               appender.appendNull();
               appender.appendNull();
@@ -440,18 +449,23 @@ type DuckDBConnection = Awaited<ReturnType<Awaited<ReturnType<DuckDBModule["Duck
  * another number of records than the scan, or meets a record it cannot classify as the file reader does.
  */
 async function loadNative(connection: DuckDBConnection, native: NativeFile): Promise<boolean> {
-  const range = `seq >= ${native.base} AND seq < ${native.base + FILE_SEQ_STRIDE}`;
+  const stage = `stage_${native.base / FILE_SEQ_STRIDE}`;
   try {
-    const inserted = await connection.run(native.insert);
-    if (inserted.rowsChanged === native.offsets.length) {
-      const check = await connection.runAndReadAll(
-        `SELECT count(*) FROM raw_records WHERE ${range} AND cloud = 'unsupported'`,
-      );
-      if (Number(check.getRows()[0]![0]) === 0) return true;
-    }
+    await connection.run(`CREATE TEMP TABLE ${stage} AS ${native.insert}`);
   } catch (error) {
     if (!(error instanceof Error) || !/Invalid Input Error|Conversion Error|IO Error/.test(error.message)) throw error;
+    return false;
   }
-  await connection.run(`DELETE FROM raw_records WHERE ${range}`);
-  return false;
+  try {
+    const check = await connection.runAndReadAll(
+      `SELECT count(*), count(*) FILTER (WHERE cloud = 'unsupported') FROM ${stage}`,
+    );
+    const [records, unsupported] = check.getRows()[0]!.map(Number);
+    if (records !== native.offsets.length || unsupported !== 0) return false;
+    await connection.run(`INSERT INTO cloudtrail_logs ${cloudTrailRows(stage)}`);
+    await connection.run(`INSERT INTO raw_records SELECT * FROM ${stage} WHERE cloud IS DISTINCT FROM 'aws'`);
+    return true;
+  } finally {
+    await connection.run(`DROP TABLE ${stage}`);
+  }
 }

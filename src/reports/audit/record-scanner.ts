@@ -102,7 +102,9 @@ function isBareTokenByte(byte: number): boolean {
  * Incremental scanner: `push` chunks, then `end`. With `parse: false` it finds each record's offset
  * without parsing it (its `value` is undefined, its `text` empty) and instead rejects, outside
  * strings, what `JSON.parse` would reject but lenient parsers accept: tokens other than numbers,
- * `true`, `false` and `null` (`NaN`, `Infinity`), comments, and commas before a closing bracket.
+ * `true`, `false` and `null` (`NaN`, `Infinity`), comments, and commas before a closing bracket;
+ * and what parsers read differently: a key that appears twice in an object (`JSON.parse` keeps the
+ * last, DuckDB's reader the first), or a key with an escape (whose duplicates it cannot see).
  */
 export class RecordScanner {
   private readonly parse: boolean;
@@ -114,6 +116,12 @@ export class RecordScanner {
   private token: number[] = [];
   private tokenStart = 0;
   private lastSignificant = 0;
+  /** In `parse: false` mode: the objects and arrays open in the current record, each object with its keys. */
+  private frames: { keys: Set<string> | null; expectKey: boolean }[] = [];
+  /** The key being read: where it starts in the current chunk, and its bytes in earlier chunks. */
+  private keyPending = false;
+  private pendingKeyStart = 0;
+  private keyHead: Buffer | null = null;
 
   constructor(options: { readonly parse?: boolean } = {}) {
     this.parse = options.parse ?? true;
@@ -189,6 +197,11 @@ export class RecordScanner {
       return out;
     }
     if (this.partStart >= 0 && this.parse) this.parts.push(chunk.subarray(this.partStart));
+    if (this.keyPending) {
+      const rest = chunk.subarray(this.pendingKeyStart);
+      this.keyHead = this.keyHead ? Buffer.concat([this.keyHead, rest]) : Buffer.from(rest);
+      this.pendingKeyStart = 0;
+    }
     this.base += chunk.length;
     return out;
   }
@@ -224,6 +237,9 @@ export class RecordScanner {
 
   private startValue(index: number): void {
     this.lastSignificant = OPEN_OBJECT;
+    this.frames = [{ keys: new Set(), expectKey: true }];
+    this.keyPending = false;
+    this.keyHead = null;
     this.parts = [];
     this.partStart = index;
     this.valueStart = this.at(index);
@@ -298,6 +314,36 @@ export class RecordScanner {
         this.at(index),
       );
     this.lastSignificant = byte;
+    const frame = this.frames[this.frames.length - 1];
+    if (byte === QUOTE) {
+      if (frame?.keys && frame.expectKey) {
+        this.keyPending = true;
+        this.pendingKeyStart = index + 1;
+        this.keyHead = null;
+      }
+    } else if (byte === OPEN_OBJECT) this.frames.push({ keys: new Set(), expectKey: true });
+    else if (byte === OPEN_ARRAY) this.frames.push({ keys: null, expectKey: false });
+    else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) this.frames.pop();
+    else if (frame?.keys) frame.expectKey = byte === COMMA;
+  }
+
+  /** In `parse: false` mode, the key that ends before `endIndex` of `chunk`: a second one in its object is an error. */
+  private endKey(chunk: Buffer, endIndex: number): void {
+    this.keyPending = false;
+    const tail = chunk.subarray(this.pendingKeyStart, endIndex);
+    const bytes = this.keyHead ? Buffer.concat([this.keyHead, tail]) : tail;
+    this.keyHead = null;
+    const frame = this.frames[this.frames.length - 1]!;
+    const key = bytes.toString("latin1");
+    const start = this.at(endIndex) - bytes.length;
+    if (key.includes("\\")) throw new RecordScanError(`a key with an escape at byte ${start}`, start);
+    if (frame.keys!.has(key))
+      throw new RecordScanError(
+        `the key "${bytes.toString("utf8")}" appears twice in an object (at byte ${start})`,
+        start,
+      );
+    frame.keys!.add(key);
+    frame.expectKey = false;
   }
 
   /** Tracks strings and nesting; returns true when the byte was inside or ended a string. */
@@ -353,6 +399,7 @@ export class RecordScanner {
           else if (byte === BACKSLASH) this.escape = true;
           else if (byte === QUOTE) {
             this.inString = false;
+            if (this.keyPending) this.endKey(chunk, index);
             try {
               this.lastKey = JSON.parse(`"${Buffer.from(this.keyParts).toString("utf8")}"`) as string;
             } catch (error) {
@@ -369,6 +416,7 @@ export class RecordScanner {
           return;
         }
         if (this.trackString(byte)) {
+          if (this.keyPending && !this.inString) this.endKey(chunk, index);
           if (this.inString && this.depth === 1 && this.expectKey) {
             this.keyParts = [];
             this.keyStart = this.at(index);
@@ -453,7 +501,10 @@ export class RecordScanner {
           return;
         }
         if (!this.parse && !this.inString) this.checkBare(byte, index);
-        if (this.trackString(byte)) return;
+        if (this.trackString(byte)) {
+          if (this.keyPending && !this.inString) this.endKey(chunk, index);
+          return;
+        }
         if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) this.depth++;
         else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
           this.depth--;
