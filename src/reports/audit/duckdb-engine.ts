@@ -8,7 +8,7 @@ import { obj } from "./event";
 import { isGcpAuditLogEntry } from "./gcp-audit-log";
 import { AuditFileError, isGzip, readLogRecords } from "./read-log";
 import { RECORD_ARRAY_KEYS, type RecordLayout, RecordScanner } from "./record-scanner";
-import type { AuditSummary } from "./run-audit";
+import { countRecord, type AuditSummary } from "./run-audit";
 import type { ActionRecord } from "./schema";
 import { sqlString } from "./sql/agents";
 import { athenaCloudTrailQuery, trinoAzureQuery, trinoGcpQuery } from "./sql/trino";
@@ -420,17 +420,7 @@ export async function auditFilesWithDuckDB(
         if (options.signal?.aborted) break reading;
         const { offset } = sourceOf(Number(row.source_offset));
         const record = actionRecord({ ...row, source_offset: offset });
-        if (record.agent_id !== null) {
-          summary.attributed++;
-          summary.agents.add(record.agent_id);
-        } else {
-          summary.unattributed++;
-          summary.unattributedPrincipals.set(
-            record.principal,
-            (summary.unattributedPrincipals.get(record.principal) ?? 0) + 1,
-          );
-        }
-        if (record.policy_decision === "denied") summary.denied++;
+        countRecord(summary, record);
         onRecord(record);
       }
     }
