@@ -378,8 +378,6 @@ export class AgentIdentity extends pulumi.ComponentResource {
         principalId: identity.principalId,
         snippet: identity.snippet,
       };
-    gcpAccount = account;
-    azureIdentity = identity;
 
     if (args.tools && agent.tools.length > 0)
       new AgentToolPolicies(`${name}-tools`, { agent, gateway: args.tools.gateway }, { parent: this });

@@ -365,16 +365,21 @@ function withComponentApproval(metadata: AgentMetadata, resource: PolicyResource
 
 /** The agent runtime (in words) a role runs, when a runtime in the stack names it. */
 function awsRuntimeOf(role: PolicyResource, index: StackIndex): string | undefined {
-  for (const { type, property, what } of AWS_AGENT_RUNTIME_ROLES)
-    if (index.referencing([type], property, role, roleArnKeys).length > 0) return what;
-  return undefined;
+  return roleNamedBy(AWS_AGENT_RUNTIME_ROLES, role, index)?.what;
+}
+
+/** The first row of a table whose resources name the role in their role property. */
+function roleNamedBy<Row extends { readonly type: string; readonly property: string }>(
+  table: readonly Row[],
+  role: PolicyResource,
+  index: StackIndex,
+): Row | undefined {
+  return table.find(({ type, property }) => index.referencing([type], property, role, roleArnKeys).length > 0);
 }
 
 /** Whether a role is the role of a resource that serves agents (an AgentCore gateway's). */
 function servesAgents(role: PolicyResource, index: StackIndex): boolean {
-  return AWS_AGENT_SERVING_ROLES.some(
-    ({ type, property }) => index.referencing([type], property, role, roleArnKeys).length > 0,
-  );
+  return roleNamedBy(AWS_AGENT_SERVING_ROLES, role, index) !== undefined;
 }
 
 /** Keys a role is named by in a runtime's role property: its ARN. */
