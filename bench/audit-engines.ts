@@ -3,7 +3,10 @@
  * reader and of DuckDB (the Athena-dialect query, embedded), their ratio in one run, and the peak
  * memory (max RSS) of each, each engine in a process of its own.
  *
- *   npm run bench:audit -- --events 1000000 [--events 10000000] [--files 10]
+ *   npm run bench:audit -- --events 1000000 [--events 10000000] [--files N]
+ *
+ * The log is split into CloudTrail-sized files (one per 10,000 events, about 5 MB, unless `--files`
+ * says how many): CloudTrail delivers one object per account and region about every five minutes.
  *
  * Not part of `npm run bench` or CI (test/bench/audit-engines.test.ts runs it on 2,000 events).
  */
@@ -14,6 +17,8 @@ import { join } from "node:path";
 
 const AGENTS = 200;
 const ACCOUNT = "123456789012";
+/** Events per file when `--files` is not given. */
+const EVENTS_PER_FILE = 10_000;
 
 function inventory(): unknown[] {
   return Array.from({ length: AGENTS }, (_, index) => ({
@@ -117,13 +122,14 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const sizes = args.flatMap((arg, index) => (arg === "--events" ? [Number(args[index + 1])] : []));
   const filesArg = args.indexOf("--files");
-  const fileCount = filesArg >= 0 ? Number(args[filesArg + 1]) : 10;
+  const fileCount = (events: number) =>
+    filesArg >= 0 ? Number(args[filesArg + 1]) : Math.ceil(events / EVENTS_PER_FILE);
   const json = args.includes("--json");
   const results: unknown[] = [];
   for (const events of sizes.length > 0 ? sizes : [1_000_000]) {
     const dir = mkdtempSync(join(tmpdir(), "agent-iam-bench-audit-"));
     try {
-      const files = await writeLogs(dir, events, Math.min(fileCount, events));
+      const files = await writeLogs(dir, events, Math.min(fileCount(events), events));
       const inventoryFile = join(dir, "inventory.json");
       require("node:fs").writeFileSync(inventoryFile, JSON.stringify(inventory()));
       const bytes = files.reduce((total, file) => total + statSync(file).size, 0);

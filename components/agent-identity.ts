@@ -18,10 +18,23 @@ import { AzureAgentBudget } from "./azure/agent-budget";
 import { AzureAgentIdentity } from "./azure/agent-identity";
 import { closingList, delegationRegistry, type DelegationRecord } from "./delegation";
 import { GcpAgentBudget } from "./gcp/agent-budget";
-import { GcpAgentServiceAccount } from "./gcp/agent-service-account";
+import { GcpAgentServiceAccount, type GcpAgentServiceAccountArgs } from "./gcp/agent-service-account";
 import type { GcpStopper } from "./gcp/agent-budget";
 import type { GcpPoolProvider } from "./gcp/workload-identity-pool";
-import { resolveTrust } from "../src/model/issuers";
+import { agentEnginePrincipal, resolveTrust } from "../src/model/issuers";
+import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "../src/model/cloud-limits";
+import { CLOUDS, type Cloud } from "../src/model/resources";
+import { disabledTrustPolicy, type AwsTrustPolicy } from "../src/clouds/aws/trust-policy";
+import { entraTrustPolicy, googleTrustPolicy, serviceTrustPolicy } from "../src/clouds/aws/workload-trust";
+import { gcpAwsRolePrincipal, gkeMember } from "../src/clouds/gcp/workload-federation";
+import { gcpPrincipal } from "../src/clouds/gcp/workload-identity";
+import { azureFederatedCredential } from "../src/clouds/azure/federated";
+import {
+  awsOutboundFederatedCredential,
+  googleFederatedCredential,
+  type AzureWorkloadCredentialSpec,
+} from "../src/clouds/azure/workload-federation";
+import { awsOutboundIssuer } from "./aws/outbound-federation";
 import { AgentToolPolicies, claimGatewaySubject } from "./aws/agent-tool-policies";
 
 /** Arguments of {@link AgentIdentity}: the agent spec (see `src/model/spec.ts` for every field). */
@@ -65,11 +78,92 @@ function gcpPoolOf(
   agent: Agent,
 ): { poolName: pulumi.Input<string>; providerName: pulumi.Input<string> } {
   if (typeof value === "object" && value !== null && "providerFor" in value) {
-    const pool = value as { name: pulumi.Output<string>; providerFor(trust: Agent["trust"]): GcpPoolProvider };
-    return { poolName: pool.name, providerName: pool.providerFor(agent.trust).name };
+    const pool = value as {
+      name: pulumi.Output<string>;
+      providerFor(trust: Agent["trust"], awsRoleName?: string): GcpPoolProvider;
+    };
+    const roleName = agent.trust.workload?.cloud === "aws" ? awsRoleName(agent) : undefined;
+    return { poolName: pool.name, providerName: pool.providerFor(agent.trust, roleName).name };
   }
   const existing = value as { name: string; provider: string };
   return { poolName: existing.name, providerName: existing.provider };
+}
+
+/**
+ * How the agent's service account is reached: through the pool from its issuer or its home on AWS
+ * or Azure, attached to its GCP workload, or (Agent Engine) not at all: the engine's own principal.
+ */
+function gcpFederation(
+  agent: Agent,
+  pool: unknown,
+  azureIdentity: AzureAgentIdentity | undefined,
+): Pick<GcpAgentServiceAccountArgs, "poolName" | "providerName" | "workloadMember" | "agentPrincipal"> {
+  const workload = agent.trust.workload;
+  if (workload?.cloud === "gcp") {
+    if (workload.service === "agent-engine")
+      return { workloadMember: null, agentPrincipal: agentEnginePrincipal(workload) };
+    if (workload.service === "gke")
+      return { workloadMember: gkeMember(workload.project, workload.namespace!, workload.serviceAccount!) };
+    return { workloadMember: null };
+  }
+  const federation = gcpPoolOf(pool, agent);
+  if (workload?.cloud === "aws")
+    return {
+      ...federation,
+      workloadMember: pulumi
+        .output(federation.poolName)
+        .apply((name) => gcpAwsRolePrincipal(name, workload.accountId, awsRoleName(agent))),
+    };
+  if (workload?.cloud === "azure" && azureIdentity)
+    return {
+      ...federation,
+      workloadMember: pulumi
+        .all([federation.poolName, azureIdentity.principalId])
+        .apply(([name, objectId]) => gcpPrincipal(name, objectId)),
+    };
+  return federation;
+}
+
+/** The trust of the agent's role when its home is a cloud (its service, or its identity elsewhere). */
+function awsHomeTrust(
+  agent: Agent,
+  block: NonNullable<AgentSpec["aws"]>,
+  gcpAccount: GcpAgentServiceAccount | undefined,
+  azureIdentity: AzureAgentIdentity | undefined,
+): pulumi.Input<AwsTrustPolicy> | undefined {
+  const workload = agent.trust.workload;
+  if (workload?.cloud === "aws") return serviceTrustPolicy(workload, agent.disabled);
+  if (workload?.cloud === "gcp" && gcpAccount)
+    return gcpAccount.uniqueId.apply((uniqueId) =>
+      agent.disabled
+        ? disabledTrustPolicy("accounts.google.com")
+        : googleTrustPolicy(agent, uniqueId, agent.trust.audience),
+    );
+  if (workload?.cloud === "azure" && azureIdentity && block.oidcProvider !== undefined)
+    return pulumi
+      .all([providerArnOf(block.oidcProvider), azureIdentity.principalId])
+      .apply(([providerArn, objectId]) =>
+        agent.disabled ? disabledTrustPolicy(providerArn) : entraTrustPolicy(agent, providerArn, objectId),
+      );
+  return undefined;
+}
+
+/** The federated credentials of an agent whose home is a cloud, or undefined for an issuer preset. */
+function azureWorkloadCredentials(
+  agent: Agent,
+  awsRole: AwsAgentRole | undefined,
+  gcpAccount: GcpAgentServiceAccount | undefined,
+): AzureWorkloadCredentialSpec<pulumi.Input<string>>[] | undefined {
+  const workload = agent.trust.workload;
+  if (!workload) return undefined;
+  if (workload.cloud === "azure")
+    return workload.service === "aks"
+      ? [azureFederatedCredential({ kind: "kubernetes", issuerUrl: workload.issuerUrl!, subject: agent.trust.subject })]
+      : [];
+  if (workload.cloud === "gcp" && gcpAccount) return [googleFederatedCredential(agent.id, gcpAccount.uniqueId)];
+  if (workload.cloud === "aws" && awsRole)
+    return [awsOutboundFederatedCredential(agent.id, awsOutboundIssuer(workload.accountId), awsRole.roleArn)];
+  return [];
 }
 
 /**
@@ -174,79 +268,68 @@ export function declareAgentIdentity(
   prepared: PreparedAgentIdentity,
 ): AgentIdentityParts {
   const { agent, ownerDeparted, delegations } = prepared;
-  const parts: {
-    aws?: AgentAwsIdentity;
-    gcp?: AgentGcpIdentity;
-    azure?: AgentAzureIdentity;
-  } = {};
   const tomorrow = new Date(Date.parse(`${todayUtc()}T00:00:00Z`) + 86_400_000).toISOString().replace(".000Z", "Z");
 
   // The roles of agents that delegate to this one, collected until its trust is sent.
   const delegators = closingList<string>();
-  if (args.aws) {
-    const role = new AwsAgentRole(
+  const workload = agent.trust.workload;
+  let awsRole: AwsAgentRole | undefined;
+  let gcpAccount: GcpAgentServiceAccount | undefined;
+  let azureIdentity: AzureAgentIdentity | undefined;
+
+  const createAws = (block: NonNullable<AgentSpec["aws"]>) => {
+    const roleName = awsRoleName(agent);
+    awsRole = new AwsAgentRole(
       name,
       {
         agent,
-        oidcProviderArn: providerArnOf(args.aws.oidcProvider),
+        oidcProviderArn: block.oidcProvider === undefined ? undefined : providerArnOf(block.oidcProvider),
+        homeTrust: awsHomeTrust(agent, block, gcpAccount, azureIdentity),
+        outboundAudience: workload?.cloud === "aws" && args.azure ? AZURE_TOKEN_EXCHANGE_AUDIENCE : undefined,
         permissionsBoundary:
-          (args.aws.permissionsBoundary as pulumi.Input<string> | undefined) ?? prepared.permissionsBoundary,
-        path: args.aws.path,
+          (block.permissionsBoundary as pulumi.Input<string> | undefined) ?? prepared.permissionsBoundary,
+        path: block.path,
         revokeSessionsIssuedBefore: tomorrow,
         delegatorRoleArns: delegators.output,
         reservedPolicySlots: awsBudgetPolicySlots(agent),
       },
       { parent: component },
     );
-    parts.aws = {
-      roleArn: role.roleArn,
-      roleName: role.roleName,
-      environment: role.environment,
-      snippet: role.snippet,
-    };
     if (agent.budget)
       new AwsAgentBudget(
         `${name}-budget`,
-        { agent, budget: agent.budget, roleArn: role.roleArn, roleName: awsRoleName(agent), path: args.aws.path },
+        { agent, budget: agent.budget, roleArn: awsRole.roleArn, roleName, path: block.path },
         { parent: component },
       );
-  }
+  };
 
-  let gcpAccount: GcpAgentServiceAccount | undefined;
-  if (args.gcp) {
+  const createGcp = (block: NonNullable<AgentSpec["gcp"]>) => {
     gcpAccount = new GcpAgentServiceAccount(
       name,
-      { agent, project: args.gcp.project, ...gcpPoolOf(args.gcp.pool, agent) },
+      { agent, project: block.project, ...gcpFederation(agent, block.pool, azureIdentity) },
       { parent: component },
     );
-    parts.gcp = {
-      serviceAccountEmail: gcpAccount.email,
-      providerName: gcpAccount.providerName,
-      principal: gcpAccount.principal,
-      snippet: gcpAccount.snippet,
-      labels: gcpAccount.labels,
-    };
     // The stopper disables the account on the review date: what ends grants that take no condition.
-    const stopper = args.gcp.budgetStopper as GcpStopper | undefined;
-    if (stopper && !agent.disabled) stopper.protect(agent, gcpAccount.serviceAccountName);
-    if (agent.budget && args.gcp.billingAccount)
+    const stopper = block.budgetStopper as GcpStopper | undefined;
+    if (stopper && !agent.disabled && workload?.service !== "agent-engine")
+      stopper.protect(agent, gcpAccount.serviceAccountName);
+    if (agent.budget && block.billingAccount)
       new GcpAgentBudget(
         `${name}-budget`,
         {
           agent,
           budget: agent.budget,
-          project: args.gcp.project,
-          billingAccount: args.gcp.billingAccount,
+          project: block.project,
+          billingAccount: block.billingAccount,
           serviceAccountName: gcpAccount.serviceAccountName,
           stopper,
         },
         { parent: component },
       );
-  }
+  };
 
-  let azureIdentity: AzureAgentIdentity | undefined;
-  if (args.azure) {
-    const block = azureBlockSchema.parse(args.azure);
+  const createAzure = (raw: NonNullable<AgentSpec["azure"]>) => {
+    const block = azureBlockSchema.parse(raw);
     azureIdentity = new AzureAgentIdentity(
       name,
       {
@@ -256,15 +339,10 @@ export function declareAgentIdentity(
         location: block.location,
         additionalSubjects: (block.additionalSubjects ?? []).map((runsOn) => resolveTrust(runsOn, agent.environment)),
         allowBroadScopes: block.allowBroadScopes,
+        workloadCredentials: azureWorkloadCredentials(agent, awsRole, gcpAccount),
       },
       { parent: component },
     );
-    parts.azure = {
-      clientId: azureIdentity.clientId,
-      tenantId: azureIdentity.tenantId,
-      principalId: azureIdentity.principalId,
-      snippet: azureIdentity.snippet,
-    };
     if (agent.budget)
       new AzureAgentBudget(
         `${name}-budget`,
@@ -276,7 +354,43 @@ export function declareAgentIdentity(
         },
         { parent: component },
       );
+  };
+
+  // The home identity first: the other clouds' trusts name it (its unique id, object id or role).
+  const order: Cloud[] = workload
+    ? [workload.cloud, ...CLOUDS.filter((cloud) => cloud !== workload.cloud)]
+    : [...CLOUDS];
+  for (const cloud of order) {
+    if (cloud === "aws" && args.aws) createAws(args.aws);
+    if (cloud === "gcp" && args.gcp) createGcp(args.gcp);
+    if (cloud === "azure" && args.azure) createAzure(args.azure);
   }
+  const parts: { aws?: AgentAwsIdentity; gcp?: AgentGcpIdentity; azure?: AgentAzureIdentity } = {};
+  const role = awsRole as AwsAgentRole | undefined;
+  if (role)
+    parts.aws = {
+      roleArn: role.roleArn,
+      roleName: role.roleName,
+      environment: role.environment,
+      snippet: role.snippet,
+    };
+  const account = gcpAccount as GcpAgentServiceAccount | undefined;
+  if (account)
+    parts.gcp = {
+      serviceAccountEmail: account.email,
+      providerName: account.providerName,
+      principal: account.principal,
+      snippet: account.snippet,
+      labels: account.labels,
+    };
+  const identity = azureIdentity as AzureAgentIdentity | undefined;
+  if (identity)
+    parts.azure = {
+      clientId: identity.clientId,
+      tenantId: identity.tenantId,
+      principalId: identity.principalId,
+      snippet: identity.snippet,
+    };
 
   if (args.tools && agent.tools.length > 0)
     new AgentToolPolicies(`${name}-tools`, { agent, gateway: args.tools.gateway }, { parent: component });

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES, FORMER_COMPONENT_TYPES } from "../../src/model/contract";
 import type { RunsOn } from "../../src/model/serialisable-spec";
+import type { GcpPoolAwsRole } from "../gcp/workload-identity-pool";
 import { declarePool, issuerProviders, parsePoolArgs } from "../gcp/workload-identity-pool";
 import { withFormerType } from "../shared-resources";
 
@@ -17,6 +18,11 @@ export interface GcpWorkloadIdentityPoolArgs {
    * provider per issuer and owner, which pins the owner (organisation, GitLab namespace, Kubernetes namespace).
    */
   issuers?: RunsOn[];
+  /**
+   * Roles of agents that run on AWS (`awsWorkload`) and reach GCP: a provider of type aws that admits
+   * each role alone. An agent's role is `agent-NAME-ENVIRONMENT` (its `aws.roleName` output).
+   */
+  awsRoles?: GcpPoolAwsRole[];
 }
 
 /**
@@ -29,7 +35,7 @@ export class GcpWorkloadIdentityPool extends pulumi.ComponentResource {
   readonly name: pulumi.Output<string>;
   readonly project: string;
   readonly poolId: string;
-  /** The full resource names of the providers of `issuers`, in their order. */
+  /** The full resource names of the providers of `issuers`, then of `awsRoles`, in their order. */
   readonly providerNames: pulumi.Output<string[]>;
 
   constructor(name: string, args: GcpWorkloadIdentityPoolArgs, opts?: pulumi.ComponentResourceOptions) {

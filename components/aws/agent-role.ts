@@ -8,13 +8,22 @@ import { killSwitchPolicy } from "../../src/clouds/aws/kill-switch";
 import { AWS_LIMITS } from "../../src/model/cloud-limits";
 import { packPolicies, type AwsPolicyDocument } from "../../src/clouds/aws/policy-packing";
 import { trustWithDelegators } from "../../src/clouds/aws/delegated-trust";
-import { disabledTrustPolicy, webIdentityTrustPolicy } from "../../src/clouds/aws/trust-policy";
+import { disabledTrustPolicy, webIdentityTrustPolicy, type AwsTrustPolicy } from "../../src/clouds/aws/trust-policy";
+import { outboundTokenPolicy } from "../../src/clouds/aws/workload-trust";
 import { agentTags } from "../../src/model/tags";
 
 /** Arguments of {@link AwsAgentRole}; `AgentIdentity` builds them from the spec's `aws` block. */
 export interface AwsAgentRoleArgs {
   agent: Agent;
-  oidcProviderArn: pulumi.Input<string>;
+  /** The issuer's IAM OIDC provider; unused when `homeTrust` is given. */
+  oidcProviderArn?: pulumi.Input<string>;
+  /**
+   * The trust of an agent that runs on a cloud's own compute (its service, or its home identity on
+   * another cloud), instead of the web identity trust of `oidcProviderArn`.
+   */
+  homeTrust?: pulumi.Input<AwsTrustPolicy>;
+  /** Lets the role mint outbound identity tokens for this audience only, for at most five minutes. */
+  outboundAudience?: string;
   permissionsBoundary?: pulumi.Input<string>;
   path?: string;
   /** For the kill switch: sessions issued before this instant are denied (ISO 8601). */
@@ -56,11 +65,12 @@ export class AwsAgentRole extends pulumi.ComponentResource {
     const roleName = awsRoleName(agent);
 
     const trust = pulumi
-      .all([args.oidcProviderArn, args.delegatorRoleArns ?? []])
-      .apply(([providerArn, delegators]) =>
+      .all([args.oidcProviderArn ?? "", args.homeTrust, args.delegatorRoleArns ?? []])
+      .apply(([providerArn, homeTrust, delegators]) =>
         JSON.stringify(
           trustWithDelegators(
-            agent.disabled ? disabledTrustPolicy(providerArn) : webIdentityTrustPolicy(agent, providerArn),
+            (homeTrust as AwsTrustPolicy | undefined) ??
+              (agent.disabled ? disabledTrustPolicy(providerArn) : webIdentityTrustPolicy(agent, providerArn)),
             delegators,
             agent.disabled,
           ),
@@ -100,6 +110,17 @@ export class AwsAgentRole extends pulumi.ComponentResource {
       );
       return policy.arn;
     });
+
+    if (args.outboundAudience !== undefined && !agent.disabled)
+      new aws.iam.RolePolicy(
+        `${name}-outbound-token`,
+        {
+          name: "agent-iam-outbound-token",
+          role: role.name,
+          policy: JSON.stringify(outboundTokenPolicy(args.outboundAudience)),
+        },
+        { parent: this },
+      );
 
     if (agent.disabled)
       new aws.iam.RolePolicy(

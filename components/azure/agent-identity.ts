@@ -8,8 +8,9 @@ import {
   type AzureCustomRoleNeed,
 } from "../../src/clouds/azure/assignments";
 import { azureCredentialInstructions } from "../../src/clouds/azure/credentials";
-import { azureFederatedCredentials, type AzureFederatedCredentialSpec } from "../../src/clouds/azure/federated";
+import { azureFederatedCredentials } from "../../src/clouds/azure/federated";
 import type { Trust } from "../../src/model/runs-on";
+import type { AzureWorkloadCredentialSpec } from "../../src/clouds/azure/workload-federation";
 import { agentTags } from "../../src/model/tags";
 import { sharedResource } from "../shared-resources";
 
@@ -23,6 +24,11 @@ export interface AzureAgentIdentityArgs {
   additionalSubjects?: readonly Trust[];
   /** `azure.allowBroadScopes`; assignments at subscription or management-group scope also need the agent's approval. */
   allowBroadScopes?: boolean;
+  /**
+   * The credentials of an agent that runs on a cloud's own compute, instead of its `runsOn` subject's:
+   * its home identity elsewhere (issuer and subject known at apply), or none for a Container App or Function.
+   */
+  workloadCredentials?: readonly AzureWorkloadCredentialSpec<pulumi.Input<string>>[];
 }
 
 /** The managed identity's resource name: `id-ID-ENV` (3–128 characters). */
@@ -64,8 +70,8 @@ export class AzureAgentIdentity extends pulumi.ComponentResource {
   readonly identityName: pulumi.Output<string>;
   /** The managed identity's Azure resource id. */
   readonly resourceId: pulumi.Output<string>;
-  /** The credentials as planned (empty when disabled). */
-  readonly federatedCredentials: readonly AzureFederatedCredentialSpec[];
+  /** The credentials as planned (empty when disabled); a workload home's issuer and subject may be outputs. */
+  readonly federatedCredentials: readonly AzureWorkloadCredentialSpec<pulumi.Input<string>>[];
   /** The role assignments as planned (empty when disabled). */
   readonly assignments: readonly AzureAssignment[];
   /** Environment variables for the Azure Identity libraries (no secret among them). */
@@ -75,7 +81,8 @@ export class AzureAgentIdentity extends pulumi.ComponentResource {
 
   constructor(name: string, args: AzureAgentIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     const { agent } = args;
-    const planned = azureFederatedCredentials([agent.trust, ...(args.additionalSubjects ?? [])]);
+    const planned: readonly AzureWorkloadCredentialSpec<pulumi.Input<string>>[] =
+      args.workloadCredentials ?? azureFederatedCredentials([agent.trust, ...(args.additionalSubjects ?? [])]);
     const { assignments, problems } = azureAssignmentsForGrants(agent, agent.grants, {
       allowBroadScopes: args.allowBroadScopes,
       approval: agent.approval,

@@ -16,10 +16,20 @@ export interface GcpAgentServiceAccountArgs {
   agent: Agent;
   /** The project that holds the service account. */
   project: string;
-  /** The pool's full resource name. */
-  poolName: pulumi.Input<string>;
-  /** The provider's full resource name (the agent's issuer and owner). */
-  providerName: pulumi.Input<string>;
+  /** The pool's full resource name (absent when the agent's home is GCP). */
+  poolName?: pulumi.Input<string>;
+  /** The provider's full resource name (the agent's issuer and owner; absent when the agent's home is GCP). */
+  providerName?: pulumi.Input<string>;
+  /**
+   * The one member allowed to act as the account, instead of the pool's `principal://…/subject/SUBJECT`:
+   * an AWS role's `principalSet://…/attribute.aws_role/…`, a GKE pod's `serviceAccount:PROJECT.svc.id.goog[NS/KSA]`,
+   * or none (`null`) for a service account attached to Cloud Run or Cloud Functions.
+   */
+  workloadMember?: pulumi.Input<string> | null;
+  /**
+   * A Vertex AI Agent Engine's own principal: no service account is created and the grants go to it.
+   */
+  agentPrincipal?: string;
 }
 
 /** The custom role a binding needs, registered once per project and role for the whole deployment. */
@@ -77,34 +87,45 @@ export class GcpAgentServiceAccount extends pulumi.ComponentResource {
     this.bindings = bindings;
     this.labels = agentLabels(agent);
 
-    const account = new serviceaccount.Account(
-      name,
-      {
-        project: args.project,
-        accountId: gcpAccountId(agent),
-        displayName: gcpAccountDisplayName(agent),
-        description: formatGcpDescription(agent),
-        disabled: agent.disabled,
-      },
-      { parent: this },
-    );
-    this.email = account.email;
-    this.uniqueId = account.uniqueId;
-    this.serviceAccountName = account.name;
-    this.providerName = pulumi.output(args.providerName);
-    this.principal = pulumi.output(args.poolName).apply((pool) => gcpPrincipal(pool, agent.trust.subject));
+    const account = args.agentPrincipal
+      ? undefined
+      : new serviceaccount.Account(
+          name,
+          {
+            project: args.project,
+            accountId: gcpAccountId(agent),
+            displayName: gcpAccountDisplayName(agent),
+            description: formatGcpDescription(agent),
+            disabled: agent.disabled,
+          },
+          { parent: this },
+        );
+    this.email = account ? account.email : pulumi.output("");
+    this.uniqueId = account ? account.uniqueId : pulumi.output("");
+    this.serviceAccountName = account ? account.name : pulumi.output("");
+    this.providerName = pulumi.output(args.providerName ?? "");
+    const workloadMember: pulumi.Input<string> | null =
+      args.workloadMember !== undefined
+        ? args.workloadMember
+        : args.poolName !== undefined
+          ? pulumi.output(args.poolName).apply((pool) => gcpPrincipal(pool, agent.trust.subject))
+          : null;
+    this.principal = pulumi.output(args.agentPrincipal ?? workloadMember ?? "");
 
     if (!agent.disabled) {
-      new serviceaccount.IAMMember(
-        `${name}-workload-identity`,
-        {
-          serviceAccountId: account.name,
-          role: WORKLOAD_IDENTITY_USER_ROLE,
-          member: this.principal,
-        },
-        { parent: this },
-      );
-      const member = pulumi.interpolate`serviceAccount:${account.email}`;
+      if (account && workloadMember !== null)
+        new serviceaccount.IAMMember(
+          `${name}-workload-identity`,
+          {
+            serviceAccountId: account.name,
+            role: WORKLOAD_IDENTITY_USER_ROLE,
+            member: workloadMember,
+          },
+          { parent: this },
+        );
+      const member = account
+        ? pulumi.interpolate`serviceAccount:${account.email}`
+        : pulumi.output(args.agentPrincipal!);
       bindings.forEach((binding, index) => {
         const role = binding.customRole ? customRole(binding.customRole) : undefined;
         gcpIamMember(
@@ -121,7 +142,7 @@ export class GcpAgentServiceAccount extends pulumi.ComponentResource {
     }
 
     const instructions = pulumi
-      .all([this.providerName, account.email])
+      .all([this.providerName, this.email])
       .apply(([provider, email]) => gcpCredentialInstructions(agent, provider, email));
     this.snippet = instructions.apply((value) => value.snippet);
     this.credentialConfig = instructions.apply((value) => ({ ...value.credentialConfig }));

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { GCP_POOL_NAME } from "../../src/model/cloud-limits";
 import { GCP_WIF_ID, gcpProviderSpec, type GcpProviderSpec } from "../../src/clouds/gcp/workload-identity";
+import { gcpAwsRoleProviderSpec } from "../../src/clouds/gcp/workload-federation";
 import { resolveTrust, runsOnSchema } from "../../src/model/issuers";
 import type { RunsOn, Trust } from "../../src/model/runs-on";
 import { formatPath } from "../../src/model/agent-spec";
@@ -23,6 +24,20 @@ export interface GcpWorkloadIdentityPoolArgs {
    * Agents add the providers they need on demand.
    */
   issuers?: RunsOn[];
+  /**
+   * Roles of agents that run on AWS (`awsWorkload`) and reach GCP: a provider of type aws that admits
+   * each role alone. An agent's role is `agent-NAME-ENVIRONMENT` (its `aws.roleName` output).
+   * TypeScript agents add theirs on demand; programs in other languages name them here.
+   */
+  awsRoles?: GcpPoolAwsRole[];
+}
+
+/** An AWS role a pool admits through a provider of type aws. */
+export interface GcpPoolAwsRole {
+  /** The role's account: 12 digits. */
+  accountId: string;
+  /** The role's name (not its ARN), such as `agent-warehouse-analyst-prod`. */
+  roleName: string;
 }
 
 /** A provider as agents see it. */
@@ -49,7 +64,39 @@ const argsSchema = z
         message: "write the pool's full name: projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL_ID",
       })
       .optional(),
-    issuers: z.array(runsOnSchema).optional(),
+    issuers: z
+      .array(
+        runsOnSchema.superRefine((runsOn, ctx) => {
+          if (runsOn.kind === "aws-workload")
+            ctx.addIssue({
+              code: "custom",
+              message:
+                "an agent on AWS reaches GCP through a provider that admits its role alone: name the role in awsRoles, not in issuers",
+            });
+          if (runsOn.kind === "gcp-workload")
+            ctx.addIssue({
+              code: "custom",
+              message: "an agent that runs on GCP uses its service account directly: it needs no provider, remove it",
+            });
+        }),
+      )
+      .optional(),
+    awsRoles: z
+      .array(
+        z
+          .object({
+            accountId: z
+              .string({ error: "accountId is required" })
+              .regex(/^\d{12}$/, { message: "an AWS account id has 12 digits" }),
+            roleName: z
+              .string({ error: "roleName is required" })
+              .regex(/^[\w+=,.@-]{1,64}$/, {
+                message: "write the role's name (not its ARN): at most 64 letters, digits or +=,.@_-",
+              }),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .strict();
 
@@ -58,7 +105,9 @@ export interface DeclaredPool {
   readonly name: pulumi.Output<string>;
   readonly project: string;
   readonly poolId: string;
-  providerFor(trust: Trust): GcpPoolProvider;
+  providerFor(trust: Trust, awsRoleName?: string): GcpPoolProvider;
+  /** The provider a spec describes, created the first time it is needed. */
+  providerOf(spec: GcpProviderSpec): GcpPoolProvider;
 }
 
 /** A pool's arguments once validated: the issuers as the trusts their providers pin. */
@@ -67,6 +116,7 @@ export interface ParsedPoolArgs {
   readonly poolId?: string;
   readonly existingPoolName?: string;
   readonly issuers: readonly Trust[];
+  readonly awsRoles: readonly GcpPoolAwsRole[];
 }
 
 /** Validates a pool's arguments (issuers in either `runsOn` form); throws one message listing every problem. */
@@ -76,7 +126,11 @@ export function parsePoolArgs(name: string, args: unknown): ParsedPoolArgs {
     throw new Error(
       `GcpWorkloadIdentityPool "${name}" is not valid:\n${parsed.error.issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`).join("\n")}`,
     );
-  return { ...parsed.data, issuers: (parsed.data.issuers ?? []).map((runsOn) => resolveTrust(runsOn, "any")) };
+  return {
+    ...parsed.data,
+    issuers: (parsed.data.issuers ?? []).map((runsOn) => resolveTrust(runsOn, "any")),
+    awsRoles: parsed.data.awsRoles ?? [],
+  };
 }
 
 /** Registers the pool (unless it exists) and a provider per issuer under `component`. */
@@ -111,8 +165,8 @@ export function declarePool(
     poolIdInput = pool.workloadIdentityPoolId;
   }
   const providers = new Map<string, GcpPoolProvider>();
-  const providerFor = (trust: Trust): GcpPoolProvider => {
-    const spec = gcpProviderSpec(trust);
+  // An agent on AWS (`awsWorkload`) gets a provider of type `aws` that pins its role, named by `awsRoleName`.
+  const providerOf = (spec: GcpProviderSpec): GcpPoolProvider => {
     const known = providers.get(spec.key);
     if (known) return known;
     const provider = new iam.WorkloadIdentityPoolProvider(
@@ -125,10 +179,14 @@ export function declarePool(
         description: spec.description,
         attributeMapping: { ...spec.attributeMapping },
         attributeCondition: spec.attributeCondition,
-        oidc: {
-          issuerUri: spec.issuerUri,
-          allowedAudiences: spec.allowedAudiences.length > 0 ? [...spec.allowedAudiences] : undefined,
-        },
+        ...(spec.awsAccountId !== undefined
+          ? { aws: { accountId: spec.awsAccountId } }
+          : {
+              oidc: {
+                issuerUri: spec.issuerUri!,
+                allowedAudiences: spec.allowedAudiences.length > 0 ? [...spec.allowedAudiences] : undefined,
+              },
+            }),
       },
       { parent: component },
     );
@@ -136,12 +194,16 @@ export function declarePool(
     providers.set(spec.key, entry);
     return entry;
   };
-  return { name, project, poolId, providerFor };
+  const providerFor = (trust: Trust, awsRoleName?: string) => providerOf(gcpProviderSpec(trust, awsRoleName));
+  return { name, project, poolId, providerFor, providerOf };
 }
 
-/** The providers of a pool's `issuers`, created with the pool, in their order. */
+/** The providers of a pool's `issuers`, then of its `awsRoles`, created with the pool, in their order. */
 export function issuerProviders(pool: DeclaredPool, args: ParsedPoolArgs): GcpPoolProvider[] {
-  return args.issuers.map((trust) => pool.providerFor(trust));
+  return [
+    ...args.issuers.map((trust) => pool.providerFor(trust)),
+    ...args.awsRoles.map((role) => pool.providerOf(gcpAwsRoleProviderSpec(role.accountId, role.roleName))),
+  ];
 }
 
 /**
@@ -172,8 +234,11 @@ export class GcpWorkloadIdentityPool extends pulumi.ComponentResource {
     this.registerOutputs({ name: this.name });
   }
 
-  /** The provider for an agent's trust, created the first time an issuer and owner are needed. */
-  providerFor(trust: Trust): GcpPoolProvider {
-    return this.pool.providerFor(trust);
+  /**
+   * The provider for an agent's trust, created the first time an issuer and owner are needed. An
+   * agent on AWS (`awsWorkload`) gets a provider of type `aws` that pins its role, named by `awsRoleName`.
+   */
+  providerFor(trust: Trust, awsRoleName?: string): GcpPoolProvider {
+    return this.pool.providerFor(trust, awsRoleName);
   }
 }

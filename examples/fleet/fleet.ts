@@ -1,5 +1,5 @@
 /**
- * The agent fleet of one environment: six agents across AWS, GCP and Azure, each with its own
+ * The agent fleet of one environment: seven agents across AWS, GCP and Azure, each with its own
  * least-privilege, federated identity, an owner, a purpose, a review date and a monthly budget that
  * stops it when spent; and the environment's tool gateway, through which two of them call tools
  * (refunds, tickets, chat), each call decided by its own Cedar policies. `index.ts` declares it for
@@ -11,6 +11,7 @@ import {
   AwsOidcProvider,
   GcpBudgetStopper,
   GcpWorkloadIdentityPool,
+  awsWorkload,
   githubActions,
   gitlabCi,
   kubernetes,
@@ -385,6 +386,26 @@ export function declareFleet(settings: FleetSettings): Record<string, AgentIdent
       aws: awsVia(cluster),
       gcp: gcpBlock,
       azure: azureBlock,
+    },
+    // Runs as a Lambda function on AWS and reads the warehouse in BigQuery: GCP trusts the function's
+    // role through a provider of type aws, so no service-account key is stored anywhere.
+    "warehouse-analyst": {
+      ...common,
+      owner: "diego.alvarez@acme.example",
+      budget: budget(80, "diego.alvarez@acme.example"),
+      team: "analytics",
+      purpose: "Answers analytics questions from the warehouse tables and the support exports",
+      runsOn: awsWorkload({
+        service: "lambda",
+        accountId: settings.awsAccountId,
+        functionName: `warehouse-analyst-${env}`,
+      }),
+      grants: [
+        { resource: gcp("bigquery", "datasets/warehouse"), access: "read" },
+        { resource: `arn:aws:s3:::acme-${env}-support-exports`, access: "read" },
+      ],
+      aws: { permissionsBoundary: settings.permissionsBoundaryArn },
+      gcp: gcpBlock,
     },
   };
 

@@ -26,6 +26,8 @@ pool = agent_iam.GcpWorkloadIdentityPool(
         {"gitlab_ci": {"project": "acme/sre/monitoring"}},
         {"kubernetes": {"issuer_url": CLUSTER_ISSUER, "namespace": "agents", "service_account": "ticket-triage"}},
     ],
+    # warehouse-analyst runs as a Lambda function: GCP admits its role alone, through a provider of type aws.
+    aws_roles=[{"account_id": "123456789012", "role_name": "agent-warehouse-analyst-prod"}],
 )
 
 # Disables an agent's service account when its budget is spent (Google's budgets only notify).
@@ -411,6 +413,53 @@ ticket_triage = agent_iam.AgentIdentity(
     azure=AZURE,
 )
 
-pulumi.export("inventory", [pr_reviewer.inventory_record_json, deploy_bot.inventory_record_json, ops_monitor.inventory_record_json, report_reader.inventory_record_json, support_refunds.inventory_record_json, ticket_triage.inventory_record_json])
+# Runs as a Lambda function on AWS and reads the warehouse in BigQuery: GCP trusts the function's
+# role through the pool's provider of type aws, so no service-account key is stored anywhere.
+warehouse_analyst = agent_iam.AgentIdentity(
+    "warehouse-analyst",
+    owner="diego.alvarez@acme.example",
+    team="analytics",
+    cost_center="cc-agents-4410",
+    purpose="Answers analytics questions from the warehouse tables and the support exports",
+    environment=ENVIRONMENT,
+    expires=EXPIRES,
+    runs_on={
+        "aws_workload": {
+            "service": "lambda",
+            "account_id": "123456789012",
+            "function_name": "warehouse-analyst-prod",
+        },
+    },
+    grants=[
+        {
+            "resource": "//bigquery.googleapis.com/projects/acme-agents-prod/datasets/warehouse",
+            "access": ["read"],
+        },
+        {
+            "resource": "arn:aws:s3:::acme-prod-support-exports",
+            "access": ["read"],
+        },
+    ],
+    budget={
+        "monthly": 80,
+        "notify": ["diego.alvarez@acme.example", "finops@acme.example"],
+        "stop_at": 100,
+    },
+    aws={"permissions_boundary": BOUNDARY},
+    gcp=gcp_via(3),
+)
+
+pulumi.export(
+    "inventory",
+    [
+        pr_reviewer.inventory_record_json,
+        deploy_bot.inventory_record_json,
+        ops_monitor.inventory_record_json,
+        report_reader.inventory_record_json,
+        support_refunds.inventory_record_json,
+        ticket_triage.inventory_record_json,
+        warehouse_analyst.inventory_record_json,
+    ],
+)
 
 pulumi.export("pr_reviewer_role_arn", pr_reviewer.aws.role_arn)

@@ -106,6 +106,14 @@ export function buildInventoryRecord(
       subject: agent.trust.subject,
       audience: agent.trust.audience ?? null,
     },
+    home: agent.trust.workload
+      ? {
+          cloud: agent.trust.workload.cloud,
+          service: agent.trust.workload.service,
+          attachedTo: agent.trust.subject,
+          federatedTo: agent.clouds.filter((cloud) => cloud !== agent.trust.workload?.cloud),
+        }
+      : null,
     maxSessionSeconds: agent.maxSessionDuration,
     clouds: [...agent.clouds],
     identities,

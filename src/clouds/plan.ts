@@ -31,6 +31,7 @@ import { resolveToolGrants, type ResolvedToolGrant } from "../model/tools";
 import type { ToolCatalog } from "../model/tool-spec";
 import { oversizedPolicies } from "./aws/agentcore/cedar";
 import { AGENTCORE_LIMITS } from "../model/cloud-limits";
+import { workloadProblems } from "../model/workload-rules";
 
 /**
  * From a spec to an agent: the spec's schema and rules (`src/model/spec.ts`), then what each
@@ -316,6 +317,17 @@ function checkGcpExpiry(spec: ParsedSpec, grants: readonly ResolvedGrant[], prob
 /** What the GCP and Azure sides need of the agent's trust: a short enough subject, Azure's audience. */
 function checkCloudTrust(spec: ParsedSpec, problems: SpecProblem[]): void {
   const trust = resolveTrust(spec.runsOn, spec.environment);
+  problems.push(...workloadProblems(spec));
+  spec.azure?.additionalSubjects?.forEach((runsOn, index) => {
+    if (runsOn.kind.endsWith("-workload"))
+      problems.push({
+        path: `azure.additionalSubjects[${index}]`,
+        message:
+          "additional subjects are OIDC issuers (githubActions, gitlabCi, kubernetes, oidc); a cloud workload is the agent's runsOn",
+      });
+  });
+  // A workload's audience is the one its Google or Entra tokens carry to other clouds, not an OIDC preset's.
+  if (trust.workload) return;
   if (spec.gcp) problems.push(...gcpTrustProblems({ trust }));
   if (spec.azure && trust.audience !== undefined && trust.audience !== AZURE_TOKEN_EXCHANGE_AUDIENCE)
     problems.push({
@@ -323,7 +335,7 @@ function checkCloudTrust(spec: ParsedSpec, problems: SpecProblem[]): void {
       message: `Azure federated credentials accept only the audience ${AZURE_TOKEN_EXCHANGE_AUDIENCE}; remove audience, or set it to that value`,
     });
   spec.azure?.additionalSubjects?.forEach((runsOn, index) => {
-    if (runsOn.audience !== undefined && runsOn.audience !== AZURE_TOKEN_EXCHANGE_AUDIENCE)
+    if ("audience" in runsOn && runsOn.audience !== undefined && runsOn.audience !== AZURE_TOKEN_EXCHANGE_AUDIENCE)
       problems.push({
         path: `azure.additionalSubjects[${index}].audience`,
         message: `Azure federated credentials accept only the audience ${AZURE_TOKEN_EXCHANGE_AUDIENCE}; remove audience`,

@@ -27,7 +27,15 @@ export const agentModelSchema = z.object({
   environment: z.string(),
   expires: z.string(),
   trust: z.object({
-    kind: z.enum(["github-actions", "gitlab-ci", "kubernetes", "oidc"]),
+    kind: z.enum([
+      "github-actions",
+      "gitlab-ci",
+      "kubernetes",
+      "oidc",
+      "aws-workload",
+      "gcp-workload",
+      "azure-workload",
+    ]),
     issuerUrl: z.string(),
     issuerHost: z.string(),
     subject: z.string(),
@@ -35,6 +43,8 @@ export const agentModelSchema = z.object({
     ownerClaim: z.object({ claim: z.string(), value: z.string() }),
     claims: z.record(z.string(), z.string()),
     subjectEnvironment: z.string().optional(),
+    // The workload's own fields differ per cloud and service (runs-on.ts, WorkloadHome): kept as written.
+    workload: z.looseObject({ cloud: z.enum(CLOUDS), service: z.string() }).optional(),
   }),
   grants: z.array(
     z.object({

@@ -57,8 +57,12 @@ export interface OidcProviderLike {
 
 /** The AWS side of an agent. */
 export interface AwsBlock {
-  /** The shared OIDC provider of the agent's issuer: an `AwsOidcProvider`, its ARN output, or an existing provider's ARN. */
-  readonly oidcProvider: Input<string> | OidcProviderLike;
+  /**
+   * The shared OIDC provider of the agent's issuer: an `AwsOidcProvider`, its ARN output, or an
+   * existing provider's ARN. Required unless the agent runs on AWS (`awsWorkload`) or on GCP
+   * (`gcpWorkload`: IAM trusts `accounts.google.com` without a provider).
+   */
+  readonly oidcProvider?: Input<string> | OidcProviderLike;
   /** A permissions boundary for the role (default: the stack config `agent-iam:permissionsBoundary`). */
   readonly permissionsBoundary?: Input<string>;
   /** IAM path of the role (default `/agents/`). */
@@ -68,7 +72,7 @@ export interface AwsBlock {
 /** A `GcpWorkloadIdentityPool`: it creates the provider each issuer needs. */
 export interface WorkloadIdentityPoolLike {
   readonly name: Output<string>;
-  providerFor(trust: Trust): { readonly name: Output<string> };
+  providerFor(trust: Trust, awsRoleName?: string): { readonly name: Output<string> };
 }
 
 /** An existing workload identity pool and provider, by full resource name. */
@@ -88,8 +92,11 @@ export interface BudgetStopperLike {
 export interface GcpBlock {
   /** The project that holds the agent's service account. */
   readonly project: string;
-  /** The shared `GcpWorkloadIdentityPool`, or an existing pool and provider. */
-  readonly pool: WorkloadIdentityPoolLike | ExistingWorkloadIdentityPool;
+  /**
+   * The shared `GcpWorkloadIdentityPool`, or an existing pool and provider. Required unless the agent
+   * runs on GCP (`gcpWorkload`): then its service account is attached to the workload.
+   */
+  readonly pool?: WorkloadIdentityPoolLike | ExistingWorkloadIdentityPool;
   /** The billing account that pays for the project (`XXXXXX-XXXXXX-XXXXXX`); required with `budget`. */
   readonly billingAccount?: string;
   /**
@@ -162,7 +169,10 @@ export interface AgentSpec {
   readonly environment: string;
   /** The review date (`YYYY-MM-DD`, not in the past): access ends then, even if nobody runs Pulumi. */
   readonly expires: string;
-  /** Where the agent runs: `githubActions(…)`, `gitlabCi(…)`, `kubernetes(…)` or `oidc(…)`. */
+  /**
+   * Where the agent runs: `githubActions(…)`, `gitlabCi(…)`, `kubernetes(…)`, `oidc(…)`, or a cloud's
+   * own compute: `awsWorkload(…)`, `gcpWorkload(…)`, `azureWorkload(…)` (its other clouds federate from it).
+   */
   readonly runsOn: RunsOn;
   readonly grants?: readonly GrantSpec[];
   /** Seconds (default 3600); 900 at the least; above 3600 only with `allowLongSessions`. */

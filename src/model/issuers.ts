@@ -160,6 +160,147 @@ export const genericOidcSchema = z
   .strict();
 
 /**
+ * The fields each workload service needs, and the only ones it accepts besides the common ones:
+ * a spec that names a field its service cannot use is refused rather than silently ignored.
+ */
+const WORKLOAD_FIELDS: Readonly<
+  Record<string, { readonly required: readonly string[]; readonly optional: readonly string[] }>
+> = {
+  lambda: { required: ["functionName"], optional: ["region"] },
+  "ecs-tasks": { required: ["region", "taskFamily"], optional: [] },
+  "eks-pod-identity": { required: ["region", "cluster", "namespace", "serviceAccount"], optional: [] },
+  "bedrock-agentcore": { required: ["region", "runtimeName"], optional: [] },
+  "cloud-run": { required: [], optional: ["audience"] },
+  "cloud-functions": { required: [], optional: ["audience"] },
+  gke: { required: ["namespace", "serviceAccount"], optional: ["audience"] },
+  "agent-engine": { required: ["organizationId", "projectNumber", "location", "reasoningEngineId"], optional: [] },
+  "container-apps": { required: [], optional: ["audience"] },
+  functions: { required: [], optional: ["audience"] },
+  aks: { required: ["issuerUrl", "namespace", "serviceAccount"], optional: ["audience"] },
+};
+
+function checkWorkloadFields(common: readonly string[]) {
+  return (value: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    const fields = WORKLOAD_FIELDS[String(value.service)];
+    if (!fields) return;
+    for (const field of fields.required)
+      if (value[field] === undefined)
+        ctx.addIssue({ code: "custom", path: [field], message: `${field} is required for ${value.service}` });
+    for (const [field, given] of Object.entries(value))
+      if (
+        given !== undefined &&
+        !common.includes(field) &&
+        !fields.required.includes(field) &&
+        !fields.optional.includes(field)
+      )
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `${value.service} does not use ${field}; remove it (it would pin nothing)`,
+        });
+  };
+}
+
+const nameSchema = (what: string, pattern: RegExp, hint: string) =>
+  z
+    .string({ error: `${what} is required` })
+    .refine(NO_WILDCARD, { message: WILDCARD_MESSAGE })
+    .refine((value) => pattern.test(value), { message: hint });
+
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+export const awsWorkloadSchema = z
+  .object({
+    kind: z.literal("aws-workload"),
+    service: z.enum(["lambda", "ecs-tasks", "eks-pod-identity", "bedrock-agentcore"], {
+      error: 'service is one of "lambda", "ecs-tasks", "eks-pod-identity", "bedrock-agentcore"',
+    }),
+    accountId: nameSchema("accountId", /^\d{12}$/, "an AWS account id has 12 digits"),
+    region: nameSchema("region", AWS_REGION, "write the region as AWS names it, such as us-east-1").optional(),
+    functionName: nameSchema(
+      "functionName",
+      /^[A-Za-z0-9_-]{1,64}$/,
+      "a Lambda function name: letters, digits, '-' or '_', at most 64",
+    ).optional(),
+    taskFamily: nameSchema(
+      "taskFamily",
+      /^[A-Za-z0-9_-]{1,255}$/,
+      "a task definition family: letters, digits, '-' or '_'",
+    ).optional(),
+    cluster: nameSchema(
+      "cluster",
+      /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/,
+      "an EKS cluster name: letters, digits, '-' or '_'",
+    ).optional(),
+    namespace: nameSchema("namespace", DNS_LABEL, "a Kubernetes namespace is a DNS label").optional(),
+    serviceAccount: nameSchema(
+      "serviceAccount",
+      /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+      "a Kubernetes service account name is a DNS subdomain",
+    ).optional(),
+    runtimeName: nameSchema(
+      "runtimeName",
+      /^[a-zA-Z][a-zA-Z0-9_]{0,47}$/,
+      "an AgentCore runtime name: a letter, then letters, digits or '_' (at most 48)",
+    ).optional(),
+  })
+  .strict()
+  .superRefine(checkWorkloadFields(["kind", "service", "accountId"]));
+
+export const gcpWorkloadSchema = z
+  .object({
+    kind: z.literal("gcp-workload"),
+    service: z.enum(["cloud-run", "cloud-functions", "gke", "agent-engine"], {
+      error: 'service is one of "cloud-run", "cloud-functions", "gke", "agent-engine"',
+    }),
+    project: nameSchema(
+      "project",
+      /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+      "a GCP project id has 6–30 lower-case letters, digits or hyphens",
+    ),
+    namespace: nameSchema("namespace", DNS_LABEL, "a Kubernetes namespace is a DNS label").optional(),
+    serviceAccount: nameSchema(
+      "serviceAccount",
+      /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+      "a Kubernetes service account name is a DNS subdomain",
+    ).optional(),
+    organizationId: nameSchema("organizationId", /^\d{1,20}$/, "the organisation's numeric id").optional(),
+    projectNumber: nameSchema("projectNumber", /^\d{1,20}$/, "the project's number (digits)").optional(),
+    location: nameSchema("location", /^[a-z]+-[a-z]+\d+$/, "a region such as us-central1").optional(),
+    reasoningEngineId: nameSchema("reasoningEngineId", /^\d{1,25}$/, "the reasoning engine's numeric id").optional(),
+    audience: z.string().min(1).refine(NO_WILDCARD, { message: WILDCARD_MESSAGE }).optional(),
+  })
+  .strict()
+  .superRefine(checkWorkloadFields(["kind", "service", "project"]));
+
+export const azureWorkloadSchema = z
+  .object({
+    kind: z.literal("azure-workload"),
+    service: z.enum(["container-apps", "functions", "aks"], {
+      error: 'service is one of "container-apps", "functions", "aks"',
+    }),
+    tenantId: nameSchema(
+      "tenantId",
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      "the tenant id is a lower-case GUID",
+    ),
+    issuerUrl: issuerUrlSchema.optional(),
+    namespace: nameSchema("namespace", DNS_LABEL, "a Kubernetes namespace is a DNS label").optional(),
+    serviceAccount: nameSchema(
+      "serviceAccount",
+      /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+      "a Kubernetes service account name is a DNS subdomain",
+    ).optional(),
+    audience: nameSchema(
+      "audience",
+      /^(api|https):\/\/\S+$/,
+      "the application ID URI, such as api://acme-agents",
+    ).optional(),
+  })
+  .strict()
+  .superRefine(checkWorkloadFields(["kind", "service", "tenantId"]));
+
+/**
  * The serialisable form of `runsOn` that programs in other Pulumi languages write (a component's
  * inputs cannot be a union): `{ githubActions: {...} }` with exactly one member set, each member
  * holding the preset's arguments. The helpers' `{ kind, ... }` form is what it becomes.
@@ -169,6 +310,9 @@ export const RUNS_ON_MEMBERS = {
   gitlabCi: "gitlab-ci",
   kubernetes: "kubernetes",
   oidc: "oidc",
+  awsWorkload: "aws-workload",
+  gcpWorkload: "gcp-workload",
+  azureWorkload: "azure-workload",
 } as const;
 
 const MEMBER_NAMES = Object.keys(RUNS_ON_MEMBERS) as (keyof typeof RUNS_ON_MEMBERS)[];
@@ -198,13 +342,25 @@ function fromMemberForm(value: unknown, ctx: z.core.$RefinementCtx): unknown {
   return { kind: RUNS_ON_MEMBERS[member], ...preset, ...others };
 }
 
-/** Where an agent runs: one of the four presets, from a helper (`githubActions(...)`) or in the serialisable form. */
+/** Where an agent runs: one of the presets, from a helper (`githubActions(...)`) or in the serialisable form. */
 export const runsOnSchema = z.preprocess(
   fromMemberForm,
-  z.discriminatedUnion("kind", [githubActionsSchema, gitlabCiSchema, kubernetesSchema, genericOidcSchema], {
-    error:
-      "runsOn must come from a preset: githubActions(...), gitlabCi(...), kubernetes(...) or oidc(...); in other Pulumi languages, { githubActions: {...} } (or gitlabCi, kubernetes, oidc) with exactly one member set",
-  }),
+  z.discriminatedUnion(
+    "kind",
+    [
+      githubActionsSchema,
+      gitlabCiSchema,
+      kubernetesSchema,
+      genericOidcSchema,
+      awsWorkloadSchema,
+      gcpWorkloadSchema,
+      azureWorkloadSchema,
+    ],
+    {
+      error:
+        "runsOn must come from a preset: githubActions(...), gitlabCi(...), kubernetes(...), oidc(...), awsWorkload(...), gcpWorkload(...) or azureWorkload(...); in other Pulumi languages, { githubActions: {...} } (or gitlabCi, kubernetes, oidc, awsWorkload, gcpWorkload, azureWorkload) with exactly one member set",
+    },
+  ),
 );
 /** The default issuer URLs of the hosted presets. */
 export const DEFAULT_ISSUER_URLS = {
@@ -284,6 +440,114 @@ export function resolveTrust(runsOn: ParsedRunsOn, agentEnvironment: string): Tr
         ownerClaim: { claim: "sub", value: runsOn.subject },
         claims: {},
       };
+    case "aws-workload":
+    case "gcp-workload":
+    case "azure-workload":
+      return workloadTrust(runsOn);
+  }
+}
+
+/** The issuers that vouch for a home identity on other clouds, as their documentation spells them. */
+export const WORKLOAD_ISSUERS = {
+  /** AWS STS issues the role's sessions (its outbound tokens come from an account-specific issuer AWS assigns). */
+  aws: "https://sts.amazonaws.com",
+  /** Google ID tokens of a service account: `iss` https://accounts.google.com (Google Cloud, "ID tokens"). */
+  gcp: "https://accounts.google.com",
+} as const;
+
+/** Microsoft Entra's v2.0 issuer of a tenant (Microsoft identity platform, "Access token claims reference": `iss`). */
+export function entraIssuer(tenantId: string): string {
+  return `https://login.microsoftonline.com/${tenantId}/v2.0`;
+}
+
+/** The service principal each AWS workload service assumes roles as (each service's IAM role documentation). */
+export const AWS_WORKLOAD_PRINCIPALS = {
+  lambda: "lambda.amazonaws.com",
+  "ecs-tasks": "ecs-tasks.amazonaws.com",
+  "eks-pod-identity": "pods.eks.amazonaws.com",
+  "bedrock-agentcore": "bedrock-agentcore.amazonaws.com",
+} as const;
+
+/** What a GCP workload attaches the agent's identity to, as IAM names it. */
+function gcpWorkloadSubject(runsOn: z.output<typeof gcpWorkloadSchema>): string {
+  switch (runsOn.service) {
+    case "gke":
+      // Workload Identity Federation for GKE: serviceAccount:PROJECT.svc.id.goog[NAMESPACE/KSA] (GKE docs, "Authenticate to Google Cloud APIs from GKE workloads").
+      return `serviceAccount:${runsOn.project}.svc.id.goog[${runsOn.namespace}/${runsOn.serviceAccount}]`;
+    case "agent-engine":
+      return agentEnginePrincipal(runsOn);
+    case "cloud-run":
+      return "run.googleapis.com";
+    case "cloud-functions":
+      return "cloudfunctions.googleapis.com";
+  }
+}
+
+/**
+ * A Vertex AI Agent Engine's own principal, with `identityType: AGENT_IDENTITY` (Vertex AI, "Use agent
+ * identity with Vertex AI Agent Engine"; preview):
+ * `principal://agents.global.org-ORG.system.id.goog/resources/aiplatform/projects/NUMBER/locations/LOCATION/reasoningEngines/ID`.
+ */
+export function agentEnginePrincipal(args: {
+  readonly organizationId?: string;
+  readonly projectNumber?: string;
+  readonly location?: string;
+  readonly reasoningEngineId?: string;
+}): string {
+  return `principal://agents.global.org-${args.organizationId}.system.id.goog/resources/aiplatform/projects/${args.projectNumber}/locations/${args.location}/reasoningEngines/${args.reasoningEngineId}`;
+}
+
+function workloadTrust(
+  runsOn:
+    | z.output<typeof awsWorkloadSchema>
+    | z.output<typeof gcpWorkloadSchema>
+    | z.output<typeof azureWorkloadSchema>,
+): Trust {
+  switch (runsOn.kind) {
+    case "aws-workload": {
+      const { kind: _kind, ...args } = runsOn;
+      return {
+        kind: runsOn.kind,
+        issuerUrl: WORKLOAD_ISSUERS.aws,
+        issuerHost: hostOf(WORKLOAD_ISSUERS.aws),
+        subject: AWS_WORKLOAD_PRINCIPALS[runsOn.service],
+        ownerClaim: { claim: "aws:SourceAccount", value: runsOn.accountId },
+        claims: {},
+        workload: { cloud: "aws", ...args },
+      };
+    }
+    case "gcp-workload": {
+      const { kind: _kind, ...args } = runsOn;
+      return {
+        kind: runsOn.kind,
+        issuerUrl: WORKLOAD_ISSUERS.gcp,
+        issuerHost: hostOf(WORKLOAD_ISSUERS.gcp),
+        subject: gcpWorkloadSubject(runsOn),
+        audience: runsOn.audience,
+        ownerClaim: { claim: "project", value: runsOn.project },
+        claims: {},
+        workload: { cloud: "gcp", ...args },
+      };
+    }
+    case "azure-workload": {
+      const { kind: _kind, ...args } = runsOn;
+      const issuerUrl = entraIssuer(runsOn.tenantId);
+      return {
+        kind: runsOn.kind,
+        issuerUrl,
+        issuerHost: hostOf(issuerUrl),
+        subject:
+          runsOn.service === "aks"
+            ? `system:serviceaccount:${runsOn.namespace}:${runsOn.serviceAccount}`
+            : runsOn.service === "functions"
+              ? "Microsoft.Web/sites"
+              : "Microsoft.App/containerApps",
+        audience: runsOn.audience,
+        ownerClaim: { claim: "tid", value: runsOn.tenantId },
+        claims: {},
+        workload: { cloud: "azure", ...args },
+      };
+    }
   }
 }
 

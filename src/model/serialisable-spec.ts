@@ -21,6 +21,12 @@ export interface RunsOn {
   kubernetes?: Kubernetes;
   /** Any other OIDC issuer, with the exact subject its token carries. */
   oidc?: Oidc;
+  /** An AWS compute service (Lambda, ECS task, EKS Pod Identity, AgentCore runtime) that assumes the agent's role. */
+  awsWorkload?: AwsWorkload;
+  /** GCP compute (Cloud Run, Cloud Functions, GKE, Agent Engine) that runs as the agent's service account. */
+  gcpWorkload?: GcpWorkload;
+  /** Azure compute (Container Apps, Functions, AKS) that runs as the agent's managed identity. */
+  azureWorkload?: AzureWorkload;
 }
 
 /** A GitHub Actions workflow. */
@@ -79,6 +85,66 @@ export interface Oidc {
   audience?: string;
 }
 
+/** An AWS compute service that runs the agent; the fields its service needs are required, the others refused. */
+export interface AwsWorkload {
+  /** `lambda`, `ecs-tasks`, `eks-pod-identity` or `bedrock-agentcore`. */
+  service: string;
+  /** The account the workload (and the agent's role) lives in: 12 digits. */
+  accountId: string;
+  /** The workload's region (required for `ecs-tasks`, `eks-pod-identity` and `bedrock-agentcore`). */
+  region?: string;
+  /** `lambda`: the function's name. */
+  functionName?: string;
+  /** `ecs-tasks`: the task definition family whose `taskRoleArn` is the agent's role. */
+  taskFamily?: string;
+  /** `eks-pod-identity`: the cluster name. */
+  cluster?: string;
+  /** `eks-pod-identity`: the pod's namespace. */
+  namespace?: string;
+  /** `eks-pod-identity`: the pod's Kubernetes service account. */
+  serviceAccount?: string;
+  /** `bedrock-agentcore`: the agent runtime's name. */
+  runtimeName?: string;
+}
+
+/** GCP compute that runs the agent as its service account. */
+export interface GcpWorkload {
+  /** `cloud-run`, `cloud-functions`, `gke` or `agent-engine`. */
+  service: string;
+  /** The project the workload runs in (for GKE: the cluster's project). */
+  project: string;
+  /** `gke`: the pod's namespace. */
+  namespace?: string;
+  /** `gke`: the pod's Kubernetes service account. */
+  serviceAccount?: string;
+  /** `agent-engine`: the organisation's numeric id. */
+  organizationId?: string;
+  /** `agent-engine`: the project's number. */
+  projectNumber?: string;
+  /** `agent-engine`: the reasoning engine's location, such as `us-central1`. */
+  location?: string;
+  /** `agent-engine`: the reasoning engine's id (Vertex AI assigns it). */
+  reasoningEngineId?: string;
+  /** The audience of the Google ID token the agent presents to another cloud (default `sts.amazonaws.com`). */
+  audience?: string;
+}
+
+/** Azure compute that runs the agent as its managed identity. */
+export interface AzureWorkload {
+  /** `container-apps`, `functions` or `aks`. */
+  service: string;
+  /** The Microsoft Entra tenant (a GUID). */
+  tenantId: string;
+  /** `aks`: the cluster's OIDC issuer, exactly as it publishes it. */
+  issuerUrl?: string;
+  /** `aks`: the pod's namespace. */
+  namespace?: string;
+  /** `aks`: the pod's Kubernetes service account. */
+  serviceAccount?: string;
+  /** The application ID URI (`api://…`) the managed identity asks a token for when it reaches AWS or GCP. */
+  audience?: string;
+}
+
 /**
  * One grant: `{ resource, access }` (a named resource), `{ role, resources }` (a catalog role) or
  * `{ actions, resource: "*" }` (wildcard-only AWS actions). Set the fields of one of the three.
@@ -104,8 +170,11 @@ export interface Grant {
 
 /** The AWS side of an agent. */
 export interface AwsSettings {
-  /** The ARN of the IAM OIDC provider of the agent's issuer: an `AwsOidcProvider`'s `arn`, or an existing provider's. */
-  oidcProvider: Input<string>;
+  /**
+   * The ARN of the IAM OIDC provider of the agent's issuer: an `AwsOidcProvider`'s `arn`, or an existing
+   * provider's. Not needed when the agent runs on an AWS service (`runsOn.awsWorkload`) or on GCP.
+   */
+  oidcProvider?: Input<string>;
   /** A permissions boundary for the role (default: the stack config `agent-iam:permissionsBoundary`). */
   permissionsBoundary?: Input<string>;
   /** IAM path of the role (default `/agents/`). */
@@ -124,8 +193,8 @@ export interface GcpPool {
 export interface GcpSettings {
   /** The project that holds the agent's service account. */
   project: string;
-  /** The pool and provider the agent's issuer is federated through. */
-  pool: GcpPool;
+  /** The pool and provider the agent's issuer is federated through; not needed when the agent runs on GCP (`runsOn.gcpWorkload`). */
+  pool?: GcpPool;
   /** The billing account that pays for the project (`XXXXXX-XXXXXX-XXXXXX`); required with `budget`. */
   billingAccount?: string;
   /** Disables the agent's service account when the budget reaches `stopAt`: a `GcpBudgetStopper`'s `reference`. */

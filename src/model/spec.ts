@@ -160,9 +160,11 @@ const arnSchema = (what: string) =>
 export const awsBlockSchema = z
   .object({
     /** The shared OIDC provider: an `AwsOidcProvider` component, its ARN output, or an existing provider's ARN. */
-    oidcProvider: z.union([arnSchema("aws.oidcProvider"), z.custom<object>(isPulumiValue)], {
-      error: "aws.oidcProvider is required: an AwsOidcProvider, or the ARN of an existing IAM OIDC provider",
-    }),
+    oidcProvider: z
+      .union([arnSchema("aws.oidcProvider"), z.custom<object>(isPulumiValue)], {
+        error: "aws.oidcProvider is an AwsOidcProvider, or the ARN of an existing IAM OIDC provider",
+      })
+      .optional(),
     permissionsBoundary: inputOf(arnSchema("aws.permissionsBoundary")).optional(),
     /** IAM path for the role (default `/agents/`). */
     path: z
@@ -184,48 +186,54 @@ export const gcpBlockSchema = z
      * The shared `GcpWorkloadIdentityPool` (it creates the provider for the agent's issuer), or an
      * existing pool and provider by full resource name: `{ name, provider }`.
      */
-    pool: z.unknown().superRefine((value, ctx) => {
-      if (
-        typeof value === "object" &&
-        value !== null &&
-        typeof (value as { providerFor?: unknown }).providerFor === "function"
-      )
-        return;
-      if (typeof value !== "object" || value === null || Array.isArray(value))
-        return void ctx.addIssue({
-          code: "custom",
-          message:
-            "gcp.pool is required: a GcpWorkloadIdentityPool, or { name, provider } of an existing pool and provider",
-        });
-      const { name, provider, ...rest } = value as Record<string, unknown>;
-      for (const key of Object.keys(rest))
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          message: "an existing pool is { name, provider }; remove this key",
-        });
-      // From another Pulumi language the pool's names arrive as outputs of a GcpWorkloadIdentityPool.
-      if (isPulumiValue(name) && isPulumiValue(provider)) return;
-      if (typeof name !== "string" || !GCP_POOL_NAME.test(name))
-        ctx.addIssue({
-          code: "custom",
-          path: ["name"],
-          message: "write the pool's full name: projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL_ID",
-        });
-      if (typeof provider !== "string" || !GCP_PROVIDER_NAME.test(provider))
-        ctx.addIssue({
-          code: "custom",
-          path: ["provider"],
-          message:
-            "write the provider's full name: projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL_ID/providers/PROVIDER_ID",
-        });
-      else if (typeof name === "string" && !provider.startsWith(`${name}/providers/`))
-        ctx.addIssue({
-          code: "custom",
-          path: ["provider"],
-          message: "the provider must belong to the pool named in gcp.pool.name",
-        });
-    }),
+    pool: z
+      .unknown()
+      .superRefine((value, ctx) => {
+        // Absent: allowed for an agent whose home is GCP (workload-rules.ts says when it is required).
+        if (value === undefined) return;
+        if (
+          typeof value === "object" &&
+          value !== null &&
+          typeof (value as { providerFor?: unknown }).providerFor === "function"
+        )
+          return;
+        if (typeof value !== "object" || value === null || Array.isArray(value))
+          return void ctx.addIssue({
+            code: "custom",
+            message:
+              "gcp.pool is required: a GcpWorkloadIdentityPool, or { name, provider } of an existing pool and provider",
+          });
+        const { name, provider, ...rest } = value as Record<string, unknown>;
+        for (const key of Object.keys(rest))
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: "an existing pool is { name, provider }; remove this key",
+          });
+        // From another Pulumi language the pool's names arrive as outputs of a GcpWorkloadIdentityPool.
+        if (isPulumiValue(name) && isPulumiValue(provider)) return;
+        if (typeof name !== "string" || !GCP_POOL_NAME.test(name))
+          ctx.addIssue({
+            code: "custom",
+            path: ["name"],
+            message:
+              "write the pool's full name: projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL_ID",
+          });
+        if (typeof provider !== "string" || !GCP_PROVIDER_NAME.test(provider))
+          ctx.addIssue({
+            code: "custom",
+            path: ["provider"],
+            message:
+              "write the provider's full name: projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL_ID/providers/PROVIDER_ID",
+          });
+        else if (typeof name === "string" && !provider.startsWith(`${name}/providers/`))
+          ctx.addIssue({
+            code: "custom",
+            path: ["provider"],
+            message: "the provider must belong to the pool named in gcp.pool.name",
+          });
+      })
+      .optional(),
     /** The billing account that pays for the project (`XXXXXX-XXXXXX-XXXXXX`): the agent's budget lives there. */
     billingAccount: z
       .string()

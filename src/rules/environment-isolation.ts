@@ -7,6 +7,7 @@ import { describeIdentity, findAgentIdentities, type AgentIdentityResource } fro
 import { identityAccess } from "./support/stack-agents";
 import { StackIndex, knownString, type CheckContext, type Finding, type PolicyResource } from "./support/stack";
 import { forIdentity } from "./support/common";
+import { crossEnvironmentRoles } from "./support/workload-trusts";
 
 /**
  * `environment-isolation`: a stack deploys the agents of one environment, and an agent trusts only
@@ -124,6 +125,12 @@ export function checkEnvironment(
       findings.push({
         message: `${name} is a ${agentEnv} agent in the ${stackEnv} stack; deploy it from the ${agentEnv} stack, or set its environment to ${stackEnv}`,
       });
+    const expectedEnv = agentEnv ?? stackEnv;
+    if (expectedEnv)
+      for (const { role, environment: other } of crossEnvironmentRoles(agent, index, expectedEnv, config.environments))
+        findings.push({
+          message: `${name} (${expectedEnv}) trusts the AWS role ${role}, named for the ${other} environment: a ${other} agent's role would act here; trust only the ${expectedEnv} agent's role`,
+        });
     for (const subject of agent.subjects) {
       if (UNTRUSTED_CODE_SUBJECTS.some((row) => row.pattern.test(subject)))
         findings.push(...pullRequestFindings(agent, subject, agentEnv ?? stackEnv, index));
@@ -143,7 +150,7 @@ export function checkEnvironment(
 export const environmentIsolation: StackRule<typeof environmentConfig> = {
   name: "environment-isolation",
   description:
-    "Blocks agents whose environment differs from the stack's (the config's environment, else the stack name when it is an environment name; with neither, not applicable), agents whose trusted subject names another environment (repo:ORG/REPO:environment:dev on a prod agent), and production agents or agents that can write that trust a GitHub pull_request subject (code from any pull request).",
+    "Blocks agents whose environment differs from the stack's (the config's environment, else the stack name when it is an environment name; with neither, not applicable), agents whose trusted subject names another environment (repo:ORG/REPO:environment:dev on a prod agent), production agents or agents that can write that trust a GitHub pull_request subject (code from any pull request), and GCP or Azure agent identities that trust an AWS role named for another environment (agent-x-dev on a prod agent).",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:

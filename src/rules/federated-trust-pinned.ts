@@ -12,6 +12,7 @@ import {
 import { AWS_ROLE_TYPE, AZURE_FEDERATED_CREDENTIAL_TYPE, awsRoleAgentStatus } from "./support/agents";
 import type { CheckContext, Finding, PolicyResource } from "./support/stack";
 import { isUnknown } from "../model/unknown";
+import { WORKLOAD_TRUST_ROWS } from "./support/workload-trusts";
 
 /**
  * `federated-trust-pinned`: a federated trust names one audience and one exact subject.
@@ -52,10 +53,13 @@ function awsRole(resource: PolicyResource): Finding[] {
     ...(judgement.webIdentity === false ? [] : judgement.problems),
     ...judgeOtherTrustStatements(resource.props, { agent: status.agent !== false }),
   ];
-  const findings = problems.map((problem) => ({
-    ...(problem.kind === "unknown" ? { level: "advisory" as const } : {}),
-    message: `role "${resource.name}": ${problem.message}`,
-  }));
+  const findings = problems
+    // A trust on accounts.google.com without its sub gets the Google-specific finding (workload-trusts.ts).
+    .filter((problem) => !problem.message.includes("accounts.google.com:sub"))
+    .map((problem) => ({
+      ...(problem.kind === "unknown" ? { level: "advisory" as const } : {}),
+      message: `role "${resource.name}": ${problem.message}`,
+    }));
   // Another agent's session assuming this role through a trust that names it is judged as delegation; a role
   // that may be an agent only at apply gets its agent-only findings as advisories.
   return status.agent === "unknown"
@@ -198,6 +202,12 @@ export const TRUST_READERS: readonly {
     reads: (type) => type === AZUREAD_FLEXIBLE_CREDENTIAL_TYPE,
     judge: azureFlexibleCredential,
   },
+  // Cloud-hosted agents' trusts across clouds, each row with its source (support/workload-trusts.ts).
+  ...WORKLOAD_TRUST_ROWS.map((row) => ({
+    kind: row.trust,
+    reads: (type: string) => row.types.includes(type),
+    judge: (resource: PolicyResource) => row.check(resource),
+  })),
 ];
 
 export function checkFederatedTrust(
@@ -214,11 +224,11 @@ export function checkFederatedTrust(
 export const federatedTrustPinned: ResourceRule<typeof federatedTrustConfig> = {
   name: "federated-trust-pinned",
   description:
-    "Blocks AWS trust policies for sts:AssumeRoleWithWebIdentity without StringEquals on both aud and sub, or with a sub pattern spanning repositories, projects or namespaces (GitHub's immutable repo:ORG@ID/REPO@ID form is accepted); GCP pool providers without attributeCondition and grants to a whole pool or to an attribute spanning repositories or namespaces; Azure federated credentials with a non-exact subject or another audience.",
+    "Blocks AWS trust policies for sts:AssumeRoleWithWebIdentity without StringEquals on both aud and sub, or with a sub pattern spanning repositories, projects or namespaces (GitHub's immutable repo:ORG@ID/REPO@ID form is accepted); GCP pool providers without attributeCondition and grants to a whole pool or to an attribute spanning repositories or namespaces; Azure federated credentials with a non-exact subject or another audience. For agents on a cloud's own compute: AWS trusts on accounts.google.com without accounts.google.com:sub (aud alone admits any Google account), agent roles trusting Lambda, ECS or EKS Pod Identity without aws:SourceAccount, GCP providers of type aws that pin no role, Azure credentials trusting an AWS account's outbound issuer with a subject that is not one role's ARN, and sts:GetWebIdentityToken allowed without an exact sts:IdentityTokenAudience.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
-    "Pin the exact subject (one repository and environment, one service account) with StringEquals, and the audience; on GCP grant one principal://…/subject/SUBJECT and set attributeCondition; on Azure use the exact subject and api://AzureADTokenExchange.",
+    "Pin the exact subject (one repository and environment, one service account) with StringEquals, and the audience; on GCP grant one principal://…/subject/SUBJECT and set attributeCondition; on Azure use the exact subject and api://AzureADTokenExchange. Across clouds: pin accounts.google.com:sub to the service account's unique id, aws:SourceAccount on service trusts, attribute.aws_role on aws providers, the role ARN as the Azure subject, and sts:IdentityTokenAudience on outbound tokens.",
   config: federatedTrustConfig,
   scope: "resource",
   check: checkFederatedTrust,

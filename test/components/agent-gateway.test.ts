@@ -76,6 +76,7 @@ describe("AgentGateway under mocks", () => {
         Effect: "Allow",
         Principal: { Service: "bedrock-agentcore.amazonaws.com" },
         Action: "sts:AssumeRole",
+        // Confused-deputy protection: this account's gateways only (aws:SourceAccount, aws:SourceArn).
         Condition: {
           StringEquals: { "aws:SourceAccount": MOCK_CLOUD.awsAccountId },
           ArnLike: { "aws:SourceArn": `arn:aws:bedrock-agentcore:*:${MOCK_CLOUD.awsAccountId}:gateway/*` },

@@ -4,7 +4,15 @@ import { daysBetween } from "../../src/model/dates";
 import { recordResources, type RecordedResource } from "../../src/gate/program/record";
 import { declareFleet, FLEET_DEFAULTS } from "../../examples/fleet/fleet";
 
-const FLEET_AGENTS = ["pr-reviewer", "deploy-bot", "ops-monitor", "report-reader", "support-refunds", "ticket-triage"];
+const FLEET_AGENTS = [
+  "pr-reviewer",
+  "deploy-bot",
+  "ops-monitor",
+  "report-reader",
+  "support-refunds",
+  "ticket-triage",
+  "warehouse-analyst",
+];
 
 function of(resources: RecordedResource[], type: string): RecordedResource[] {
   return resources.filter((resource) => resource.type === type);
@@ -45,6 +53,12 @@ function expectCompliant(resources: RecordedResource[], environment: string): vo
     expect(role.inputs.permissionsBoundary).toMatch(/^arn:aws:iam::\d{12}:policy\/agent-iam-boundary$/);
     const trust = JSON.parse(role.inputs.assumeRolePolicy as string);
     const equals = trust.Statement[0].Condition.StringEquals as Record<string, string>;
+    expect((role.inputs.tags as Record<string, string>).environment).toBe(environment);
+    // A role its AWS service assumes is pinned to the account the service acts for (confused deputy).
+    if (trust.Statement[0].Principal.Service) {
+      expect(equals["aws:SourceAccount"]).toMatch(/^\d{12}$/);
+      continue;
+    }
     const sub = Object.entries(equals).find(([key]) => key.endsWith(":sub"))![1];
     expect(sub).not.toMatch(/[*?]/);
     if (sub.includes(":environment:")) expect(sub.endsWith(`:environment:${environment}`)).toBe(true);
@@ -67,7 +81,10 @@ function expectCompliant(resources: RecordedResource[], environment: string): vo
         expect.stringMatching(/\/serviceAccounts\/web-runtime@/),
         expect.stringMatching(/^serviceAccount:deploy-bot-/),
       ]);
-    else expect(binding.inputs.member).toMatch(/^principal:\/\/iam\.googleapis\.com\/.+\/subject\/[^*]+$/);
+    else
+      expect(binding.inputs.member).toMatch(
+        /^principal:\/\/iam\.googleapis\.com\/.+\/subject\/[^*]+$|^principalSet:\/\/iam\.googleapis\.com\/.+\/attribute\.aws_role\/arn:aws:sts::\d{12}:assumed-role\/[^/*]+$/,
+      );
   }
   // Types whose allow policies take no conditional binding (Google, "Resource types that accept
   // conditional role bindings"): their members carry none, and the stopper ends them on the review date.
@@ -124,7 +141,7 @@ function expectCompliant(resources: RecordedResource[], environment: string): vo
 }
 
 describe("examples/fleet", () => {
-  it("the program (prod stack) registers six agents with identities on AWS, GCP and Azure", async () => {
+  it("the program (prod stack) registers seven agents with identities on AWS, GCP and Azure", async () => {
     const resources = await recordResources(() => import("../../examples/fleet/index"), {
       stack: "prod",
       project: "agent-fleet",
@@ -138,6 +155,14 @@ describe("examples/fleet", () => {
     expect(onAllThree.length).toBeGreaterThanOrEqual(3);
     expect(clouds["support-refunds"]!.sort()).toEqual(["aws", "azure"]);
     expect(clouds["ticket-triage"]!.sort()).toEqual(["aws", "azure", "gcp"]);
+    // The Lambda-hosted agent reaches BigQuery through its role: a provider of type aws, no key.
+    expect(clouds["warehouse-analyst"]!.sort()).toEqual(["aws", "gcp"]);
+    const awsProviders = of(resources, "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider").filter(
+      (provider) => provider.inputs.aws !== undefined,
+    );
+    expect(awsProviders.map((provider) => provider.inputs.attributeCondition)).toEqual([
+      "attribute.aws_role == 'arn:aws:sts::123456789012:assumed-role/agent-warehouse-analyst-prod'",
+    ]);
     const triage = of(resources, "azure-native:managedidentity:FederatedIdentityCredential").find((credential) =>
       credential.name.startsWith("ticket-triage-"),
     );
@@ -150,7 +175,7 @@ describe("examples/fleet", () => {
       stack: "dev",
       project: "agent-fleet",
     });
-    expect(of(resources, "agent-iam:index:AgentIdentity")).toHaveLength(6);
+    expect(of(resources, "agent-iam:index:AgentIdentity")).toHaveLength(7);
     const accounts = identities(resources, "gcp:serviceaccount/account:Account").map(
       (account) => account.inputs.accountId,
     );

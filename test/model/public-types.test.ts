@@ -53,8 +53,24 @@ import type {
   inventoryRecordSchema,
   inventoryToolSchema,
 } from "../../src/model/inventory/schema";
-import type { genericOidcSchema, githubActionsSchema, gitlabCiSchema, kubernetesSchema } from "../../src/model/issuers";
-import type { GithubActionsArgs, GitlabCiArgs, KubernetesArgs, OidcArgs } from "../../src/model/runs-on";
+import type {
+  awsWorkloadSchema,
+  azureWorkloadSchema,
+  gcpWorkloadSchema,
+  genericOidcSchema,
+  githubActionsSchema,
+  gitlabCiSchema,
+  kubernetesSchema,
+} from "../../src/model/issuers";
+import type {
+  AwsWorkloadArgs,
+  AzureWorkloadArgs,
+  GcpWorkloadArgs,
+  GithubActionsArgs,
+  GitlabCiArgs,
+  KubernetesArgs,
+  OidcArgs,
+} from "../../src/model/runs-on";
 import type { agentSpecSchema, awsBlockSchema, azureBlockSchema, gcpBlockSchema } from "../../src/model/spec";
 import type {
   AwsSettings,
@@ -108,6 +124,12 @@ describe("public types against the schemas", () => {
     expectTypeOf<Keys<GitlabCiArgs>>().toEqualTypeOf<Exclude<Keys<z.input<typeof gitlabCiSchema>>, "kind">>();
     expectTypeOf<Keys<KubernetesArgs>>().toEqualTypeOf<Exclude<Keys<z.input<typeof kubernetesSchema>>, "kind">>();
     expectTypeOf<Keys<OidcArgs>>().toEqualTypeOf<Exclude<Keys<z.input<typeof genericOidcSchema>>, "kind">>();
+    expectTypeOf<Keys<AwsWorkloadArgs>>().toEqualTypeOf<Exclude<Keys<z.input<typeof awsWorkloadSchema>>, "kind">>();
+    expectTypeOf<Keys<GcpWorkloadArgs>>().toEqualTypeOf<Exclude<Keys<z.input<typeof gcpWorkloadSchema>>, "kind">>();
+    expectTypeOf<Keys<AzureWorkloadArgs>>().toEqualTypeOf<Exclude<Keys<z.input<typeof azureWorkloadSchema>>, "kind">>();
+    expectTypeOf<AwsWorkloadArgs["service"]>().toEqualTypeOf<z.input<typeof awsWorkloadSchema>["service"]>();
+    expectTypeOf<GcpWorkloadArgs["service"]>().toEqualTypeOf<z.input<typeof gcpWorkloadSchema>["service"]>();
+    expectTypeOf<AzureWorkloadArgs["service"]>().toEqualTypeOf<z.input<typeof azureWorkloadSchema>["service"]>();
   });
 
   it("the inventory record is the schema's record, both ways", () => {

@@ -12,7 +12,15 @@ import { CATALOG_ROLE_NAMES } from "../../src/model/role-catalog";
 import { agentSpecSchema } from "../../src/model/spec";
 import { gatewayArgsSchema } from "../../src/model/gateway";
 import { argumentTestSchema, toolPermissionSchema, toolSpecSchema } from "../../src/model/tools";
-import { githubActionsSchema, gitlabCiSchema, kubernetesSchema, genericOidcSchema } from "../../src/model/issuers";
+import {
+  awsWorkloadSchema,
+  azureWorkloadSchema,
+  gcpWorkloadSchema,
+  genericOidcSchema,
+  githubActionsSchema,
+  gitlabCiSchema,
+  kubernetesSchema,
+} from "../../src/model/issuers";
 import { declareFleet, FLEET_DEFAULTS } from "../../examples/fleet/fleet";
 import { validAwsSpec } from "../support/arbitraries";
 import { runs } from "../support/property";
@@ -124,6 +132,9 @@ describe("the schema Pulumi infers from the package as installed", () => {
       gitlabCi: gitlabCiSchema,
       kubernetes: kubernetesSchema,
       oidc: genericOidcSchema,
+      awsWorkload: awsWorkloadSchema,
+      gcpWorkload: gcpWorkloadSchema,
+      azureWorkload: azureWorkloadSchema,
     };
     expect(Object.keys(runsOn.properties!).sort()).toEqual(Object.keys(presets).sort());
     for (const [member, preset] of Object.entries(presets)) {
@@ -240,6 +251,9 @@ const MEMBERS: Record<string, string> = {
   "gitlab-ci": "gitlabCi",
   kubernetes: "kubernetes",
   oidc: "oidc",
+  "aws-workload": "awsWorkload",
+  "gcp-workload": "gcpWorkload",
+  "azure-workload": "azureWorkload",
 };
 
 /** What a Python or YAML author writes for a TypeScript spec: runsOn's member, access as a list. */
@@ -427,6 +441,202 @@ describe("construct registers what the TypeScript constructor registers", () => 
   });
 });
 
+describe("agents whose home is a cloud's own compute, through construct", () => {
+  const POOL = {
+    name: "projects/123456789012/locations/global/workloadIdentityPools/agent-iam",
+    provider: "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/aws-789012-warehouse",
+  };
+  const ENTRA_PROVIDER =
+    "arn:aws:iam::123456789012:oidc-provider/login.microsoftonline.com/00000000-0000-4000-8000-000000000000/v2.0";
+  const AZURE_BLOCK = {
+    subscriptionId: "11111111-2222-4333-8444-555555555555",
+    resourceGroupName: "agents",
+    location: "westeurope",
+  };
+  const base = {
+    owner: "keisha@acme.example",
+    purpose: "Answers support tickets from the warehouse data",
+    environment: "prod",
+    expires: "2027-02-15",
+  };
+  // One grant on each cloud the agent is on.
+  const GRANTS: Record<string, { resource: string; access: string }> = {
+    aws: { resource: "arn:aws:s3:::acme-prod-support-exports", access: "read" },
+    gcp: { resource: "//bigquery.googleapis.com/projects/acme-agents-prod/datasets/warehouse", access: "read" },
+    azure: {
+      resource:
+        "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/data-prod/providers/Microsoft.Storage/storageAccounts/acmeproddata/blobServices/default/containers/exports",
+      access: "read",
+    },
+  };
+  const grantsFor = (fields: Record<string, unknown>) =>
+    ["aws", "gcp", "azure"].filter((cloud) => cloud in fields).map((cloud) => GRANTS[cloud]!);
+  // Every home, alone and reaching the other clouds (the pairs src/model/workload-rules.ts allows).
+  const cases: [string, Record<string, unknown>][] = [
+    [
+      "a Lambda function reaching GCP",
+      {
+        runsOn: { kind: "aws-workload", service: "lambda", accountId: "123456789012", functionName: "support-bot" },
+        aws: {},
+        gcp: { project: "acme-agents-prod", pool: POOL },
+      },
+    ],
+    [
+      "an EKS Pod Identity pod reaching Azure",
+      {
+        runsOn: {
+          kind: "aws-workload",
+          service: "eks-pod-identity",
+          accountId: "123456789012",
+          region: "us-east-1",
+          cluster: "agents",
+          namespace: "support",
+          serviceAccount: "support-bot",
+        },
+        aws: {},
+        azure: AZURE_BLOCK,
+      },
+    ],
+    [
+      "a GKE pod reaching AWS",
+      {
+        runsOn: {
+          kind: "gcp-workload",
+          service: "gke",
+          project: "acme-agents-prod",
+          namespace: "support",
+          serviceAccount: "bot",
+        },
+        gcp: { project: "acme-agents-prod" },
+        aws: {},
+      },
+    ],
+    [
+      "a Cloud Run service reaching Azure",
+      {
+        runsOn: { kind: "gcp-workload", service: "cloud-run", project: "acme-agents-prod" },
+        gcp: { project: "acme-agents-prod" },
+        azure: AZURE_BLOCK,
+      },
+    ],
+    [
+      "an AKS pod",
+      {
+        runsOn: {
+          kind: "azure-workload",
+          service: "aks",
+          tenantId: "00000000-0000-4000-8000-000000000000",
+          issuerUrl: "https://westeurope.oic.prod-aks.azure.com/00000000-0000-4000-8000-000000000000/abc/",
+          namespace: "support",
+          serviceAccount: "bot",
+        },
+        azure: AZURE_BLOCK,
+      },
+    ],
+    [
+      "a Container App reaching AWS and GCP",
+      {
+        runsOn: {
+          kind: "azure-workload",
+          service: "container-apps",
+          tenantId: "00000000-0000-4000-8000-000000000000",
+          audience: "api://acme-agents",
+        },
+        azure: AZURE_BLOCK,
+        aws: { oidcProvider: ENTRA_PROVIDER },
+        gcp: { project: "acme-agents-prod", pool: POOL },
+      },
+    ],
+  ];
+  for (const [what, fields] of cases)
+    it(what, async () => {
+      const spec = { ...base, grants: grantsFor(fields), ...fields };
+      const expected = await fromTypeScript("support-bot", spec);
+      expect(expected.length).toBeGreaterThan(2);
+      expect(await fromConstruct("support-bot", serialisable(spec))).toEqual(expected);
+    });
+
+  it("a pool's awsRoles make the provider a TypeScript agent on AWS makes on demand", async () => {
+    const spec = {
+      ...base,
+      grants: [GRANTS.aws!, GRANTS.gcp!],
+      runsOn: { kind: "aws-workload", service: "lambda", accountId: "123456789012", functionName: "warehouse" },
+      aws: {},
+    };
+    const providers = (resources: readonly RecordedResource[]) =>
+      registrations(
+        resources.filter(
+          (resource) => resource.type === "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+        ),
+      );
+    let typescriptEmail: unknown;
+    const typescript = await recordStack(() => {
+      const pool = new library.GcpWorkloadIdentityPool("agents", { project: "acme-agents-prod" });
+      typescriptEmail = new library.AgentIdentity("warehouse-analyst", {
+        ...spec,
+        gcp: { project: "acme-agents-prod", pool },
+      });
+    }, OPTIONS);
+    const constructed = await recordStack(async () => {
+      const pool = await provider.construct(
+        "agents",
+        `${FULL}GcpWorkloadIdentityPool`,
+        {
+          project: "acme-agents-prod",
+          awsRoles: [{ accountId: "123456789012", roleName: "agent-warehouse-analyst-prod" }],
+        },
+        {},
+      );
+      const providerNames = pool.state.providerNames as pulumi.Output<string[]>;
+      await provider.construct(
+        "warehouse-analyst",
+        `${FULL}AgentIdentity`,
+        serialisable({
+          ...spec,
+          gcp: {
+            project: "acme-agents-prod",
+            pool: { name: pool.state.name, provider: providerNames.apply((names) => names[0]!) },
+          },
+        }) as pulumi.Inputs,
+        {},
+      );
+    }, OPTIONS);
+    expect(typescriptEmail).toBeDefined();
+    const made = providers(typescript.resources);
+    expect(made).toHaveLength(1);
+    expect((made[0] as { inputs: { aws?: unknown } }).inputs.aws).toEqual({ accountId: "123456789012" });
+    expect(providers(constructed.resources)).toEqual(made);
+    // The agent's service account admits the same role principal either way.
+    const members = (resources: readonly RecordedResource[]) =>
+      resources
+        .filter((resource) => resource.type === "gcp:serviceaccount/iAMMember:IAMMember")
+        .map((resource) => resource.inputs.member);
+    expect(members(constructed.resources)).toEqual(members(typescript.resources));
+    expect(members(typescript.resources).join()).toContain(
+      "attribute.aws_role/arn:aws:sts::123456789012:assumed-role/agent-warehouse-analyst-prod",
+    );
+  });
+
+  it("a pool refuses an AWS or GCP workload among its issuers, saying what to write instead", async () => {
+    for (const [issuer, message] of [
+      [
+        { awsWorkload: { service: "lambda", accountId: "123456789012", functionName: "f" } },
+        /name the role in awsRoles/,
+      ],
+      [{ gcpWorkload: { service: "cloud-run", project: "acme-agents-prod" } }, /needs no provider/],
+    ] as const) {
+      const failure = await provider
+        .construct("agents", `${FULL}GcpWorkloadIdentityPool`, { project: "acme-agents-prod", issuers: [issuer] }, {})
+        .then(
+          () => undefined,
+          (error: Error) => error,
+        );
+      expect(failure?.message).toMatch(/issuers\[0\]/);
+      expect(failure?.message).toMatch(message);
+    }
+  });
+});
+
 describe("invalid inputs fail construct with the spec's message and field path", () => {
   const base = {
     owner: "keisha@acme.example",
@@ -515,6 +725,8 @@ const FLEET_REFERENCES: Record<string, string> = {
     "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/gitlab-acme-sre",
   "${agents.providerNames[2]}":
     "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/eks-agents",
+  "${agents.providerNames[3]}":
+    "projects/123456789012/locations/global/workloadIdentityPools/agent-iam/providers/aws-789012-warehouse",
 };
 const STOPPER_REFERENCE = {
   name: "budget-stopper",

@@ -86,6 +86,26 @@ afterAll(() => {
   );
 });
 
+/**
+ * Three production programs with an enabled AWS agent on GitHub Actions, from a fixed seed, run before
+ * the random ones: operators that apply only there (a prod trust moved to pull_request) always meet
+ * resources, whatever the random programs hold.
+ */
+const PRODUCTION_GITHUB_EXAMPLES = fc.sample(
+  fc.tuple(
+    programArbitrary({ rich: true, environment: fc.constant("prod") }).filter((plan) =>
+      plan.agents.some(
+        (agent) =>
+          !agent.disabled &&
+          agent.clouds.includes("aws") &&
+          agent.runsOn.issuerUrl === "https://token.actions.githubusercontent.com",
+      ),
+    ),
+    anyToken,
+  ),
+  { seed: 20261206, numRuns: 3 },
+);
+
 describe("property 4: every insecure mutation of a compliant program is caught by the policy that owns it", () => {
   it("generated programs: each operator on each resource it applies to (pure checks)", async () => {
     await fc.assert(
@@ -121,7 +141,7 @@ describe("property 4: every insecure mutation of a compliant program is caught b
         expect(lost).toEqual([]);
       }),
       // No shrinking: each run counts once in the score (replay a failure with FC_SEED and FC_PATH).
-      { ...runs(35), endOnFailure: true },
+      { ...runs(35), endOnFailure: true, examples: PRODUCTION_GITHUB_EXAMPLES },
     );
     // Every operator met resources it applies to, or its score says nothing.
     for (const [name, entry] of score) expect(entry.mutants, name).toBeGreaterThanOrEqual(3);

@@ -51,7 +51,7 @@ function providerFor(runsOn: RunsOn): ProviderUnderTest {
   const spec = gcpProviderSpec(resolveTrust(runsOnSchema.parse(runsOn), "any"));
   return {
     name: `${POOL}/providers/${spec.providerId}`,
-    issuerUri: spec.issuerUri,
+    issuerUri: spec.issuerUri!,
     allowedAudiences: spec.allowedAudiences,
     attributeMapping: spec.attributeMapping,
     attributeCondition: spec.attributeCondition,

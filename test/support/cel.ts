@@ -11,7 +11,8 @@
  * RegExp, which agrees with RE2 on the patterns the tests write: literals, `.`, `*`, `^`, `$`), and
  * `size()`. For IAM Conditions (cloud.google.com/iam/docs/conditions-attribute-reference): `request`
  * and `resource` as variables, the `timestamp(string)` conversion (RFC 3339) and `<`, `<=`, `>`, `>=`
- * between two timestamps, two ints or two strings. Anything else is a parse error.
+ * between two timestamps, two ints or two strings; `+` on strings and ints, and Google's `extract`
+ * (IAM docs, "Attribute mappings"). Anything else is a parse error.
  *
  * Semantics that matter for security (cel-spec): selecting a field that is absent is an error, not
  * false; `&&` and `||` are commutative with respect to errors (`false && error` is false,
@@ -47,7 +48,7 @@ type Node =
   | { kind: "list"; items: Node[] }
   | { kind: "not"; operand: Node }
   | { kind: "conditional"; test: Node; then: Node; otherwise: Node }
-  | { kind: "binary"; op: "==" | "!=" | "&&" | "||" | "in" | "<" | "<=" | ">" | ">="; left: Node; right: Node };
+  | { kind: "binary"; op: "==" | "!=" | "&&" | "||" | "in" | "+" | "<" | "<=" | ">" | ">="; left: Node; right: Node };
 
 interface Token {
   readonly type: "string" | "number" | "ident" | "op" | "end";
@@ -100,7 +101,7 @@ function tokenize(source: string): Token[] {
     }
     const op =
       ["==", "!=", "&&", "||", "<=", ">="].find((candidate) => source.startsWith(candidate, at)) ??
-      (".[](),!<>?:".includes(char) ? char : undefined);
+      (".[](),!<>?:+".includes(char) ? char : undefined);
     if (!op) throw new CelError(`unexpected character ${JSON.stringify(char)} at ${at}`);
     tokens.push({ type: "op", text: op });
     at += op.length;
@@ -197,16 +198,26 @@ export function parseCel(source: string): Node {
     return member();
   };
 
+  // CEL's additive level binds tighter than its relations (cel-spec, langdef "Syntax").
+  const additive = (): Node => {
+    let node = unary();
+    while (peek().text === "+" && peek().type === "op") {
+      take();
+      node = { kind: "binary", op: "+", left: node, right: unary() };
+    }
+    return node;
+  };
+
   const relation = (): Node => {
-    const left = unary();
+    const left = additive();
     const next = peek();
     if (["==", "!=", "<", "<=", ">", ">="].includes(next.text) && next.type === "op") {
       take();
-      return { kind: "binary", op: next.text as "==" | "!=" | "<" | "<=" | ">" | ">=", left, right: unary() };
+      return { kind: "binary", op: next.text as "==" | "!=" | "<" | "<=" | ">" | ">=", left, right: additive() };
     }
     if (next.type === "ident" && next.text === "in") {
       take();
-      return { kind: "binary", op: "in", left, right: unary() };
+      return { kind: "binary", op: "in", left, right: additive() };
     }
     return left;
   };
@@ -318,6 +329,11 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
         if (Array.isArray(target.value)) return ok(target.value.length);
         return fail("size() of an unsupported type");
       }
+      if (node.method === "extract") {
+        if (typeof target.value !== "string" || args.length !== 1 || typeof args[0] !== "string")
+          return fail("no matching overload for extract");
+        return ok(extract(target.value, args[0]));
+      }
       if (node.method === "matches") {
         if (typeof target.value !== "string" || args.length !== 1 || typeof args[0] !== "string")
           return fail("no matching overload for matches");
@@ -379,6 +395,11 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
       if (!left.ok) return left;
       const right = evaluate(node.right, variables);
       if (!right.ok) return right;
+      if (node.op === "+") {
+        if (typeof left.value === "string" && typeof right.value === "string") return ok(left.value + right.value);
+        if (typeof left.value === "number" && typeof right.value === "number") return ok(left.value + right.value);
+        return fail("no matching overload for +");
+      }
       if (node.op === "in")
         return Array.isArray(right.value)
           ? ok(right.value.some((item) => equal(item, left.value)))
@@ -396,6 +417,24 @@ function evaluate(node: Node, variables: Readonly<Record<string, Value>>): Resul
 }
 
 const parsedCache = new Map<string, Node>();
+
+/**
+ * Google's `extract` (IAM docs, "Attribute mappings": "extract a value from a string using a
+ * template"): the template is `PREFIX{name}SUFFIX`; the value is what follows the first PREFIX and
+ * precedes the next SUFFIX (the rest of the string when SUFFIX is empty); an empty string when the
+ * string does not fit the template.
+ */
+function extract(text: string, template: string): string {
+  const match = /^(.*?)\{[^}]*\}(.*)$/s.exec(template);
+  if (!match) return "";
+  const [, prefix = "", suffix = ""] = match;
+  const start = text.indexOf(prefix);
+  if (start < 0) return "";
+  const from = start + prefix.length;
+  if (suffix === "") return text.slice(from);
+  const end = text.indexOf(suffix, from);
+  return end < 0 ? "" : text.slice(from, end);
+}
 
 /** Evaluates an expression; an error is a value `{ error }`, as CEL carries it. */
 export function evaluateCel(

@@ -142,6 +142,8 @@ export function legitimateJob(runsOn: RunsOn, agentEnvironment: string): JobCont
       };
     case "oidc":
       return { kind: "oidc", issuer: runsOn.issuerUrl, subject: runsOn.subject };
+    default:
+      throw new Error(`${runsOn.kind} is a cloud workload, not an OIDC job`);
   }
 }
 

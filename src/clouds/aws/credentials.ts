@@ -2,6 +2,7 @@ import type { Agent } from "../../model/agent";
 import type { Trust } from "../../model/runs-on";
 import { githubActionsLoginSnippet, gitlabIdTokenSnippet } from "../ci-snippets";
 import { awsAudience } from "./trust-policy";
+import { awsWorkloadInstructions } from "./workload-trust";
 
 /** What an agent needs to assume its AWS role: environment variables and a CI snippet for its issuer. */
 export interface AwsCredentialInstructions {
@@ -17,6 +18,7 @@ export function awsCredentialInstructions(
   agent: Pick<Agent, "id" | "maxSessionDuration"> & { trust: Trust },
   roleArn: string,
 ): AwsCredentialInstructions {
+  if (agent.trust.workload) return awsWorkloadInstructions(agent, roleArn);
   const environment: Record<string, string> = { AWS_ROLE_ARN: roleArn, AWS_ROLE_SESSION_NAME: agent.id };
   const audience = awsAudience(agent.trust);
   switch (agent.trust.kind) {
@@ -70,5 +72,7 @@ export function awsCredentialInstructions(
         environment: { ...environment, AWS_WEB_IDENTITY_TOKEN_FILE: "/path/to/oidc-token" },
         snippet: `# Write the issuer's token (audience ${audience}) to AWS_WEB_IDENTITY_TOKEN_FILE; every AWS SDK then assumes the role.`,
       };
+    default:
+      throw new Error(`no AWS credential instructions for ${agent.trust.kind}`);
   }
 }

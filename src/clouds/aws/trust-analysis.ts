@@ -380,22 +380,35 @@ function pinningValue(key: string, value: string, operator: string): boolean {
   return !/[*?]/.test(value);
 }
 
-/** What a statement's conditions pin (account, organisation or source), with the key that does. */
-export function trustPins(statement: PolicyStatement): { key: string; kind: "account" | "organisation" | "source" }[] {
-  const pins: { key: string; kind: "account" | "organisation" | "source" }[] = [];
+/**
+ * The condition keys a statement requires, with their values and base operator: exact or pattern
+ * operators only, and not ForAllValues (passes when the key is missing) nor IfExists (passes when it
+ * is absent) (IAM User Guide, condition operators).
+ */
+function requiredConditions(statement: PolicyStatement): { key: string; operator: string; values: string[] }[] {
+  const required: { key: string; operator: string; values: string[] }[] = [];
   for (const [operator, block] of Object.entries(statement.condition)) {
     const lower = operator.toLowerCase();
-    // ForAllValues passes when the key is missing; IfExists passes when it is absent (IAM User Guide, condition operators).
     if (lower.startsWith("forallvalues:") || lower.endsWith("ifexists")) continue;
     const base = lower.replace(/^foranyvalue:/, "");
     if (!EXACT.has(base) && !PATTERN.has(base)) continue;
-    for (const [key, raw] of Object.entries(block)) {
-      const kind = PINNING_KEYS[key.toLowerCase()];
-      if (!kind) continue;
-      const values = (Array.isArray(raw) ? raw : [raw]).map((item) => (typeof item === "string" ? item : ""));
-      if (values.length > 0 && values.every((value) => pinningValue(key.toLowerCase(), value, base)))
-        pins.push({ key, kind });
-    }
+    for (const [key, raw] of Object.entries(block))
+      required.push({
+        key,
+        operator: base,
+        values: (Array.isArray(raw) ? raw : [raw]).map((item) => (typeof item === "string" ? item : "")),
+      });
+  }
+  return required;
+}
+
+/** What a statement's conditions pin (account, organisation or source), with the key that does. */
+export function trustPins(statement: PolicyStatement): { key: string; kind: "account" | "organisation" | "source" }[] {
+  const pins: { key: string; kind: "account" | "organisation" | "source" }[] = [];
+  for (const { key, operator, values } of requiredConditions(statement)) {
+    const kind = PINNING_KEYS[key.toLowerCase()];
+    if (kind && values.length > 0 && values.every((value) => pinningValue(key.toLowerCase(), value, operator)))
+      pins.push({ key, kind });
   }
   return pins;
 }
@@ -527,17 +540,11 @@ export function judgeOtherTrustStatements(
  */
 export const AGENTCORE_SERVING_RESOURCE_TYPES: readonly string[] = ["gateway"];
 
-/** The `aws:SourceArn` values a statement requires (ArnEquals/ArnLike/StringEquals/StringLike), or none. */
+/** The `aws:SourceArn` values a statement requires, or none. */
 function sourceArns(statement: PolicyStatement): string[] {
-  const values: string[] = [];
-  for (const [operator, block] of Object.entries(statement.condition)) {
-    const base = operator.toLowerCase().replace(/^foranyvalue:/, "");
-    if (!EXACT.has(base) && !PATTERN.has(base)) continue;
-    for (const [key, raw] of Object.entries(block))
-      if (key.toLowerCase() === "aws:sourcearn")
-        for (const item of Array.isArray(raw) ? raw : [raw]) values.push(typeof item === "string" ? item : "");
-  }
-  return values;
+  return requiredConditions(statement)
+    .filter(({ key }) => key.toLowerCase() === "aws:sourcearn")
+    .flatMap(({ values }) => values);
 }
 
 /** Whether a statement lets AgentCore in only for resources that serve agents (a gateway's role). */

@@ -1,6 +1,7 @@
 import type { Agent } from "../../model/agent";
 import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "../../model/cloud-limits";
 import { githubActionsLoginSnippet, gitlabIdTokenSnippet } from "../ci-snippets";
+import { azureWorkloadInstructions } from "./workload-federation";
 
 /** The ids an agent signs in with: no secret among them. */
 export interface AzureLoginIds {
@@ -29,6 +30,7 @@ export function azureCredentialInstructions(
     AZURE_TENANT_ID: ids.tenantId,
     AZURE_SUBSCRIPTION_ID: ids.subscriptionId,
   };
+  if (agent.trust.workload) return azureWorkloadInstructions(agent, ids);
   switch (agent.trust.kind) {
     case "github-actions":
       return {
@@ -82,5 +84,7 @@ export function azureCredentialInstructions(
           "AZURE_FEDERATED_TOKEN_FILE=/path/to/oidc-token",
         ].join("\n"),
       };
+    default:
+      throw new Error(`no Azure credential instructions for ${agent.trust.kind}`);
   }
 }

@@ -1,6 +1,7 @@
 import type { Agent } from "../../model/agent";
 import { githubActionsLoginSnippet, gitlabIdTokenSnippet } from "../ci-snippets";
-import { gcpDefaultAudience } from "./workload-identity";
+import { gcpDefaultAudience, type OidcIssuerKind } from "./workload-identity";
+import { gcpWorkloadCredentialConfig, gcpWorkloadSnippet } from "./workload-federation";
 
 /** GCP service-account tokens last at most 1 h unless an organisation policy allows 12 h. */
 export const GCP_TOKEN_LIFETIME_LIMIT = 3600;
@@ -15,7 +16,7 @@ export interface GcpCredentialInstructions {
 }
 
 /** Where each issuer's token is written for Google's client libraries to read. */
-const TOKEN_FILES: Record<Agent["trust"]["kind"], string> = {
+const TOKEN_FILES: Record<OidcIssuerKind, string> = {
   "github-actions": "/tmp/gcp-oidc-token",
   "gitlab-ci": "$CI_BUILDS_DIR/.gcp-oidc-token",
   kubernetes: "/var/run/secrets/tokens/gcp/token",
@@ -33,8 +34,17 @@ export function gcpCredentialInstructions(
   providerName: string,
   serviceAccountEmail: string,
 ): GcpCredentialInstructions {
+  if (agent.trust.workload) {
+    const credentialConfig = gcpWorkloadCredentialConfig(agent, providerName, serviceAccountEmail);
+    return {
+      audience:
+        agent.trust.workload.cloud === "azure" ? (agent.trust.audience ?? "") : gcpDefaultAudience(providerName),
+      credentialConfig,
+      snippet: gcpWorkloadSnippet(agent, serviceAccountEmail, credentialConfig),
+    };
+  }
   const audience = agent.trust.audience ?? `https:${gcpDefaultAudience(providerName)}`;
-  const tokenFile = TOKEN_FILES[agent.trust.kind];
+  const tokenFile = TOKEN_FILES[agent.trust.kind as OidcIssuerKind];
   const lifetime = Math.min(agent.maxSessionDuration, GCP_TOKEN_LIFETIME_LIMIT);
   const credentialConfig = {
     universe_domain: "googleapis.com",
@@ -109,5 +119,7 @@ export function gcpCredentialInstructions(
           config,
         ].join("\n"),
       };
+    default:
+      throw new Error(`no GCP credential instructions for ${agent.trust.kind}`);
   }
 }

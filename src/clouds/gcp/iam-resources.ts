@@ -178,6 +178,8 @@ export const GCP_ONE_OWNER_ATTRIBUTES: readonly string[] = [
   "namespace",
   "sub",
   "subject",
+  // One AWS role's sessions: Google's mapping for AWS providers (`arn:aws:sts::ACCOUNT:assumed-role/ROLE`).
+  "aws_role",
 ];
 
 /**

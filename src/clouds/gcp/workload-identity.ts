@@ -1,5 +1,7 @@
 import type { Trust } from "../../model/runs-on";
 import { shortHash } from "./account-id";
+import { gcpWorkloadProviderSpec } from "./workload-federation";
+import type { GcpProviderSpec } from "./provider-spec";
 
 /**
  * Workload Identity Federation, as agent-iam configures it (cloud.google.com/iam/docs/workload-identity-federation):
@@ -17,6 +19,9 @@ export const GCP_CONDITION_LIMIT = 4096;
 /** Provider display names hold at most 32 characters. */
 const DISPLAY_NAME_LIMIT = 32;
 
+/** The issuer presets that are OIDC issuers of their own (a cloud workload federates through its home cloud instead). */
+export type OidcIssuerKind = Exclude<Trust["kind"], "aws-workload" | "gcp-workload" | "azure-workload">;
+
 /** Per issuer kind: the CEL expression of each claim, the provider id prefix and how the subject starts. */
 interface IssuerProfile {
   readonly prefix: string;
@@ -27,7 +32,7 @@ interface IssuerProfile {
 }
 
 /** Claim expressions per issuer (GitHub "OpenID Connect reference", GitLab "ID token claims", Kubernetes projected tokens). */
-export const GCP_ISSUER_PROFILES: Readonly<Record<Trust["kind"], IssuerProfile>> = {
+export const GCP_ISSUER_PROFILES: Readonly<Record<OidcIssuerKind, IssuerProfile>> = {
   "github-actions": {
     prefix: "gh",
     claims: {
@@ -65,27 +70,17 @@ export function celString(value: string): string {
   return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
-/** Everything a provider needs, derived from one agent's trust; agents whose specs are equal share the provider. */
-export interface GcpProviderSpec {
-  /** Equal for agents that can share the provider. */
-  readonly key: string;
-  readonly providerId: string;
-  readonly displayName: string;
-  readonly description: string;
-  readonly issuerUri: string;
-  readonly attributeMapping: Readonly<Record<string, string>>;
-  readonly attributeCondition: string;
-  /** Empty: Google's default audience, the provider's own resource name. */
-  readonly allowedAudiences: readonly string[];
-}
+export type { GcpProviderSpec } from "./provider-spec";
 
 /**
  * The provider an agent's trust needs. Its condition pins the owner claim (`repository_owner`,
  * `namespace_path`, the Kubernetes namespace) and the subject's owner part, so that no other
  * issuer or owner in the pool can mint a subject that collides with this agent's.
  */
-export function gcpProviderSpec(trust: Trust): GcpProviderSpec {
-  const profile = GCP_ISSUER_PROFILES[trust.kind];
+export function gcpProviderSpec(trust: Trust, awsRoleName?: string): GcpProviderSpec {
+  const workload = gcpWorkloadProviderSpec(trust, awsRoleName);
+  if (workload) return workload;
+  const profile = GCP_ISSUER_PROFILES[trust.kind as OidcIssuerKind];
   const ownerExpression =
     trust.kind === "oidc"
       ? "assertion.sub"

@@ -64,6 +64,10 @@ export const REALISTIC_OUTPUTS: Readonly<Record<string, OutputFactory>> = {
     name: str(inputs.name, name),
     arn: iamArn("user", inputs.path, str(inputs.name, name)),
   }),
+  // The issuer AWS assigns an account when outbound identity federation is enabled (IAM User Guide, "Understanding token claims").
+  "aws:iam/outboundWebIdentityFederation:OutboundWebIdentityFederation": (name) => ({
+    issuerIdentifier: `https://${stableGuid(`outbound:${MOCK_CLOUD.awsAccountId}:${name}`)}.tokens.sts.global.api.aws`,
+  }),
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (name, inputs) => ({
     arn: `arn:aws:iam::${MOCK_CLOUD.awsAccountId}:oidc-provider/${str(inputs.url, name).replace(/^https:\/\//, "")}`,
   }),

@@ -113,6 +113,17 @@ export interface InventoryRecord {
     readonly subject: string;
     readonly audience: string | null;
   };
+  /**
+   * When a cloud's own compute runs the agent (`awsWorkload`, `gcpWorkload`, `azureWorkload`): the home
+   * cloud and service, what its identity is attached to, and the clouds that trust that identity.
+   * `null` for an agent trusted from an OIDC issuer.
+   */
+  readonly home: {
+    readonly cloud: Cloud;
+    readonly service: string;
+    readonly attachedTo: string;
+    readonly federatedTo: Cloud[];
+  } | null;
   readonly maxSessionSeconds: number;
   readonly clouds: Cloud[];
   readonly identities: AgentCloudIdentities;

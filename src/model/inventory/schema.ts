@@ -115,13 +115,34 @@ export const inventoryRecordSchema = z
     approval: z.string().nullable(),
     issuer: z
       .object({
-        kind: z.enum(["github-actions", "gitlab-ci", "kubernetes", "oidc"]),
+        kind: z.enum([
+          "github-actions",
+          "gitlab-ci",
+          "kubernetes",
+          "oidc",
+          "aws-workload",
+          "gcp-workload",
+          "azure-workload",
+        ]),
         url: z.string(),
         /** The exact subject the identity trusts, and only it. */
         subject: z.string(),
         audience: z.string().nullable(),
       })
       .strict(),
+    home: z
+      .object({
+        cloud: z.enum(CLOUDS),
+        service: z.string(),
+        attachedTo: z.string(),
+        federatedTo: z.array(z.enum(CLOUDS)),
+      })
+      .strict()
+      .nullable()
+      .default(null)
+      .describe(
+        "When a cloud's own compute runs the agent: the home cloud and service, what its identity is attached to, and the clouds that trust that identity (federated, nothing stored); null for an agent trusted from an OIDC issuer",
+      ),
     maxSessionSeconds: z.number().int(),
     clouds: z.array(z.enum(CLOUDS)),
     identities: z

@@ -83,6 +83,8 @@ export class Attributor {
     }
     for (const principal of [identity.gcpPrincipalSubject, ...(identity.gcpDelegation ?? [])]) {
       const subject = principal ? gcpSubjectOf(principal) : undefined;
+      const role = subject ? this.federatedAwsRole(subject) : undefined;
+      if (role) return { agent: role, via: "federated-role" };
       const candidates = subject
         ? (this.bySubject.get(subject) ?? []).filter((agent) => agent.clouds.includes("gcp"))
         : [];
@@ -90,6 +92,16 @@ export class Attributor {
       if (candidates.length === 1) return { agent: candidates[0]!, via: "subject" };
     }
     return undefined;
+  }
+
+  /**
+   * The agent whose AWS role a federated GCP subject names: an AWS provider maps `google.subject` to the
+   * caller's ARN, `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` (Google Cloud, "Configure Workload
+   * Identity Federation with AWS or Azure"), whatever the session is called.
+   */
+  private federatedAwsRole(subject: string): AttributionAgent | undefined {
+    const match = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(subject);
+    return match ? this.byAwsRole.get(`${match[1]}:${match[2]!.toLowerCase()}`) : undefined;
   }
 
   private azureAgent(event: CloudEvent): { agent: AttributionAgent; via: Via } | undefined {

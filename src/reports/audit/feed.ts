@@ -77,6 +77,7 @@ const VIA_WORDS: Readonly<Record<NonNullable<ActionRecord["attributed_via"]>, st
   "role-chain": "via a role it assumed, as",
   delegation: "via a service account it impersonated, as",
   subject: "via its federated subject, as",
+  "federated-role": "via its AWS role federated into this cloud, as",
 };
 
 /** One feed line for an action record. */

@@ -22,7 +22,7 @@ export class AuditFileError extends Error {
 const CHUNK_BYTES = 64 * 1024;
 
 /** Whether data starts with the gzip magic bytes (CloudTrail delivers `.json.gz` objects). */
-function isGzip(chunk: Buffer): boolean {
+export function isGzip(chunk: Buffer): boolean {
   return chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b;
 }
 
@@ -59,16 +59,20 @@ async function openData(file: string): Promise<AsyncIterable<Buffer>> {
  * of log entries, an Activity Log `{"value":[...]}` page), newline-delimited JSON, or any of them
  * gzip-compressed. Reads 64 KiB at a time and holds one record at a time, so a record is delivered
  * as soon as its last byte is read. Throws {@link AuditFileError} after delivering every record read
- * before a truncation or corruption.
+ * before a truncation or corruption. A `scanner` made with `parse: false` finds the records' offsets
+ * without parsing them, and tells their layout.
  */
-export async function* readLogRecords(file: string): AsyncGenerator<ScannedRecord> {
+export async function* readLogRecords(
+  file: string,
+  options: { readonly scanner?: RecordScanner } = {},
+): AsyncGenerator<ScannedRecord> {
   let data: AsyncIterable<Buffer>;
   try {
     data = await openData(file);
   } catch (error) {
     throw new AuditFileError(file, readError(error), undefined, 0);
   }
-  const scanner = new RecordScanner();
+  const scanner = options.scanner ?? new RecordScanner();
   let count = 0;
   let consumed = 0;
   try {

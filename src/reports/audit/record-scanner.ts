@@ -69,8 +69,79 @@ function describeByte(byte: number): string {
     : `byte 0x${byte.toString(16).padStart(2, "0")}`;
 }
 
-/** Incremental scanner: `push` chunks, then `end`. */
+/**
+ * How the data is laid out, for a reader that parses the records itself (`--engine duckdb`): the
+ * top-level values, by kind, and whether any record-array element is not an object.
+ */
+export interface RecordLayout {
+  /** Holder objects, by the key of their record array. */
+  readonly holders: readonly string[];
+  /** Top-level arrays. */
+  readonly arrays: number;
+  /** Other top-level objects (records of newline-delimited JSON, or a single record). */
+  readonly objects: number;
+  /** Record-array elements that are not objects. */
+  readonly nonObjectElements: number;
+}
+
+/** What a number or literal outside strings may be, per RFC 8259 section 3 and 6. */
+const JSON_BARE_TOKEN = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
+
+function isBareTokenByte(byte: number): boolean {
+  return (
+    (byte >= 0x30 && byte <= 0x39) ||
+    (byte >= 0x61 && byte <= 0x7a) ||
+    (byte >= 0x41 && byte <= 0x5a) ||
+    byte === 0x2b ||
+    byte === 0x2d ||
+    byte === 0x2e
+  );
+}
+
+/**
+ * Incremental scanner: `push` chunks, then `end`. With `parse: false` it finds each record's offset
+ * without parsing it (its `value` is undefined, its `text` empty) and instead rejects, outside
+ * strings, what `JSON.parse` would reject but lenient parsers accept: tokens other than numbers,
+ * `true`, `false` and `null` (`NaN`, `Infinity`), comments, and commas before a closing bracket;
+ * and what parsers read differently: a key that appears twice in an object (`JSON.parse` keeps the
+ * last, DuckDB's reader the first), or a key with an escape (whose duplicates it cannot see).
+ */
 export class RecordScanner {
+  private readonly parse: boolean;
+  private readonly holders: string[] = [];
+  private arrays = 0;
+  private objects = 0;
+  private nonObjectElements = 0;
+  /** In `parse: false` mode: the bare token being read, and the last byte outside strings that was not space. */
+  private token: number[] = [];
+  private tokenStart = 0;
+  private lastSignificant = 0;
+  /** In `parse: false` mode: the objects and arrays open in the current record, each object with its keys. */
+  private frames: { keys: Set<string> | null; expectKey: boolean }[] = [];
+  /** The key being read: where it starts in the current chunk, and its bytes in earlier chunks. */
+  private keyPending = false;
+  private pendingKeyStart = 0;
+  private keyHead: Buffer | null = null;
+
+  constructor(options: { readonly parse?: boolean } = {}) {
+    this.parse = options.parse ?? true;
+  }
+
+  /** Bytes scanned so far. */
+  get bytesScanned(): number {
+    return this.base;
+  }
+
+  /** The layout seen so far. */
+  get layout(): RecordLayout {
+    return {
+      holders: [...this.holders],
+      arrays: this.arrays,
+      objects: this.objects,
+      nonObjectElements: this.nonObjectElements,
+    };
+  }
+
   private mode = Mode.Top;
   /** Bytes consumed before the current chunk. */
   private base = 0;
@@ -106,13 +177,31 @@ export class RecordScanner {
     const out: ScannedRecord[] = [];
     this.partStart = this.mode === Mode.TopObject || this.mode === Mode.Element ? 0 : -1;
     try {
-      for (let index = 0; index < chunk.length; index++) this.step(chunk, index, chunk[index]!, out);
+      let nextBackslash = -1;
+      for (let index = 0; index < chunk.length; index++) {
+        if (this.inString && !this.escape && this.keyParts === null) {
+          // Inside a string only a quote or a backslash matters: jump to the next one.
+          if (nextBackslash < index) {
+            nextBackslash = chunk.indexOf(BACKSLASH, index);
+            if (nextBackslash < 0) nextBackslash = chunk.length;
+          }
+          const quote = chunk.indexOf(QUOTE, index);
+          index = Math.min(quote < 0 ? chunk.length : quote, nextBackslash);
+          if (index >= chunk.length) break;
+        }
+        this.step(chunk, index, chunk[index]!, out);
+      }
     } catch (error) {
       if (!(error instanceof RecordScanError)) throw error;
       this.failure = error;
       return out;
     }
-    if (this.partStart >= 0) this.parts.push(chunk.subarray(this.partStart));
+    if (this.partStart >= 0 && this.parse) this.parts.push(chunk.subarray(this.partStart));
+    if (this.keyPending) {
+      const rest = chunk.subarray(this.pendingKeyStart);
+      this.keyHead = this.keyHead ? Buffer.concat([this.keyHead, rest]) : Buffer.from(rest);
+      this.pendingKeyStart = 0;
+    }
     this.base += chunk.length;
     return out;
   }
@@ -147,6 +236,10 @@ export class RecordScanner {
   }
 
   private startValue(index: number): void {
+    this.lastSignificant = OPEN_OBJECT;
+    this.frames = [{ keys: new Set(), expectKey: true }];
+    this.keyPending = false;
+    this.keyHead = null;
     this.parts = [];
     this.partStart = index;
     this.valueStart = this.at(index);
@@ -154,6 +247,12 @@ export class RecordScanner {
 
   /** Completes the current value, which ends before `endIndex` of `chunk` (or with the data, at `end()`). */
   private emit(out: ScannedRecord[], chunk?: Buffer, endIndex?: number): void {
+    if (!this.parse) {
+      this.partStart = -1;
+      this.parts = [];
+      out.push({ value: undefined, offset: this.valueStart, text: "" });
+      return;
+    }
     if (chunk !== undefined && endIndex !== undefined && this.partStart >= 0)
       this.parts.push(chunk.subarray(this.partStart, endIndex));
     this.partStart = -1;
@@ -176,6 +275,75 @@ export class RecordScanner {
       );
     }
     out.push({ value, offset: this.valueStart, text });
+  }
+
+  /** In `parse: false` mode, a byte of a record outside strings: what `JSON.parse` would reject is an error. */
+  private checkBare(byte: number, index: number): void {
+    if (isBareTokenByte(byte)) {
+      if (this.token.length === 0) this.tokenStart = this.at(index);
+      this.token.push(byte);
+      return;
+    }
+    if (this.token.length > 0) {
+      const token = String.fromCharCode(...this.token);
+      this.token = [];
+      if (!JSON_BARE_TOKEN.test(token))
+        throw new RecordScanError(
+          `invalid JSON at byte ${this.tokenStart}: "${token}" is not a JSON value`,
+          this.tokenStart,
+        );
+      this.lastSignificant = 0x30;
+    }
+    if (isSpace(byte)) return;
+    if ((byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) && this.lastSignificant === COMMA)
+      throw new RecordScanError(
+        `invalid JSON at byte ${this.at(index)}: a comma before ${describeByte(byte)}`,
+        this.at(index),
+      );
+    if (
+      byte !== QUOTE &&
+      byte !== OPEN_OBJECT &&
+      byte !== CLOSE_OBJECT &&
+      byte !== OPEN_ARRAY &&
+      byte !== CLOSE_ARRAY &&
+      byte !== COMMA &&
+      byte !== COLON
+    )
+      throw new RecordScanError(
+        `invalid JSON at byte ${this.at(index)}: unexpected ${describeByte(byte)}`,
+        this.at(index),
+      );
+    this.lastSignificant = byte;
+    const frame = this.frames[this.frames.length - 1];
+    if (byte === QUOTE) {
+      if (frame?.keys && frame.expectKey) {
+        this.keyPending = true;
+        this.pendingKeyStart = index + 1;
+        this.keyHead = null;
+      }
+    } else if (byte === OPEN_OBJECT) this.frames.push({ keys: new Set(), expectKey: true });
+    else if (byte === OPEN_ARRAY) this.frames.push({ keys: null, expectKey: false });
+    else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) this.frames.pop();
+    else if (frame?.keys) frame.expectKey = byte === COMMA;
+  }
+
+  /** In `parse: false` mode, the key that ends before `endIndex` of `chunk`: a second one in its object is an error. */
+  private endKey(chunk: Buffer, endIndex: number): void {
+    this.keyPending = false;
+    const tail = chunk.subarray(this.pendingKeyStart, endIndex);
+    const bytes = this.keyHead ? Buffer.concat([this.keyHead, tail]) : tail;
+    this.keyHead = null;
+    const frame = this.frames[this.frames.length - 1]!;
+    const key = bytes.toString("latin1");
+    const start = this.at(endIndex) - bytes.length;
+    if (key.includes("\\")) throw new RecordScanError(`a key with an escape at byte ${start}`, start);
+    if (frame.keys!.has(key))
+      throw new RecordScanError(
+        `the key "${bytes.toString("utf8")}" appears twice in an object (at byte ${start})`,
+        start,
+      );
+    frame.keys!.add(key);
+    frame.expectKey = false;
   }
 
   /** Tracks strings and nesting; returns true when the byte was inside or ended a string. */
@@ -212,6 +380,7 @@ export class RecordScanner {
           return;
         }
         if (byte === OPEN_ARRAY) {
+          this.arrays++;
           this.mode = Mode.Elements;
           this.inHolder = false;
           this.valueStart = this.at(index);
@@ -223,12 +392,14 @@ export class RecordScanner {
         );
 
       case Mode.TopObject: {
+        if (!this.parse && !this.inString) this.checkBare(byte, index);
         if (this.depth === 1 && this.keyParts !== null) {
           // Inside a key of the top-level object.
           if (this.escape) this.escape = false;
           else if (byte === BACKSLASH) this.escape = true;
           else if (byte === QUOTE) {
             this.inString = false;
+            if (this.keyPending) this.endKey(chunk, index);
             try {
               this.lastKey = JSON.parse(`"${Buffer.from(this.keyParts).toString("utf8")}"`) as string;
             } catch (error) {
@@ -245,6 +416,7 @@ export class RecordScanner {
           return;
         }
         if (this.trackString(byte)) {
+          if (this.keyPending && !this.inString) this.endKey(chunk, index);
           if (this.inString && this.depth === 1 && this.expectKey) {
             this.keyParts = [];
             this.keyStart = this.at(index);
@@ -269,6 +441,7 @@ export class RecordScanner {
             RECORD_ARRAY_KEYS.includes(this.awaitingValueOf)
           ) {
             // A holder object: its record array streams; what was collected is not a record.
+            this.holders.push(this.awaitingValueOf);
             this.parts = [];
             this.partStart = -1;
             this.awaitingValueOf = null;
@@ -284,6 +457,7 @@ export class RecordScanner {
           this.depth--;
           if (this.depth === 0) {
             this.mode = Mode.Top;
+            this.objects++;
             this.emit(out, chunk, index + 1);
           }
         }
@@ -301,6 +475,7 @@ export class RecordScanner {
         }
         if (byte === CLOSE_OBJECT)
           throw new RecordScanError(`unexpected "}" at byte ${this.at(index)} inside the record array`, this.at(index));
+        if (byte !== OPEN_OBJECT) this.nonObjectElements++;
         this.mode = Mode.Element;
         this.startValue(index);
         this.depth = 0;
@@ -325,7 +500,11 @@ export class RecordScanner {
           }
           return;
         }
-        if (this.trackString(byte)) return;
+        if (!this.parse && !this.inString) this.checkBare(byte, index);
+        if (this.trackString(byte)) {
+          if (this.keyPending && !this.inString) this.endKey(chunk, index);
+          return;
+        }
         if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) this.depth++;
         else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
           this.depth--;

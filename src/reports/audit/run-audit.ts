@@ -97,6 +97,21 @@ export interface AuditSummary {
   errors: AuditFileError[];
 }
 
+/** Counts one action record into the summary: attributed or not (by principal), and denied. */
+export function countRecord(summary: AuditSummary, record: ActionRecord): void {
+  if (record.agent_id !== null) {
+    summary.attributed++;
+    summary.agents.add(record.agent_id);
+  } else {
+    summary.unattributed++;
+    summary.unattributedPrincipals.set(
+      record.principal,
+      (summary.unattributedPrincipals.get(record.principal) ?? 0) + 1,
+    );
+  }
+  if (record.policy_decision === "denied") summary.denied++;
+}
+
 /**
  * Reads every file in order, attributes each event to an agent of the inventory, and hands each
  * action record to `onRecord` as soon as it is read. A file that is truncated or corrupt is
@@ -132,17 +147,7 @@ export async function auditFiles(
           continue;
         }
         const record = attributor.attribute(event, { file, offset });
-        if (record.agent_id !== null) {
-          summary.attributed++;
-          summary.agents.add(record.agent_id);
-        } else {
-          summary.unattributed++;
-          summary.unattributedPrincipals.set(
-            record.principal,
-            (summary.unattributedPrincipals.get(record.principal) ?? 0) + 1,
-          );
-        }
-        if (record.policy_decision === "denied") summary.denied++;
+        countRecord(summary, record);
         onRecord(record);
       }
     } catch (error) {

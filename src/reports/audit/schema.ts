@@ -47,10 +47,10 @@ export const actionRecordSchema = z
     principal: z.string().describe("The identity as the log names it (assumed-role ARN, principal email, caller)"),
     error_code: z.string().nullable().describe("The log's error code or status, when the call failed"),
     attributed_via: z
-      .enum(["identity", "source-identity", "role-chain", "delegation", "subject"])
+      .enum(["identity", "source-identity", "role-chain", "delegation", "subject", "federated-role"])
       .nullable()
       .describe(
-        "How the agent was found: its own identity (role, service account, managed identity), AWS source identity, a role chain from its session, GCP delegation from its service account, or its federated subject",
+        "How the agent was found: its own identity (role, service account, managed identity), AWS source identity, a role chain from its session, GCP delegation from its service account, its federated subject, or the agent's AWS role federated into another cloud",
       ),
     source: z
       .object({ file: z.string(), offset: z.number().int().nonnegative() })

@@ -42,6 +42,9 @@ const ISSUER_WORDS: Readonly<Record<InventoryRecord["issuer"]["kind"], string>> 
   "gitlab-ci": "a GitLab CI job",
   kubernetes: "a Kubernetes pod",
   oidc: "an OIDC workload",
+  "aws-workload": "an AWS service (Lambda, ECS, EKS, AgentCore)",
+  "gcp-workload": "a GCP workload (Cloud Run, Functions, GKE, Agent Engine)",
+  "azure-workload": "an Azure workload (Container Apps, Functions, AKS)",
 };
 
 /** The risk badge: symbol and word, coloured; the colour is never the only signal. */

@@ -48,6 +48,8 @@ export const CSV_COLUMNS: readonly (readonly [
   ["gcp_unique_id", (r) => assigned(r, "identities.gcp.uniqueId", r.identities.gcp?.uniqueId)],
   ["azure_tenant_id", (r) => assigned(r, "identities.azure.tenantId", r.identities.azure?.tenantId)],
   ["stack", (r) => r.stack ?? null],
+  ["home", (r) => (r.home ? `${r.home.cloud} ${r.home.service} ${r.home.attachedTo}` : null)],
+  ["federated_to", (r) => (r.home ? r.home.federatedTo.join(" ") : null)],
 ];
 
 /**

@@ -26,6 +26,10 @@ function identityLines(record: InventoryRecord): string[] {
   const lines: string[] = [];
   const { aws, gcp, azure } = record.identities;
   const code = (value: string | null) => (value === null ? KNOWN_AFTER_DEPLOY : `\`${value}\``);
+  if (record.home)
+    lines.push(
+      `- Runs on ${CLOUD_NAMES[record.home.cloud]} (${record.home.service}) as ${code(record.home.attachedTo)}${record.home.federatedTo.length > 0 ? `; ${record.home.federatedTo.map((cloud) => CLOUD_NAMES[cloud]).join(", ")} federate from it, with no key` : ""}`,
+    );
   if (aws) lines.push(`- ${CLOUD_NAMES.aws}: role ${code(aws.roleArn)}`);
   if (gcp)
     lines.push(

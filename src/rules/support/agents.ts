@@ -365,16 +365,21 @@ function withComponentApproval(metadata: AgentMetadata, resource: PolicyResource
 
 /** The agent runtime (in words) a role runs, when a runtime in the stack names it. */
 function awsRuntimeOf(role: PolicyResource, index: StackIndex): string | undefined {
-  for (const { type, property, what } of AWS_AGENT_RUNTIME_ROLES)
-    if (index.referencing([type], property, role, roleArnKeys).length > 0) return what;
-  return undefined;
+  return roleNamedBy(AWS_AGENT_RUNTIME_ROLES, role, index)?.what;
+}
+
+/** The first row of a table whose resources name the role in their role property. */
+function roleNamedBy<Row extends { readonly type: string; readonly property: string }>(
+  table: readonly Row[],
+  role: PolicyResource,
+  index: StackIndex,
+): Row | undefined {
+  return table.find(({ type, property }) => index.referencing([type], property, role, roleArnKeys).length > 0);
 }
 
 /** Whether a role is the role of a resource that serves agents (an AgentCore gateway's). */
 function servesAgents(role: PolicyResource, index: StackIndex): boolean {
-  return AWS_AGENT_SERVING_ROLES.some(
-    ({ type, property }) => index.referencing([type], property, role, roleArnKeys).length > 0,
-  );
+  return roleNamedBy(AWS_AGENT_SERVING_ROLES, role, index) !== undefined;
 }
 
 /** Keys a role is named by in a runtime's role property: its ARN. */
@@ -402,6 +407,18 @@ function isAzureAgentProject(resource: PolicyResource): boolean {
 /** The Foundry project that uses a user-assigned identity, if any. */
 function azureProjectUsing(identity: PolicyResource, index: StackIndex): PolicyResource | undefined {
   const id = knownString(identity.props.id);
+  // An ARM resource id ends /resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME
+  // (Azure Resource Manager, "Resource ID"): known from the identity's inputs before the cloud assigns `id`.
+  const group = knownString(identity.props.resourceGroupName);
+  const name = knownString(identity.props.resourceName);
+  const suffix =
+    group && name
+      ? `/resourcegroups/${group}/providers/microsoft.managedidentity/userassignedidentities/${name}`.toLowerCase()
+      : undefined;
+  const names = (entry: unknown) =>
+    typeof entry === "string" &&
+    ((id !== undefined && entry.toLowerCase() === id.toLowerCase()) ||
+      (suffix !== undefined && entry.toLowerCase().endsWith(suffix)));
   return index.ofType(...AZURE_AGENT_PROJECT_TYPES).find((project) => {
     if (!isAzureAgentProject(project)) return false;
     const assigned = (project.props.identity as { userAssignedIdentities?: unknown } | undefined)
@@ -411,11 +428,7 @@ function azureProjectUsing(identity: PolicyResource, index: StackIndex): PolicyR
       : typeof assigned === "object" && assigned
         ? Object.keys(assigned)
         : [];
-    return (
-      (id !== undefined &&
-        ids.some((entry) => typeof entry === "string" && entry.toLowerCase() === id.toLowerCase())) ||
-      (project.propertyDependencies?.identity ?? []).includes(identity.urn)
-    );
+    return ids.some(names) || (project.propertyDependencies?.identity ?? []).includes(identity.urn);
   });
 }
 
