@@ -88,11 +88,9 @@ const argsSchema = z
             accountId: z
               .string({ error: "accountId is required" })
               .regex(/^\d{12}$/, { message: "an AWS account id has 12 digits" }),
-            roleName: z
-              .string({ error: "roleName is required" })
-              .regex(/^[\w+=,.@-]{1,64}$/, {
-                message: "write the role's name (not its ARN): at most 64 letters, digits or +=,.@_-",
-              }),
+            roleName: z.string({ error: "roleName is required" }).regex(/^[\w+=,.@-]{1,64}$/, {
+              message: "write the role's name (not its ARN): at most 64 letters, digits or +=,.@_-",
+            }),
           })
           .strict(),
       )

@@ -256,4 +256,26 @@ describe("bad GCP and Azure input: clear errors naming the field", () => {
     expect(String(thrown)).toMatch(/gcp\.project[\s\S]*azure\.subscriptionId/);
     expect(resources).toHaveLength(0);
   });
+
+  it("a pool's awsRoles take a role's name and account, and its issuers no AWS or GCP workload", () => {
+    const pool = (args: Record<string, unknown>) => () =>
+      new GcpWorkloadIdentityPool("agents", { project: "acme-prod", ...args } as never);
+    expect(
+      pool({ awsRoles: [{ accountId: "123456789012", roleName: "arn:aws:iam::123456789012:role/agent-a-prod" }] }),
+    ).toThrow(/awsRoles\[0\]\.roleName: write the role's name \(not its ARN\)/);
+    expect(pool({ awsRoles: [{ accountId: "1234", roleName: "agent-a-prod" }] })).toThrow(
+      /awsRoles\[0\]\.accountId: an AWS account id has 12 digits/,
+    );
+    expect(pool({ awsRoles: [{ roleName: "agent-a-prod" }] })).toThrow(
+      /awsRoles\[0\]\.accountId: accountId is required/,
+    );
+    expect(
+      pool({ issuers: [{ kind: "aws-workload", service: "lambda", accountId: "123456789012", functionName: "f" }] }),
+    ).toThrow(
+      /issuers\[0\]: an agent on AWS reaches GCP through a provider that admits its role alone: name the role in awsRoles/,
+    );
+    expect(pool({ issuers: [{ kind: "gcp-workload", service: "cloud-run", project: "acme-prod" }] })).toThrow(
+      /issuers\[0\]: an agent that runs on GCP uses its service account directly/,
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import type * as pulumi from "@pulumi/pulumi";
@@ -74,7 +74,10 @@ beforeAll(async () => {
   library = require(installed);
   const components = Object.values(served).filter((value) => typeof value === "function");
   provider = new ComponentProvider({ components, dirname: join(installed, "provider"), name: "agent-iam" });
-  schema = JSON.parse(await provider.getSchema());
+  const text = await provider.getSchema();
+  // Kept for scripts/validate-package-schema.py, which checks it against Pulumi's package metaschema.
+  writeFileSync(join(project, "schema.json"), text);
+  schema = JSON.parse(text);
 }, 120_000);
 
 const FULL = "agent-iam:index:";
