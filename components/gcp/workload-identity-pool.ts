@@ -2,7 +2,7 @@ import { gcpIam as iam } from "../providers";
 import { COMPONENT_TYPES, FORMER_COMPONENT_TYPES } from "../../src/model/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { GCP_POOL_NAME } from "../../src/model/cloud-limits";
+import { AWS_LIMITS, GCP_POOL_NAME } from "../../src/model/cloud-limits";
 import { GCP_WIF_ID, gcpProviderSpec, type GcpProviderSpec } from "../../src/clouds/gcp/workload-identity";
 import { gcpAwsRoleProviderSpec } from "../../src/clouds/gcp/workload-federation";
 import { resolveTrust, runsOnSchema } from "../../src/model/issuers";
@@ -88,9 +88,11 @@ const argsSchema = z
             accountId: z
               .string({ error: "accountId is required" })
               .regex(/^\d{12}$/, { message: "an AWS account id has 12 digits" }),
-            roleName: z.string({ error: "roleName is required" }).regex(/^[\w+=,.@-]{1,64}$/, {
-              message: "write the role's name (not its ARN): at most 64 letters, digits or +=,.@_-",
-            }),
+            roleName: z
+              .string({ error: "roleName is required" })
+              .regex(new RegExp(`^[\\w+=,.@-]{1,${AWS_LIMITS.roleNameCharacters}}$`), {
+                message: `write the role's name (not its ARN): at most ${AWS_LIMITS.roleNameCharacters} letters, digits or +=,.@_-`,
+              }),
           })
           .strict(),
       )
