@@ -301,10 +301,11 @@ function closeDocuments(props: unknown): unknown {
 export function corruptedResource(
   base: fc.Arbitrary<AnalyzerResource>,
   hostile: fc.Arbitrary<unknown>,
+  editable: (path: readonly (string | number)[], properties: unknown) => boolean = () => true,
 ): fc.Arbitrary<AnalyzerResource> {
   return base.chain((resource) => {
     const opened = openDocuments(resource.properties);
-    const paths = pathsOf(opened);
+    const paths = pathsOf(opened).filter((path) => editable(path, opened));
     if (paths.length === 0) return fc.constant(resource);
     const edit = fc.tuple(
       fc.constantFrom(...paths),
